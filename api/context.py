@@ -1,0 +1,31 @@
+"""What a request handler can reach, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+from redis.asyncio import Redis
+
+from api.accounts.sms import SmsSender
+from api.agencies.service import OfficeDirectory
+from api.catalog.service import Catalog
+from api.dossiers.storage import FileStore
+from api.dossiers.workdays import WorkCalendar
+from core.clock import Clock
+from core.events import EventBus
+from core.settings import Settings
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    pool: asyncpg.Pool
+    redis: Redis
+    clock: Clock
+    bus: EventBus
+    catalog: Catalog
+    calendar: WorkCalendar
+    offices: OfficeDirectory
+    sms: SmsSender
+    files: FileStore

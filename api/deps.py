@@ -1,0 +1,77 @@
+"""Dependency providers: the context, a pooled connection, the caller and their language."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import asyncpg
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+
+from api.context import AppContext
+from api.problems import request_locale
+from core.auth import InvalidToken, Principal, Role, verify_access_token
+from core.db import acquire
+from core.errors import ForbiddenError, UnauthorizedError
+
+# Handler parameters name the dependency they take (Litestar injects by name).
+Ctx = NamedDependency[AppContext]
+Conn = NamedDependency[asyncpg.Connection]
+Caller = NamedDependency[Principal]
+Locale = NamedDependency[str]
+
+
+def provide_ctx(state: State) -> AppContext:
+    ctx: Ctx = state.ctx
+    return ctx
+
+
+async def provide_conn(ctx: Ctx) -> AsyncGenerator[asyncpg.Connection, None]:
+    async with acquire(ctx.pool) as conn:
+        yield conn
+
+
+def _bearer(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def provide_principal(request: Request[Any, Any, Any], ctx: Ctx) -> Principal:
+    token = _bearer(request)
+    if token is None:
+        raise UnauthorizedError()
+    try:
+        return verify_access_token(token, secret=ctx.settings.jwt_secret, now=ctx.clock.now())
+    except InvalidToken as exc:
+        raise UnauthorizedError() from exc
+
+
+def provide_citizen(principal: Caller) -> Principal:
+    if principal.role is not Role.CITIZEN:
+        raise ForbiddenError()
+    return principal
+
+
+def provide_officer(principal: Caller) -> Principal:
+    if principal.role not in {Role.OFFICER, Role.ADMIN}:
+        raise ForbiddenError()
+    return principal
+
+
+def provide_locale(request: Request[Any, Any, Any]) -> str:
+    return request_locale(request)
+
+
+DEPENDENCIES = {
+    "ctx": Provide(provide_ctx, sync_to_thread=False),
+    "conn": Provide(provide_conn),
+    "principal": Provide(provide_principal, sync_to_thread=False),
+    "citizen": Provide(provide_citizen, sync_to_thread=False),
+    "officer": Provide(provide_officer, sync_to_thread=False),
+    "locale": Provide(provide_locale, sync_to_thread=False),
+}

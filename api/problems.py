@@ -1,0 +1,130 @@
+"""Every error leaves as RFC 9457 problem details, localized to the caller's language."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
+
+from core.errors import DomainError, RateLimitedError, ValidationError
+from i18n.locale import negotiate
+from i18n.messages import field_error, problem_texts, status_label
+
+log = logging.getLogger("motcua.api")
+
+PROBLEM_JSON = "application/problem+json"
+_PATH = re.compile(r"at `\$\.?([^`]*)`")
+_HTTP_CODES = {
+    400: "malformed-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "file-too-large",
+    415: "unsupported-file-type",
+    429: "rate-limited",
+    503: "service-unavailable",
+}
+
+
+def request_locale(request: Request[Any, Any, Any]) -> str:
+    return negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    code: str,
+    status: int,
+    params: dict[str, Any] | None = None,
+    *,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, Any]]:
+    locale = request_locale(request)
+    title, detail = problem_texts(code, locale, params or {})
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if extra:
+        body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    locale = request_locale(request)
+    extra: dict[str, Any] = {}
+    headers: dict[str, str] | None = None
+    if isinstance(exc, ValidationError):
+        extra["errors"] = [
+            {"field": field, "message": field_error(key, locale, params), "code": key}
+            for field, key, params in exc.errors
+        ]
+    if isinstance(exc, RateLimitedError):
+        headers = {"Retry-After": str(exc.retry_after)}
+    for name in ("missing_requirements",):
+        if name in exc.params:
+            extra[name] = exc.params[name]
+    params = dict(exc.params)
+    if "current" in params:
+        params["status_label"] = status_label(str(params["current"]), locale)
+        extra["current_status"] = params["current"]
+    return problem(request, exc.code, exc.status, params, extra=extra, headers=headers)
+
+
+def on_validation_exception(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    """Litestar's body/parameter errors: unreadable JSON is 400, wrong values are 422 with fields."""
+    locale = request_locale(request)
+    errors: list[dict[str, Any]] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", ""))
+        match = _PATH.search(message)
+        key = item.get("key")
+        field = match.group(1) if match else (str(key) if key else "")
+        if field or item.get("source") in {"query", "path", "header"}:
+            errors.append({"field": field or str(key), "message": _field_message(message, locale), "code": "invalid"})
+    if errors:
+        return problem(request, "validation-failed", 422, extra={"errors": errors})
+    return problem(request, "malformed-request", 400, {"reason": str(exc.detail)[:200]})
+
+
+def _field_message(message: str, locale: str) -> str:
+    text = _PATH.sub("", message).strip(" -")
+    if text.startswith("Object missing required field"):
+        return field_error("required", locale, {})
+    return field_error("invalid", locale, {}) + (f" ({text})" if text else "")
+
+
+def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    if isinstance(exc, NotAuthorizedException):
+        return problem(request, "unauthorized", 401)
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    params = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
+    headers = {k: v for k, v in (exc.headers or {}).items()} or None
+    return problem(request, code, exc.status_code, params, headers=headers)
+
+
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(request, "internal-error", HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    DomainError: on_domain_error,
+    ValidationException: on_validation_exception,
+    HTTPException: on_http_exception,
+    Exception: on_unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem", "request_locale"]

@@ -1,0 +1,135 @@
+"""Composition root: create_app(settings) -> Litestar. Importing this module has no side effects."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+
+from api.accounts.routes import AuthController, get_me
+from api.accounts.sms import LoggingSmsSender, SmsSender
+from api.agencies.routes import list_agencies
+from api.agencies.service import load_directory
+from api.catalog.routes import ProcedureController
+from api.catalog.service import load_catalog
+from api.context import AppContext
+from api.deps import DEPENDENCIES
+from api.dossiers.routes import DossierController, list_documents
+from api.dossiers.storage import FileStore
+from api.dossiers.workdays import WorkCalendar, load_default_overrides
+from api.officer.routes import OfficerDossierController
+from api.onestop.routes import one_stop_event
+from api.ops import live, ready
+from api.problems import EXCEPTION_HANDLERS
+from api.seed import load_overrides
+from api.stats.routes import on_time
+from api.tracking.routes import track, tracking_page
+from core import embedded
+from core.clock import Clock, SystemClock
+from core.db import acquire, create_pool
+from core.events import EventBus
+from core.redis import create_redis
+from core.settings import Settings
+
+log = logging.getLogger("motcua")
+
+ROUTES: list[Any] = [
+    AuthController,
+    get_me,
+    ProcedureController,
+    list_agencies,
+    DossierController,
+    list_documents,
+    OfficerDossierController,
+    track,
+    tracking_page,
+    one_stop_event,
+    on_time,
+    live,
+    ready,
+]
+
+
+def resolve_database(settings: Settings) -> str:
+    """DATABASE_URL, or an embedded PostgreSQL under the data directory."""
+    return settings.database_url or embedded.start_postgres(Path(settings.data_dir))
+
+
+def resolve_services(settings: Settings) -> tuple[str, str]:
+    """The PostgreSQL and Redis URLs, starting embedded servers for the ones not configured."""
+    return resolve_database(settings), settings.redis_url or embedded.start_redis(Path(settings.data_dir))
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    sms: SmsSender | None = None,
+    bus: EventBus | None = None,
+) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        database_url, redis_url = resolve_services(settings)
+        pool = await create_pool(database_url)
+        redis = create_redis(redis_url)
+        try:
+            async with acquire(pool) as conn:
+                catalog = await load_catalog(conn)
+                offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
+                overrides = [*load_default_overrides(), *await load_overrides(conn)]
+            app.state.ctx = AppContext(
+                settings=settings,
+                pool=pool,
+                redis=redis,
+                clock=clock or SystemClock(),
+                bus=bus or EventBus(),
+                catalog=catalog,
+                calendar=WorkCalendar(overrides),
+                offices=offices,
+                sms=sms or LoggingSmsSender(),
+                files=FileStore(Path(settings.storage_dir)),
+            )
+            yield
+        finally:
+            await redis.aclose()
+            await pool.close()
+
+    prometheus = PrometheusConfig(app_name="motcua", group_path=True)
+    return Litestar(
+        route_handlers=[*ROUTES, PrometheusController],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        middleware=[prometheus.middleware],
+        cors_config=CORSConfig(allow_origins=["*"], allow_headers=["Authorization", "Content-Type", "Accept-Language"]),
+        request_max_body_size=settings.max_file_bytes + 1024 * 1024,
+        openapi_config=OpenAPIConfig(
+            title="Một Cửa API",
+            version="1.0.0",
+            description="Backend of the citizen app of a Vietnamese provincial one-stop shop.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )
+
+
+def app_from_env() -> Litestar:
+    """The factory `motcua serve` hands to granian: each worker reads the environment once."""
+    from core.settings import from_env
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app(from_env())

@@ -1,0 +1,72 @@
+"""JWT access tokens and the principal they carry. Guards that use them live in api/accounts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import jwt
+import msgspec
+
+_ALGORITHM = "HS256"
+_ISSUER = "motcua"
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    user_id: uuid.UUID
+    role: Role
+    phone: str
+    agencies: tuple[str, ...] = ()
+
+    def serves(self, agency_code: str) -> bool:
+        return self.role is Role.ADMIN or agency_code in self.agencies
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def issue_access_token(principal: Principal, *, secret: str, now: datetime, ttl: int) -> str:
+    claims = {
+        "iss": _ISSUER,
+        "sub": str(principal.user_id),
+        "role": principal.role.value,
+        "phone": principal.phone,
+        "agencies": list(principal.agencies),
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ttl)).timestamp()),
+        "typ": "access",
+    }
+    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+
+
+def verify_access_token(token: str, *, secret: str, now: datetime) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[_ALGORITHM],
+            issuer=_ISSUER,
+            options={"require": ["exp", "sub", "iat"], "verify_exp": False},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    # exp is checked against our clock, not the wall clock, so tests can move time
+    if claims.get("typ") != "access" or int(claims["exp"]) <= int(now.timestamp()):
+        raise InvalidToken("expired or not an access token")
+    try:
+        return Principal(
+            user_id=uuid.UUID(claims["sub"]),
+            role=Role(claims["role"]),
+            phone=str(claims.get("phone", "")),
+            agencies=tuple(str(a) for a in claims.get("agencies", [])),
+        )
+    except (ValueError, KeyError) as exc:
+        raise InvalidToken(str(exc)) from exc

@@ -1,0 +1,45 @@
+"""asyncpg pool with JSON columns encoded and decoded by msgspec."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, cast
+
+import asyncpg
+import msgspec
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder()
+
+
+def _encode(value: Any) -> str:
+    return _encoder.encode(value).decode()
+
+
+def _decode(value: str) -> Any:
+    return _decoder.decode(value)
+
+
+async def _init(conn: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(name, encoder=_encode, decoder=_decode, schema="pg_catalog")
+
+
+async def connect(url: str) -> asyncpg.Connection:
+    conn = await asyncpg.connect(url)
+    await _init(conn)
+    return conn
+
+
+async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init)
+    assert pool is not None
+    return pool
+
+
+@asynccontextmanager
+async def acquire(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection, typed as the connection it stands for."""
+    async with pool.acquire() as conn:
+        yield cast(asyncpg.Connection, conn)

@@ -1,0 +1,79 @@
+"""The events packages share, and the bus that publishes them inside the caller's transaction.
+
+publish() runs the in-transaction handlers registered by the composition root (they may fail the
+transaction), then writes the outbox row that drives every network side effect from the worker."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+import msgspec
+
+OUTBOX_CHANNEL = "motcua_outbox"
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="topic"):
+    event_id: uuid.UUID
+    occurred_at: datetime
+    version: int = 1
+
+
+class DossierStatusChanged(Event, frozen=True, kw_only=True, tag="dossier.status_changed"):
+    """A dossier moved; carries what consumers need so they never read the dossier tables."""
+
+    dossier_id: uuid.UUID
+    code: str | None
+    owner_id: uuid.UUID | None
+    agency_code: str
+    procedure_slug: str
+    procedure_names: dict[str, str]
+    from_status: str | None
+    to_status: str
+    action: str
+    actor_role: str
+    note: str | None = None
+    reason: str | None = None
+    missing: list[str] = msgspec.field(default_factory=list)
+    missing_names: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    appointment_date: date | None = None
+    fee: int = 0
+
+    @property
+    def type(self) -> str:
+        return f"dossier.{self.to_status}"
+
+
+AnyEvent = DossierStatusChanged
+Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+
+    def subscribe(self, event_type: type[Event], handler: Handler) -> None:
+        self._handlers[event_type].append(handler)
+
+    async def publish(self, conn: asyncpg.Connection, event: Event) -> None:
+        if not conn.is_in_transaction():
+            raise RuntimeError("events are published inside the transaction that caused them")
+        for handler in self._handlers[type(event)]:
+            await handler(conn, event)
+        topic = event.__struct_config__.tag
+        await conn.execute(
+            "INSERT INTO outbox (id, topic, payload, created_at, available_at) VALUES ($1, $2, $3, $4, $4)",
+            event.event_id,
+            topic,
+            event,
+            event.occurred_at,
+        )
+        await conn.execute("SELECT pg_notify($1, $2)", OUTBOX_CHANNEL, str(event.event_id))
+
+
+def decode_event(payload: bytes | str) -> AnyEvent:
+    return msgspec.json.decode(payload, type=AnyEvent)

@@ -1,0 +1,108 @@
+"""Settings come from environment variables, read once at start-up and passed down."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str | None = None  # None: an embedded PostgreSQL under data_dir
+    redis_url: str | None = None  # None: an embedded Redis under data_dir
+    data_dir: str = ".data"
+    storage_dir: str = ".data/files"
+    public_base_url: str = "http://127.0.0.1:8000"
+    jwt_secret: str = ""
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 30 * 24 * 3600
+    otp_ttl: int = 300
+    otp_resend_after: int = 60
+    otp_max_attempts: int = 5
+    rate_limits: bool = True
+    track_rate_per_minute: int = 30
+    inprocess_worker: bool = True
+    onestop_webhook_secret: str = ""
+    bank_webhook_secret: str = ""
+    webhook_tolerance_seconds: int = 300
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_dossier_bytes: int = 50 * 1024 * 1024
+    province_code: str = "79"
+    default_commune_office: str = ""  # empty: the first commune office of the province
+    same_day_cutoff: str = "15:00"
+    log_level: str = "INFO"
+
+    @property
+    def embedded_postgres(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+_INT_FIELDS = {
+    "access_token_ttl",
+    "refresh_token_ttl",
+    "otp_ttl",
+    "otp_resend_after",
+    "otp_max_attempts",
+    "track_rate_per_minute",
+    "webhook_tolerance_seconds",
+    "max_file_bytes",
+    "max_dossier_bytes",
+}
+_ENV_NAMES = {
+    "database_url": "DATABASE_URL",
+    "redis_url": "REDIS_URL",
+}
+
+
+def env_name(field: str) -> str:
+    return _ENV_NAMES.get(field, "MOTCUA_" + field.upper())
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from the environment; unknown values keep their defaults."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for field in Settings.__struct_fields__:
+        raw = env.get(env_name(field))
+        if raw is None or raw == "":
+            continue
+        if field in _INT_FIELDS:
+            values[field] = int(raw)
+        elif field in {"rate_limits", "inprocess_worker"}:
+            values[field] = _bool(raw)
+        else:
+            values[field] = raw
+    if "storage_dir" not in values and "data_dir" in values:
+        values["storage_dir"] = str(Path(str(values["data_dir"])) / "files")
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if not settings.jwt_secret:
+        settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
+    return settings
+
+
+def _local_secret(data_dir: Path) -> str:
+    """Without MOTCUA_JWT_SECRET, every process on this checkout shares one random secret on disk,
+    so `motcua token` mints tokens that `motcua serve` accepts."""
+    path = data_dir / "jwt_secret"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secret)
+        return secret
+    except OSError:
+        return secrets.token_urlsafe(48)
