@@ -1,0 +1,29 @@
+"""Listing the offices of the province."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.params import FromQuery
+
+from api.agencies.models import AgencyOut
+from api.catalog.models import Level
+from api.deps import Ctx, Locale
+from api.pages import Page, Paging
+
+
+@get("/api/v1/agencies", operation_id="listAgencies", summary="Offices of the province", tags=["catalog"])
+async def list_agencies(
+    ctx: Ctx,
+    locale: Locale,
+    q: FromQuery[str | None] = None,
+    level: FromQuery[Level | None] = None,
+    limit: FromQuery[int] = 20,
+    offset: FromQuery[int] = 0,
+) -> Page[AgencyOut]:
+    paging = Paging.of(limit, offset)
+    found = ctx.offices.search(q, level)
+    items = [
+        AgencyOut(code=o.code, name=o.names.pick(locale), names=o.names, kind=o.kind, level=o.level, ward=o.ward)
+        for o in found[paging.offset : paging.offset + paging.limit]
+    ]
+    return Page(items=items, total=len(found))
