@@ -1,0 +1,61 @@
+"""Sign-in shapes and the pure rules of one-time codes and refresh tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+
+import msgspec
+
+from core.auth import Role
+
+
+class OtpRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    phone: str
+
+
+class OtpSent(msgspec.Struct, frozen=True):
+    expires_in: int
+    resend_after: int
+
+
+class TokenRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    phone: str
+    otp: str
+
+
+class RefreshRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    refresh_token: str
+
+
+class TokenPair(msgspec.Struct, frozen=True):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+class Me(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    phone: str
+    role: Role
+    agencies: list[str]
+    full_name: str | None
+
+
+def new_otp() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def otp_digest(secret: str, phone: str, code: str) -> str:
+    return hmac.new(secret.encode(), f"otp:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def refresh_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()

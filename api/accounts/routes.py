@@ -1,0 +1,54 @@
+"""Sign-in routes: one-time code, tokens, refresh, /me."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.params import JSONBody
+
+from api.accounts import service
+from api.accounts.models import Me, OtpRequest, OtpSent, RefreshRequest, TokenPair, TokenRequest
+from api.accounts.phones import normalize_phone
+from api.deps import Caller, Conn, Ctx
+from core.errors import ValidationError
+
+
+def _phone(raw: str) -> str:
+    try:
+        return normalize_phone(raw)
+    except ValueError as exc:
+        raise ValidationError([("phone", "invalid-phone", {})]) from exc
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["accounts"]
+
+    @post("/otp", status_code=202, operation_id="requestOtp", summary="Send a one-time sign-in code by SMS")
+    async def request_otp(self, data: JSONBody[OtpRequest], ctx: Ctx) -> OtpSent:
+        await service.request_otp(redis=ctx.redis, sms=ctx.sms, settings=ctx.settings, phone=_phone(data.phone))
+        return OtpSent(expires_in=ctx.settings.otp_ttl, resend_after=ctx.settings.otp_resend_after)
+
+    @post(
+        "/token",
+        status_code=200,
+        operation_id="issueToken",
+        summary="Exchange a phone and its code for tokens",
+    )
+    async def token(self, data: JSONBody[TokenRequest], ctx: Ctx, conn: Conn) -> TokenPair:
+        return await service.sign_in(
+            conn,
+            redis=ctx.redis,
+            settings=ctx.settings,
+            clock=ctx.clock,
+            phone=_phone(data.phone),
+            code=data.otp,
+        )
+
+    @post("/refresh", status_code=200, operation_id="refreshToken", summary="Rotate a refresh token")
+    async def refresh(self, data: JSONBody[RefreshRequest], ctx: Ctx, conn: Conn) -> TokenPair:
+        return await service.refresh_tokens(conn, settings=ctx.settings, clock=ctx.clock, token=data.refresh_token)
+
+
+@get("/api/v1/me", operation_id="getMe", summary="The signed-in user", tags=["accounts"])
+async def get_me(principal: Caller, conn: Conn) -> Me:
+    return await service.me(conn, principal)

@@ -1,0 +1,147 @@
+"""Sign-in with a one-time code, tokens and refresh-token rotation."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from datetime import timedelta
+
+import asyncpg
+from redis.asyncio import Redis
+
+from api.accounts import queries
+from api.accounts.models import (
+    Me,
+    TokenPair,
+    new_otp,
+    new_refresh_token,
+    otp_digest,
+    refresh_digest,
+)
+from api.accounts.sms import SmsSender
+from core.auth import Principal, Role, issue_access_token
+from core.clock import Clock
+from core.errors import DomainError, NotFoundError, RateLimitedError, UnauthorizedError
+from core.redis import key
+from core.settings import Settings
+
+
+async def request_otp(*, redis: Redis, sms: SmsSender, settings: Settings, phone: str) -> None:
+    cooldown = key("otp-resend", phone)
+    if not await redis.set(cooldown, b"1", ex=settings.otp_resend_after, nx=True):
+        ttl = await redis.ttl(cooldown)
+        raise RateLimitedError(max(int(ttl), 1))
+    code = new_otp()
+    otp_key = key("otp", phone)
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.delete(otp_key)
+        pipe.hset(otp_key, mapping={"digest": otp_digest(settings.jwt_secret, phone, code), "tries": 0})
+        pipe.expire(otp_key, settings.otp_ttl)
+        await pipe.execute()
+    await sms.send_otp(phone, code)
+
+
+async def verify_otp(*, redis: Redis, settings: Settings, phone: str, code: str) -> None:
+    otp_key = key("otp", phone)
+    stored = await redis.hget(otp_key, "digest")
+    if stored is None:
+        raise UnauthorizedError("otp-invalid")
+    tries = int(await redis.hincrby(otp_key, "tries", 1))
+    if tries > settings.otp_max_attempts:
+        await redis.delete(otp_key)
+        raise DomainError("otp-too-many-attempts", status=429)
+    expected = otp_digest(settings.jwt_secret, phone, code.strip()).encode()
+    if not hmac.compare_digest(stored if isinstance(stored, bytes) else str(stored).encode(), expected):
+        if tries >= settings.otp_max_attempts:
+            await redis.delete(otp_key)
+        raise UnauthorizedError("otp-invalid")
+    await redis.delete(otp_key)
+
+
+async def ensure_user(conn: asyncpg.Connection, *, phone: str, clock: Clock, role: Role | None = None) -> uuid.UUID:
+    row = await conn.fetchrow(queries.UPSERT_USER, uuid.uuid4(), phone, (role or Role.CITIZEN).value, clock.now())
+    assert row is not None
+    if role is not None and row["role"] != role.value:
+        await conn.execute(queries.SET_ROLE, row["id"], role.value)
+    user_id: uuid.UUID = row["id"]
+    return user_id
+
+
+async def bind_agency(conn: asyncpg.Connection, *, user_id: uuid.UUID, office_code: str) -> None:
+    await conn.execute(queries.BIND_AGENCY, user_id, office_code)
+
+
+async def principal_for(conn: asyncpg.Connection, user_id: uuid.UUID) -> Principal:
+    row = await conn.fetchrow(queries.GET_USER, user_id)
+    if row is None:
+        raise NotFoundError()
+    agencies = tuple(r["office_code"] for r in await conn.fetch(queries.USER_AGENCIES, user_id))
+    return Principal(user_id=row["id"], role=Role(row["role"]), phone=row["phone"], agencies=agencies)
+
+
+async def issue_tokens(
+    conn: asyncpg.Connection,
+    *,
+    user_id: uuid.UUID,
+    settings: Settings,
+    clock: Clock,
+    family_id: uuid.UUID | None = None,
+) -> TokenPair:
+    now = clock.now()
+    principal = await principal_for(conn, user_id)
+    access = issue_access_token(principal, secret=settings.jwt_secret, now=now, ttl=settings.access_token_ttl)
+    refresh = new_refresh_token()
+    await conn.execute(
+        queries.INSERT_REFRESH,
+        uuid.uuid4(),
+        family_id or uuid.uuid4(),
+        user_id,
+        refresh_digest(refresh),
+        now + timedelta(seconds=settings.refresh_token_ttl),
+        now,
+    )
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=settings.access_token_ttl)
+
+
+async def sign_in(
+    conn: asyncpg.Connection, *, redis: Redis, settings: Settings, clock: Clock, phone: str, code: str
+) -> TokenPair:
+    await verify_otp(redis=redis, settings=settings, phone=phone, code=code)
+    async with conn.transaction():
+        user_id = await ensure_user(conn, phone=phone, clock=clock)
+        return await issue_tokens(conn, user_id=user_id, settings=settings, clock=clock)
+
+
+async def refresh_tokens(conn: asyncpg.Connection, *, settings: Settings, clock: Clock, token: str) -> TokenPair:
+    """Rotate: each refresh token works once; presenting a spent one revokes its whole family."""
+    now = clock.now()
+    async with conn.transaction():
+        row = await conn.fetchrow(queries.GET_REFRESH_FOR_UPDATE, refresh_digest(token))
+        if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
+            raise UnauthorizedError("refresh-invalid")
+        if row["used_at"] is not None:
+            await conn.execute(queries.REVOKE_FAMILY, row["family_id"], now)
+            reuse_detected = True
+        else:
+            reuse_detected = False
+            await conn.execute(queries.MARK_REFRESH_USED, row["id"], now)
+            pair = await issue_tokens(
+                conn, user_id=row["user_id"], settings=settings, clock=clock, family_id=row["family_id"]
+            )
+    if reuse_detected:  # outside the transaction, so the revocation is committed
+        raise UnauthorizedError("refresh-invalid")
+    return pair
+
+
+async def me(conn: asyncpg.Connection, principal: Principal) -> Me:
+    row = await conn.fetchrow(queries.GET_USER, principal.user_id)
+    if row is None:
+        raise UnauthorizedError()
+    agencies = [r["office_code"] for r in await conn.fetch(queries.USER_AGENCIES, principal.user_id)]
+    return Me(
+        id=row["id"],
+        phone=row["phone"],
+        role=Role(row["role"]),
+        agencies=agencies,
+        full_name=row["full_name"],
+    )

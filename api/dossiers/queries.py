@@ -1,0 +1,121 @@
+"""All SQL of dossiers."""
+
+_DOSSIER_COLUMNS = """
+d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.channel,
+d.applicant, d.form, d.delivery, d.fee, d.paid_at, d.address_flagged, d.submitted_at, d.received_at,
+d.appointment_date, d.resolved_at, d.returned_at, d.result_document, d.created_at, d.updated_at
+"""
+
+INSERT_DOSSIER = """
+INSERT INTO dossiers (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_number,
+    form, delivery, fee, address_flagged, created_at, updated_at)
+VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+"""
+
+GET_DOSSIER = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"
+
+GET_DOSSIER_FOR_UPDATE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1 FOR UPDATE"
+
+GET_DOSSIER_BY_CODE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.code = $1"
+
+LIST_OWN = f"""
+SELECT {_DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
+WHERE d.owner_id = $1 AND ($2::text IS NULL OR d.status = $2)
+ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4
+"""
+
+LIST_FOR_OFFICES = f"""
+SELECT {_DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
+WHERE d.agency_code = ANY($1::text[]) AND ($2::text IS NULL OR d.status = $2)
+    AND ($2::text IS NOT NULL OR d.status <> 'draft' OR d.channel = 'counter')
+ORDER BY d.submitted_at ASC NULLS LAST, d.created_at ASC, d.id LIMIT $3 OFFSET $4
+"""
+
+UPDATE_CONTENT = """
+UPDATE dossiers SET applicant = $2, identity_number = $3, form = $4, delivery = $5, agency_code = $6,
+    address_flagged = $7, updated_at = $8
+WHERE id = $1
+"""
+
+UPDATE_MOVE = """
+UPDATE dossiers SET status = $2, code = $3, lookup_key = $4, submitted_at = $5, received_at = $6,
+    appointment_date = $7, resolved_at = $8, returned_at = $9, updated_at = $10
+WHERE id = $1
+"""
+
+SET_RESULT = "UPDATE dossiers SET result_document = $2, updated_at = $3 WHERE id = $1"
+
+INSERT_HISTORY = """
+INSERT INTO dossier_history (dossier_id, from_status, to_status, action, actor_id, actor_role, actor_name, note,
+    data, at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+"""
+
+LIST_HISTORY = """
+SELECT from_status, to_status, action, actor_role, actor_name, note, data, at
+FROM dossier_history WHERE dossier_id = $1 ORDER BY id
+"""
+
+NEXT_CODE_NUMBER = """
+INSERT INTO dossier_counters (agency_code, day, last) VALUES ($1, $2, 1)
+ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_counters.last + 1
+RETURNING last
+"""
+
+INSERT_FILE = """
+INSERT INTO files (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (sha256) DO NOTHING
+"""
+
+INSERT_DOCUMENT = """
+INSERT INTO documents (id, owner_id, sha256, file_name, content_type, size, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+"""
+
+GET_DOCUMENT = """
+SELECT id, owner_id, sha256, file_name, content_type, size, created_at FROM documents WHERE id = $1
+"""
+
+LIST_WALLET = """
+SELECT id, sha256, file_name, content_type, size, created_at, count(*) OVER () AS total
+FROM documents WHERE owner_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3
+"""
+
+ATTACH_DOCUMENT = """
+INSERT INTO dossier_documents (id, dossier_id, requirement, document_id, created_at) VALUES ($1, $2, $3, $4, $5)
+"""
+
+LIST_ATTACHMENTS = """
+SELECT a.id, a.requirement, a.document_id, a.created_at, d.file_name, d.content_type, d.size, d.sha256
+FROM dossier_documents a JOIN documents d ON d.id = a.document_id
+WHERE a.dossier_id = $1 ORDER BY a.created_at, a.id
+"""
+
+DOSSIER_BYTES = """
+SELECT coalesce(sum(d.size), 0)::bigint FROM dossier_documents a JOIN documents d ON d.id = a.document_id
+WHERE a.dossier_id = $1
+"""
+
+DELETE_ATTACHMENT = "DELETE FROM dossier_documents WHERE id = $1 AND dossier_id = $2 RETURNING id"
+
+INSERT_RATING = """
+INSERT INTO dossier_ratings (dossier_id, score, comment, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (dossier_id) DO NOTHING RETURNING dossier_id
+"""
+
+ON_TIME_STATS = """
+WITH scope AS (
+    SELECT status, received_at, resolved_at, appointment_date
+    FROM dossiers
+    WHERE agency_code = $1 AND received_at >= $2 AND received_at < $3
+)
+SELECT
+    count(*) AS received,
+    count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved,
+    count(*) FILTER (WHERE (resolved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date < appointment_date) AS early,
+    count(*) FILTER (WHERE (resolved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date = appointment_date) AS on_time,
+    count(*) FILTER (WHERE (resolved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > appointment_date) AS late,
+    count(*) FILTER (WHERE resolved_at IS NULL AND status NOT IN ('withdrawn') AND appointment_date < $4)
+        AS pending_overdue
+FROM scope
+"""

@@ -1,0 +1,237 @@
+"""Citizen dossier routes: thin; the rules live in service.py."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from api.deps import Caller, Conn, Ctx, Locale
+from api.dossiers import service
+from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn, Status
+from api.dossiers.qr import qr_png
+from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
+from api.pages import Page, Paging
+from core.errors import DomainError, ValidationError
+
+
+class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    requirement: str
+    document_id: uuid.UUID
+
+
+async def read_upload(request: Request[Any, Any, Any], *, need_requirement: bool) -> tuple[str, str, bytes]:
+    """(requirement, file name, content) from a multipart upload."""
+    form = await request.form()
+    file = form.get("file")
+    requirement = form.get("requirement")
+    errors: list[tuple[str, str, dict[str, Any]]] = []
+    if not isinstance(file, UploadFile):
+        errors.append(("file", "required", {}))
+    if need_requirement and not (isinstance(requirement, str) and requirement.strip()):
+        errors.append(("requirement", "required", {}))
+    if errors or not isinstance(file, UploadFile):
+        raise ValidationError(errors)
+    content = await file.read()
+    return (requirement.strip() if isinstance(requirement, str) else ""), file.filename or "", content
+
+
+def is_multipart(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
+
+
+class DossierController(Controller):
+    path = "/api/v1/dossiers"
+    tags = ["dossiers"]
+
+    @post("/", status_code=201, operation_id="createDossier", summary="Start a dossier (draft)")
+    async def create(
+        self, data: JSONBody[DossierCreate], ctx: Ctx, conn: Conn, citizen: Caller, locale: Locale
+    ) -> Dossier:
+        return await service.create_dossier(conn, ctx, citizen, data, locale)
+
+    @get("/", operation_id="listMyDossiers", summary="The signed-in citizen's dossiers, newest first")
+    async def list_mine(
+        self,
+        ctx: Ctx,
+        conn: Conn,
+        citizen: Caller,
+        locale: Locale,
+        status: FromQuery[Status | None] = None,
+        limit: FromQuery[int] = 20,
+        offset: FromQuery[int] = 0,
+    ) -> Page[Dossier]:
+        return await service.list_own(conn, ctx, citizen, status, Paging.of(limit, offset), locale)
+
+    @get("/{dossier_id:uuid}", operation_id="getDossier", summary="One dossier")
+    async def get_one(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        principal: Caller,
+        locale: Locale,
+    ) -> Dossier:
+        return await service.get_dossier(conn, ctx, principal, dossier_id, locale)
+
+    @patch("/{dossier_id:uuid}", operation_id="updateDossier", summary="Edit a draft or a dossier sent back")
+    async def update(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        data: JSONBody[DossierUpdate],
+        ctx: Ctx,
+        conn: Conn,
+        citizen: Caller,
+        locale: Locale,
+    ) -> Dossier:
+        return await service.update_dossier(conn, ctx, citizen, dossier_id, data, locale)
+
+    @post(
+        "/{dossier_id:uuid}/documents",
+        status_code=201,
+        operation_id="addDossierDocument",
+        summary="Upload a paper (multipart file + requirement) or attach one from the wallet (JSON)",
+    )
+    async def add_document(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        ctx: Ctx,
+        conn: Conn,
+        citizen: Caller,
+    ) -> DocumentOut:
+        if is_multipart(request):
+            requirement, name, content = await read_upload(request, need_requirement=True)
+            return await service.upload_document(
+                conn, ctx, citizen, dossier_id, requirement=requirement, file_name=name, content=content
+            )
+        try:
+            body = msgspec.json.decode(await request.body(), type=AttachIn)
+        except msgspec.ValidationError as exc:
+            raise ValidationError([("body", "invalid", {})]) from exc
+        except msgspec.DecodeError as exc:
+            raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
+        return await service.attach_from_wallet(
+            conn, ctx, citizen, dossier_id, requirement=body.requirement, document_id=body.document_id
+        )
+
+    @delete(
+        "/{dossier_id:uuid}/documents/{attachment_id:uuid}",
+        status_code=204,
+        operation_id="removeDossierDocument",
+        summary="Remove a paper from a draft",
+    )
+    async def remove_document(
+        self, dossier_id: FromPath[uuid.UUID], attachment_id: FromPath[uuid.UUID], conn: Conn, citizen: Caller
+    ) -> None:
+        await service.delete_document(conn, citizen, dossier_id, attachment_id)
+
+    @post(
+        "/{dossier_id:uuid}/submit",
+        status_code=200,
+        operation_id="submitDossier",
+        summary="Submit; returns the receipt",
+    )
+    async def submit(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        citizen: Caller,
+        locale: Locale,
+    ) -> Receipt:
+        return await service.submit(conn, ctx, citizen, dossier_id, locale)
+
+    @post("/{dossier_id:uuid}/withdraw", status_code=200, operation_id="withdrawDossier", summary="Withdraw")
+    async def withdraw(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        citizen: Caller,
+        locale: Locale,
+    ) -> Dossier:
+        return await service.withdraw(conn, ctx, citizen, dossier_id, locale)
+
+    @get("/{dossier_id:uuid}/history", operation_id="getDossierHistory", summary="Every step, oldest first")
+    async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> History:
+        return await service.history(conn, principal, dossier_id)
+
+    @get(
+        "/{dossier_id:uuid}/receipt",
+        operation_id="getDossierReceipt",
+        summary="The receipt of a submitted dossier",
+    )
+    async def receipt(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        principal: Caller,
+        locale: Locale,
+    ) -> Receipt:
+        return await service.receipt(conn, ctx, principal, dossier_id, locale)
+
+    @get(
+        "/{dossier_id:uuid}/receipt.png",
+        operation_id="getDossierReceiptQr",
+        summary="QR code of the receipt's tracking link",
+        media_type="image/png",
+    )
+    async def receipt_png(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        principal: Caller,
+        locale: Locale,
+    ) -> Response[bytes]:
+        found = await service.receipt(conn, ctx, principal, dossier_id, locale)
+        return Response(qr_png(found.tracking_url), media_type="image/png", headers={"Cache-Control": "private"})
+
+    @post(
+        "/{dossier_id:uuid}/rating",
+        status_code=201,
+        operation_id="rateDossier",
+        summary="Rate the service once",
+    )
+    async def rate(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        data: JSONBody[RatingIn],
+        ctx: Ctx,
+        conn: Conn,
+        citizen: Caller,
+    ) -> Rating:
+        return await service.rate(conn, ctx, citizen, dossier_id, data)
+
+    @get(
+        "/{dossier_id:uuid}/result",
+        operation_id="getDossierResult",
+        summary="The electronic result file",
+        media_type="application/octet-stream",
+    )
+    async def result(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, principal: Caller) -> Response[bytes]:
+        content, content_type, name = await service.result_file(conn, ctx, principal, dossier_id)
+        return Response(
+            content,
+            media_type=content_type,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+        )
+
+
+@get(
+    "/api/v1/documents",
+    operation_id="listMyDocuments",
+    summary="The citizen's earlier uploads",
+    tags=["dossiers"],
+)
+async def list_documents(
+    conn: Conn, citizen: Caller, limit: FromQuery[int] = 20, offset: FromQuery[int] = 0
+) -> Page[WalletDocument]:
+    return await service.wallet(conn, citizen, Paging.of(limit, offset))

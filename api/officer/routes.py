@@ -1,0 +1,83 @@
+"""Officer routes: the queue of their offices, actions, the result file."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from api.deps import Caller, Conn, Ctx, Locale
+from api.dossiers import service
+from api.dossiers.models import OfficerActionIn, Status
+from api.dossiers.routes import read_upload
+from api.dossiers.views import DocumentOut, Dossier
+from api.pages import Page, Paging
+
+
+class OfficerDossierController(Controller):
+    path = "/api/v1/officer/dossiers"
+    tags = ["officer"]
+
+    @get("/", operation_id="listOfficerDossiers", summary="Dossiers of the officer's offices, oldest first")
+    async def list_queue(
+        self,
+        ctx: Ctx,
+        conn: Conn,
+        officer: Caller,
+        locale: Locale,
+        status: FromQuery[Status | None] = None,
+        agency: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 20,
+        offset: FromQuery[int] = 0,
+    ) -> Page[Dossier]:
+        return await service.list_for_officer(
+            conn, ctx, officer, status=status, agency=agency, paging=Paging.of(limit, offset), locale=locale
+        )
+
+    @get("/{dossier_id:uuid}", operation_id="getOfficerDossier", summary="One dossier of the officer's offices")
+    async def get_one(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        officer: Caller,
+        locale: Locale,
+    ) -> Dossier:
+        return await service.get_dossier(conn, ctx, officer, dossier_id, locale)
+
+    @post(
+        "/{dossier_id:uuid}/actions",
+        status_code=200,
+        operation_id="actOnDossier",
+        summary="Receive, ask for papers, reject, process, approve, return",
+    )
+    async def act(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        data: JSONBody[OfficerActionIn],
+        ctx: Ctx,
+        conn: Conn,
+        officer: Caller,
+        locale: Locale,
+    ) -> Dossier:
+        await service.act(conn, ctx, dossier_id, data, actor=service.ActorInfo.of(officer), principal=officer)
+        return await service.get_dossier(conn, ctx, officer, dossier_id, locale)
+
+    @post(
+        "/{dossier_id:uuid}/result",
+        status_code=201,
+        operation_id="attachDossierResult",
+        summary="Attach the electronic result (multipart file)",
+    )
+    async def attach_result(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        ctx: Ctx,
+        conn: Conn,
+        officer: Caller,
+    ) -> DocumentOut:
+        _, name, content = await read_upload(request, need_requirement=False)
+        return await service.attach_result(conn, ctx, officer, dossier_id, file_name=name, content=content)

@@ -1,0 +1,57 @@
+"""On-time statistics of an office."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import get
+from litestar.params import FromQuery, QueryParameter
+
+from api.deps import Caller, Conn, Ctx
+from api.dossiers import queries
+from api.dossiers.service import vn_day_bounds
+from api.dossiers.views import OnTimeStats
+from core.clock import VN_TZ
+from core.errors import DomainError, ValidationError
+
+
+@get(
+    "/api/v1/stats/on-time",
+    operation_id="getOnTimeStats",
+    summary="Received and resolved before, on, after the appointment",
+    tags=["stats"],
+)
+async def on_time(
+    ctx: Ctx,
+    conn: Conn,
+    officer: Caller,
+    agency: FromQuery[str],
+    from_: Annotated[date | None, QueryParameter(name="from")] = None,
+    to: FromQuery[date | None] = None,
+) -> OnTimeStats:
+    if not officer.serves(agency):
+        raise DomainError("forbidden", status=403)
+    if ctx.offices.get(agency) is None:
+        raise ValidationError([("agency", "invalid", {})])
+    today = ctx.clock.now().astimezone(VN_TZ).date()
+    start = from_ or date(today.year, 1, 1)
+    end = to or today
+    if end < start:
+        raise ValidationError([("to", "invalid", {})])
+    low, high = vn_day_bounds(start, end)
+    row = await conn.fetchrow(queries.ON_TIME_STATS, agency, low, high, today)
+    assert row is not None
+    resolved_dated = row["early"] + row["on_time"] + row["late"]
+    return OnTimeStats(
+        agency=agency,
+        from_=start,
+        to=end,
+        received=row["received"],
+        resolved=row["resolved"],
+        early=row["early"],
+        on_time=row["on_time"],
+        late=row["late"],
+        on_time_rate=round((row["early"] + row["on_time"]) / resolved_dated, 4) if resolved_dated else None,
+        pending_overdue=row["pending_overdue"],
+    )

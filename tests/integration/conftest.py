@@ -1,0 +1,185 @@
+"""Integration fixtures: a fresh PostgreSQL database per run (and per xdist worker), migrated once
+and seeded; a Redis database flushed before each test; the app on Litestar's test client.
+
+Services come from DATABASE_URL / REDIS_URL, else the local ones on their default ports, else
+embedded ones started under a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
+
+from api.accounts.service import bind_agency, ensure_user, principal_for
+from api.accounts.sms import MemorySmsSender
+from api.seed import seed_all
+from asgi import create_app
+from core import embedded
+from core.auth import Role, issue_access_token
+from core.clock import VN_TZ, FixedClock
+from core.db import acquire, connect, create_pool
+from core.migrate import migrate
+from core.settings import Settings
+
+MUTABLE_TABLES = (
+    "onestop_events, dossier_ratings, dossier_history, dossier_documents, dossiers, dossier_counters, documents, "
+    "files, officer_agencies, refresh_tokens, users, outbox"
+)
+DEFAULT_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ)  # a Monday morning
+JWT_SECRET = "test-secret-" + "x" * 32
+ONESTOP_SECRET = "onestop-test-secret"
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+_TMP = Path(tempfile.mkdtemp(prefix="motcua-test-"))
+
+
+def _admin_database_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    if _port_open(5432):
+        return "postgresql://postgres@127.0.0.1:5432/postgres"
+    return embedded.start_postgres(_TMP)
+
+
+def _redis_url() -> str:
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    if _port_open(6379):
+        return "redis://127.0.0.1:6379"
+    return embedded.start_redis(_TMP)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+async def database_url(worker_id: str) -> AsyncIterator[str]:
+    admin_url = _admin_database_url()
+    name = f"motcua_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = _with_database(admin_url, name)
+    conn = await connect(url)
+    try:
+        await migrate(conn)
+        await seed_all(conn, now=DEFAULT_NOW)
+    finally:
+        await conn.close()
+    yield url
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
+
+
+@pytest.fixture(scope="session")
+def redis_url(worker_id: str) -> str:
+    base = _redis_url()
+    if base.startswith("unix://"):
+        return base
+    index = 15 - (int(worker_id[2:]) % 8 if worker_id.startswith("gw") else 0)
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{index}", parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, redis_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        data_dir=str(_TMP / "data"),
+        storage_dir=str(_TMP / "files"),
+        public_base_url="https://motcua.example.vn",
+        jwt_secret=JWT_SECRET,
+        onestop_webhook_secret=ONESTOP_SECRET,
+        bank_webhook_secret="bank-test-secret",
+        max_file_bytes=2 * 1024 * 1024,
+        max_dossier_bytes=5 * 1024 * 1024,
+    )
+
+
+@pytest.fixture(scope="session")
+def clock() -> FixedClock:
+    return FixedClock(DEFAULT_NOW)
+
+
+@pytest.fixture(scope="session")
+def sms() -> MemorySmsSender:
+    return MemorySmsSender()
+
+
+@pytest.fixture(scope="session")
+async def client(settings: Settings, clock: FixedClock, sms: MemorySmsSender) -> AsyncIterator[AsyncTestClient[Any]]:
+    app = create_app(settings, clock=clock, sms=sms)
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    p = await create_pool(database_url, min_size=1, max_size=60)
+    yield p
+    await p.close()
+
+
+@pytest.fixture(autouse=True)
+async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Every integration test starts from the seeded catalog and nothing else."""
+    if "integration" not in str(request.node.path):
+        yield
+        return
+    database_url = request.getfixturevalue("database_url")
+    redis_url = request.getfixturevalue("redis_url")
+    clock: FixedClock = request.getfixturevalue("clock")
+    clock.set(DEFAULT_NOW)
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f"TRUNCATE {MUTABLE_TABLES} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+    redis = Redis.from_url(redis_url)
+    await redis.flushdb()
+    await redis.aclose()
+    yield
+
+
+TokenFactory = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+def make_token(pool: asyncpg.Pool, settings: Settings, clock: FixedClock) -> TokenFactory:
+    async def make(phone: str, role: str = "citizen", agencies: tuple[str, ...] = ()) -> str:
+        async with acquire(pool) as conn, conn.transaction():
+            user_id = await ensure_user(conn, phone=phone, clock=clock, role=Role(role))
+            for agency in agencies:
+                await bind_agency(conn, user_id=user_id, office_code=agency)
+            principal = await principal_for(conn, user_id)
+        return issue_access_token(principal, secret=settings.jwt_secret, now=clock.now(), ttl=7 * 24 * 3600)
+
+    return make
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,93 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.dossiers.models import (
+    ACTIONS,
+    TRANSITIONS,
+    Action,
+    Actor,
+    InvalidTransition,
+    Status,
+    after_receive,
+    next_status,
+)
+
+DIAGRAM = {
+    ("draft", "submitted"),
+    ("draft", "withdrawn"),
+    ("submitted", "received"),
+    ("submitted", "supplement_requested"),
+    ("submitted", "rejected"),
+    ("submitted", "withdrawn"),
+    ("supplement_requested", "submitted"),
+    ("received", "awaiting_payment"),
+    ("received", "processing"),
+    ("awaiting_payment", "processing"),
+    ("processing", "supplement_requested"),
+    ("processing", "result_ready"),
+    ("processing", "rejected"),
+    ("result_ready", "returned"),
+}
+
+
+def test_transitions_are_exactly_the_design_diagram() -> None:
+    edges = {(a.value, b.value) for a, targets in TRANSITIONS.items() for b in targets}
+    assert edges == DIAGRAM
+
+
+def test_every_action_edge_is_in_the_diagram() -> None:
+    for sources, target, _ in ACTIONS.values():
+        for source in sources:
+            assert (source.value, target.value) in DIAGRAM
+
+
+@given(st.lists(st.tuples(st.sampled_from(list(Action)), st.sampled_from(list(Actor))), max_size=40))
+def test_no_sequence_of_actions_leaves_the_diagram(steps: list[tuple[Action, Actor]]) -> None:
+    status = Status.DRAFT
+    for action, actor in steps:
+        try:
+            new = next_status(status, action, actor)
+        except InvalidTransition:
+            continue
+        assert (status.value, new.value) in DIAGRAM
+        status = new
+
+
+@given(st.sampled_from([Status.RETURNED, Status.REJECTED, Status.WITHDRAWN]), st.sampled_from(list(Action)))
+def test_final_statuses_admit_no_action(status: Status, action: Action) -> None:
+    for actor in Actor:
+        try:
+            next_status(status, action, actor)
+        except InvalidTransition:
+            continue
+        raise AssertionError(f"{action} by {actor} moved a final dossier")
+
+
+def test_citizens_cannot_take_officer_actions() -> None:
+    for action in (Action.RECEIVE, Action.APPROVE, Action.REJECT, Action.RETURN):
+        sources, _, _ = ACTIONS[action]
+        for source in sources:
+            try:
+                next_status(source, action, Actor.CITIZEN)
+            except InvalidTransition:
+                continue
+            raise AssertionError(action)
+
+
+def test_only_a_settled_payment_leaves_awaiting_payment() -> None:
+    assert next_status(Status.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM) is Status.PROCESSING
+    for action in Action:
+        if action is Action.SETTLE_PAYMENT:
+            continue
+        for actor in Actor:
+            try:
+                next_status(Status.AWAITING_PAYMENT, action, actor)
+            except InvalidTransition:
+                continue
+            raise AssertionError(action)
+
+
+def test_receiving_an_unpaid_fee_waits_for_payment() -> None:
+    assert after_receive(200_000, paid=False) is Status.AWAITING_PAYMENT
+    assert after_receive(200_000, paid=True) is Status.RECEIVED
+    assert after_receive(0, paid=False) is Status.RECEIVED
