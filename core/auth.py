@@ -54,7 +54,7 @@ def verify_access_token(token: str, *, secret: str, now: datetime) -> Principal:
             secret,
             algorithms=[_ALGORITHM],
             issuer=_ISSUER,
-            options={"require": ["exp", "sub", "iat"], "verify_exp": False},
+            options={"require": ["exp", "sub", "iat"], "verify_exp": False, "verify_iat": False},
         )
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc

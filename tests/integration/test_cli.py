@@ -1,0 +1,55 @@
+"""The operator commands, run as operators run them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from core.auth import verify_access_token
+from core.clock import SystemClock
+from core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _motcua(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": str(settings.database_url),
+        "REDIS_URL": str(settings.redis_url),
+        "MOTCUA_JWT_SECRET": settings.jwt_secret,
+        "MOTCUA_DATA_DIR": settings.data_dir,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_token_prints_only_a_valid_access_token(settings: Settings) -> None:
+    result = _motcua(settings, "token", "--phone", "+84 912 000 999", "--role", "officer", "--agency", "000.00.01.H29")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    principal = verify_access_token(lines[0], secret=settings.jwt_secret, now=SystemClock().now())
+    assert principal.phone == "0912000999"
+    assert principal.agencies == ("000.00.01.H29",)
+
+
+def test_token_refuses_an_unknown_office(settings: Settings) -> None:
+    result = _motcua(settings, "token", "--phone", "0912000998", "--role", "officer", "--agency", "NOPE")
+    assert result.returncode != 0
+    assert "unknown office" in result.stderr
+
+
+def test_seed_is_idempotent(settings: Settings) -> None:
+    result = _motcua(settings, "seed")
+    assert result.returncode == 0, result.stderr
+    assert "procedures: 40 (0 changed)" in result.stdout
