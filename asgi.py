@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,7 @@ from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus
+from core.outbox import Consumer, Dispatcher
 from core.redis import create_redis
 from core.settings import Settings
 
@@ -69,6 +71,12 @@ def resolve_services(settings: Settings) -> tuple[str, str]:
     return resolve_database(settings), settings.redis_url or embedded.start_redis(Path(settings.data_dir))
 
 
+def outbox_consumers(settings: Settings) -> dict[str, Consumer]:
+    """Side effects driven by committed events, by outbox topic. Pushes and chat replies register
+    here; until they do, the dispatcher has nothing to deliver and stays idle."""
+    return {}
+
+
 def create_app(
     settings: Settings,
     *,
@@ -98,7 +106,16 @@ def create_app(
                 sms=sms or LoggingSmsSender(),
                 files=FileStore(Path(settings.storage_dir)),
             )
+            dispatcher_task = None
+            stop = asyncio.Event()
+            consumers = outbox_consumers(settings)
+            if settings.inprocess_worker and consumers:
+                dispatcher = Dispatcher(pool, consumers, clock=app.state.ctx.clock)
+                dispatcher_task = asyncio.create_task(dispatcher.run(stop))
             yield
+            stop.set()
+            if dispatcher_task is not None:
+                await dispatcher_task
         finally:
             await redis.aclose()
             await pool.close()

@@ -106,6 +106,33 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 @main.command()
+def worker() -> None:
+    """Run the outbox dispatcher until SIGTERM (the batch in hand is finished first)."""
+    import signal
+
+    from asgi import outbox_consumers
+    from core.clock import SystemClock
+    from core.db import create_pool
+    from core.outbox import Dispatcher
+
+    settings = from_env()
+    database_url = _database(settings)
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        pool = await create_pool(database_url, min_size=1, max_size=4)
+        try:
+            await Dispatcher(pool, outbox_consumers(settings), clock=SystemClock()).run(stop)
+        finally:
+            await pool.close()
+
+    _run(go())
+
+
+@main.command()
 def migrate() -> None:
     """Apply pending database migrations."""
     from core.db import connect
@@ -145,8 +172,8 @@ async def _ensure_reference_data(conn: Any) -> None:
         await seed_all(conn, now=SystemClock().now())
 
 
-async def _make_user(conn: Any, phone: str, role: str, agencies: tuple[str, ...]) -> Any:
-    from api.accounts.service import bind_agency, ensure_user
+async def _make_user(conn: Any, phone: str, role: str, agencies: tuple[str, ...], full_name: str | None = None) -> Any:
+    from api.accounts.service import bind_agency, ensure_user, set_full_name
     from core.auth import Role
     from core.clock import SystemClock
 
@@ -158,6 +185,8 @@ async def _make_user(conn: Any, phone: str, role: str, agencies: tuple[str, ...]
         user_id = await ensure_user(conn, phone=phone, clock=SystemClock(), role=Role(role))
         for agency in agencies:
             await bind_agency(conn, user_id=user_id, office_code=agency)
+        if full_name:
+            await set_full_name(conn, user_id=user_id, full_name=full_name)
     return user_id
 
 
@@ -207,15 +236,16 @@ def officer() -> None:
 @officer.command("create")
 @click.option("--phone", required=True)
 @click.option("--agency", "agencies", multiple=True, required=True, help="office code (repeatable)")
+@click.option("--name", "full_name", help="the officer's full name, shown in dossier histories")
 @click.option("--admin", is_flag=True, help="an administrator of every office")
-def officer_create(phone: str, agencies: tuple[str, ...], admin: bool) -> None:
+def officer_create(phone: str, agencies: tuple[str, ...], full_name: str | None, admin: bool) -> None:
     """Create (or update) an officer bound to offices."""
     settings = from_env()
     database_url = _database(settings)
     number = _phone(phone)
 
     async def work(conn: Any) -> Any:
-        return await _make_user(conn, number, "admin" if admin else "officer", agencies)
+        return await _make_user(conn, number, "admin" if admin else "officer", agencies, full_name)
 
     user_id = _run(_with_conn(settings, database_url, work))
     click.echo(f"officer {number} ({user_id}) serves: {', '.join(agencies)}")

@@ -77,3 +77,8 @@ class EventBus:
 
 def decode_event(payload: bytes | str) -> AnyEvent:
     return msgspec.json.decode(payload, type=AnyEvent)
+
+
+def event_from_row(payload: object) -> AnyEvent:
+    """An event from an outbox row's payload, already decoded from jsonb."""
+    return msgspec.convert(payload, type=AnyEvent)

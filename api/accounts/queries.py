@@ -8,6 +8,8 @@ RETURNING id, phone, role, full_name
 
 SET_ROLE = "UPDATE users SET role = $2 WHERE id = $1"
 
+SET_FULL_NAME = "UPDATE users SET full_name = $2 WHERE id = $1"
+
 GET_USER = "SELECT id, phone, role, full_name FROM users WHERE id = $1"
 
 GET_USER_BY_PHONE = "SELECT id, phone, role, full_name FROM users WHERE phone = $1"

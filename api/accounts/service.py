@@ -67,6 +67,10 @@ async def ensure_user(conn: asyncpg.Connection, *, phone: str, clock: Clock, rol
     return user_id
 
 
+async def set_full_name(conn: asyncpg.Connection, *, user_id: uuid.UUID, full_name: str) -> None:
+    await conn.execute(queries.SET_FULL_NAME, user_id, full_name)
+
+
 async def bind_agency(conn: asyncpg.Connection, *, user_id: uuid.UUID, office_code: str) -> None:
     await conn.execute(queries.BIND_AGENCY, user_id, office_code)
 

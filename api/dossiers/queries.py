@@ -52,8 +52,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 """
 
 LIST_HISTORY = """
-SELECT from_status, to_status, action, actor_role, actor_name, note, data, at
-FROM dossier_history WHERE dossier_id = $1 ORDER BY id
+SELECT h.from_status, h.to_status, h.action, h.actor_role, coalesce(h.actor_name, u.full_name) AS actor_name,
+    h.note, h.data, h.at
+FROM dossier_history h LEFT JOIN users u ON u.id = h.actor_id
+WHERE h.dossier_id = $1 ORDER BY h.id
 """
 
 NEXT_CODE_NUMBER = """

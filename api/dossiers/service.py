@@ -69,7 +69,7 @@ class ActorInfo:
     @classmethod
     def of(cls, principal: Principal) -> ActorInfo:
         role = Actor.CITIZEN if principal.role is Role.CITIZEN else Actor.OFFICER
-        return cls(role=role, user_id=principal.user_id, name=principal.phone)
+        return cls(role=role, user_id=principal.user_id)
 
 
 # ---- reading --------------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from core.auth import verify_access_token
@@ -53,3 +55,24 @@ def test_seed_is_idempotent(settings: Settings) -> None:
     result = _motcua(settings, "seed")
     assert result.returncode == 0, result.stderr
     assert "procedures: 40 (0 changed)" in result.stdout
+
+
+def test_worker_stops_on_sigterm(settings: Settings) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": str(settings.database_url),
+        "REDIS_URL": str(settings.redis_url),
+        "MOTCUA_JWT_SECRET": settings.jwt_secret,
+        "MOTCUA_DATA_DIR": settings.data_dir,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "cli", "worker"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        time.sleep(3)
+        assert worker.poll() is None, worker.stderr.read() if worker.stderr else ""
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=15) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()

@@ -74,3 +74,14 @@ async def test_unknown_path_is_a_problem(client: AsyncTestClient[Any]) -> None:
     response = await client.get("/api/v1/khong-co-duong-nay")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_tracking_is_rate_limited_per_client(client: AsyncTestClient[Any]) -> None:
+    statuses = [
+        (await client.get("/api/v1/track/000.00.00.H29-261123-0001", params={"key": "ABCDEFGH"})).status_code
+        for _ in range(31)
+    ]
+    assert statuses[:30] == [404] * 30
+    assert statuses[30] == 429
+    limited = await client.get("/api/v1/track/000.00.00.H29-261123-0001", params={"key": "ABCDEFGH"})
+    assert 0 < int(limited.headers["retry-after"]) <= 60

@@ -1,0 +1,153 @@
+"""The outbox dispatcher against the real database: at least once, never twice in parallel,
+retries with backoff, dead after the budget, and a dead worker's lease runs out."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+import asyncpg
+
+from core.clock import FixedClock
+from core.db import acquire
+from core.events import DossierStatusChanged, Event, EventBus
+from core.outbox import CLAIM, Dispatcher, PermanentFailure, RetryLater, backoff
+
+TOPIC = "dossier.status_changed"
+
+
+def _event(clock: FixedClock) -> DossierStatusChanged:
+    return DossierStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=clock.now(),
+        dossier_id=uuid.uuid4(),
+        code="X-261123-0001",
+        owner_id=None,
+        agency_code="000.00.01.H29",
+        procedure_slug="birth-registration",
+        procedure_names={"vi": "Đăng ký khai sinh", "en": "Birth registration"},
+        from_status="submitted",
+        to_status="received",
+        action="receive",
+        actor_role="officer",
+    )
+
+
+async def _publish(pool: asyncpg.Pool, clock: FixedClock, n: int) -> list[uuid.UUID]:
+    bus = EventBus()
+    ids = []
+    async with acquire(pool) as conn, conn.transaction():
+        for _ in range(n):
+            event = _event(clock)
+            await bus.publish(conn, event)
+            ids.append(event.event_id)
+    return ids
+
+
+async def _statuses(pool: asyncpg.Pool) -> Counter[str]:
+    async with acquire(pool) as conn:
+        return Counter(r["status"] for r in await conn.fetch("SELECT status FROM outbox"))
+
+
+async def test_events_are_consumed_once_and_marked_done(pool: asyncpg.Pool, clock: FixedClock) -> None:
+    ids = await _publish(pool, clock, 5)
+    seen: list[uuid.UUID] = []
+
+    async def consume(event: Event) -> None:
+        seen.append(event.event_id)
+
+    dispatcher = Dispatcher(pool, {TOPIC: consume}, clock=clock)
+    assert await dispatcher.run_once() == 5
+    assert await dispatcher.run_once() == 0
+    assert sorted(seen) == sorted(ids)
+    assert await _statuses(pool) == Counter({"done": 5})
+
+
+async def test_two_dispatchers_never_claim_the_same_row(pool: asyncpg.Pool, clock: FixedClock) -> None:
+    await _publish(pool, clock, 200)
+    seen: Counter[uuid.UUID] = Counter()
+
+    async def consume(event: Event) -> None:
+        await asyncio.sleep(0)
+        seen[event.event_id] += 1
+
+    dispatchers = [Dispatcher(pool, {TOPIC: consume}, clock=clock, batch_size=7) for _ in range(3)]
+
+    async def drain(d: Dispatcher) -> None:
+        while await d.run_once():
+            pass
+
+    await asyncio.gather(*(drain(d) for d in dispatchers))
+    assert len(seen) == 200 and set(seen.values()) == {1}
+
+
+async def test_retry_later_backs_off_then_dies_after_the_budget(pool: asyncpg.Pool, clock: FixedClock) -> None:
+    await _publish(pool, clock, 1)
+
+    async def flaky(event: Event) -> None:
+        raise RetryLater("UNAVAILABLE", after=30)
+
+    dispatcher = Dispatcher(pool, {TOPIC: flaky}, clock=clock, max_attempts=3)
+    assert await dispatcher.run_once() == 1
+    assert await dispatcher.run_once() == 0  # not due before 30 s
+    clock.advance(timedelta(seconds=31))
+    assert await dispatcher.run_once() == 1
+    clock.advance(timedelta(seconds=31))
+    assert await dispatcher.run_once() == 1
+    async with acquire(pool) as conn:
+        row = await conn.fetchrow("SELECT status, attempts, last_error FROM outbox")
+    assert row is not None
+    assert (row["status"], row["attempts"]) == ("dead", 3)
+    assert "UNAVAILABLE" in row["last_error"]
+
+
+async def test_permanent_failure_is_dead_at_once(pool: asyncpg.Pool, clock: FixedClock) -> None:
+    await _publish(pool, clock, 1)
+
+    async def broken(event: Event) -> None:
+        raise PermanentFailure("INVALID_ARGUMENT")
+
+    await Dispatcher(pool, {TOPIC: broken}, clock=clock).run_once()
+    assert await _statuses(pool) == Counter({"dead": 1})
+
+
+async def test_a_dead_workers_claim_returns_after_its_lease(pool: asyncpg.Pool, clock: FixedClock) -> None:
+    [event_id] = await _publish(pool, clock, 1)
+    async with acquire(pool) as conn:  # a worker claims, then dies without settling
+        claimed = await conn.fetch(CLAIM, clock.now(), clock.now() + timedelta(seconds=120), [TOPIC], 10)
+    assert [r["id"] for r in claimed] == [event_id]
+    seen: list[uuid.UUID] = []
+
+    async def consume(event: Event) -> None:
+        seen.append(event.event_id)
+
+    survivor = Dispatcher(pool, {TOPIC: consume}, clock=clock)
+    assert await survivor.run_once() == 0
+    clock.advance(timedelta(seconds=121))
+    assert await survivor.run_once() == 1
+    assert seen == [event_id]
+
+
+async def test_run_wakes_on_notify_and_stops_cleanly(pool: asyncpg.Pool, clock: FixedClock) -> None:
+    got = asyncio.Event()
+
+    async def consume(event: Event) -> None:
+        got.set()
+
+    stop = asyncio.Event()
+    dispatcher = Dispatcher(pool, {TOPIC: consume}, clock=clock, poll_seconds=30)
+    task = asyncio.create_task(dispatcher.run(stop))
+    await asyncio.sleep(0.2)
+    await _publish(pool, clock, 1)
+    await asyncio.wait_for(got.wait(), timeout=5)  # long before the 30 s poll
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)
+
+
+def test_backoff_grows_with_jitter_and_a_cap() -> None:
+    assert backoff(1, rand=lambda: 1.0) == 2.0
+    assert backoff(5, rand=lambda: 1.0) == 32.0
+    assert backoff(30, rand=lambda: 1.0) == 900.0
+    assert backoff(3, rand=lambda: 0.0) == 1.0
