@@ -109,6 +109,7 @@ ACTIVE = frozenset(
     }
 )
 RESOLVED = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REJECTED})
+EDITABLE = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
 
 
 class InvalidTransition(Exception):

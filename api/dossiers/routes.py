@@ -1,4 +1,4 @@
-"""Citizen dossier routes: thin; the rules live in service.py."""
+"""Citizen dossier routes: thin; the rules live in access, service, documents, lifecycle and receipts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.deps import Caller, Conn, Ctx, Locale
-from api.dossiers import service
+from api.dossiers import access, documents, lifecycle, receipts, service
 from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn, Status
 from api.dossiers.qr import qr_png
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
@@ -66,7 +66,7 @@ class DossierController(Controller):
         limit: FromQuery[int] = 20,
         offset: FromQuery[int] = 0,
     ) -> Page[Dossier]:
-        return await service.list_own(conn, ctx, citizen, status, Paging.of(limit, offset), locale)
+        return await access.list_own(conn, ctx, citizen, status, Paging.of(limit, offset), locale)
 
     @get("/{dossier_id:uuid}", operation_id="getDossier", summary="One dossier")
     async def get_one(
@@ -77,7 +77,7 @@ class DossierController(Controller):
         principal: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await service.get_dossier(conn, ctx, principal, dossier_id, locale)
+        return await access.get_dossier(conn, ctx, principal, dossier_id, locale)
 
     @patch("/{dossier_id:uuid}", operation_id="updateDossier", summary="Edit a draft or a dossier sent back")
     async def update(
@@ -107,7 +107,7 @@ class DossierController(Controller):
     ) -> DocumentOut:
         if is_multipart(request):
             requirement, name, content = await read_upload(request, need_requirement=True)
-            return await service.upload_document(
+            return await documents.upload_document(
                 conn, ctx, citizen, dossier_id, requirement=requirement, file_name=name, content=content
             )
         try:
@@ -116,7 +116,7 @@ class DossierController(Controller):
             raise ValidationError([("body", "invalid", {})]) from exc
         except msgspec.DecodeError as exc:
             raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
-        return await service.attach_from_wallet(
+        return await documents.attach_from_wallet(
             conn, ctx, citizen, dossier_id, requirement=body.requirement, document_id=body.document_id
         )
 
@@ -129,7 +129,7 @@ class DossierController(Controller):
     async def remove_document(
         self, dossier_id: FromPath[uuid.UUID], attachment_id: FromPath[uuid.UUID], conn: Conn, citizen: Caller
     ) -> None:
-        await service.delete_document(conn, citizen, dossier_id, attachment_id)
+        await documents.delete_document(conn, citizen, dossier_id, attachment_id)
 
     @post(
         "/{dossier_id:uuid}/submit",
@@ -145,7 +145,7 @@ class DossierController(Controller):
         citizen: Caller,
         locale: Locale,
     ) -> Receipt:
-        return await service.submit(conn, ctx, citizen, dossier_id, locale)
+        return await lifecycle.submit(conn, ctx, citizen, dossier_id, locale)
 
     @post("/{dossier_id:uuid}/withdraw", status_code=200, operation_id="withdrawDossier", summary="Withdraw")
     async def withdraw(
@@ -156,11 +156,11 @@ class DossierController(Controller):
         citizen: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await service.withdraw(conn, ctx, citizen, dossier_id, locale)
+        return await lifecycle.withdraw(conn, ctx, citizen, dossier_id, locale)
 
     @get("/{dossier_id:uuid}/history", operation_id="getDossierHistory", summary="Every step, oldest first")
     async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> History:
-        return await service.history(conn, principal, dossier_id)
+        return await receipts.history(conn, principal, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",
@@ -175,7 +175,7 @@ class DossierController(Controller):
         principal: Caller,
         locale: Locale,
     ) -> Receipt:
-        return await service.receipt(conn, ctx, principal, dossier_id, locale)
+        return await receipts.receipt(conn, ctx, principal, dossier_id, locale)
 
     @get(
         "/{dossier_id:uuid}/receipt.png",
@@ -191,7 +191,7 @@ class DossierController(Controller):
         principal: Caller,
         locale: Locale,
     ) -> Response[bytes]:
-        found = await service.receipt(conn, ctx, principal, dossier_id, locale)
+        found = await receipts.receipt(conn, ctx, principal, dossier_id, locale)
         return Response(qr_png(found.tracking_url), media_type="image/png", headers={"Cache-Control": "private"})
 
     @post(
@@ -208,7 +208,7 @@ class DossierController(Controller):
         conn: Conn,
         citizen: Caller,
     ) -> Rating:
-        return await service.rate(conn, ctx, citizen, dossier_id, data)
+        return await receipts.rate(conn, ctx, citizen, dossier_id, data)
 
     @get(
         "/{dossier_id:uuid}/result",
@@ -217,7 +217,7 @@ class DossierController(Controller):
         media_type="application/octet-stream",
     )
     async def result(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, principal: Caller) -> Response[bytes]:
-        content, content_type, name = await service.result_file(conn, ctx, principal, dossier_id)
+        content, content_type, name = await documents.result_file(conn, ctx, principal, dossier_id)
         return Response(
             content,
             media_type=content_type,
@@ -234,4 +234,4 @@ class DossierController(Controller):
 async def list_documents(
     conn: Conn, citizen: Caller, limit: FromQuery[int] = 20, offset: FromQuery[int] = 0
 ) -> Page[WalletDocument]:
-    return await service.wallet(conn, citizen, Paging.of(limit, offset))
+    return await documents.wallet(conn, citizen, Paging.of(limit, offset))

@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.deps import Caller, Conn, Ctx, Locale
-from api.dossiers import service
+from api.dossiers import access, documents, lifecycle
 from api.dossiers.models import OfficerActionIn, Status
 from api.dossiers.routes import read_upload
 from api.dossiers.views import DocumentOut, Dossier
@@ -32,7 +32,7 @@ class OfficerDossierController(Controller):
         limit: FromQuery[int] = 20,
         offset: FromQuery[int] = 0,
     ) -> Page[Dossier]:
-        return await service.list_for_officer(
+        return await access.list_for_officer(
             conn, ctx, officer, status=status, agency=agency, paging=Paging.of(limit, offset), locale=locale
         )
 
@@ -45,7 +45,7 @@ class OfficerDossierController(Controller):
         officer: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await service.get_dossier(conn, ctx, officer, dossier_id, locale)
+        return await access.get_dossier(conn, ctx, officer, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/actions",
@@ -62,8 +62,8 @@ class OfficerDossierController(Controller):
         officer: Caller,
         locale: Locale,
     ) -> Dossier:
-        await service.act(conn, ctx, dossier_id, data, actor=service.ActorInfo.of(officer), principal=officer)
-        return await service.get_dossier(conn, ctx, officer, dossier_id, locale)
+        await lifecycle.act(conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(officer), principal=officer)
+        return await access.get_dossier(conn, ctx, officer, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/result",
@@ -80,4 +80,4 @@ class OfficerDossierController(Controller):
         officer: Caller,
     ) -> DocumentOut:
         _, name, content = await read_upload(request, need_requirement=False)
-        return await service.attach_result(conn, ctx, officer, dossier_id, file_name=name, content=content)
+        return await documents.attach_result(conn, ctx, officer, dossier_id, file_name=name, content=content)

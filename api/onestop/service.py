@@ -6,7 +6,7 @@ import asyncpg
 import msgspec
 
 from api.context import AppContext
-from api.dossiers import service as dossiers
+from api.dossiers import access, lifecycle
 from api.dossiers.models import Actor, OfficerActionIn
 from api.dossiers.queries import GET_DOSSIER, GET_DOSSIER_BY_CODE
 from api.onestop.models import OneStopEvent
@@ -32,17 +32,17 @@ async def apply_event(conn: asyncpg.Connection, ctx: AppContext, event: OneStopE
             return stored
         actor = event.actor
         name = actor.name if actor and actor.name else None
-        await dossiers.act(
+        await lifecycle.act(
             conn,
             ctx,
             row["id"],
             OfficerActionIn(action=event.action, note=event.note, reason=event.reason, missing=event.missing),
-            actor=dossiers.ActorInfo(role=Actor.OFFICER, user_id=None, name=name, source="one-stop"),
+            actor=lifecycle.ActorInfo(role=Actor.OFFICER, user_id=None, name=name, source="one-stop"),
             principal=None,
         )
         updated = await conn.fetchrow(GET_DOSSIER, row["id"])
         assert updated is not None
-        view = await dossiers.view(conn, ctx, updated, locale)
+        view = await access.view(conn, ctx, updated, locale)
         response: dict[str, object] = msgspec.to_builtins(view)
         await conn.execute(SET_EVENT_RESPONSE, event.event_id, response)
         return response

@@ -10,7 +10,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from api.deps import Caller, Conn, Ctx
 from api.dossiers import queries
-from api.dossiers.service import vn_day_bounds
+from api.dossiers.receipts import vn_day_bounds
 from api.dossiers.views import OnTimeStats
 from core.clock import VN_TZ
 from core.errors import DomainError, ValidationError

@@ -9,7 +9,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from api.deps import Conn, Ctx, Locale
-from api.dossiers import service
+from api.dossiers import receipts
 from api.dossiers.views import Tracking
 from api.ratelimit import client_address, limit
 from core.errors import NotFoundError
@@ -31,7 +31,7 @@ async def track(
     key: FromQuery[str | None] = None,
 ) -> Tracking:
     await limit(ctx, "track", client_address(request), ctx.settings.track_rate_per_minute)
-    return await service.track(conn, ctx, code, key, locale)
+    return await receipts.track(conn, ctx, code, key, locale)
 
 
 _TEXT = {
@@ -102,7 +102,7 @@ async def tracking_page(
     other_href = f"/t/{code}?key={key or ''}&lang={other}"
     t = _TEXT[locale]
     try:
-        found = await service.track(conn, ctx, code, key, locale)
+        found = await receipts.track(conn, ctx, code, key, locale)
     except NotFoundError:
         return Response(
             _page(locale, f"<p role='alert'>{t['missing']}</p>", other_href),

@@ -12,7 +12,7 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from api.context import AppContext
-from api.dossiers import service
+from api.dossiers import lifecycle
 from api.dossiers.models import OfficerActionIn
 from core.auth import Principal, Role
 from core.clock import VN_TZ, FixedClock
@@ -54,7 +54,7 @@ async def test_fifty_concurrent_submissions_get_fifty_consecutive_codes(
 
     async def submit(dossier_id: str) -> str:
         async with acquire(ctx.pool) as conn:  # one real connection each, as fifty requests would have
-            receipt = await service.submit(conn, ctx, principal, uuid.UUID(dossier_id), "vi")
+            receipt = await lifecycle.submit(conn, ctx, principal, uuid.UUID(dossier_id), "vi")
         return receipt.code
 
     codes = await asyncio.gather(*(submit(d["id"]) for d in drafts))
@@ -83,8 +83,8 @@ async def test_two_officers_acting_at_once_exactly_one_wins(
     async def act(officer: Principal, body: OfficerActionIn) -> str:
         async with acquire(ctx.pool) as conn:
             try:
-                await service.act(
-                    conn, ctx, uuid.UUID(dossier["id"]), body, actor=service.ActorInfo.of(officer), principal=officer
+                await lifecycle.act(
+                    conn, ctx, uuid.UUID(dossier["id"]), body, actor=lifecycle.ActorInfo.of(officer), principal=officer
                 )
             except ConflictError:
                 return "lost"

@@ -1,0 +1,175 @@
+"""Reading dossiers: who may see which, and the Dossier view the API returns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+import asyncpg
+import msgspec
+
+from api.catalog.models import Procedure
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.applicants import StoredApplicant
+from api.dossiers.models import ACTIVE, Delivery, Status
+from api.dossiers.views import AddressOut, AgencyRef, ApplicantOut, DocumentOut, Dossier, Ref
+from api.dossiers.workdays import VN_TZ
+from api.pages import Page, Paging
+from core.auth import Principal, Role
+from core.errors import DomainError, NotFoundError
+from i18n.messages import status_label
+
+
+def procedure_of(ctx: AppContext, slug: str) -> Procedure:
+    procedure = ctx.catalog.get(slug)
+    if procedure is None:  # the catalog only grows; a dossier's procedure is always there
+        raise NotFoundError("procedure-not-found", slug=slug)
+    return procedure
+
+
+def today_in_vn(ctx: AppContext) -> date:
+    return ctx.clock.now().astimezone(VN_TZ).date()
+
+
+async def attachments(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[DocumentOut]:
+    return [
+        DocumentOut(
+            id=r["id"],
+            requirement=r["requirement"],
+            document_id=r["document_id"],
+            file_name=r["file_name"],
+            content_type=r["content_type"],
+            size=r["size"],
+            sha256=r["sha256"],
+            created_at=r["created_at"],
+        )
+        for r in await conn.fetch(queries.LIST_ATTACHMENTS, dossier_id)
+    ]
+
+
+def agency_ref(ctx: AppContext, code: str, locale: str) -> AgencyRef:
+    office = ctx.offices.get(code)
+    return AgencyRef(code=code, name=office.names.pick(locale) if office else code)
+
+
+async def view(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, locale: str) -> Dossier:
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    documents = await attachments(conn, row["id"])
+    stored = msgspec.convert(row["applicant"], StoredApplicant)
+    status = Status(row["status"])
+    present = {d.requirement for d in documents}
+    digitized = all(r.key in present for r in procedure.requirements if r.mandatory)
+    overdue: Literal["reception", "processing"] | None = None
+    if (
+        status in ACTIVE
+        and status is not Status.RESULT_READY
+        and row["received_at"] is not None
+        and row["appointment_date"] is not None
+        and row["appointment_date"] < today_in_vn(ctx)
+    ):
+        overdue = "processing"
+    return Dossier(
+        id=row["id"],
+        code=row["code"],
+        status=status,
+        status_label=status_label(status, locale),
+        procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
+        agency=agency_ref(ctx, row["agency_code"], locale),
+        channel=row["channel"],
+        applicant=ApplicantOut(
+            full_name=stored.full_name,
+            identity_number_masked=stored.identity_number_masked,
+            date_of_birth=stored.date_of_birth,
+            phone=stored.phone,
+            email=stored.email,
+            address=AddressOut(
+                raw=stored.address.raw,
+                normalized=stored.address.normalized,
+                province=stored.address.province,
+                ward=stored.address.ward,
+            ),
+        ),
+        form=row["form"],
+        delivery=msgspec.convert(row["delivery"], Delivery),
+        fee=row["fee"],
+        paid=row["paid_at"] is not None,
+        documents=documents,
+        digitized=digitized,
+        has_result=row["result_document"] is not None,
+        address_flagged=row["address_flagged"],
+        submitted_at=row["submitted_at"],
+        received_at=row["received_at"],
+        appointment_date=row["appointment_date"],
+        reception_due_at=None,
+        overdue=overdue,
+        lookup_key=row["lookup_key"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def visible_to(row: asyncpg.Record | None, principal: Principal) -> asyncpg.Record:
+    """Citizens see their own dossiers, officers their offices'; anything else looks absent."""
+    if row is None:
+        raise NotFoundError("dossier-not-found")
+    if principal.role is Role.CITIZEN:
+        if row["owner_id"] != principal.user_id:
+            raise NotFoundError("dossier-not-found")
+    elif not principal.serves(row["agency_code"]):
+        raise NotFoundError("dossier-not-found")
+    return row
+
+
+async def load(
+    conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record:
+    sql = queries.GET_DOSSIER_FOR_UPDATE if lock else queries.GET_DOSSIER
+    return visible_to(await conn.fetchrow(sql, dossier_id), principal)
+
+
+async def get_dossier(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+) -> Dossier:
+    return await view(conn, ctx, await load(conn, principal, dossier_id), locale)
+
+
+async def list_own(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    principal: Principal,
+    status: Status | None,
+    paging: Paging,
+    locale: str,
+) -> Page[Dossier]:
+    rows = await conn.fetch(
+        queries.LIST_OWN, principal.user_id, status.value if status else None, paging.limit, paging.offset
+    )
+    total = rows[0]["total"] if rows else 0
+    return Page(items=[await view(conn, ctx, r, locale) for r in rows], total=total)
+
+
+async def list_for_officer(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    officer: Principal,
+    *,
+    status: Status | None,
+    agency: str | None,
+    paging: Paging,
+    locale: str,
+) -> Page[Dossier]:
+    if agency is not None:
+        if not officer.serves(agency):
+            raise DomainError("forbidden", status=403)
+        offices = [agency]
+    elif officer.role is Role.ADMIN:
+        offices = list(ctx.offices.by_code)
+    else:
+        offices = list(officer.agencies)
+    rows = await conn.fetch(
+        queries.LIST_FOR_OFFICES, offices, status.value if status else None, paging.limit, paging.offset
+    )
+    total = rows[0]["total"] if rows else 0
+    return Page(items=[await view(conn, ctx, r, locale) for r in rows], total=total)

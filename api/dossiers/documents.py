@@ -1,0 +1,216 @@
+"""Dossier documents: storing uploads, attaching them, the citizen's wallet and the result file."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from api.catalog.models import Procedure
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.access import attachments, load, procedure_of
+from api.dossiers.filetypes import accepted, sniff
+from api.dossiers.models import EDITABLE, Status
+from api.dossiers.views import DocumentOut, WalletDocument
+from api.pages import Page, Paging
+from core.auth import Principal, Role
+from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
+
+
+async def store_document(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    *,
+    owner_id: uuid.UUID | None,
+    file_name: str,
+    content: bytes,
+    allowed: tuple[str, ...],
+) -> tuple[uuid.UUID, str, str]:
+    """Check and keep an uploaded file; returns (document id, sha256, detected content type)."""
+    limit = ctx.settings.max_file_bytes
+    if len(content) > limit:
+        raise DomainError("file-too-large", status=413, limit_mb=limit // (1024 * 1024))
+    detected = sniff(content[:64])
+    if detected is None or not accepted(detected, allowed):
+        raise DomainError("unsupported-file-type", status=415, accepted=", ".join(_short(t) for t in allowed))
+    digest = await ctx.files.put(content)
+    now = ctx.clock.now()
+    document_id = uuid.uuid4()
+    await conn.execute(queries.INSERT_FILE, digest, len(content), detected, now)
+    await conn.execute(
+        queries.INSERT_DOCUMENT,
+        document_id,
+        owner_id,
+        digest,
+        _safe_name(file_name, detected),
+        detected,
+        len(content),
+        now,
+    )
+    return document_id, digest, detected
+
+
+def _short(content_type: str) -> str:
+    return content_type.rsplit("/", maxsplit=1)[-1].upper()
+
+
+_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/heic": ".heic",
+    "image/heif": ".heif",
+}
+
+
+def _safe_name(name: str, content_type: str) -> str:
+    """A display name only: the path part dropped, control characters out, the right extension."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()[:120]
+    ext = _EXTENSIONS.get(content_type, "")
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return (stem or "tai-lieu") + ext
+
+
+def _requirement(procedure: Procedure, key: str) -> tuple[str, ...]:
+    for r in procedure.requirements:
+        if r.key == key:
+            return r.file_types
+    raise ValidationError([("requirement", "unknown-requirement", {})], requirement=key)
+
+
+async def _lock_editable(conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID) -> asyncpg.Record:
+    row = await load(conn, principal, dossier_id, lock=True)
+    if Status(row["status"]) not in EDITABLE:
+        raise ConflictError("not-editable")
+    return row
+
+
+async def upload_document(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    *,
+    requirement: str,
+    file_name: str,
+    content: bytes,
+) -> DocumentOut:
+    async with conn.transaction():
+        row = await _lock_editable(conn, principal, dossier_id)
+        allowed = _requirement(procedure_of(ctx, row["procedure_slug"]), requirement)
+        used = await conn.fetchval(queries.DOSSIER_BYTES, dossier_id)
+        if used + len(content) > ctx.settings.max_dossier_bytes:
+            raise DomainError("dossier-too-large", status=413, limit_mb=ctx.settings.max_dossier_bytes // (1024 * 1024))
+        owner = principal.user_id if principal.role is Role.CITIZEN else None
+        document_id, _, _ = await store_document(
+            conn, ctx, owner_id=owner, file_name=file_name, content=content, allowed=allowed
+        )
+        return await _attach(conn, ctx, dossier_id, requirement, document_id)
+
+
+async def attach_from_wallet(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    *,
+    requirement: str,
+    document_id: uuid.UUID,
+) -> DocumentOut:
+    async with conn.transaction():
+        row = await _lock_editable(conn, principal, dossier_id)
+        allowed = _requirement(procedure_of(ctx, row["procedure_slug"]), requirement)
+        document = await conn.fetchrow(queries.GET_DOCUMENT, document_id)
+        if document is None or document["owner_id"] != principal.user_id:
+            raise NotFoundError("document-not-found")
+        if not accepted(document["content_type"], allowed):
+            raise DomainError("unsupported-file-type", status=415, accepted=", ".join(_short(t) for t in allowed))
+        used = await conn.fetchval(queries.DOSSIER_BYTES, dossier_id)
+        if used + document["size"] > ctx.settings.max_dossier_bytes:
+            raise DomainError("dossier-too-large", status=413, limit_mb=ctx.settings.max_dossier_bytes // (1024 * 1024))
+        return await _attach(conn, ctx, dossier_id, requirement, document_id)
+
+
+async def _attach(
+    conn: asyncpg.Connection, ctx: AppContext, dossier_id: uuid.UUID, requirement: str, document_id: uuid.UUID
+) -> DocumentOut:
+    attachment_id = uuid.uuid4()
+    now = ctx.clock.now()
+    await conn.execute(queries.ATTACH_DOCUMENT, attachment_id, dossier_id, requirement, document_id, now)
+    await conn.execute("UPDATE dossiers SET updated_at = $2 WHERE id = $1", dossier_id, now)
+    return next(d for d in await attachments(conn, dossier_id) if d.id == attachment_id)
+
+
+async def delete_document(
+    conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID, attachment_id: uuid.UUID
+) -> None:
+    async with conn.transaction():
+        await _lock_editable(conn, principal, dossier_id)
+        if await conn.fetchval(queries.DELETE_ATTACHMENT, attachment_id, dossier_id) is None:
+            raise NotFoundError("document-not-found")
+
+
+async def wallet(conn: asyncpg.Connection, principal: Principal, paging: Paging) -> Page[WalletDocument]:
+    rows = await conn.fetch(queries.LIST_WALLET, principal.user_id, paging.limit, paging.offset)
+    items = [
+        WalletDocument(
+            id=r["id"],
+            file_name=r["file_name"],
+            content_type=r["content_type"],
+            size=r["size"],
+            sha256=r["sha256"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+    return Page(items=items, total=rows[0]["total"] if rows else 0)
+
+
+async def attach_result(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    officer: Principal,
+    dossier_id: uuid.UUID,
+    *,
+    file_name: str,
+    content: bytes,
+) -> DocumentOut:
+    async with conn.transaction():
+        row = await load(conn, officer, dossier_id, lock=True)
+        if Status(row["status"]) is not Status.PROCESSING:
+            raise ConflictError("conflict")
+        document_id, digest, detected = await store_document(
+            conn,
+            ctx,
+            owner_id=row["owner_id"],
+            file_name=file_name,
+            content=content,
+            allowed=("application/pdf", "image/jpeg", "image/png"),
+        )
+        now = ctx.clock.now()
+        await conn.execute(queries.SET_RESULT, dossier_id, document_id, now)
+        document = await conn.fetchrow(queries.GET_DOCUMENT, document_id)
+        assert document is not None
+    return DocumentOut(
+        id=document_id,
+        requirement="result",
+        document_id=document_id,
+        file_name=document["file_name"],
+        content_type=detected,
+        size=len(content),
+        sha256=digest,
+        created_at=now,
+    )
+
+
+async def result_file(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID
+) -> tuple[bytes, str, str]:
+    row = await load(conn, principal, dossier_id)
+    if row["result_document"] is None or Status(row["status"]) not in {Status.RESULT_READY, Status.RETURNED}:
+        raise NotFoundError("document-not-found")
+    document = await conn.fetchrow(queries.GET_DOCUMENT, row["result_document"])
+    assert document is not None
+    return await ctx.files.get(document["sha256"]), document["content_type"], document["file_name"]

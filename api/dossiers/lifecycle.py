@@ -1,0 +1,329 @@
+"""Moving dossiers through the state machine; each move is one transaction: status, history row, outbox event."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Any
+
+import asyncpg
+
+from api.catalog.models import ResultKind
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.access import attachments, get_dossier, load, procedure_of, visible_to
+from api.dossiers.codes import dossier_code, lookup_key
+from api.dossiers.models import (
+    Action,
+    Actor,
+    InvalidTransition,
+    OfficerActionIn,
+    Status,
+    after_receive,
+    next_status,
+)
+from api.dossiers.receipts import receipt
+from api.dossiers.views import Dossier, Receipt
+from api.dossiers.workdays import VN_TZ
+from core.auth import Principal, Role
+from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
+from core.events import DossierStatusChanged
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    role: Actor
+    user_id: uuid.UUID | None
+    name: str | None = None
+    source: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal) -> ActorInfo:
+        role = Actor.CITIZEN if principal.role is Role.CITIZEN else Actor.OFFICER
+        return cls(role=role, user_id=principal.user_id)
+
+
+@dataclass
+class _Move:
+    status: Status
+    code: str | None
+    lookup_key: str | None
+    submitted_at: datetime | None
+    received_at: datetime | None
+    appointment_date: date | None
+    resolved_at: datetime | None
+    returned_at: datetime | None
+
+    @classmethod
+    def of(cls, row: asyncpg.Record) -> _Move:
+        return cls(
+            status=Status(row["status"]),
+            code=row["code"],
+            lookup_key=row["lookup_key"],
+            submitted_at=row["submitted_at"],
+            received_at=row["received_at"],
+            appointment_date=row["appointment_date"],
+            resolved_at=row["resolved_at"],
+            returned_at=row["returned_at"],
+        )
+
+
+def _cutoff(ctx: AppContext) -> time:
+    hours, _, minutes = ctx.settings.same_day_cutoff.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+async def _record(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    row: asyncpg.Record,
+    move: _Move,
+    *,
+    action: Action | str,
+    actor: ActorInfo,
+    from_status: Status | None,
+    note: str | None = None,
+    reason: str | None = None,
+    missing: list[str] | None = None,
+    now: datetime,
+) -> None:
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    data: dict[str, Any] = {}
+    if reason:
+        data["reason"] = reason
+    if missing:
+        data["missing"] = missing
+    if actor.source:
+        data["source"] = actor.source
+    await conn.execute(
+        queries.INSERT_HISTORY,
+        row["id"],
+        from_status.value if from_status else None,
+        move.status.value,
+        str(action),
+        actor.user_id,
+        actor.role.value,
+        actor.name,
+        note or reason,
+        data,
+        now,
+    )
+    names = {r.key: r.names for r in procedure.requirements}
+    await ctx.bus.publish(
+        conn,
+        DossierStatusChanged(
+            event_id=uuid.uuid4(),
+            occurred_at=now,
+            dossier_id=row["id"],
+            code=move.code,
+            owner_id=row["owner_id"],
+            agency_code=row["agency_code"],
+            procedure_slug=procedure.slug,
+            procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
+            from_status=from_status.value if from_status else None,
+            to_status=move.status.value,
+            action=str(action),
+            actor_role=actor.role.value,
+            note=note,
+            reason=reason,
+            missing=missing or [],
+            missing_names={
+                "vi": [names[k].vi for k in missing or [] if k in names],
+                "en": [names[k].en for k in missing or [] if k in names],
+            },
+            appointment_date=move.appointment_date,
+            fee=row["fee"],
+        ),
+    )
+
+
+async def _save(conn: asyncpg.Connection, dossier_id: uuid.UUID, move: _Move, now: datetime) -> None:
+    await conn.execute(
+        queries.UPDATE_MOVE,
+        dossier_id,
+        move.status.value,
+        move.code,
+        move.lookup_key,
+        move.submitted_at,
+        move.received_at,
+        move.appointment_date,
+        move.resolved_at,
+        move.returned_at,
+        now,
+    )
+
+
+def _step(status: Status, action: Action, actor: Actor) -> Status:
+    try:
+        return next_status(status, action, actor)
+    except InvalidTransition as exc:
+        raise ConflictError(
+            "invalid-transition",
+            action=action.value,
+            current=status.value,
+        ) from exc
+
+
+async def submit(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+) -> Receipt:
+    async with conn.transaction():
+        row = await load(conn, principal, dossier_id, lock=True)
+        status = Status(row["status"])
+        move = _Move.of(row)
+        move.status = _step(status, Action.SUBMIT, Actor.CITIZEN)
+        procedure = procedure_of(ctx, row["procedure_slug"])
+        present = {d.requirement for d in await attachments(conn, dossier_id)}
+        missing = [r for r in procedure.requirements if r.mandatory and r.key not in present]
+        if missing:
+            raise DomainError(
+                "missing-documents",
+                status=422,
+                names=", ".join(r.names.pick(locale) for r in missing),
+                missing_requirements=[r.key for r in missing],
+            )
+        now = ctx.clock.now()
+        if move.code is None:
+            day = now.astimezone(VN_TZ).date()
+            number = await conn.fetchval(queries.NEXT_CODE_NUMBER, row["agency_code"], day)
+            move.code = dossier_code(row["agency_code"], day, number)
+            move.lookup_key = lookup_key()
+        move.submitted_at = now
+        # provisional until an officer receives it: the clock starts at reception
+        move.appointment_date = ctx.calendar.appointment_date(now, procedure.processing_days, cutoff=_cutoff(ctx))
+        await _save(conn, dossier_id, move, now)
+        await _record(
+            conn,
+            ctx,
+            row,
+            move,
+            action=Action.SUBMIT,
+            actor=ActorInfo.of(principal),
+            from_status=status,
+            now=now,
+        )
+    return await receipt(conn, ctx, principal, dossier_id, locale)
+
+
+async def withdraw(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+) -> Dossier:
+    async with conn.transaction():
+        row = await load(conn, principal, dossier_id, lock=True)
+        status = Status(row["status"])
+        move = _Move.of(row)
+        move.status = _step(status, Action.WITHDRAW, Actor.CITIZEN)
+        now = ctx.clock.now()
+        await _save(conn, dossier_id, move, now)
+        await _record(
+            conn,
+            ctx,
+            row,
+            move,
+            action=Action.WITHDRAW,
+            actor=ActorInfo.of(principal),
+            from_status=status,
+            now=now,
+        )
+    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+
+
+def _parse_action(body: OfficerActionIn) -> Action:
+    try:
+        action = Action(body.action)
+    except ValueError:
+        action = None
+    if action is None or action in {
+        Action.SUBMIT,
+        Action.WITHDRAW,
+        Action.REQUEST_PAYMENT,
+        Action.SETTLE_PAYMENT,
+    }:
+        raise ValidationError([("action", "invalid", {})])
+    return action
+
+
+async def act(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    row_id: uuid.UUID,
+    body: OfficerActionIn,
+    *,
+    actor: ActorInfo,
+    principal: Principal | None,
+) -> None:
+    """An officer's (or the one-stop system's) action, in the caller's transaction if any."""
+    action = _parse_action(body)
+    async with conn.transaction():
+        row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, row_id)
+        if principal is not None:
+            row = visible_to(row, principal)
+        elif row is None:
+            raise NotFoundError("dossier-not-found")
+        status = Status(row["status"])
+        procedure = procedure_of(ctx, row["procedure_slug"])
+        move = _Move.of(row)
+        move.status = _step(status, action, Actor.OFFICER)
+        now = ctx.clock.now()
+        missing: list[str] | None = None
+        reason: str | None = None
+        match action:
+            case Action.REQUEST_SUPPLEMENT:
+                keys = {r.key for r in procedure.requirements}
+                missing = list(dict.fromkeys(body.missing or []))
+                if not missing:
+                    raise ValidationError([("missing", "empty-list", {})])
+                unknown = [k for k in missing if k not in keys]
+                if unknown:
+                    raise ValidationError(
+                        [(f"missing[{missing.index(k)}]", "unknown-requirement", {}) for k in unknown]
+                    )
+            case Action.REJECT:
+                reason = (body.reason or "").strip() or None
+                if reason is None:
+                    raise ValidationError([("reason", "required", {})])
+                move.resolved_at = now
+            case Action.RECEIVE:
+                move.received_at = now
+                move.appointment_date = ctx.calendar.appointment_date(
+                    now, procedure.processing_days, cutoff=_cutoff(ctx)
+                )
+            case Action.APPROVE:
+                if procedure.result is ResultKind.ELECTRONIC and row["result_document"] is None:
+                    raise DomainError("result-required", status=422)
+                move.resolved_at = now
+            case Action.RETURN:
+                move.returned_at = now
+            case _:
+                pass
+        await _save(conn, row_id, move, now)
+        await _record(
+            conn,
+            ctx,
+            row,
+            move,
+            action=action,
+            actor=actor,
+            from_status=status,
+            note=body.note,
+            reason=reason,
+            missing=missing,
+            now=now,
+        )
+        if (
+            action is Action.RECEIVE
+            and after_receive(row["fee"], row["paid_at"] is not None) is Status.AWAITING_PAYMENT
+        ):
+            waiting = replace(move, status=_step(move.status, Action.REQUEST_PAYMENT, Actor.SYSTEM))
+            await _save(conn, row_id, waiting, now)
+            await _record(
+                conn,
+                ctx,
+                row,
+                waiting,
+                action=Action.REQUEST_PAYMENT,
+                actor=ActorInfo(role=Actor.SYSTEM, user_id=None),
+                from_status=move.status,
+                now=now,
+            )

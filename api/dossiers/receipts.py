@@ -1,0 +1,135 @@
+"""What a submitted dossier shows: its receipt, history, public tracking and rating; Vietnam day bounds."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import asyncpg
+import msgspec
+
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.access import agency_ref, attachments, load, procedure_of
+from api.dossiers.identity import mask_name
+from api.dossiers.models import Actor, Delivery, RatingIn, Status
+from api.dossiers.views import (
+    History,
+    HistoryItem,
+    Rating,
+    Receipt,
+    ReceiptDocument,
+    Ref,
+    TrackHistoryItem,
+    Tracking,
+)
+from api.dossiers.workdays import VN_TZ
+from core.auth import Principal
+from core.errors import ConflictError, NotFoundError, ValidationError
+from i18n.messages import status_label
+
+
+def tracking_url(ctx: AppContext, code: str, key: str) -> str:
+    return f"{ctx.settings.public_base_url.rstrip('/')}/t/{code}?key={key}"
+
+
+async def receipt(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+) -> Receipt:
+    row = await load(conn, principal, dossier_id)
+    if row["code"] is None or row["lookup_key"] is None or row["submitted_at"] is None:
+        raise NotFoundError("not-found")
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    names = {r.key: r.names.pick(locale) for r in procedure.requirements}
+    return Receipt(
+        dossier_id=row["id"],
+        code=row["code"],
+        status=Status(row["status"]),
+        procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
+        agency=agency_ref(ctx, row["agency_code"], locale),
+        applicant_name=row["applicant"]["full_name"],
+        documents=[
+            ReceiptDocument(
+                requirement=d.requirement, name=names.get(d.requirement, d.requirement), file_name=d.file_name
+            )
+            for d in await attachments(conn, dossier_id)
+        ],
+        submitted_at=row["submitted_at"],
+        appointment_date=row["appointment_date"],
+        processing_days=procedure.processing_days,
+        fee=row["fee"],
+        delivery=msgspec.convert(row["delivery"], Delivery),
+        lookup_key=row["lookup_key"],
+        tracking_url=tracking_url(ctx, row["code"], row["lookup_key"]),
+        qr_png_url=f"/api/v1/dossiers/{row['id']}/receipt.png",
+    )
+
+
+async def history(conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID) -> History:
+    await load(conn, principal, dossier_id)
+    return History(
+        items=[
+            HistoryItem(
+                from_status=Status(r["from_status"]) if r["from_status"] else None,
+                to_status=Status(r["to_status"]),
+                action=r["action"],
+                actor_role=r["actor_role"],
+                actor_name=r["actor_name"] if r["actor_role"] != Actor.CITIZEN.value else None,
+                note=r["note"],
+                data=r["data"],
+                at=r["at"],
+            )
+            for r in await conn.fetch(queries.LIST_HISTORY, dossier_id)
+        ]
+    )
+
+
+async def track(conn: asyncpg.Connection, ctx: AppContext, code: str, key: str | None, locale: str) -> Tracking:
+    row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code.strip())
+    expected = row["lookup_key"] if row is not None else "-" * 8
+    # compare even when the code is unknown, so a wrong key and an unknown code look and time alike
+    if not hmac.compare_digest((key or "").strip().upper().encode(), (expected or "").encode()) or row is None:
+        raise NotFoundError("dossier-not-found")
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    status = Status(row["status"])
+    return Tracking(
+        code=row["code"],
+        procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
+        agency=agency_ref(ctx, row["agency_code"], locale),
+        status=status,
+        status_label=status_label(status, locale),
+        appointment_date=row["appointment_date"],
+        applicant_name=mask_name(row["applicant"]["full_name"]),
+        history=[
+            TrackHistoryItem(
+                status=Status(r["to_status"]), status_label=status_label(r["to_status"], locale), at=r["at"]
+            )
+            for r in await conn.fetch(queries.LIST_HISTORY, row["id"])
+            if r["to_status"] != Status.DRAFT.value
+        ],
+    )
+
+
+async def rate(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, body: RatingIn
+) -> Rating:
+    if not 1 <= body.score <= 5:
+        raise ValidationError([("score", "score-range", {})])
+    async with conn.transaction():
+        row = await load(conn, principal, dossier_id, lock=True)
+        if Status(row["status"]) is not Status.RETURNED:
+            raise ConflictError("conflict")
+        now = ctx.clock.now()
+        comment = (body.comment or "").strip() or None
+        if await conn.fetchval(queries.INSERT_RATING, dossier_id, body.score, comment, now) is None:
+            raise ConflictError("already-rated")
+    return Rating(dossier_id=dossier_id, score=body.score, comment=comment, created_at=now)
+
+
+def vn_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in Vietnam time, as aware datetimes."""
+    return (
+        datetime.combine(start, time.min, VN_TZ),
+        datetime.combine(end + timedelta(days=1), time.min, VN_TZ),
+    )
