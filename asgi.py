@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
 from api.deps import DEPENDENCIES
+from api.dossiers.lifecycle import on_payment_succeeded
+from api.dossiers.payable import PayableDossiers
 from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides
@@ -37,10 +40,13 @@ from api.tracking.routes import track, tracking_page
 from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
-from core.events import EventBus
+from core.events import EventBus, PaymentSucceeded
 from core.outbox import Consumer, Dispatcher
+from core.periodic import every
 from core.redis import create_redis
 from core.settings import Settings
+from payments import routes as payment_routes
+from payments.service import PaymentsContext, expire_due
 
 log = logging.getLogger("motcua")
 
@@ -58,6 +64,12 @@ ROUTES: list[Any] = [
     on_time,
     live,
     ready,
+    payment_routes.open_payment,
+    payment_routes.get_payment,
+    payment_routes.qr_png,
+    payment_routes.qr_svg,
+    payment_routes.bank_webhook,
+    payment_routes.vnpay_ipn,
 ]
 
 
@@ -77,6 +89,63 @@ def outbox_consumers(settings: Settings) -> dict[str, Consumer]:
     return {}
 
 
+@dataclass
+class Runtime:
+    """Everything one process holds: the HTTP app's context and the payments context."""
+
+    ctx: AppContext
+    payments: PaymentsContext
+
+
+async def start_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    sms: SmsSender | None = None,
+    bus: EventBus | None = None,
+    pool_size: int = 10,
+) -> Runtime:
+    database_url, redis_url = resolve_services(settings)
+    pool = await create_pool(database_url, max_size=pool_size)
+    redis = create_redis(redis_url)
+    async with acquire(pool) as conn:
+        catalog = await load_catalog(conn)
+        offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
+        overrides = [*load_default_overrides(), *await load_overrides(conn)]
+    ctx = AppContext(
+        settings=settings,
+        pool=pool,
+        redis=redis,
+        clock=clock or SystemClock(),
+        bus=bus or EventBus(),
+        catalog=catalog,
+        calendar=WorkCalendar(overrides),
+        offices=offices,
+        sms=sms or LoggingSmsSender(),
+        files=FileStore(Path(settings.storage_dir)),
+    )
+    # dependency inversion: payments announce, the dossier side reacts in the same transaction
+    ctx.bus.subscribe(PaymentSucceeded, on_payment_succeeded(ctx))
+    payments = PaymentsContext(
+        settings=settings, pool=pool, clock=ctx.clock, bus=ctx.bus, dossiers=PayableDossiers(ctx)
+    )
+    return Runtime(ctx=ctx, payments=payments)
+
+
+async def close_runtime(runtime: Runtime) -> None:
+    await runtime.ctx.redis.aclose()
+    await runtime.ctx.pool.close()
+
+
+def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
+    """The worker's loops: the outbox dispatcher and periodic housekeeping."""
+    dispatcher = Dispatcher(runtime.ctx.pool, outbox_consumers(runtime.ctx.settings), clock=runtime.ctx.clock)
+    return [
+        dispatcher.run(stop),
+        every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
+    ]
+
+
 def create_app(
     settings: Settings,
     *,
@@ -86,39 +155,17 @@ def create_app(
 ) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        database_url, redis_url = resolve_services(settings)
-        pool = await create_pool(database_url)
-        redis = create_redis(redis_url)
+        runtime = await start_runtime(settings, clock=clock, sms=sms, bus=bus)
+        app.state.ctx = runtime.ctx
+        app.state.payments = runtime.payments
+        stop = asyncio.Event()
+        tasks = [asyncio.ensure_future(job) for job in background(runtime, stop)] if settings.inprocess_worker else []
         try:
-            async with acquire(pool) as conn:
-                catalog = await load_catalog(conn)
-                offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
-                overrides = [*load_default_overrides(), *await load_overrides(conn)]
-            app.state.ctx = AppContext(
-                settings=settings,
-                pool=pool,
-                redis=redis,
-                clock=clock or SystemClock(),
-                bus=bus or EventBus(),
-                catalog=catalog,
-                calendar=WorkCalendar(overrides),
-                offices=offices,
-                sms=sms or LoggingSmsSender(),
-                files=FileStore(Path(settings.storage_dir)),
-            )
-            dispatcher_task = None
-            stop = asyncio.Event()
-            consumers = outbox_consumers(settings)
-            if settings.inprocess_worker and consumers:
-                dispatcher = Dispatcher(pool, consumers, clock=app.state.ctx.clock)
-                dispatcher_task = asyncio.create_task(dispatcher.run(stop))
             yield
-            stop.set()
-            if dispatcher_task is not None:
-                await dispatcher_task
         finally:
-            await redis.aclose()
-            await pool.close()
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await close_runtime(runtime)
 
     prometheus = PrometheusConfig(app_name="motcua", group_path=True)
     return Litestar(

@@ -107,27 +107,23 @@ def serve(host: str, port: int, workers: int) -> None:
 
 @main.command()
 def worker() -> None:
-    """Run the outbox dispatcher until SIGTERM (the batch in hand is finished first)."""
+    """Run the outbox dispatcher and housekeeping until SIGTERM (the batch in hand is finished)."""
     import signal
 
-    from asgi import outbox_consumers
-    from core.clock import SystemClock
-    from core.db import create_pool
-    from core.outbox import Dispatcher
+    from asgi import background, close_runtime, start_runtime
 
     settings = from_env()
-    database_url = _database(settings)
 
     async def go() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        pool = await create_pool(database_url, min_size=1, max_size=4)
+        runtime = await start_runtime(settings, pool_size=4)
         try:
-            await Dispatcher(pool, outbox_consumers(settings), clock=SystemClock()).run(stop)
+            await asyncio.gather(*background(runtime, stop))
         finally:
-            await pool.close()
+            await close_runtime(runtime)
 
     _run(go())
 

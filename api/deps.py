@@ -15,6 +15,7 @@ from api.problems import request_locale
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.db import acquire
 from core.errors import ForbiddenError, UnauthorizedError
+from payments.service import PaymentsContext
 
 # Handler parameters name the dependency they take (Litestar injects by name).
 Ctx = NamedDependency[AppContext]
@@ -67,7 +68,13 @@ def provide_locale(request: Request[Any, Any, Any]) -> str:
     return request_locale(request)
 
 
+def provide_payments(state: State) -> PaymentsContext:
+    payments: PaymentsContext = state.payments
+    return payments
+
+
 DEPENDENCIES = {
+    "payments": Provide(provide_payments, sync_to_thread=False),
     "ctx": Provide(provide_ctx, sync_to_thread=False),
     "conn": Provide(provide_conn),
     "principal": Provide(provide_principal, sync_to_thread=False),

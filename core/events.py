@@ -48,7 +48,36 @@ class DossierStatusChanged(Event, frozen=True, kw_only=True, tag="dossier.status
         return f"dossier.{self.to_status}"
 
 
-AnyEvent = DossierStatusChanged
+class _PaymentEvent(Event, frozen=True, kw_only=True):
+    payment_id: uuid.UUID
+    dossier_id: uuid.UUID
+    dossier_code: str | None
+    owner_id: uuid.UUID | None
+    agency_code: str
+    procedure_slug: str
+    procedure_names: dict[str, str]
+    method: str
+    amount: int
+    reference: str
+
+
+class PaymentSucceeded(_PaymentEvent, frozen=True, kw_only=True, tag="payment.succeeded"):
+    settled_by: str
+
+
+class PaymentFailed(_PaymentEvent, frozen=True, kw_only=True, tag="payment.failed"):
+    reason: str
+
+
+class PaymentExpired(_PaymentEvent, frozen=True, kw_only=True, tag="payment.expired"):
+    pass
+
+
+class PaymentRefunded(_PaymentEvent, frozen=True, kw_only=True, tag="payment.refunded"):
+    reason: str
+
+
+AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 
@@ -76,9 +105,11 @@ class EventBus:
 
 
 def decode_event(payload: bytes | str) -> AnyEvent:
-    return msgspec.json.decode(payload, type=AnyEvent)
+    event: AnyEvent = msgspec.json.decode(payload, type=AnyEvent)
+    return event
 
 
 def event_from_row(payload: object) -> AnyEvent:
     """An event from an outbox row's payload, already decoded from jsonb."""
-    return msgspec.convert(payload, type=AnyEvent)
+    event: AnyEvent = msgspec.convert(payload, type=AnyEvent)
+    return event

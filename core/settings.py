@@ -28,6 +28,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     onestop_webhook_secret: str = ""
     bank_webhook_secret: str = ""
     webhook_tolerance_seconds: int = 300
+    payment_ttl: int = 1800
+    collection_bank_bin: str = "970436"
+    collection_account_number: str = "0011000123456"
+    collection_account_name: str = "KHO BAC NHA NUOC TP HO CHI MINH"
+    vnpay_tmn_code: str = ""
+    vnpay_hash_secret: str = ""
+    vnpay_pay_url: str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    vnpay_api_url: str = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+    vnpay_return_url: str = ""  # empty: <public base>/api/v1/payments/vnpay/return
     max_file_bytes: int = 10 * 1024 * 1024
     max_dossier_bytes: int = 50 * 1024 * 1024
     province_code: str = "79"
@@ -58,6 +67,7 @@ _INT_FIELDS = {
     "webhook_tolerance_seconds",
     "max_file_bytes",
     "max_dossier_bytes",
+    "payment_ttl",
 }
 _ENV_NAMES = {
     "database_url": "DATABASE_URL",

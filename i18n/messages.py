@@ -53,6 +53,25 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
         Text("Không tìm thấy giấy tờ", "Document not found"),
         Text("Không tìm thấy giấy tờ này.", "This document was not found."),
     ),
+    "payment-not-found": (
+        Text("Không tìm thấy khoản thanh toán", "Payment not found"),
+        Text("Không tìm thấy khoản thanh toán này.", "This payment was not found."),
+    ),
+    "payment-already-settled": (
+        Text("Hồ sơ đã được thanh toán", "Already paid"),
+        Text("Lệ phí của hồ sơ này đã được thanh toán.", "The fee of this dossier has already been paid."),
+    ),
+    "payment-not-due": (
+        Text("Chưa thể thanh toán", "Nothing to pay"),
+        Text(
+            "Hồ sơ này không có lệ phí phải nộp ở trạng thái hiện tại.",
+            "This dossier has no fee to pay in its current state.",
+        ),
+    ),
+    "method-not-allowed": (
+        Text("Phương thức không được hỗ trợ", "Method not allowed"),
+        Text("Đường dẫn này không hỗ trợ phương thức yêu cầu.", "This path does not support the request method."),
+    ),
     "unauthorized": (
         Text("Chưa đăng nhập", "Not signed in"),
         Text("Vui lòng đăng nhập lại.", "Please sign in again."),

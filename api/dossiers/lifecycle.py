@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -28,7 +29,7 @@ from api.dossiers.views import Dossier, Receipt
 from api.dossiers.workdays import VN_TZ
 from core.auth import Principal, Role
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
-from core.events import DossierStatusChanged
+from core.events import DossierStatusChanged, PaymentSucceeded
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,39 @@ def _step(status: Status, action: Action, actor: Actor) -> Status:
             action=action.value,
             current=status.value,
         ) from exc
+
+
+async def _system_move(
+    conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, move: _Move, action: Action, now: datetime
+) -> _Move:
+    after = replace(move, status=_step(move.status, action, Actor.SYSTEM))
+    await _save(conn, row["id"], after, now)
+    await _record(
+        conn,
+        ctx,
+        row,
+        after,
+        action=action,
+        actor=ActorInfo(role=Actor.SYSTEM, user_id=None),
+        from_status=move.status,
+        now=now,
+    )
+    return after
+
+
+def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, PaymentSucceeded], Awaitable[None]]:
+    """In the settling transaction: the dossier is paid, and one waiting for payment moves on.
+    A dossier paid before reception moves on when it is received."""
+
+    async def handle(conn: asyncpg.Connection, event: PaymentSucceeded) -> None:
+        row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, event.dossier_id)
+        if row is None:
+            return
+        await conn.execute(queries.SET_PAID, event.dossier_id, event.occurred_at)
+        if Status(row["status"]) is Status.AWAITING_PAYMENT:
+            await _system_move(conn, ctx, row, _Move.of(row), Action.SETTLE_PAYMENT, event.occurred_at)
+
+    return handle
 
 
 async def submit(
@@ -311,19 +345,6 @@ async def act(
             missing=missing,
             now=now,
         )
-        if (
-            action is Action.RECEIVE
-            and after_receive(row["fee"], row["paid_at"] is not None) is Status.AWAITING_PAYMENT
-        ):
-            waiting = replace(move, status=_step(move.status, Action.REQUEST_PAYMENT, Actor.SYSTEM))
-            await _save(conn, row_id, waiting, now)
-            await _record(
-                conn,
-                ctx,
-                row,
-                waiting,
-                action=Action.REQUEST_PAYMENT,
-                actor=ActorInfo(role=Actor.SYSTEM, user_id=None),
-                from_status=move.status,
-                now=now,
-            )
+        follow_up = after_receive(row["fee"], row["paid_at"] is not None) if action is Action.RECEIVE else None
+        if follow_up is not None:
+            await _system_move(conn, ctx, row, move, follow_up, now)

@@ -89,7 +89,7 @@ ACTIONS: Mapping[Action, tuple[frozenset[Status], Status, frozenset[Actor]]] = {
         frozenset({Actor.SYSTEM}),
     ),
     Action.SETTLE_PAYMENT: (
-        frozenset({Status.AWAITING_PAYMENT}),
+        frozenset({Status.AWAITING_PAYMENT, Status.RECEIVED}),
         Status.PROCESSING,
         frozenset({Actor.SYSTEM}),
     ),
@@ -128,9 +128,12 @@ def next_status(status: Status, action: Action, actor: Actor) -> Status:
     return target
 
 
-def after_receive(fee: int, paid: bool) -> Status:
-    """A received dossier owing an unpaid fee waits for payment; otherwise it stays received."""
-    return Status.AWAITING_PAYMENT if fee > 0 and not paid else Status.RECEIVED
+def after_receive(fee: int, paid: bool) -> Action | None:
+    """What the system does right after reception: a dossier owing an unpaid fee waits for payment,
+    one paid before reception goes straight to processing, a free one stays received."""
+    if fee <= 0:
+        return None
+    return Action.SETTLE_PAYMENT if paid else Action.REQUEST_PAYMENT
 
 
 # ---- request bodies -------------------------------------------------------------------------

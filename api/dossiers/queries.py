@@ -43,6 +43,8 @@ UPDATE dossiers SET status = $2, code = $3, lookup_key = $4, submitted_at = $5, 
 WHERE id = $1
 """
 
+SET_PAID = "UPDATE dossiers SET paid_at = $2, updated_at = $2 WHERE id = $1 AND paid_at IS NULL"
+
 SET_RESULT = "UPDATE dossiers SET result_document = $2, updated_at = $3 WHERE id = $1"
 
 INSERT_HISTORY = """

@@ -33,12 +33,15 @@ from core.migrate import migrate
 from core.settings import Settings
 
 MUTABLE_TABLES = (
+    "ledger_entries, payment_exceptions, bank_notifications, vnpay_notifications, payments, collection_accounts, "
     "onestop_events, dossier_ratings, dossier_history, dossier_documents, dossiers, dossier_counters, documents, "
     "files, officer_agencies, refresh_tokens, users, outbox"
 )
 DEFAULT_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ)  # a Monday morning
 JWT_SECRET = "test-secret-" + "x" * 32
 ONESTOP_SECRET = "onestop-test-secret"
+BANK_SECRET = "bank-test-secret"
+VNPAY_SECRET = "VNPAYTESTSECRET0123456789ABCDEFG"
 
 
 def _port_open(port: int) -> bool:
@@ -114,7 +117,10 @@ def settings(database_url: str, redis_url: str) -> Settings:
         public_base_url="https://motcua.example.vn",
         jwt_secret=JWT_SECRET,
         onestop_webhook_secret=ONESTOP_SECRET,
-        bank_webhook_secret="bank-test-secret",
+        bank_webhook_secret=BANK_SECRET,
+        vnpay_tmn_code="MOTCUA01",
+        vnpay_hash_secret=VNPAY_SECRET,
+        vnpay_pay_url="https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
         max_file_bytes=2 * 1024 * 1024,
         max_dossier_bytes=5 * 1024 * 1024,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 PNG = bytes.fromhex(
@@ -56,3 +57,11 @@ def upload(name: str, content: bytes, content_type: str, requirement: str | None
     if requirement is not None:
         kwargs["data"] = {"requirement": requirement}
     return kwargs
+
+
+def read_qr(png: bytes) -> str:
+    """Read a QR image as a phone would: with zbar's command-line reader."""
+    result = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-"], input=png, capture_output=True, check=True, timeout=30
+    )
+    return result.stdout.decode().strip()

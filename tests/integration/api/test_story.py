@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from api.accounts.sms import MemorySmsSender
 from core.clock import FixedClock
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import PDF, PNG, birth_registration, upload
+from tests.integration.helpers import PDF, PNG, birth_registration, read_qr, upload
 
 
 async def sign_in(client: AsyncTestClient[Any], sms: MemorySmsSender, phone: str) -> str:
@@ -75,7 +74,7 @@ async def test_birth_registration_from_sign_in_to_return(
     assert receipt["tracking_url"] == f"https://motcua.example.vn/t/{receipt['code']}?key={receipt['lookup_key']}"
     png = await client.get(f"/api/v1/dossiers/{dossier_id}/receipt.png", headers=bearer(citizen))
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
-    assert _qr_text(png.content) == receipt["tracking_url"]
+    assert read_qr(png.content) == receipt["tracking_url"]
 
     officer = await make_token("0900111222", "officer", (agency,))
     queue = (
@@ -136,11 +135,3 @@ async def test_birth_registration_from_sign_in_to_return(
     assert rating.status_code == 201
     again = await client.post(f"/api/v1/dossiers/{dossier_id}/rating", json={"score": 4}, headers=bearer(citizen))
     assert again.status_code == 409
-
-
-def _qr_text(png: bytes) -> str:
-    """Read the QR as a phone would: with zbar's command-line reader."""
-    result = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", "-"], input=png, capture_output=True, check=True, timeout=30
-    )
-    return result.stdout.decode().strip()

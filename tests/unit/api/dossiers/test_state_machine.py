@@ -87,7 +87,8 @@ def test_only_a_settled_payment_leaves_awaiting_payment() -> None:
             raise AssertionError(action)
 
 
-def test_receiving_an_unpaid_fee_waits_for_payment() -> None:
-    assert after_receive(200_000, paid=False) is Status.AWAITING_PAYMENT
-    assert after_receive(200_000, paid=True) is Status.RECEIVED
-    assert after_receive(0, paid=False) is Status.RECEIVED
+def test_reception_follow_up_depends_on_the_fee() -> None:
+    assert after_receive(200_000, paid=False) is Action.REQUEST_PAYMENT
+    assert after_receive(200_000, paid=True) is Action.SETTLE_PAYMENT
+    assert after_receive(0, paid=False) is None
+    assert next_status(Status.RECEIVED, Action.SETTLE_PAYMENT, Actor.SYSTEM) is Status.PROCESSING

@@ -1,0 +1,47 @@
+"""The dossier facts payments needs, through the port payments/ports.py declares."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.access import procedure_of, visible_to
+from core.auth import Principal
+from core.errors import NotFoundError
+from payments.ports import PayableDossier
+
+
+class PayableDossiers:
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    def _shape(self, row: Any) -> PayableDossier:
+        procedure = procedure_of(self._ctx, row["procedure_slug"])
+        return PayableDossier(
+            id=row["id"],
+            code=row["code"],
+            status=row["status"],
+            fee=row["fee"],
+            agency_code=row["agency_code"],
+            owner_id=row["owner_id"],
+            procedure_slug=procedure.slug,
+            procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
+            payer_name=row["applicant"]["full_name"],
+        )
+
+    async def visible(
+        self, conn: asyncpg.Connection, dossier_id: uuid.UUID, principal: Principal
+    ) -> PayableDossier | None:
+        try:
+            row = visible_to(await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, dossier_id), principal)
+        except NotFoundError:
+            return None
+        return self._shape(row)
+
+    async def get(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
+        row = await conn.fetchrow(queries.GET_DOSSIER, dossier_id)
+        return self._shape(row) if row is not None else None

@@ -1,0 +1,129 @@
+"""Payment routes: open a payment, show it and its QR, and the bank and VNPay notifications."""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from core.auth import Principal
+from core.errors import DomainError, UnauthorizedError, ValidationError
+from core.signing import verify
+from payments import service, vietqr
+from payments.models import BankNotification, BankResult, Payment, PaymentCreate
+
+Payments = NamedDependency[service.PaymentsContext]
+Conn = NamedDependency[asyncpg.Connection]
+Caller = NamedDependency[Principal]
+
+
+def _client_ip(request: Request[Any, Any, Any]) -> str:
+    """The payer's address as VNPay wants it (an IP literal; test clients and proxies may give other text)."""
+    host = request.client.host if request.client else ""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return "127.0.0.1"
+
+
+@post(
+    "/api/v1/dossiers/{dossier_id:uuid}/payments",
+    status_code=201,
+    operation_id="openPayment",
+    summary="Pay the dossier's fee by VietQR transfer or VNPay (the open payment is returned again)",
+    tags=["payments"],
+)
+async def open_payment(
+    dossier_id: FromPath[uuid.UUID],
+    data: JSONBody[PaymentCreate],
+    request: Request[Any, Any, Any],
+    payments: Payments,
+    conn: Conn,
+    principal: Caller,
+) -> Response[Payment]:
+    payment, created = await service.open_payment(
+        conn, payments, principal, dossier_id, data.method, client_ip=_client_ip(request)
+    )
+    return Response(payment, status_code=201 if created else 200)
+
+
+@get("/api/v1/payments/{payment_id:uuid}", operation_id="getPayment", summary="One payment", tags=["payments"])
+async def get_payment(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> Payment:
+    return service.to_payment(await service.visible_payment(conn, principal, payment_id))
+
+
+async def _qr_payload(conn: asyncpg.Connection, principal: Principal, payment_id: uuid.UUID) -> str:
+    payment = service.to_payment(await service.visible_payment(conn, principal, payment_id))
+    if payment.vietqr is None:
+        raise DomainError("not-found", status=404)
+    return payment.vietqr.payload
+
+
+@get(
+    "/api/v1/payments/{payment_id:uuid}/qr.png",
+    operation_id="getPaymentQrPng",
+    summary="VietQR image any Vietnamese banking app can scan",
+    tags=["payments"],
+    media_type="image/png",
+)
+async def qr_png(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> Response[bytes]:
+    return Response(vietqr.qr_png(await _qr_payload(conn, principal, payment_id)), media_type="image/png")
+
+
+@get(
+    "/api/v1/payments/{payment_id:uuid}/qr.svg",
+    operation_id="getPaymentQrSvg",
+    summary="VietQR image as SVG",
+    tags=["payments"],
+    media_type="image/svg+xml",
+)
+async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> Response[bytes]:
+    return Response(vietqr.qr_svg(await _qr_payload(conn, principal, payment_id)), media_type="image/svg+xml")
+
+
+@post(
+    "/api/v1/payments/webhooks/bank",
+    status_code=200,
+    operation_id="receiveBankNotification",
+    summary="Credit notification from the collecting bank (signed)",
+    tags=["payments"],
+)
+async def bank_webhook(request: Request[Any, Any, Any], payments: Payments, conn: Conn) -> BankResult:
+    body = await request.body()
+    if not verify(
+        payments.settings.bank_webhook_secret,
+        timestamp=request.headers.get("x-motcua-timestamp"),
+        signature=request.headers.get("x-motcua-signature"),
+        body=body,
+        now=payments.clock.now().timestamp(),
+        tolerance=payments.settings.webhook_tolerance_seconds,
+    ):
+        raise UnauthorizedError("bad-signature")
+    try:
+        note = msgspec.json.decode(body, type=BankNotification)
+    except msgspec.ValidationError as exc:
+        raise ValidationError([("body", "invalid", {})]) from exc
+    except msgspec.DecodeError as exc:
+        raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
+    return BankResult(result=await service.receive_bank_notification(conn, payments, note))
+
+
+@get(
+    "/api/v1/payments/vnpay/ipn",
+    operation_id="receiveVnpayIpn",
+    summary="VNPay instant payment notification; answers VNPay's RspCode",
+    tags=["payments"],
+)
+async def vnpay_ipn(request: Request[Any, Any, Any], payments: Payments, conn: Conn) -> dict[str, str]:
+    params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
+    try:
+        decision = await service.receive_vnpay_ipn(conn, payments, params)
+    except (asyncpg.PostgresError, OSError):
+        return {"RspCode": "99", "Message": "Unknown error"}
+    return {"RspCode": decision.rsp_code, "Message": decision.message}

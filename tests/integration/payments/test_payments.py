@@ -1,0 +1,314 @@
+"""Fees paid by VietQR transfer or VNPay, settled exactly once from signed notifications."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+from litestar.testing import AsyncTestClient
+
+from core.clock import FixedClock
+from core.db import acquire
+from core.signing import sign
+from payments import service, vnpay
+from payments.models import BankNotification
+from payments.service import PaymentsContext, expire_due
+from payments.vietqr import parse_payload
+from tests.integration.conftest import BANK_SECRET, VNPAY_SECRET, TokenFactory, bearer
+from tests.integration.helpers import PDF, applicant, read_qr, upload
+
+BANK = "/api/v1/payments/webhooks/bank"
+
+
+async def passport_dossier(
+    client: AsyncTestClient[Any], token: str, *, receive_with: str | None = None
+) -> dict[str, Any]:
+    body = {
+        "procedure": "passport-issuance",
+        "applicant": applicant(),
+        "form": {"request_type": "cap_lan_dau"},
+        "delivery": {"method": "desk"},
+    }
+    response = await client.post("/api/v1/dossiers", json=body, headers=bearer(token))
+    assert response.status_code == 201, response.text
+    dossier = response.json()
+    for key in ("tk01-form", "portrait-photos"):
+        response = await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/documents",
+            headers=bearer(token),
+            **upload("a.pdf", PDF, "application/pdf", key),
+        )
+        assert response.status_code == 201, response.text
+    assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))).status_code == 200
+    if receive_with:
+        response = await client.post(
+            f"/api/v1/officer/dossiers/{dossier['id']}/actions",
+            json={"action": "receive"},
+            headers=bearer(receive_with),
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "awaiting_payment"
+    return dict(dossier)
+
+
+def signed(body: dict[str, Any], clock: FixedClock, *, secret: str = BANK_SECRET, age: int = 0) -> dict[str, Any]:
+    raw = json.dumps(body).encode()
+    timestamp = str(int(clock.now().timestamp()) - age)
+    return {
+        "content": raw,
+        "headers": {
+            "Content-Type": "application/json",
+            "X-Motcua-Timestamp": timestamp,
+            "X-Motcua-Signature": sign(secret, timestamp, raw),
+        },
+    }
+
+
+def credit(
+    payment: dict[str, Any], *, amount: int | None = None, memo: str | None = None, txn: str | None = None
+) -> dict[str, Any]:
+    return {
+        "transaction_id": txn or f"FT{uuid.uuid4().int % 10**11:011d}",
+        "bank_bin": payment["vietqr"]["bank_bin"],
+        "account_number": payment["vietqr"]["account_number"],
+        "amount": payment["amount"] if amount is None else amount,
+        "content": memo
+        or f"CT DEN:0123 {payment['reference'].lower()[:5]} {payment['reference'].lower()[5:]} thanh toan ho so",
+        "transacted_at": "2026-11-23T09:30:00+07:00",
+    }
+
+
+async def ledger_balance(pool: asyncpg.Pool) -> tuple[int, int]:
+    async with acquire(pool) as conn:
+        row = await conn.fetchrow("SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM ledger_entries")
+    assert row is not None
+    return row["n"], row["total"]
+
+
+async def test_vietqr_payment_settles_from_the_bank_and_moves_the_dossier(
+    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    citizen = await make_token("0912600001")
+    officer = await make_token("0900600001", "officer", ("000.00.01.H29",))
+    dossier = await passport_dossier(client, citizen, receive_with=officer)
+    response = await client.post(
+        f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+    )
+    assert response.status_code == 201, response.text
+    payment = response.json()
+    assert (payment["status"], payment["amount"], payment["currency"]) == ("pending", 200000, "VND")
+    assert payment["reference"].startswith("MC") and len(payment["reference"]) == 10
+    qr = parse_payload(payment["vietqr"]["payload"])
+    assert (qr.amount, qr.reference, qr.bank_bin) == (200000, payment["reference"], payment["vietqr"]["bank_bin"])
+    assert payment["vietqr"]["bank_name"] == "Vietcombank"
+    png = await client.get(payment["vietqr"]["qr_png_url"], headers=bearer(citizen))
+    assert read_qr(png.content) == payment["vietqr"]["payload"]
+    again = await client.post(
+        f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+    )
+    assert again.status_code == 200 and again.json()["id"] == payment["id"]
+
+    response = await client.post(BANK, **signed(credit(payment), clock))
+    assert response.status_code == 200, response.text
+    assert response.json() == {"result": "settled"}
+    settled = (await client.get(f"/api/v1/payments/{payment['id']}", headers=bearer(citizen))).json()
+    assert settled["status"] == "succeeded"
+    moved = (await client.get(f"/api/v1/dossiers/{dossier['id']}", headers=bearer(citizen))).json()
+    assert moved["status"] == "processing" and moved["paid"] is True
+    history = (await client.get(f"/api/v1/dossiers/{dossier['id']}/history", headers=bearer(citizen))).json()["items"]
+    assert [h["to_status"] for h in history][-3:] == ["received", "awaiting_payment", "processing"]
+    assert await ledger_balance(pool) == (2, 0)
+    async with acquire(pool) as conn:
+        topics = [r["topic"] for r in await conn.fetch("SELECT topic FROM outbox ORDER BY created_at")]
+    assert "payment.succeeded" in topics
+
+
+async def test_a_hundred_identical_notifications_settle_once(
+    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    citizen = await make_token("0912600002")
+    officer = await make_token("0900600002", "officer", ("000.00.01.H29",))
+    dossier = await passport_dossier(client, citizen, receive_with=officer)
+    payment = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+        )
+    ).json()
+    note = BankNotification(**{**credit(payment), "transacted_at": None})
+    pctx: PaymentsContext = replace(client.app.state.payments, pool=pool)
+
+    async def deliver() -> str:
+        async with acquire(pool) as conn:
+            return await service.receive_bank_notification(conn, pctx, note)
+
+    results = await asyncio.gather(*(deliver() for _ in range(100)))
+    assert sorted(set(results)) == ["duplicate", "settled"]
+    assert results.count("settled") == 1
+    assert await ledger_balance(pool) == (2, 0)
+    async with acquire(pool) as conn:
+        moves = await conn.fetchval(
+            "SELECT count(*) FROM dossier_history WHERE dossier_id = $1 AND action = 'settle_payment'",
+            uuid.UUID(dossier["id"]),
+        )
+    assert moves == 1
+
+
+async def test_wrong_amount_unknown_reference_and_bad_signatures_never_settle(
+    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    citizen = await make_token("0912600003")
+    officer = await make_token("0900600003", "officer", ("000.00.01.H29",))
+    dossier = await passport_dossier(client, citizen, receive_with=officer)
+    payment = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+        )
+    ).json()
+    under = await client.post(BANK, **signed(credit(payment, amount=150000), clock))
+    assert under.json() == {"result": "exception"}
+    unknown = await client.post(BANK, **signed(credit(payment, memo="chuyen tien MC2345ABCD hoc phi"), clock))
+    assert unknown.json() == {"result": "exception"}
+    forged = await client.post(BANK, **signed(credit(payment), clock, secret="guess"))
+    stale = await client.post(BANK, **signed(credit(payment), clock, age=301))
+    assert forged.status_code == stale.status_code == 401
+    assert (await client.get(f"/api/v1/payments/{payment['id']}", headers=bearer(citizen))).json()[
+        "status"
+    ] == "pending"
+    assert (await client.get(f"/api/v1/dossiers/{dossier['id']}", headers=bearer(citizen))).json()["status"] == (
+        "awaiting_payment"
+    )
+    async with acquire(pool) as conn:
+        reasons = sorted(r["reason"] for r in await conn.fetch("SELECT reason FROM payment_exceptions"))
+        stored = await conn.fetchval("SELECT count(*) FROM bank_notifications")
+    assert reasons == ["underpaid", "unknown_reference"]
+    assert stored == 2  # the forged and the stale ones left no trace
+    assert (await ledger_balance(pool))[1] == 0
+
+
+async def test_paid_before_reception_goes_straight_to_processing(
+    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
+) -> None:
+    citizen = await make_token("0912600004")
+    dossier = await passport_dossier(client, citizen)
+    payment = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+        )
+    ).json()
+    assert (await client.post(BANK, **signed(credit(payment), clock))).json() == {"result": "settled"}
+    officer = await make_token("0900600004", "officer", ("000.00.01.H29",))
+    received = await client.post(
+        f"/api/v1/officer/dossiers/{dossier['id']}/actions", json={"action": "receive"}, headers=bearer(officer)
+    )
+    assert received.status_code == 200 and received.json()["status"] == "processing"
+
+
+def vnpay_ipn(payment: dict[str, Any], *, code: str = "00", amount: int | None = None) -> dict[str, str]:
+    params = {
+        "vnp_Amount": str((payment["amount"] if amount is None else amount) * 100),
+        "vnp_BankCode": "NCB",
+        "vnp_BankTranNo": "VNP14422574",
+        "vnp_CardType": "ATM",
+        "vnp_OrderInfo": "Thanh toan le phi ho so",
+        "vnp_PayDate": "20261123093000",
+        "vnp_ResponseCode": code,
+        "vnp_TmnCode": "MOTCUA01",
+        "vnp_TransactionNo": str(uuid.uuid4().int % 10**8),
+        "vnp_TransactionStatus": code,
+        "vnp_TxnRef": payment["reference"],
+    }
+    return {**params, "vnp_SecureHashType": "HmacSHA512", "vnp_SecureHash": vnpay.sign(params, VNPAY_SECRET)}
+
+
+async def test_bank_and_vnpay_for_one_dossier_settle_once(
+    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    citizen = await make_token("0912600005")
+    officer = await make_token("0900600005", "officer", ("000.00.01.H29",))
+    dossier = await passport_dossier(client, citizen, receive_with=officer)
+    by_qr = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+        )
+    ).json()
+    switched = await client.post(
+        f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vnpay"}, headers=bearer(citizen)
+    )
+    assert switched.status_code == 201
+    by_card = switched.json()
+    assert by_card["vnpay"]["pay_url"].startswith("https://sandbox.vnpayment.vn/paymentv2/vpcpay.html?")
+    assert "vnp_SecureHash=" in by_card["vnpay"]["pay_url"] and "vnp_Amount=20000000" in by_card["vnpay"]["pay_url"]
+    old = (await client.get(f"/api/v1/payments/{by_qr['id']}", headers=bearer(citizen))).json()
+    assert old["status"] == "expired"
+
+    ipn = vnpay_ipn(by_card)
+    answer = await client.get("/api/v1/payments/vnpay/ipn", params=ipn)
+    assert answer.json() == {"RspCode": "00", "Message": "Confirm Success"}
+    replay = await client.get("/api/v1/payments/vnpay/ipn", params=ipn)
+    assert replay.json()["RspCode"] == "00"
+    late_transfer = await client.post(BANK, **signed(credit(by_qr), clock))
+    assert late_transfer.json() == {"result": "exception"}
+    async with acquire(pool) as conn:
+        settled = await conn.fetchval("SELECT count(*) FROM payments WHERE status = 'succeeded'")
+        reasons = [r["reason"] for r in await conn.fetch("SELECT reason FROM payment_exceptions")]
+    assert settled == 1 and reasons == ["expired"]
+    assert (await ledger_balance(pool))[1] == 0
+
+
+async def test_vnpay_ipn_tampered_or_wrong_amount(
+    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
+) -> None:
+    citizen = await make_token("0912600006")
+    dossier = await passport_dossier(client, citizen)
+    payment = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vnpay"}, headers=bearer(citizen)
+        )
+    ).json()
+    tampered = {**vnpay_ipn(payment), "vnp_Amount": "100"}
+    assert (await client.get("/api/v1/payments/vnpay/ipn", params=tampered)).json()["RspCode"] == "97"
+    wrong = vnpay_ipn(payment, amount=1000)
+    assert (await client.get("/api/v1/payments/vnpay/ipn", params=wrong)).json()["RspCode"] == "04"
+    unknown = vnpay_ipn({**payment, "reference": "MC2345ABCD"})
+    assert (await client.get("/api/v1/payments/vnpay/ipn", params=unknown)).json()["RspCode"] == "01"
+    declined = vnpay_ipn(payment, code="24")
+    assert (await client.get("/api/v1/payments/vnpay/ipn", params=declined)).json()["RspCode"] == "00"
+    assert (await client.get(f"/api/v1/payments/{payment['id']}", headers=bearer(citizen))).json()["status"] == "failed"
+
+
+async def test_unpaid_payments_expire_in_the_worker(
+    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
+) -> None:
+    citizen = await make_token("0912600007")
+    dossier = await passport_dossier(client, citizen)
+    payment = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+        )
+    ).json()
+    pctx: PaymentsContext = replace(client.app.state.payments, pool=pool)
+    assert await expire_due(pctx) == 0
+    clock.advance(timedelta(minutes=31))
+    assert await expire_due(pctx) == 1
+    assert (await client.get(f"/api/v1/payments/{payment['id']}", headers=bearer(citizen))).json()[
+        "status"
+    ] == "expired"
+
+
+async def test_free_or_foreign_dossiers_cannot_be_paid(client: AsyncTestClient[Any], make_token: TokenFactory) -> None:
+    owner = await make_token("0912600008")
+    stranger = await make_token("0912600009")
+    dossier = await passport_dossier(client, owner)
+    response = await client.post(
+        f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(stranger)
+    )
+    assert response.status_code == 404
+    response = await client.post(
+        f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "cash"}, headers=bearer(owner)
+    )
+    assert response.status_code in {400, 422}
