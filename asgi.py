@@ -45,6 +45,7 @@ from core.outbox import Consumer, Dispatcher
 from core.periodic import every
 from core.redis import create_redis
 from core.settings import Settings
+from payments import officer_routes as payment_officer_routes
 from payments import routes as payment_routes
 from payments.service import PaymentsContext, expire_due
 
@@ -70,6 +71,14 @@ ROUTES: list[Any] = [
     payment_routes.qr_svg,
     payment_routes.bank_webhook,
     payment_routes.vnpay_ipn,
+    payment_routes.vnpay_return,
+    payment_routes.get_receipt,
+    payment_routes.receipt_qr,
+    payment_routes.verify_receipt_page,
+    payment_officer_routes.refund,
+    payment_officer_routes.list_exceptions,
+    payment_officer_routes.resolve,
+    payment_officer_routes.reconciliation,
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import msgspec
@@ -111,3 +111,74 @@ def judge(payment: OpenPayment | None, *, amount: int, bank_bin: str, account_nu
     if amount > payment.amount:
         return ExceptionReason.OVERPAID
     return None
+
+
+class EReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    number: str
+    amount: int
+    amount_in_words: str
+    currency: str
+    payer: str
+    procedure: str
+    dossier_code: str | None
+    agency: str
+    method: Method
+    paid_at: datetime
+    verify_url: str
+    qr_png_url: str
+
+
+class RefundIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    reason: str | None = None
+
+
+class ResolveAction(StrEnum):
+    REFUND = "refund"
+    ACCEPT = "accept"
+
+
+class ResolveIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    action: ResolveAction
+    note: str | None = None
+
+
+class PaymentExceptionOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    source: str
+    source_id: str
+    payment_id: uuid.UUID | None
+    reference: str | None
+    dossier_id: uuid.UUID | None
+    agency: str | None
+    reason: ExceptionReason
+    amount: int
+    status: str
+    note: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class Movement(msgspec.Struct, frozen=True):
+    count: int
+    amount: int
+
+
+class ReceivedItem(msgspec.Struct, frozen=True, kw_only=True):
+    source: str
+    source_id: str
+    amount: int
+    result: str
+    reason: str | None
+    at: datetime
+
+
+class Reconciliation(msgspec.Struct, frozen=True, kw_only=True):
+    date: date
+    agency: str | None
+    settled: Movement
+    received: Movement
+    refunded: Movement
+    unmatched: list[ReceivedItem]
+    open_exceptions: int
+    pending_payments: int
+    balanced: bool

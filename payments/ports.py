@@ -20,6 +20,7 @@ class PayableDossier(msgspec.Struct, frozen=True, kw_only=True):
     owner_id: uuid.UUID | None
     procedure_slug: str
     procedure_names: dict[str, str]
+    agency_names: dict[str, str]
     payer_name: str
 
 

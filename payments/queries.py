@@ -72,3 +72,99 @@ INSERT INTO payment_exceptions (id, source, source_id, payment_id, reason, amoun
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (source, source_id) DO NOTHING
 """
+
+NEXT_RECEIPT_NUMBER = """
+INSERT INTO payment_receipt_counters (agency_code, year, last) VALUES ($1, $2, 1)
+ON CONFLICT (agency_code, year) DO UPDATE SET last = payment_receipt_counters.last + 1
+RETURNING last
+"""
+
+INSERT_RECEIPT = """
+INSERT INTO payment_receipts (payment_id, number, verify_key, agency_code, agency_names, payer_name, procedure_names,
+    dossier_code, amount, method, paid_at, issued_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+"""
+
+_RECEIPT_COLUMNS = """
+payment_id, number, verify_key, agency_code, agency_names, payer_name, procedure_names, dossier_code, amount,
+method, paid_at, issued_at
+"""
+
+GET_RECEIPT = f"SELECT {_RECEIPT_COLUMNS} FROM payment_receipts WHERE payment_id = $1"
+
+GET_RECEIPT_BY_NUMBER = f"SELECT {_RECEIPT_COLUMNS} FROM payment_receipts WHERE number = $1"
+
+REFUND = f"""
+UPDATE payments SET status = 'refunded', refunded_at = $2, refund_reason = $3, updated_at = $2
+WHERE id = $1 AND status = 'succeeded'
+RETURNING {_PAYMENT_COLUMNS}
+"""
+
+GET_PAYMENT_FOR_UPDATE = f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1 FOR UPDATE"
+
+LIST_EXCEPTIONS = """
+SELECT e.id, e.source, e.source_id, e.payment_id, e.reason, e.amount, e.status, e.note, e.resolved_at, e.created_at,
+    p.reference, p.agency_code, p.dossier_id, count(*) OVER () AS total
+FROM payment_exceptions e LEFT JOIN payments p ON p.id = e.payment_id
+WHERE ($1::text[] IS NULL OR p.agency_code = ANY($1::text[])) AND ($2::text IS NULL OR e.status = $2)
+ORDER BY e.created_at, e.id LIMIT $3 OFFSET $4
+"""
+
+GET_EXCEPTION_FOR_UPDATE = """
+SELECT e.id, e.source, e.source_id, e.payment_id, e.reason, e.amount, e.status, p.agency_code
+FROM payment_exceptions e LEFT JOIN payments p ON p.id = e.payment_id
+WHERE e.id = $1 FOR UPDATE OF e
+"""
+
+RESOLVE_EXCEPTION = """
+UPDATE payment_exceptions SET status = $2, note = $3, resolved_by = $4, resolved_at = $5 WHERE id = $1
+"""
+
+LEDGER_ACCOUNT_OF_EXCEPTION = """
+SELECT account FROM ledger_entries WHERE exception_id = $1 AND kind = 'unmatched' AND account <> 'suspense' LIMIT 1
+"""
+
+ACCEPT_PAYMENT = f"""
+UPDATE payments SET status = 'succeeded', settled_at = $2, settled_by = $3, updated_at = $2
+WHERE id = $1 AND status IN ('pending', 'expired')
+RETURNING {_PAYMENT_COLUMNS}
+"""
+
+RECONCILE = """
+WITH day_payments AS (
+    SELECT * FROM payments WHERE ($3::text IS NULL OR agency_code = $3)
+)
+SELECT
+    (SELECT count(*) FROM day_payments WHERE settled_at >= $1 AND settled_at < $2) AS settled_count,
+    (SELECT coalesce(sum(amount), 0)::bigint FROM day_payments WHERE settled_at >= $1 AND settled_at < $2)
+        AS settled_amount,
+    (SELECT count(*) FROM day_payments WHERE refunded_at >= $1 AND refunded_at < $2) AS refunded_count,
+    (SELECT coalesce(sum(amount), 0)::bigint FROM day_payments WHERE refunded_at >= $1 AND refunded_at < $2)
+        AS refunded_amount,
+    (SELECT count(*) FROM day_payments WHERE status = 'pending') AS pending_count
+"""
+
+RECONCILE_RECEIVED = """
+SELECT source, source_id, amount, result, reason, at FROM (
+    SELECT 'bank' AS source, n.transaction_id AS source_id, n.amount, n.result, e.reason, n.received_at AS at,
+        coalesce(p.agency_code, a.agency_code) AS agency_code
+    FROM bank_notifications n
+    LEFT JOIN payments p ON p.id = n.payment_id
+    LEFT JOIN payment_exceptions e ON e.source = 'bank' AND e.source_id = n.transaction_id
+    LEFT JOIN collection_accounts a ON a.bank_bin = n.bank_bin AND a.account_number = n.account_number
+    UNION ALL
+    SELECT 'vnpay', v.transaction_no, p.amount, CASE WHEN e.id IS NULL THEN 'settled' ELSE 'exception' END, e.reason,
+        v.received_at, p.agency_code
+    FROM vnpay_notifications v
+    JOIN payments p ON p.id = v.payment_id
+    LEFT JOIN payment_exceptions e ON e.source = 'vnpay' AND e.source_id = v.transaction_no
+    WHERE v.rsp_code = '00' AND (p.settled_by = 'vnpay:' || v.transaction_no OR e.id IS NOT NULL)
+) received
+WHERE at >= $1 AND at < $2 AND ($3::text IS NULL OR agency_code = $3 OR agency_code IS NULL)
+ORDER BY at
+"""
+
+OPEN_EXCEPTIONS_COUNT = """
+SELECT count(*) FROM payment_exceptions e LEFT JOIN payments p ON p.id = e.payment_id
+WHERE e.status = 'open' AND ($1::text IS NULL OR p.agency_code = $1 OR p.agency_code IS NULL)
+"""

@@ -10,17 +10,18 @@ import asyncpg
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.auth import Principal
-from core.errors import DomainError, UnauthorizedError, ValidationError
+from core.errors import DomainError, NotFoundError, UnauthorizedError, ValidationError
 from core.signing import verify
-from payments import service, vietqr
-from payments.models import BankNotification, BankResult, Payment, PaymentCreate
+from payments import pages, receipts, service, vietqr, vnpay
+from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
 
 Payments = NamedDependency[service.PaymentsContext]
 Conn = NamedDependency[asyncpg.Connection]
 Caller = NamedDependency[Principal]
+Locale = NamedDependency[str]
 
 
 def _client_ip(request: Request[Any, Any, Any]) -> str:
@@ -127,3 +128,63 @@ async def vnpay_ipn(request: Request[Any, Any, Any], payments: Payments, conn: C
     except (asyncpg.PostgresError, OSError):
         return {"RspCode": "99", "Message": "Unknown error"}
     return {"RspCode": decision.rsp_code, "Message": decision.message}
+
+
+@get(
+    "/api/v1/payments/{payment_id:uuid}/receipt",
+    operation_id="getPaymentReceipt",
+    summary="The electronic receipt (biên lai điện tử) of a settled payment",
+    tags=["payments"],
+)
+async def get_receipt(
+    payment_id: FromPath[uuid.UUID], payments: Payments, conn: Conn, principal: Caller, locale: Locale
+) -> EReceipt:
+    await service.visible_payment(conn, principal, payment_id)
+    return receipts.shape(payments.settings, await receipts.receipt_of(conn, payment_id), locale)
+
+
+@get(
+    "/api/v1/payments/{payment_id:uuid}/receipt.png",
+    operation_id="getPaymentReceiptQr",
+    summary="QR code of the receipt's verification link",
+    tags=["payments"],
+    media_type="image/png",
+)
+async def receipt_qr(
+    payment_id: FromPath[uuid.UUID], payments: Payments, conn: Conn, principal: Caller
+) -> Response[bytes]:
+    await service.visible_payment(conn, principal, payment_id)
+    row = await receipts.receipt_of(conn, payment_id)
+    return Response(vietqr.qr_png(receipts.verify_url(payments.settings, row)), media_type="image/png")
+
+
+@get(
+    "/r/{number:str}",
+    operation_id="verifyReceiptPage",
+    summary="Public page verifying an electronic receipt (the receipt QR opens it)",
+    tags=["payments"],
+    media_type="text/html",
+)
+async def verify_receipt_page(
+    number: FromPath[str], payments: Payments, conn: Conn, locale: Locale, k: FromQuery[str | None] = None
+) -> Response[str]:
+    try:
+        row = await receipts.verified_receipt(conn, number, k)
+    except NotFoundError:
+        return Response(pages.receipt_unknown(locale), status_code=404, media_type="text/html")
+    return Response(pages.receipt_valid(receipts.shape(payments.settings, row, locale), locale), media_type="text/html")
+
+
+@get(
+    "/api/v1/payments/vnpay/return",
+    operation_id="vnpayReturnPage",
+    summary="Where VNPay sends the payer back; shows the outcome and never settles",
+    tags=["payments"],
+    media_type="text/html",
+)
+async def vnpay_return(request: Request[Any, Any, Any], payments: Payments, locale: Locale) -> Response[str]:
+    params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
+    if not vnpay.verify(params, payments.settings.vnpay_hash_secret):
+        return Response(pages.vnpay_outcome("invalid", locale), status_code=400, media_type="text/html")
+    ok = params.get("vnp_ResponseCode") == "00" and params.get("vnp_TransactionStatus", "00") == "00"
+    return Response(pages.vnpay_outcome("success" if ok else "failure", locale), media_type="text/html")

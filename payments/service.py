@@ -30,6 +30,7 @@ from payments.models import (
     judge,
 )
 from payments.ports import Dossiers, PayableDossier
+from payments.receipts import issue_receipt
 from payments.references import find_reference, new_reference
 
 log = logging.getLogger("motcua.payments")
@@ -84,7 +85,7 @@ def to_payment(row: Any) -> Payment:
     )
 
 
-def _event_fields(row: Any, dossier: PayableDossier | None, now: datetime) -> dict[str, Any]:
+def event_fields(row: Any, dossier: PayableDossier | None, now: datetime) -> dict[str, Any]:
     return {
         "event_id": uuid.uuid4(),
         "occurred_at": now,
@@ -153,7 +154,7 @@ async def open_payment(
             if current["method"] == method.value and current["expires_at"] > now:
                 return to_payment(current), False
             await conn.execute(queries.MARK_EXPIRED, current["id"], now)
-            await pctx.bus.publish(conn, PaymentExpired(**_event_fields(current, dossier, now)))
+            await pctx.bus.publish(conn, PaymentExpired(**event_fields(current, dossier, now)))
         bank_bin, account_number, account_name = await _account(conn, pctx.settings, dossier.agency_code)
         reference = new_reference()
         pay_url = _vnpay_url(pctx, reference, dossier.fee, dossier, client_ip, now) if method is Method.VNPAY else None
@@ -216,7 +217,8 @@ async def _settle(conn: asyncpg.Connection, pctx: PaymentsContext, row: Any, set
         queries.INSERT_LEDGER, settled["id"], None, f"fees:{settled['agency_code']}", -amount, "settlement", now
     )
     dossier = await pctx.dossiers.get(conn, settled["dossier_id"])
-    await pctx.bus.publish(conn, PaymentSucceeded(**_event_fields(settled, dossier, now), settled_by=settled_by))
+    await issue_receipt(conn, settled, dossier, now)
+    await pctx.bus.publish(conn, PaymentSucceeded(**event_fields(settled, dossier, now), settled_by=settled_by))
     return True
 
 
@@ -337,7 +339,7 @@ async def receive_vnpay_ipn(
             dossier = await pctx.dossiers.get(conn, row["dossier_id"])
             await pctx.bus.publish(
                 conn,
-                PaymentFailed(**_event_fields(row, dossier, now), reason=params.get("vnp_ResponseCode", "")),
+                PaymentFailed(**event_fields(row, dossier, now), reason=params.get("vnp_ResponseCode", "")),
             )
         await conn.execute(queries.SET_VNPAY_RESULT, transaction_no, decision.rsp_code, payment_id)
     return decision
@@ -350,5 +352,5 @@ async def expire_due(pctx: PaymentsContext, *, batch: int = 500) -> int:
         rows = await conn.fetch(queries.EXPIRE_DUE, now, batch)
         for row in rows:
             dossier = await pctx.dossiers.get(conn, row["dossier_id"])
-            await pctx.bus.publish(conn, PaymentExpired(**_event_fields(row, dossier, now)))
+            await pctx.bus.publish(conn, PaymentExpired(**event_fields(row, dossier, now)))
     return len(rows)

@@ -30,8 +30,13 @@ class PayableDossiers:
             owner_id=row["owner_id"],
             procedure_slug=procedure.slug,
             procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
+            agency_names=self._office_names(row["agency_code"]),
             payer_name=row["applicant"]["full_name"],
         )
+
+    def _office_names(self, code: str) -> dict[str, str]:
+        office = self._ctx.offices.get(code)
+        return {"vi": office.names.vi, "en": office.names.en} if office else {}
 
     async def visible(
         self, conn: asyncpg.Connection, dossier_id: uuid.UUID, principal: Principal

@@ -33,7 +33,8 @@ from core.migrate import migrate
 from core.settings import Settings
 
 MUTABLE_TABLES = (
-    "ledger_entries, payment_exceptions, bank_notifications, vnpay_notifications, payments, collection_accounts, "
+    "payment_receipts, payment_receipt_counters, ledger_entries, payment_exceptions, bank_notifications, "
+    "vnpay_notifications, payments, collection_accounts, "
     "onestop_events, dossier_ratings, dossier_history, dossier_documents, dossiers, dossier_counters, documents, "
     "files, officer_agencies, refresh_tokens, users, outbox"
 )

@@ -16,7 +16,10 @@ MODULES = (
     "api.catalog.queries",
     "api.dossiers.queries",
     "api.onestop.service",
+    "core.events",
     "api.seed",
+    "payments.queries",
+    "core.outbox",
 )
 
 
@@ -25,7 +28,14 @@ def _statements() -> list[tuple[str, str]]:
     for name in MODULES:
         module = importlib.import_module(name)
         for attr, value in vars(module).items():
-            if attr.isupper() and isinstance(value, str) and not attr.startswith("_"):
+            is_sql = isinstance(value, str) and value.split(maxsplit=1)[:1] in (
+                ["SELECT"],
+                ["INSERT"],
+                ["UPDATE"],
+                ["DELETE"],
+                ["WITH"],
+            )
+            if attr.isupper() and is_sql and not attr.startswith("_"):
                 found.append((f"{name}.{attr}", value))
     return found
 

@@ -1,0 +1,90 @@
+"""Officer routes of payments: refunds, unmatched money, reconciliation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from litestar import get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from msgspec import Struct
+
+from core.clock import VN_TZ
+from core.errors import ForbiddenError, ValidationError
+from payments import refunds, service
+from payments.models import Payment, PaymentExceptionOut, Reconciliation, RefundIn, ResolveIn
+from payments.reconcile import reconcile
+from payments.routes import Caller, Conn, Payments
+
+
+class ExceptionPage(Struct, frozen=True):
+    items: list[PaymentExceptionOut]
+    total: int
+
+
+@post(
+    "/api/v1/officer/payments/{payment_id:uuid}/refund",
+    status_code=200,
+    operation_id="refundPayment",
+    summary="Refund a settled payment in full (reason required)",
+    tags=["payments"],
+)
+async def refund(
+    payment_id: FromPath[uuid.UUID], data: JSONBody[RefundIn], payments: Payments, conn: Conn, officer: Caller
+) -> Payment:
+    return service.to_payment(await refunds.refund_payment(conn, payments, officer, payment_id, data.reason))
+
+
+@get(
+    "/api/v1/officer/payments/exceptions",
+    operation_id="listPaymentExceptions",
+    summary="Money that matched no payment exactly, for an officer to refund or accept",
+    tags=["payments"],
+)
+async def list_exceptions(
+    conn: Conn,
+    officer: Caller,
+    status: FromQuery[str | None] = "open",
+    limit: FromQuery[int] = 20,
+    offset: FromQuery[int] = 0,
+) -> ExceptionPage:
+    if not 1 <= limit <= 100 or offset < 0:
+        raise ValidationError([("limit", "invalid", {})])
+    items, total = await refunds.list_exceptions(conn, officer, status=status, limit=limit, offset=offset)
+    return ExceptionPage(items=items, total=total)
+
+
+@post(
+    "/api/v1/officer/payments/exceptions/{exception_id:uuid}/resolve",
+    status_code=204,
+    operation_id="resolvePaymentException",
+    summary="Refund unmatched money or accept it as paying its payment",
+    tags=["payments"],
+)
+async def resolve(
+    exception_id: FromPath[uuid.UUID], data: JSONBody[ResolveIn], payments: Payments, conn: Conn, officer: Caller
+) -> None:
+    await refunds.resolve_exception(conn, payments, officer, exception_id, data)
+
+
+@get(
+    "/api/v1/officer/payments/reconciliation",
+    operation_id="reconcilePayments",
+    summary="Settled vs reported money for a day, unmatched notifications, open exceptions",
+    tags=["payments"],
+)
+async def reconciliation(
+    conn: Conn,
+    officer: Caller,
+    payments: Payments,
+    day: Annotated[date | None, QueryParameter(name="date")] = None,
+    agency: FromQuery[str | None] = None,
+) -> Reconciliation:
+    if agency is None and officer.role.value != "admin":
+        if len(officer.agencies) != 1:
+            raise ValidationError([("agency", "required", {})])
+        agency = officer.agencies[0]
+    if agency is not None and not officer.serves(agency):
+        raise ForbiddenError()
+    return await reconcile(conn, day=day or payments.clock.now().astimezone(VN_TZ).date(), agency=agency)

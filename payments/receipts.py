@@ -1,0 +1,82 @@
+"""Electronic fee receipts (biên lai điện tử): issued when a payment settles, verifiable by anyone
+holding the receipt's link."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from core.clock import VN_TZ
+from core.errors import NotFoundError
+from core.settings import Settings
+from payments import queries
+from payments.models import EReceipt, Method
+from payments.ports import PayableDossier
+from payments.words import vnd_in_words, vnd_in_words_en
+
+
+async def issue_receipt(conn: asyncpg.Connection, payment: Any, dossier: PayableDossier | None, now: datetime) -> str:
+    """Number the receipt of a payment settling in this transaction; returns its number."""
+    year = now.astimezone(VN_TZ).year
+    seq = await conn.fetchval(queries.NEXT_RECEIPT_NUMBER, payment["agency_code"], year)
+    number = f"{payment['agency_code']}-BL{year}-{seq:06d}"
+    await conn.execute(
+        queries.INSERT_RECEIPT,
+        payment["id"],
+        number,
+        secrets.token_urlsafe(9),
+        payment["agency_code"],
+        dossier.agency_names if dossier else {},
+        payment["payer_name"],
+        dossier.procedure_names if dossier else {},
+        dossier.code if dossier else None,
+        payment["amount"],
+        payment["method"],
+        now,
+    )
+    return number
+
+
+def verify_url(settings: Settings, row: Any) -> str:
+    return f"{settings.public_base_url.rstrip('/')}/r/{row['number']}?k={row['verify_key']}"
+
+
+def shape(settings: Settings, row: Any, locale: str) -> EReceipt:
+    names: dict[str, str] = row["procedure_names"] or {}
+    agency_names: dict[str, str] = row["agency_names"] or {}
+    amount = row["amount"]
+    return EReceipt(
+        number=row["number"],
+        amount=amount,
+        amount_in_words=vnd_in_words_en(amount) if locale == "en" else vnd_in_words(amount),
+        currency="VND",
+        payer=row["payer_name"],
+        procedure=names.get(locale) or names.get("vi", ""),
+        dossier_code=row["dossier_code"],
+        agency=agency_names.get(locale) or agency_names.get("vi") or row["agency_code"],
+        method=Method(row["method"]),
+        paid_at=row["paid_at"],
+        verify_url=verify_url(settings, row),
+        qr_png_url=f"/api/v1/payments/{row['payment_id']}/receipt.png",
+    )
+
+
+async def receipt_of(conn: asyncpg.Connection, payment_id: uuid.UUID) -> Any:
+    row = await conn.fetchrow(queries.GET_RECEIPT, payment_id)
+    if row is None:
+        raise NotFoundError("not-found")
+    return row
+
+
+async def verified_receipt(conn: asyncpg.Connection, number: str, key: str | None) -> Any:
+    """The receipt if the key printed with it matches; a wrong key looks like an unknown number."""
+    row = await conn.fetchrow(queries.GET_RECEIPT_BY_NUMBER, number)
+    expected = row["verify_key"] if row is not None else "-" * 12
+    if not hmac.compare_digest((key or "").encode(), expected.encode()) or row is None:
+        raise NotFoundError("not-found")
+    return row
