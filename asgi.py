@@ -47,7 +47,9 @@ from core.redis import create_redis
 from core.settings import Settings
 from payments import officer_routes as payment_officer_routes
 from payments import routes as payment_routes
+from payments.consumers import vnpay_refunds
 from payments.service import PaymentsContext, expire_due
+from payments.vnpay_api import VNPayApi
 
 log = logging.getLogger("motcua")
 
@@ -92,18 +94,21 @@ def resolve_services(settings: Settings) -> tuple[str, str]:
     return resolve_database(settings), settings.redis_url or embedded.start_redis(Path(settings.data_dir))
 
 
-def outbox_consumers(settings: Settings) -> dict[str, Consumer]:
-    """Side effects driven by committed events, by outbox topic. Pushes and chat replies register
-    here; until they do, the dispatcher has nothing to deliver and stays idle."""
-    return {}
-
-
 @dataclass
 class Runtime:
-    """Everything one process holds: the HTTP app's context and the payments context."""
+    """Everything one process holds: the HTTP app's context, the payments context, outside clients."""
 
     ctx: AppContext
     payments: PaymentsContext
+    vnpay_api: VNPayApi | None = None
+
+
+def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
+    """Side effects driven by committed events, by outbox topic."""
+    consumers: dict[str, Consumer] = {}
+    if runtime.vnpay_api is not None:
+        consumers["payment.refunded"] = vnpay_refunds(runtime.payments, runtime.vnpay_api)
+    return consumers
 
 
 async def start_runtime(
@@ -138,17 +143,24 @@ async def start_runtime(
     payments = PaymentsContext(
         settings=settings, pool=pool, clock=ctx.clock, bus=ctx.bus, dossiers=PayableDossiers(ctx)
     )
-    return Runtime(ctx=ctx, payments=payments)
+    vnpay_api = None
+    if settings.vnpay_tmn_code and settings.vnpay_hash_secret:
+        vnpay_api = VNPayApi(
+            api_url=settings.vnpay_api_url, tmn_code=settings.vnpay_tmn_code, secret=settings.vnpay_hash_secret
+        )
+    return Runtime(ctx=ctx, payments=payments, vnpay_api=vnpay_api)
 
 
 async def close_runtime(runtime: Runtime) -> None:
+    if runtime.vnpay_api is not None:
+        await runtime.vnpay_api.aclose()
     await runtime.ctx.redis.aclose()
     await runtime.ctx.pool.close()
 
 
 def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
     """The worker's loops: the outbox dispatcher and periodic housekeeping."""
-    dispatcher = Dispatcher(runtime.ctx.pool, outbox_consumers(runtime.ctx.settings), clock=runtime.ctx.clock)
+    dispatcher = Dispatcher(runtime.ctx.pool, outbox_consumers(runtime), clock=runtime.ctx.clock)
     return [
         dispatcher.run(stop),
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),

@@ -128,6 +128,30 @@ def worker() -> None:
     _run(go())
 
 
+@main.group()
+def payments() -> None:
+    """Fee payments."""
+
+
+@payments.command("reconcile")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--agency", default=None, help="office code (default: every office)")
+def payments_reconcile(day: Any, agency: str | None) -> None:
+    """Expected vs received money for a day, unmatched notifications, open exceptions (JSON)."""
+    import msgspec
+
+    from payments.reconcile import reconcile
+
+    settings = from_env()
+    database_url = _database(settings)
+
+    async def work(conn: Any) -> Any:
+        return await reconcile(conn, day=day.date(), agency=agency)
+
+    result = _run(_with_conn(settings, database_url, work))
+    click.echo(msgspec.json.format(msgspec.json.encode(result), indent=2).decode())
+
+
 @main.command()
 def migrate() -> None:
     """Apply pending database migrations."""

@@ -168,3 +168,9 @@ OPEN_EXCEPTIONS_COUNT = """
 SELECT count(*) FROM payment_exceptions e LEFT JOIN payments p ON p.id = e.payment_id
 WHERE e.status = 'open' AND ($1::text IS NULL OR p.agency_code = $1 OR p.agency_code IS NULL)
 """
+
+GET_SETTLING_VNPAY = """
+SELECT v.transaction_no, v.params FROM payments p
+JOIN vnpay_notifications v ON p.settled_by = 'vnpay:' || v.transaction_no
+WHERE p.id = $1
+"""

@@ -117,6 +117,7 @@ def settings(database_url: str, redis_url: str) -> Settings:
         storage_dir=str(_TMP / "files"),
         public_base_url="https://motcua.example.vn",
         jwt_secret=JWT_SECRET,
+        inprocess_worker=False,  # tests drive the dispatcher and housekeeping themselves
         onestop_webhook_secret=ONESTOP_SECRET,
         bank_webhook_secret=BANK_SECRET,
         vnpay_tmn_code="MOTCUA01",
