@@ -41,10 +41,14 @@ from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus, PaymentSucceeded
-from core.outbox import Consumer, Dispatcher
+from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.redis import create_redis
 from core.settings import Settings
+from notifications.pushes import TOPICS as PUSH_TOPICS
+from notifications.pushes import push_consumer
+from notifications.routes import DeviceController, NotificationController
+from notifications.senders import PushSender, sender_from_settings
 from payments import officer_routes as payment_officer_routes
 from payments import routes as payment_routes
 from payments.consumers import vnpay_refunds
@@ -81,6 +85,8 @@ ROUTES: list[Any] = [
     payment_officer_routes.list_exceptions,
     payment_officer_routes.resolve,
     payment_officer_routes.reconciliation,
+    DeviceController,
+    NotificationController,
 ]
 
 
@@ -100,15 +106,20 @@ class Runtime:
 
     ctx: AppContext
     payments: PaymentsContext
+    push_sender: PushSender | None = None
     vnpay_api: VNPayApi | None = None
 
 
 def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
     """Side effects driven by committed events, by outbox topic."""
-    consumers: dict[str, Consumer] = {}
+    by_topic: dict[str, list[Consumer]] = {}
+    if runtime.push_sender is not None:
+        pushes = push_consumer(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
+        for topic in PUSH_TOPICS:
+            by_topic.setdefault(topic, []).append(pushes)
     if runtime.vnpay_api is not None:
-        consumers["payment.refunded"] = vnpay_refunds(runtime.payments, runtime.vnpay_api)
-    return consumers
+        by_topic.setdefault("payment.refunded", []).append(vnpay_refunds(runtime.payments, runtime.vnpay_api))
+    return {topic: all_of(*consumers) for topic, consumers in by_topic.items()}
 
 
 async def start_runtime(
@@ -148,10 +159,17 @@ async def start_runtime(
         vnpay_api = VNPayApi(
             api_url=settings.vnpay_api_url, tmn_code=settings.vnpay_tmn_code, secret=settings.vnpay_hash_secret
         )
-    return Runtime(ctx=ctx, payments=payments, vnpay_api=vnpay_api)
+    push_sender = sender_from_settings(
+        settings.firebase_credentials, settings.firebase_project_id, settings.fcm_base_url
+    )
+    if push_sender.name == "logging":
+        log.warning("no Firebase credentials (MOTCUA_FIREBASE_CREDENTIALS): pushes go to the log only")
+    return Runtime(ctx=ctx, payments=payments, push_sender=push_sender, vnpay_api=vnpay_api)
 
 
 async def close_runtime(runtime: Runtime) -> None:
+    if runtime.push_sender is not None:
+        await runtime.push_sender.aclose()
     if runtime.vnpay_api is not None:
         await runtime.vnpay_api.aclose()
     await runtime.ctx.redis.aclose()

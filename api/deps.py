@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -73,7 +74,12 @@ def provide_payments(state: State) -> PaymentsContext:
     return payments
 
 
+def provide_now(ctx: Ctx) -> datetime:
+    return ctx.clock.now()
+
+
 DEPENDENCIES = {
+    "now": Provide(provide_now, sync_to_thread=False),
     "payments": Provide(provide_payments, sync_to_thread=False),
     "ctx": Provide(provide_ctx, sync_to_thread=False),
     "conn": Provide(provide_conn),

@@ -148,3 +148,14 @@ class Dispatcher:
             with contextlib.suppress(Exception):
                 await listener.remove_listener(OUTBOX_CHANNEL, on_notify)
             await self.pool.release(listener)
+
+
+def all_of(*consumers: Consumer) -> Consumer:
+    """Several consumers of one topic. A retry re-runs them all, which is safe because every
+    consumer is idempotent by event id."""
+
+    async def consume(event: Event) -> None:
+        for consumer in consumers:
+            await consumer(event)
+
+    return consume

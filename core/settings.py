@@ -37,6 +37,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     vnpay_pay_url: str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
     vnpay_api_url: str = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
     vnpay_return_url: str = ""  # empty: <public base>/api/v1/payments/vnpay/return
+    firebase_credentials: str = ""  # a service-account JSON path, or "anonymous" for a local FCM stand-in
+    firebase_project_id: str = ""
+    fcm_base_url: str = ""  # empty: Google's FCM endpoint
     max_file_bytes: int = 10 * 1024 * 1024
     max_dossier_bytes: int = 50 * 1024 * 1024
     province_code: str = "79"

@@ -19,6 +19,7 @@ MODULES = (
     "core.events",
     "api.seed",
     "payments.queries",
+    "notifications.queries",
     "core.outbox",
 )
 

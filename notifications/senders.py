@@ -1,0 +1,399 @@
+"""Push senders: hand device notifications to Firebase Cloud Messaging (or to the log, in development).
+
+    sender = sender_from_settings(credentials, project_id, base_url)
+    results = await sender.send([Push(token=..., title=..., body=..., data={"dossier_id": "..."})])
+    await sender.aclose()
+
+`send` answers one `SendResult` per push, in the pushes' order, and never raises for a message that
+failed: the outcome says what the caller should do with the token (keep it: SENT; delete it:
+DEAD_TOKEN; drop the message: INVALID; try again later, no sooner than `retry_after` when given: RETRY).
+
+FirebaseSender uses the official SDK, firebase-admin 7.x (vn-integrations.md §5): each message is one
+HTTP v1 request, sent concurrently by `messaging.send_each_async` (at most 500 per call). Two things in it
+need care, both handled at the end of this module with the SDK's private attributes (so the version is
+pinned below 8):
+- there is no emulator or URL setting for FCM, so a local stand-in is reached by overriding the
+  per-app send URL (`_point_at`);
+- `firebase_admin.delete_app` closes the messaging service with `asyncio.run`, which fails inside a
+  running event loop (`_close_app`, `_delete_app`).
+The SDK retries 500 and 503 itself, 4 times with backoff 0, 1, 2, 4 s (about 7 s), ignoring
+Retry-After (§5.6). It offers no option to change that (the retry policy is fixed when the service
+builds its httpx client), so it is left alone: a send that meets a failing FCM is slow, and its
+pushes come back as RETRY for the caller's own queue. 429 is not retried by the SDK. The timeout
+(the app's httpTimeout) is httpx's: it also covers the wait for a pooled connection, so a message merely
+queued behind others for that long comes back RETRY (DeadlineExceededError) without having been sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import re
+import threading
+import uuid
+import warnings
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Final, Literal, Protocol
+
+import firebase_admin
+import msgspec
+from firebase_admin import exceptions as firebase_exceptions
+from firebase_admin import messaging
+from google.auth.credentials import AnonymousCredentials
+
+__all__ = [
+    "ANONYMOUS",
+    "FirebaseSender",
+    "LoggingSender",
+    "Outcome",
+    "Push",
+    "PushSender",
+    "SendResult",
+    "parse_retry_after",
+    "sender_from_settings",
+]
+
+log = logging.getLogger(__name__)
+
+ANONYMOUS: Final = "anonymous"  # credentials setting for a local stand-in: no token, no Authorization header
+MAX_PER_CALL: Final = 500  # send_each_async refuses more (ValueError)
+ANDROID_CHANNEL_ID: Final = "dossier_updates"
+TTL: Final = timedelta(hours=24)
+# FCM answers INVALID_ARGUMENT (not UNREGISTERED) for a token that is malformed or was never valid;
+# such a token will never work, so it is dead. Any other INVALID_ARGUMENT is about the payload.
+_INVALID_TOKEN_RE: Final = re.compile(r"registration token is not a valid|invalid registration token", re.IGNORECASE)
+_ERROR_TEXT_MAX: Final = 500
+
+
+class Push(msgspec.Struct, frozen=True, kw_only=True):
+    """One notification for one device."""
+
+    token: str  # the device's FCM registration token
+    title: str
+    body: str
+    data: dict[str, str]  # FCM data values are strings
+    platform: Literal["android", "ios", "web"] = "android"
+    collapse_key: str | None = None
+    badge: int | None = None
+
+
+class Outcome(StrEnum):
+    SENT = "sent"  # FCM accepted it
+    DEAD_TOKEN = "dead_token"  # the token will never work again: delete it
+    INVALID = "invalid"  # FCM refused this message (payload); sending it again will not help
+    RETRY = "retry"  # a transient failure (quota, FCM down, timeout): send again later
+
+
+class SendResult(msgspec.Struct, frozen=True, kw_only=True):
+    token: str
+    outcome: Outcome
+    message_id: str | None = None  # FCM's "projects/<p>/messages/<id>" when SENT
+    error: str | None = None
+    retry_after: float | None = None  # seconds, from FCM's Retry-After header, for RETRY
+
+
+class PushSender(Protocol):
+    name: str
+
+    async def send(self, pushes: Sequence[Push]) -> list[SendResult]:
+        """One result per push, in the same order; per-message failures are results, not exceptions."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class LoggingSender:
+    """Sends nothing: logs each push and reports it SENT. For development without Firebase."""
+
+    name = "logging"
+
+    async def send(self, pushes: Sequence[Push]) -> list[SendResult]:
+        for push in pushes:
+            log.info(
+                "push (not sent: no Firebase configured) %r to %s… (%s)", push.title, push.token[:8], push.platform
+            )
+        return [SendResult(token=push.token, outcome=Outcome.SENT) for push in pushes]
+
+    async def aclose(self) -> None:
+        return None
+
+
+class FirebaseSender:
+    """Sends pushes with firebase-admin on an App of its own (several senders can coexist).
+
+    credentials: ANONYMOUS (for a local stand-in) or the path of a service-account JSON file.
+    project_id: the Firebase project; None takes the service account's.
+    base_url: e.g. http://127.0.0.1:PORT to talk to a stand-in instead of https://fcm.googleapis.com.
+    timeout: the SDK's HTTP timeout per request, seconds (its default is 120).
+    """
+
+    name = "firebase"
+
+    def __init__(
+        self,
+        *,
+        credentials: str,
+        project_id: str | None,
+        base_url: str | None = None,
+        timeout: float = 10.0,
+        app_name: str | None = None,
+    ) -> None:
+        credential: Any
+        if credentials == ANONYMOUS:
+            credential = AnonymousCredentials()  # type: ignore[no-untyped-call]  # google-auth leaves __init__ bare
+        else:
+            credential = firebase_admin.credentials.Certificate(credentials)  # reads and checks the file now
+        options: dict[str, Any] = {"httpTimeout": timeout}
+        if project_id:
+            options["projectId"] = project_id
+        self._app: Any = firebase_admin.initialize_app(
+            credential, options, name=app_name or f"motcua-push-{uuid.uuid4().hex}"
+        )
+        self._closed = False
+        try:
+            service = _messaging_service(self._app)  # now, not on the first send: a missing project id fails here
+            if base_url:
+                _point_at(service, base_url, project_id=str(self._app.project_id))
+        except BaseException:
+            _delete_app(self._app)
+            raise
+
+    @property
+    def app_name(self) -> str:
+        return str(self._app.name)
+
+    async def send(self, pushes: Sequence[Push]) -> list[SendResult]:
+        if self._closed:
+            raise RuntimeError("FirebaseSender is closed")
+        results: list[SendResult] = []
+        for start in range(0, len(pushes), MAX_PER_CALL):
+            results.extend(await self._send_chunk(pushes[start : start + MAX_PER_CALL]))
+        return results
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await _close_app(self._app)
+
+    async def _send_chunk(self, pushes: Sequence[Push]) -> list[SendResult]:
+        built: list[messaging.Message | SendResult] = []
+        for push in pushes:
+            problem = _problem(push)
+            built.append(
+                SendResult(token=push.token, outcome=Outcome.INVALID, error=problem) if problem else _message(push)
+            )
+        to_send = [(i, m) for i, m in enumerate(built) if not isinstance(m, SendResult)]
+        results: list[SendResult | None] = [b if isinstance(b, SendResult) else None for b in built]
+        if to_send:
+            sent = await self._send_each([m for _, m in to_send], [pushes[i] for i, _ in to_send])
+            for (i, _), result in zip(to_send, sent, strict=True):
+                results[i] = result
+        return [r for r in results if r is not None]
+
+    async def _send_each(self, messages: list[Any], pushes: list[Push]) -> list[SendResult]:
+        try:
+            batch = await messaging.send_each_async(messages, app=self._app)
+        except ValueError as error:
+            # The SDK encodes the whole batch before sending and refuses it all for one bad message.
+            # _problem() should have caught that; if it did not, send one by one so the rest still go.
+            if len(messages) == 1:
+                return [SendResult(token=pushes[0].token, outcome=Outcome.INVALID, error=_text(error))]
+            log.warning("FCM refused a batch of %d before sending (%s); sending one by one", len(messages), error)
+            results: list[SendResult] = []
+            for message, push in zip(messages, pushes, strict=True):
+                results.extend(await self._send_each([message], [push]))
+            return results
+        except firebase_exceptions.FirebaseError as error:
+            # Raised for the whole call (e.g. the credentials could not get an access token).
+            log.warning("FCM send of %d failed as a whole: %s", len(messages), error)
+            return [_failure(push.token, error) for push in pushes]
+        out: list[SendResult] = []
+        for push, response in zip(pushes, batch.responses, strict=True):
+            if response.success:
+                out.append(SendResult(token=push.token, outcome=Outcome.SENT, message_id=response.message_id))
+            else:
+                out.append(_failure(push.token, response.exception))
+        failed = [r for r in out if r.outcome is not Outcome.SENT]
+        if failed:
+            log.info(
+                "FCM: %d of %d pushes not sent (%s)",
+                len(failed),
+                len(out),
+                ", ".join(sorted({r.outcome for r in failed})),
+            )
+        return out
+
+
+def sender_from_settings(credentials: str, project_id: str, base_url: str) -> PushSender:
+    """The sender the settings ask for.
+
+    All three empty: LoggingSender (development). credentials ANONYMOUS: FirebaseSender with
+    AnonymousCredentials, for a local stand-in (base_url and project_id required). Otherwise credentials
+    is the path of a service-account JSON file (project_id may be empty: the file's is used; base_url
+    empty: the real FCM).
+    """
+    if not (credentials or project_id or base_url):
+        return LoggingSender()
+    if not credentials:
+        raise ValueError("FCM project id or base URL set but no FCM credentials (a service-account JSON path)")
+    if credentials == ANONYMOUS and not (project_id and base_url):
+        raise ValueError("anonymous FCM credentials only make sense with a stand-in: set project id and base URL")
+    return FirebaseSender(credentials=credentials, project_id=project_id or None, base_url=base_url or None)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delay-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+# --- building messages --------------------------------------------------------------------------------
+
+
+def _problem(push: Push) -> str | None:
+    """Why the SDK would refuse to encode this push (it would refuse the whole batch), or None.
+
+    msgspec checks types only when decoding, so a Push built in code can carry anything."""
+    if not _is_str(push.token) or not push.token:
+        return "empty token"
+    if not (_is_str(push.title) and _is_str(push.body)):
+        return "title and body must be strings"
+    if not all(_is_str(k) and _is_str(v) for k, v in push.data.items()):
+        return "data keys and values must be strings"
+    badge: object = push.badge
+    if badge is not None and (not isinstance(badge, int) or isinstance(badge, bool) or badge < 0):
+        return "badge must be a non-negative integer"
+    if push.collapse_key is not None and not _is_str(push.collapse_key):
+        return "collapse_key must be a string"
+    return None
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _message(push: Push) -> Any:
+    """The FCM message for a push. Every platform's block is included (each device reads its own), so a
+    push whose `platform` is wrong still rings: `platform` only shows in logs."""
+    apns_headers = {"apns-priority": "10"}
+    if push.collapse_key:
+        apns_headers["apns-collapse-id"] = push.collapse_key
+    # 7.5 deprecated `token=` for `fid=` (a Firebase Installation ID). Our devices register FCM
+    # *registration tokens*, which go in the wire field "token"; putting one in "fid" would address an
+    # installation that does not exist, and Firebase warns against mixing the two schemes. So we keep
+    # token= and silence only that warning, here, the way the SDK itself does for MulticastMessage.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Message\.token is deprecated", category=DeprecationWarning)
+        return messaging.Message(
+            token=push.token,
+            data=dict(push.data),
+            notification=messaging.Notification(title=push.title, body=push.body),
+            android=messaging.AndroidConfig(
+                priority="high",
+                ttl=TTL,
+                collapse_key=push.collapse_key,
+                notification=messaging.AndroidNotification(channel_id=ANDROID_CHANNEL_ID),
+            ),
+            apns=messaging.APNSConfig(
+                headers=apns_headers,
+                payload=messaging.APNSPayload(aps=messaging.Aps(sound="default", badge=push.badge)),
+            ),
+            webpush=messaging.WebpushConfig(headers={"Urgency": "high", "TTL": str(int(TTL.total_seconds()))}),
+        )
+
+
+# --- reading failures ---------------------------------------------------------------------------------
+
+
+def _failure(token: str, error: BaseException | None) -> SendResult:
+    """The outcome for a failed message (vn-integrations.md §5.5)."""
+    if isinstance(error, messaging.UnregisteredError | messaging.SenderIdMismatchError):
+        return SendResult(token=token, outcome=Outcome.DEAD_TOKEN, error=_text(error))
+    if isinstance(error, firebase_exceptions.InvalidArgumentError):
+        dead = _INVALID_TOKEN_RE.search(str(error)) is not None
+        return SendResult(token=token, outcome=Outcome.DEAD_TOKEN if dead else Outcome.INVALID, error=_text(error))
+    # QuotaExceeded, Unavailable, Internal, DeadlineExceeded, any other FirebaseError (or none at all).
+    return SendResult(token=token, outcome=Outcome.RETRY, error=_text(error), retry_after=_retry_after(error))
+
+
+def _retry_after(error: BaseException | None) -> float | None:
+    response = getattr(error, "http_response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    value = headers.get("Retry-After")
+    return parse_retry_after(value) if isinstance(value, str) else None
+
+
+def _text(error: BaseException | None) -> str:
+    if error is None:
+        return "unknown error"
+    code = getattr(error, "code", None)
+    text = f"{type(error).__name__}{f' {code}' if code else ''}: {error}"
+    return text[:_ERROR_TEXT_MAX]
+
+
+# --- firebase-admin internals (private API; firebase-admin is pinned >=7.5,<8) ---------------------------
+
+
+def _messaging_service(app: Any) -> Any:
+    """The App's messaging service (created on first use, then cached on the App)."""
+    return messaging._get_messaging_service(app)
+
+
+def _point_at(service: Any, base_url: str, *, project_id: str) -> None:
+    """Makes one App's FCM sends go to `base_url` (a local stand-in) instead of https://fcm.googleapis.com.
+
+    The SDK has no emulator or URL setting for FCM (vn-integrations.md §5.3-5.4). Its messaging service,
+    one per App, keeps the send URL in the private `_fcm_url`, built from the class attribute FCM_URL
+    when the service is created. We overwrite the instance attribute, so only this App is redirected
+    (patching FCM_URL would redirect every App created afterwards in the process, e.g. other tests').
+    """
+    if not isinstance(getattr(service, "_fcm_url", None), str):
+        raise RuntimeError("firebase-admin changed: its messaging service has no _fcm_url to point at a stand-in")
+    service._fcm_url = f"{base_url.rstrip('/')}/v1/projects/{project_id}/messages:send"
+
+
+async def _close_app(app: Any) -> None:
+    """Closes the App's HTTP client on this event loop (where its connections were opened), then deletes it."""
+    client = getattr(_messaging_service(app), "_async_client", None)
+    if client is not None:
+        await client.aclose()
+    await asyncio.to_thread(_delete_app, app)
+
+
+def _delete_app(app: Any) -> None:
+    """`firebase_admin.delete_app`, run in a thread of its own.
+
+    delete_app closes the messaging service, whose close() is `asyncio.run(httpx_client.aclose())`: on a
+    thread with a running event loop that raises RuntimeError, leaves the coroutine never awaited and the
+    App half-deleted. A fresh thread has no loop, so asyncio.run works there (closing the client a second
+    time, after _close_app, is a no-op).
+    """
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            firebase_admin.delete_app(app)
+        except BaseException as error:  # handed to the caller below
+            errors.append(error)
+
+    thread = threading.Thread(target=run, name="firebase-delete-app")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]

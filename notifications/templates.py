@@ -1,0 +1,435 @@
+"""What a citizen reads on the lock screen and in the inbox when a dossier moves or a payment settles.
+
+Pure: an event and a locale in, a title, a body and the push's `data` out. Vietnamese reads the way
+public services write to citizens; English is plain. Titles fit a lock screen (TITLE_MAX), bodies fit
+a notification (BODY_MAX): what came from the event (procedure names, missing papers, notes, reasons)
+is shortened to make room, never the dossier code, the date or the amount."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Literal, NamedTuple
+
+import msgspec
+
+from core.events import (
+    AnyEvent,
+    DossierStatusChanged,
+    PaymentExpired,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentSucceeded,
+)
+from i18n.format import short_date, vnd
+from i18n.messages import Text
+
+__all__ = ["BODY_MAX", "TITLE_MAX", "TYPES", "Category", "Rendered", "render"]
+
+TITLE_MAX: Final = 40
+BODY_MAX: Final = 180
+
+Category = Literal["status", "payment", "reminder"]
+Lang = Literal["vi", "en"]
+
+TYPES: Final[tuple[str, ...]] = (
+    "dossier.submitted",
+    "dossier.received",
+    "dossier.supplement_requested",
+    "dossier.awaiting_payment",
+    "dossier.processing",
+    "dossier.result_ready",
+    "dossier.returned",
+    "dossier.rejected",
+    "dossier.withdrawn",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.expired",
+    "payment.refunded",
+)
+
+
+class Rendered(msgspec.Struct, frozen=True, kw_only=True):
+    type: str
+    title: str
+    body: str
+    data: dict[str, str]
+    category: Category
+
+
+# ---- texts --------------------------------------------------------------------------------------
+# Body templates are str.format templates. {Ref}/{ref} name the dossier ("Hồ sơ 000.00.12.H04-…");
+# {proc} is the optional " (procedure name)"; the other fields are said per template.
+
+TITLES: Final[Mapping[str, Text]] = {
+    "dossier.submitted": Text("Nộp hồ sơ trực tuyến thành công", "Dossier submitted online"),
+    "dossier.resubmitted": Text("Đã nộp bổ sung hồ sơ", "Supplement submitted"),
+    "dossier.received": Text("Hồ sơ đã được tiếp nhận", "Dossier received"),
+    "dossier.supplement_requested": Text("Yêu cầu bổ sung hồ sơ", "Supplement requested"),
+    "dossier.awaiting_payment": Text("Hồ sơ cần nộp phí, lệ phí", "Fee due"),
+    "dossier.processing": Text("Hồ sơ đang được giải quyết", "Dossier being processed"),
+    "dossier.result_ready": Text("Hồ sơ đã có kết quả", "Result ready"),
+    "dossier.returned": Text("Hồ sơ đã hoàn thành", "Dossier completed"),
+    "dossier.rejected": Text("Hồ sơ bị từ chối giải quyết", "Dossier rejected"),
+    "dossier.withdrawn": Text("Đã rút hồ sơ", "Dossier withdrawn"),
+    "payment.succeeded": Text("Thanh toán thành công", "Payment successful"),
+    "payment.failed": Text("Thanh toán không thành công", "Payment failed"),
+    "payment.expired": Text("Mã thanh toán đã hết hạn", "Payment code expired"),
+    "payment.refunded": Text("Đã hoàn tiền", "Payment refunded"),
+}
+
+_REF = Text("Hồ sơ {code}", "Dossier {code}")
+_REF_NO_CODE = Text("Hồ sơ của bạn", "Your dossier")
+
+_SUBMITTED = Text(
+    "{Ref}{proc} đã được nộp trực tuyến thành công, đang chờ cơ quan tiếp nhận.",
+    "{Ref}{proc} was submitted online and is waiting for reception.",
+)
+_RESUBMITTED = Text(
+    "{Ref}{proc} đã được nộp bổ sung, đang chờ cơ quan tiếp nhận.",
+    "{Ref}{proc} was resubmitted with the requested papers and is waiting for reception.",
+)
+_RECEIVED = Text("{Ref} đã được tiếp nhận.", "{Ref} has been received.")
+_RECEIVED_ON = Text(
+    "{Ref} đã được tiếp nhận. Ngày hẹn trả: {date}", "{Ref} has been received. Result expected on {date}"
+)
+_SUPPLEMENT = Text(
+    "{Ref} cần bổ sung: {missing}.{note} Vui lòng bổ sung trên ứng dụng.",
+    "{Ref} needs: {missing}.{note} Please add them in the app.",
+)
+_SUPPLEMENT_UNNAMED = Text(
+    "{Ref} cần bổ sung giấy tờ.{note} Vui lòng xem chi tiết và bổ sung trên ứng dụng.",
+    "{Ref} needs more papers.{note} See the details and add them in the app.",
+)
+_NOTE = Text(" Ghi chú: ", " Note: ")
+_AWAITING_PAYMENT = Text(
+    "{Ref} cần nộp phí, lệ phí {amount}. Vui lòng thanh toán trên ứng dụng qua VietQR hoặc VNPay.",
+    "{Ref} has a fee of {amount} to pay. Please pay it in the app by VietQR or VNPay.",
+)
+_AWAITING_PAYMENT_UNKNOWN = Text(
+    "{Ref} cần nộp phí, lệ phí. Vui lòng thanh toán trên ứng dụng qua VietQR hoặc VNPay.",
+    "{Ref} has a fee to pay. Please pay it in the app by VietQR or VNPay.",
+)
+_PROCESSING = Text("{Ref}{proc} đang được giải quyết.", "{Ref}{proc} is being processed.")
+_PROCESSING_PAID = Text(
+    "Đã nhận phí, lệ phí. {Ref}{proc} đang được giải quyết.",
+    "The fee was received. {Ref}{proc} is now being processed.",
+)
+_DUE = Text(" Ngày hẹn trả: {date}", " Result expected on {date}")
+_RESULT_READY: Final[Mapping[str | None, Text]] = {
+    "electronic": Text(
+        "{Ref}{proc} đã có kết quả. Bạn có thể tải kết quả điện tử trên ứng dụng.",
+        "{Ref}{proc} has its result. Download the electronic result in the app.",
+    ),
+    "desk": Text(
+        "{Ref}{proc} đã có kết quả. Mời bạn đến Bộ phận Một cửa để nhận kết quả.",
+        "{Ref}{proc} has its result. Please collect it at the one-stop desk.",
+    ),
+    "post": Text(
+        "{Ref}{proc} đã có kết quả. Kết quả sẽ được gửi đến bạn qua bưu điện.",
+        "{Ref}{proc} has its result. It will be sent to you by post.",
+    ),
+    None: Text(
+        "{Ref}{proc} đã có kết quả. Xem chi tiết trên ứng dụng.",
+        "{Ref}{proc} has its result. See the details in the app.",
+    ),
+}
+_RETURNED = Text(
+    "{Ref}{proc} đã hoàn thành và trả kết quả. Mời bạn đánh giá mức độ hài lòng trên ứng dụng.",
+    "{Ref}{proc} is complete and its result has been delivered. Please rate the service in the app.",
+)
+_REJECTED = Text("{Ref}{proc} bị từ chối giải quyết. Lý do: {reason}", "{Ref}{proc} was rejected. Reason: {reason}")
+_REJECTED_NO_REASON = Text(
+    "{Ref}{proc} bị từ chối giải quyết. Xem chi tiết trên ứng dụng.",
+    "{Ref}{proc} was rejected. See the details in the app.",
+)
+_WITHDRAWN = Text("{Ref}{proc} đã được rút theo yêu cầu của bạn.", "{Ref}{proc} was withdrawn at your request.")
+_WITHDRAWN_BY_OTHER = Text("{Ref}{proc} đã được rút.", "{Ref}{proc} was withdrawn.")
+_PAID = Text(
+    "Bạn đã thanh toán thành công {amount} cho {ref}{proc}. Biên lai điện tử đã có trên ứng dụng.",
+    "You paid {amount} for {ref}{proc}. The e-receipt is in the app.",
+)
+_FAILED = Text(
+    "Thanh toán {amount} cho {ref}{proc} không thành công{reason}. Vui lòng thử lại trên ứng dụng.",
+    "Your payment of {amount} for {ref}{proc} failed{reason}. Please try again in the app.",
+)
+_EXPIRED = Text(
+    "Mã thanh toán {amount} cho {ref}{proc} đã hết hạn. Vui lòng thanh toán lại trên ứng dụng.",
+    "The {amount} payment code for {ref}{proc} has expired. Please pay again in the app.",
+)
+_REFUNDED = Text(
+    "Đã hoàn trả {amount} phí, lệ phí của {ref}{proc}. Lý do: {reason}",
+    "The {amount} you paid for {ref}{proc} has been refunded. Reason: {reason}",
+)
+_REFUNDED_NO_REASON = Text(
+    "Đã hoàn trả {amount} phí, lệ phí của {ref}{proc}.",
+    "The {amount} you paid for {ref}{proc} has been refunded.",
+)
+
+# VNPay's vnp_ResponseCode values a citizen can act on; the others say nothing useful to them.
+_VNPAY_FAILURES: Final[Mapping[str, Text]] = {
+    "09": Text("tài khoản chưa đăng ký Internet Banking", "the account has no internet banking"),
+    "10": Text("xác thực sai quá 3 lần", "too many failed verifications"),
+    "11": Text("hết thời gian chờ thanh toán", "the payment timed out"),
+    "12": Text("thẻ hoặc tài khoản bị khóa", "the card or account is locked"),
+    "13": Text("sai mã OTP", "wrong OTP"),
+    "24": Text("bạn đã hủy giao dịch", "you cancelled it"),
+    "51": Text("tài khoản không đủ số dư", "insufficient balance"),
+    "65": Text("vượt hạn mức giao dịch trong ngày", "daily limit exceeded"),
+    "75": Text("ngân hàng đang bảo trì", "the bank is under maintenance"),
+    "79": Text("sai mật khẩu thanh toán quá số lần quy định", "too many wrong payment passwords"),
+}
+
+_DELIVERY_METHODS: Final = frozenset({"electronic", "desk", "post"})
+
+
+# ---- render -------------------------------------------------------------------------------------
+
+
+def render(event: AnyEvent, locale: str) -> Rendered | None:
+    """The push and inbox entry for `event` in `locale` ("en" or anything else for Vietnamese);
+    None when the event tells the citizen nothing (a draft, or a draft thrown away)."""
+    lang: Lang = "en" if locale[:2].lower() == "en" else "vi"
+    match event:
+        case DossierStatusChanged():
+            return _dossier(event, lang)
+        case PaymentSucceeded() | PaymentFailed() | PaymentExpired() | PaymentRefunded():
+            return _payment(event, lang)
+    return None  # type: ignore[unreachable]  # an event type added after this module was written
+
+
+def _dossier(event: DossierStatusChanged, lang: Lang) -> Rendered | None:
+    status = event.to_status
+    kind = f"dossier.{status}"
+    if kind not in TYPES or (status == "withdrawn" and event.from_status in (None, "draft")):
+        return None
+    values = _refs(event.code, lang)
+    slots: dict[str, _Slot] = {"proc": _Slot(_procedure(event.procedure_names, lang), optional=True)}
+    title_key = kind
+    match status:
+        case "submitted":
+            resubmitted = event.from_status == "supplement_requested"
+            title_key = "dossier.resubmitted" if resubmitted else kind
+            template = (_RESUBMITTED if resubmitted else _SUBMITTED).pick(lang)
+        case "received":
+            slots = {}
+            template = _RECEIVED.pick(lang)
+            if event.appointment_date is not None:
+                template = _RECEIVED_ON.pick(lang)
+                values["date"] = short_date(event.appointment_date, lang)
+        case "supplement_requested":
+            names = event.missing_names.get(lang) or event.missing_names.get("vi") or []
+            missing = _names(names, lang)
+            template = (_SUPPLEMENT if missing(BODY_MAX) else _SUPPLEMENT_UNNAMED).pick(lang)
+            slots = {
+                "missing": _Slot(missing),
+                # the papers first: the note gets what they leave
+                "note": _Slot(_text(event.note, prefix=_NOTE.pick(lang), sentence=True), optional=True),
+            }
+        case "awaiting_payment":
+            slots = {}
+            template = (_AWAITING_PAYMENT if event.fee > 0 else _AWAITING_PAYMENT_UNKNOWN).pick(lang)
+            values["amount"] = vnd(event.fee, lang)
+        case "processing":
+            template = (_PROCESSING_PAID if event.action == "settle_payment" else _PROCESSING).pick(lang)
+            if event.appointment_date is not None:
+                template += _DUE.pick(lang)
+                values["date"] = short_date(event.appointment_date, lang)
+        case "result_ready":
+            template = _RESULT_READY[_delivery(event)].pick(lang)
+        case "returned":
+            template = _RETURNED.pick(lang)
+        case "rejected":
+            reason = _clean(event.reason or event.note)
+            template = (_REJECTED if reason else _REJECTED_NO_REASON).pick(lang)
+            slots["reason"] = _Slot(_text(reason, sentence=True))
+        case _:  # withdrawn
+            by_citizen = event.actor_role == "citizen"
+            template = (_WITHDRAWN if by_citizen else _WITHDRAWN_BY_OTHER).pick(lang)
+    return Rendered(
+        type=kind,
+        title=_clip(TITLES[title_key].pick(lang), TITLE_MAX),
+        body=_fit(template, values, slots),
+        data={
+            "dossier_id": str(event.dossier_id),
+            "code": event.code or "",
+            "status": status,
+            "event_id": str(event.event_id),
+            "type": kind,
+        },
+        category="status",
+    )
+
+
+def _payment(event: PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded, lang: Lang) -> Rendered:
+    values = _refs(event.dossier_code, lang)
+    values["amount"] = vnd(event.amount, lang)
+    slots: dict[str, _Slot] = {"proc": _Slot(_procedure(event.procedure_names, lang), optional=True)}
+    match event:
+        case PaymentSucceeded():
+            status, template = "succeeded", _PAID.pick(lang)
+        case PaymentFailed():
+            status, template = "failed", _FAILED.pick(lang)
+            slots["reason"] = _Slot(_text(_failure(event.reason, lang), prefix=" (", suffix=")"), optional=True)
+        case PaymentExpired():
+            status, template = "expired", _EXPIRED.pick(lang)
+        case PaymentRefunded():
+            status = "refunded"
+            reason = _clean(event.reason)
+            template = (_REFUNDED if reason else _REFUNDED_NO_REASON).pick(lang)
+            slots["reason"] = _Slot(_text(reason, sentence=True))
+    kind = f"payment.{status}"
+    return Rendered(
+        type=kind,
+        title=_clip(TITLES[kind].pick(lang), TITLE_MAX),
+        body=_fit(template, values, slots),
+        data={
+            "dossier_id": str(event.dossier_id),
+            "code": event.dossier_code or "",
+            "status": status,
+            "event_id": str(event.event_id),
+            "type": kind,
+            "payment_id": str(event.payment_id),
+            "amount": str(event.amount),
+        },
+        category="payment",
+    )
+
+
+def _refs(code: str | None, lang: Lang) -> dict[str, str]:
+    """{Ref} opens a sentence, {ref} sits inside one."""
+    code = _clean(code)
+    ref = _REF.pick(lang).format(code=code) if code else _REF_NO_CODE.pick(lang)
+    return {"Ref": ref, "ref": ref[0].lower() + ref[1:]}
+
+
+def _procedure(names: Mapping[str, str], lang: Lang) -> Render:
+    return _text(_clean(names.get(lang)) or names.get("vi"), prefix=" (", suffix=")")
+
+
+def _delivery(event: DossierStatusChanged) -> str | None:
+    """How the citizen gets the result, when the event says so (a `delivery_method` string or a
+    `delivery` {"method": …}); None otherwise."""
+    raw: Any = getattr(event, "delivery_method", None) or getattr(event, "delivery", None)
+    if isinstance(raw, Mapping):
+        raw = raw.get("method")
+    raw = getattr(raw, "method", raw)
+    method = str(raw) if raw is not None else None
+    return method if method in _DELIVERY_METHODS else None
+
+
+def _failure(reason: str, lang: Lang) -> str:
+    """A gateway's failure said to a person: known VNPay codes in words, other codes dropped."""
+    reason = _clean(reason)
+    known = _VNPAY_FAILURES.get(reason)
+    if known is not None:
+        return known.pick(lang)
+    return "" if reason.isdigit() else reason
+
+
+# ---- fitting a body into BODY_MAX ---------------------------------------------------------------
+
+Render = Callable[[int], str]
+"""A variable part of a body: the best text it can be within the given number of characters."""
+
+_TERMINAL: Final = (".", "!", "?", "…")
+_ROOMY: Final = 100_000
+
+
+class _Slot(NamedTuple):
+    render: Render
+    optional: bool = False  # gets only what the essential parts leave over
+
+
+def _fit(template: str, values: Mapping[str, str], slots: Mapping[str, _Slot], limit: int = BODY_MAX) -> str:
+    """Fill `template`: `values` as they are, `slots` shortened to share what is left of `limit`,
+    the essential ones first."""
+    chosen: dict[str, str] = dict.fromkeys(slots, "")
+    budget = limit - len(template.format(**values, **chosen))
+    for optional in (False, True):
+        tier = {name: slot.render for name, slot in slots.items() if slot.optional is optional}
+        budget -= _share(tier, budget, chosen)
+    return _clip(template.format(**values, **chosen), limit)
+
+
+def _share(renders: Mapping[str, Render], budget: int, out: dict[str, str]) -> int:
+    """Max-min fair: the shortest parts take what they need, the longest split the rest."""
+    natural = {name: len(r(_ROOMY)) for name, r in renders.items()}
+    used = 0
+    order = sorted(renders, key=natural.__getitem__)
+    for index, name in enumerate(order):
+        cap = min(natural[name], max(0, budget - used) // (len(order) - index))
+        text = renders[name](cap)
+        text = text if len(text) <= cap else _clip(text, cap)
+        out[name] = text
+        used += len(text)
+    return used
+
+
+def _text(value: str | None, *, prefix: str = "", suffix: str = "", sentence: bool = False, least: int = 6) -> Render:
+    """Free text from the event with its decoration; a sentence gets its full stop. Nothing at all
+    when fewer than `least` of its characters would fit."""
+    core = _clean(value)
+    stop = "." if sentence and core and not core.endswith(_TERMINAL) else ""
+
+    def render(room: int) -> str:
+        if not core:
+            return ""
+        space = room - len(prefix) - len(suffix)
+        if space >= len(core) + len(stop):
+            return prefix + core + stop + suffix
+        if space < min(least, len(core)):
+            return ""
+        return prefix + _clip(core, space) + suffix
+
+    return render
+
+
+def _names(names: Sequence[str], lang: Lang) -> Render:
+    """Papers as "A, B và 2 giấy tờ khác": as many names as fit, then how many more."""
+    clean = [name for name in map(_clean, names) if name]
+
+    def render(room: int) -> str:
+        if not clean:
+            return ""
+        for shown in range(len(clean), 0, -1):
+            text = ", ".join(clean[:shown]) + _more(len(clean) - shown, lang)
+            if len(text) <= room:
+                return text
+        tail = _more(len(clean) - 1, lang)
+        if room - len(tail) >= 8:
+            return _clip(clean[0], room - len(tail)) + tail
+        return _count(len(clean), lang)
+
+    return render
+
+
+def _more(rest: int, lang: Lang) -> str:
+    if rest <= 0:
+        return ""
+    if lang == "en":
+        return f" and {rest} other paper" + ("s" if rest > 1 else "")
+    return f" và {rest} giấy tờ khác"
+
+
+def _count(total: int, lang: Lang) -> str:
+    if lang == "en":
+        return f"{total} paper" + ("s" if total > 1 else "")
+    return f"{total} giấy tờ"
+
+
+def _clean(value: str | None) -> str:
+    """One line, single spaces."""
+    return " ".join(value.split()) if value else ""
+
+
+def _clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary when one is near, marked with "…"."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= max(1, len(cut) - 12):
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–(") + "…"
