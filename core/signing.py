@@ -5,6 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
+from typing import TypeVar
+
+import msgspec
+
+from core.errors import DomainError, UnauthorizedError, ValidationError
+
+T = TypeVar("T")
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -24,3 +32,31 @@ def verify(
     if abs(now - sent_at) > tolerance:
         return False
     return hmac.compare_digest(sign(secret, timestamp, body), signature.strip())
+
+
+def decode_signed(
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    secret: str,
+    now: float,
+    tolerance: int,
+    type: type[T],
+) -> T:
+    """Check the X-Motcua-Timestamp/X-Motcua-Signature pair, then decode the JSON body; bad signatures
+    are 401 and nothing is read, bad bodies 400/422."""
+    if not verify(
+        secret,
+        timestamp=headers.get("x-motcua-timestamp"),
+        signature=headers.get("x-motcua-signature"),
+        body=body,
+        now=now,
+        tolerance=tolerance,
+    ):
+        raise UnauthorizedError("bad-signature")
+    try:
+        return msgspec.json.decode(body, type=type)
+    except msgspec.ValidationError as exc:
+        raise ValidationError([("body", "invalid", {"reason": str(exc)})]) from exc
+    except msgspec.DecodeError as exc:
+        raise DomainError("malformed-request", status=400, reason=str(exc)) from exc

@@ -7,14 +7,13 @@ import uuid
 from typing import Any
 
 import asyncpg
-import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.auth import Principal
-from core.errors import DomainError, NotFoundError, UnauthorizedError, ValidationError
-from core.signing import verify
+from core.errors import DomainError, NotFoundError
+from core.signing import decode_signed
 from payments import pages, receipts, service, vietqr, vnpay
 from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
 
@@ -96,22 +95,14 @@ async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller)
     tags=["payments"],
 )
 async def bank_webhook(request: Request[Any, Any, Any], payments: Payments, conn: Conn) -> BankResult:
-    body = await request.body()
-    if not verify(
-        payments.settings.bank_webhook_secret,
-        timestamp=request.headers.get("x-motcua-timestamp"),
-        signature=request.headers.get("x-motcua-signature"),
-        body=body,
+    note = decode_signed(
+        await request.body(),
+        request.headers,
+        secret=payments.settings.bank_webhook_secret,
         now=payments.clock.now().timestamp(),
         tolerance=payments.settings.webhook_tolerance_seconds,
-    ):
-        raise UnauthorizedError("bad-signature")
-    try:
-        note = msgspec.json.decode(body, type=BankNotification)
-    except msgspec.ValidationError as exc:
-        raise ValidationError([("body", "invalid", {})]) from exc
-    except msgspec.DecodeError as exc:
-        raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
+        type=BankNotification,
+    )
     return BankResult(result=await service.receive_bank_notification(conn, payments, note))
 
 
