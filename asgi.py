@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -47,6 +50,8 @@ from core.redis import create_redis
 from core.settings import Settings
 from notifications.pushes import TOPICS as PUSH_TOPICS
 from notifications.pushes import push_consumer
+from notifications.realtime import LivePublisher
+from notifications.realtime import stream as notification_stream
 from notifications.routes import DeviceController, NotificationController
 from notifications.senders import PushSender, sender_from_settings
 from payments import officer_routes as payment_officer_routes
@@ -87,6 +92,7 @@ ROUTES: list[Any] = [
     payment_officer_routes.reconciliation,
     DeviceController,
     NotificationController,
+    notification_stream,
 ]
 
 
@@ -114,7 +120,9 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
     """Side effects driven by committed events, by outbox topic."""
     by_topic: dict[str, list[Consumer]] = {}
     if runtime.push_sender is not None:
-        pushes = push_consumer(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
+        pushes = push_consumer(
+            runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender, LivePublisher(runtime.ctx.redis)
+        )
         for topic in PUSH_TOPICS:
             by_topic.setdefault(topic, []).append(pushes)
     if runtime.vnpay_api is not None:
@@ -192,6 +200,9 @@ def create_app(
     sms: SmsSender | None = None,
     bus: EventBus | None = None,
 ) -> Litestar:
+    if settings.redis_url is None:  # one embedded Redis for the runtime and the live channels alike
+        settings = msgspec.structs.replace(settings, redis_url=embedded.start_redis(Path(settings.data_dir)))
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock=clock, sms=sms, bus=bus)
@@ -206,8 +217,12 @@ def create_app(
             await asyncio.gather(*tasks, return_exceptions=True)
             await close_runtime(runtime)
 
+    channels_redis = create_redis(settings.redis_url or "")
+    channels = ChannelsPlugin(backend=RedisChannelsPubSubBackend(redis=channels_redis), arbitrary_channels_allowed=True)
     prometheus = PrometheusConfig(app_name="motcua", group_path=True)
     return Litestar(
+        plugins=[channels],
+        on_shutdown=[channels_redis.aclose],
         route_handlers=[*ROUTES, PrometheusController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

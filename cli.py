@@ -277,7 +277,9 @@ def openapi(write: bool) -> None:
     """Print (or write) the OpenAPI document the app serves."""
     from asgi import create_app
 
-    schema = create_app(from_env({"MOTCUA_JWT_SECRET": "x"})).openapi_schema.to_schema()
+    # the schema needs no service: the Redis URL is only parsed, never connected to
+    settings = from_env({"MOTCUA_JWT_SECRET": "x", "REDIS_URL": "redis://127.0.0.1:6379"})
+    schema = create_app(settings).openapi_schema.to_schema()
     text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if write:
         OPENAPI_PATH.write_text(text, encoding="utf-8")

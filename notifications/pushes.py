@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 
 import asyncpg
+from redis.exceptions import RedisError
 
 from core.clock import Clock
 from core.db import acquire
@@ -17,6 +18,7 @@ from core.events import AnyEvent, Event
 from core.outbox import Consumer, RetryLater
 from notifications import queries
 from notifications.models import Preferences
+from notifications.realtime import LivePublisher
 from notifications.senders import Outcome, Push, PushSender, SendResult
 from notifications.service import preferences
 from notifications.templates import Rendered, render
@@ -32,7 +34,7 @@ def _push_allowed(category: str, prefs: Preferences) -> bool:
     return allowed
 
 
-def push_consumer(pool: asyncpg.Pool, clock: Clock, sender: PushSender) -> Consumer:
+def push_consumer(pool: asyncpg.Pool, clock: Clock, sender: PushSender, live: LivePublisher | None = None) -> Consumer:
     async def consume(event: Event) -> None:
         owner: uuid.UUID | None = getattr(event, "owner_id", None)
         if owner is None:  # a counter dossier whose applicant has no account yet
@@ -58,9 +60,17 @@ def push_consumer(pool: asyncpg.Pool, clock: Clock, sender: PushSender) -> Consu
                 inbox_locale,
                 event.occurred_at,  # when it happened, not when the worker got to it
             )
-            if not _push_allowed(entry.category, await preferences(conn, owner)):
-                return
+            allowed = _push_allowed(entry.category, await preferences(conn, owner))
             delivered = {r["token"] for r in await conn.fetch(queries.DELIVERED_TOKENS, event.event_id)}
+        if live is not None:  # best effort: the inbox already holds it for an app that was closed
+            try:
+                await live.publish(
+                    owner, {"type": entry.type, "title": entry.title, "body": entry.body, "data": entry.data}
+                )
+            except (OSError, RedisError) as exc:
+                log.warning("live update for %s not published: %s", owner, exc)
+        if not allowed:
+            return
         pushes = [
             _push(rendered[d["locale"]] or entry, d["token"], d["platform"])
             for d in devices

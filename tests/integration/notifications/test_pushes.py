@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
 
 from core.clock import FixedClock
 from core.db import acquire
 from core.outbox import Dispatcher
 from notifications.pushes import TOPICS, push_consumer
+from notifications.realtime import LivePublisher
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import PDF, birth_registration, upload
@@ -188,3 +194,44 @@ async def test_device_tokens_are_validated_and_move_between_accounts(
     )
     assert (await client.delete(f"/api/v1/devices/{VI_PHONE}", headers=bearer(first))).status_code == 404
     assert (await client.delete(f"/api/v1/devices/{VI_PHONE}", headers=bearer(second))).status_code == 204
+
+
+async def test_an_open_app_gets_the_notification_live(
+    live_server: str, make_token: TokenFactory, redis_url: str
+) -> None:
+    """Through a real server (the test client buffers whole responses): the worker publishes on
+    Redis, the API process holding the connection relays it."""
+    citizen = await make_token("0912900006")
+    principal_id = await _user_id(make_token, citizen)
+    redis = Redis.from_url(redis_url)
+    received: list[str] = []
+    try:
+        async with (
+            httpx.AsyncClient(base_url=live_server, timeout=10) as http,
+            http.stream("GET", "/api/v1/notifications/stream", headers=bearer(citizen)) as stream,
+        ):
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            lines = stream.aiter_lines()
+            async with asyncio.timeout(10):
+                assert await anext(lines) == "event: ready"
+                await LivePublisher(redis).publish(principal_id, {"type": "dossier.received", "title": "t"})
+                async for line in lines:
+                    received.append(line)
+                    if line.startswith("data: ") and "event: notification" in received:
+                        break
+    finally:
+        await redis.aclose()
+    assert "event: notification" in received
+    assert json.loads(received[-1].removeprefix("data: "))["type"] == "dossier.received"
+
+
+async def _user_id(make_token: TokenFactory, token: str) -> uuid.UUID:
+    from core.auth import verify_access_token
+    from core.clock import SystemClock
+    from tests.integration.conftest import JWT_SECRET
+
+    return verify_access_token(token, secret=JWT_SECRET, now=SystemClock().now()).user_id
+
+
+async def test_the_stream_needs_a_signed_in_user(client: AsyncTestClient[Any]) -> None:
+    assert (await client.get("/api/v1/notifications/stream")).status_code == 401
