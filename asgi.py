@@ -186,7 +186,12 @@ async def close_runtime(runtime: Runtime) -> None:
 
 def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
     """The worker's loops: the outbox dispatcher and periodic housekeeping."""
-    dispatcher = Dispatcher(runtime.ctx.pool, outbox_consumers(runtime), clock=runtime.ctx.clock)
+    dispatcher = Dispatcher(
+        runtime.ctx.pool,
+        outbox_consumers(runtime),
+        clock=runtime.ctx.clock,
+        lease_seconds=runtime.ctx.settings.outbox_lease_seconds,
+    )
     return [
         dispatcher.run(stop),
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),

@@ -25,6 +25,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limits: bool = True
     track_rate_per_minute: int = 30
     inprocess_worker: bool = True
+    outbox_lease_seconds: int = 120  # how long a claimed outbox row is a dead worker's before others retry it
     onestop_webhook_secret: str = ""
     bank_webhook_secret: str = ""
     webhook_tolerance_seconds: int = 300
@@ -71,6 +72,7 @@ _INT_FIELDS = {
     "max_file_bytes",
     "max_dossier_bytes",
     "payment_ttl",
+    "outbox_lease_seconds",
 }
 _ENV_NAMES = {
     "database_url": "DATABASE_URL",
