@@ -271,16 +271,21 @@ def officer_create(phone: str, agencies: tuple[str, ...], full_name: str | None,
     click.echo(f"officer {number} ({user_id}) serves: {', '.join(agencies)}")
 
 
-@main.command()
-@click.option("--write", is_flag=True, help=f"write {OPENAPI_PATH.relative_to(Path(__file__).parent)}")
-def openapi(write: bool) -> None:
-    """Print (or write) the OpenAPI document the app serves."""
+def openapi_text() -> str:
+    """The OpenAPI document the app serves, as committed in openapi/openapi.json."""
     from asgi import create_app
 
     # the schema needs no service: the Redis URL is only parsed, never connected to
     settings = from_env({"MOTCUA_JWT_SECRET": "x", "REDIS_URL": "redis://127.0.0.1:6379"})
     schema = create_app(settings).openapi_schema.to_schema()
-    text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@main.command()
+@click.option("--write", is_flag=True, help=f"write {OPENAPI_PATH.relative_to(Path(__file__).parent)}")
+def openapi(write: bool) -> None:
+    """Print (or write) the OpenAPI document the app serves."""
+    text = openapi_text()
     if write:
         OPENAPI_PATH.write_text(text, encoding="utf-8")
         click.echo(f"wrote {OPENAPI_PATH}", err=True)

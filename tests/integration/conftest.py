@@ -158,14 +158,8 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture(autouse=True)
-async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+async def _clean_state(database_url: str, redis_url: str, clock: FixedClock) -> None:
     """Every integration test starts from the seeded catalog and nothing else."""
-    if "integration" not in str(request.node.path):
-        yield
-        return
-    database_url = request.getfixturevalue("database_url")
-    redis_url = request.getfixturevalue("redis_url")
-    clock: FixedClock = request.getfixturevalue("clock")
     clock.set(DEFAULT_NOW)
     conn = await asyncpg.connect(database_url)
     try:
@@ -175,7 +169,6 @@ async def _clean_state(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     redis = Redis.from_url(redis_url)
     await redis.flushdb()
     await redis.aclose()
-    yield
 
 
 TokenFactory = Callable[..., Awaitable[str]]
