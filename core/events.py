@@ -101,7 +101,9 @@ class EventBus:
             event,
             event.occurred_at,
         )
-        await conn.execute("SELECT pg_notify($1, $2)", OUTBOX_CHANNEL, str(event.event_id))
+        # a constant payload: PostgreSQL folds identical notifications of one transaction into one,
+        # and the dispatcher only needs waking, not the ids
+        await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
 
 
 def decode_event(payload: bytes | str) -> AnyEvent:

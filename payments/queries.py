@@ -43,9 +43,10 @@ WHERE id IN (SELECT id FROM payments WHERE status = 'pending' AND expires_at <= 
 RETURNING {_PAYMENT_COLUMNS}
 """
 
-INSERT_LEDGER = """
+# one movement = two rows that sum to zero: $3 receives the amount, $4 gives it
+INSERT_LEDGER_PAIR = """
 INSERT INTO ledger_entries (payment_id, exception_id, account, amount, currency, kind, created_at)
-VALUES ($1, $2, $3, $4, 'VND', $5, $6)
+VALUES ($1, $2, $3, $5, 'VND', $6, $7), ($1, $2, $4, -$5::bigint, 'VND', $6, $7)
 """
 
 CLAIM_BANK_NOTIFICATION = """

@@ -13,7 +13,7 @@ from core.events import PaymentRefunded, PaymentSucceeded
 from payments import queries
 from payments.models import PaymentExceptionOut, ResolveAction, ResolveIn
 from payments.receipts import issue_receipt
-from payments.service import PaymentsContext, event_fields
+from payments.service import PaymentsContext, book, event_fields
 
 
 def _reason(text: str | None) -> str:
@@ -37,10 +37,16 @@ async def refund_payment(
         if refunded is None:
             raise ConflictError("payment-not-refundable")
         amount = refunded["amount"]
-        await conn.execute(
-            queries.INSERT_LEDGER, payment_id, None, f"fees:{refunded['agency_code']}", amount, "refund", now
+        await book(
+            conn,
+            payment_id=payment_id,
+            exception_id=None,
+            to=f"fees:{refunded['agency_code']}",
+            from_=_paid_from(refunded),
+            amount=amount,
+            kind="refund",
+            now=now,
         )
-        await conn.execute(queries.INSERT_LEDGER, payment_id, None, _paid_from(refunded), -amount, "refund", now)
         dossier = await pctx.dossiers.get(conn, refunded["dossier_id"])
         await pctx.bus.publish(conn, PaymentRefunded(**event_fields(refunded, dossier, now), reason=text))
     return refunded
@@ -98,11 +104,15 @@ async def resolve_exception(
         amount = row["amount"]
         if body.action is ResolveAction.REFUND:
             paid_from = await conn.fetchval(queries.LEDGER_ACCOUNT_OF_EXCEPTION, exception_id)
-            await conn.execute(
-                queries.INSERT_LEDGER, row["payment_id"], exception_id, "suspense", amount, "refund", now
-            )
-            await conn.execute(
-                queries.INSERT_LEDGER, row["payment_id"], exception_id, paid_from, -amount, "refund", now
+            await book(
+                conn,
+                payment_id=row["payment_id"],
+                exception_id=exception_id,
+                to="suspense",
+                from_=paid_from,
+                amount=amount,
+                kind="refund",
+                now=now,
             )
             status = "refunded"
         else:
@@ -117,17 +127,15 @@ async def resolve_exception(
                 settled = None
             if settled is None:
                 raise ConflictError("payment-already-settled")
-            await conn.execute(
-                queries.INSERT_LEDGER, row["payment_id"], exception_id, "suspense", amount, "accept", now
-            )
-            await conn.execute(
-                queries.INSERT_LEDGER,
-                row["payment_id"],
-                exception_id,
-                f"fees:{settled['agency_code']}",
-                -amount,
-                "accept",
-                now,
+            await book(
+                conn,
+                payment_id=row["payment_id"],
+                exception_id=exception_id,
+                to="suspense",
+                from_=f"fees:{settled['agency_code']}",
+                amount=amount,
+                kind="accept",
+                now=now,
             )
             dossier = await pctx.dossiers.get(conn, settled["dossier_id"])
             await issue_receipt(conn, settled, dossier, now)

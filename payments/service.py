@@ -194,32 +194,52 @@ async def visible_payment(conn: asyncpg.Connection, principal: Principal, paymen
 # ---- settling -------------------------------------------------------------------------------
 
 
-async def _settle(conn: asyncpg.Connection, pctx: PaymentsContext, row: Any, settled_by: str, now: datetime) -> bool:
-    """Settle a locked pending payment; False when the dossier was paid by another payment."""
+async def book(
+    conn: asyncpg.Connection,
+    *,
+    payment_id: uuid.UUID | None,
+    exception_id: uuid.UUID | None,
+    to: str,
+    from_: str,
+    amount: int,
+    kind: str,
+    now: datetime,
+) -> None:
+    """Double entry: `amount` moves from one ledger account to another, the two rows summing to zero."""
+    await conn.execute(queries.INSERT_LEDGER_PAIR, payment_id, exception_id, to, from_, amount, kind, now)
+
+
+@dataclass(frozen=True)
+class Settled:
+    row: Any
+    dossier: PayableDossier | None
+
+
+async def _settle(
+    conn: asyncpg.Connection, pctx: PaymentsContext, row: Any, settled_by: str, now: datetime
+) -> Settled | None:
+    """Settle a locked pending payment; None when the dossier was paid by another payment. The caller
+    issues the receipt as its last statement: the receipt counter row is a per-office hot spot."""
     try:
         async with conn.transaction():  # a savepoint: losing the one-paid-per-dossier race is not fatal
             settled = await conn.fetchrow(queries.SETTLE, row["id"], now, settled_by)
     except asyncpg.UniqueViolationError:
-        return False
+        return None
     if settled is None:
-        return False
-    amount = settled["amount"]
-    await conn.execute(
-        queries.INSERT_LEDGER,
-        settled["id"],
-        None,
-        f"bank:{settled['bank_bin']}:{settled['account_number']}",
-        amount,
-        "settlement",
-        now,
-    )
-    await conn.execute(
-        queries.INSERT_LEDGER, settled["id"], None, f"fees:{settled['agency_code']}", -amount, "settlement", now
+        return None
+    await book(
+        conn,
+        payment_id=settled["id"],
+        exception_id=None,
+        to=f"bank:{settled['bank_bin']}:{settled['account_number']}",
+        from_=f"fees:{settled['agency_code']}",
+        amount=settled["amount"],
+        kind="settlement",
+        now=now,
     )
     dossier = await pctx.dossiers.get(conn, settled["dossier_id"])
-    await issue_receipt(conn, settled, dossier, now)
     await pctx.bus.publish(conn, PaymentSucceeded(**event_fields(settled, dossier, now), settled_by=settled_by))
-    return True
+    return Settled(row=settled, dossier=dossier)
 
 
 async def _exception(
@@ -236,8 +256,16 @@ async def _exception(
     """Money we hold but could not match: booked to a suspense account for an officer to resolve."""
     exception_id = uuid.uuid4()
     await conn.execute(queries.INSERT_EXCEPTION, exception_id, source, source_id, payment_id, reason.value, amount, now)
-    await conn.execute(queries.INSERT_LEDGER, payment_id, exception_id, account, amount, "unmatched", now)
-    await conn.execute(queries.INSERT_LEDGER, payment_id, exception_id, "suspense", -amount, "unmatched", now)
+    await book(
+        conn,
+        payment_id=payment_id,
+        exception_id=exception_id,
+        to=account,
+        from_="suspense",
+        amount=amount,
+        kind="unmatched",
+        now=now,
+    )
     log.warning("payment exception %s from %s %s (%s VND)", reason.value, source, source_id, amount)
 
 
@@ -274,12 +302,11 @@ async def receive_bank_notification(conn: asyncpg.Connection, pctx: PaymentsCont
         facts = await _open_facts(conn, row, now) if row is not None else None
         reason = judge(facts, amount=note.amount, bank_bin=note.bank_bin, account_number=note.account_number)
         payment_id = row["id"] if row is not None else None
-        if (
-            reason is None
-            and row is not None
-            and not await _settle(conn, pctx, row, f"bank:{note.transaction_id}", now)
-        ):
-            reason = ExceptionReason.DOSSIER_ALREADY_PAID
+        settled = None
+        if reason is None and row is not None:
+            settled = await _settle(conn, pctx, row, f"bank:{note.transaction_id}", now)
+            if settled is None:
+                reason = ExceptionReason.DOSSIER_ALREADY_PAID
         if reason is not None:
             await _exception(
                 conn,
@@ -293,6 +320,8 @@ async def receive_bank_notification(conn: asyncpg.Connection, pctx: PaymentsCont
             )
         result = "exception" if reason is not None else "settled"
         await conn.execute(queries.SET_BANK_RESULT, note.transaction_id, result, payment_id)
+        if settled is not None:
+            await issue_receipt(conn, settled.row, settled.dossier, now)
     return result
 
 
@@ -321,8 +350,10 @@ async def receive_vnpay_ipn(
                 params, secret=secret, expected_amount=row["amount"], payment_status=row["status"]
             )
         payment_id = row["id"] if row is not None else None
+        settled = None
         if decision.settle and row is not None:
-            if not await _settle(conn, pctx, row, f"vnpay:{transaction_no}", now):
+            settled = await _settle(conn, pctx, row, f"vnpay:{transaction_no}", now)
+            if settled is None:
                 # VNPay took the money but the dossier is already paid: keep it visible for a refund
                 await _exception(
                     conn,
@@ -342,6 +373,8 @@ async def receive_vnpay_ipn(
                 PaymentFailed(**event_fields(row, dossier, now), reason=params.get("vnp_ResponseCode", "")),
             )
         await conn.execute(queries.SET_VNPAY_RESULT, transaction_no, decision.rsp_code, payment_id)
+        if settled is not None:
+            await issue_receipt(conn, settled.row, settled.dossier, now)
     return decision
 
 
