@@ -276,7 +276,7 @@ def openapi_text() -> str:
     from asgi import create_app
 
     # the schema needs no service: the Redis URL is only parsed, never connected to
-    settings = from_env({"MOTCUA_JWT_SECRET": "x", "REDIS_URL": "redis://127.0.0.1:6379"})
+    settings = from_env({"MOTCUA_JWT_SECRET": "x" * 32, "REDIS_URL": "redis://127.0.0.1:6379"})
     schema = create_app(settings).openapi_schema.to_schema()
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

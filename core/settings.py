@@ -101,6 +101,8 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     if "storage_dir" not in values and "data_dir" in values:
         values["storage_dir"] = str(Path(str(values["data_dir"])) / "files")
     settings = Settings(**values)  # type: ignore[arg-type]
+    if settings.jwt_secret and len(settings.jwt_secret.encode()) < 32:
+        raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
     if not settings.jwt_secret:
         settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
     return settings
