@@ -70,7 +70,7 @@ class PaymentFailed(_PaymentEvent, frozen=True, kw_only=True, tag="payment.faile
 
 
 class PaymentExpired(_PaymentEvent, frozen=True, kw_only=True, tag="payment.expired"):
-    pass
+    replaced: bool = False  # the citizen chose another method: nothing to tell them
 
 
 class PaymentRefunded(_PaymentEvent, frozen=True, kw_only=True, tag="payment.refunded"):

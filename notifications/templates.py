@@ -187,11 +187,14 @@ _DELIVERY_METHODS: Final = frozenset({"electronic", "desk", "post"})
 
 def render(event: AnyEvent, locale: str) -> Rendered | None:
     """The push and inbox entry for `event` in `locale` ("en" or anything else for Vietnamese);
-    None when the event tells the citizen nothing (a draft, or a draft thrown away)."""
+    None when the event tells the citizen nothing (a draft, a draft thrown away, a payment code
+    replaced by the citizen's own choice of another method)."""
     lang: Lang = "en" if locale[:2].lower() == "en" else "vi"
     match event:
         case DossierStatusChanged():
             return _dossier(event, lang)
+        case PaymentExpired(replaced=True):
+            return None
         case PaymentSucceeded() | PaymentFailed() | PaymentExpired() | PaymentRefunded():
             return _payment(event, lang)
     return None  # type: ignore[unreachable]  # an event type added after this module was written

@@ -154,7 +154,7 @@ async def open_payment(
             if current["method"] == method.value and current["expires_at"] > now:
                 return to_payment(current), False
             await conn.execute(queries.MARK_EXPIRED, current["id"], now)
-            await pctx.bus.publish(conn, PaymentExpired(**event_fields(current, dossier, now)))
+            await pctx.bus.publish(conn, PaymentExpired(**event_fields(current, dossier, now), replaced=True))
         bank_bin, account_number, account_name = await _account(conn, pctx.settings, dossier.agency_code)
         reference = new_reference()
         pay_url = _vnpay_url(pctx, reference, dossier.fee, dossier, client_ip, now) if method is Method.VNPAY else None

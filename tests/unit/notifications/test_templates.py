@@ -466,3 +466,8 @@ def test_english_output_is_english_when_the_event_is(
     for event in events:
         result = rendered(event, "en")
         assert not has_vietnamese(result.title + result.body), result
+
+
+def test_a_payment_code_the_citizen_replaced_tells_them_nothing() -> None:
+    assert render(payment_event(PaymentExpired, replaced=True), "vi") is None
+    assert render(payment_event(PaymentExpired), "vi") is not None
