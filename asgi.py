@@ -24,6 +24,7 @@ from api.accounts.routes import AuthController, get_me
 from api.accounts.sms import LoggingSmsSender, SmsSender
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
+from api.assistant_facts import CatalogFacts, DossierFactsReader
 from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
@@ -40,6 +41,8 @@ from api.problems import EXCEPTION_HANDLERS
 from api.seed import load_overrides
 from api.stats.routes import on_time
 from api.tracking.routes import track, tracking_page
+from assistant import routes as assistant_routes
+from assistant.service import Assistant
 from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
@@ -93,6 +96,7 @@ ROUTES: list[Any] = [
     DeviceController,
     NotificationController,
     notification_stream,
+    assistant_routes.ask,
 ]
 
 
@@ -213,6 +217,12 @@ def create_app(
         runtime = await start_runtime(settings, clock=clock, sms=sms, bus=bus)
         app.state.ctx = runtime.ctx
         app.state.payments = runtime.payments
+        app.state.assistant = Assistant(
+            redis=runtime.ctx.redis,
+            catalog=CatalogFacts(runtime.ctx),
+            dossiers=DossierFactsReader(runtime.ctx),
+            hotline=settings.hotline,
+        )
         stop = asyncio.Event()
         tasks = [asyncio.ensure_future(job) for job in background(runtime, stop)] if settings.inprocess_worker else []
         try:

@@ -110,6 +110,11 @@ def worker() -> None:
     """Run the outbox dispatcher and housekeeping until SIGTERM (the batch in hand is finished)."""
     import signal
 
+    # a SIGTERM while the heavy imports below still run must stop the worker cleanly too
+    asked_to_stop: list[int] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, _frame: asked_to_stop.append(signum))
+
     from asgi import background, close_runtime, start_runtime
 
     settings = from_env()
@@ -119,7 +124,9 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        runtime = await start_runtime(settings, pool_size=4)
+        if asked_to_stop:
+            stop.set()
+        runtime = await start_runtime(settings, pool_size=10)  # a batch of events works in parallel
         try:
             await asyncio.gather(*background(runtime, stop))
         finally:

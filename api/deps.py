@@ -13,6 +13,7 @@ from litestar.di import NamedDependency, Provide
 
 from api.context import AppContext
 from api.problems import request_locale
+from assistant.service import Assistant
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.db import acquire
 from core.errors import ForbiddenError, UnauthorizedError
@@ -53,6 +54,13 @@ def provide_principal(request: Request[Any, Any, Any], ctx: Ctx) -> Principal:
         raise UnauthorizedError() from exc
 
 
+def provide_maybe_principal(request: Request[Any, Any, Any], ctx: Ctx) -> Principal | None:
+    """The caller if a valid token came, else None (routes open to everyone but richer signed in)."""
+    if _bearer(request) is None:
+        return None
+    return provide_principal(request, ctx)
+
+
 def provide_citizen(principal: Caller) -> Principal:
     if principal.role is not Role.CITIZEN:
         raise ForbiddenError()
@@ -78,7 +86,14 @@ def provide_now(ctx: Ctx) -> datetime:
     return ctx.clock.now()
 
 
+def provide_assistant(state: State) -> Assistant:
+    assistant: Assistant = state.assistant
+    return assistant
+
+
 DEPENDENCIES = {
+    "maybe_principal": Provide(provide_maybe_principal, sync_to_thread=False),
+    "assistant": Provide(provide_assistant, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "payments": Provide(provide_payments, sync_to_thread=False),
     "ctx": Provide(provide_ctx, sync_to_thread=False),

@@ -46,6 +46,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     province_code: str = "79"
     default_commune_office: str = ""  # empty: the first commune office of the province
     same_day_cutoff: str = "15:00"
+    hotline: str = "1900 0000"  # the one-stop shop's hotline, given when a citizen asks for a person
     log_level: str = "INFO"
 
     @property

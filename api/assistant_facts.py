@@ -1,0 +1,73 @@
+"""The catalog and dossier facts the assistant answers from (its ports, implemented here)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from api.catalog.models import Level
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.models import ACTIVE
+from assistant.ports import DossierFacts, ProcedureFacts, RequirementFacts
+from core.db import acquire
+from i18n.messages import STATUS_LABELS
+
+
+class CatalogFacts:
+    def __init__(self, ctx: AppContext) -> None:
+        self._facts = [self._shape(ctx, p.slug) for p in ctx.catalog.procedures]
+
+    @staticmethod
+    def _shape(ctx: AppContext, slug: str) -> ProcedureFacts:
+        p = ctx.catalog.by_slug[slug]
+        kind = ctx.catalog.kinds.get(p.agency)
+        return ProcedureFacts(
+            slug=p.slug,
+            names={"vi": p.names.vi, "en": p.names.en},
+            keywords=p.keywords,
+            agency_names={"vi": kind.names.vi, "en": kind.names.en} if kind else {"vi": p.agency, "en": p.agency},
+            commune_level=kind is not None and kind.level is Level.COMMUNE,
+            online=p.online.value,
+            fee=p.fee,
+            fee_note={"vi": p.fee_note.vi, "en": p.fee_note.en} if p.fee_note else None,
+            processing_days=p.processing_days,
+            requirements=tuple(
+                RequirementFacts(names={"vi": r.names.vi, "en": r.names.en}, mandatory=r.mandatory, original=r.original)
+                for r in p.requirements
+            ),
+            guidance={"vi": p.guidance.vi, "en": p.guidance.en},
+        )
+
+    def procedures(self) -> Sequence[ProcedureFacts]:
+        return self._facts
+
+
+class DossierFactsReader:
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    def _shape(self, row: object) -> DossierFacts:
+        r: dict[str, object] = dict(row)  # type: ignore[call-overload]
+        procedure = self._ctx.catalog.by_slug[str(r["procedure_slug"])]
+        status = str(r["status"])
+        label = STATUS_LABELS.get(status)
+        return DossierFacts(
+            code=r["code"],  # type: ignore[arg-type]
+            procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
+            status=status,
+            status_labels={"vi": label.vi, "en": label.en} if label else {"vi": status, "en": status},
+            appointment_date=r["appointment_date"],  # type: ignore[arg-type]
+            fee=int(r["fee"]),  # type: ignore[call-overload]
+            paid=r["paid_at"] is not None,
+        )
+
+    async def active_for(self, user_id: uuid.UUID) -> list[DossierFacts]:
+        async with acquire(self._ctx.pool) as conn:
+            rows = await conn.fetch(queries.LIST_OWN, user_id, None, 20, 0)
+        return [self._shape(r) for r in rows if r["status"] in ACTIVE]
+
+    async def by_code(self, code: str) -> DossierFacts | None:
+        async with acquire(self._ctx.pool) as conn:
+            row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code)
+        return self._shape(row) if row is not None else None

@@ -1,0 +1,30 @@
+"""Conversation state per session in Redis, so "mất mấy ngày" follows "làm khai sinh"."""
+
+from __future__ import annotations
+
+import msgspec
+from redis.asyncio import Redis
+
+from core.redis import key
+
+TTL_SECONDS = 30 * 60
+
+
+class DialogueState(msgspec.Struct, kw_only=True):
+    procedure: str | None = None
+    locale: str = "vi"
+    turns: int = 0
+
+
+async def load(redis: Redis, session_id: str) -> DialogueState:
+    raw = await redis.get(key("assistant", session_id))
+    if raw is None:
+        return DialogueState()
+    try:
+        return msgspec.json.decode(raw, type=DialogueState)
+    except msgspec.DecodeError:
+        return DialogueState()
+
+
+async def save(redis: Redis, session_id: str, state: DialogueState) -> None:
+    await redis.set(key("assistant", session_id), msgspec.json.encode(state), ex=TTL_SECONDS)

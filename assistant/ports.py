@@ -1,0 +1,50 @@
+"""What the assistant reads, provided by the dossier side and wired in asgi.py."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+import msgspec
+
+
+class RequirementFacts(msgspec.Struct, frozen=True, kw_only=True):
+    names: dict[str, str]
+    mandatory: bool
+    original: bool
+
+
+class ProcedureFacts(msgspec.Struct, frozen=True, kw_only=True):
+    slug: str
+    names: dict[str, str]
+    keywords: tuple[str, ...]
+    agency_names: dict[str, str]
+    commune_level: bool
+    online: str  # full | partial
+    fee: int
+    fee_note: dict[str, str] | None
+    processing_days: int
+    requirements: tuple[RequirementFacts, ...]
+    guidance: dict[str, str]
+
+
+class DossierFacts(msgspec.Struct, frozen=True, kw_only=True):
+    code: str | None
+    procedure_names: dict[str, str]
+    status: str
+    status_labels: dict[str, str]
+    appointment_date: date | None
+    fee: int
+    paid: bool
+
+
+class CatalogReader(Protocol):
+    def procedures(self) -> Sequence[ProcedureFacts]: ...
+
+
+class DossierReader(Protocol):
+    async def active_for(self, user_id: uuid.UUID) -> list[DossierFacts]: ...
+
+    async def by_code(self, code: str) -> DossierFacts | None: ...

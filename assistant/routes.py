@@ -1,0 +1,28 @@
+"""The assistant in the app: one message in, one grounded answer out."""
+
+from __future__ import annotations
+
+from litestar import post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from assistant.service import Assistant, AssistantIn, AssistantOut
+from core.auth import Principal
+from core.errors import ValidationError
+
+
+@post(
+    "/api/v1/assistant/messages",
+    status_code=200,
+    operation_id="askAssistant",
+    summary="Ask the assistant (signed in or not) about procedures, fees, papers and your dossiers",
+    tags=["assistant"],
+)
+async def ask(
+    data: JSONBody[AssistantIn],
+    assistant: NamedDependency[Assistant],
+    maybe_principal: NamedDependency[Principal | None],
+) -> AssistantOut:
+    if not data.text.strip():
+        raise ValidationError([("text", "required", {})])
+    return await assistant.reply(data, user_id=maybe_principal.user_id if maybe_principal else None)

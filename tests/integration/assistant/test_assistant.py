@@ -1,0 +1,74 @@
+"""The assistant over HTTP: understands how citizens type, answers from the catalog and their dossiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.integration.conftest import TokenFactory, bearer
+from tests.integration.notifications.test_pushes import submitted
+
+URL = "/api/v1/assistant/messages"
+
+
+async def ask(client: AsyncTestClient[Any], text: str, **extra: Any) -> dict[str, Any]:
+    headers = extra.pop("headers", {})
+    response = await client.post(URL, json={"text": text, **extra}, headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_documents_then_duration_in_the_same_conversation(client: AsyncTestClient[Any]) -> None:
+    first = await ask(client, "lam giay khai sinh cho con can gi")
+    assert first["intent"] == "procedure_documents"
+    assert first["procedure"] == {"slug": "birth-registration", "name": "Đăng ký khai sinh"}
+    assert "Giấy chứng sinh" in first["reply"] and "miễn" in first["reply"].lower()
+    assert first["quick_replies"] and 0 < first["confidence"] <= 1
+    second = await ask(client, "mất mấy ngày", session_id=first["session_id"])
+    assert second["intent"] == "procedure_duration"
+    assert second["procedure"]["slug"] == "birth-registration"
+
+
+async def test_greetings_in_both_languages(client: AsyncTestClient[Any]) -> None:
+    vi = await ask(client, "xin chào", locale="vi")
+    en = await ask(client, "hello", locale="en")
+    assert vi["intent"] == en["intent"] == "greeting"
+    assert vi["session_id"] and "Một Cửa" in en["reply"]
+
+
+async def test_english_fee_question_is_answered_in_english(client: AsyncTestClient[Any]) -> None:
+    answer = await ask(client, "how much is a passport")
+    assert answer["intent"] == "procedure_fee" and answer["procedure"]["slug"] == "passport-issuance"
+    assert "200,000 VND" in answer["reply"]
+
+
+async def test_out_of_scope_and_near_misses_are_fallback(client: AsyncTestClient[Any]) -> None:
+    for text in ("thời tiết hôm nay", "kể chuyện cười đi", "khai sinh nhật"):
+        answer = await ask(client, text)
+        assert answer["intent"] == "fallback", text
+        assert answer["procedure"] is None, text
+        assert answer["quick_replies"], text
+
+
+async def test_handoff_gives_the_hotline(client: AsyncTestClient[Any]) -> None:
+    answer = await ask(client, "cho em gặp cán bộ")
+    assert answer["intent"] == "human_handoff" and "1900" in answer["reply"]
+
+
+async def test_my_dossiers_and_a_code_in_the_text(client: AsyncTestClient[Any], make_token: TokenFactory) -> None:
+    citizen = await make_token("0912990001")
+    anonymous = await ask(client, "hồ sơ của tôi đến đâu rồi")
+    assert anonymous["intent"] == "dossier_status" and "đăng nhập" in anonymous["reply"]
+    dossier = await submitted(client, citizen)
+    mine = await ask(client, "ho so cua toi den dau roi", headers=bearer(citizen))
+    receipt = (await client.get(f"/api/v1/dossiers/{dossier['id']}/receipt", headers=bearer(citizen))).json()
+    assert mine["intent"] == "dossier_status" and receipt["code"] in mine["reply"]
+    assert "Chờ tiếp nhận" in mine["reply"]
+    by_code = await ask(client, f"tra cứu giúp mình hồ sơ {receipt['code']} với")
+    assert by_code["intent"] == "dossier_status" and "Chờ tiếp nhận" in by_code["reply"]
+
+
+async def test_empty_text_is_422(client: AsyncTestClient[Any]) -> None:
+    assert (await client.post(URL, json={"text": "   "})).status_code == 422

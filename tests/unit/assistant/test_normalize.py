@@ -1,0 +1,123 @@
+"""Normalization: NFC, tone marks, teencode expansion, folding, English detection."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+import pytest
+
+from assistant.nlu.normalize import ABBREVIATIONS, is_english, normalize
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("ko dc", "không được"),
+        ("hok đc", "không được"),
+        ("lm ho chieu can j", "làm ho chieu can gì"),
+        ("le phi bnhiu", "le phi bao nhiêu"),
+        ("hs cua mk den dau r", "hồ sơ cua mình den dau rồi"),
+        ("dki gplx ntn", "đăng ký giấy phép lái xe như thế nào"),
+        ("đki cccd", "đăng ký căn cước công dân"),
+        ("xin lltp vs bhyt", "xin lý lịch tư pháp với bảo hiểm y tế"),
+        ("tt hkd mat bn tg", "thủ tục hộ kinh doanh mat bao nhiêu thời gian"),
+        ("cho e hoi a", "cho em hoi anh"),
+        ("ck dc k ad", "chuyển khoản được không admin"),
+    ],
+)
+def test_teencode_is_expanded_with_diacritics(typed: str, text: str) -> None:
+    assert normalize(typed).text == text
+
+
+def test_real_words_and_accented_words_are_left_alone() -> None:
+    # "mat", "lam", "to" are real Vietnamese words typed without diacritics: no guessing.
+    assert normalize("mat bao lau").text == "mat bao lau"
+    assert normalize("giay to").text == "giay to"
+    # an accented "gì" is already right; "sổ đỏ" stays.
+    assert normalize("Cần gì để làm sổ đỏ?").text == "cần gì để làm sổ đỏ"
+
+
+def test_text_is_nfc_lowercase_with_normalized_tone_marks() -> None:
+    decomposed = unicodedata.normalize("NFD", "Hộ Chiếu")
+    assert normalize(decomposed).text == "hộ chiếu"
+    assert normalize("Thuỷ lợi, HOÀ BÌNH").text == "thủy lợi hòa bình"
+    assert normalize("  Làm   hộ chiếu ở đâu???  ").raw == "  Làm   hộ chiếu ở đâu???  "
+
+
+def test_folded_and_words() -> None:
+    n = normalize("Lệ phí đăng ký khai sinh bn?")
+    assert n.folded == "le phi dang ky khai sinh bao nhieu"
+    assert n.words == ("le", "phi", "dang", "ky", "khai", "sinh", "bao", "nhieu")
+
+
+def test_elongation_is_undone() -> None:
+    assert normalize("chàooo").text == "chào"
+    assert normalize("cam onn").folded == "cam on"
+    assert normalize("o dauu").folded == "o dau"
+
+
+def test_empty_and_punctuation_only() -> None:
+    for text in ("", "   ", "???", "😀"):
+        n = normalize(text)
+        assert n.text == "" and n.folded == "" and n.words == () and not n.english
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much is a passport",
+        "What documents do I need?",
+        "where is my application",
+        "thank you",
+        "hello",
+        "I want to talk to a person",
+    ],
+)
+def test_english_is_detected(text: str) -> None:
+    n = normalize(text)
+    assert n.english
+    assert n.text == " ".join(n.text.split())  # nothing expanded: "a" stays "a"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lam ho chieu o dau",
+        "le phi bao nhieu",
+        "can giay to gi",
+        "to khai can gi",
+        "ban co the cho toi hoi",
+        "hi ad",
+        "cam on ad",
+        "Làm hộ chiếu ở đâu?",
+        "thu tuc dang ky kinh doanh",
+        "",
+    ],
+)
+def test_vietnamese_without_diacritics_is_not_english(text: str) -> None:
+    assert not normalize(text).english
+
+
+def test_english_keeps_a_and_is_not_expanded() -> None:
+    assert normalize("how much is a passport").text == "how much is a passport"
+    assert is_english(["passport"]) and not is_english(["ho", "chieu"]) and not is_english([])
+
+
+def test_abbreviation_keys_are_folded_and_expansions_accented() -> None:
+    assert ABBREVIATIONS["ko"] == "không" and ABBREVIATIONS["dc"] == "được"
+    for key, value in ABBREVIATIONS.items():
+        assert key == key.lower() and " " not in key and value
+
+
+def test_normalize_is_fast() -> None:
+    messages = ["Cho em hỏi làm hộ chiếu cần giấy tờ gì ạ", "hs cua mk den dau r ad", "how much is a passport"]
+    normalize(messages[0])
+    start = time.perf_counter()
+    rounds = 300
+    for _ in range(rounds):
+        for message in messages:
+            normalize(message)
+    per_message_ms = (time.perf_counter() - start) / (rounds * len(messages)) * 1000
+    print(f"\nnormalize: {per_message_ms:.3f} ms per message")
+    assert per_message_ms < 1.0
