@@ -24,7 +24,7 @@ from api.accounts.routes import AuthController, get_me
 from api.accounts.sms import LoggingSmsSender, SmsSender
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
-from api.assistant_facts import CatalogFacts, DossierFactsReader
+from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords
 from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
@@ -34,6 +34,7 @@ from api.dossiers.payable import PayableDossiers
 from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides
+from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
 from api.onestop.routes import one_stop_event
 from api.ops import live, ready
@@ -97,6 +98,7 @@ ROUTES: list[Any] = [
     NotificationController,
     notification_stream,
     assistant_routes.ask,
+    HandoffController,
 ]
 
 
@@ -221,6 +223,7 @@ def create_app(
             redis=runtime.ctx.redis,
             catalog=CatalogFacts(runtime.ctx),
             dossiers=DossierFactsReader(runtime.ctx),
+            handoffs=HandoffRecords(runtime.ctx),
             hotline=settings.hotline,
         )
         stop = asyncio.Event()

@@ -9,6 +9,7 @@ from api.catalog.models import Level
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.models import ACTIVE
+from api.officer import handoff_queries
 from assistant.ports import DossierFacts, ProcedureFacts, RequirementFacts
 from core.db import acquire
 from i18n.messages import STATUS_LABELS
@@ -71,3 +72,24 @@ class DossierFactsReader:
         async with acquire(self._ctx.pool) as conn:
             row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code)
         return self._shape(row) if row is not None else None
+
+
+class HandoffRecords:
+    """Hand-offs as rows officers list and close (api/officer/handoffs.py)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    async def open(
+        self, *, session_id: str, user_id: uuid.UUID | None, message: str, procedure_slug: str | None
+    ) -> None:
+        async with acquire(self._ctx.pool) as conn:
+            await conn.execute(
+                handoff_queries.OPEN_HANDOFF,
+                uuid.uuid4(),
+                session_id,
+                user_id,
+                message,
+                procedure_slug,
+                self._ctx.clock.now(),
+            )

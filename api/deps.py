@@ -24,6 +24,7 @@ Ctx = NamedDependency[AppContext]
 Conn = NamedDependency[asyncpg.Connection]
 Caller = NamedDependency[Principal]
 Locale = NamedDependency[str]
+Now = NamedDependency[datetime]  # the request's time, from the app's clock
 
 
 def provide_ctx(state: State) -> AppContext:

@@ -193,10 +193,10 @@ def small_talk(intent: str, locale: str, hotline: str) -> Answer:
         case "human_handoff":
             text = _t(
                 locale,
-                f"Để gặp cán bộ, bạn gọi đường dây nóng {hotline} trong giờ hành chính, hoặc đến bộ phận một cửa "
-                f"nơi nộp hồ sơ.",
-                f"To talk to an officer, call the hotline {hotline} during office hours, or visit the one-stop "
-                f"desk where you filed.",
+                f"Tôi đã chuyển yêu cầu của bạn tới cán bộ bộ phận một cửa; cán bộ sẽ liên hệ trong giờ hành chính. "
+                f"Cần gấp, bạn gọi đường dây nóng {hotline}.",
+                f"I've passed your request to an officer of the one-stop desk, who will reply during office hours. "
+                f"If it's urgent, call the hotline {hotline}.",
             )
             return Answer(text, [])
         case _:

@@ -44,6 +44,13 @@ class CatalogReader(Protocol):
     def procedures(self) -> Sequence[ProcedureFacts]: ...
 
 
+class HandoffDesk(Protocol):
+    async def open(
+        self, *, session_id: str, user_id: uuid.UUID | None, message: str, procedure_slug: str | None
+    ) -> None:
+        """Leave the conversation for an officer (at most one open hand-off per session)."""
+
+
 class DossierReader(Protocol):
     async def active_for(self, user_id: uuid.UUID) -> list[DossierFacts]: ...
 

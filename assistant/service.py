@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from assistant import answers, dialogue
 from assistant.nlu.intents import Intent, detect_intent
 from assistant.nlu.normalize import normalize
-from assistant.ports import CatalogReader, DossierReader, ProcedureFacts
+from assistant.ports import CatalogReader, DossierReader, HandoffDesk, ProcedureFacts
 from i18n.phrases import PhraseIndex
 
 PROCEDURE_INTENTS = frozenset(
@@ -127,6 +127,7 @@ class Assistant:
     redis: Redis
     catalog: CatalogReader
     dossiers: DossierReader
+    handoffs: HandoffDesk
     hotline: str
     _by_slug: dict[str, ProcedureFacts] = field(init=False)
     _index: PhraseIndex = field(init=False)
@@ -187,6 +188,10 @@ class Assistant:
             elif not (len(matches) >= 2):
                 answer = answers.ask_which_procedure([], locale, list(self._by_slug.values()))
         else:
+            if intent is Intent.HUMAN_HANDOFF:
+                await self.handoffs.open(
+                    session_id=session_id, user_id=user_id, message=body.text[:1000], procedure_slug=state.procedure
+                )
             answer = answers.small_talk(intent, locale, self.hotline)
 
         state.procedure = procedure.slug if procedure else state.procedure

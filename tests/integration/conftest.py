@@ -37,7 +37,7 @@ from core.migrate import migrate
 from core.settings import Settings
 
 MUTABLE_TABLES = (
-    "push_deliveries, notifications, notification_preferences, devices, "
+    "handoffs, push_deliveries, notifications, notification_preferences, devices, "
     "payment_receipts, payment_receipt_counters, ledger_entries, payment_exceptions, bank_notifications, "
     "vnpay_notifications, payments, collection_accounts, "
     "onestop_events, dossier_ratings, dossier_history, dossier_documents, dossiers, dossier_counters, documents, "

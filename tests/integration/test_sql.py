@@ -20,6 +20,7 @@ MODULES = (
     "api.seed",
     "payments.queries",
     "notifications.queries",
+    "api.officer.handoff_queries",
     "core.outbox",
 )
 

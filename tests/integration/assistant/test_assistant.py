@@ -52,9 +52,23 @@ async def test_out_of_scope_and_near_misses_are_fallback(client: AsyncTestClient
         assert answer["quick_replies"], text
 
 
-async def test_handoff_gives_the_hotline(client: AsyncTestClient[Any]) -> None:
-    answer = await ask(client, "cho em gặp cán bộ")
+async def test_handoff_reaches_officers_once_per_conversation(
+    client: AsyncTestClient[Any], make_token: TokenFactory
+) -> None:
+    citizen = await make_token("0912990002")
+    first = await ask(client, "lam ho chieu can gi", headers=bearer(citizen))
+    answer = await ask(client, "cho em gặp cán bộ", session_id=first["session_id"], headers=bearer(citizen))
     assert answer["intent"] == "human_handoff" and "1900" in answer["reply"]
+    await ask(client, "em muon noi chuyen voi nhan vien", session_id=first["session_id"])
+    officer = await make_token("0900990002", "officer", ("000.00.01.H29",))
+    listed = (await client.get("/api/v1/officer/handoffs", headers=bearer(officer))).json()
+    assert listed["total"] == 1
+    handoff = listed["items"][0]
+    assert handoff["procedure"] == "passport-issuance" and handoff["phone"] == "0912990002"
+    closed = await client.post(f"/api/v1/officer/handoffs/{handoff['id']}/close", headers=bearer(officer))
+    assert closed.status_code == 204
+    assert (await client.get("/api/v1/officer/handoffs", headers=bearer(officer))).json()["total"] == 0
+    assert (await client.get("/api/v1/officer/handoffs", headers=bearer(citizen))).status_code == 403
 
 
 async def test_my_dossiers_and_a_code_in_the_text(client: AsyncTestClient[Any], make_token: TokenFactory) -> None:
