@@ -26,17 +26,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import math
-import os
-import resource
 import secrets
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -45,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import harness
 import httpx
 import msgspec
 import psutil
@@ -52,12 +47,7 @@ import psutil
 from core.db import create_pool
 from core.events import DossierStatusChanged, EventBus
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/14"
 PROJECT = "motcua-bench"
-CLI_TIMEOUT = 180.0
-STOP_TIMEOUT = 20.0
 POLL = 0.05
 
 # The stand-in's process: FcmStandin in its background thread, plus a stats server on the main thread.
@@ -116,76 +106,11 @@ standin.stop()
 # ---- processes ------------------------------------------------------------------------------
 
 
-async def create_database(name: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=10)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def drop_database(name: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=10)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-def bench_env(database_url: str, data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
-            "MOTCUA_DATA_DIR": str(data_dir),
-            "MOTCUA_JWT_SECRET": "bench-jwt-" + secrets.token_hex(16),
-            "MOTCUA_INPROCESS_WORKER": "false",
-            "MOTCUA_RATE_LIMITS": "off",
-        }
-    )
-    return env
-
-
-def motcua(args: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(
-        ["uv", "run", "--quiet", "motcua", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"motcua {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-
-
-def spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )  # its own process group: stopped as one, by this id
-
-
-def stop(proc: subprocess.Popen[Any]) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=STOP_TIMEOUT)
-    except ProcessLookupError:
-        pass
-
-
 def start_standin(lifetime: float, log: Path) -> tuple[subprocess.Popen[str], str, str]:
     with log.open("wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-c", RUNNER, PROJECT, str(lifetime)],
-            cwd=ROOT,
+            cwd=harness.ROOT,
             stdout=subprocess.PIPE,
             stderr=err,
             text=True,
@@ -194,7 +119,7 @@ def start_standin(lifetime: float, log: Path) -> tuple[subprocess.Popen[str], st
     assert proc.stdout is not None
     line = proc.stdout.readline()  # the runner prints its URLs first; it exits by itself after `lifetime`
     if not line:
-        stop(proc)
+        harness.stop(proc)
         raise RuntimeError(f"the FCM stand-in did not start:\n{log.read_text()[-2000:]}")
     urls = json.loads(line)
     return proc, urls["fcm"], urls["stats"]
@@ -214,56 +139,30 @@ class CpuSample:
     busy: float
 
 
-def _tree(pid: int) -> list[psutil.Process]:
-    try:
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
 def _postgres(database: str) -> list[psutil.Process]:
-    procs = []
-    for proc in psutil.process_iter(["cmdline", "username"]):
-        cmd = " ".join(proc.info["cmdline"] or [])
-        if proc.info["username"] != "postgres" or "postgres" not in cmd.split(" ", 1)[0]:
-            continue
-        if ("127.0.0.1(" in cmd or "[local]" in cmd) and f" {database} " not in cmd:
-            continue  # another database's backend
-        procs.append(proc)
-    return procs
-
-
-def _cpu(procs: list[psutil.Process]) -> float:
-    total = 0.0
-    for proc in procs:
-        with contextlib.suppress(psutil.Error):
-            t = proc.cpu_times()
-            total += t.user + t.system
-    return total
+    """The benchmark database's backends and PostgreSQL's shared processes."""
+    backends, shared = harness.postgres_processes(database)
+    return [*backends, *shared]
 
 
 class CpuWatch:
     def __init__(self, workers: list[int], standin: int, database: str) -> None:
-        self.workers = [p for pid in workers for p in _tree(pid)]
-        self.standin = _tree(standin)
+        self.workers = [p for pid in workers for p in harness.process_tree(pid)]
+        self.standin = harness.process_tree(standin)
         self.database = database
         self.postgres = _postgres(database)
         self.redis = [p for p in psutil.process_iter(["name"]) if (p.info["name"] or "").startswith("redis-server")]
 
     def sample(self) -> CpuSample:
         self.postgres = list({p.pid: p for p in [*self.postgres, *_postgres(self.database)]}.values())
-        machine = psutil.cpu_times()
-        idle = machine.idle + getattr(machine, "iowait", 0.0)
-        usage = resource.getrusage(resource.RUSAGE_SELF)
         return CpuSample(
             time.perf_counter(),
-            _cpu(self.workers),
-            _cpu(self.standin),
-            _cpu(self.postgres),
-            _cpu(self.redis),
-            usage.ru_utime + usage.ru_stime,
-            sum(machine) - idle,
+            harness.cpu_seconds(self.workers),
+            harness.cpu_seconds(self.standin),
+            harness.cpu_seconds(self.postgres),
+            harness.cpu_seconds(self.redis),
+            harness.own_cpu_seconds(),
+            harness.busy_seconds(),
         )
 
 
@@ -351,13 +250,6 @@ async def insert_outbox(database_url: str, fixture: Fixture, count: int) -> set[
 
 
 # ---- measuring ------------------------------------------------------------------------------
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def count(stats: httpx.Client) -> dict[str, int]:
@@ -482,113 +374,108 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     n, d, w = args.events, args.devices_per_user, args.workers
-    name = f"motcua_bench_{secrets.token_hex(4)}"
-    database_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    scratch = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
-    env = bench_env(database_url, scratch / "data")
-    procs: list[subprocess.Popen[Any]] = []
-    created = False
-    problems: list[str] = []
-    report: dict[str, Any] = {"events": n, "devices_per_user": d, "workers": w, "users": args.users}
-    try:
-        asyncio.run(create_database(name))
-        created = True
-        print(f"database {name}; scratch {scratch}", file=sys.stderr)
-        motcua(["migrate"], env)
-        motcua(["seed"], env)
-        fixture = asyncio.run(make_fixture(database_url, args.users, d))
-        events = asyncio.run(insert_outbox(database_url, fixture, n))
-        print(f"fixture: {args.users} citizens x {d} devices, {n} outbox rows", file=sys.stderr)
+    with harness.scratch() as tmp:
+        name, database_url, scratch = tmp.name, tmp.url, tmp.dir
+        env = harness.bench_env(database_url, scratch / "data")
+        procs: list[subprocess.Popen[Any]] = []
+        problems: list[str] = []
+        report: dict[str, Any] = {"events": n, "devices_per_user": d, "workers": w, "users": args.users}
+        try:
+            print(f"database {name}; scratch {scratch}", file=sys.stderr)
+            harness.migrate_and_seed(env)
+            fixture = asyncio.run(make_fixture(database_url, args.users, d))
+            events = asyncio.run(insert_outbox(database_url, fixture, n))
+            print(f"fixture: {args.users} citizens x {d} devices, {n} outbox rows", file=sys.stderr)
 
-        standin, fcm_url, stats_url = start_standin(args.max_seconds * 3 + 120, scratch / "standin.log")
-        procs.append(standin)
-        env.update(
-            {
-                "MOTCUA_FIREBASE_CREDENTIALS": "anonymous",
-                "MOTCUA_FIREBASE_PROJECT_ID": PROJECT,
-                "MOTCUA_FCM_BASE_URL": fcm_url,
-            }
-        )
-        with httpx.Client(base_url=stats_url, timeout=10.0) as stats:
-            # 1. throughput
-            total = n * d
-            spawned = time.time()
-            workers = [
-                spawn([sys.executable, "-m", "cli", "worker"], env, scratch / f"worker{i}.log") for i in range(w)
-            ]
-            procs.extend(workers)
-            watch = CpuWatch([p.pid for p in workers], standin.pid, name)
-            started = wait_for(stats, 1, args.max_seconds, workers)["accepted"]
-            before = watch.sample()  # the CPU is counted from the first push on, without the start-up
-            seen = wait_for(stats, total, args.max_seconds, workers)
-            done = time.time()
-            after = watch.sample()
-            arrivals = stats.get("/arrivals", params={"from": 0}).json()
-            first, last = (min(a[0] for a in arrivals), max(a[0] for a in arrivals)) if arrivals else (done, done)
-            problems += check_arrivals(arrivals, events, d)
-            problems += asyncio.run(check_database(database_url, n, d))
-            if seen["rejections"]:
-                problems.append(f"the stand-in rejected {seen['rejections']} messages")
-            rate_all = len(arrivals) / (done - spawned)
-            rate_steady = len(arrivals) / (last - first) if last > first else math.nan
-            print(
-                f"\nthroughput: {n} events x {d} devices = {total} pushes, {w} worker(s)\n"
-                f"  received    {len(arrivals)} pushes ({seen['requests']} requests) in {done - spawned:.2f} s "
-                f"from the workers' start: {rate_all:.0f} pushes/s\n"
-                f"  first push  {first - spawned:.2f} s after the start (process start-up); first to last "
-                f"{last - first:.2f} s: {rate_steady:.0f} pushes/s\n" + cpu_line(before, after, len(arrivals) - started)
-            )
-            report["throughput"] = {
-                "pushes": len(arrivals),
-                "seconds_from_start": round(done - spawned, 3),
-                "pushes_per_s": round(rate_all, 1),
-                "startup_s": round(first - spawned, 3),
-                "steady_pushes_per_s": round(rate_steady, 1),
-            }
-
-            # 2. latency at a rate
-            if not args.no_latency:
-                offset = len(arrivals)
-                before = watch.sample()
-                committed, achieved, lag = asyncio.run(
-                    publish_at_rate(database_url, fixture, args.rate, args.seconds, n)
-                )
-                wait_for(stats, offset + len(committed) * d, 60.0, workers)
-                after = watch.sample()
-                late = stats.get("/arrivals", params={"from": offset}).json()
-                latencies = [(t - committed[e]) * 1000 for t, e, _ in late if e in committed]
-                problems += check_arrivals(late, set(committed), d)
-                print(
-                    f"latency: {len(committed)} status changes at {achieved:.0f}/s (asked {args.rate:.0f}/s, "
-                    f"worst lag behind schedule {lag * 1000:.0f} ms), {len(late)} pushes\n"
-                    f"  commit to stand-in ms  p50 {pct(latencies, 0.5):.0f}  p95 {pct(latencies, 0.95):.0f}  "
-                    f"p99 {pct(latencies, 0.99):.0f}  max {pct(latencies, 1.0):.0f}\n"
-                    + cpu_line(before, after, len(late))
-                )
-                report["latency"] = {
-                    "events": len(committed),
-                    "rate": round(achieved, 1),
-                    "pushes": len(late),
-                    **{f"p{q}_ms": round(pct(latencies, q / 100), 1) for q in (50, 95, 99, 100)},
+            standin, fcm_url, stats_url = start_standin(args.max_seconds * 3 + 120, scratch / "standin.log")
+            procs.append(standin)
+            env.update(
+                {
+                    "MOTCUA_FIREBASE_CREDENTIALS": "anonymous",
+                    "MOTCUA_FIREBASE_PROJECT_ID": PROJECT,
+                    "MOTCUA_FCM_BASE_URL": fcm_url,
                 }
-                met_latency = pct(latencies, 0.95) < 1000
-            else:
-                met_latency = True
-        print("check: " + ("every (event, device) got exactly one push, all recorded" if not problems else ""))
-        for problem in problems:
-            print(f"  PROBLEM: {problem}")
-        met = rate_all >= 2000 and met_latency
-        print(f"target (>= 2000 pushes/s, p95 < 1 s at {args.rate:.0f}/s): {'met' if met else 'NOT met'}")
-        if args.json:
-            report.update(date=datetime.now(UTC).date().isoformat(), cores=psutil.cpu_count(), problems=problems)
-            args.json.write_text(json.dumps(report, indent=2) + "\n")
-        return 0 if not problems else 1
-    finally:
-        for proc in reversed(procs):
-            stop(proc)
-        if created:
-            asyncio.run(drop_database(name))
-        shutil.rmtree(scratch, ignore_errors=True)
+            )
+            with httpx.Client(base_url=stats_url, timeout=10.0) as stats:
+                # 1. throughput
+                total = n * d
+                spawned = time.time()
+                workers = [
+                    harness.spawn([sys.executable, "-m", "cli", "worker"], env, scratch / f"worker{i}.log")
+                    for i in range(w)
+                ]
+                procs.extend(workers)
+                watch = CpuWatch([p.pid for p in workers], standin.pid, name)
+                started = wait_for(stats, 1, args.max_seconds, workers)["accepted"]
+                before = watch.sample()  # the CPU is counted from the first push on, without the start-up
+                seen = wait_for(stats, total, args.max_seconds, workers)
+                done = time.time()
+                after = watch.sample()
+                arrivals = stats.get("/arrivals", params={"from": 0}).json()
+                first, last = (min(a[0] for a in arrivals), max(a[0] for a in arrivals)) if arrivals else (done, done)
+                problems += check_arrivals(arrivals, events, d)
+                problems += asyncio.run(check_database(database_url, n, d))
+                if seen["rejections"]:
+                    problems.append(f"the stand-in rejected {seen['rejections']} messages")
+                rate_all = len(arrivals) / (done - spawned)
+                rate_steady = len(arrivals) / (last - first) if last > first else math.nan
+                print(
+                    f"\nthroughput: {n} events x {d} devices = {total} pushes, {w} worker(s)\n"
+                    f"  received    {len(arrivals)} pushes ({seen['requests']} requests) in {done - spawned:.2f} s "
+                    f"from the workers' start: {rate_all:.0f} pushes/s\n"
+                    f"  first push  {first - spawned:.2f} s after the start (process start-up); first to last "
+                    f"{last - first:.2f} s: {rate_steady:.0f} pushes/s\n"
+                    + cpu_line(before, after, len(arrivals) - started)
+                )
+                report["throughput"] = {
+                    "pushes": len(arrivals),
+                    "seconds_from_start": round(done - spawned, 3),
+                    "pushes_per_s": round(rate_all, 1),
+                    "startup_s": round(first - spawned, 3),
+                    "steady_pushes_per_s": round(rate_steady, 1),
+                }
+
+                # 2. latency at a rate
+                if not args.no_latency:
+                    offset = len(arrivals)
+                    before = watch.sample()
+                    committed, achieved, lag = asyncio.run(
+                        publish_at_rate(database_url, fixture, args.rate, args.seconds, n)
+                    )
+                    wait_for(stats, offset + len(committed) * d, 60.0, workers)
+                    after = watch.sample()
+                    late = stats.get("/arrivals", params={"from": offset}).json()
+                    latencies = [(t - committed[e]) * 1000 for t, e, _ in late if e in committed]
+                    problems += check_arrivals(late, set(committed), d)
+                    print(
+                        f"latency: {len(committed)} status changes at {achieved:.0f}/s (asked {args.rate:.0f}/s, "
+                        f"worst lag behind schedule {lag * 1000:.0f} ms), {len(late)} pushes\n"
+                        f"  commit to stand-in ms  p50 {harness.pct(latencies, 0.5):.0f}  "
+                        f"p95 {harness.pct(latencies, 0.95):.0f}  "
+                        f"p99 {harness.pct(latencies, 0.99):.0f}  max {harness.pct(latencies, 1.0):.0f}\n"
+                        + cpu_line(before, after, len(late))
+                    )
+                    report["latency"] = {
+                        "events": len(committed),
+                        "rate": round(achieved, 1),
+                        "pushes": len(late),
+                        **{f"p{q}_ms": round(harness.pct(latencies, q / 100), 1) for q in (50, 95, 99, 100)},
+                    }
+                    met_latency = harness.pct(latencies, 0.95) < 1000
+                else:
+                    met_latency = True
+            print("check: " + ("every (event, device) got exactly one push, all recorded" if not problems else ""))
+            for problem in problems:
+                print(f"  PROBLEM: {problem}")
+            met = rate_all >= 2000 and met_latency
+            print(f"target (>= 2000 pushes/s, p95 < 1 s at {args.rate:.0f}/s): {'met' if met else 'NOT met'}")
+            if args.json:
+                report.update(date=datetime.now(UTC).date().isoformat(), cores=psutil.cpu_count(), problems=problems)
+                args.json.write_text(json.dumps(report, indent=2) + "\n")
+            return 0 if not problems else 1
+        finally:
+            for proc in reversed(procs):
+                harness.stop(proc)
 
 
 if __name__ == "__main__":

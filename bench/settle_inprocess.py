@@ -18,15 +18,12 @@ import asyncio
 import logging
 import os
 import random
-import secrets
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
+import harness
 import msgspec
 import webhooks as wh
 
@@ -104,8 +101,8 @@ async def run(args: argparse.Namespace, env: dict[str, str], name: str, notes: l
 
         watched = wh.watch(os.getpid(), name)
         stop = asyncio.Event()
-        dsn = f"postgresql://postgres@127.0.0.1:5432/{name}"
-        sampler = asyncio.ensure_future(wh.sample_waits(dsn, stop, args.max_seconds)) if args.waits else None
+        dsn = harness.database_url(name)
+        sampler = asyncio.ensure_future(harness.sample_waits(dsn, stop, args.max_seconds)) if args.waits else None
         before = wh.cpu_sample(watched)
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         after = wh.cpu_sample(watched)
@@ -183,52 +180,46 @@ def main() -> int:
     duplicates = round(args.requests * args.duplicates)
     exceptions = round(args.requests * args.exceptions)
     settles = args.requests - duplicates - exceptions
-    name = f"motcua_bench_{secrets.token_hex(4)}"
-    database_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    scratch = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
-    port = wh.free_port()
-    env = wh.bench_env(database_url, scratch / "data", port)
-    server = None
-    created = False
-    try:
-        asyncio.run(wh.create_database(name))
-        created = True
-        wh.motcua(["migrate"], env)
-        wh.motcua(["seed"], env)
-        log = scratch / "server.log"
-        server = wh.start_server(env, port, 1, log)
-        wh.wait_ready(f"http://{wh.HOST}:{port}", server, log)
-        wards = asyncio.run(wh.ward_names(database_url, args.offices - 1)) if args.offices > 1 else []
-        templates = wh.make_templates(f"http://{wh.HOST}:{port}", env, wards)
-        wh.stop_server(server)
+    with harness.scratch() as tmp:
+        name, database_url, scratch = tmp.name, tmp.url, tmp.dir
+        port = harness.free_port()
+        env = wh.bench_env(database_url, scratch / "data", port)
         server = None
-        targets = asyncio.run(wh.clone_targets(database_url, templates, settles, expires_in=args.max_seconds + 600))
-        notes = wh.build_notes(
-            targets,
-            settles=settles,
-            duplicates=duplicates,
-            exceptions=exceptions,
-            issued={t.reference for t in targets},
-            rng=rng,
-            prefix="FT",
-        )
-        print(f"busy before the run: {wh.wait_quiet(0.3, 60):.2f} cores", file=sys.stderr)
-        result = asyncio.run(run(args, env, name, notes))
-        report(result, args)
-        expected = {n.payment_id for n in notes if n.kind == "settle" and n.payment_id is not None}
-        problems = asyncio.run(wh.verify(database_url, expected, exceptions))
-        if result.errors or result.unsent:
-            problems.append("not every notification was handled")
-        print("check: " + ("exactly the expected payments settled; the ledger sums to zero" if not problems else ""))
-        for problem in problems:
-            print(f"  PROBLEM: {problem}")
-        return 0 if not problems else 1
-    finally:
-        if server is not None:
-            wh.stop_server(server)
-        if created:
-            asyncio.run(wh.drop_database(name))
-        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            harness.migrate_and_seed(env)
+            log = scratch / "server.log"
+            server = wh.start_server(env, port, 1, log)
+            wh.wait_ready(f"http://{harness.HOST}:{port}", server, log)
+            wards = asyncio.run(wh.ward_names(database_url, args.offices - 1)) if args.offices > 1 else []
+            templates = wh.make_templates(f"http://{harness.HOST}:{port}", env, wards)
+            harness.stop(server)
+            server = None
+            targets = asyncio.run(wh.clone_targets(database_url, templates, settles, expires_in=args.max_seconds + 600))
+            notes = wh.build_notes(
+                targets,
+                settles=settles,
+                duplicates=duplicates,
+                exceptions=exceptions,
+                issued={t.reference for t in targets},
+                rng=rng,
+                prefix="FT",
+            )
+            print(f"busy before the run: {harness.wait_quiet(0.3, 60):.2f} cores", file=sys.stderr)
+            result = asyncio.run(run(args, env, name, notes))
+            report(result, args)
+            expected = {n.payment_id for n in notes if n.kind == "settle" and n.payment_id is not None}
+            problems = asyncio.run(wh.verify(database_url, expected, exceptions))
+            if result.errors or result.unsent:
+                problems.append("not every notification was handled")
+            print(
+                "check: " + ("exactly the expected payments settled; the ledger sums to zero" if not problems else "")
+            )
+            for problem in problems:
+                print(f"  PROBLEM: {problem}")
+            return 0 if not problems else 1
+        finally:
+            if server is not None:
+                harness.stop(server)
 
 
 if __name__ == "__main__":

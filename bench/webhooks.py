@@ -32,16 +32,11 @@ import asyncio
 import contextlib
 import json
 import math
-import os
 import random
-import resource
 import secrets
-import shutil
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -52,16 +47,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import asyncpg
+import harness
 import httpx
 import psutil
 
 from core.signing import sign
 from payments.references import new_reference
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+HOST = harness.HOST
 BANK_PATH = "/api/v1/payments/webhooks/bank"
 LIVE_PATH = "/health/live"
 BANK_SECRET = "bench-bank-secret-" + secrets.token_hex(8)
@@ -71,9 +64,7 @@ PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-CLI_TIMEOUT = 180.0
 READY_TIMEOUT = 90.0
-STOP_TIMEOUT = 20.0
 MAX_HEADER_BYTES = 64 * 1024
 MAX_CHUNKS = 10_000
 
@@ -285,47 +276,17 @@ class Watched:
 
 def watch(server_pid: int, database: str) -> Watched:
     """The processes whose CPU time is attributed: the server's tree and PostgreSQL's processes."""
-    try:
-        root = psutil.Process(server_pid)
-        server = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        server = []
-    backends: list[psutil.Process] = []
-    pg_shared: list[psutil.Process] = []
-    for proc in psutil.process_iter(["cmdline", "username"]):
-        cmd = " ".join(proc.info["cmdline"] or [])
-        if proc.info["username"] != "postgres" or "postgres" not in cmd.split(" ", 1)[0]:
-            continue
-        if "127.0.0.1(" in cmd or "[local]" in cmd:  # "postgres: 15/main: <user> <database> <client> <state>"
-            if f" {database} " in cmd:
-                backends.append(proc)
-        else:  # the postmaster, "postgres: 15/main: walwriter", checkpointer, autovacuum...
-            pg_shared.append(proc)
-    return Watched(server, backends, pg_shared)
-
-
-def _cpu_of(procs: list[psutil.Process]) -> float:
-    total = 0.0
-    for proc in procs:
-        try:
-            t = proc.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+    return Watched(harness.process_tree(server_pid), *harness.postgres_processes(database))
 
 
 def cpu_sample(watched: Watched) -> CpuSample:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    machine = psutil.cpu_times()
-    idle = machine.idle + getattr(machine, "iowait", 0.0)
     return CpuSample(
         at=time.perf_counter(),
-        generator=usage.ru_utime + usage.ru_stime,
-        server=_cpu_of(watched.server),
-        backends=_cpu_of(watched.backends),
-        pg_shared=_cpu_of(watched.pg_shared),
-        busy=sum(machine) - idle,
+        generator=harness.own_cpu_seconds(),
+        server=harness.cpu_seconds(watched.server),
+        backends=harness.cpu_seconds(watched.backends),
+        pg_shared=harness.cpu_seconds(watched.pg_shared),
+        busy=harness.busy_seconds(),
     )
 
 
@@ -338,20 +299,6 @@ def cpu_between(before: CpuSample, after: CpuSample) -> Cpu:
         pg_shared=(after.pg_shared - before.pg_shared) / wall,
         busy=(after.busy - before.busy) / wall,
     )
-
-
-def wait_quiet(limit: float, seconds: float) -> float:
-    """Wait (at most `seconds`) until other work leaves the machine nearly idle; the last busy cores."""
-    busy = math.nan
-    for _ in range(max(1, int(seconds))):  # one-second samples, bounded
-        before = psutil.cpu_times()
-        time.sleep(1.0)
-        after = psutil.cpu_times()
-        idle = (after.idle - before.idle) + (getattr(after, "iowait", 0.0) - getattr(before, "iowait", 0.0))
-        busy = (sum(after) - sum(before) - idle) / 1.0
-        if busy <= limit:
-            break
-    return busy
 
 
 @dataclass
@@ -372,10 +319,7 @@ class LoadResult:
         return len(self.latencies) / self.wall if self.wall > 0 else 0.0
 
     def pct(self, q: float) -> float:
-        if not self.latencies:
-            return math.nan
-        ordered = sorted(self.latencies)
-        return ordered[max(0, math.ceil(q * len(ordered)) - 1)] * 1000
+        return harness.pct(self.latencies, q) * 1000
 
 
 def _signed_headers(body: bytes) -> dict[str, str]:
@@ -394,33 +338,6 @@ def _answer(status: int, content: bytes) -> str:
         return str(json.loads(content).get("result", "?"))
     except (ValueError, AttributeError):
         return "unreadable"
-
-
-WAITS = """
-SELECT a.state, coalesce(a.wait_event_type || ':' || a.wait_event, 'CPU or network') AS wait,
-    left(regexp_replace(a.query, '\\s+', ' ', 'g'), 60) AS query
-FROM pg_stat_activity a
-WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'
-    AND a.state <> 'idle'
-"""
-
-
-async def sample_waits(database_url: str, stop: asyncio.Event, max_seconds: float, every: float = 0.05) -> Counter[str]:
-    """What the benchmark database's busy backends are doing, sampled every `every` seconds."""
-    seen: Counter[str] = Counter()
-    conn = await asyncpg.connect(database_url, timeout=10)
-    try:
-        for _ in range(int(max_seconds / every) + 1):  # bounded by the phase's time limit
-            if stop.is_set():
-                break
-            for row in await conn.fetch(WAITS, timeout=5):
-                what = row["wait"] if row["state"] == "active" else f"{row['state']} (waiting for the app)"
-                seen[f"{what} <- {row['query']}" if row["wait"].startswith("Lock") else what] += 1
-            seen["(samples)"] += 1
-            await asyncio.sleep(every)
-    finally:
-        await conn.close()
-    return seen
 
 
 async def run_load(
@@ -494,7 +411,7 @@ async def run_load(
     watched = watch(server_pid, database)
     stop = asyncio.Event()
     sampler = (
-        asyncio.ensure_future(sample_waits(f"postgresql://postgres@127.0.0.1:5432/{database}", stop, max_seconds))
+        asyncio.ensure_future(harness.sample_waits(harness.database_url(database), stop, max_seconds))
         if waits
         else None
     )
@@ -525,59 +442,9 @@ async def run_load(
 # ---- the database and the server ------------------------------------------------------------
 
 
-async def create_database(name: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=10)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def drop_database(name: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=10)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 def bench_env(database_url: str, data_dir: Path, port: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
-            "MOTCUA_DATA_DIR": str(data_dir),
-            "MOTCUA_BANK_WEBHOOK_SECRET": BANK_SECRET,
-            "MOTCUA_RATE_LIMITS": "off",
-            "MOTCUA_JWT_SECRET": "bench-jwt-" + secrets.token_hex(16),
-            "MOTCUA_INPROCESS_WORKER": "false",
-            "MOTCUA_PUBLIC_BASE_URL": f"http://{HOST}:{port}",
-        }
-    )
-    return env
-
-
-def motcua(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(
-        ["uv", "run", "--quiet", "motcua", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"motcua {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return done.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    extra = {"MOTCUA_BANK_WEBHOOK_SECRET": BANK_SECRET, "MOTCUA_PUBLIC_BASE_URL": f"http://{HOST}:{port}"}
+    return harness.bench_env(database_url, data_dir, extra)
 
 
 def start_server(
@@ -586,28 +453,7 @@ def start_server(
     """`motcua serve`; `with_packages` are laid over the environment for this run only (uv run --with)."""
     extra = [arg for package in with_packages for arg in ("--with", package)]
     serve = ["motcua", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            ["uv", "run", "--quiet", *extra, *serve],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stopped as one, by this id
-        )
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is not None:
-        return
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=STOP_TIMEOUT)
-    except ProcessLookupError:
-        pass
+    return harness.spawn(["uv", "run", "--quiet", *extra, *serve], env, log)
 
 
 def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -689,7 +535,7 @@ async def ward_names(database_url: str, count: int) -> list[str]:
 def make_templates(base: str, env: dict[str, str], wards: list[str]) -> list[Template]:
     """Payable dossiers and their open VietQR payments, made the way a citizen and an officer make
     them: create, upload the papers, submit, the office receives it (awaiting payment), pay by VietQR."""
-    citizen = {"Authorization": "Bearer " + motcua(["token", "--phone", CITIZEN_PHONE], env)}
+    citizen = {"Authorization": "Bearer " + harness.motcua(["token", "--phone", CITIZEN_PHONE], env)}
     made: list[dict[str, Any]] = []
     with httpx.Client(base_url=base, timeout=30.0) as http:
         for body, papers in _dossier_bodies(wards):
@@ -712,7 +558,7 @@ def make_templates(base: str, env: dict[str, str], wards: list[str]) -> list[Tem
         officer_args = ["token", "--phone", OFFICER_PHONE, "--role", "officer"]
         for agency in agencies:
             officer_args += ["--agency", agency]
-        officer = {"Authorization": "Bearer " + motcua(officer_args, env)}
+        officer = {"Authorization": "Bearer " + harness.motcua(officer_args, env)}
         templates: list[Template] = []
         for dossier in made:
             received = _ok(
@@ -1000,129 +846,125 @@ def main(argv: list[str] | None = None) -> int:
     duplicates = round(args.requests * args.duplicates)
     exceptions = round(args.requests * args.exceptions)
     settles = args.requests - duplicates - exceptions
-    name = f"motcua_bench_{secrets.token_hex(4)}"
-    database_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    scratch = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
-    log = scratch / "server.log"
-    port = free_port()
-    env = bench_env(database_url, scratch / "data", port)
-    server: subprocess.Popen[bytes] | None = None
-    created = False
-    problems: list[str] = []
-    try:
-        asyncio.run(create_database(name))
-        created = True
-        print(f"database {name}; scratch {scratch}", file=sys.stderr)
-        motcua(["migrate"], env)
-        motcua(["seed"], env)
-        server = start_server(env, port, args.workers, log, tuple(args.server_with))
-        base = f"http://{HOST}:{port}"
-        wait_ready(base, server, log)
-        extra = f" with {', '.join(args.server_with)}" if args.server_with else ""
-        print(f"server ready on {base} (pid {server.pid}, {args.workers} worker(s){extra})", file=sys.stderr)
+    with harness.scratch() as tmp:
+        name, database_url, scratch = tmp.name, tmp.url, tmp.dir
+        log = scratch / "server.log"
+        port = harness.free_port()
+        env = bench_env(database_url, scratch / "data", port)
+        server: subprocess.Popen[bytes] | None = None
+        problems: list[str] = []
+        try:
+            print(f"database {name}; scratch {scratch}", file=sys.stderr)
+            harness.migrate_and_seed(env)
+            server = start_server(env, port, args.workers, log, tuple(args.server_with))
+            base = f"http://{HOST}:{port}"
+            wait_ready(base, server, log)
+            extra = f" with {', '.join(args.server_with)}" if args.server_with else ""
+            print(f"server ready on {base} (pid {server.pid}, {args.workers} worker(s){extra})", file=sys.stderr)
 
-        t0 = time.perf_counter()
-        wards = asyncio.run(ward_names(database_url, args.offices - 1)) if args.offices > 1 else []
-        templates = make_templates(base, env, wards)
-        targets = asyncio.run(
-            clone_targets(database_url, templates, args.warmup + settles, expires_in=args.max_seconds * 3 + 600)
-        )
-        issued = {t.reference for t in targets}
-        warm = build_notes(
-            targets[: args.warmup],
-            settles=args.warmup,
-            duplicates=0,
-            exceptions=0,
-            issued=issued,
-            rng=rng,
-            prefix="FTW",
-        )
-        notes = build_notes(
-            targets[args.warmup :],
-            settles=settles,
-            duplicates=duplicates,
-            exceptions=exceptions,
-            issued=issued,
-            rng=rng,
-            prefix="FT",
-        )
-        print(
-            f"fixture: {len(targets)} pending payments at {len({t.agency for t in templates})} office(s) in "
-            f"{time.perf_counter() - t0:.1f}s; "
-            f"{len(notes)} notifications: {settles} settle, {duplicates} repeat, {exceptions} cannot settle",
-            file=sys.stderr,
-        )
-
-        def load(label: str, jobs: list[bytes | None], *, waits: bool = False) -> LoadResult:
-            assert server is not None
-            return asyncio.run(
-                run_load(
-                    label,
-                    port,
-                    jobs,
-                    concurrency=args.concurrency,
-                    client=args.client,
-                    max_seconds=args.max_seconds,
-                    request_timeout=args.request_timeout,
-                    server_pid=server.pid,
-                    database=name,
-                    waits=waits,
-                )
+            t0 = time.perf_counter()
+            wards = asyncio.run(ward_names(database_url, args.offices - 1)) if args.offices > 1 else []
+            templates = make_templates(base, env, wards)
+            targets = asyncio.run(
+                clone_targets(database_url, templates, args.warmup + settles, expires_in=args.max_seconds * 3 + 600)
+            )
+            issued = {t.reference for t in targets}
+            warm = build_notes(
+                targets[: args.warmup],
+                settles=args.warmup,
+                duplicates=0,
+                exceptions=0,
+                issued=issued,
+                rng=rng,
+                prefix="FTW",
+            )
+            notes = build_notes(
+                targets[args.warmup :],
+                settles=settles,
+                duplicates=duplicates,
+                exceptions=exceptions,
+                issued=issued,
+                rng=rng,
+                prefix="FT",
+            )
+            print(
+                f"fixture: {len(targets)} pending payments at {len({t.agency for t in templates})} office(s) in "
+                f"{time.perf_counter() - t0:.1f}s; "
+                f"{len(notes)} notifications: {settles} settle, {duplicates} repeat, {exceptions} cannot settle",
+                file=sys.stderr,
             )
 
-        results: list[LoadResult] = []
-        if warm:
-            warmed = load("warm-up", [n.body for n in warm])
-            print(describe(warmed, args.workers, args.concurrency, args.client, args.offices), file=sys.stderr)
-        quiet = wait_quiet(args.quiet_cores, args.quiet_wait)
-        print(f"machine busy before the run: {quiet:.2f} cores", file=sys.stderr)
-        results.append(load("bank webhook", [n.body for n in notes], waits=args.waits))
-        if args.baseline:
-            results.append(load("GET /health/live", [None] * args.requests))
-
-        sent_all = all(r.unsent == 0 and not r.errors for r in results)
-        expected_settled = {n.payment_id for n in [*warm, *notes] if n.kind == "settle" and n.payment_id is not None}
-        problems = asyncio.run(verify(database_url, expected_settled, exceptions))
-        hook = results[0]
-        want = {"settled": settles, "duplicate": duplicates, "exception": exceptions}
-        got = {k: hook.answers.get(k, 0) for k in want}
-        if sent_all and got != want:
-            problems.append(f"answers {got}, expected {want}")
-        if not sent_all:
-            problems.append("not every request was answered (see errors/unsent); SQL checks may not apply")
-
-        print()
-        for result in results:
-            print(describe(result, args.workers, args.concurrency, args.client, args.offices))
-        print("check: " + ("exactly the expected payments settled; the ledger sums to zero" if not problems else ""))
-        for problem in problems:
-            print(f"  PROBLEM: {problem}")
-        target_met = hook.rate >= 1000 and hook.pct(0.99) < 50
-        print(f"target (>= 1000/s, p99 < 50 ms): {'met' if target_met else 'NOT met'}")
-        if args.json:
-            args.json.write_text(
-                json.dumps(
-                    {
-                        "date": datetime.now(UTC).date().isoformat(),
-                        "cores": psutil.cpu_count(),
-                        "requests": args.requests,
-                        "warmup": args.warmup,
-                        "offices": args.offices,
-                        "server_with": args.server_with,
-                        "results": [as_json(r, args.workers, args.concurrency, args.client) for r in results],
-                        "problems": problems,
-                    },
-                    indent=2,
+            def load(label: str, jobs: list[bytes | None], *, waits: bool = False) -> LoadResult:
+                assert server is not None
+                return asyncio.run(
+                    run_load(
+                        label,
+                        port,
+                        jobs,
+                        concurrency=args.concurrency,
+                        client=args.client,
+                        max_seconds=args.max_seconds,
+                        request_timeout=args.request_timeout,
+                        server_pid=server.pid,
+                        database=name,
+                        waits=waits,
+                    )
                 )
-                + "\n"
+
+            results: list[LoadResult] = []
+            if warm:
+                warmed = load("warm-up", [n.body for n in warm])
+                print(describe(warmed, args.workers, args.concurrency, args.client, args.offices), file=sys.stderr)
+            quiet = harness.wait_quiet(args.quiet_cores, args.quiet_wait)
+            print(f"machine busy before the run: {quiet:.2f} cores", file=sys.stderr)
+            results.append(load("bank webhook", [n.body for n in notes], waits=args.waits))
+            if args.baseline:
+                results.append(load("GET /health/live", [None] * args.requests))
+
+            sent_all = all(r.unsent == 0 and not r.errors for r in results)
+            expected_settled = {
+                n.payment_id for n in [*warm, *notes] if n.kind == "settle" and n.payment_id is not None
+            }
+            problems = asyncio.run(verify(database_url, expected_settled, exceptions))
+            hook = results[0]
+            want = {"settled": settles, "duplicate": duplicates, "exception": exceptions}
+            got = {k: hook.answers.get(k, 0) for k in want}
+            if sent_all and got != want:
+                problems.append(f"answers {got}, expected {want}")
+            if not sent_all:
+                problems.append("not every request was answered (see errors/unsent); SQL checks may not apply")
+
+            print()
+            for result in results:
+                print(describe(result, args.workers, args.concurrency, args.client, args.offices))
+            print(
+                "check: " + ("exactly the expected payments settled; the ledger sums to zero" if not problems else "")
             )
-        return 0 if not problems else 1
-    finally:
-        if server is not None:
-            stop_server(server)
-        if created:
-            asyncio.run(drop_database(name))
-        shutil.rmtree(scratch, ignore_errors=True)
+            for problem in problems:
+                print(f"  PROBLEM: {problem}")
+            target_met = hook.rate >= 1000 and hook.pct(0.99) < 50
+            print(f"target (>= 1000/s, p99 < 50 ms): {'met' if target_met else 'NOT met'}")
+            if args.json:
+                args.json.write_text(
+                    json.dumps(
+                        {
+                            "date": datetime.now(UTC).date().isoformat(),
+                            "cores": psutil.cpu_count(),
+                            "requests": args.requests,
+                            "warmup": args.warmup,
+                            "offices": args.offices,
+                            "server_with": args.server_with,
+                            "results": [as_json(r, args.workers, args.concurrency, args.client) for r in results],
+                            "problems": problems,
+                        },
+                        indent=2,
+                    )
+                    + "\n"
+                )
+            return 0 if not problems else 1
+        finally:
+            if server is not None:
+                harness.stop(server)
 
 
 if __name__ == "__main__":
