@@ -142,12 +142,16 @@ class Assistant:
             ]
         )
 
-    def _match(self, words: list[str]) -> list[tuple[ProcedureFacts, float]]:
+    def _match(self, words: list[str], *, asking: bool) -> list[tuple[ProcedureFacts, float]]:
+        """Procedures the message names. A message that asks something (a cue was found) may say more
+        than the name; one that asks nothing must be mostly the name, so chatter stays fallback."""
         content = [w for w in words if w not in _QUESTION_WORDS]
         if not content:
             return []
-        found = self._index.search("", 3, words=content, min_coverage=0.75)
-        return [(self._by_slug[slug], score) for slug, score in found if score >= _MATCH_MIN]
+        found = [m for m in self._index.search("", 3, words=content, min_coverage=0.75) if m[1] >= _MATCH_MIN]
+        if not found and asking:  # whole message: names contain words like "làm", "mất", "giấy"
+            found = [m for m in self._index.contained(words) if m[1] >= _MATCH_MIN]
+        return [(self._by_slug[slug], score) for slug, score in found]
 
     async def reply(self, body: AssistantIn, *, user_id: uuid.UUID | None) -> AssistantOut:
         session_id = body.session_id or uuid.uuid4().hex
@@ -160,7 +164,7 @@ class Assistant:
         answer: answers.Answer
 
         code = _CODE.search(body.text)
-        matches = self._match(list(message.words))
+        matches = self._match(list(message.words), asking=intent is not Intent.FALLBACK)
         if code:
             intent, confidence = Intent.DOSSIER_STATUS, max(confidence, 0.9)
             found = await self.dossiers.by_code(code.group(1).upper())

@@ -99,6 +99,26 @@ class PhraseIndex:
         ranked = sorted(best.items(), key=lambda item: (-item[1], self._order[item[0]]))
         return [(key, round(score, 2)) for key, score in ranked[:limit]]
 
+    def contained(self, words: Sequence[str], limit: int = 3) -> list[tuple[str, float]]:
+        """Things whose phrase is (nearly) all present in `words`, a message that says more than the
+        name ("bố mất rồi làm khai tử thế nào"): best first, longer phrases preferred."""
+        matches: dict[str, float] = {}
+        for i, word in enumerate(words):
+            for candidate, weight in self._word_matches(word, last=i == len(words) - 1).items():
+                matches[candidate] = max(matches.get(candidate, 0.0), weight)
+        best: dict[str, float] = {}
+        for phrase in self._phrases:
+            if len(phrase.words) < 2 and not (phrase.words and len(phrase.words[0]) >= 4):
+                continue  # one short word names nothing on its own
+            coverage = sum(matches.get(w, 0.0) for w in phrase.words) / len(phrase.words)
+            if coverage < 0.8:
+                continue
+            score = (coverage * 90 + min(len(phrase.words), 5) * 2) * phrase.weight
+            if score > best.get(phrase.key, 0.0):
+                best[phrase.key] = score
+        ranked = sorted(best.items(), key=lambda item: (-item[1], self._order[item[0]]))
+        return [(key, round(score, 2)) for key, score in ranked[:limit]]
+
     def phrase_coverage(self, key: str, words: Sequence[str]) -> float:
         """Share of `key`'s best phrase covered by `words` exactly (how fully a message names it)."""
         present = set(words)
