@@ -75,7 +75,7 @@ def _cutoff(ctx: AppContext) -> time:
     return time(int(hours), int(minutes or 0))
 
 
-async def _record(
+async def _apply(
     conn: asyncpg.Connection,
     ctx: AppContext,
     row: asyncpg.Record,
@@ -89,6 +89,20 @@ async def _record(
     missing: list[str] | None = None,
     now: datetime,
 ) -> None:
+    """Store the move, its history row and its event: the three always go together."""
+    await conn.execute(
+        queries.UPDATE_MOVE,
+        row["id"],
+        move.status.value,
+        move.code,
+        move.lookup_key,
+        move.submitted_at,
+        move.received_at,
+        move.appointment_date,
+        move.resolved_at,
+        move.returned_at,
+        now,
+    )
     procedure = procedure_of(ctx, row["procedure_slug"])
     data: dict[str, Any] = {}
     if reason:
@@ -139,22 +153,6 @@ async def _record(
     )
 
 
-async def _save(conn: asyncpg.Connection, dossier_id: uuid.UUID, move: _Move, now: datetime) -> None:
-    await conn.execute(
-        queries.UPDATE_MOVE,
-        dossier_id,
-        move.status.value,
-        move.code,
-        move.lookup_key,
-        move.submitted_at,
-        move.received_at,
-        move.appointment_date,
-        move.resolved_at,
-        move.returned_at,
-        now,
-    )
-
-
 def _step(status: Status, action: Action, actor: Actor) -> Status:
     try:
         return next_status(status, action, actor)
@@ -170,8 +168,7 @@ async def _system_move(
     conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, move: _Move, action: Action, now: datetime
 ) -> _Move:
     after = replace(move, status=_step(move.status, action, Actor.SYSTEM))
-    await _save(conn, row["id"], after, now)
-    await _record(
+    await _apply(
         conn,
         ctx,
         row,
@@ -226,8 +223,7 @@ async def submit(
         move.submitted_at = now
         # provisional until an officer receives it: the clock starts at reception
         move.appointment_date = ctx.calendar.appointment_date(now, procedure.processing_days, cutoff=_cutoff(ctx))
-        await _save(conn, dossier_id, move, now)
-        await _record(
+        await _apply(
             conn,
             ctx,
             row,
@@ -249,8 +245,7 @@ async def withdraw(
         move = _Move.of(row)
         move.status = _step(status, Action.WITHDRAW, Actor.CITIZEN)
         now = ctx.clock.now()
-        await _save(conn, dossier_id, move, now)
-        await _record(
+        await _apply(
             conn,
             ctx,
             row,
@@ -331,8 +326,7 @@ async def act(
                 move.returned_at = now
             case _:
                 pass
-        await _save(conn, row_id, move, now)
-        await _record(
+        await _apply(
             conn,
             ctx,
             row,
