@@ -33,20 +33,27 @@ def today_in_vn(ctx: AppContext) -> date:
     return ctx.clock.now().astimezone(VN_TZ).date()
 
 
-async def attachments(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[DocumentOut]:
-    return [
-        DocumentOut(
-            id=r["id"],
-            requirement=r["requirement"],
-            document_id=r["document_id"],
-            file_name=r["file_name"],
-            content_type=r["content_type"],
-            size=r["size"],
-            sha256=r["sha256"],
-            created_at=r["created_at"],
+async def attachments_of(conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[DocumentOut]]:
+    """The papers of several dossiers in one query (a list page is one round trip, not one per row)."""
+    found: dict[uuid.UUID, list[DocumentOut]] = {i: [] for i in dossier_ids}
+    for r in await conn.fetch(queries.LIST_ATTACHMENTS, dossier_ids):
+        found[r["dossier_id"]].append(
+            DocumentOut(
+                id=r["id"],
+                requirement=r["requirement"],
+                document_id=r["document_id"],
+                file_name=r["file_name"],
+                content_type=r["content_type"],
+                size=r["size"],
+                sha256=r["sha256"],
+                created_at=r["created_at"],
+            )
         )
-        for r in await conn.fetch(queries.LIST_ATTACHMENTS, dossier_id)
-    ]
+    return found
+
+
+async def attachments(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[DocumentOut]:
+    return (await attachments_of(conn, [dossier_id]))[dossier_id]
 
 
 def agency_ref(ctx: AppContext, code: str, locale: str) -> AgencyRef:
@@ -54,9 +61,16 @@ def agency_ref(ctx: AppContext, code: str, locale: str) -> AgencyRef:
     return AgencyRef(code=code, name=office.names.pick(locale) if office else code)
 
 
-async def view(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, locale: str) -> Dossier:
+async def view(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    row: asyncpg.Record,
+    locale: str,
+    documents: list[DocumentOut] | None = None,
+) -> Dossier:
     procedure = procedure_of(ctx, row["procedure_slug"])
-    documents = await attachments(conn, row["id"])
+    if documents is None:
+        documents = await attachments(conn, row["id"])
     stored = msgspec.convert(row["applicant"], StoredApplicant)
     status = Status(row["status"])
     present = {d.requirement for d in documents}
@@ -110,6 +124,11 @@ async def view(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, l
     )
 
 
+async def _views(conn: asyncpg.Connection, ctx: AppContext, rows: list[asyncpg.Record], locale: str) -> list[Dossier]:
+    papers = await attachments_of(conn, [r["id"] for r in rows])
+    return [await view(conn, ctx, r, locale, papers[r["id"]]) for r in rows]
+
+
 def visible_to(row: asyncpg.Record | None, principal: Principal) -> asyncpg.Record:
     """Citizens see their own dossiers, officers their offices'; anything else looks absent."""
     if row is None:
@@ -147,7 +166,7 @@ async def list_own(
         queries.LIST_OWN, principal.user_id, status.value if status else None, paging.limit, paging.offset
     )
     total = rows[0]["total"] if rows else 0
-    return Page(items=[await view(conn, ctx, r, locale) for r in rows], total=total)
+    return Page(items=await _views(conn, ctx, rows, locale), total=total)
 
 
 async def list_for_officer(
@@ -172,4 +191,4 @@ async def list_for_officer(
         queries.LIST_FOR_OFFICES, offices, status.value if status else None, paging.limit, paging.offset
     )
     total = rows[0]["total"] if rows else 0
-    return Page(items=[await view(conn, ctx, r, locale) for r in rows], total=total)
+    return Page(items=await _views(conn, ctx, rows, locale), total=total)

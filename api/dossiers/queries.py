@@ -90,9 +90,9 @@ INSERT INTO dossier_documents (id, dossier_id, requirement, document_id, created
 """
 
 LIST_ATTACHMENTS = """
-SELECT a.id, a.requirement, a.document_id, a.created_at, d.file_name, d.content_type, d.size, d.sha256
+SELECT a.dossier_id, a.id, a.requirement, a.document_id, a.created_at, d.file_name, d.content_type, d.size, d.sha256
 FROM dossier_documents a JOIN documents d ON d.id = a.document_id
-WHERE a.dossier_id = $1 ORDER BY a.created_at, a.id
+WHERE a.dossier_id = ANY($1::uuid[]) ORDER BY a.created_at, a.id
 """
 
 DOSSIER_BYTES = """
