@@ -106,11 +106,6 @@ class EventBus:
         await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
 
 
-def decode_event(payload: bytes | str) -> AnyEvent:
-    event: AnyEvent = msgspec.json.decode(payload, type=AnyEvent)
-    return event
-
-
 def event_from_row(payload: object) -> AnyEvent:
     """An event from an outbox row's payload, already decoded from jsonb."""
     event: AnyEvent = msgspec.convert(payload, type=AnyEvent)

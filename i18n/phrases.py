@@ -118,11 +118,3 @@ class PhraseIndex:
                 best[phrase.key] = score
         ranked = sorted(best.items(), key=lambda item: (-item[1], self._order[item[0]]))
         return [(key, round(score, 2)) for key, score in ranked[:limit]]
-
-    def phrase_coverage(self, key: str, words: Sequence[str]) -> float:
-        """Share of `key`'s best phrase covered by `words` exactly (how fully a message names it)."""
-        present = set(words)
-        return max(
-            (sum(1 for w in ph.words if w in present) / len(ph.words) for ph in self._phrases if ph.key == key),
-            default=0.0,
-        )
