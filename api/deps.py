@@ -17,14 +17,11 @@ from assistant.service import Assistant
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.db import acquire
 from core.errors import ForbiddenError, UnauthorizedError
+from core.injected import Caller
 from payments.service import PaymentsContext
 
 # Handler parameters name the dependency they take (Litestar injects by name).
 Ctx = NamedDependency[AppContext]
-Conn = NamedDependency[asyncpg.Connection]
-Caller = NamedDependency[Principal]
-Locale = NamedDependency[str]
-Now = NamedDependency[datetime]  # the request's time, from the app's clock
 
 
 def provide_ctx(state: State) -> AppContext:

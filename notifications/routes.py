@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-import asyncpg
 from litestar import Controller, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.auth import Principal
 from core.errors import ValidationError
+from core.injected import Caller, Conn, Now
 from notifications import service
 from notifications.models import Device, DeviceIn, Inbox, Preferences, PreferencesIn
-
-Conn = NamedDependency[asyncpg.Connection]
-Caller = NamedDependency[Principal]
-Now = NamedDependency[datetime]  # the request's time, from the app's clock
 
 
 class DeviceController(Controller):

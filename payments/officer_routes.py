@@ -12,10 +12,11 @@ from msgspec import Struct
 
 from core.clock import VN_TZ
 from core.errors import ForbiddenError, ValidationError
+from core.injected import Caller, Conn
 from payments import refunds, service
 from payments.models import Payment, PaymentExceptionOut, Reconciliation, RefundIn, ResolveIn
 from payments.reconcile import reconcile
-from payments.routes import Caller, Conn, Payments
+from payments.routes import Payments
 
 
 class ExceptionPage(Struct, frozen=True):

@@ -13,14 +13,12 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.auth import Principal
 from core.errors import DomainError, NotFoundError
+from core.injected import Caller, Conn, Locale
 from core.signing import decode_signed
 from payments import pages, receipts, service, vietqr, vnpay
 from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
 
 Payments = NamedDependency[service.PaymentsContext]
-Conn = NamedDependency[asyncpg.Connection]
-Caller = NamedDependency[Principal]
-Locale = NamedDependency[str]
 
 
 def _client_ip(request: Request[Any, Any, Any]) -> str:

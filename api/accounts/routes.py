@@ -8,8 +8,9 @@ from litestar.params import JSONBody
 from api.accounts import service
 from api.accounts.models import Me, OtpRequest, OtpSent, RefreshRequest, TokenPair, TokenRequest
 from api.accounts.phones import normalize_phone
-from api.deps import Caller, Conn, Ctx
+from api.deps import Ctx
 from core.errors import ValidationError
+from core.injected import Caller, Conn
 
 
 def _phone(raw: str) -> str:

@@ -7,8 +7,9 @@ from litestar.params import FromQuery
 
 from api.agencies.models import AgencyOut
 from api.catalog.models import Level
-from api.deps import Ctx, Locale
+from api.deps import Ctx
 from api.pages import Page, Paging
+from core.injected import Locale
 
 
 @get("/api/v1/agencies", operation_id="listAgencies", summary="Offices of the province", tags=["catalog"])

@@ -7,9 +7,10 @@ from litestar.params import FromPath, FromQuery
 
 from api.catalog.models import OnlineService
 from api.catalog.views import ProcedureDetail, ProcedureSummary, detail, summary
-from api.deps import Ctx, Locale
+from api.deps import Ctx
 from api.pages import Page, Paging
 from core.errors import NotFoundError
+from core.injected import Locale
 
 
 class ProcedureController(Controller):

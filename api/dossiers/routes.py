@@ -11,13 +11,14 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from api.deps import Caller, Conn, Ctx, Locale
+from api.deps import Ctx
 from api.dossiers import access, documents, lifecycle, receipts, service
 from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn, Status
 from api.dossiers.qr import qr_png
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
 from api.pages import Page, Paging
 from core.errors import DomainError, ValidationError
+from core.injected import Caller, Conn, Locale
 
 
 class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

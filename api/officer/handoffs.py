@@ -9,10 +9,10 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 
-from api.deps import Caller, Conn, Now
 from api.officer import handoff_queries
 from api.pages import Page, Paging
 from core.errors import ConflictError
+from core.injected import Caller, Conn, Now
 
 
 class Handoff(msgspec.Struct, frozen=True, kw_only=True):

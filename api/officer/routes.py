@@ -8,12 +8,13 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from api.deps import Caller, Conn, Ctx, Locale
+from api.deps import Ctx
 from api.dossiers import access, documents, lifecycle
 from api.dossiers.models import OfficerActionIn, Status
 from api.dossiers.routes import read_upload
 from api.dossiers.views import DocumentOut, Dossier
 from api.pages import Page, Paging
+from core.injected import Caller, Conn, Locale
 
 
 class OfficerDossierController(Controller):

@@ -6,10 +6,11 @@ from typing import Any
 
 from litestar import Request, Response, post
 
-from api.deps import Conn, Ctx
+from api.deps import Ctx
 from api.onestop.models import OneStopEvent
 from api.onestop.service import apply_event
 from api.problems import request_locale
+from core.injected import Conn
 from core.signing import decode_signed
 
 

@@ -8,12 +8,13 @@ from typing import Annotated
 from litestar import get
 from litestar.params import FromQuery, QueryParameter
 
-from api.deps import Caller, Conn, Ctx
+from api.deps import Ctx
 from api.dossiers import queries
 from api.dossiers.receipts import vn_day_bounds
 from api.dossiers.views import OnTimeStats
 from core.clock import VN_TZ
 from core.errors import DomainError, ValidationError
+from core.injected import Caller, Conn
 
 
 @get(

@@ -8,11 +8,12 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 
-from api.deps import Conn, Ctx, Locale
+from api.deps import Ctx
 from api.dossiers import receipts
 from api.dossiers.views import Tracking
 from api.ratelimit import client_address, limit
 from core.errors import NotFoundError
+from core.injected import Conn, Locale
 from i18n.format import date_time, short_date
 
 

@@ -1,0 +1,16 @@
+"""Names of what route handlers get injected, shared by every package's routes. The composition
+root (asgi.py with api/deps.py) provides them by these names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+from litestar.di import NamedDependency
+
+from core.auth import Principal
+
+Conn = NamedDependency[asyncpg.Connection]  # a pooled connection for the request
+Caller = NamedDependency[Principal]  # as `principal`, `citizen` or `officer`: the signed-in user in that role
+Locale = NamedDependency[str]  # "vi" or "en", from ?lang= or Accept-Language
+Now = NamedDependency[datetime]  # the request's time, from the app's clock
