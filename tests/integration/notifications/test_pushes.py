@@ -16,7 +16,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from core.clock import FixedClock
+from core.clock import FixedClock, SystemClock
 from core.db import acquire
 from core.outbox import Dispatcher
 from notifications.pushes import TOPICS, push_consumer
@@ -197,10 +197,11 @@ async def test_device_tokens_are_validated_and_move_between_accounts(
 
 
 async def test_an_open_app_gets_the_notification_live(
-    live_server: str, make_token: TokenFactory, redis_url: str
+    live_server: str, make_token: TokenFactory, redis_url: str, clock: FixedClock
 ) -> None:
     """Through a real server (the test client buffers whole responses): the worker publishes on
     Redis, the API process holding the connection relays it."""
+    clock.set(SystemClock().now())  # the server checks tokens against the wall clock
     citizen = await make_token("0912900006")
     principal_id = await _user_id(make_token, citizen)
     redis = Redis.from_url(redis_url)
@@ -227,7 +228,6 @@ async def test_an_open_app_gets_the_notification_live(
 
 async def _user_id(make_token: TokenFactory, token: str) -> uuid.UUID:
     from core.auth import verify_access_token
-    from core.clock import SystemClock
     from tests.integration.conftest import JWT_SECRET
 
     return verify_access_token(token, secret=JWT_SECRET, now=SystemClock().now()).user_id
