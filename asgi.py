@@ -41,7 +41,7 @@ from api.ops import live, ready
 from api.problems import EXCEPTION_HANDLERS
 from api.seed import load_overrides
 from api.stats.routes import on_time
-from api.tracking.routes import track, tracking_page
+from api.tracking.routes import track, tracking_lookup_page, tracking_page
 from assistant import routes as assistant_routes
 from assistant.service import Assistant
 from core import embedded
@@ -76,6 +76,7 @@ ROUTES: list[Any] = [
     OfficerDossierController,
     track,
     tracking_page,
+    tracking_lookup_page,
     one_stop_event,
     on_time,
     live,

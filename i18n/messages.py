@@ -212,6 +212,121 @@ STATUS_LABELS: dict[str, Text] = {
 }
 
 
+# What the public pages (the tracking page, the receipt check, the VNPay return) say; str.format templates.
+PAGE_TEXTS: dict[str, Text] = {
+    "site": Text("Một Cửa", "Một Cửa"),
+    "site-tagline": Text("Bộ phận một cửa trực tuyến", "Online one-stop shop"),
+    "language": Text("Ngôn ngữ", "Language"),
+    "switch-to": Text("English", "Tiếng Việt"),
+    "help": Text("Cần hỗ trợ? Gọi đường dây nóng {hotline}.", "Need help? Call the hotline {hotline}."),
+    "privacy": Text(
+        "Trang này chỉ hiện tên người nộp đã che một phần, không hiện số định danh hay số điện thoại.",
+        "This page shows only a partly hidden name, never an identity or phone number.",
+    ),
+    "track-title": Text("Tra cứu hồ sơ", "Dossier status"),
+    "track-summary": Text("Thông tin hồ sơ", "About the dossier"),
+    "track-code": Text("Mã hồ sơ", "Dossier code"),
+    "track-procedure": Text("Thủ tục", "Procedure"),
+    "track-agency": Text("Cơ quan giải quyết", "Office"),
+    "track-status": Text("Trạng thái", "Status"),
+    "track-appointment": Text("Ngày hẹn trả kết quả", "Appointment date"),
+    "track-applicant": Text("Người nộp", "Applicant"),
+    "track-fee": Text("Lệ phí", "Fee"),
+    "track-fee-paid": Text("{amount} (đã nộp)", "{amount} (paid)"),
+    "track-fee-due": Text("{amount} (chưa nộp)", "{amount} (not paid yet)"),
+    "track-fee-none": Text("Miễn phí", "Free"),
+    "track-none": Text("Chưa có", "Not set yet"),
+    "track-next": Text("Việc cần làm tiếp theo", "What to do next"),
+    "track-history": Text("Quá trình xử lý", "History"),
+    "track-current": Text("bước hiện tại", "current step"),
+    "track-not-found": Text("Không tìm thấy hồ sơ", "Dossier not found"),
+    "track-not-found-detail": Text(
+        "Không có hồ sơ nào khớp với mã hồ sơ và mã tra cứu này. Hãy kiểm tra lại hai mã in trên giấy biên nhận.",
+        "No dossier matches this dossier code and lookup key. Check both codes printed on the receipt.",
+    ),
+    "lookup-title": Text("Tra cứu bằng mã trên giấy biên nhận", "Look up with the codes on the receipt"),
+    "lookup-code-hint": Text("Ví dụ: 000.00.12.H04-261123-0007", "For example: 000.00.12.H04-261123-0007"),
+    "lookup-key": Text("Mã tra cứu", "Lookup key"),
+    "lookup-key-hint": Text("8 ký tự, in cạnh mã QR", "8 characters, printed next to the QR code"),
+    "lookup-submit": Text("Tra cứu", "Look up"),
+    "next-submitted": Text(
+        "Hồ sơ đã được gửi và đang chờ cán bộ một cửa tiếp nhận. Bạn chưa cần làm gì thêm.",
+        "The dossier was sent and waits for the one-stop officers to receive it. Nothing to do for now.",
+    ),
+    "next-in-progress": Text(
+        "Hồ sơ đang được giải quyết. Bạn chưa cần làm gì thêm; trang này cập nhật mỗi khi hồ sơ chuyển bước.",
+        "The dossier is being processed. Nothing to do for now; this page changes with every step.",
+    ),
+    "next-pay": Text(
+        "Nộp lệ phí {amount} trong ứng dụng Một Cửa (chuyển khoản VietQR hoặc VNPay) hoặc tại quầy một cửa "
+        "của {agency}. Hồ sơ được giải quyết tiếp ngay khi nhận được tiền.",
+        "Pay the fee of {amount} in the Một Cửa app (VietQR transfer or VNPay) or at the one-stop desk of "
+        "{agency}. Processing goes on as soon as the money arrives.",
+    ),
+    "next-supplement": Text(
+        "Bổ sung giấy tờ trong ứng dụng Một Cửa rồi nộp lại hồ sơ; mã hồ sơ và mã tra cứu giữ nguyên.",
+        "Add the papers in the Một Cửa app and submit the dossier again; its code and lookup key stay the same.",
+    ),
+    "next-supplement-list": Text("Giấy tờ cần bổ sung:", "Papers to add:"),
+    "next-collect-desk": Text(
+        "Kết quả đã sẵn sàng. Đến quầy một cửa của {agency} để nhận, mang theo giấy biên nhận (hoặc mã hồ sơ) "
+        "và giấy tờ tùy thân bản gốc.",
+        "The result is ready. Collect it at the one-stop desk of {agency}; bring the receipt (or the dossier "
+        "code) and your original identity paper.",
+    ),
+    "next-collect-post": Text(
+        "Kết quả đã sẵn sàng và được gửi qua bưu điện đến địa chỉ bạn đã đăng ký; khi nhận, xuất trình giấy tờ "
+        "tùy thân.",
+        "The result is ready and goes by post to the address you gave; show your identity paper when it arrives.",
+    ),
+    "next-collect-electronic": Text(
+        "Kết quả điện tử đã sẵn sàng. Đăng nhập ứng dụng Một Cửa để tải về.",
+        "The electronic result is ready. Sign in to the Một Cửa app to download it.",
+    ),
+    "next-returned": Text(
+        "Hồ sơ đã hoàn tất và kết quả đã được trả. Bạn có thể đánh giá mức độ hài lòng trong ứng dụng Một Cửa.",
+        "The dossier is complete and its result was handed over. You can rate the service in the Một Cửa app.",
+    ),
+    "next-rejected": Text(
+        "Hồ sơ không được giải quyết. Lý do có trong ứng dụng Một Cửa; cần giải thích thêm, liên hệ {agency}.",
+        "The dossier was refused. The reason is in the Một Cửa app; for more, contact {agency}.",
+    ),
+    "next-withdrawn": Text("Hồ sơ đã được rút. Không cần làm gì thêm.", "The dossier was withdrawn. Nothing to do."),
+    "receipt-title": Text("Biên lai điện tử", "Electronic receipt"),
+    "receipt-valid": Text(
+        "Biên lai hợp lệ, do hệ thống Một Cửa phát hành.", "This receipt is genuine, issued by Một Cửa."
+    ),
+    "receipt-unknown": Text("Không tìm thấy biên lai", "Receipt not found"),
+    "receipt-unknown-detail": Text(
+        "Không có biên lai nào khớp với số và mã kiểm tra này. Biên lai có thể bị giả mạo hoặc đường dẫn chưa "
+        "đầy đủ; hãy quét lại mã QR in trên biên lai.",
+        "No receipt matches this number and check code. It may be forged or the link incomplete; scan the QR "
+        "code printed on the receipt again.",
+    ),
+    "receipt-number": Text("Số biên lai", "Receipt number"),
+    "receipt-amount": Text("Số tiền", "Amount"),
+    "receipt-words": Text("Bằng chữ", "In words"),
+    "receipt-payer": Text("Người nộp", "Payer"),
+    "receipt-procedure": Text("Nội dung", "For"),
+    "receipt-dossier": Text("Mã hồ sơ", "Dossier code"),
+    "receipt-agency": Text("Đơn vị thu", "Collected by"),
+    "receipt-method": Text("Hình thức", "Paid by"),
+    "receipt-paid": Text("Thời gian nộp", "Paid at"),
+    "method-vietqr": Text("Chuyển khoản VietQR", "VietQR bank transfer"),
+    "method-vnpay": Text("VNPay", "VNPay"),
+    "vnpay-title": Text("Kết quả thanh toán", "Payment result"),
+    "vnpay-success": Text(
+        "Thanh toán thành công. Hồ sơ sẽ được cập nhật trong giây lát; bạn có thể quay lại ứng dụng.",
+        "Payment succeeded. Your dossier will be updated in a moment; you can go back to the app.",
+    ),
+    "vnpay-failure": Text(
+        "Thanh toán chưa thành công. Bạn có thể thử lại trong ứng dụng.",
+        "The payment did not go through. You can try again in the app.",
+    ),
+    "vnpay-invalid": Text("Dữ liệu trả về không hợp lệ.", "The data returned is not valid."),
+}
+
+
 def problem_texts(code: str, locale: str, params: dict[str, Any]) -> tuple[str, str]:
     title, detail = PROBLEMS.get(code, PROBLEMS["error"])
     try:
@@ -232,3 +347,8 @@ def field_error(key: str, locale: str, params: dict[str, Any]) -> str:
 def status_label(status: str, locale: str) -> str:
     text = STATUS_LABELS.get(status)
     return text.pick(locale) if text else status
+
+
+def page_text(key: str, locale: str, **params: str) -> str:
+    text = PAGE_TEXTS[key].pick(locale)
+    return text.format(**params) if params else text

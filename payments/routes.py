@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from core.auth import Principal
 from core.errors import DomainError, NotFoundError
 from core.injected import Caller, Conn, Locale
+from core.pages import html_page
 from core.signing import decode_signed
 from payments import pages, receipts, service, vietqr, vnpay
 from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
@@ -160,8 +161,9 @@ async def verify_receipt_page(
     try:
         row = await receipts.verified_receipt(conn, number, k)
     except NotFoundError:
-        return Response(pages.receipt_unknown(locale), status_code=404, media_type="text/html")
-    return Response(pages.receipt_valid(receipts.shape(payments.settings, row, locale), locale), media_type="text/html")
+        return html_page(pages.receipt_unknown(locale, hotline=payments.settings.hotline), 404)
+    receipt = receipts.shape(payments.settings, row, locale)
+    return html_page(pages.receipt_valid(receipt, locale, key=k or "", hotline=payments.settings.hotline))
 
 
 @get(
@@ -174,6 +176,6 @@ async def verify_receipt_page(
 async def vnpay_return(request: Request[Any, Any, Any], payments: Payments, locale: Locale) -> Response[str]:
     params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
     if not vnpay.verify(params, payments.settings.vnpay_hash_secret):
-        return Response(pages.vnpay_outcome("invalid", locale), status_code=400, media_type="text/html")
+        return html_page(pages.vnpay_outcome("invalid", locale, params), 400)
     ok = params.get("vnp_ResponseCode") == "00" and params.get("vnp_TransactionStatus", "00") == "00"
-    return Response(pages.vnpay_outcome("success" if ok else "failure", locale), media_type="text/html")
+    return html_page(pages.vnpay_outcome("success" if ok else "failure", locale, params))

@@ -9,10 +9,11 @@ the 34 provinces formed on 1/7/2025 kept one of their members' codes, so the set
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
+
+from i18n.text import mask_name
 
 __all__ = (
     "PROVINCE_CODES",
@@ -94,9 +95,6 @@ PROVINCE_CODES: Mapping[str, str] = MappingProxyType(
 
 _TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 _WHITESPACE = re.compile(r"\s+")
-# A word of a masked name shows at most this many stars, so long names do not reveal their length
-# ("Nguyễn" → "N***").
-_MAX_NAME_STARS = 3
 
 
 def validate_identity_number(raw: str) -> str:
@@ -140,17 +138,3 @@ def birth_year_consistent(n: str, date_of_birth: date) -> bool:
     """
     number = validate_identity_number(n)
     return _century(number) + int(number[4:6]) == date_of_birth.year
-
-
-def mask_name(full_name: str) -> str:
-    """``Nguyễn Thị Lan`` → ``N*** T** Lan``: the last word kept, the others reduced to their initial.
-
-    Each masked word keeps its first letter followed by one ``*`` per remaining letter, capped at 3
-    stars. Whitespace is collapsed and the text NFC-normalised (so ``ễ`` counts as one letter).
-    Raises ``ValueError`` for a blank name.
-    """
-    words = unicodedata.normalize("NFC", full_name).split()
-    if not words:
-        raise ValueError("name is blank")
-    masked = [word[0] + "*" * min(len(word) - 1, _MAX_NAME_STARS) for word in words[:-1]]
-    return " ".join([*masked, words[-1]])

@@ -85,12 +85,22 @@ async def history(conn: asyncpg.Connection, principal: Principal, dossier_id: uu
     )
 
 
-async def track(conn: asyncpg.Connection, ctx: AppContext, code: str, key: str | None, locale: str) -> Tracking:
+async def tracked_row(conn: asyncpg.Connection, code: str, key: str | None) -> asyncpg.Record:
+    """The dossier a code and its lookup key name; a wrong key raises exactly like an unknown code."""
     row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code.strip())
     expected = row["lookup_key"] if row is not None else "-" * 8
     # compare even when the code is unknown, so a wrong key and an unknown code look and time alike
     if not hmac.compare_digest((key or "").strip().upper().encode(), (expected or "").encode()) or row is None:
         raise NotFoundError("dossier-not-found")
+    return row
+
+
+async def public_history(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[asyncpg.Record]:
+    """The history anyone with the key sees: every step after the draft."""
+    return [r for r in await conn.fetch(queries.LIST_HISTORY, dossier_id) if r["to_status"] != Status.DRAFT.value]
+
+
+def tracking_of(ctx: AppContext, row: asyncpg.Record, steps: list[asyncpg.Record], locale: str) -> Tracking:
     procedure = procedure_of(ctx, row["procedure_slug"])
     status = Status(row["status"])
     return Tracking(
@@ -105,10 +115,14 @@ async def track(conn: asyncpg.Connection, ctx: AppContext, code: str, key: str |
             TrackHistoryItem(
                 status=Status(r["to_status"]), status_label=status_label(r["to_status"], locale), at=r["at"]
             )
-            for r in await conn.fetch(queries.LIST_HISTORY, row["id"])
-            if r["to_status"] != Status.DRAFT.value
+            for r in steps
         ],
     )
+
+
+async def track(conn: asyncpg.Connection, ctx: AppContext, code: str, key: str | None, locale: str) -> Tracking:
+    row = await tracked_row(conn, code, key)
+    return tracking_of(ctx, row, await public_history(conn, row["id"]), locale)
 
 
 async def rate(

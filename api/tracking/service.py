@@ -1,0 +1,37 @@
+"""The tracking page's data: the same key check and history as the JSON route, plus the fee, the
+delivery and the papers asked for."""
+
+from __future__ import annotations
+
+import asyncpg
+import msgspec
+
+from api.context import AppContext
+from api.dossiers import receipts
+from api.dossiers.access import procedure_of
+from api.dossiers.models import Action, Delivery, Status
+from api.tracking.models import TrackingPage, next_step
+
+
+def _asked_for(steps: list[asyncpg.Record]) -> list[str]:
+    for step in reversed(steps):
+        if step["action"] == Action.REQUEST_SUPPLEMENT.value:
+            return list((step["data"] or {}).get("missing", []))
+    return []
+
+
+async def tracking_page(
+    conn: asyncpg.Connection, ctx: AppContext, code: str, key: str | None, locale: str
+) -> TrackingPage:
+    row = await receipts.tracked_row(conn, code, key)
+    steps = await receipts.public_history(conn, row["id"])
+    status = Status(row["status"])
+    names = {r.key: r.names.pick(locale) for r in procedure_of(ctx, row["procedure_slug"]).requirements}
+    missing = _asked_for(steps) if status is Status.SUPPLEMENT_REQUESTED else []
+    return TrackingPage(
+        tracking=receipts.tracking_of(ctx, row, steps, locale),
+        fee=row["fee"],
+        paid=row["paid_at"] is not None,
+        next=next_step(status, msgspec.convert(row["delivery"], Delivery).method),
+        missing=[names.get(k, k) for k in missing],
+    )

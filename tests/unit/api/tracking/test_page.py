@@ -1,0 +1,87 @@
+"""The tracking page as HTML: every stored value escaped, the right next step, both languages complete."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from api.dossiers.models import DeliveryMethod, Status
+from api.dossiers.views import AgencyRef, Ref, TrackHistoryItem, Tracking
+from api.tracking import page
+from api.tracking.models import NextStep, TrackingPage, next_step
+from core.clock import VN_TZ
+from i18n.html import switch_query
+from i18n.messages import PAGE_TEXTS
+
+EVIL = "<script>alert(1)</script>"
+
+
+def _view(status: Status = Status.SUPPLEMENT_REQUESTED, **changes: object) -> TrackingPage:
+    at = datetime(2026, 11, 23, 9, 30, tzinfo=VN_TZ)
+    tracking = Tracking(
+        code="000.00.12.H04-261123-0007",
+        procedure=Ref(slug="p", name=f"Thủ tục {EVIL}"),
+        agency=AgencyRef(code="a", name=f"UBND {EVIL}"),
+        status=status,
+        status_label=f"Nhãn {EVIL}",
+        appointment_date=date(2026, 12, 4),
+        applicant_name=f"N*** {EVIL}",
+        history=[TrackHistoryItem(status=Status.SUBMITTED, status_label=EVIL, at=at)],
+    )
+    values: dict[str, object] = {
+        "tracking": tracking,
+        "fee": 200000,
+        "paid": False,
+        "next": next_step(status, DeliveryMethod.DESK),
+        "missing": [f"Giấy {EVIL}"],
+    }
+    values.update(changes)
+    return TrackingPage(**values)  # type: ignore[arg-type]
+
+
+def test_every_stored_value_is_escaped() -> None:
+    html = page.tracking(_view(), "vi", switch=switch_query({"key": '"><b>'}, "vi"), hotline="1900 0000")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '"><b>' not in html
+    assert "04/12/2026" in html and "09:30 23/11/2026" in html
+
+
+def test_the_fee_to_pay_is_in_the_next_step_in_both_languages() -> None:
+    view = _view(Status.AWAITING_PAYMENT)
+    assert "Nộp lệ phí 200.000 ₫" in page.tracking(view, "vi", switch="?lang=en", hotline="1")
+    assert "Pay the fee of 200,000 VND" in page.tracking(view, "en", switch="?lang=vi", hotline="1")
+
+
+@pytest.mark.parametrize(
+    ("status", "delivery", "step"),
+    [
+        (Status.SUBMITTED, DeliveryMethod.DESK, NextStep.SUBMITTED),
+        (Status.PROCESSING, DeliveryMethod.DESK, NextStep.IN_PROGRESS),
+        (Status.AWAITING_PAYMENT, DeliveryMethod.POST, NextStep.PAY),
+        (Status.SUPPLEMENT_REQUESTED, DeliveryMethod.DESK, NextStep.SUPPLEMENT),
+        (Status.RESULT_READY, DeliveryMethod.DESK, NextStep.COLLECT_DESK),
+        (Status.RESULT_READY, DeliveryMethod.POST, NextStep.COLLECT_POST),
+        (Status.RESULT_READY, DeliveryMethod.ELECTRONIC, NextStep.COLLECT_ELECTRONIC),
+        (Status.RETURNED, DeliveryMethod.DESK, NextStep.RETURNED),
+        (Status.REJECTED, DeliveryMethod.DESK, NextStep.REJECTED),
+    ],
+)
+def test_next_step_by_status(status: Status, delivery: DeliveryMethod, step: NextStep) -> None:
+    assert next_step(status, delivery) is step
+
+
+def test_every_next_step_has_both_languages() -> None:
+    for step in NextStep:
+        text = PAGE_TEXTS[step.value]
+        assert text.vi and text.en and text.vi != text.en
+
+
+def test_the_not_found_page_echoes_nothing_of_the_request() -> None:
+    html = page.not_found("vi", hotline="1")
+    assert 'href="?lang=en"' in html and "key=" not in html and 'value=""' not in html
+    assert 'lang="en"' in page.not_found("en", hotline="1")
+
+
+def test_switch_keeps_the_query_but_the_language() -> None:
+    assert switch_query({"key": "AB CD", "lang": "vi", "code": None}, "vi") == "?key=AB+CD&lang=en"
