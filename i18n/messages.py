@@ -296,6 +296,10 @@ PAGE_TEXTS: dict[str, Text] = {
     "receipt-valid": Text(
         "Biên lai hợp lệ, do hệ thống Một Cửa phát hành.", "This receipt is genuine, issued by Một Cửa."
     ),
+    "receipt-refunded": Text(
+        "Biên lai do hệ thống Một Cửa phát hành nhưng không còn giá trị: khoản tiền đã được hoàn trả lúc {at}.",
+        "This receipt was issued by Một Cửa but is void: the money was refunded at {at}.",
+    ),
     "receipt-unknown": Text("Không tìm thấy biên lai", "Receipt not found"),
     "receipt-unknown-detail": Text(
         "Không có biên lai nào khớp với số và mã kiểm tra này. Biên lai có thể bị giả mạo hoặc đường dẫn chưa "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from html import escape
 
 from i18n.format import date_time, vnd
@@ -12,8 +13,11 @@ from i18n.text import mask_name
 from payments.models import EReceipt
 
 
-def receipt_valid(receipt: EReceipt, locale: str, *, key: str, hotline: str) -> str:
-    """The receipt as anyone holding its QR sees it: the payer's name is masked like on the tracking page."""
+def receipt_valid(
+    receipt: EReceipt, locale: str, *, key: str, hotline: str, refunded_at: datetime | None = None
+) -> str:
+    """The receipt as anyone holding its QR sees it: the payer's name is masked like on the tracking page,
+    and a refunded payment's receipt says it is void."""
     rows = [
         ("receipt-number", receipt.number),
         ("receipt-amount", vnd(receipt.amount, locale)),
@@ -26,9 +30,13 @@ def receipt_valid(receipt: EReceipt, locale: str, *, key: str, hotline: str) -> 
         ("receipt-paid", date_time(receipt.paid_at, locale)),
     ]
     items = "".join(f"<dt>{page_text(k, locale)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    if refunded_at is None:
+        verdict = f"<p class='notice ok' role='status'>✓ {page_text('receipt-valid', locale)}</p>"
+    else:
+        void = page_text("receipt-refunded", locale, at=date_time(refunded_at, locale))
+        verdict = f"<p class='notice bad' role='status'>✗ {escape(void)}</p>"
     body = (
-        f"<p class='notice ok' role='status'>✓ {page_text('receipt-valid', locale)}</p>"
-        f"<section class='card' aria-label='{page_text('receipt-title', locale)}'><dl>{items}</dl></section>"
+        verdict + f"<section class='card' aria-label='{page_text('receipt-title', locale)}'><dl>{items}</dl></section>"
     )
     return page(
         locale, page_text("receipt-title", locale), body, switch=switch_query({"k": key}, locale), hotline=hotline

@@ -93,7 +93,11 @@ method, paid_at, issued_at
 
 GET_RECEIPT = f"SELECT {_RECEIPT_COLUMNS} FROM payment_receipts WHERE payment_id = $1"
 
-GET_RECEIPT_BY_NUMBER = f"SELECT {_RECEIPT_COLUMNS} FROM payment_receipts WHERE number = $1"
+GET_RECEIPT_BY_NUMBER = f"""
+SELECT {_RECEIPT_COLUMNS},
+    (SELECT p.refunded_at FROM payments p WHERE p.id = payment_receipts.payment_id) AS refunded_at
+FROM payment_receipts WHERE number = $1
+"""
 
 REFUND = f"""
 UPDATE payments SET status = 'refunded', refunded_at = $2, refund_reason = $3, updated_at = $2

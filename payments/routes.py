@@ -163,7 +163,10 @@ async def verify_receipt_page(
     except NotFoundError:
         return html_page(pages.receipt_unknown(locale, hotline=payments.settings.hotline), 404)
     receipt = receipts.shape(payments.settings, row, locale)
-    return html_page(pages.receipt_valid(receipt, locale, key=k or "", hotline=payments.settings.hotline))
+    page = pages.receipt_valid(
+        receipt, locale, key=k or "", hotline=payments.settings.hotline, refunded_at=row["refunded_at"]
+    )
+    return html_page(page)
 
 
 @get(

@@ -60,6 +60,8 @@ async def test_officer_refunds_a_settled_payment(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
 ) -> None:
     citizen, officer, _, payment = await paid_dossier(client, make_token, clock, "0912700002")
+    receipt = (await client.get(f"/api/v1/payments/{payment['id']}/receipt", headers=bearer(citizen))).json()
+    verify = receipt["verify_url"].removeprefix("https://motcua.example.vn")
     url = f"/api/v1/officer/payments/{payment['id']}/refund"
     assert (await client.post(url, json={}, headers=bearer(officer))).status_code == 422
     assert (await client.post(url, json={"reason": "Trả lại"}, headers=bearer(citizen))).status_code == 403
@@ -68,6 +70,8 @@ async def test_officer_refunds_a_settled_payment(
     response = await client.post(url, json={"reason": "Hồ sơ không thuộc thẩm quyền"}, headers=bearer(officer))
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "refunded"
+    page = await client.get(verify)
+    assert page.status_code == 200 and "không còn giá trị" in page.text and "Biên lai hợp lệ" not in page.text
     again = await client.post(url, json={"reason": "Trả lại"}, headers=bearer(officer))
     assert again.status_code == 409
     assert await ledger_balance(pool) == (4, 0)
