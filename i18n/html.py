@@ -71,6 +71,7 @@ def page(locale: str, title: str, body: str, *, switch: str, hotline: str | None
 <html lang="{locale}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>{escape(title)} · {page_text("site", locale)}</title>
 <style>{_CSS}</style></head>
 <body><header><div class="bar"><p class="brand">{page_text("site", locale)}

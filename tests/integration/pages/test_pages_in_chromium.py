@@ -50,11 +50,18 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def phone(browser: Browser) -> AsyncIterator[Page]:
+async def phone(browser: Browser, live_server: str) -> AsyncIterator[Page]:
+    """A phone-sized tab that fails the test if a page fetches anything but itself or logs an error."""
     context = await browser.new_context(viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = await context.new_page()
+    fetched: list[tuple[str, str]] = []
+    errors: list[str] = []
+    page.on("request", lambda request: fetched.append((request.resource_type, request.url)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     yield page
     await context.close()
+    assert fetched and all(kind == "document" and url.startswith(live_server) for kind, url in fetched), fetched
+    assert not [e for e in errors if "404" not in e], errors  # a 404 page is logged as a failed load
 
 
 def on_live(url: str, live_server: str) -> str:
@@ -65,6 +72,9 @@ def on_live(url: str, live_server: str) -> str:
 async def open_page(page: Page, url: str) -> int:
     response = await page.goto(url)
     assert response is not None
+    headers = await response.all_headers()
+    assert headers["content-type"].startswith("text/html") and headers["cache-control"] == "no-store"
+    assert headers["content-security-policy"].startswith("default-src 'none'")
     return response.status
 
 
