@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from html import escape
 from urllib.parse import urlencode
 
-from i18n.messages import page_text
+from i18n.format import vnd
+from i18n.messages import PAGE_TEXTS, page_text
 
 # Colours keep at least 4.5:1 against their background (WCAG AA); nothing is told by colour alone.
 _CSS = """
@@ -46,6 +47,7 @@ border-radius:50%;background:#fff;border:2px solid #4b5563}
 .timeline time{color:#374151;font-size:.9rem}
 .current{display:block;font-size:.85rem;font-weight:700}
 ul.papers{margin:.25rem 0 0;padding-left:1.25rem}
+.nowrap{white-space:nowrap}
 section p{margin:0 0 .5rem}section p:last-child{margin:0}
 label{display:block;font-weight:600;margin:.5rem 0 .25rem}
 .hint{display:block;font-weight:400;font-size:.85rem;color:#374151}
@@ -55,6 +57,16 @@ padding:.7rem 1.25rem;min-height:44px}
 footer{max-width:40rem;margin:0 auto;padding:0 1rem 2rem;font-size:.9rem;color:#374151}
 footer p{margin:.25rem 0}
 """
+
+
+def money(amount: int, locale: str) -> str:
+    """An amount as HTML that never wraps between the number and its currency."""
+    return f'<span class="nowrap">{escape(vnd(amount, locale))}</span>'
+
+
+def page_html(key: str, locale: str, **html: str) -> str:
+    """A page text as HTML, its parameters given as HTML already escaped."""
+    return escape(PAGE_TEXTS[key].pick(locale)).format(**html)
 
 
 def switch_query(params: Mapping[str, str | None], locale: str) -> str:

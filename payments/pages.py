@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 
-from i18n.format import date_time, vnd
-from i18n.html import page, switch_query
+from i18n.format import date_time
+from i18n.html import money, page, switch_query
 from i18n.messages import page_text
 from i18n.text import mask_name
 from payments.models import EReceipt
@@ -18,18 +18,19 @@ def receipt_valid(
 ) -> str:
     """The receipt as anyone holding its QR sees it: the payer's name is masked like on the tracking page,
     and a refunded payment's receipt says it is void."""
-    rows = [
-        ("receipt-number", receipt.number),
-        ("receipt-amount", vnd(receipt.amount, locale)),
-        ("receipt-words", receipt.amount_in_words),
-        ("receipt-payer", mask_name(receipt.payer) if receipt.payer.strip() else "—"),
-        ("receipt-procedure", receipt.procedure),
-        ("receipt-dossier", receipt.dossier_code or "—"),
-        ("receipt-agency", receipt.agency),
+    payer = mask_name(receipt.payer) if receipt.payer.strip() else "—"
+    rows = [  # (text key, value as HTML)
+        ("receipt-number", escape(receipt.number)),
+        ("receipt-amount", money(receipt.amount, locale)),
+        ("receipt-words", escape(receipt.amount_in_words)),
+        ("receipt-payer", escape(payer)),
+        ("receipt-procedure", escape(receipt.procedure)),
+        ("receipt-dossier", escape(receipt.dossier_code or "—")),
+        ("receipt-agency", escape(receipt.agency)),
         ("receipt-method", page_text(f"method-{receipt.method.value}", locale)),
         ("receipt-paid", date_time(receipt.paid_at, locale)),
     ]
-    items = "".join(f"<dt>{page_text(k, locale)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    items = "".join(f"<dt>{page_text(k, locale)}</dt><dd>{v}</dd>" for k, v in rows)
     if refunded_at is None:
         verdict = f"<p class='notice ok' role='status'>✓ {page_text('receipt-valid', locale)}</p>"
     else:

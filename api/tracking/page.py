@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from api.tracking.models import NextStep, TrackingPage
-from i18n.format import date_time, short_date, vnd
-from i18n.html import page, switch_query
+from i18n.format import date_time, short_date
+from i18n.html import money, page, page_html, switch_query
 from i18n.messages import page_text
 
 
@@ -16,14 +16,14 @@ def _row(label: str, value_html: str) -> str:
 
 def _fee(view: TrackingPage, locale: str) -> str:
     if view.fee == 0:
-        return page_text("track-fee-none", locale)
-    return page_text("track-fee-paid" if view.paid else "track-fee-due", locale, amount=vnd(view.fee, locale))
+        return escape(page_text("track-fee-none", locale))
+    return page_html("track-fee-paid" if view.paid else "track-fee-due", locale, amount=money(view.fee, locale))
 
 
 def _next(view: TrackingPage, locale: str) -> str:
     t = view.tracking
-    text = page_text(view.next.value, locale, amount=vnd(view.fee, locale), agency=t.agency.name)
-    body = f"<p>{escape(text)}</p>"
+    text = page_html(view.next.value, locale, amount=money(view.fee, locale), agency=escape(t.agency.name))
+    body = f"<p>{text}</p>"
     if view.next is NextStep.SUPPLEMENT and view.missing:
         papers = "".join(f"<li>{escape(name)}</li>" for name in view.missing)
         body += f"<p>{page_text('next-supplement-list', locale)}</p><ul class='papers'>{papers}</ul>"
@@ -56,7 +56,7 @@ def tracking(view: TrackingPage, locale: str, *, switch: str, hotline: str) -> s
             _row(page_text("track-agency", locale), escape(t.agency.name)),
             _row(page_text("track-status", locale), f"<span class='badge'>{escape(t.status_label)}</span>"),
             _row(page_text("track-appointment", locale), escape(appointment)),
-            _row(page_text("track-fee", locale), escape(_fee(view, locale))),
+            _row(page_text("track-fee", locale), _fee(view, locale)),
             _row(page_text("track-applicant", locale), escape(t.applicant_name)),
         )
     )
