@@ -78,11 +78,39 @@ async def open_page(page: Page, url: str) -> int:
     return response.status
 
 
+# The lowest WCAG contrast ratio between any element's own text and the background it sits on.
+LOWEST_CONTRAST = """() => {
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  let lowest = 21, where = "";
+  for (const el of document.body.querySelectorAll("*")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < lowest) { lowest = ratio; where = el.tagName + " " + el.textContent.trim().slice(0, 30); }
+  }
+  return [lowest, where];
+}"""
+
+
 async def check_phone_page(page: Page, locale: str, shot: str) -> str:
     """What every public page owes a phone user; returns the visible text."""
     assert await page.get_attribute("html", "lang") == locale
     assert await page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     assert await page.evaluate("getComputedStyle(document.body).fontSize") == "16px"
+    lowest, where = await page.evaluate(LOWEST_CONTRAST)
+    assert lowest >= 4.5, (lowest, where)  # WCAG AA for normal text
     for landmark in ("header", "header nav[aria-label]", "main", "footer", "main h1"):
         assert await page.locator(landmark).count() == 1, landmark
     html = await page.content()
