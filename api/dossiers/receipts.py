@@ -87,7 +87,7 @@ async def history(conn: asyncpg.Connection, principal: Principal, dossier_id: uu
 
 async def tracked_row(conn: asyncpg.Connection, code: str, key: str | None) -> asyncpg.Record:
     """The dossier a code and its lookup key name; a wrong key raises exactly like an unknown code."""
-    row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code.strip())
+    row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code.strip().upper())  # typed from paper: any case
     expected = row["lookup_key"] if row is not None else "-" * 8
     # compare even when the code is unknown, so a wrong key and an unknown code look and time alike
     if not hmac.compare_digest((key or "").strip().upper().encode(), (expected or "").encode()) or row is None:

@@ -247,7 +247,7 @@ async def test_a_wrong_key_looks_exactly_like_an_unknown_code(
     assert await phone.content() == wrong
 
     # the form on that page, filled through its labels, finds the dossier with the right key
-    await phone.get_by_label("Mã hồ sơ").fill(code)
+    await phone.get_by_label("Mã hồ sơ").fill(f" {code.lower()} ")
     await phone.get_by_label("Mã tra cứu").fill(key.lower())
     await phone.get_by_role("button", name="Tra cứu").click()
     await phone.wait_for_load_state()
