@@ -13,6 +13,12 @@ from i18n.text import mask_name
 from payments.models import EReceipt
 
 
+def _verdict(good: bool, role: str, text_html: str) -> str:
+    """The answer in words, with a mark for the eye only (colour and mark are never all it says)."""
+    css, mark = ("ok", "✓") if good else ("bad", "✗")
+    return f"<p class='notice {css}' role='{role}'><span aria-hidden='true'>{mark}</span> {text_html}</p>"
+
+
 def receipt_valid(
     receipt: EReceipt, locale: str, *, key: str, hotline: str, refunded_at: datetime | None = None
 ) -> str:
@@ -32,10 +38,10 @@ def receipt_valid(
     ]
     items = "".join(f"<dt>{page_text(k, locale)}</dt><dd>{v}</dd>" for k, v in rows)
     if refunded_at is None:
-        verdict = f"<p class='notice ok' role='status'>✓ {page_text('receipt-valid', locale)}</p>"
+        verdict = _verdict(True, "status", page_text("receipt-valid", locale))
     else:
         void = page_text("receipt-refunded", locale, at=date_time(refunded_at, locale))
-        verdict = f"<p class='notice bad' role='status'>✗ {escape(void)}</p>"
+        verdict = _verdict(False, "status", escape(void))
     body = (
         verdict + f"<section class='card' aria-label='{page_text('receipt-title', locale)}'><dl>{items}</dl></section>"
     )
@@ -46,7 +52,7 @@ def receipt_valid(
 
 def receipt_unknown(locale: str, *, hotline: str) -> str:
     """The same bytes for a wrong check code and an unknown number: nothing of the request is echoed."""
-    body = f"<p class='notice bad' role='alert'>✗ {page_text('receipt-unknown-detail', locale)}</p>"
+    body = _verdict(False, "alert", page_text("receipt-unknown-detail", locale))
     return page(locale, page_text("receipt-unknown", locale), body, switch=switch_query({}, locale), hotline=hotline)
 
 
