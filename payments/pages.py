@@ -57,6 +57,5 @@ def receipt_unknown(locale: str, *, hotline: str) -> str:
 
 
 def vnpay_outcome(outcome: str, locale: str, params: Mapping[str, str]) -> str:
-    css = "ok" if outcome == "success" else "bad"
-    body = f"<p class='notice {css}' role='status'>{page_text(f'vnpay-{outcome}', locale)}</p>"
+    body = _verdict(outcome == "success", "status", page_text(f"vnpay-{outcome}", locale))
     return page(locale, page_text("vnpay-title", locale), body, switch=switch_query(params, locale))
