@@ -232,3 +232,7 @@ def field_error(key: str, locale: str, params: dict[str, Any]) -> str:
 def status_label(status: str, locale: str) -> str:
     text = STATUS_LABELS.get(status)
     return text.pick(locale) if text else status
+
+
+# Above the suggestions listed under an answer on Zalo, which has no quick-reply buttons.
+CHAT_SUGGESTIONS = Text("Bạn có thể hỏi tiếp:", "You can also ask:")
