@@ -62,9 +62,8 @@ class MessengerApi:
         error = answer.get("error") if isinstance(answer, dict) else None
         code = error.get("code") if isinstance(error, dict) else None
         message = error.get("message") if isinstance(error, dict) else None
-        raise SendFailed(
-            f"Messenger Send API: HTTP {status}, error {code}: {message}", transient=code in _GRAPH_TRANSIENT
-        )
+        transient = code in _GRAPH_TRANSIENT or (isinstance(error, dict) and error.get("is_transient") is True)
+        raise SendFailed(f"Messenger Send API: HTTP {status}, error {code}: {message}", transient=transient)
 
 
 class TokenPair(msgspec.Struct, frozen=True, kw_only=True):

@@ -16,7 +16,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from asgi import chat_replies
+from asgi import Runtime, chat_replies, outbox_consumers
 from assistant.channels.platforms import MessengerApi
 from assistant.channels.service import TOPIC, ChatReplies, reply_consumer
 from assistant.channels.signatures import messenger_signature, zalo_signature
@@ -24,7 +24,14 @@ from core.clock import FixedClock
 from core.db import acquire
 from core.outbox import Dispatcher
 from core.settings import Settings
-from tests.integration.conftest import MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, ZALO_APP_ID, ZALO_OA_SECRET
+from tests.integration.conftest import (
+    MESSENGER_APP_SECRET,
+    MESSENGER_VERIFY_TOKEN,
+    ZALO_APP_ID,
+    ZALO_OA_SECRET,
+    TokenFactory,
+    bearer,
+)
 from tests.integration.standins.graph_api import GraphStandin
 from tests.integration.standins.zalo_oa import TOKEN_PATH, ZaloStandin
 
@@ -131,6 +138,11 @@ async def stored(pool: asyncpg.Pool) -> tuple[int, int]:
         messages = await conn.fetchval("SELECT count(*) FROM chat_messages")
         events = await conn.fetchval("SELECT count(*) FROM outbox WHERE topic = $1", TOPIC)
     return messages, events
+
+
+def test_the_worker_answers_chat_messages(client: AsyncTestClient[Any], replies: ChatReplies) -> None:
+    runtime = Runtime(ctx=client.app.state.ctx, payments=client.app.state.payments, chat=replies)
+    assert TOPIC in outbox_consumers(runtime)
 
 
 # ---- Messenger ----------------------------------------------------------------------------------
@@ -356,3 +368,22 @@ async def test_a_zalo_outage_is_retried(
     await drain(pool, clock, replies)
     assert [r.status for r in zalo.requests] == [503, 200]
     assert len(zalo.messages) == 1
+
+
+async def test_a_handoff_from_a_chat_channel_tells_officers_where_to_answer(
+    client: AsyncTestClient[Any],
+    pool: asyncpg.Pool,
+    clock: FixedClock,
+    replies: ChatReplies,
+    zalo: ZaloStandin,
+    make_token: TokenFactory,
+) -> None:
+    await post_zalo(client, zalo_event("lam ho chieu can gi", "z_1", user="ZUSER-7"))
+    await drain(pool, clock, replies)
+    await post_zalo(client, zalo_event("cho em gặp cán bộ", "z_2", user="ZUSER-7"))
+    await drain(pool, clock, replies)
+    assert "1900" in zalo.messages[-1]["message"]["text"]
+    officer = await make_token("0900990007", "officer", ("000.00.01.H29",))
+    [handoff] = (await client.get("/api/v1/officer/handoffs", headers=bearer(officer))).json()["items"]
+    assert (handoff["channel"], handoff["session_id"]) == ("zalo", "zalo:ZUSER-7")
+    assert handoff["procedure"] == "passport-issuance" and handoff["phone"] is None
