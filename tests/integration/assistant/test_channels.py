@@ -387,3 +387,16 @@ async def test_a_handoff_from_a_chat_channel_tells_officers_where_to_answer(
     [handoff] = (await client.get("/api/v1/officer/handoffs", headers=bearer(officer))).json()["items"]
     assert (handoff["channel"], handoff["session_id"]) == ("zalo", "zalo:ZUSER-7")
     assert handoff["procedure"] == "passport-issuance" and handoff["phone"] is None
+
+
+async def test_concurrent_sends_refresh_the_zalo_token_once(
+    client: AsyncTestClient[Any], pool: asyncpg.Pool, clock: FixedClock, replies: ChatReplies, zalo: ZaloStandin
+) -> None:
+    """Zalo's refresh tokens are single-use: two workers refreshing at once would burn the pair."""
+    zalo.expire(FIRST_ACCESS)
+    for n in range(3):
+        await post_zalo(client, zalo_event("xin chào", f"z_{n}", user=f"ZUSER-{n}"))
+    assert await drain(pool, clock, replies) == 3  # one batch, sent concurrently
+    assert len(zalo.issued) == 1
+    assert len(zalo.messages) == 3
+    assert [r.answer.get("error") for r in zalo.requests if r.path == TOKEN_PATH] == [None]
