@@ -7,8 +7,15 @@ ON CONFLICT (channel, platform_id) DO NOTHING
 RETURNING id
 """
 
+# `waits`: an earlier message of the same citizen (received within $2) still has no answer; it is
+# answered first, so "lệ phí bao nhiêu" is understood after the procedure named just before it
 GET_MESSAGE = """
-SELECT id, channel, sender_id, text, received_at, reply, replied_at FROM chat_messages WHERE id = $1
+SELECT m.text, m.reply, m.replied_at, EXISTS (
+    SELECT 1 FROM chat_messages e
+    WHERE e.channel = m.channel AND e.sender_id = m.sender_id AND e.reply IS NULL AND e.id <> m.id
+      AND e.received_at < m.received_at AND e.received_at > m.received_at - $2::interval
+) AS waits
+FROM chat_messages m WHERE m.id = $1
 """
 
 # the first answer computed wins, so two workers on one message send the same words
@@ -18,16 +25,6 @@ UPDATE chat_messages SET reply = COALESCE(reply, $2) WHERE id = $1 RETURNING rep
 
 MARK_REPLIED = """
 UPDATE chat_messages SET replied_at = $2, reply_platform_id = $3 WHERE id = $1 AND replied_at IS NULL
-"""
-
-# an earlier message of the same citizen still waiting for its answer: answer that one first, so
-# "lệ phí bao nhiêu" is understood after the procedure named just before it
-EARLIER_UNANSWERED = """
-SELECT EXISTS (
-    SELECT 1 FROM chat_messages
-    WHERE channel = $1 AND sender_id = $2 AND reply IS NULL AND id <> $3
-      AND received_at < $4 AND received_at > $5
-)
 """
 
 GET_ZALO_TOKENS = """

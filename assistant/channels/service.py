@@ -123,19 +123,12 @@ def reply_consumer(replies: ChatReplies) -> Consumer:
         if not isinstance(event, ChatMessageReceived):
             return
         async with acquire(replies.pool) as conn:
-            row = await conn.fetchrow(queries.GET_MESSAGE, event.message_id)
-            if row is None or row["replied_at"] is not None:
-                return
-            kept = row["reply"]
-            if kept is None and await conn.fetchval(
-                queries.EARLIER_UNANSWERED,
-                event.channel,
-                event.sender_id,
-                event.message_id,
-                row["received_at"],
-                row["received_at"] - _ORDER_WINDOW,
-            ):
-                raise RetryLater("an earlier message of this citizen is answered first", after=1)
+            row = await conn.fetchrow(queries.GET_MESSAGE, event.message_id, _ORDER_WINDOW)
+        if row is None or row["replied_at"] is not None:
+            return
+        kept = row["reply"]
+        if kept is None and row["waits"]:
+            raise RetryLater("an earlier message of this citizen is answered first", after=1)
         if kept is None:
             answer = await _answer(replies, event, row["text"])
             async with acquire(replies.pool) as conn:

@@ -400,3 +400,18 @@ async def test_concurrent_sends_refresh_the_zalo_token_once(
     assert len(zalo.issued) == 1
     assert len(zalo.messages) == 3
     assert [r.answer.get("error") for r in zalo.requests if r.path == TOKEN_PATH] == [None]
+
+
+async def test_messages_sent_in_a_row_are_answered_in_order(
+    client: AsyncTestClient[Any], pool: asyncpg.Pool, clock: FixedClock, replies: ChatReplies, graph: GraphStandin
+) -> None:
+    """Both wait in one batch: the second is understood after the first named the procedure."""
+    await post_messenger(client, messenger_event("lam giay khai sinh can gi", "m_1"))
+    clock.advance(timedelta(seconds=1))
+    await post_messenger(client, messenger_event("le phi bao nhieu", "m_2"))
+    await drain(pool, clock, replies)
+    clock.advance(timedelta(seconds=5))
+    await drain(pool, clock, replies)
+    documents, fee = graph.messages
+    assert "Giấy chứng sinh" in documents["message"]["text"]
+    assert "miễn phí" in fee["message"]["text"].lower()
