@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import msgspec
 from litestar import Litestar
 from litestar.channels import ChannelsPlugin
@@ -43,6 +44,11 @@ from api.seed import load_overrides
 from api.stats.routes import on_time
 from api.tracking.routes import track, tracking_lookup_page, tracking_page
 from assistant import routes as assistant_routes
+from assistant.channels import routes as channel_routes
+from assistant.channels.platforms import MessengerApi, TokenPair, ZaloApi
+from assistant.channels.service import TOPIC as CHAT_TOPIC
+from assistant.channels.service import ChannelInbox, ChatReplies, reply_consumer
+from assistant.channels.tokens import ZaloTokens
 from assistant.service import Assistant
 from core import embedded
 from core.clock import Clock, SystemClock
@@ -100,6 +106,9 @@ ROUTES: list[Any] = [
     notification_stream,
     assistant_routes.ask,
     HandoffController,
+    channel_routes.verify_messenger,
+    channel_routes.messenger_webhook,
+    channel_routes.zalo_webhook,
 ]
 
 
@@ -121,6 +130,8 @@ class Runtime:
     payments: PaymentsContext
     push_sender: PushSender | None = None
     vnpay_api: VNPayApi | None = None
+    chat: ChatReplies | None = None
+    chat_http: httpx.AsyncClient | None = None
 
 
 def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
@@ -134,6 +145,8 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
             by_topic.setdefault(topic, []).append(pushes)
     if runtime.vnpay_api is not None:
         by_topic.setdefault("payment.refunded", []).append(vnpay_refunds(runtime.payments, runtime.vnpay_api))
+    if runtime.chat is not None:
+        by_topic.setdefault(CHAT_TOPIC, []).append(reply_consumer(runtime.chat))
     return {topic: all_of(*consumers) for topic, consumers in by_topic.items()}
 
 
@@ -179,7 +192,52 @@ async def start_runtime(
     )
     if push_sender.name == "logging":
         log.warning("no Firebase credentials (MOTCUA_FIREBASE_CREDENTIALS): pushes go to the log only")
-    return Runtime(ctx=ctx, payments=payments, push_sender=push_sender, vnpay_api=vnpay_api)
+    chat_http = httpx.AsyncClient()
+    return Runtime(
+        ctx=ctx,
+        payments=payments,
+        push_sender=push_sender,
+        vnpay_api=vnpay_api,
+        chat=chat_replies(ctx, chat_http),
+        chat_http=chat_http,
+    )
+
+
+def build_assistant(ctx: AppContext) -> Assistant:
+    return Assistant(
+        redis=ctx.redis,
+        catalog=CatalogFacts(ctx),
+        dossiers=DossierFactsReader(ctx),
+        handoffs=HandoffRecords(ctx),
+        hotline=ctx.settings.hotline,
+    )
+
+
+def chat_replies(ctx: AppContext, http: httpx.AsyncClient) -> ChatReplies:
+    """The worker's side of the chat channels; a platform without credentials gets no client."""
+    s = ctx.settings
+    messenger = (
+        MessengerApi(http, base=s.graph_api_base, page_token=s.messenger_page_token) if s.messenger_page_token else None
+    )
+    zalo = zalo_tokens = None
+    if s.zalo_app_id and (s.zalo_access_token or s.zalo_refresh_token):
+        zalo = ZaloApi(
+            http,
+            api_base=s.zalo_api_base,
+            oauth_base=s.zalo_oauth_base,
+            app_id=s.zalo_app_id,
+            app_secret=s.zalo_app_secret,
+        )
+        first = TokenPair(access_token=s.zalo_access_token, refresh_token=s.zalo_refresh_token)
+        zalo_tokens = ZaloTokens(ctx.pool, ctx.redis, ctx.clock, app_id=s.zalo_app_id, first=first)
+    return ChatReplies(
+        pool=ctx.pool,
+        clock=ctx.clock,
+        assistant=build_assistant(ctx),
+        messenger=messenger,
+        zalo=zalo,
+        zalo_tokens=zalo_tokens,
+    )
 
 
 async def close_runtime(runtime: Runtime) -> None:
@@ -187,6 +245,8 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.push_sender.aclose()
     if runtime.vnpay_api is not None:
         await runtime.vnpay_api.aclose()
+    if runtime.chat_http is not None:
+        await runtime.chat_http.aclose()
     await runtime.ctx.redis.aclose()
     await runtime.ctx.pool.close()
 
@@ -220,13 +280,8 @@ def create_app(
         runtime = await start_runtime(settings, clock=clock, sms=sms, bus=bus)
         app.state.ctx = runtime.ctx
         app.state.payments = runtime.payments
-        app.state.assistant = Assistant(
-            redis=runtime.ctx.redis,
-            catalog=CatalogFacts(runtime.ctx),
-            dossiers=DossierFactsReader(runtime.ctx),
-            handoffs=HandoffRecords(runtime.ctx),
-            hotline=settings.hotline,
-        )
+        app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(runtime.ctx)
+        app.state.channel_inbox = ChannelInbox(settings=settings, bus=runtime.ctx.bus, clock=runtime.ctx.clock)
         stop = asyncio.Event()
         tasks = [asyncio.ensure_future(job) for job in background(runtime, stop)] if settings.inprocess_worker else []
         try:

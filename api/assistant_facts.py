@@ -81,7 +81,13 @@ class HandoffRecords:
         self._ctx = ctx
 
     async def open(
-        self, *, session_id: str, user_id: uuid.UUID | None, message: str, procedure_slug: str | None
+        self,
+        *,
+        session_id: str,
+        user_id: uuid.UUID | None,
+        message: str,
+        procedure_slug: str | None,
+        channel: str = "app",
     ) -> None:
         async with acquire(self._ctx.pool) as conn:
             await conn.execute(
@@ -92,4 +98,5 @@ class HandoffRecords:
                 message,
                 procedure_slug,
                 self._ctx.clock.now(),
+                channel,
             )

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency, Provide
 
 from api.context import AppContext
 from api.problems import request_locale
+from assistant.channels.service import ChannelInbox
 from assistant.service import Assistant
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.db import acquire
@@ -89,7 +90,13 @@ def provide_assistant(state: State) -> Assistant:
     return assistant
 
 
+def provide_channel_inbox(state: State) -> ChannelInbox:
+    inbox: ChannelInbox = state.channel_inbox
+    return inbox
+
+
 DEPENDENCIES = {
+    "channel_inbox": Provide(provide_channel_inbox, sync_to_thread=False),
     "maybe_principal": Provide(provide_maybe_principal, sync_to_thread=False),
     "assistant": Provide(provide_assistant, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),

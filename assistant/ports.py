@@ -46,9 +46,16 @@ class CatalogReader(Protocol):
 
 class HandoffDesk(Protocol):
     async def open(
-        self, *, session_id: str, user_id: uuid.UUID | None, message: str, procedure_slug: str | None
+        self,
+        *,
+        session_id: str,
+        user_id: uuid.UUID | None,
+        message: str,
+        procedure_slug: str | None,
+        channel: str = "app",
     ) -> None:
-        """Leave the conversation for an officer (at most one open hand-off per session)."""
+        """Leave the conversation for an officer (at most one open hand-off per session); `channel` is
+        where to answer: app, zalo or messenger."""
 
 
 class DossierReader(Protocol):

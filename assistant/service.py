@@ -153,7 +153,7 @@ class Assistant:
             found = [m for m in self._index.contained(words) if m[1] >= _MATCH_MIN]
         return [(self._by_slug[slug], score) for slug, score in found]
 
-    async def reply(self, body: AssistantIn, *, user_id: uuid.UUID | None) -> AssistantOut:
+    async def reply(self, body: AssistantIn, *, user_id: uuid.UUID | None, channel: str = "app") -> AssistantOut:
         session_id = body.session_id or uuid.uuid4().hex
         state = await dialogue.load(self.redis, session_id)
         message = normalize(body.text[:1000])
@@ -194,7 +194,11 @@ class Assistant:
         else:
             if intent is Intent.HUMAN_HANDOFF:
                 await self.handoffs.open(
-                    session_id=session_id, user_id=user_id, message=body.text[:1000], procedure_slug=state.procedure
+                    session_id=session_id,
+                    user_id=user_id,
+                    message=body.text[:1000],
+                    procedure_slug=state.procedure,
+                    channel=channel,
                 )
             answer = answers.small_talk(intent, locale, self.hotline)
 

@@ -77,7 +77,18 @@ class PaymentRefunded(_PaymentEvent, frozen=True, kw_only=True, tag="payment.ref
     reason: str
 
 
+class ChatMessageReceived(Event, frozen=True, kw_only=True, tag="chat.message_received"):
+    """A citizen wrote to the OA on Zalo or the page on Messenger; the worker answers it."""
+
+    message_id: uuid.UUID  # the stored chat_messages row
+    channel: str  # zalo | messenger
+    sender_id: str  # the platform's id of the citizen, where the reply goes
+
+
+# the dossier and payment events a citizen is told about
 AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded
+# every event the outbox carries
+OutboxEvent = AnyEvent | ChatMessageReceived
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 
@@ -106,7 +117,7 @@ class EventBus:
         await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
 
 
-def event_from_row(payload: object) -> AnyEvent:
+def event_from_row(payload: object) -> OutboxEvent:
     """An event from an outbox row's payload, already decoded from jsonb."""
-    event: AnyEvent = msgspec.convert(payload, type=AnyEvent)
+    event: OutboxEvent = msgspec.convert(payload, type=OutboxEvent)
     return event

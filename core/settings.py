@@ -46,6 +46,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     province_code: str = "79"
     default_commune_office: str = ""  # empty: the first commune office of the province
     same_day_cutoff: str = "15:00"
+    messenger_verify_token: str = ""  # empty: the webhook verification GET is refused
+    messenger_app_secret: str = ""  # empty: every Messenger event is refused (401)
+    messenger_page_token: str = ""
+    graph_api_base: str = "https://graph.facebook.com/v21.0"
+    zalo_app_id: str = ""
+    zalo_oa_secret: str = ""  # the OA Secret Key of the webhook settings (signs events); empty: events refused
+    zalo_app_secret: str = ""  # the app's secret_key (refreshes OA tokens)
+    zalo_access_token: str = ""  # the first token pair; later pairs are kept in the database
+    zalo_refresh_token: str = ""
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
     hotline: str = "1900 0000"  # the one-stop shop's hotline, given when a citizen asks for a person
     log_level: str = "INFO"
 

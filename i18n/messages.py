@@ -356,3 +356,7 @@ def status_label(status: str, locale: str) -> str:
 def page_text(key: str, locale: str, **params: str) -> str:
     text = PAGE_TEXTS[key].pick(locale)
     return text.format(**params) if params else text
+
+
+# Above the suggestions listed under an answer on Zalo, which has no quick-reply buttons.
+CHAT_SUGGESTIONS = Text("Bạn có thể hỏi tiếp:", "You can also ask:")

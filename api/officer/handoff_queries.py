@@ -1,7 +1,8 @@
 """All SQL of assistant hand-offs."""
 
 OPEN_HANDOFF = """
-INSERT INTO handoffs (id, session_id, user_id, message, procedure_slug, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO handoffs (id, session_id, user_id, message, procedure_slug, created_at, channel)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (session_id) WHERE status = 'open' DO UPDATE SET message = EXCLUDED.message
 """
 

@@ -37,7 +37,7 @@ from core.migrate import migrate
 from core.settings import Settings
 
 MUTABLE_TABLES = (
-    "handoffs, push_deliveries, notifications, notification_preferences, devices, "
+    "chat_messages, zalo_tokens, handoffs, push_deliveries, notifications, notification_preferences, devices, "
     "payment_receipts, payment_receipt_counters, ledger_entries, payment_exceptions, bank_notifications, "
     "vnpay_notifications, payments, collection_accounts, "
     "onestop_events, dossier_ratings, dossier_history, dossier_documents, dossiers, dossier_counters, documents, "
@@ -48,6 +48,10 @@ JWT_SECRET = "test-secret-" + "x" * 32
 ONESTOP_SECRET = "onestop-test-secret"
 BANK_SECRET = "bank-test-secret"
 VNPAY_SECRET = "VNPAYTESTSECRET0123456789ABCDEFG"
+MESSENGER_VERIFY_TOKEN = "messenger-verify-test"
+MESSENGER_APP_SECRET = "TEST_APP_SECRET"
+ZALO_APP_ID = "50554360515256678"
+ZALO_OA_SECRET = "TEST_OA_SECRET_KEY"
 
 
 def _port_open(port: int) -> bool:
@@ -128,6 +132,10 @@ def settings(database_url: str, redis_url: str) -> Settings:
         vnpay_tmn_code="MOTCUA01",
         vnpay_hash_secret=VNPAY_SECRET,
         vnpay_pay_url="https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+        messenger_verify_token=MESSENGER_VERIFY_TOKEN,
+        messenger_app_secret=MESSENGER_APP_SECRET,
+        zalo_app_id=ZALO_APP_ID,
+        zalo_oa_secret=ZALO_OA_SECRET,
         max_file_bytes=2 * 1024 * 1024,
         max_dossier_bytes=5 * 1024 * 1024,
     )

@@ -1,0 +1,84 @@
+"""The Messenger and Zalo OA webhooks: check the platform's signature, keep the message, answer 200.
+The reply follows from the worker, so the platform never waits on the assistant or on a send."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import asyncpg
+import msgspec
+from litestar import MediaType, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from assistant.channels import service
+from assistant.channels.models import Inbound, WebhookAck, messenger_inbound, zalo_inbound
+from assistant.channels.signatures import messenger_challenge, messenger_signature_ok, zalo_signature_ok
+from core.errors import DomainError, ForbiddenError, UnauthorizedError
+from core.injected import Conn
+
+Inbox = NamedDependency[service.ChannelInbox]
+Parse = Callable[[bytes], list[Inbound]]
+
+
+@get(
+    "/api/v1/channels/messenger/webhook",
+    operation_id="verifyMessengerWebhook",
+    summary="Messenger's subscription check: echoes hub.challenge for our verify token",
+    tags=["channels"],
+    media_type=MediaType.TEXT,
+)
+async def verify_messenger(
+    channel_inbox: Inbox,
+    mode: Annotated[str | None, QueryParameter(name="hub.mode")] = None,
+    token: Annotated[str | None, QueryParameter(name="hub.verify_token")] = None,
+    challenge: Annotated[str | None, QueryParameter(name="hub.challenge")] = None,
+) -> Response[str]:
+    echoed = messenger_challenge(mode, token, challenge, channel_inbox.settings.messenger_verify_token)
+    if echoed is None:
+        raise ForbiddenError()
+    return Response(echoed, media_type=MediaType.TEXT)
+
+
+async def _accept(
+    conn: asyncpg.Connection, inbox: service.ChannelInbox, body: bytes, *, genuine: bool, parse: Parse
+) -> WebhookAck:
+    """Refuse what the platform did not sign (nothing read, nothing kept), else keep the new texts."""
+    if not genuine:
+        raise UnauthorizedError("bad-signature")
+    try:
+        messages = parse(body)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise DomainError("malformed-request", status=400, reason=str(exc)[:200]) from exc
+    return WebhookAck(received=await service.receive(conn, inbox, messages))
+
+
+@post(
+    "/api/v1/channels/messenger/webhook",
+    status_code=200,
+    operation_id="receiveMessengerEvent",
+    summary="Messenger events (X-Hub-Signature-256); texts are answered by the worker",
+    tags=["channels"],
+)
+async def messenger_webhook(request: Request[Any, Any, Any], channel_inbox: Inbox, conn: Conn) -> WebhookAck:
+    body = await request.body()
+    secret = channel_inbox.settings.messenger_app_secret
+    genuine = messenger_signature_ok(body, request.headers.get("x-hub-signature-256"), secret)
+    return await _accept(conn, channel_inbox, body, genuine=genuine, parse=messenger_inbound)
+
+
+@post(
+    "/api/v1/channels/zalo/webhook",
+    status_code=200,
+    operation_id="receiveZaloEvent",
+    summary="Zalo OA events (X-ZEvent-Signature); texts are answered by the worker",
+    tags=["channels"],
+)
+async def zalo_webhook(request: Request[Any, Any, Any], channel_inbox: Inbox, conn: Conn) -> WebhookAck:
+    body = await request.body()
+    settings = channel_inbox.settings
+    genuine = zalo_signature_ok(
+        body, request.headers.get("x-zevent-signature"), app_id=settings.zalo_app_id, oa_secret=settings.zalo_oa_secret
+    )
+    return await _accept(conn, channel_inbox, body, genuine=genuine, parse=zalo_inbound)
