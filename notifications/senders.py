@@ -154,6 +154,8 @@ class FirebaseSender:
             credential = AnonymousCredentials()  # type: ignore[no-untyped-call]  # google-auth leaves __init__ bare
         else:
             credential = firebase_admin.credentials.Certificate(credentials)  # reads and checks the file now
+        # httpx logs every request at INFO: one line per push is noise, and costs CPU at thousands a second
+        logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").getEffectiveLevel()))
         options: dict[str, Any] = {"httpTimeout": timeout}
         if project_id:
             options["projectId"] = project_id
