@@ -42,6 +42,9 @@ class DossierStatusChanged(Event, frozen=True, kw_only=True, tag="dossier.status
     missing_names: dict[str, list[str]] = msgspec.field(default_factory=dict)
     appointment_date: date | None = None
     fee: int = 0
+    # the status the system moved the dossier on to in the same transaction (received, then waiting
+    # for the fee): that move's own event follows, and one push tells the citizen both
+    moved_on_to: str | None = None
 
     @property
     def type(self) -> str:

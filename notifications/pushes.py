@@ -1,32 +1,36 @@
 """The outbox consumer that turns dossier and payment events into an inbox entry and pushes.
 
-Each (event, device) delivery is recorded, so a retry after a partial failure only sends to the
-devices still owed the push; no transaction is open while FCM is being called."""
+It settles a whole claimed batch at once: one query for the owners' devices and preferences, one
+multi-row inbox insert, one send of every push (FCM calls of at most 500), one statement recording
+the deliveries and forgetting dead tokens. Each (event, device) delivery is recorded, so a retry
+only sends to the devices still owed the push; no transaction is open while FCM is being called."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import asyncpg
 from redis.exceptions import RedisError
 
 from core.clock import Clock
 from core.db import acquire
-from core.events import AnyEvent, Event
-from core.outbox import Consumer, RetryLater
+from core.events import AnyEvent, DossierStatusChanged, Event
+from core.outbox import Outcome, RetryLater
 from notifications import queries
 from notifications.models import Preferences
 from notifications.realtime import LivePublisher
-from notifications.senders import Outcome, Push, PushSender, SendResult
-from notifications.service import preferences
+from notifications.senders import Outcome as SendOutcome
+from notifications.senders import Push, PushSender, SendResult
 from notifications.templates import Rendered, render
 
 log = logging.getLogger("motcua.pushes")
 
 TOPICS = ("dossier.status_changed", "payment.succeeded", "payment.failed", "payment.expired", "payment.refunded")
-_MAX_BATCH = 500
+_LOCALES = ("vi", "en")
 
 
 def _push_allowed(category: str, prefs: Preferences) -> bool:
@@ -34,79 +38,194 @@ def _push_allowed(category: str, prefs: Preferences) -> bool:
     return allowed
 
 
-def push_consumer(pool: asyncpg.Pool, clock: Clock, sender: PushSender, live: LivePublisher | None = None) -> Consumer:
-    async def consume(event: Event) -> None:
-        owner: uuid.UUID | None = getattr(event, "owner_id", None)
-        if owner is None:  # a counter dossier whose applicant has no account yet
-            return
-        typed: AnyEvent = event  # type: ignore[assignment]
-        rendered = {locale: render(typed, locale) for locale in ("vi", "en")}
-        if rendered["vi"] is None:
-            return
-        async with acquire(pool) as conn:
-            devices = await conn.fetch(queries.USER_DEVICES, owner)
-            inbox_locale = devices[-1]["locale"] if devices else "vi"
-            entry = rendered[inbox_locale] or rendered["vi"]
-            await conn.execute(
-                queries.INSERT_NOTIFICATION,
-                uuid.uuid4(),
-                owner,
-                event.event_id,
-                entry.type,
-                entry.category,
-                entry.title,
-                entry.body,
-                entry.data,
-                inbox_locale,
-                event.occurred_at,  # when it happened, not when the worker got to it
+def _pushed_later(event: Event) -> bool:
+    """A step the system moved on from in the same transaction: the next event's push tells both."""
+    return isinstance(event, DossierStatusChanged) and event.moved_on_to is not None
+
+
+@dataclass
+class _Device:
+    token: str
+    platform: str
+    locale: str
+
+
+@dataclass
+class _Owner:
+    devices: list[_Device] = field(default_factory=list)
+    prefs: Preferences = field(default_factory=Preferences)
+
+
+@dataclass
+class _Item:
+    """One event the citizen hears about, in both languages, with what the inbox keeps."""
+
+    event: Event
+    owner: uuid.UUID
+    rendered: dict[str, Rendered]
+    entry: Rendered
+    inbox_locale: str
+
+
+class PushConsumer:
+    """A core.outbox.BatchConsumer; called with one event it settles a batch of one."""
+
+    def __init__(self, pool: asyncpg.Pool, clock: Clock, sender: PushSender, live: LivePublisher | None) -> None:
+        self._pool = pool
+        self._clock = clock
+        self._sender = sender
+        self._live = live
+
+    async def __call__(self, event: Event) -> None:
+        [outcome] = await self.batch([event])
+        if outcome is not None:
+            raise outcome
+
+    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+        outcomes: list[Outcome] = [None] * len(events)
+        rendered = [_rendered(event) for event in events]
+        owners_ids = list({owner for owner, _ in filter(None, rendered)})
+        if not owners_ids:
+            return outcomes
+        async with acquire(self._pool) as conn:
+            owners = await _owners(conn, owners_ids)
+            items: list[_Item] = []
+            for event, found in zip(events, rendered, strict=True):
+                if found is not None:
+                    owner, texts = found
+                    items.append(_item(event, owner, texts, owners[owner]))
+            new = await _store_inbox(conn, items)
+            # only an event whose inbox entry already existed can have been pushed before (a retry)
+            again = [item.event.event_id for item in items if item.event.event_id not in new]
+            delivered = (
+                {(r["event_id"], r["token"]) for r in await conn.fetch(queries.DELIVERED, again)} if again else set()
             )
-            allowed = _push_allowed(entry.category, await preferences(conn, owner))
-            delivered = {r["token"] for r in await conn.fetch(queries.DELIVERED_TOKENS, event.event_id)}
-        if live is not None:  # best effort: the inbox already holds it for an app that was closed
-            try:
-                await live.publish(
-                    owner, {"type": entry.type, "title": entry.title, "body": entry.body, "data": entry.data}
-                )
-            except (OSError, RedisError) as exc:
-                log.warning("live update for %s not published: %s", owner, exc)
-        if not allowed:
+        await self._publish_live(items)
+        pushes: list[Push] = []
+        sent_for: list[uuid.UUID] = []
+        for item in items:
+            whose = owners[item.owner]
+            if _pushed_later(item.event) or not _push_allowed(item.entry.category, whose.prefs):
+                continue
+            for device in whose.devices:
+                if (item.event.event_id, device.token) not in delivered:
+                    pushes.append(_push(item.rendered.get(device.locale) or item.entry, device))
+                    sent_for.append(item.event.event_id)
+        if not pushes:
+            return outcomes
+        results = await self._sender.send(pushes)
+        await self._record(sent_for, results)
+        retries: dict[uuid.UUID, list[SendResult]] = defaultdict(list)
+        for event_id, result in zip(sent_for, results, strict=True):
+            if result.outcome is SendOutcome.RETRY:
+                retries[event_id].append(result)
+        for index, event in enumerate(events):
+            if event.event_id in retries:
+                outcomes[index] = _retry(retries[event.event_id])
+        return outcomes
+
+    async def _publish_live(self, items: Sequence[_Item]) -> None:
+        """Best effort: the inbox already holds it for an app that was closed."""
+        if self._live is None or not items:
             return
-        pushes = [
-            _push(rendered[d["locale"]] or entry, d["token"], d["platform"])
-            for d in devices
-            if d["token"] not in delivered
+        try:
+            await self._live.publish_many(
+                [
+                    (
+                        i.owner,
+                        {"type": i.entry.type, "title": i.entry.title, "body": i.entry.body, "data": i.entry.data},
+                    )
+                    for i in items
+                ]
+            )
+        except (OSError, RedisError) as exc:
+            log.warning("live updates for %d notifications not published: %s", len(items), exc)
+
+    async def _record(self, event_ids: Sequence[uuid.UUID], results: Sequence[SendResult]) -> None:
+        rows = [
+            (event_id, r.token, "sent" if r.outcome is SendOutcome.SENT else "dead", r.message_id, r.error)
+            for event_id, r in zip(event_ids, results, strict=True)
+            if r.outcome is not SendOutcome.RETRY
         ]
-        results: list[SendResult] = []
-        for start in range(0, len(pushes), _MAX_BATCH):
-            results += await sender.send(pushes[start : start + _MAX_BATCH])
-        await _record(pool, clock, event.event_id, results)
+        dead = list({r.token for r in results if r.outcome is SendOutcome.DEAD_TOKEN})
+        for r in results:
+            if r.outcome is SendOutcome.DEAD_TOKEN:
+                log.info("forgot dead push token %s…: %s", r.token[:12], r.error)
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        async with acquire(self._pool) as conn:
+            await conn.execute(queries.RECORD_DELIVERIES, *map(list, columns), self._clock.now(), dead)
 
-    return consume
+
+def push_consumer(
+    pool: asyncpg.Pool, clock: Clock, sender: PushSender, live: LivePublisher | None = None
+) -> PushConsumer:
+    return PushConsumer(pool, clock, sender, live)
 
 
-def _push(rendered: Rendered, token: str, platform: str) -> Push:
+def _rendered(event: Event) -> tuple[uuid.UUID, dict[str, Rendered]] | None:
+    """The owner and the texts of an event the citizen hears about; None for one they do not (no
+    account, e.g. a counter dossier, or nothing to say)."""
+    owner: uuid.UUID | None = getattr(event, "owner_id", None)
+    if owner is None:
+        return None
+    typed: AnyEvent = event  # type: ignore[assignment]
+    texts = {locale: r for locale in _LOCALES if (r := render(typed, locale)) is not None}
+    return (owner, texts) if "vi" in texts else None
+
+
+def _item(event: Event, owner: uuid.UUID, texts: dict[str, Rendered], devices: _Owner) -> _Item:
+    inbox_locale = devices.devices[-1].locale if devices.devices else "vi"  # the latest device's language
+    return _Item(event, owner, texts, texts.get(inbox_locale) or texts["vi"], inbox_locale)
+
+
+async def _owners(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> defaultdict[uuid.UUID, _Owner]:
+    owners: defaultdict[uuid.UUID, _Owner] = defaultdict(_Owner)
+    for r in await conn.fetch(queries.OWNERS_DEVICES, ids):
+        owner = owners[r["user_id"]]
+        owner.devices.append(_Device(r["token"], r["platform"], r["locale"]))
+        if r["push_status"] is not None:  # a stored preferences row (the columns are NOT NULL)
+            owner.prefs = Preferences(
+                push_status=r["push_status"], push_payment=r["push_payment"], push_reminder=r["push_reminder"]
+            )
+    return owners
+
+
+async def _store_inbox(conn: asyncpg.Connection, items: Sequence[_Item]) -> set[uuid.UUID]:
+    """Inserts the entries not stored yet; answers the events whose entry is new."""
+    if not items:
+        return set()
+    rows = [
+        (
+            uuid.uuid4(),
+            i.owner,
+            i.event.event_id,
+            i.entry.type,
+            i.entry.category,
+            i.entry.title,
+            i.entry.body,
+            i.entry.data,
+            i.inbox_locale,
+            i.event.occurred_at,  # when it happened, not when the worker got to it
+        )
+        for i in items
+    ]
+    inserted = await conn.fetch(queries.INSERT_NOTIFICATIONS, *map(list, zip(*rows, strict=True)))
+    return {r["event_id"] for r in inserted}
+
+
+def _push(rendered: Rendered, device: _Device) -> Push:
     return Push(
-        token=token,
+        token=device.token,
         title=rendered.title,
         body=rendered.body,
         data=rendered.data,
-        platform=platform,  # type: ignore[arg-type]
+        platform=device.platform,  # type: ignore[arg-type]
         collapse_key=rendered.data.get("dossier_id"),
     )
 
 
-async def _record(pool: asyncpg.Pool, clock: Clock, event_id: uuid.UUID, results: Sequence[SendResult]) -> None:
-    now = clock.now()
-    retry = [r for r in results if r.outcome is Outcome.RETRY]
-    async with acquire(pool) as conn, conn.transaction():
-        for r in results:
-            if r.outcome is Outcome.SENT:
-                await conn.execute(queries.RECORD_DELIVERY, event_id, r.token, "sent", r.message_id, None, now)
-            elif r.outcome in {Outcome.DEAD_TOKEN, Outcome.INVALID}:
-                await conn.execute(queries.RECORD_DELIVERY, event_id, r.token, "dead", None, r.error, now)
-                if r.outcome is Outcome.DEAD_TOKEN:
-                    await conn.execute(queries.DELETE_DEAD_DEVICE, r.token)
-                    log.info("forgot dead push token %s…: %s", r.token[:12], r.error)
-    if retry:
-        waits = [r.retry_after for r in retry if r.retry_after is not None]
-        raise RetryLater(f"{len(retry)} push(es) to retry: {retry[0].error}", after=max(waits) if waits else None)
+def _retry(results: Sequence[SendResult]) -> RetryLater:
+    waits = [r.retry_after for r in results if r.retry_after is not None]
+    return RetryLater(f"{len(results)} push(es) to retry: {results[0].error}", after=max(waits) if waits else None)

@@ -9,10 +9,6 @@ RETURNING token, platform, locale, updated_at
 
 DELETE_DEVICE = "DELETE FROM devices WHERE token = $1 AND user_id = $2 RETURNING token"
 
-DELETE_DEAD_DEVICE = "DELETE FROM devices WHERE token = $1"
-
-USER_DEVICES = "SELECT token, platform, locale FROM devices WHERE user_id = $1 ORDER BY created_at"
-
 LIST_INBOX = """
 SELECT id, type, title, body, data, read_at, created_at, count(*) OVER () AS total
 FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3
@@ -21,12 +17,6 @@ FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $
 COUNT_UNREAD = "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL"
 
 MARK_READ = "UPDATE notifications SET read_at = coalesce(read_at, $3) WHERE id = $1 AND user_id = $2 RETURNING id"
-
-INSERT_NOTIFICATION = """
-INSERT INTO notifications (id, user_id, event_id, type, category, title, body, data, locale, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-ON CONFLICT (user_id, event_id) DO NOTHING
-"""
 
 GET_PREFERENCES = """
 SELECT push_status, push_payment, push_reminder FROM notification_preferences WHERE user_id = $1
@@ -39,9 +29,35 @@ ON CONFLICT (user_id) DO UPDATE SET push_status = EXCLUDED.push_status, push_pay
     push_reminder = EXCLUDED.push_reminder, updated_at = EXCLUDED.updated_at
 """
 
-DELIVERED_TOKENS = "SELECT token FROM push_deliveries WHERE event_id = $1"
+# ---- the push consumer: one statement of each per claimed batch ----
 
-RECORD_DELIVERY = """
-INSERT INTO push_deliveries (event_id, token, status, message_id, error, at) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (event_id, token) DO NOTHING
+OWNERS_DEVICES = """
+SELECT d.user_id, d.token, d.platform, d.locale, p.push_status, p.push_payment, p.push_reminder
+FROM devices d LEFT JOIN notification_preferences p ON p.user_id = d.user_id
+WHERE d.user_id = ANY($1::uuid[])
+ORDER BY d.user_id, d.created_at
+"""
+
+INSERT_NOTIFICATIONS = """
+INSERT INTO notifications (id, user_id, event_id, type, category, title, body, data, locale, created_at)
+SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::jsonb[], $9::text[], $10::timestamptz[])
+ON CONFLICT (user_id, event_id) DO NOTHING
+RETURNING event_id
+"""
+
+DELIVERED = "SELECT event_id, token FROM push_deliveries WHERE event_id = ANY($1::uuid[])"
+
+# the deliveries and the dead tokens in one statement, so one is never recorded without the other
+RECORD_DELIVERIES = """
+WITH recorded AS (
+    INSERT INTO push_deliveries (event_id, token, status, message_id, error, at)
+    SELECT event_id, token, status, message_id, error, $6
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+        AS d(event_id, token, status, message_id, error)
+    ON CONFLICT (event_id, token) DO NOTHING
+), forgotten AS (
+    DELETE FROM devices WHERE token = ANY($7::text[])
+)
+SELECT 1
 """

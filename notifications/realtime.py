@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import msgspec
@@ -35,6 +35,13 @@ class LivePublisher:
 
     async def publish(self, user_id: uuid.UUID, payload: dict[str, Any]) -> None:
         await self._redis.publish(live_channel(user_id), msgspec.json.encode(payload))
+
+    async def publish_many(self, items: Sequence[tuple[uuid.UUID, dict[str, Any]]]) -> None:
+        """Several at once, in one round trip to Redis."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for user_id, payload in items:
+                pipe.publish(live_channel(user_id), msgspec.json.encode(payload))
+            await pipe.execute()
 
 
 @get(

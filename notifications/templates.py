@@ -66,7 +66,9 @@ TITLES: Final[Mapping[str, Text]] = {
     "dossier.received": Text("Hồ sơ đã được tiếp nhận", "Dossier received"),
     "dossier.supplement_requested": Text("Yêu cầu bổ sung hồ sơ", "Supplement requested"),
     "dossier.awaiting_payment": Text("Hồ sơ cần nộp phí, lệ phí", "Fee due"),
+    "dossier.received_awaiting_payment": Text("Đã tiếp nhận, cần nộp phí, lệ phí", "Dossier received, fee due"),
     "dossier.processing": Text("Hồ sơ đang được giải quyết", "Dossier being processed"),
+    "dossier.received_processing": Text("Đã tiếp nhận, đang giải quyết", "Dossier received, being processed"),
     "dossier.result_ready": Text("Hồ sơ đã có kết quả", "Result ready"),
     "dossier.returned": Text("Hồ sơ đã hoàn thành", "Dossier completed"),
     "dossier.rejected": Text("Hồ sơ bị từ chối giải quyết", "Dossier rejected"),
@@ -108,6 +110,18 @@ _AWAITING_PAYMENT = Text(
 _AWAITING_PAYMENT_UNKNOWN = Text(
     "{Ref} cần nộp phí, lệ phí. Vui lòng thanh toán trên ứng dụng qua VietQR hoặc VNPay.",
     "{Ref} has a fee to pay. Please pay it in the app by VietQR or VNPay.",
+)
+# Right after reception the system moves a dossier on in the same transaction (fee owed: awaiting
+# payment; paid before reception: processing). The citizen gets one push for both steps.
+_RECEIVED_AWAITING_PAYMENT = Text(
+    "{Ref} đã được tiếp nhận, cần nộp phí, lệ phí {amount}.{due} Vui lòng thanh toán trên ứng dụng qua VietQR"
+    " hoặc VNPay.",
+    "{Ref} has been received and has a fee of {amount} to pay.{due} Please pay it in the app by VietQR or VNPay.",
+)
+_RECEIVED_DUE = Text(" Ngày hẹn trả: {date}.", " Result expected on {date}.")
+_RECEIVED_PROCESSING = Text(
+    "{Ref}{proc} đã được tiếp nhận và đang được giải quyết.{due}",
+    "{Ref}{proc} has been received and is being processed.{due}",
 )
 _PROCESSING = Text("{Ref}{proc} đang được giải quyết.", "{Ref}{proc} is being processed.")
 _PROCESSING_PAID = Text(
@@ -208,6 +222,8 @@ def _dossier(event: DossierStatusChanged, lang: Lang) -> Rendered | None:
     values = _refs(event.code, lang)
     slots: dict[str, _Slot] = {"proc": _Slot(_procedure(event.procedure_names, lang), optional=True)}
     title_key = kind
+    # the system's own move right after reception: this push also tells the reception (see _RECEIVED_*)
+    just_received = event.from_status == "received" and event.actor_role == "system"
     match status:
         case "submitted":
             resubmitted = event.from_status == "supplement_requested"
@@ -228,6 +244,8 @@ def _dossier(event: DossierStatusChanged, lang: Lang) -> Rendered | None:
                 # the papers first: the note gets what they leave
                 "note": _Slot(_text(event.note, prefix=_NOTE.pick(lang), sentence=True), optional=True),
             }
+        case "awaiting_payment" | "processing" if just_received:
+            title_key, template, slots = _moved_on(event, lang, values, slots)
         case "awaiting_payment":
             slots = {}
             template = (_AWAITING_PAYMENT if event.fee > 0 else _AWAITING_PAYMENT_UNKNOWN).pick(lang)
@@ -261,6 +279,20 @@ def _dossier(event: DossierStatusChanged, lang: Lang) -> Rendered | None:
         },
         category="status",
     )
+
+
+def _moved_on(
+    event: DossierStatusChanged, lang: Lang, values: dict[str, str], slots: dict[str, _Slot]
+) -> tuple[str, str, dict[str, _Slot]]:
+    """Title key, template and slots of the one push for a reception and the system's next move."""
+    due = (
+        _RECEIVED_DUE.pick(lang).format(date=short_date(event.appointment_date, lang)) if event.appointment_date else ""
+    )
+    if event.to_status == "awaiting_payment":
+        values.update(amount=vnd(event.fee, lang), due=due)
+        return "dossier.received_awaiting_payment", _RECEIVED_AWAITING_PAYMENT.pick(lang), {}
+    values["due"] = due
+    return "dossier.received_processing", _RECEIVED_PROCESSING.pick(lang), slots
 
 
 def _payment(event: PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded, lang: Lang) -> Rendered:

@@ -87,9 +87,11 @@ async def _apply(
     note: str | None = None,
     reason: str | None = None,
     missing: list[str] | None = None,
+    moved_on_to: Status | None = None,
     now: datetime,
 ) -> None:
-    """Store the move, its history row and its event: the three always go together."""
+    """Store the move, its history row and its event: the three always go together. `moved_on_to`:
+    the status the system moves the dossier on to next, in this transaction."""
     await conn.execute(
         queries.UPDATE_MOVE,
         row["id"],
@@ -149,6 +151,7 @@ async def _apply(
             },
             appointment_date=move.appointment_date,
             fee=row["fee"],
+            moved_on_to=moved_on_to.value if moved_on_to else None,
         ),
     )
 
@@ -326,6 +329,7 @@ async def act(
                 move.returned_at = now
             case _:
                 pass
+        follow_up = after_receive(row["fee"], row["paid_at"] is not None) if action is Action.RECEIVE else None
         await _apply(
             conn,
             ctx,
@@ -337,8 +341,8 @@ async def act(
             note=body.note,
             reason=reason,
             missing=missing,
+            moved_on_to=_step(move.status, follow_up, Actor.SYSTEM) if follow_up else None,
             now=now,
         )
-        follow_up = after_receive(row["fee"], row["paid_at"] is not None) if action is Action.RECEIVE else None
         if follow_up is not None:
             await _system_move(conn, ctx, row, move, follow_up, now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from datetime import timedelta
 
 import asyncpg
@@ -13,7 +14,7 @@ import asyncpg
 from core.clock import FixedClock
 from core.db import acquire
 from core.events import DossierStatusChanged, Event, EventBus
-from core.outbox import CLAIM, Dispatcher, PermanentFailure, RetryLater, backoff
+from core.outbox import CLAIM, Dispatcher, Outcome, PermanentFailure, RetryLater, all_of, backoff
 
 TOPIC = "dossier.status_changed"
 
@@ -151,3 +152,82 @@ def test_backoff_grows_with_jitter_and_a_cap() -> None:
     assert backoff(5, rand=lambda: 1.0) == 32.0
     assert backoff(30, rand=lambda: 1.0) == 900.0
     assert backoff(3, rand=lambda: 0.0) == 1.0
+
+
+class Batched:
+    """A batch consumer: fails the events it is told to, in the ways it is told to."""
+
+    def __init__(self, fail: dict[uuid.UUID, Exception] | None = None) -> None:
+        self.calls: list[list[uuid.UUID]] = []
+        self.fail = fail or {}
+
+    async def __call__(self, event: Event) -> None:
+        [outcome] = await self.batch([event])
+        if outcome is not None:
+            raise outcome
+
+    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+        self.calls.append([e.event_id for e in events])
+        return [self.fail.get(e.event_id) for e in events]
+
+
+async def test_a_batch_consumer_gets_the_claimed_batch_in_one_call_and_each_outcome_counts(
+    pool: asyncpg.Pool, clock: FixedClock
+) -> None:
+    ids = await _publish(pool, clock, 6)
+    consumer = Batched({ids[0]: RetryLater("QUOTA_EXCEEDED", after=60), ids[1]: PermanentFailure("INVALID")})
+    seen: list[uuid.UUID] = []
+
+    async def plain(event: Event) -> None:
+        seen.append(event.event_id)
+
+    dispatcher = Dispatcher(pool, {TOPIC: all_of(consumer, plain)}, clock=clock)
+    assert await dispatcher.run_once() == 6
+    assert len(consumer.calls) == 1 and sorted(consumer.calls[0]) == sorted(ids)
+    assert sorted(seen) == sorted(ids[2:])  # an event the first consumer failed is not given to the next
+    async with acquire(pool) as conn:
+        rows = {r["id"]: r for r in await conn.fetch("SELECT id, status, available_at, last_error FROM outbox")}
+    assert [rows[i]["status"] for i in ids] == ["pending", "dead", "done", "done", "done", "done"]
+    assert (rows[ids[0]]["available_at"] - clock.now()).total_seconds() == 60
+    assert rows[ids[1]]["last_error"] == "INVALID"
+
+
+async def test_a_batch_consumer_that_raises_retries_its_whole_batch(pool: asyncpg.Pool, clock: FixedClock) -> None:
+    await _publish(pool, clock, 3)
+
+    class Broken(Batched):
+        async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+            raise ConnectionResetError("database went away")
+
+    assert await Dispatcher(pool, {TOPIC: Broken()}, clock=clock).run_once() == 3
+    async with acquire(pool) as conn:
+        errors = [r["last_error"] for r in await conn.fetch("SELECT last_error FROM outbox WHERE status = 'pending'")]
+    assert errors == ["ConnectionResetError: database went away"] * 3
+
+
+async def test_run_claims_the_next_batch_while_one_is_in_hand_and_finishes_both_on_stop(
+    pool: asyncpg.Pool, clock: FixedClock
+) -> None:
+    await _publish(pool, clock, 4)
+    release = asyncio.Event()
+    started: list[int] = []
+
+    class Slow(Batched):
+        async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+            started.append(len(events))
+            await release.wait()
+            return await super().batch(events)
+
+    consumer = Slow()
+    stop = asyncio.Event()
+    dispatcher = Dispatcher(pool, {TOPIC: consumer}, clock=clock, batch_size=2, in_flight=2, poll_seconds=30)
+    task = asyncio.create_task(dispatcher.run(stop))
+    async with asyncio.timeout(5):
+        while len(started) < 2:  # both batches are in hand although neither has finished
+            await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.sleep(0.1)
+    assert not task.done()  # stopping waits for the batches in hand
+    release.set()
+    await asyncio.wait_for(task, timeout=5)
+    assert await _statuses(pool) == Counter({"done": 4})

@@ -6,7 +6,6 @@ import asyncio
 import json
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -18,40 +17,16 @@ from redis.asyncio import Redis
 
 from core.clock import FixedClock, SystemClock
 from core.db import acquire
-from core.outbox import Dispatcher
-from notifications.pushes import TOPICS, push_consumer
 from notifications.realtime import LivePublisher
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import PDF, birth_registration, upload
+from tests.integration.notifications.conftest import drain
 from tests.integration.standins.fcm import Behaviour, FcmStandin
 
-PROJECT = "motcua-test"
 VI_PHONE = "fcm-vi-" + "a" * 40
 EN_TABLET = "fcm-en-" + "b" * 40
 OLD_PHONE = "fcm-old-" + "c" * 40
-
-
-@pytest.fixture
-def fcm() -> Iterator[FcmStandin]:
-    with FcmStandin(PROJECT) as standin:
-        yield standin
-
-
-@pytest.fixture
-async def sender(fcm: FcmStandin) -> AsyncIterator[FirebaseSender]:
-    sender = FirebaseSender(credentials="anonymous", project_id=PROJECT, base_url=fcm.url, timeout=10)
-    yield sender
-    await sender.aclose()
-
-
-async def drain(pool: asyncpg.Pool, clock: FixedClock, sender: FirebaseSender) -> int:
-    consumer = push_consumer(pool, clock, sender)
-    dispatcher = Dispatcher(pool, dict.fromkeys(TOPICS, consumer), clock=clock)
-    total = 0
-    while claimed := await dispatcher.run_once():
-        total += claimed
-    return total
 
 
 async def submitted(client: AsyncTestClient[Any], citizen: str) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from litestar.testing import AsyncTestClient
 from core.db import acquire
 from core.settings import Settings
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.notifications.test_pushes import EN_TABLET, PROJECT, VI_PHONE, submitted
+from tests.integration.notifications.conftest import PROJECT
+from tests.integration.notifications.test_pushes import EN_TABLET, VI_PHONE, submitted
 from tests.integration.standins.fcm import Behaviour, FcmStandin
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -195,17 +195,22 @@ async def test_paid_before_reception_goes_straight_to_processing(
 ) -> None:
     citizen = await make_token("0912600004")
     dossier = await passport_dossier(client, citizen)
+    await pay_by_bank(client, citizen, dossier, clock)
+    officer = await make_token("0900600004", "officer", ("000.00.01.H29",))
+    received = await client.post(
+        f"/api/v1/officer/dossiers/{dossier['id']}/actions", json={"action": "receive"}, headers=bearer(officer)
+    )
+    assert received.status_code == 200 and received.json()["status"] == "processing"
+
+
+async def pay_by_bank(client: AsyncTestClient[Any], citizen: str, dossier: dict[str, Any], clock: FixedClock) -> None:
+    """The citizen opens a VietQR payment and the bank's signed notification settles it."""
     payment = (
         await client.post(
             f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
         )
     ).json()
     assert (await client.post(BANK, **signed(credit(payment), clock))).json() == {"result": "settled"}
-    officer = await make_token("0900600004", "officer", ("000.00.01.H29",))
-    received = await client.post(
-        f"/api/v1/officer/dossiers/{dossier['id']}/actions", json={"action": "receive"}, headers=bearer(officer)
-    )
-    assert received.status_code == 200 and received.json()["status"] == "processing"
 
 
 def vnpay_ipn(payment: dict[str, Any], *, code: str = "00", amount: int | None = None) -> dict[str, str]:

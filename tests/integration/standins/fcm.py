@@ -1,4 +1,5 @@
-"""A stand-in for Firebase Cloud Messaging's HTTP v1 send endpoint, for tests: real HTTP/1.1 on 127.0.0.1.
+"""A stand-in for Firebase Cloud Messaging's HTTP v1 send endpoint, for tests: real HTTP/1.1 on 127.0.0.1
+(keep-alive, served by asyncio on a thread of its own).
 
 It answers what the real SDK (firebase-admin 7.x) posts once the SDK is pointed at it (vn-integrations.md
 §5.4): `POST /v1/projects/<project>/messages:send` with `{"message": {...}}`, and replies like FCM
@@ -19,15 +20,16 @@ cannot refresh, and a 401 makes the SDK try.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import itertools
 import json
 import re
+import socket
 import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
@@ -127,7 +129,9 @@ def message_problems(message: Any) -> list[str]:
 
 
 class FcmStandin:
-    """FCM HTTP v1 on 127.0.0.1:<ephemeral>, served from a background thread. Use as a context manager."""
+    """FCM HTTP v1 on 127.0.0.1:<ephemeral>, served by an asyncio loop on a background thread (one
+    thread for every connection: cheap enough per request not to crowd out the sender under test on a
+    shared machine). Use as a context manager."""
 
     def __init__(
         self, project_id: str = "motcua-test", *, retry_after: str | None = "7", hang_seconds: float = 5.0
@@ -142,15 +146,16 @@ class FcmStandin:
         self._requests: list[Request] = []
         self._rejections: list[tuple[Any, list[str]]] = []
         self._ids = itertools.count(1)
-        self._release = threading.Event()  # set on stop: hung handlers give up at once
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.standin = self
+        self._loop = asyncio.new_event_loop()
+        self._sock = socket.create_server(("127.0.0.1", 0), backlog=1024)
+        self._server: asyncio.Server | None = None
+        self._connections: set[_Connection] = set()
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         """The base URL to give the sender (no path): http://127.0.0.1:PORT."""
-        host, port = self._server.server_address[:2]
+        host, port = self._sock.getsockname()[:2]
         return f"http://{host!s}:{port}"
 
     def behave(self, target: str, behaviour: Behaviour | None) -> None:
@@ -179,19 +184,38 @@ class FcmStandin:
             return list(self._rejections)
 
     def start(self) -> FcmStandin:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="fcm-standin", daemon=True
-        )
+        started = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self._loop)
+
+            async def listen() -> None:
+                self._server = await self._loop.create_server(lambda: _Connection(self), sock=self._sock)
+                started.set()
+
+            self._loop.run_until_complete(listen())
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=serve, name="fcm-standin", daemon=True)
         self._thread.start()
+        started.wait(5)
         return self
 
     def stop(self) -> None:
-        self._release.set()
         if self._thread is not None:
-            self._server.shutdown()
+
+            async def shut() -> None:
+                if self._server is not None:
+                    self._server.close()
+                for conn in list(self._connections):  # hung answers give up at once
+                    conn.close()
+
+            asyncio.run_coroutine_threadsafe(shut(), self._loop).result(5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
             self._thread = None
-        self._server.server_close()
+        self._loop.close()
+        self._sock.close()
 
     def __enter__(self) -> FcmStandin:
         return self.start()
@@ -201,7 +225,7 @@ class FcmStandin:
     ) -> None:
         self.stop()
 
-    # --- called from the handler threads ---------------------------------------------------------------
+    # --- called on the stand-in's loop --------------------------------------------------------------
 
     def _record(self, request: Request, accepted: dict[str, Any] | None = None) -> None:
         with self._lock:
@@ -224,84 +248,129 @@ class FcmStandin:
             n = next(self._ids)
         return f"projects/{self.project_id}/messages/0:{n}%{uuid.uuid4().hex[:16]}"
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 1024  # the SDK opens up to 100 connections at once (httpx pool); the default is 5
-    standin: FcmStandin
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 30  # an idle keep-alive connection's thread gives up after this
-    # One write per answer, sent at once: headers and body written apart meet the client's delayed ACK
-    # (Nagle), which costs 40 ms a request. handle_one_request() flushes after each request.
-    wbufsize = 1 << 16
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the tests read `requests` instead."""
-
-    def do_POST(self) -> None:
-        standin = self.server.standin
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+    def _answer(
+        self, path: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        """Status, JSON body and extra headers for one request; None: hang (answer nothing)."""
         try:
             body: Any = json.loads(raw)
         except ValueError:
             body = None
 
         def answer(
-            status: int, payload: dict[str, Any], target: str | None = None, extra: Mapping[str, str] | None = None
-        ) -> None:
-            standin._record(Request(self.path, headers, body, status, target))
-            self._send_json(status, payload, extra or {})
+            status: int, payload: dict[str, Any], target: str | None = None, extra: dict[str, str] | None = None
+        ) -> tuple[int, dict[str, Any], dict[str, str]]:
+            self._record(Request(path, headers, body, status, target))
+            return status, payload, extra or {}
 
-        match = PATH_RE.match(self.path.split("?", 1)[0])
+        match = PATH_RE.match(path.split("?", 1)[0])
         if match is None:
-            answer(404, error_body(404, "NOT_FOUND", f"no such method: {self.path}"))
-            return
-        if match["project"] != standin.project_id:
-            answer(403, error_body(403, "PERMISSION_DENIED", f"unknown project {match['project']}"))
-            return
+            return answer(404, error_body(404, "NOT_FOUND", f"no such method: {path}"))
+        if match["project"] != self.project_id:
+            return answer(403, error_body(403, "PERMISSION_DENIED", f"unknown project {match['project']}"))
         message = body.get("message") if isinstance(body, dict) else None
         problems = ["the body must be a JSON object with a message"] if message is None else message_problems(message)
         if not (headers.get("content-type") or "").startswith("application/json"):
             problems.append("Content-Type must be application/json")
         if problems:
-            standin._reject(body, problems)
+            self._reject(body, problems)
             status, rpc_status, _, code = _ERRORS[Behaviour.INVALID_ARGUMENT]
-            answer(status, error_body(status, rpc_status, "; ".join(problems), code))
-            return
+            return answer(status, error_body(status, rpc_status, "; ".join(problems), code))
 
         assert isinstance(message, dict)  # message_problems() said so
         target = next(message[key] for key in TARGETS if key in message)
-        behaviour = standin._behaviour_for(target)
+        behaviour = self._behaviour_for(target)
         if behaviour is None:
-            standin._record(Request(self.path, headers, body, 200, target), accepted=message)
-            self._send_json(200, {"name": standin._next_name()}, {})
-        elif behaviour is Behaviour.HANG:
-            standin._record(Request(self.path, headers, body, None, target))
-            standin._release.wait(standin.hang_seconds)
-            self.close_connection = True
-        else:
-            status, rpc_status, text, code = _ERRORS[behaviour]
-            extra: dict[str, str] = {}
-            if status in {429, 503} and standin.retry_after is not None:
-                extra["Retry-After"] = standin.retry_after
-            answer(status, error_body(status, rpc_status, text, code), target, extra)
+            self._record(Request(path, headers, body, 200, target), accepted=message)
+            return 200, {"name": self._next_name()}, {}
+        if behaviour is Behaviour.HANG:
+            self._record(Request(path, headers, body, None, target))
+            return None
+        status, rpc_status, text, code = _ERRORS[behaviour]
+        extra: dict[str, str] = {}
+        if status in {429, 503} and self.retry_after is not None:
+            extra["Retry-After"] = self.retry_after
+        return answer(status, error_body(status, rpc_status, text, code), target, extra)
 
-    def _send_json(self, status: int, payload: dict[str, Any], extra_headers: Mapping[str, str]) -> None:
+
+_REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}
+_REASONS |= {500: "Internal Server Error", 503: "Service Unavailable", 411: "Length Required"}
+_IDLE_SECONDS = 30.0  # an idle keep-alive connection is closed after this
+_HEAD_MAX = 64 * 1024
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: HTTP/1.1 requests with a Content-Length body, answered in order."""
+
+    def __init__(self, standin: FcmStandin) -> None:
+        self._standin = standin
+        self._buffer = bytearray()
+        self._transport: asyncio.Transport | None = None
+        self._hung = False
+        self._idle: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._standin._connections.add(self)
+        self._touch()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._standin._connections.discard(self)
+        if self._idle is not None:
+            self._idle.cancel()
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if self._hung:
+            return  # the hung request is never answered; nothing after it on this connection either
+        self._buffer += data
+        self._touch()
+        while not self._hung:
+            end = self._buffer.find(b"\r\n\r\n")
+            if end < 0:
+                if len(self._buffer) > _HEAD_MAX:
+                    self.close()
+                return
+            request_line, *lines = bytes(self._buffer[:end]).decode("latin-1").split("\r\n")
+            headers: dict[str, str] = {}
+            for line in lines:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            length = int(headers.get("content-length") or 0)
+            if len(self._buffer) < end + 4 + length:
+                return  # the rest of the body is still on its way
+            raw = bytes(self._buffer[end + 4 : end + 4 + length])
+            del self._buffer[: end + 4 + length]
+            method, _, rest = request_line.partition(" ")
+            path = rest.rsplit(" ", 1)[0]
+            if method != "POST":
+                self._send(404, error_body(404, "NOT_FOUND", f"no such method: {method} {path}"), {})
+                continue
+            answer = self._standin._answer(path, headers, raw)
+            if answer is None:
+                self._hung = True
+                loop = asyncio.get_running_loop()
+                loop.call_later(self._standin.hang_seconds, self.close)
+                return
+            self._send(*answer)
+            if headers.get("connection", "").lower() == "close":
+                self.close()
+                return
+
+    def _send(self, status: int, payload: dict[str, Any], extra: Mapping[str, str]) -> None:
         data = json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in extra_headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout); nothing to tell
-            self.close_connection = True
+        head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}", "Content-Type: application/json; charset=UTF-8"]
+        head.append(f"Content-Length: {len(data)}")
+        head.extend(f"{name}: {value}" for name, value in extra.items())
+        assert self._transport is not None
+        # one write per answer: headers and body written apart would meet the client's delayed ACK
+        self._transport.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)
+
+    def _touch(self) -> None:
+        if self._idle is not None:
+            self._idle.cancel()
+        self._idle = asyncio.get_running_loop().call_later(_IDLE_SECONDS, self.close)

@@ -257,6 +257,26 @@ def test_processing_after_the_fee_is_settled_says_so() -> None:
     assert "27/11/2026" in paid.body and "27/11/2026" in started.body
 
 
+def test_reception_and_the_systems_next_move_are_told_in_one_push() -> None:
+    # received and moved on in one transaction: the received event is not pushed, this one says both
+    fee = dossier_event("awaiting_payment", from_status="received", action="request_payment", actor_role="system")
+    vi, en = rendered(fee, "vi"), rendered(fee, "en")
+    assert vi.body.startswith(
+        f"Hồ sơ {CODE} đã được tiếp nhận, cần nộp phí, lệ phí 200.000 ₫. Ngày hẹn trả: 27/11/2026."
+    )
+    assert (en.title, vi.title) == ("Dossier received, fee due", "Đã tiếp nhận, cần nộp phí, lệ phí")
+    assert "200,000 VND" in en.body and "Result expected on 27/11/2026." in en.body
+    paid = dossier_event("processing", from_status="received", action="settle_payment", actor_role="system")
+    assert rendered(paid, "vi").body == (
+        f"Hồ sơ {CODE} (Đăng ký khai sinh) đã được tiếp nhận và đang được giải quyết. Ngày hẹn trả: 27/11/2026."
+    )
+    assert rendered(paid, "en").title == "Dossier received, being processed"
+    undated = dossier_event(
+        "awaiting_payment", from_status="received", action="request_payment", actor_role="system", appointment_date=None
+    )
+    assert "Ngày hẹn trả" not in rendered(undated, "vi").body
+
+
 def test_payment_bodies() -> None:
     paid = rendered(payment_event(PaymentSucceeded), "vi")
     assert paid.body.startswith("Bạn đã thanh toán thành công 200.000 ₫ cho hồ sơ 000.00.12.H04-261123-0007")
