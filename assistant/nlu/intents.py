@@ -34,7 +34,7 @@ from i18n.text import fold
 
 from .normalize import Normalized, normalize
 
-__all__ = ("FALLBACK_CONFIDENCE", "MIN_SCORE", "Intent", "IntentGuess", "detect_intent")
+__all__ = ("CUE_WORDS", "FALLBACK_CONFIDENCE", "MIN_SCORE", "Intent", "IntentGuess", "asked_positions", "detect_intent")
 
 
 class Intent(StrEnum):
@@ -56,6 +56,8 @@ class IntentGuess(msgspec.Struct, frozen=True):
     intent: Intent
     confidence: float
     """0..1."""
+    out_of_scope: bool = False
+    """``fallback`` because the message is about a topic outside administrative procedures."""
 
 
 MIN_SCORE: Final = 0.4
@@ -105,6 +107,10 @@ def _load() -> tuple[tuple[_Cue, ...], frozenset[Intent]]:
 
 
 _CUES, _SOCIAL = _load()
+CUE_WORDS: Final = frozenset(
+    w for c in _CUES if c.intent not in {Intent.FALLBACK, Intent.PROCEDURE_INFO} for w in c.folded.split()
+)
+"""Every word of the cues that ask something (folded); ``procedure_info`` cues mostly name things."""
 _FUZZY_CUES: Final = tuple(c for c in _CUES if len(c.folded) >= _FUZZY_MIN_LEN)
 _FUZZY_CHOICES: Final = [c.folded for c in _FUZZY_CUES]
 
@@ -117,6 +123,19 @@ def _exact(padded: str) -> list[tuple[_Cue, int, int]]:
         if start >= 0:
             found.append((cue, start + 1, start + len(cue.padded) - 1))
     return found
+
+
+def asked_positions(message: Normalized) -> frozenset[int]:
+    """Positions in ``message.words`` of the words a question cue uses ("mất" in "mất bao lâu"), so that
+    procedure matching does not read them as names ("mất bằng lái")."""
+    padded = f" {message.folded} "
+    starts = [i for i, ch in enumerate(padded) if ch == " "][:-1]  # the space before each word
+    spots: set[int] = set()
+    for cue, start, end in _exact(padded):
+        if cue.intent in {Intent.FALLBACK, Intent.PROCEDURE_INFO} or cue.intent in _SOCIAL:
+            continue
+        spots.update(i for i, s in enumerate(starts) if start <= s + 1 < end)
+    return frozenset(spots)
 
 
 def _word_aligned_ratio(cue: str, padded: str) -> float:
@@ -171,7 +190,7 @@ def detect_intent(message: Normalized) -> IntentGuess:
     if not ranked or ranked[0][1] < MIN_SCORE or out_of_scope >= ranked[0][1]:
         best = ranked[0][1] if ranked else 0.0
         confidence = FALLBACK_CONFIDENCE if out_of_scope else min(FALLBACK_CONFIDENCE, 0.1 + best / 4)
-        return IntentGuess(Intent.FALLBACK, round(confidence, 3))
+        return IntentGuess(Intent.FALLBACK, round(confidence, 3), out_of_scope=bool(out_of_scope))
     intent, best = ranked[0]
     runner_up = max(ranked[1][1] if len(ranked) > 1 else 0.0, out_of_scope)
     confidence = min(best, 1.0) * (1 - 0.4 * (runner_up / best) ** 2)
