@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from enum import StrEnum
+from functools import lru_cache
 from importlib import resources
 from typing import Final
 
@@ -34,7 +35,16 @@ from i18n.text import fold
 
 from .normalize import Normalized, normalize
 
-__all__ = ("CUE_WORDS", "FALLBACK_CONFIDENCE", "MIN_SCORE", "Intent", "IntentGuess", "asked_positions", "detect_intent")
+__all__ = (
+    "CUE_WORDS",
+    "FALLBACK_CONFIDENCE",
+    "MIN_SCORE",
+    "Intent",
+    "IntentGuess",
+    "asked_positions",
+    "clear_caches",
+    "detect_intent",
+)
 
 
 class Intent(StrEnum):
@@ -115,14 +125,27 @@ _FUZZY_CUES: Final = tuple(c for c in _CUES if len(c.folded) >= _FUZZY_MIN_LEN)
 _FUZZY_CHOICES: Final = [c.folded for c in _FUZZY_CUES]
 
 
-def _exact(padded: str) -> list[tuple[_Cue, int, int]]:
-    """Cues found at word boundaries, with their span in ``padded``."""
+_BY_FIRST_WORD: Final[dict[str, tuple[_Cue, ...]]] = {}
+for _cue in _CUES:
+    _BY_FIRST_WORD[_cue.folded.split()[0]] = (*_BY_FIRST_WORD.get(_cue.folded.split()[0], ()), _cue)
+
+
+@lru_cache(maxsize=2048)
+def _exact(padded: str) -> tuple[tuple[_Cue, int, int], ...]:
+    """Cues found at word boundaries (the first time each occurs), with their span in ``padded``;
+    looked up by their first word, so the cost grows with the message, not with the cue list."""
+    words = padded.split()
     found: list[tuple[_Cue, int, int]] = []
-    for cue in _CUES:
-        start = padded.find(cue.padded)
-        if start >= 0:
-            found.append((cue, start + 1, start + len(cue.padded) - 1))
-    return found
+    seen: set[str] = set()
+    start = 1
+    for word in words:
+        for cue in _BY_FIRST_WORD.get(word, ()):
+            key = f"{cue.intent}:{cue.folded}"
+            if key not in seen and padded.startswith(cue.padded, start - 1):
+                seen.add(key)
+                found.append((cue, start, start + len(cue.folded)))
+        start += len(word) + 1
+    return tuple(found)
 
 
 def asked_positions(message: Normalized) -> frozenset[int]:
@@ -149,7 +172,33 @@ def _word_aligned_ratio(cue: str, padded: str) -> float:
     return float(fuzz.ratio(cue, padded[start : end if end >= 0 else len(padded)]))
 
 
-def _scores(message: Normalized) -> dict[Intent, float]:
+@lru_cache(maxsize=2048)
+def _near(folded: str) -> tuple[tuple[str, int], ...]:
+    """Fuzzy cues roughly present in ``folded`` (rapidfuzz ``partial_ratio`` prefilter), with their index."""
+    if len(folded) < _FUZZY_MIN_LEN:
+        return ()
+    found = process.extract(
+        folded, _FUZZY_CHOICES, scorer=fuzz.partial_ratio, score_cutoff=_FUZZY_PREFILTER, limit=None
+    )
+    return tuple((choice, index) for choice, _, index in found)
+
+
+def _near_within(folded: str, within: str) -> tuple[tuple[str, int], ...]:
+    """:func:`_near` for ``folded``, a part of the message ``within``: only ``within``'s fuzzy cues can match."""
+    if len(folded) < _FUZZY_MIN_LEN:
+        return ()
+    return tuple(
+        (choice, index) for choice, index in _near(within) if fuzz.partial_ratio(choice, folded) >= _FUZZY_PREFILTER
+    )
+
+
+def clear_caches() -> None:
+    """Forget the per-message caches (benchmarks measure unseen messages)."""
+    _exact.cache_clear()
+    _near.cache_clear()
+
+
+def _scores(message: Normalized, within: str | None = None) -> dict[Intent, float]:
     folded = message.folded
     padded = f" {folded} "
     exact = _exact(padded)
@@ -161,9 +210,7 @@ def _scores(message: Normalized) -> dict[Intent, float]:
         matched.setdefault(cue.intent, []).append(cue)
     seen = {cue.folded for cue, _, _ in exact}  # blocked cues must not come back fuzzily
     if len(folded) >= _FUZZY_MIN_LEN:
-        for choice, _, index in process.extract(
-            folded, _FUZZY_CHOICES, scorer=fuzz.partial_ratio, score_cutoff=_FUZZY_PREFILTER, limit=None
-        ):
+        for choice, index in _near(folded) if within is None else _near_within(folded, within):
             cue = _FUZZY_CUES[index]
             if choice in seen or len(choice) > len(folded) or cue.intent is Intent.FALLBACK:
                 continue
@@ -181,8 +228,10 @@ def _scores(message: Normalized) -> dict[Intent, float]:
     return scores
 
 
-def detect_intent(message: Normalized) -> IntentGuess:
-    scores = _scores(message)
+def detect_intent(message: Normalized, *, within: Normalized | None = None) -> IntentGuess:
+    """``within``: the whole message when ``message`` is a part of it (then only the fuzzy cues near
+    the whole message are tried, which keeps the second look cheap)."""
+    scores = _scores(message, within.folded if within is not None else None)
     out_of_scope = scores.pop(Intent.FALLBACK, 0.0)
     tasks = {i: s for i, s in scores.items() if i not in _SOCIAL and s >= MIN_SCORE}
     pool = tasks or ({} if out_of_scope else scores)  # "chán quá ad ơi" is chatter, not a greeting

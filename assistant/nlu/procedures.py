@@ -232,7 +232,12 @@ class ProcedureMatcher:
             i: self._weight(w, terms.credit[i]) for i, w in enumerate(terms.words) if w not in plain and i not in asked
         }
         said_mass = sum(said.values())
-        candidates = {i for w in where for i in self._by_word.get(w, ())}
+        # only phrases whose words present could reach the coverage needed are scored
+        reach: dict[int, float] = {}
+        for w in where:
+            for i in self._by_word.get(w, ()):
+                reach[i] = reach.get(i, 0.0) + self._idf[w]
+        candidates = [i for i, mass in reach.items() if mass >= _MIN_COVERAGE * self._phrases[i].total]
         best: dict[str, float] = {}
         best_words: dict[str, tuple[str, ...]] = {}
         best_used: dict[str, set[int]] = {}

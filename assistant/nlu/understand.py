@@ -216,7 +216,7 @@ def understand(message: Normalized, matcher: ProcedureMatcher) -> Understanding:
     matches = matcher.match(message, asked=asked_positions(message), plain=_PLAIN)
     top: ProcedureMatch | None = matches[0] if matches and matches[0].score >= PROCEDURE_MIN else None
     if top is not None and top.used:
-        guess = detect_intent(_without(message, top.used))
+        guess = detect_intent(_without(message, top.used), within=message)
     intent, confidence = guess.intent, guess.confidence
     if intent in _NOT_ABOUT_A_PROCEDURE or (intent is Intent.PAYMENT_HELP and top is None):
         return Understanding(intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0)
