@@ -28,6 +28,7 @@ from webhooks import RawConnection, start_server, wait_ready
 
 EVAL = harness.ROOT / "tests" / "data" / "assistant_eval.jsonl"
 PATH = "/api/v1/assistant/messages"
+LIVE = "/health/live"
 MAX_SECONDS = 120.0
 
 _MEMORY_PROBE = """
@@ -103,7 +104,8 @@ def memory(texts: list[str]) -> dict[str, float]:
     return {"before_mb": rss["before"] / 2**20, "after_mb": rss["after"] / 2**20}
 
 
-async def http_load(port: int, texts: list[str], count: int, connections: int) -> dict[str, float]:
+async def http_load(port: int, texts: list[str], count: int, connections: int, *, path: str = PATH) -> dict[str, float]:
+    """``count`` requests over ``connections`` connections; ``path`` other than the assistant's is a GET."""
     queue = list(range(count))
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -116,7 +118,10 @@ async def http_load(port: int, texts: list[str], count: int, connections: int) -
                 i = queue.pop()
                 body = json.dumps({"text": texts[i % len(texts)], "session_id": f"bench-{n}"}).encode()
                 t0 = time.perf_counter()
-                status, _ = await conn.request("POST", PATH, headers, body)
+                if path == PATH:
+                    status, _ = await conn.request("POST", PATH, headers, body)
+                else:
+                    status, _ = await conn.request("GET", path, {}, b"")
                 latencies.append((time.perf_counter() - t0) * 1000)
                 statuses[status] = statuses.get(status, 0) + 1
         finally:
@@ -150,6 +155,11 @@ def http_bench(texts: list[str], count: int, connections: int) -> dict[str, floa
             result = asyncio.run(http_load(port, texts, count, connections))
             result["server_cpu_ms_per_message"] = (harness.cpu_seconds(tree) - cpu0) / result["requests"] * 1000
             result["machine_busy_cores"] = (harness.busy_seconds() - busy0) / result["seconds"]
+            # the ceiling of this client and the HTTP stack: the cheapest route, same connections
+            cpu0 = harness.cpu_seconds(tree)
+            live = asyncio.run(http_load(port, texts, count, connections, path=LIVE))
+            result["live_rate"] = live["rate"]
+            result["live_cpu_ms"] = (harness.cpu_seconds(tree) - cpu0) / live["requests"] * 1000
             rss = sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20
             result["server_rss_mb"] = rss
             return result
@@ -187,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             f"server CPU {h['server_cpu_ms_per_message']:.2f} ms/message; machine busy {h['machine_busy_cores']:.2f} "
             f"cores; server RSS {h['server_rss_mb']:.0f} MB"
         )
+        print(f"GET {LIVE}, same client: {h['live_rate']:.0f} requests/s, server CPU {h['live_cpu_ms']:.2f} ms/request")
     return 0
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
@@ -121,6 +122,7 @@ CUE_WORDS: Final = frozenset(
     w for c in _CUES if c.intent not in {Intent.FALLBACK, Intent.PROCEDURE_INFO} for w in c.folded.split()
 )
 """Every word of the cues that ask something (folded); ``procedure_info`` cues mostly name things."""
+_CUE_VOCABULARY: Final = frozenset(w for c in _CUES for w in c.folded.split())
 _FUZZY_CUES: Final = tuple(c for c in _CUES if len(c.folded) >= _FUZZY_MIN_LEN)
 _FUZZY_CHOICES: Final = [c.folded for c in _FUZZY_CUES]
 
@@ -198,7 +200,7 @@ def clear_caches() -> None:
     _near.cache_clear()
 
 
-def _scores(message: Normalized, within: str | None = None) -> dict[Intent, float]:
+def _scores(message: Normalized, within: str | None = None, *, fuzzy: bool = True) -> dict[Intent, float]:
     folded = message.folded
     padded = f" {folded} "
     exact = _exact(padded)
@@ -209,15 +211,15 @@ def _scores(message: Normalized, within: str | None = None) -> dict[Intent, floa
             continue
         matched.setdefault(cue.intent, []).append(cue)
     seen = {cue.folded for cue, _, _ in exact}  # blocked cues must not come back fuzzily
-    if len(folded) >= _FUZZY_MIN_LEN:
+    if fuzzy and len(folded) >= _FUZZY_MIN_LEN:
         for choice, index in _near(folded) if within is None else _near_within(folded, within):
             cue = _FUZZY_CUES[index]
             if choice in seen or len(choice) > len(folded) or cue.intent is Intent.FALLBACK:
                 continue
             ratio = _word_aligned_ratio(choice, padded)
             if ratio >= _FUZZY_CUTOFF:
-                fuzzy = _Cue(cue.intent, cue.folded, cue.padded, cue.score * _FUZZY_PENALTY * ratio / 100)
-                matched.setdefault(cue.intent, []).append(fuzzy)
+                near = _Cue(cue.intent, cue.folded, cue.padded, cue.score * _FUZZY_PENALTY * ratio / 100)
+                matched.setdefault(cue.intent, []).append(near)
     scores: dict[Intent, float] = {}
     for intent, cues in matched.items():
         best = max(cues, key=lambda c: c.score)
@@ -228,10 +230,14 @@ def _scores(message: Normalized, within: str | None = None) -> dict[Intent, floa
     return scores
 
 
-def detect_intent(message: Normalized, *, within: Normalized | None = None) -> IntentGuess:
+def detect_intent(
+    message: Normalized, *, within: Normalized | None = None, known: Container[str] | None = None
+) -> IntentGuess:
     """``within``: the whole message when ``message`` is a part of it (then only the fuzzy cues near
-    the whole message are tried, which keeps the second look cheap)."""
-    scores = _scores(message, within.folded if within is not None else None)
+    the whole message are tried, which keeps the second look cheap). ``known``: words that are no
+    typo (cue and procedure words); a message made only of them skips fuzzy matching, the costly part."""
+    typed_right = known is not None and all(w in known or w in _CUE_VOCABULARY for w in message.words)
+    scores = _scores(message, within.folded if within is not None else None, fuzzy=not typed_right)
     out_of_scope = scores.pop(Intent.FALLBACK, 0.0)
     tasks = {i: s for i, s in scores.items() if i not in _SOCIAL and s >= MIN_SCORE}
     pool = tasks or ({} if out_of_scope else scores)  # "chán quá ad ơi" is chatter, not a greeting

@@ -140,10 +140,24 @@ class ProcedureMatcher:
                 self._by_word.setdefault(w, []).append(i)
         self._pairs = {(p.words[i], p.words[i + 1]) for p in self._phrases for i in range(len(p.words) - 1)}
         self._vocabulary = sorted(self._idf)
+        self._known = frozenset(self._idf)
 
     @property
     def vocabulary(self) -> frozenset[str]:
-        return frozenset(self._idf)
+        """Every (stemmed, folded) word of the phrases."""
+        return self._known
+
+    def knows(self, word: str) -> bool:
+        """``word`` (folded) is a word of some phrase, once stemmed."""
+        return stem(word) in self._known
+
+    def containing(self, words: Iterable[str]) -> list[str]:
+        """Procedures whose phrases use every one of ``words`` (folded), in catalog order: those a
+        message of only generic words ("chứng thực", "bảo hiểm") may be about."""
+        wanted = {stem(w) for w in words}
+        return sorted(
+            (s for s, vocabulary in self._documents.items() if wanted <= vocabulary), key=self._order.__getitem__
+        )
 
     def _correct(self, words: list[str]) -> list[tuple[str, float]]:
         """Each word with the credit it gives: 1 when a phrase has it, less for a corrected typo, 0
@@ -275,8 +289,10 @@ class ProcedureMatcher:
                 positions.append(None)
                 continue
             credit = 0.0
-            chosen = spots[0]
+            chosen = -1
             for spot in spots:
+                if spot in positions:  # one typed word stands for one phrase word ("lại" ≠ "lái" twice)
+                    continue
                 c = terms.credit[spot]
                 typed = terms.accented[spot]
                 if typed and accent and typed != accent:  # both typed with diacritics, differently
@@ -284,7 +300,7 @@ class ProcedureMatcher:
                 if c > credit:
                     credit, chosen = c, spot
             covered += weight * credit
-            positions.append(chosen)
+            positions.append(chosen if chosen >= 0 else None)
         coverage = covered / phrase.total if phrase.total else 0.0
         if coverage < _MIN_COVERAGE:
             return None

@@ -40,6 +40,11 @@ CANDIDATE_MIN: Final = 0.5
 """Procedures scoring at least this may be offered when asking which one is meant."""
 CLOSE: Final = 0.04
 """Two procedures closer than this are too close to choose between."""
+PARTIAL: Final = 0.9
+"""Below this score the best phrase is only partly in the message."""
+PARTIAL_SHARE: Final = 0.9
+"""A runner-up within this share of a partial best match is too close as well."""
+MAX_CANDIDATES: Final = 4
 _INFO_CONFIDENCE: Final = 0.7
 
 # Words that carry no topic: people, politeness, question words. A procedure question that names no
@@ -190,9 +195,21 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     out_of_scope: bool = False
 
 
-def _off_topic(message: Normalized, vocabulary: frozenset[str]) -> bool:
+def _unexplained(message: Normalized, matcher: ProcedureMatcher) -> tuple[list[str], bool]:
+    """The words that are neither fillers nor question cues, and whether one of them is unknown to
+    every procedure."""
     rest = [w for w in message.words if w not in _PLAIN and not w.isdigit()]
-    return len(rest) >= 2 or any(w not in vocabulary for w in rest)
+    return rest, any(not matcher.knows(w) for w in rest)
+
+
+class _Known:
+    """Words that are no typo: procedure words and fillers."""
+
+    def __init__(self, matcher: ProcedureMatcher) -> None:
+        self._matcher = matcher
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in _FILLER or self._matcher.knows(word))
 
 
 def _without(message: Normalized, used: frozenset[int]) -> Normalized:
@@ -204,7 +221,8 @@ def _without(message: Normalized, used: frozenset[int]) -> Normalized:
 
 
 def understand(message: Normalized, matcher: ProcedureMatcher) -> Understanding:
-    guess = detect_intent(message)
+    known = _Known(matcher)
+    guess = detect_intent(message, known=known)
     if guess.out_of_scope:
         return Understanding(
             intent=Intent.FALLBACK,
@@ -216,27 +234,41 @@ def understand(message: Normalized, matcher: ProcedureMatcher) -> Understanding:
     matches = matcher.match(message, asked=asked_positions(message), plain=_PLAIN)
     top: ProcedureMatch | None = matches[0] if matches and matches[0].score >= PROCEDURE_MIN else None
     if top is not None and top.used:
-        guess = detect_intent(_without(message, top.used), within=message)
+        guess = detect_intent(_without(message, top.used), within=message, known=known)
     intent, confidence = guess.intent, guess.confidence
     if intent in _NOT_ABOUT_A_PROCEDURE or (intent is Intent.PAYMENT_HELP and top is None):
         return Understanding(intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0)
     if top is None:
-        if intent in PROCEDURE_INTENTS and _off_topic(message, matcher.vocabulary):
-            return Understanding(
-                intent=Intent.FALLBACK, confidence=0.3, procedure=None, procedure_confidence=0.0, out_of_scope=True
-            )
+        rest, unknown = _unexplained(message, matcher)
         weak = tuple(m.slug for m in matches if m.score >= CANDIDATE_MIN)
-        if weak and intent is not Intent.FALLBACK:
+        if weak and not unknown and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:  # "bằng lái": which one?
             intent = intent if intent in PROCEDURE_INTENTS else Intent.PROCEDURE_INFO
             return Understanding(
                 intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0, candidates=weak
+            )
+        if unknown and intent in PROCEDURE_INTENTS:  # a question about something else
+            return Understanding(
+                intent=Intent.FALLBACK, confidence=0.3, procedure=None, procedure_confidence=0.0, out_of_scope=True
+            )
+        generic = matcher.containing(rest) if rest and not unknown else []
+        if generic and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
+            intent = intent if intent in PROCEDURE_INTENTS else Intent.PROCEDURE_INFO
+            offered = tuple(generic) if len(generic) <= MAX_CANDIDATES else ()  # too many: the popular ones
+            return Understanding(
+                intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0, candidates=offered
             )
         return Understanding(intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0)
     if intent is Intent.PAYMENT_HELP:
         intent = Intent.PROCEDURE_FEE
     elif intent not in PROCEDURE_INTENTS:  # a procedure named with no question: tell about it
         intent, confidence = Intent.PROCEDURE_INFO, min(confidence, _INFO_CONFIDENCE) or _INFO_CONFIDENCE
-    close = tuple(m.slug for m in matches[1:] if m.score >= CANDIDATE_MIN and top.score - m.score < CLOSE)
+    # a partial match ("bằng lái" in "đổi bằng lái" and "mất bằng lái") must also win by a share
+    close = tuple(
+        m.slug
+        for m in matches[1:]
+        if m.score >= CANDIDATE_MIN
+        and (top.score - m.score < CLOSE or (top.score < PARTIAL and m.score >= PARTIAL_SHARE * top.score))
+    )
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     certainty = round(min(1.0, top.score) * (1 - 0.5 * (runner_up / top.score) ** 4), 3)
     if close:
