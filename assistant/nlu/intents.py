@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
@@ -45,6 +45,7 @@ __all__ = (
     "asked_positions",
     "clear_caches",
     "detect_intent",
+    "off_topic_positions",
 )
 
 
@@ -150,17 +151,25 @@ def _exact(padded: str) -> tuple[tuple[_Cue, int, int], ...]:
     return tuple(found)
 
 
-def asked_positions(message: Normalized) -> frozenset[int]:
-    """Positions in ``message.words`` of the words a question cue uses ("mất" in "mất bao lâu"), so that
-    procedure matching does not read them as names ("mất bằng lái")."""
+def _positions(message: Normalized, wanted: Callable[[Intent], bool]) -> frozenset[int]:
     padded = f" {message.folded} "
     starts = [i for i, ch in enumerate(padded) if ch == " "][:-1]  # the space before each word
     spots: set[int] = set()
     for cue, start, end in _exact(padded):
-        if cue.intent in {Intent.FALLBACK, Intent.PROCEDURE_INFO} or cue.intent in _SOCIAL:
-            continue
-        spots.update(i for i, s in enumerate(starts) if start <= s + 1 < end)
+        if wanted(cue.intent):
+            spots.update(i for i, s in enumerate(starts) if start <= s + 1 < end)
     return frozenset(spots)
+
+
+def asked_positions(message: Normalized) -> frozenset[int]:
+    """Positions in ``message.words`` of the words a question cue uses ("mất" in "mất bao lâu"), so that
+    procedure matching does not read them as names ("mất bằng lái")."""
+    return _positions(message, lambda i: i not in {Intent.FALLBACK, Intent.PROCEDURE_INFO} and i not in _SOCIAL)
+
+
+def off_topic_positions(message: Normalized) -> frozenset[int]:
+    """Positions in ``message.words`` of the words an out-of-scope cue uses ("sinh nhật", "restaurant")."""
+    return _positions(message, lambda i: i is Intent.FALLBACK)
 
 
 def _word_aligned_ratio(cue: str, padded: str) -> float:

@@ -20,7 +20,7 @@ from underthesea import text_normalize
 
 from i18n.text import fold
 
-__all__ = ("ABBREVIATIONS", "Normalized", "is_english", "normalize")
+__all__ = ("ABBREVIATIONS", "ENGLISH_WORDS", "Normalized", "is_english", "normalize")
 
 
 class Normalized(msgspec.Struct, frozen=True):
@@ -226,6 +226,8 @@ _ENGLISH: Final[frozenset[str]] = frozenset(
         "building",
     ]
 )
+ENGLISH_WORDS: Final = _ENGLISH
+"""Common English words (folded) that are no Vietnamese syllable typed without diacritics."""
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
 _ELONGATED: Final = re.compile(r"(\D)\1+$")
 _ELONGATED_3: Final = re.compile(r"(\D)\1{2,}")

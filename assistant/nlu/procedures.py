@@ -28,7 +28,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Final
@@ -159,22 +159,23 @@ class ProcedureMatcher:
             (s for s, vocabulary in self._documents.items() if wanted <= vocabulary), key=self._order.__getitem__
         )
 
-    def _correct(self, words: list[str]) -> list[tuple[str, float]]:
+    def _correct(self, words: list[str], keep: Container[str]) -> list[tuple[str, float]]:
         """Each word with the credit it gives: 1 when a phrase has it, less for a corrected typo, 0
-        when nothing is near."""
+        when nothing is near. Words in ``keep`` are right as typed ("how" is not "low")."""
         out: list[tuple[str, float]] = []
         for i, word in enumerate(words):
-            if word in self._idf or len(word) < _TYPO_MIN_LEN or word.isdigit():
+            if word in self._idf or len(word) < _TYPO_MIN_LEN or word.isdigit() or word in keep:
                 out.append((word, 1.0 if word in self._idf else 0.0))
                 continue
             found = process.extract(
-                word, self._vocabulary, scorer=OSA.normalized_similarity, score_cutoff=_TYPO_MIN, limit=8
+                word, self._vocabulary, scorer=OSA.normalized_similarity, score_cutoff=_TYPO_MIN, limit=None
             )
             before = words[i - 1] if i > 0 else ""
             after = words[i + 1] if i + 1 < len(words) else ""
 
-            def paired(candidate: str, before: str = before, after: str = after) -> bool:
-                return (before, candidate) in self._pairs or (candidate, after) in self._pairs
+            def paired(candidate: str, before: str = before, after: str = after) -> int:
+                """How many neighbours the candidate makes a known word pair with."""
+                return ((before, candidate) in self._pairs) + ((candidate, after) in self._pairs)
 
             free = not is_syllable(word)
             options = [(paired(c), s, c) for c, s, _ in found if (free or paired(c)) and abs(len(c) - len(word)) <= 2]
@@ -185,9 +186,9 @@ class ProcedureMatcher:
             out.append((best, 0.5 + 0.45 * similarity))
         return out
 
-    def terms(self, message: Normalized) -> Terms:
+    def terms(self, message: Normalized, keep: Container[str] = frozenset()) -> Terms:
         folded, accented = _split(message)
-        corrected = self._correct(list(folded))
+        corrected = self._correct(list(folded), keep)
         credit = [c for _, c in corrected]
         words = tuple(w for w, _ in corrected)
         breaks: set[int] = set()
@@ -217,10 +218,12 @@ class ProcedureMatcher:
         *,
         asked: frozenset[int] = frozenset(),
         plain: frozenset[str] = frozenset(),
+        keep: Container[str] = frozenset(),
     ) -> list[ProcedureMatch]:
         """Best procedures first. ``asked``: positions of words a question cue uses (they count half);
-        ``plain``: words that name nothing (people, politeness, question words)."""
-        return self.match_terms(self.terms(message), limit, asked=asked, plain=plain)
+        ``plain``: words that name nothing (people, politeness, question words); ``keep``: words
+        never taken for typos."""
+        return self.match_terms(self.terms(message, keep), limit, asked=asked, plain=plain)
 
     def _weight(self, word: str, credit: float) -> float:
         if word in self._idf:

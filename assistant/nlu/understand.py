@@ -18,8 +18,8 @@ from typing import Final
 
 import msgspec
 
-from .intents import CUE_WORDS, Intent, asked_positions, detect_intent
-from .normalize import Normalized
+from .intents import CUE_WORDS, Intent, asked_positions, detect_intent, off_topic_positions
+from .normalize import ENGLISH_WORDS, Normalized
 from .procedures import ProcedureMatch, ProcedureMatcher
 
 __all__ = ("PROCEDURE_INTENTS", "Understanding", "understand")
@@ -181,6 +181,7 @@ _FILLER: Final = frozenset(
 
 
 _PLAIN: Final = _FILLER | CUE_WORDS
+_KEEP: Final = _PLAIN | ENGLISH_WORDS
 
 
 class Understanding(msgspec.Struct, frozen=True, kw_only=True):
@@ -212,6 +213,12 @@ class _Known:
         return isinstance(word, str) and (word in _FILLER or self._matcher.knows(word))
 
 
+def _naming(used: frozenset[int], asked: frozenset[int]) -> frozenset[int]:
+    """The words the procedure's name took: a word a question cue also uses stays with the question
+    unless it sits inside the name ("land transfer" names; "họp ... bao lâu" asks)."""
+    return frozenset(p for p in used if p not in asked or p - 1 in used or p + 1 in used)
+
+
 def _without(message: Normalized, used: frozenset[int]) -> Normalized:
     """The message without the words that named the procedure, so that they do not also count as a
     question ("bản sao" names a copy of an extract; it does not ask for documents)."""
@@ -223,7 +230,14 @@ def _without(message: Normalized, used: frozenset[int]) -> Normalized:
 def understand(message: Normalized, matcher: ProcedureMatcher) -> Understanding:
     known = _Known(matcher)
     guess = detect_intent(message, known=known)
-    if guess.out_of_scope:
+    asked = asked_positions(message)
+    matches = matcher.match(message, asked=asked, plain=_PLAIN, keep=_KEEP)
+    top: ProcedureMatch | None = matches[0] if matches and matches[0].score >= PROCEDURE_MIN else None
+    # an out-of-scope topic wins, unless a procedure is fully named apart from it ("food safety
+    # certificate for my restaurant"; but "khai sinh nhật", "học lái xe" share their words)
+    if guess.out_of_scope and not (
+        top is not None and top.score >= PARTIAL and not top.used & off_topic_positions(message)
+    ):
         return Understanding(
             intent=Intent.FALLBACK,
             confidence=guess.confidence,
@@ -231,10 +245,8 @@ def understand(message: Normalized, matcher: ProcedureMatcher) -> Understanding:
             procedure_confidence=0.0,
             out_of_scope=True,
         )
-    matches = matcher.match(message, asked=asked_positions(message), plain=_PLAIN)
-    top: ProcedureMatch | None = matches[0] if matches and matches[0].score >= PROCEDURE_MIN else None
     if top is not None and top.used:
-        guess = detect_intent(_without(message, top.used), within=message, known=known)
+        guess = detect_intent(_without(message, _naming(top.used, asked)), within=message, known=known)
     intent, confidence = guess.intent, guess.confidence
     if intent in _NOT_ABOUT_A_PROCEDURE or (intent is Intent.PAYMENT_HELP and top is None):
         return Understanding(intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0)

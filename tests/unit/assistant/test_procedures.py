@@ -102,3 +102,24 @@ def test_confidences(matcher: ProcedureMatcher) -> None:
     clear = said(matcher, "làm giấy khai sinh cho con cần giấy tờ gì")
     assert clear.confidence > 0.8 and clear.procedure_confidence > 0.8
     assert said(matcher, "bằng lái").procedure_confidence < clear.procedure_confidence
+
+
+def test_common_words_are_not_taken_for_typos(matcher: ProcedureMatcher) -> None:
+    # "how" (not a phrase word, not a syllable) was corrected to "low"
+    assert matcher.terms(normalize("how to apply"), keep={"how"}).words[0] == "how"
+    assert said(matcher, "how to apply for a passport").procedure == "passport-issuance"
+
+
+def test_a_typo_is_corrected_to_the_word_that_fits_both_neighbours(matcher: ProcedureMatcher) -> None:
+    # "tne" is as near to "the" (thẻ) as to "ten" (tên); only "ten" pairs with "sang" and "so"
+    assert said(matcher, "sang tne so do").procedure == "land-transfer-registration"
+
+
+def test_a_procedure_fully_named_beside_an_off_topic_word_is_answered(matcher: ProcedureMatcher) -> None:
+    assert said(matcher, "food safety certificate for my new restaurant").procedure == "food-safety-certificate"
+    assert said(matcher, "học lái xe ô tô mất bao lâu").intent is Intent.FALLBACK
+
+
+def test_a_question_word_far_from_the_name_stays_a_question(matcher: ProcedureMatcher) -> None:
+    # "bao" of "bao lâu" completes "xin phép họp báo" from afar; it still asks how long
+    assert said(matcher, "xin phep hop bo mat bao lau").intent is Intent.PROCEDURE_DURATION
