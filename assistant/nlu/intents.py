@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Container
 from enum import StrEnum
+from functools import lru_cache
 from importlib import resources
 from typing import Final
 
@@ -34,7 +36,17 @@ from i18n.text import fold
 
 from .normalize import Normalized, normalize
 
-__all__ = ("FALLBACK_CONFIDENCE", "MIN_SCORE", "Intent", "IntentGuess", "detect_intent")
+__all__ = (
+    "CUE_WORDS",
+    "FALLBACK_CONFIDENCE",
+    "MIN_SCORE",
+    "Intent",
+    "IntentGuess",
+    "asked_positions",
+    "clear_caches",
+    "detect_intent",
+    "off_topic_positions",
+)
 
 
 class Intent(StrEnum):
@@ -56,6 +68,8 @@ class IntentGuess(msgspec.Struct, frozen=True):
     intent: Intent
     confidence: float
     """0..1."""
+    out_of_scope: bool = False
+    """``fallback`` because the message is about a topic outside administrative procedures."""
 
 
 MIN_SCORE: Final = 0.4
@@ -105,18 +119,57 @@ def _load() -> tuple[tuple[_Cue, ...], frozenset[Intent]]:
 
 
 _CUES, _SOCIAL = _load()
+CUE_WORDS: Final = frozenset(
+    w for c in _CUES if c.intent not in {Intent.FALLBACK, Intent.PROCEDURE_INFO} for w in c.folded.split()
+)
+"""Every word of the cues that ask something (folded); ``procedure_info`` cues mostly name things."""
+_CUE_VOCABULARY: Final = frozenset(w for c in _CUES for w in c.folded.split())
 _FUZZY_CUES: Final = tuple(c for c in _CUES if len(c.folded) >= _FUZZY_MIN_LEN)
 _FUZZY_CHOICES: Final = [c.folded for c in _FUZZY_CUES]
 
 
-def _exact(padded: str) -> list[tuple[_Cue, int, int]]:
-    """Cues found at word boundaries, with their span in ``padded``."""
+_BY_FIRST_WORD: Final[dict[str, tuple[_Cue, ...]]] = {}
+for _cue in _CUES:
+    _BY_FIRST_WORD[_cue.folded.split()[0]] = (*_BY_FIRST_WORD.get(_cue.folded.split()[0], ()), _cue)
+
+
+@lru_cache(maxsize=2048)
+def _exact(padded: str) -> tuple[tuple[_Cue, int, int], ...]:
+    """Cues found at word boundaries (the first time each occurs), with their span in ``padded``;
+    looked up by their first word, so the cost grows with the message, not with the cue list."""
+    words = padded.split()
     found: list[tuple[_Cue, int, int]] = []
-    for cue in _CUES:
-        start = padded.find(cue.padded)
-        if start >= 0:
-            found.append((cue, start + 1, start + len(cue.padded) - 1))
-    return found
+    seen: set[str] = set()
+    start = 1
+    for word in words:
+        for cue in _BY_FIRST_WORD.get(word, ()):
+            key = f"{cue.intent}:{cue.folded}"
+            if key not in seen and padded.startswith(cue.padded, start - 1):
+                seen.add(key)
+                found.append((cue, start, start + len(cue.folded)))
+        start += len(word) + 1
+    return tuple(found)
+
+
+def _positions(message: Normalized, wanted: Callable[[Intent], bool]) -> frozenset[int]:
+    padded = f" {message.folded} "
+    starts = [i for i, ch in enumerate(padded) if ch == " "][:-1]  # the space before each word
+    spots: set[int] = set()
+    for cue, start, end in _exact(padded):
+        if wanted(cue.intent):
+            spots.update(i for i, s in enumerate(starts) if start <= s + 1 < end)
+    return frozenset(spots)
+
+
+def asked_positions(message: Normalized) -> frozenset[int]:
+    """Positions in ``message.words`` of the words a question cue uses ("mất" in "mất bao lâu"), so that
+    procedure matching does not read them as names ("mất bằng lái")."""
+    return _positions(message, lambda i: i not in {Intent.FALLBACK, Intent.PROCEDURE_INFO} and i not in _SOCIAL)
+
+
+def off_topic_positions(message: Normalized) -> frozenset[int]:
+    """Positions in ``message.words`` of the words an out-of-scope cue uses ("sinh nhật", "restaurant")."""
+    return _positions(message, lambda i: i is Intent.FALLBACK)
 
 
 def _word_aligned_ratio(cue: str, padded: str) -> float:
@@ -130,7 +183,33 @@ def _word_aligned_ratio(cue: str, padded: str) -> float:
     return float(fuzz.ratio(cue, padded[start : end if end >= 0 else len(padded)]))
 
 
-def _scores(message: Normalized) -> dict[Intent, float]:
+@lru_cache(maxsize=2048)
+def _near(folded: str) -> tuple[tuple[str, int], ...]:
+    """Fuzzy cues roughly present in ``folded`` (rapidfuzz ``partial_ratio`` prefilter), with their index."""
+    if len(folded) < _FUZZY_MIN_LEN:
+        return ()
+    found = process.extract(
+        folded, _FUZZY_CHOICES, scorer=fuzz.partial_ratio, score_cutoff=_FUZZY_PREFILTER, limit=None
+    )
+    return tuple((choice, index) for choice, _, index in found)
+
+
+def _near_within(folded: str, within: str) -> tuple[tuple[str, int], ...]:
+    """:func:`_near` for ``folded``, a part of the message ``within``: only ``within``'s fuzzy cues can match."""
+    if len(folded) < _FUZZY_MIN_LEN:
+        return ()
+    return tuple(
+        (choice, index) for choice, index in _near(within) if fuzz.partial_ratio(choice, folded) >= _FUZZY_PREFILTER
+    )
+
+
+def clear_caches() -> None:
+    """Forget the per-message caches (benchmarks measure unseen messages)."""
+    _exact.cache_clear()
+    _near.cache_clear()
+
+
+def _scores(message: Normalized, within: str | None = None, *, fuzzy: bool = True) -> dict[Intent, float]:
     folded = message.folded
     padded = f" {folded} "
     exact = _exact(padded)
@@ -141,17 +220,15 @@ def _scores(message: Normalized) -> dict[Intent, float]:
             continue
         matched.setdefault(cue.intent, []).append(cue)
     seen = {cue.folded for cue, _, _ in exact}  # blocked cues must not come back fuzzily
-    if len(folded) >= _FUZZY_MIN_LEN:
-        for choice, _, index in process.extract(
-            folded, _FUZZY_CHOICES, scorer=fuzz.partial_ratio, score_cutoff=_FUZZY_PREFILTER, limit=None
-        ):
+    if fuzzy and len(folded) >= _FUZZY_MIN_LEN:
+        for choice, index in _near(folded) if within is None else _near_within(folded, within):
             cue = _FUZZY_CUES[index]
             if choice in seen or len(choice) > len(folded) or cue.intent is Intent.FALLBACK:
                 continue
             ratio = _word_aligned_ratio(choice, padded)
             if ratio >= _FUZZY_CUTOFF:
-                fuzzy = _Cue(cue.intent, cue.folded, cue.padded, cue.score * _FUZZY_PENALTY * ratio / 100)
-                matched.setdefault(cue.intent, []).append(fuzzy)
+                near = _Cue(cue.intent, cue.folded, cue.padded, cue.score * _FUZZY_PENALTY * ratio / 100)
+                matched.setdefault(cue.intent, []).append(near)
     scores: dict[Intent, float] = {}
     for intent, cues in matched.items():
         best = max(cues, key=lambda c: c.score)
@@ -162,8 +239,14 @@ def _scores(message: Normalized) -> dict[Intent, float]:
     return scores
 
 
-def detect_intent(message: Normalized) -> IntentGuess:
-    scores = _scores(message)
+def detect_intent(
+    message: Normalized, *, within: Normalized | None = None, known: Container[str] | None = None
+) -> IntentGuess:
+    """``within``: the whole message when ``message`` is a part of it (then only the fuzzy cues near
+    the whole message are tried, which keeps the second look cheap). ``known``: words that are no
+    typo (cue and procedure words); a message made only of them skips fuzzy matching, the costly part."""
+    typed_right = known is not None and all(w in known or w in _CUE_VOCABULARY for w in message.words)
+    scores = _scores(message, within.folded if within is not None else None, fuzzy=not typed_right)
     out_of_scope = scores.pop(Intent.FALLBACK, 0.0)
     tasks = {i: s for i, s in scores.items() if i not in _SOCIAL and s >= MIN_SCORE}
     pool = tasks or ({} if out_of_scope else scores)  # "chán quá ad ơi" is chatter, not a greeting
@@ -171,7 +254,7 @@ def detect_intent(message: Normalized) -> IntentGuess:
     if not ranked or ranked[0][1] < MIN_SCORE or out_of_scope >= ranked[0][1]:
         best = ranked[0][1] if ranked else 0.0
         confidence = FALLBACK_CONFIDENCE if out_of_scope else min(FALLBACK_CONFIDENCE, 0.1 + best / 4)
-        return IntentGuess(Intent.FALLBACK, round(confidence, 3))
+        return IntentGuess(Intent.FALLBACK, round(confidence, 3), out_of_scope=bool(out_of_scope))
     intent, best = ranked[0]
     runner_up = max(ranked[1][1] if len(ranked) > 1 else 0.0, out_of_scope)
     confidence = min(best, 1.0) * (1 - 0.4 * (runner_up / best) ** 2)

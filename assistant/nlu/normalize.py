@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from importlib import resources
 from typing import Final
 
@@ -19,7 +20,7 @@ from underthesea import text_normalize
 
 from i18n.text import fold
 
-__all__ = ("ABBREVIATIONS", "Normalized", "is_english", "normalize")
+__all__ = ("ABBREVIATIONS", "ENGLISH_WORDS", "Normalized", "is_english", "normalize")
 
 
 class Normalized(msgspec.Struct, frozen=True):
@@ -225,16 +226,22 @@ _ENGLISH: Final[frozenset[str]] = frozenset(
         "building",
     ]
 )
+ENGLISH_WORDS: Final = _ENGLISH
+"""Common English words (folded) that are no Vietnamese syllable typed without diacritics."""
 _WORD: Final = re.compile(r"\w+", re.UNICODE)
 _ELONGATED: Final = re.compile(r"(\D)\1+$")
 _ELONGATED_3: Final = re.compile(r"(\D)\1{2,}")
+_PLAIN_UU: Final = re.compile(r"(?:^|[^aeiouy])uu$")
 
 
 def _collapse(token: str) -> str:
     """Undo phone elongation: a letter typed three times or more anywhere ("chàooo"), or a doubled
-    final letter ("dauu", "ơnn"): no Vietnamese syllable ends in a doubled letter."""
+    final letter ("dauu", "ơnn"): no Vietnamese syllable ends in a doubled letter, but for the "ưu"
+    of "cứu", "lưu", "hữu" typed without diacritics ("tra cuu")."""
     token = _ELONGATED_3.sub(r"\1", token)
-    return _ELONGATED.sub(r"\1", token) if len(token) > 2 else token
+    if len(token) <= 2 or _PLAIN_UU.search(token):
+        return token
+    return _ELONGATED.sub(r"\1", token)
 
 
 def is_english(folded_words: tuple[str, ...] | list[str]) -> bool:
@@ -247,9 +254,15 @@ def is_english(folded_words: tuple[str, ...] | list[str]) -> bool:
     return hits * 2 >= len(words) and (hits >= 2 or len(words) == 1)
 
 
+@lru_cache(maxsize=16384)
+def _fold_word(token: str) -> str:
+    """:func:`fold` for one token; tokens repeat, so it is remembered (a bounded cache)."""
+    return fold(token)
+
+
 def _plain(token: str) -> bool:
     """Typed without diacritics (``đ`` allowed: ``đc``, ``đki`` are teencode too)."""
-    return fold(token) == token.replace("đ", "d")
+    return _fold_word(token) == token.replace("đ", "d")
 
 
 def _tone_normalize(text: str) -> str:
@@ -264,15 +277,15 @@ def normalize(text: str) -> Normalized:
     nfc = unicodedata.normalize("NFC", text)
     lowered = _tone_normalize(nfc).lower()
     tokens = _WORD.findall(lowered)
-    english = is_english([fold(t) for t in tokens])
+    english = is_english([_fold_word(t) for t in tokens])
     if english:
         out = tokens
     else:
         out = []
         for typed in tokens:
-            typed_key = fold(typed)
+            typed_key = _fold_word(typed)
             token = typed if typed_key in ABBREVIATIONS or typed_key in _ENGLISH else _collapse(typed)
-            key = fold(token)
+            key = _fold_word(token)
             expansion = ABBREVIATIONS.get(key) if _plain(token) else None
             out.append(expansion if expansion is not None else token)
     expanded = " ".join(out)

@@ -52,6 +52,26 @@ async def test_out_of_scope_and_near_misses_are_fallback(client: AsyncTestClient
         assert answer["quick_replies"], text
 
 
+async def test_a_question_about_something_else_is_fallback_even_after_a_procedure(
+    client: AsyncTestClient[Any],
+) -> None:
+    first = await ask(client, "đổi bằng lái xe hết hạn")
+    assert first["procedure"]["slug"] == "driving-licence-renewal"
+    trip = await ask(client, "lái xe đi Đà Lạt mất bao lâu", session_id=first["session_id"])
+    assert (trip["intent"], trip["procedure"]) == ("fallback", None)
+    bare = await ask(client, "mất bao lâu", session_id=first["session_id"])
+    assert (bare["intent"], bare["procedure"]["slug"]) == ("procedure_duration", "driving-licence-renewal")
+
+
+async def test_an_unclear_name_asks_which_procedure_with_the_candidates(client: AsyncTestClient[Any]) -> None:
+    answer = await ask(client, "bằng lái")
+    assert answer["procedure"] is None and answer["confidence"] <= 0.5
+    assert answer["reply"].startswith("Bạn muốn hỏi về thủ tục nào")
+    assert set(answer["quick_replies"]) == {"Đổi giấy phép lái xe", "Cấp lại giấy phép lái xe"}
+    picked = await ask(client, answer["quick_replies"][0], session_id=answer["session_id"])
+    assert picked["procedure"]["name"] == answer["quick_replies"][0]
+
+
 async def test_handoff_reaches_officers_once_per_conversation(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:

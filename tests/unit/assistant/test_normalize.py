@@ -121,3 +121,9 @@ def test_normalize_is_fast() -> None:
     per_message_ms = (time.perf_counter() - start) / (rounds * len(messages)) * 1000
     print(f"\nnormalize: {per_message_ms:.3f} ms per message")
     assert per_message_ms < 1.0
+
+
+def test_the_uu_of_cuu_is_no_elongation() -> None:
+    assert normalize("tra cuu ho so").folded == "tra cuu ho so"
+    assert normalize("luu y").folded == "luu y"
+    assert normalize("o dauu").folded == "o dau"
