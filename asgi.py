@@ -33,7 +33,7 @@ from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
 from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
-from api.dossiers.workdays import WorkCalendar, load_default_overrides
+from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
 from api.onestop.routes import one_stop_event
@@ -158,7 +158,7 @@ async def start_runtime(
         clock=clock or SystemClock(),
         bus=bus or EventBus(),
         catalog=catalog,
-        calendar=WorkCalendar(overrides),
+        calendar=WorkCalendar(overrides, hours=parse_working_hours(settings.working_hours)),
         offices=offices,
         sms=sms or LoggingSmsSender(),
         files=FileStore(Path(settings.storage_dir)),

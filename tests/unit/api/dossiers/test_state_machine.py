@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -92,3 +93,13 @@ def test_reception_follow_up_depends_on_the_fee() -> None:
     assert after_receive(200_000, paid=True) is Action.SETTLE_PAYMENT
     assert after_receive(0, paid=False) is None
     assert next_status(Status.RECEIVED, Action.SETTLE_PAYMENT, Actor.SYSTEM) is Status.PROCESSING
+
+
+def test_only_a_counter_draft_is_received_straight_away_and_only_by_an_officer() -> None:
+    assert next_status(Status.DRAFT, Action.RECEIVE, Actor.OFFICER, counter=True) is Status.RECEIVED
+    with pytest.raises(InvalidTransition):
+        next_status(Status.DRAFT, Action.RECEIVE, Actor.OFFICER)
+    for actor in (Actor.CITIZEN, Actor.SYSTEM):
+        with pytest.raises(InvalidTransition):
+            next_status(Status.DRAFT, Action.RECEIVE, actor, counter=True)
+    assert next_status(Status.SUBMITTED, Action.RECEIVE, Actor.OFFICER, counter=True) is Status.RECEIVED
