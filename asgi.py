@@ -29,6 +29,7 @@ from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
 from api.deps import DEPENDENCIES
+from api.dossiers.deadlines import warn_of_deadlines
 from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
 from api.dossiers.routes import DossierController, list_documents
@@ -52,6 +53,7 @@ from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.redis import create_redis
 from core.settings import Settings
+from notifications import officer_alerts
 from notifications.pushes import TOPICS as PUSH_TOPICS
 from notifications.pushes import push_consumer
 from notifications.realtime import LivePublisher
@@ -131,6 +133,9 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
         )
         for topic in PUSH_TOPICS:
             by_topic.setdefault(topic, []).append(pushes)
+        by_topic.setdefault(officer_alerts.TOPIC, []).append(
+            officer_alerts.officer_alerts(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
+        )
     if runtime.vnpay_api is not None:
         by_topic.setdefault("payment.refunded", []).append(vnpay_refunds(runtime.payments, runtime.vnpay_api))
     return {topic: all_of(*consumers) for topic, consumers in by_topic.items()}
@@ -201,6 +206,7 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
     return [
         dispatcher.run(stop),
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
+        every(60, stop, lambda: warn_of_deadlines(runtime.ctx), "deadline warnings"),
     ]
 
 

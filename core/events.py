@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 import msgspec
@@ -77,7 +77,26 @@ class PaymentRefunded(_PaymentEvent, frozen=True, kw_only=True, tag="payment.ref
     reason: str
 
 
+class DeadlineApproaching(Event, frozen=True, kw_only=True, tag="dossier.deadline_approaching"):
+    """An open dossier is about to miss a deadline; for the officers of its office, once per deadline."""
+
+    dossier_id: uuid.UUID
+    code: str | None
+    agency_code: str
+    procedure_slug: str
+    procedure_names: dict[str, str]
+    status: str
+    deadline: Literal["reception", "processing"]
+    due_at: datetime
+
+    @property
+    def type(self) -> str:
+        return "dossier.deadline_approaching"
+
+
+# what citizens are told about (their pushes and inbox)
 AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded
+OutboxEvent = AnyEvent | DeadlineApproaching
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 
@@ -106,7 +125,7 @@ class EventBus:
         await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
 
 
-def event_from_row(payload: object) -> AnyEvent:
+def event_from_row(payload: object) -> OutboxEvent:
     """An event from an outbox row's payload, already decoded from jsonb."""
-    event: AnyEvent = msgspec.convert(payload, type=AnyEvent)
+    event: OutboxEvent = msgspec.convert(payload, type=OutboxEvent)
     return event

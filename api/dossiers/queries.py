@@ -169,3 +169,22 @@ SELECT
         AS pending_overdue
 FROM scope
 """
+
+_WARNING_COLUMNS = "id, code, agency_code, procedure_slug, status, reception_due_at, appointment_date"
+
+RECEPTION_WARNINGS_DUE = f"""
+SELECT {_WARNING_COLUMNS} FROM dossiers
+WHERE status = 'submitted' AND reception_warned_at IS NULL AND reception_warn_at <= $1
+ORDER BY reception_warn_at LIMIT $2 FOR UPDATE SKIP LOCKED
+"""
+
+MARK_RECEPTION_WARNED = "UPDATE dossiers SET reception_warned_at = $2 WHERE id = ANY($1::uuid[])"
+
+PROCESSING_WARNINGS_DUE = f"""
+SELECT {_WARNING_COLUMNS} FROM dossiers
+WHERE status IN ('received', 'awaiting_payment', 'processing') AND processing_warned_at IS NULL
+    AND appointment_date <= $1
+ORDER BY appointment_date LIMIT $2 FOR UPDATE SKIP LOCKED
+"""
+
+MARK_PROCESSING_WARNED = "UPDATE dossiers SET processing_warned_at = $2 WHERE id = ANY($1::uuid[])"

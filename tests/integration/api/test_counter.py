@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg
-import pytest
 from litestar.testing import AsyncTestClient
 
 from api.accounts.sms import MemorySmsSender
@@ -19,24 +17,10 @@ from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import EXE, PDF, PNG, birth_registration, upload
 from tests.integration.standins.fcm import FcmStandin
 
-PROJECT = "motcua-counter-test"
 PHONE = "0912777001"
 DEVICE = "fcm-counter-" + "d" * 40
 BEN_THANH = "000.01.14.H29"  # UBND phường Bến Thành, where the applicant lives
 OTHER_OFFICE = "000.01.73.H29"  # UBND phường Sài Gòn
-
-
-@pytest.fixture
-def fcm() -> Iterator[FcmStandin]:
-    with FcmStandin(PROJECT) as standin:
-        yield standin
-
-
-@pytest.fixture
-async def sender(fcm: FcmStandin) -> AsyncIterator[FirebaseSender]:
-    sender = FirebaseSender(credentials="anonymous", project_id=PROJECT, base_url=fcm.url, timeout=10)
-    yield sender
-    await sender.aclose()
 
 
 def walk_in(phone: str = PHONE, **changes: Any) -> dict[str, Any]:
