@@ -41,7 +41,7 @@ from api.onestop.routes import one_stop_event
 from api.ops import live, ready
 from api.problems import EXCEPTION_HANDLERS
 from api.seed import load_overrides
-from api.stats.routes import on_time
+from api.stats.routes import indicators, on_time
 from api.tracking.routes import track, tracking_page
 from assistant import routes as assistant_routes
 from assistant.service import Assistant
@@ -80,6 +80,7 @@ ROUTES: list[Any] = [
     tracking_page,
     one_stop_event,
     on_time,
+    indicators,
     live,
     ready,
     payment_routes.open_payment,
