@@ -26,7 +26,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"  # a shared machine gives each run its own
 CLI_TIMEOUT = 180.0
 STOP_TIMEOUT = 20.0
 

@@ -149,7 +149,8 @@ WHERE a.dossier_id = $1
 DELETE_ATTACHMENT = "DELETE FROM dossier_documents WHERE id = $1 AND dossier_id = $2 RETURNING id"
 
 INSERT_RATING = """
-INSERT INTO dossier_ratings (dossier_id, score, comment, created_at) VALUES ($1, $2, $3, $4)
+INSERT INTO dossier_ratings (dossier_id, score, comment, created_at, agency_code)
+SELECT $1, $2, $3, $4, agency_code FROM dossiers WHERE id = $1
 ON CONFLICT (dossier_id) DO NOTHING RETURNING dossier_id
 """
 

@@ -24,9 +24,9 @@ WITH received AS (
     FROM dossiers
     WHERE agency_code = ANY($1::text[]) AND channel = 'online' AND submitted_at >= $2 AND submitted_at < $3
 ), rated AS (
-    SELECT avg(r.score)::float8 AS satisfaction, count(*) AS ratings
-    FROM dossier_ratings r JOIN dossiers d ON d.id = r.dossier_id
-    WHERE r.created_at >= $2 AND r.created_at < $3 AND d.agency_code = ANY($1::text[])
+    SELECT avg(score)::float8 AS satisfaction, count(*) AS ratings
+    FROM dossier_ratings
+    WHERE agency_code = ANY($1::text[]) AND created_at >= $2 AND created_at < $3
 ), open AS (
     SELECT count(*) AS overdue_now
     FROM dossiers d

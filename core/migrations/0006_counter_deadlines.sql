@@ -47,4 +47,9 @@ CREATE INDEX dossiers_agency_online_submitted ON dossiers (agency_code, submitte
 CREATE INDEX dossiers_agency_open ON dossiers (agency_code)
     INCLUDE (status, received_at, appointment_date, reception_due_at)
     WHERE status IN ('submitted', 'received', 'supplement_requested', 'awaiting_payment', 'processing');
-CREATE INDEX dossier_ratings_created ON dossier_ratings (created_at) INCLUDE (dossier_id, score);
+-- satisfaction: the ratings an office was given in a period. The office of a rated (returned)
+-- dossier never changes, so the rating keeps it rather than joining every rating to its dossier.
+ALTER TABLE dossier_ratings ADD COLUMN agency_code text REFERENCES offices (code);
+UPDATE dossier_ratings r SET agency_code = d.agency_code FROM dossiers d WHERE d.id = r.dossier_id;
+ALTER TABLE dossier_ratings ALTER COLUMN agency_code SET NOT NULL;
+CREATE INDEX dossier_ratings_agency_created ON dossier_ratings (agency_code, created_at) INCLUDE (score);
