@@ -30,18 +30,19 @@ from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
 from api.deps import DEPENDENCIES
+from api.dossiers.deadlines import warn_of_deadlines
 from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
 from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
-from api.dossiers.workdays import WorkCalendar, load_default_overrides
+from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
 from api.onestop.routes import one_stop_event
 from api.ops import live, ready
 from api.problems import EXCEPTION_HANDLERS
 from api.seed import load_overrides
-from api.stats.routes import on_time
+from api.stats.routes import indicators, on_time
 from api.tracking.routes import track, tracking_lookup_page, tracking_page
 from assistant import routes as assistant_routes
 from assistant.channels import routes as channel_routes
@@ -58,6 +59,7 @@ from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.redis import create_redis
 from core.settings import Settings
+from notifications import officer_alerts
 from notifications.pushes import TOPICS as PUSH_TOPICS
 from notifications.pushes import push_consumer
 from notifications.realtime import LivePublisher
@@ -85,6 +87,7 @@ ROUTES: list[Any] = [
     tracking_lookup_page,
     one_stop_event,
     on_time,
+    indicators,
     live,
     ready,
     payment_routes.open_payment,
@@ -143,6 +146,9 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
         )
         for topic in PUSH_TOPICS:
             by_topic.setdefault(topic, []).append(pushes)
+        by_topic.setdefault(officer_alerts.TOPIC, []).append(
+            officer_alerts.officer_alerts(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
+        )
     if runtime.vnpay_api is not None:
         by_topic.setdefault("payment.refunded", []).append(vnpay_refunds(runtime.payments, runtime.vnpay_api))
     if runtime.chat is not None:
@@ -172,7 +178,7 @@ async def start_runtime(
         clock=clock or SystemClock(),
         bus=bus or EventBus(),
         catalog=catalog,
-        calendar=WorkCalendar(overrides),
+        calendar=WorkCalendar(overrides, hours=parse_working_hours(settings.working_hours)),
         offices=offices,
         sms=sms or LoggingSmsSender(),
         files=FileStore(Path(settings.storage_dir)),
@@ -262,6 +268,7 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
     return [
         dispatcher.run(stop),
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
+        every(60, stop, lambda: warn_of_deadlines(runtime.ctx), "deadline warnings"),
     ]
 
 

@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 import msgspec
@@ -88,10 +88,27 @@ class ChatMessageReceived(Event, frozen=True, kw_only=True, tag="chat.message_re
     sender_id: str  # the platform's id of the citizen, where the reply goes
 
 
+class DeadlineApproaching(Event, frozen=True, kw_only=True, tag="dossier.deadline_approaching"):
+    """An open dossier is about to miss a deadline; for the officers of its office, once per deadline."""
+
+    dossier_id: uuid.UUID
+    code: str | None
+    agency_code: str
+    procedure_slug: str
+    procedure_names: dict[str, str]
+    status: str
+    deadline: Literal["reception", "processing"]
+    due_at: datetime
+
+    @property
+    def type(self) -> str:
+        return "dossier.deadline_approaching"
+
+
 # the dossier and payment events a citizen is told about
 AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded
 # every event the outbox carries
-OutboxEvent = AnyEvent | ChatMessageReceived
+OutboxEvent = AnyEvent | ChatMessageReceived | DeadlineApproaching
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 

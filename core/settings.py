@@ -57,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     zalo_refresh_token: str = ""
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    working_hours: str = "07:30-11:30,13:30-17:00"  # office hours of working days, for hour-counted deadlines
+    reception_hours: int = 8  # working hours to receive an online dossier or send it back (Nghị định 45/2020)
+    reception_warning_minutes: int = 60  # working minutes before that deadline when officers are warned
     hotline: str = "1900 0000"  # the one-stop shop's hotline, given when a citizen asks for a person
     log_level: str = "INFO"
 
@@ -85,6 +88,8 @@ _INT_FIELDS = {
     "max_dossier_bytes",
     "payment_ttl",
     "outbox_lease_seconds",
+    "reception_hours",
+    "reception_warning_minutes",
 }
 _ENV_NAMES = {
     "database_url": "DATABASE_URL",

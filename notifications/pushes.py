@@ -44,15 +44,15 @@ def _pushed_later(event: Event) -> bool:
 
 
 @dataclass
-class _Device:
+class Device:
     token: str
     platform: str
     locale: str
 
 
 @dataclass
-class _Owner:
-    devices: list[_Device] = field(default_factory=list)
+class Owner:
+    devices: list[Device] = field(default_factory=list)
     prefs: Preferences = field(default_factory=Preferences)
 
 
@@ -88,7 +88,7 @@ class PushConsumer:
         if not owners_ids:
             return outcomes
         async with acquire(self._pool) as conn:
-            owners = await _owners(conn, owners_ids)
+            owners = await load_owners(conn, owners_ids)
             items: list[_Item] = []
             for event, found in zip(events, rendered, strict=True):
                 if found is not None:
@@ -114,14 +114,14 @@ class PushConsumer:
         if not pushes:
             return outcomes
         results = await self._sender.send(pushes)
-        await self._record(sent_for, results)
+        await record_deliveries(self._pool, self._clock, sent_for, results)
         retries: dict[uuid.UUID, list[SendResult]] = defaultdict(list)
         for event_id, result in zip(sent_for, results, strict=True):
             if result.outcome is SendOutcome.RETRY:
                 retries[event_id].append(result)
         for index, event in enumerate(events):
             if event.event_id in retries:
-                outcomes[index] = _retry(retries[event.event_id])
+                outcomes[index] = retry_later(retries[event.event_id])
         return outcomes
 
     async def _publish_live(self, items: Sequence[_Item]) -> None:
@@ -141,21 +141,26 @@ class PushConsumer:
         except (OSError, RedisError) as exc:
             log.warning("live updates for %d notifications not published: %s", len(items), exc)
 
-    async def _record(self, event_ids: Sequence[uuid.UUID], results: Sequence[SendResult]) -> None:
-        rows = [
-            (event_id, r.token, "sent" if r.outcome is SendOutcome.SENT else "dead", r.message_id, r.error)
-            for event_id, r in zip(event_ids, results, strict=True)
-            if r.outcome is not SendOutcome.RETRY
-        ]
-        dead = list({r.token for r in results if r.outcome is SendOutcome.DEAD_TOKEN})
-        for r in results:
-            if r.outcome is SendOutcome.DEAD_TOKEN:
-                log.info("forgot dead push token %s…: %s", r.token[:12], r.error)
-        if not rows:
-            return
-        columns = list(zip(*rows, strict=True))
-        async with acquire(self._pool) as conn:
-            await conn.execute(queries.RECORD_DELIVERIES, *map(list, columns), self._clock.now(), dead)
+
+async def record_deliveries(
+    pool: asyncpg.Pool, clock: Clock, event_ids: Sequence[uuid.UUID], results: Sequence[SendResult]
+) -> None:
+    """Keeps what was sent or is hopeless (`event_ids[i]` is the event of `results[i]`) and forgets
+    the tokens FCM calls dead; what is to be retried is left unrecorded."""
+    rows = [
+        (event_id, r.token, "sent" if r.outcome is SendOutcome.SENT else "dead", r.message_id, r.error)
+        for event_id, r in zip(event_ids, results, strict=True)
+        if r.outcome is not SendOutcome.RETRY
+    ]
+    dead = list({r.token for r in results if r.outcome is SendOutcome.DEAD_TOKEN})
+    for r in results:
+        if r.outcome is SendOutcome.DEAD_TOKEN:
+            log.info("forgot dead push token %s…: %s", r.token[:12], r.error)
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    async with acquire(pool) as conn:
+        await conn.execute(queries.RECORD_DELIVERIES, *map(list, columns), clock.now(), dead)
 
 
 def push_consumer(
@@ -175,16 +180,16 @@ def _rendered(event: Event) -> tuple[uuid.UUID, dict[str, Rendered]] | None:
     return (owner, texts) if "vi" in texts else None
 
 
-def _item(event: Event, owner: uuid.UUID, texts: dict[str, Rendered], devices: _Owner) -> _Item:
+def _item(event: Event, owner: uuid.UUID, texts: dict[str, Rendered], devices: Owner) -> _Item:
     inbox_locale = devices.devices[-1].locale if devices.devices else "vi"  # the latest device's language
     return _Item(event, owner, texts, texts.get(inbox_locale) or texts["vi"], inbox_locale)
 
 
-async def _owners(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> defaultdict[uuid.UUID, _Owner]:
-    owners: defaultdict[uuid.UUID, _Owner] = defaultdict(_Owner)
+async def load_owners(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> defaultdict[uuid.UUID, Owner]:
+    owners: defaultdict[uuid.UUID, Owner] = defaultdict(Owner)
     for r in await conn.fetch(queries.OWNERS_DEVICES, ids):
         owner = owners[r["user_id"]]
-        owner.devices.append(_Device(r["token"], r["platform"], r["locale"]))
+        owner.devices.append(Device(r["token"], r["platform"], r["locale"]))
         if r["push_status"] is not None:  # a stored preferences row (the columns are NOT NULL)
             owner.prefs = Preferences(
                 push_status=r["push_status"], push_payment=r["push_payment"], push_reminder=r["push_reminder"]
@@ -215,7 +220,7 @@ async def _store_inbox(conn: asyncpg.Connection, items: Sequence[_Item]) -> set[
     return {r["event_id"] for r in inserted}
 
 
-def _push(rendered: Rendered, device: _Device) -> Push:
+def _push(rendered: Rendered, device: Device) -> Push:
     return Push(
         token=device.token,
         title=rendered.title,
@@ -226,6 +231,6 @@ def _push(rendered: Rendered, device: _Device) -> Push:
     )
 
 
-def _retry(results: Sequence[SendResult]) -> RetryLater:
+def retry_later(results: Sequence[SendResult]) -> RetryLater:
     waits = [r.retry_after for r in results if r.retry_after is not None]
     return RetryLater(f"{len(results)} push(es) to retry: {results[0].error}", after=max(waits) if waits else None)

@@ -19,6 +19,7 @@ from api.accounts.models import (
     refresh_digest,
 )
 from api.accounts.sms import SmsSender
+from api.dossiers.owners import claim_counter_dossiers
 from core.auth import Principal, Role, issue_access_token
 from core.clock import Clock
 from core.errors import DomainError, NotFoundError, RateLimitedError, UnauthorizedError
@@ -113,6 +114,7 @@ async def sign_in(
     await verify_otp(redis=redis, settings=settings, phone=phone, code=code)
     async with conn.transaction():
         user_id = await ensure_user(conn, phone=phone, clock=clock)
+        await claim_counter_dossiers(conn, user_id=user_id, phone=phone)
         return await issue_tokens(conn, user_id=user_id, settings=settings, clock=clock)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Literal
 
 import asyncpg
 import msgspec
@@ -13,7 +12,7 @@ from api.catalog.models import Procedure
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.applicants import StoredApplicant
-from api.dossiers.models import ACTIVE, Delivery, Status
+from api.dossiers.models import Delivery, Overdue, Status, missed_deadline
 from api.dossiers.views import AddressOut, AgencyRef, ApplicantOut, DocumentOut, Dossier, Ref
 from api.dossiers.workdays import VN_TZ
 from api.pages import Page, Paging
@@ -56,6 +55,25 @@ async def attachments(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[D
     return (await attachments_of(conn, [dossier_id]))[dossier_id]
 
 
+async def originals_seen_of(conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """The requirements seen in the original at the counter, without a scan, per dossier."""
+    found: dict[uuid.UUID, list[str]] = {i: [] for i in dossier_ids}
+    for r in await conn.fetch(queries.LIST_ORIGINALS_SEEN, dossier_ids):
+        found[r["dossier_id"]].append(r["requirement"])
+    return found
+
+
+def overdue_of(ctx: AppContext, row: asyncpg.Record) -> Overdue | None:
+    return missed_deadline(
+        Status(row["status"]),
+        reception_due_at=row["reception_due_at"],
+        received_at=row["received_at"],
+        appointment_date=row["appointment_date"],
+        now=ctx.clock.now(),
+        today=today_in_vn(ctx),
+    )
+
+
 def agency_ref(ctx: AppContext, code: str, locale: str) -> AgencyRef:
     office = ctx.offices.get(code)
     return AgencyRef(code=code, name=office.names.pick(locale) if office else code)
@@ -67,23 +85,15 @@ async def view(
     row: asyncpg.Record,
     locale: str,
     documents: list[DocumentOut] | None = None,
+    originals: list[str] | None = None,
 ) -> Dossier:
     procedure = procedure_of(ctx, row["procedure_slug"])
     if documents is None:
         documents = await attachments(conn, row["id"])
+    if originals is None:
+        originals = (await originals_seen_of(conn, [row["id"]]))[row["id"]]
     stored = msgspec.convert(row["applicant"], StoredApplicant)
     status = Status(row["status"])
-    present = {d.requirement for d in documents}
-    digitized = all(r.key in present for r in procedure.requirements if r.mandatory)
-    overdue: Literal["reception", "processing"] | None = None
-    if (
-        status in ACTIVE
-        and status is not Status.RESULT_READY
-        and row["received_at"] is not None
-        and row["appointment_date"] is not None
-        and row["appointment_date"] < today_in_vn(ctx)
-    ):
-        overdue = "processing"
     return Dossier(
         id=row["id"],
         code=row["code"],
@@ -110,14 +120,15 @@ async def view(
         fee=row["fee"],
         paid=row["paid_at"] is not None,
         documents=documents,
-        digitized=digitized,
+        originals_seen=originals,
+        digitized=row["digitized"],
         has_result=row["result_document"] is not None,
         address_flagged=row["address_flagged"],
         submitted_at=row["submitted_at"],
         received_at=row["received_at"],
         appointment_date=row["appointment_date"],
-        reception_due_at=None,
-        overdue=overdue,
+        reception_due_at=row["reception_due_at"] if status is Status.SUBMITTED else None,
+        overdue=overdue_of(ctx, row),
         lookup_key=row["lookup_key"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
@@ -125,8 +136,9 @@ async def view(
 
 
 async def _views(conn: asyncpg.Connection, ctx: AppContext, rows: list[asyncpg.Record], locale: str) -> list[Dossier]:
-    papers = await attachments_of(conn, [r["id"] for r in rows])
-    return [await view(conn, ctx, r, locale, papers[r["id"]]) for r in rows]
+    ids = [r["id"] for r in rows]
+    papers, originals = await attachments_of(conn, ids), await originals_seen_of(conn, ids)
+    return [await view(conn, ctx, r, locale, papers[r["id"]], originals[r["id"]]) for r in rows]
 
 
 def visible_to(row: asyncpg.Record | None, principal: Principal) -> asyncpg.Record:
@@ -178,6 +190,7 @@ async def list_for_officer(
     agency: str | None,
     paging: Paging,
     locale: str,
+    overdue: Overdue | None = None,
 ) -> Page[Dossier]:
     if agency is not None:
         if not officer.serves(agency):
@@ -188,7 +201,14 @@ async def list_for_officer(
     else:
         offices = list(officer.agencies)
     rows = await conn.fetch(
-        queries.LIST_FOR_OFFICES, offices, status.value if status else None, paging.limit, paging.offset
+        queries.LIST_FOR_OFFICES,
+        offices,
+        status.value if status else None,
+        paging.limit,
+        paging.offset,
+        overdue,
+        ctx.clock.now(),
+        today_in_vn(ctx),
     )
     total = rows[0]["total"] if rows else 0
     return Page(items=await _views(conn, ctx, rows, locale), total=total)

@@ -12,7 +12,7 @@ from api.dossiers import queries
 from api.dossiers.access import attachments, load, procedure_of
 from api.dossiers.filetypes import accepted, sniff
 from api.dossiers.models import EDITABLE, Status
-from api.dossiers.views import DocumentOut, WalletDocument
+from api.dossiers.views import DocumentOut, OriginalSeen, WalletDocument
 from api.pages import Page, Paging
 from core.auth import Principal, Role
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
@@ -81,10 +81,35 @@ def _requirement(procedure: Procedure, key: str) -> tuple[str, ...]:
 
 
 async def _lock_editable(conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID) -> asyncpg.Record:
+    """Citizens edit their own dossiers; officers only the papers of walk-in dossiers they file."""
     row = await load(conn, principal, dossier_id, lock=True)
+    if principal.role is not Role.CITIZEN and row["channel"] != "counter":
+        raise NotFoundError("dossier-not-found")
     if Status(row["status"]) not in EDITABLE:
         raise ConflictError("not-editable")
     return row
+
+
+async def _refresh_digitized(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record) -> None:
+    """Digitized: every mandatory requirement has a stored file (an original only seen does not count)."""
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    present = {r["requirement"] for r in await conn.fetch(queries.ATTACHED_REQUIREMENTS, row["id"])}
+    digitized = all(r.key in present for r in procedure.requirements if r.mandatory)
+    await conn.execute(queries.SET_DIGITIZED, row["id"], digitized)
+
+
+async def record_original_seen(
+    conn: asyncpg.Connection, ctx: AppContext, officer: Principal, dossier_id: uuid.UUID, *, requirement: str
+) -> OriginalSeen:
+    """A paper the officer checked in the original at the counter without scanning it."""
+    async with conn.transaction():
+        row = await _lock_editable(conn, officer, dossier_id)
+        _requirement(procedure_of(ctx, row["procedure_slug"]), requirement)
+        found = await conn.fetchrow(
+            queries.INSERT_ORIGINAL_SEEN, dossier_id, requirement, officer.user_id, ctx.clock.now()
+        )
+        assert found is not None
+    return OriginalSeen(requirement=found["requirement"], original_seen=True, created_at=found["created_at"])
 
 
 async def upload_document(
@@ -107,7 +132,7 @@ async def upload_document(
         document_id, _, _ = await store_document(
             conn, ctx, owner_id=owner, file_name=file_name, content=content, allowed=allowed
         )
-        return await _attach(conn, ctx, dossier_id, requirement, document_id)
+        return await _attach(conn, ctx, row, requirement, document_id)
 
 
 async def attach_from_wallet(
@@ -130,26 +155,28 @@ async def attach_from_wallet(
         used = await conn.fetchval(queries.DOSSIER_BYTES, dossier_id)
         if used + document["size"] > ctx.settings.max_dossier_bytes:
             raise DomainError("dossier-too-large", status=413, limit_mb=ctx.settings.max_dossier_bytes // (1024 * 1024))
-        return await _attach(conn, ctx, dossier_id, requirement, document_id)
+        return await _attach(conn, ctx, row, requirement, document_id)
 
 
 async def _attach(
-    conn: asyncpg.Connection, ctx: AppContext, dossier_id: uuid.UUID, requirement: str, document_id: uuid.UUID
+    conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, requirement: str, document_id: uuid.UUID
 ) -> DocumentOut:
     attachment_id = uuid.uuid4()
     now = ctx.clock.now()
-    await conn.execute(queries.ATTACH_DOCUMENT, attachment_id, dossier_id, requirement, document_id, now)
-    await conn.execute("UPDATE dossiers SET updated_at = $2 WHERE id = $1", dossier_id, now)
-    return next(d for d in await attachments(conn, dossier_id) if d.id == attachment_id)
+    await conn.execute(queries.ATTACH_DOCUMENT, attachment_id, row["id"], requirement, document_id, now)
+    await conn.execute("UPDATE dossiers SET updated_at = $2 WHERE id = $1", row["id"], now)
+    await _refresh_digitized(conn, ctx, row)
+    return next(d for d in await attachments(conn, row["id"]) if d.id == attachment_id)
 
 
 async def delete_document(
-    conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID, attachment_id: uuid.UUID
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> None:
     async with conn.transaction():
-        await _lock_editable(conn, principal, dossier_id)
+        row = await _lock_editable(conn, principal, dossier_id)
         if await conn.fetchval(queries.DELETE_ATTACHMENT, attachment_id, dossier_id) is None:
             raise NotFoundError("document-not-found")
+        await _refresh_digitized(conn, ctx, row)
 
 
 async def wallet(conn: asyncpg.Connection, principal: Principal, paging: Paging) -> Page[WalletDocument]:

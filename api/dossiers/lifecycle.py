@@ -5,17 +5,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
 
-from api.catalog.models import ResultKind
+from api.catalog.models import Procedure, ResultKind
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import attachments, get_dossier, load, procedure_of, visible_to
+from api.dossiers.access import attachments, get_dossier, load, originals_seen_of, procedure_of, visible_to
 from api.dossiers.codes import dossier_code, lookup_key
 from api.dossiers.models import (
+    RECEPTION_ANSWERS,
     Action,
     Actor,
     InvalidTransition,
@@ -55,6 +56,9 @@ class _Move:
     appointment_date: date | None
     resolved_at: datetime | None
     returned_at: datetime | None
+    reception_due_at: datetime | None
+    reception_warn_at: datetime | None
+    reception_answered_at: datetime | None
 
     @classmethod
     def of(cls, row: asyncpg.Record) -> _Move:
@@ -67,6 +71,9 @@ class _Move:
             appointment_date=row["appointment_date"],
             resolved_at=row["resolved_at"],
             returned_at=row["returned_at"],
+            reception_due_at=row["reception_due_at"],
+            reception_warn_at=row["reception_warn_at"],
+            reception_answered_at=row["reception_answered_at"],
         )
 
 
@@ -88,6 +95,7 @@ async def _apply(
     reason: str | None = None,
     missing: list[str] | None = None,
     moved_on_to: Status | None = None,
+    extra: dict[str, Any] | None = None,
     now: datetime,
 ) -> None:
     """Store the move, its history row and its event: the three always go together. `moved_on_to`:
@@ -104,9 +112,12 @@ async def _apply(
         move.resolved_at,
         move.returned_at,
         now,
+        move.reception_due_at,
+        move.reception_warn_at,
+        move.reception_answered_at,
     )
     procedure = procedure_of(ctx, row["procedure_slug"])
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = dict(extra or {})
     if reason:
         data["reason"] = reason
     if missing:
@@ -156,9 +167,9 @@ async def _apply(
     )
 
 
-def _step(status: Status, action: Action, actor: Actor) -> Status:
+def _step(status: Status, action: Action, actor: Actor, *, counter: bool = False) -> Status:
     try:
-        return next_status(status, action, actor)
+        return next_status(status, action, actor, counter=counter)
     except InvalidTransition as exc:
         raise ConflictError(
             "invalid-transition",
@@ -199,6 +210,17 @@ def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, Payme
     return handle
 
 
+def _require_papers(procedure: Procedure, present: set[str], locale: str) -> None:
+    missing = [r for r in procedure.requirements if r.mandatory and r.key not in present]
+    if missing:
+        raise DomainError(
+            "missing-documents",
+            status=422,
+            names=", ".join(r.names.pick(locale) for r in missing),
+            missing_requirements=[r.key for r in missing],
+        )
+
+
 async def submit(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
@@ -208,22 +230,12 @@ async def submit(
         move = _Move.of(row)
         move.status = _step(status, Action.SUBMIT, Actor.CITIZEN)
         procedure = procedure_of(ctx, row["procedure_slug"])
-        present = {d.requirement for d in await attachments(conn, dossier_id)}
-        missing = [r for r in procedure.requirements if r.mandatory and r.key not in present]
-        if missing:
-            raise DomainError(
-                "missing-documents",
-                status=422,
-                names=", ".join(r.names.pick(locale) for r in missing),
-                missing_requirements=[r.key for r in missing],
-            )
+        _require_papers(procedure, {d.requirement for d in await attachments(conn, dossier_id)}, locale)
         now = ctx.clock.now()
-        if move.code is None:
-            day = now.astimezone(VN_TZ).date()
-            number = await conn.fetchval(queries.NEXT_CODE_NUMBER, row["agency_code"], day)
-            move.code = dossier_code(row["agency_code"], day, number)
-            move.lookup_key = lookup_key()
+        await _number(conn, row, move, now)
         move.submitted_at = now
+        if row["channel"] == "online":
+            _start_reception_clock(ctx, move, now)
         # provisional until an officer receives it: the clock starts at reception
         move.appointment_date = ctx.calendar.appointment_date(now, procedure.processing_days, cutoff=_cutoff(ctx))
         await _apply(
@@ -261,6 +273,48 @@ async def withdraw(
     return await get_dossier(conn, ctx, principal, dossier_id, locale)
 
 
+async def _number(conn: asyncpg.Connection, row: asyncpg.Record, move: _Move, now: datetime) -> None:
+    """The dossier code and lookup key, given once (a resubmission keeps them)."""
+    if move.code is None:
+        day = now.astimezone(VN_TZ).date()
+        number = await conn.fetchval(queries.NEXT_CODE_NUMBER, row["agency_code"], day)
+        move.code = dossier_code(row["agency_code"], day, number)
+        move.lookup_key = lookup_key()
+
+
+def _start_reception_clock(ctx: AppContext, move: _Move, now: datetime) -> None:
+    hours = timedelta(hours=ctx.settings.reception_hours)
+    warning = min(timedelta(minutes=ctx.settings.reception_warning_minutes), hours)
+    move.reception_due_at = ctx.calendar.add_working_time(now, hours)
+    move.reception_warn_at = ctx.calendar.add_working_time(now, hours - warning)
+    move.reception_answered_at = None
+
+
+async def _file_at_counter(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    row: asyncpg.Record,
+    procedure: Procedure,
+    move: _Move,
+    now: datetime,
+    locale: str,
+) -> asyncpg.Record:
+    """A walk-in dossier being received: every mandatory paper scanned or seen in the original,
+    numbered now, and owned by the citizen account of the applicant's phone if there is one."""
+    present = {d.requirement for d in await attachments(conn, row["id"])}
+    present.update((await originals_seen_of(conn, [row["id"]]))[row["id"]])
+    _require_papers(procedure, present, locale)
+    await _number(conn, row, move, now)
+    move.submitted_at = now
+    citizen = await conn.fetchval(queries.CITIZEN_BY_PHONE, row["applicant"]["phone"])
+    if citizen is not None:
+        await conn.execute(queries.SET_OWNER, row["id"], citizen)
+        refreshed = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, row["id"])
+        assert refreshed is not None
+        return refreshed
+    return row
+
+
 def _parse_action(body: OfficerActionIn) -> Action:
     try:
         action = Action(body.action)
@@ -276,6 +330,25 @@ def _parse_action(body: OfficerActionIn) -> Action:
     return action
 
 
+def _requested_papers(procedure: Procedure, body: OfficerActionIn) -> list[str]:
+    keys = {r.key for r in procedure.requirements}
+    missing = list(dict.fromkeys(body.missing or []))
+    if not missing:
+        raise ValidationError([("missing", "empty-list", {})])
+    unknown = [k for k in missing if k not in keys]
+    if unknown:
+        raise ValidationError([(f"missing[{missing.index(k)}]", "unknown-requirement", {}) for k in unknown])
+    return missing
+
+
+def _reception_note(row: asyncpg.Record, body: OfficerActionIn) -> dict[str, Any]:
+    """What the history keeps of a reception besides who: through which channel, at which office and desk."""
+    note: dict[str, Any] = {"channel": row["channel"], "office": row["agency_code"]}
+    if body.counter and body.counter.strip():
+        note["counter"] = body.counter.strip()
+    return note
+
+
 async def act(
     conn: asyncpg.Connection,
     ctx: AppContext,
@@ -284,6 +357,7 @@ async def act(
     *,
     actor: ActorInfo,
     principal: Principal | None,
+    locale: str = "vi",
 ) -> None:
     """An officer's (or the one-stop system's) action, in the caller's transaction if any."""
     action = _parse_action(body)
@@ -296,21 +370,21 @@ async def act(
         status = Status(row["status"])
         procedure = procedure_of(ctx, row["procedure_slug"])
         move = _Move.of(row)
-        move.status = _step(status, action, Actor.OFFICER)
+        counter = row["channel"] == "counter"
+        move.status = _step(status, action, Actor.OFFICER, counter=counter)
         now = ctx.clock.now()
         missing: list[str] | None = None
         reason: str | None = None
+        extra: dict[str, Any] | None = None
+        if status is Status.DRAFT:  # only a counter dossier gets here (next_status)
+            row = await _file_at_counter(conn, ctx, row, procedure, move, now, locale)
+        if status is Status.SUBMITTED and action in RECEPTION_ANSWERS and move.reception_answered_at is None:
+            move.reception_answered_at = now
+        if action is Action.RECEIVE:
+            extra = _reception_note(row, body)
         match action:
             case Action.REQUEST_SUPPLEMENT:
-                keys = {r.key for r in procedure.requirements}
-                missing = list(dict.fromkeys(body.missing or []))
-                if not missing:
-                    raise ValidationError([("missing", "empty-list", {})])
-                unknown = [k for k in missing if k not in keys]
-                if unknown:
-                    raise ValidationError(
-                        [(f"missing[{missing.index(k)}]", "unknown-requirement", {}) for k in unknown]
-                    )
+                missing = _requested_papers(procedure, body)
             case Action.REJECT:
                 reason = (body.reason or "").strip() or None
                 if reason is None:
@@ -342,6 +416,7 @@ async def act(
             reason=reason,
             missing=missing,
             moved_on_to=_step(move.status, follow_up, Actor.SYSTEM) if follow_up else None,
+            extra=extra,
             now=now,
         )
         if follow_up is not None:

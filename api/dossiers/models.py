@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
@@ -119,8 +119,13 @@ class InvalidTransition(Exception):
         self.action = action
 
 
-def next_status(status: Status, action: Action, actor: Actor) -> Status:
-    """Where `action` by `actor` leads from `status`; raises InvalidTransition otherwise."""
+def next_status(status: Status, action: Action, actor: Actor, *, counter: bool = False) -> Status:
+    """Where `action` by `actor` leads from `status`; raises InvalidTransition otherwise.
+
+    A dossier filed at the counter (`counter`) is received straight from its draft: the officer
+    files and receives it in one step, so it never waits in `submitted`."""
+    if counter and status is Status.DRAFT and action is Action.RECEIVE and actor is Actor.OFFICER:
+        return Status.RECEIVED
     sources, target, actors = ACTIONS[action]
     if status not in sources or actor not in actors:
         raise InvalidTransition(status, action)
@@ -134,6 +139,36 @@ def after_receive(fee: int, paid: bool) -> Action | None:
     if fee <= 0:
         return None
     return Action.SETTLE_PAYMENT if paid else Action.REQUEST_PAYMENT
+
+
+Overdue = Literal["reception", "processing"]
+# answering an online submission (within the reception deadline) is any of these officer moves
+RECEPTION_ANSWERS = frozenset({Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.REJECT})
+
+
+def missed_deadline(
+    status: Status,
+    *,
+    reception_due_at: datetime | None,
+    received_at: datetime | None,
+    appointment_date: date | None,
+    now: datetime,
+    today: date,
+) -> Overdue | None:
+    """Which deadline an open dossier has missed: reception (an online submission neither received
+    nor sent back in time) before processing (received, past its appointment date, no result).
+    queries.overdue_sql says the same in SQL."""
+    if status is Status.SUBMITTED and reception_due_at is not None and reception_due_at < now:
+        return "reception"
+    if (
+        status in ACTIVE
+        and status is not Status.RESULT_READY
+        and received_at is not None
+        and appointment_date is not None
+        and appointment_date < today
+    ):
+        return "processing"
+    return None
 
 
 # ---- request bodies -------------------------------------------------------------------------
@@ -167,6 +202,12 @@ class DossierCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     agency: str | None = None
 
 
+class CounterDossierCreate(DossierCreate, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What an officer types in for a walk-in applicant."""
+
+    channel: Literal["counter"] = "counter"
+
+
 class DossierUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     applicant: ApplicantIn | None = None
     form: dict[str, Any] | None = None
@@ -178,6 +219,7 @@ class OfficerActionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     note: Annotated[str, Meta(max_length=2000)] | None = None
     reason: Annotated[str, Meta(max_length=2000)] | None = None
     missing: list[str] | None = None
+    counter: Annotated[str, Meta(max_length=100)] | None = None  # the desk that received a walk-in dossier
 
 
 class RatingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -3,8 +3,21 @@
 _DOSSIER_COLUMNS = """
 d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.channel,
 d.applicant, d.form, d.delivery, d.fee, d.paid_at, d.address_flagged, d.submitted_at, d.received_at,
-d.appointment_date, d.resolved_at, d.returned_at, d.result_document, d.created_at, d.updated_at
+d.appointment_date, d.resolved_at, d.returned_at, d.result_document, d.created_at, d.updated_at,
+d.digitized, d.reception_due_at, d.reception_warn_at, d.reception_answered_at
 """
+
+
+def overdue_sql(kind: str, now: str, today: str) -> str:
+    """models.overdue() in SQL, over alias d, for the parameters named `now` and `today`."""
+    if kind == "reception":
+        return f"(d.status = 'submitted' AND d.reception_due_at < {now})"
+    return (
+        "(d.status IN ('submitted', 'received', 'supplement_requested', 'awaiting_payment', 'processing')"
+        f" AND d.received_at IS NOT NULL AND d.appointment_date < {today}"
+        f" AND NOT (d.status = 'submitted' AND d.reception_due_at < {now}))"
+    )
+
 
 INSERT_DOSSIER = """
 INSERT INTO dossiers (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_number,
@@ -28,6 +41,9 @@ LIST_FOR_OFFICES = f"""
 SELECT {_DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
 WHERE d.agency_code = ANY($1::text[]) AND ($2::text IS NULL OR d.status = $2)
     AND ($2::text IS NOT NULL OR d.status <> 'draft' OR d.channel = 'counter')
+    AND ($5::text IS NULL
+         OR ($5 = 'reception' AND {overdue_sql("reception", "$6", "$7")})
+         OR ($5 = 'processing' AND {overdue_sql("processing", "$6", "$7")}))
 ORDER BY d.submitted_at ASC NULLS LAST, d.created_at ASC, d.id LIMIT $3 OFFSET $4
 """
 
@@ -39,8 +55,38 @@ WHERE id = $1
 
 UPDATE_MOVE = """
 UPDATE dossiers SET status = $2, code = $3, lookup_key = $4, submitted_at = $5, received_at = $6,
-    appointment_date = $7, resolved_at = $8, returned_at = $9, updated_at = $10
+    appointment_date = $7, resolved_at = $8, returned_at = $9, updated_at = $10,
+    reception_due_at = $11, reception_warn_at = $12, reception_answered_at = $13,
+    -- a new deadline is warned about afresh
+    reception_warned_at = CASE WHEN reception_due_at IS DISTINCT FROM $11 THEN NULL ELSE reception_warned_at END,
+    processing_warned_at = CASE WHEN appointment_date IS DISTINCT FROM $7 THEN NULL ELSE processing_warned_at END
 WHERE id = $1
+"""
+
+SET_OWNER = "UPDATE dossiers SET owner_id = $2 WHERE id = $1 AND owner_id IS NULL"
+
+CITIZEN_BY_PHONE = "SELECT id FROM users WHERE phone = $1 AND role = 'citizen'"
+
+IS_CITIZEN = "SELECT role = 'citizen' FROM users WHERE id = $1"
+
+# received counter dossiers filed with this phone and not yet anyone's (a draft is the officer's work)
+CLAIM_COUNTER_DOSSIERS = """
+UPDATE dossiers SET owner_id = $1
+WHERE owner_id IS NULL AND channel = 'counter' AND applicant ->> 'phone' = $2 AND status <> 'draft'
+"""
+
+SET_DIGITIZED = "UPDATE dossiers SET digitized = $2 WHERE id = $1"
+
+ATTACHED_REQUIREMENTS = "SELECT DISTINCT requirement FROM dossier_documents WHERE dossier_id = $1"
+
+INSERT_ORIGINAL_SEEN = """
+INSERT INTO dossier_originals_seen (dossier_id, requirement, seen_by, created_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (dossier_id, requirement) DO UPDATE SET requirement = EXCLUDED.requirement
+RETURNING requirement, created_at
+"""
+
+LIST_ORIGINALS_SEEN = """
+SELECT dossier_id, requirement FROM dossier_originals_seen WHERE dossier_id = ANY($1::uuid[]) ORDER BY requirement
 """
 
 SET_PAID = "UPDATE dossiers SET paid_at = $2, updated_at = $2 WHERE id = $1 AND paid_at IS NULL"
@@ -103,7 +149,8 @@ WHERE a.dossier_id = $1
 DELETE_ATTACHMENT = "DELETE FROM dossier_documents WHERE id = $1 AND dossier_id = $2 RETURNING id"
 
 INSERT_RATING = """
-INSERT INTO dossier_ratings (dossier_id, score, comment, created_at) VALUES ($1, $2, $3, $4)
+INSERT INTO dossier_ratings (dossier_id, score, comment, created_at, agency_code)
+SELECT $1, $2, $3, $4, agency_code FROM dossiers WHERE id = $1
 ON CONFLICT (dossier_id) DO NOTHING RETURNING dossier_id
 """
 
@@ -123,3 +170,22 @@ SELECT
         AS pending_overdue
 FROM scope
 """
+
+_WARNING_COLUMNS = "id, code, agency_code, procedure_slug, status, reception_due_at, appointment_date"
+
+RECEPTION_WARNINGS_DUE = f"""
+SELECT {_WARNING_COLUMNS} FROM dossiers
+WHERE status = 'submitted' AND reception_warned_at IS NULL AND reception_warn_at <= $1
+ORDER BY reception_warn_at LIMIT $2 FOR UPDATE SKIP LOCKED
+"""
+
+MARK_RECEPTION_WARNED = "UPDATE dossiers SET reception_warned_at = $2 WHERE id = ANY($1::uuid[])"
+
+PROCESSING_WARNINGS_DUE = f"""
+SELECT {_WARNING_COLUMNS} FROM dossiers
+WHERE status IN ('received', 'awaiting_payment', 'processing') AND processing_warned_at IS NULL
+    AND appointment_date <= $1
+ORDER BY appointment_date LIMIT $2 FOR UPDATE SKIP LOCKED
+"""
+
+MARK_PROCESSING_WARNED = "UPDATE dossiers SET processing_warned_at = $2 WHERE id = ANY($1::uuid[])"

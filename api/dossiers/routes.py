@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
+import asyncpg
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from api.context import AppContext
 from api.deps import Ctx
 from api.dossiers import access, documents, lifecycle, receipts, service
 from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn, Status
 from api.dossiers.qr import qr_png
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
 from api.pages import Page, Paging
+from core.auth import Principal
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn, Locale
 
@@ -40,6 +43,33 @@ async def read_upload(request: Request[Any, Any, Any], *, need_requirement: bool
         raise ValidationError(errors)
     content = await file.read()
     return (requirement.strip() if isinstance(requirement, str) else ""), file.filename or "", content
+
+
+T = TypeVar("T")
+
+
+def decode_json(raw: bytes, kind: type[T]) -> T:
+    """A JSON body read by hand (routes that also take multipart): 400 unreadable, 422 wrong shape."""
+    try:
+        return msgspec.json.decode(raw, type=kind)
+    except msgspec.ValidationError as exc:
+        raise ValidationError([("body", "invalid", {})]) from exc
+    except msgspec.DecodeError as exc:
+        raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
+
+
+async def upload_paper(
+    request: Request[Any, Any, Any],
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+) -> DocumentOut:
+    """A scan or photo of one paper, from a multipart upload (the citizen's, or the officer's at the counter)."""
+    requirement, name, content = await read_upload(request, need_requirement=True)
+    return await documents.upload_document(
+        conn, ctx, principal, dossier_id, requirement=requirement, file_name=name, content=content
+    )
 
 
 def is_multipart(request: Request[Any, Any, Any]) -> bool:
@@ -107,16 +137,8 @@ class DossierController(Controller):
         citizen: Caller,
     ) -> DocumentOut:
         if is_multipart(request):
-            requirement, name, content = await read_upload(request, need_requirement=True)
-            return await documents.upload_document(
-                conn, ctx, citizen, dossier_id, requirement=requirement, file_name=name, content=content
-            )
-        try:
-            body = msgspec.json.decode(await request.body(), type=AttachIn)
-        except msgspec.ValidationError as exc:
-            raise ValidationError([("body", "invalid", {})]) from exc
-        except msgspec.DecodeError as exc:
-            raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
+            return await upload_paper(request, conn, ctx, citizen, dossier_id)
+        body = decode_json(await request.body(), AttachIn)
         return await documents.attach_from_wallet(
             conn, ctx, citizen, dossier_id, requirement=body.requirement, document_id=body.document_id
         )
@@ -128,9 +150,14 @@ class DossierController(Controller):
         summary="Remove a paper from a draft",
     )
     async def remove_document(
-        self, dossier_id: FromPath[uuid.UUID], attachment_id: FromPath[uuid.UUID], conn: Conn, citizen: Caller
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        attachment_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        citizen: Caller,
     ) -> None:
-        await documents.delete_document(conn, citizen, dossier_id, attachment_id)
+        await documents.delete_document(conn, ctx, citizen, dossier_id, attachment_id)
 
     @post(
         "/{dossier_id:uuid}/submit",

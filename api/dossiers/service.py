@@ -13,10 +13,19 @@ from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import get_dossier, load, procedure_of, today_in_vn
 from api.dossiers.applicants import StoredApplicant, as_json, check_delivery, clean_applicant
-from api.dossiers.models import EDITABLE, Actor, Delivery, DossierCreate, DossierUpdate, Status, validate_form
+from api.dossiers.models import (
+    EDITABLE,
+    Actor,
+    CounterDossierCreate,
+    Delivery,
+    DossierCreate,
+    DossierUpdate,
+    Status,
+    validate_form,
+)
 from api.dossiers.views import Dossier
 from core.auth import Principal
-from core.errors import ConflictError, ValidationError
+from core.errors import ConflictError, ForbiddenError, ValidationError
 
 
 def _route(
@@ -34,21 +43,34 @@ def _route(
     return office.code, flagged or stored.address.status != "resolved", []
 
 
+def _counter_office(ctx: AppContext, officer: Principal, procedure: Procedure, requested: str | None) -> str | None:
+    """A walk-in dossier goes to the office asked for, else to the officer's only office of the
+    procedure's kind; None lets the address decide (and the officer must serve where it points)."""
+    if requested is not None:
+        return requested
+    mine = [c for c in officer.agencies if (o := ctx.offices.get(c)) is not None and o.kind == procedure.agency]
+    return mine[0] if len(mine) == 1 else None
+
+
 async def create_dossier(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, body: DossierCreate, locale: str
 ) -> Dossier:
     procedure = ctx.catalog.get(body.procedure)
     if procedure is None:
         raise ValidationError([("procedure", "invalid", {})])
+    counter = isinstance(body, CounterDossierCreate)
+    requested = _counter_office(ctx, principal, procedure, body.agency) if counter else body.agency
     stored, identity, errors = clean_applicant(body.applicant, today=today_in_vn(ctx))
     form, form_errors = validate_form(procedure.form_fields, body.form)
     errors += form_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
     if stored is not None:
-        agency_code, flagged, route_errors = _route(ctx, procedure, stored, body.agency)
+        agency_code, flagged, route_errors = _route(ctx, procedure, stored, requested)
         errors += route_errors
     if errors or stored is None:
         raise ValidationError(errors)
+    if counter and not principal.serves(agency_code):
+        raise ForbiddenError()
     dossier_id = uuid.uuid4()
     now = ctx.clock.now()
     async with conn.transaction():
@@ -57,8 +79,8 @@ async def create_dossier(
             dossier_id,
             procedure.slug,
             agency_code,
-            principal.user_id,
-            "online",
+            None if counter else principal.user_id,  # a counter dossier is the office's until received
+            "counter" if counter else "online",
             as_json(stored),
             identity,
             form,
@@ -74,10 +96,10 @@ async def create_dossier(
             Status.DRAFT.value,
             "create",
             principal.user_id,
-            Actor.CITIZEN.value,
+            (Actor.OFFICER if counter else Actor.CITIZEN).value,
             None,
             None,
-            {},
+            {"channel": "counter", "office": agency_code} if counter else {},
             now,
         )
     return await get_dossier(conn, ctx, principal, dossier_id, locale)

@@ -71,6 +71,7 @@ class Dossier(msgspec.Struct, frozen=True, kw_only=True):
     fee: int
     paid: bool
     documents: list[DocumentOut]
+    originals_seen: list[str]  # requirements seen in the original at the counter, not scanned
     digitized: bool
     has_result: bool
     address_flagged: bool
@@ -82,6 +83,12 @@ class Dossier(msgspec.Struct, frozen=True, kw_only=True):
     lookup_key: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class OriginalSeen(msgspec.Struct, frozen=True, kw_only=True):
+    requirement: str
+    original_seen: bool
+    created_at: datetime
 
 
 class ReceiptDocument(msgspec.Struct, frozen=True):

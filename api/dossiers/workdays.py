@@ -19,14 +19,39 @@ import msgspec
 from core.clock import VN_TZ
 
 __all__ = (
+    "DEFAULT_WORKING_HOURS",
     "VN_TZ",
     "CalendarOverride",
     "WorkCalendar",
     "load_default_overrides",
+    "parse_working_hours",
 )
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
+
+WorkingHours = tuple[tuple[time, time], ...]
+# office hours of the public sector (40-hour week, Quyết định 188/1999/QĐ-TTg), as provinces set them
+DEFAULT_WORKING_HOURS: WorkingHours = ((time(7, 30), time(11, 30)), (time(13, 30), time(17, 0)))
+
+
+def parse_working_hours(text: str) -> WorkingHours:
+    """``"07:30-11:30,13:30-17:00"`` as ordered, non-overlapping (start, end) pairs.
+
+    Raises ``ValueError`` for anything else (an empty list, a window ending before it starts,
+    windows out of order or overlapping)."""
+    windows: list[tuple[time, time]] = []
+    for part in text.split(","):
+        start, sep, end = part.strip().partition("-")
+        if not sep:
+            raise ValueError(f"working hours window {part.strip()!r} is not HH:MM-HH:MM")
+        window = (time.fromisoformat(start.strip()), time.fromisoformat(end.strip()))
+        if window[0] >= window[1] or (windows and window[0] < windows[-1][1]):
+            raise ValueError(f"working hours window {part.strip()!r} is empty, out of order or overlapping")
+        windows.append(window)
+    if not windows:
+        raise ValueError("no working hours")
+    return tuple(windows)
 
 
 class CalendarOverride(msgspec.Struct, frozen=True):
@@ -52,9 +77,16 @@ class WorkCalendar:
         years: years to compute eagerly; any other year is computed on first use and cached.
     """
 
-    __slots__ = ("_holidays", "_overrides")
+    __slots__ = ("_holidays", "_overrides", "hours")
 
-    def __init__(self, overrides: Iterable[CalendarOverride] = (), *, years: range | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Iterable[CalendarOverride] = (),
+        *,
+        years: range | None = None,
+        hours: WorkingHours = DEFAULT_WORKING_HOURS,
+    ) -> None:
+        self.hours = hours
         self._overrides: dict[date, CalendarOverride] = {o.day: o for o in overrides}
         self._holidays: dict[int, Mapping[date, str]] = {}
         for year in years or ():
@@ -131,6 +163,35 @@ class WorkCalendar:
         if not self.is_working_day(day) or local.time() >= cutoff.replace(tzinfo=None):
             day = self.next_working_day(day)
         return self.add_working_days(day, working_days)
+
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment ``duration`` of office time after ``start`` (Nghị định 45/2020: 8 working hours
+        to receive an online dossier or ask for what is missing).
+
+        Only the working-hours windows of working days count; a start outside them counts from the
+        next window. When the time runs out exactly at the end of a window, that end is the answer
+        (not the start of the next one). ``start`` must be timezone-aware; the answer is in
+        Asia/Ho_Chi_Minh. Raises ``ValueError`` for a naive ``start`` or a negative ``duration``.
+        """
+        if start.tzinfo is None or start.utcoffset() is None:
+            raise ValueError("start must be timezone-aware")
+        if duration < timedelta(0):
+            raise ValueError("duration must not be negative")
+        local = start.astimezone(VN_TZ)
+        day, left = local.date(), duration
+        moment = local.replace(tzinfo=None)
+        while True:
+            if self.is_working_day(day):
+                for opens, closes in self.hours:
+                    begin = max(moment, datetime.combine(day, opens))
+                    end = datetime.combine(day, closes)
+                    if begin > end:
+                        continue
+                    if begin + left <= end:
+                        return (begin + left).replace(tzinfo=VN_TZ)
+                    left -= end - begin
+            day = self.next_working_day(day)
+            moment = datetime.combine(day, time.min)
 
 
 @cache

@@ -1,20 +1,26 @@
-"""Officer routes: the queue of their offices, actions, the result file."""
+"""Officer routes: the queue of their offices, walk-in dossiers, actions, the result file."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.deps import Ctx
-from api.dossiers import access, documents, lifecycle
-from api.dossiers.models import OfficerActionIn, Status
-from api.dossiers.routes import read_upload
-from api.dossiers.views import DocumentOut, Dossier
+from api.dossiers import access, documents, lifecycle, service
+from api.dossiers.models import CounterDossierCreate, OfficerActionIn, Overdue, Status
+from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
+from api.dossiers.views import DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
 from core.injected import Caller, Conn, Locale
+
+
+class OriginalSeenIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    requirement: str
+    original_seen: Literal[True]
 
 
 class OfficerDossierController(Controller):
@@ -30,12 +36,45 @@ class OfficerDossierController(Controller):
         locale: Locale,
         status: FromQuery[Status | None] = None,
         agency: FromQuery[str | None] = None,
+        overdue: FromQuery[Overdue | None] = None,
         limit: FromQuery[int] = 20,
         offset: FromQuery[int] = 0,
     ) -> Page[Dossier]:
         return await access.list_for_officer(
-            conn, ctx, officer, status=status, agency=agency, paging=Paging.of(limit, offset), locale=locale
+            conn,
+            ctx,
+            officer,
+            status=status,
+            agency=agency,
+            overdue=overdue,
+            paging=Paging.of(limit, offset),
+            locale=locale,
         )
+
+    @post("/", status_code=201, operation_id="fileCounterDossier", summary="Register a walk-in dossier (draft)")
+    async def file_at_counter(
+        self, data: JSONBody[CounterDossierCreate], ctx: Ctx, conn: Conn, officer: Caller, locale: Locale
+    ) -> Dossier:
+        return await service.create_dossier(conn, ctx, officer, data, locale)
+
+    @post(
+        "/{dossier_id:uuid}/documents",
+        status_code=201,
+        operation_id="addCounterDocument",
+        summary="Scan a walk-in applicant's paper (multipart file + requirement) or note its original as seen (JSON)",
+    )
+    async def add_document(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        request: Request[Any, Any, Any],
+        ctx: Ctx,
+        conn: Conn,
+        officer: Caller,
+    ) -> DocumentOut | OriginalSeen:
+        if is_multipart(request):
+            return await upload_paper(request, conn, ctx, officer, dossier_id)
+        body = decode_json(await request.body(), OriginalSeenIn)
+        return await documents.record_original_seen(conn, ctx, officer, dossier_id, requirement=body.requirement)
 
     @get("/{dossier_id:uuid}", operation_id="getOfficerDossier", summary="One dossier of the officer's offices")
     async def get_one(
@@ -63,7 +102,9 @@ class OfficerDossierController(Controller):
         officer: Caller,
         locale: Locale,
     ) -> Dossier:
-        await lifecycle.act(conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(officer), principal=officer)
+        await lifecycle.act(
+            conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(officer), principal=officer, locale=locale
+        )
         return await access.get_dossier(conn, ctx, officer, dossier_id, locale)
 
     @post(

@@ -1,4 +1,4 @@
-"""On-time statistics of an office."""
+"""Statistics of an office: on-time resolution, and the indicators provinces are scored on."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from typing import Annotated
 from litestar import get
 from litestar.params import FromQuery, QueryParameter
 
+from api.catalog.models import Level
 from api.deps import Ctx
 from api.dossiers import queries
 from api.dossiers.receipts import vn_day_bounds
 from api.dossiers.views import OnTimeStats
+from api.stats import service
+from api.stats.models import Indicators
 from core.clock import VN_TZ
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn
@@ -56,3 +59,21 @@ async def on_time(
         on_time_rate=round((row["early"] + row["on_time"]) / resolved_dated, 4) if resolved_dated else None,
         pending_overdue=row["pending_overdue"],
     )
+
+
+@get(
+    "/api/v1/stats/indicators",
+    operation_id="getIndicators",
+    summary="The indicators offices are scored on: on time, online, digitized, reception, satisfaction",
+    tags=["stats"],
+)
+async def indicators(
+    ctx: Ctx,
+    conn: Conn,
+    officer: Caller,
+    agency: FromQuery[str | None] = None,
+    level: FromQuery[Level | None] = None,
+    from_: Annotated[date | None, QueryParameter(name="from")] = None,
+    to: FromQuery[date | None] = None,
+) -> Indicators:
+    return await service.indicators(conn, ctx, officer, agency=agency, level=level, start=from_, end=to)

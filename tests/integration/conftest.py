@@ -40,7 +40,8 @@ MUTABLE_TABLES = (
     "chat_messages, zalo_tokens, handoffs, push_deliveries, notifications, notification_preferences, devices, "
     "payment_receipts, payment_receipt_counters, ledger_entries, payment_exceptions, bank_notifications, "
     "vnpay_notifications, payments, collection_accounts, "
-    "onestop_events, dossier_ratings, dossier_history, dossier_documents, dossiers, dossier_counters, documents, "
+    "onestop_events, dossier_ratings, dossier_originals_seen, dossier_history, dossier_documents, dossiers, "
+    "dossier_counters, documents, "
     "files, officer_agencies, refresh_tokens, users, outbox"
 )
 DEFAULT_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ)  # a Monday morning

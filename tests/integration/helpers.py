@@ -59,6 +59,19 @@ def upload(name: str, content: bytes, content_type: str, requirement: str | None
     return kwargs
 
 
+async def submitted_dossier(client: Any, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A birth registration (or `body`) filed online with both mandatory papers, as the citizen sees it now."""
+    auth = {"Authorization": f"Bearer {token}"}
+    dossier = (await client.post("/api/v1/dossiers", json=body or birth_registration(), headers=auth)).json()
+    for key in ("declaration-form", "birth-certificate"):
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/documents", headers=auth, **upload("a.pdf", PDF, "application/pdf", key)
+        )
+    assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=auth)).status_code == 200
+    found: dict[str, Any] = (await client.get(f"/api/v1/dossiers/{dossier['id']}", headers=auth)).json()
+    return found
+
+
 def read_qr(png: bytes) -> str:
     """Read a QR image as a phone would: with zbar's command-line reader."""
     result = subprocess.run(

@@ -21,6 +21,8 @@ MODULES = (
     "payments.queries",
     "notifications.queries",
     "api.officer.handoff_queries",
+    "api.stats.queries",
+    "notifications.alert_queries",
     "core.outbox",
     "assistant.channels.queries",
 )

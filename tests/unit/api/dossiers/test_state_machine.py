@@ -1,3 +1,6 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -9,6 +12,7 @@ from api.dossiers.models import (
     InvalidTransition,
     Status,
     after_receive,
+    missed_deadline,
     next_status,
 )
 
@@ -92,3 +96,32 @@ def test_reception_follow_up_depends_on_the_fee() -> None:
     assert after_receive(200_000, paid=True) is Action.SETTLE_PAYMENT
     assert after_receive(0, paid=False) is None
     assert next_status(Status.RECEIVED, Action.SETTLE_PAYMENT, Actor.SYSTEM) is Status.PROCESSING
+
+
+def test_only_a_counter_draft_is_received_straight_away_and_only_by_an_officer() -> None:
+    assert next_status(Status.DRAFT, Action.RECEIVE, Actor.OFFICER, counter=True) is Status.RECEIVED
+    with pytest.raises(InvalidTransition):
+        next_status(Status.DRAFT, Action.RECEIVE, Actor.OFFICER)
+    for actor in (Actor.CITIZEN, Actor.SYSTEM):
+        with pytest.raises(InvalidTransition):
+            next_status(Status.DRAFT, Action.RECEIVE, actor, counter=True)
+    assert next_status(Status.SUBMITTED, Action.RECEIVE, Actor.OFFICER, counter=True) is Status.RECEIVED
+
+
+def test_a_missed_reception_is_told_before_a_missed_appointment() -> None:
+    now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+    today, yesterday = date(2026, 11, 25), date(2026, 11, 24)
+    passed, ahead = now - timedelta(minutes=15), now + timedelta(minutes=15)
+
+    def missed(status: Status, due: datetime | None, received: datetime | None, appointment: date | None) -> str | None:
+        return missed_deadline(
+            status, reception_due_at=due, received_at=received, appointment_date=appointment, now=now, today=today
+        )
+
+    assert missed(Status.SUBMITTED, passed, None, None) == "reception"
+    assert missed(Status.SUBMITTED, passed, now, yesterday) == "reception"  # resubmitted while processing
+    assert missed(Status.SUBMITTED, ahead, now, yesterday) == "processing"
+    assert missed(Status.PROCESSING, None, now, yesterday) == "processing"
+    assert missed(Status.PROCESSING, None, now, today) is None
+    assert missed(Status.RESULT_READY, None, now, yesterday) is None
+    assert missed(Status.SUBMITTED, ahead, None, None) is None

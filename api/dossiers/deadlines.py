@@ -1,0 +1,59 @@
+"""Telling officers a deadline is about to pass: the worker's periodic scan, one event per deadline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import asyncpg
+
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.access import procedure_of, today_in_vn
+from api.dossiers.workdays import VN_TZ
+from core.db import acquire
+from core.events import DeadlineApproaching
+
+BATCH = 200
+
+
+def _event(
+    ctx: AppContext,
+    row: asyncpg.Record,
+    deadline: Literal["reception", "processing"],
+    due_at: datetime,
+    now: datetime,
+) -> DeadlineApproaching:
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    return DeadlineApproaching(
+        event_id=uuid.uuid4(),
+        occurred_at=now,
+        dossier_id=row["id"],
+        code=row["code"],
+        agency_code=row["agency_code"],
+        procedure_slug=procedure.slug,
+        procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
+        status=row["status"],
+        deadline=deadline,
+        due_at=due_at,
+    )
+
+
+async def warn_of_deadlines(ctx: AppContext) -> int:
+    """Online submissions whose reception deadline is near (MOTCUA_RECEPTION_WARNING_MINUTES of
+    office time left), and received dossiers on their appointment day without a result. Each
+    deadline is announced once: the row is marked in the transaction that writes the event."""
+    now = ctx.clock.now()
+    closing = ctx.calendar.hours[-1][1]
+    async with acquire(ctx.pool) as conn, conn.transaction():
+        reception = await conn.fetch(queries.RECEPTION_WARNINGS_DUE, now, BATCH)
+        for row in reception:
+            await ctx.bus.publish(conn, _event(ctx, row, "reception", row["reception_due_at"], now))
+        await conn.execute(queries.MARK_RECEPTION_WARNED, [r["id"] for r in reception], now)
+        processing = await conn.fetch(queries.PROCESSING_WARNINGS_DUE, today_in_vn(ctx), BATCH)
+        for row in processing:
+            due_at = datetime.combine(row["appointment_date"], closing, VN_TZ)
+            await ctx.bus.publish(conn, _event(ctx, row, "processing", due_at, now))
+        await conn.execute(queries.MARK_PROCESSING_WARNED, [r["id"] for r in processing], now)
+        return len(reception) + len(processing)
