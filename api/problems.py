@@ -12,12 +12,12 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from core.errors import DomainError, RateLimitedError, ValidationError
+from core.openapi import PROBLEM_JSON
 from i18n.locale import negotiate
 from i18n.messages import field_error, problem_texts, status_label
 
 log = logging.getLogger("motcua.api")
 
-PROBLEM_JSON = "application/problem+json"
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
 _HTTP_CODES = {
     400: "malformed-request",

@@ -10,9 +10,16 @@ from api.catalog.models import Level
 from api.deps import Ctx
 from api.pages import Page, Paging
 from core.injected import Locale
+from core.openapi import problems
 
 
-@get("/api/v1/agencies", operation_id="listAgencies", summary="Offices of the province", tags=["catalog"])
+@get(
+    "/api/v1/agencies",
+    operation_id="listAgencies",
+    responses=problems(422),
+    summary="Offices of the province",
+    tags=["catalog"],
+)
 async def list_agencies(
     ctx: Ctx,
     locale: Locale,

@@ -19,6 +19,7 @@ from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, W
 from api.pages import Page, Paging
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn, Locale
+from core.openapi import problems
 
 
 class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -50,13 +51,24 @@ class DossierController(Controller):
     path = "/api/v1/dossiers"
     tags = ["dossiers"]
 
-    @post("/", status_code=201, operation_id="createDossier", summary="Start a dossier (draft)")
+    @post(
+        "/",
+        status_code=201,
+        operation_id="createDossier",
+        responses=problems(404, 422),
+        summary="Start a dossier (draft)",
+    )
     async def create(
         self, data: JSONBody[DossierCreate], ctx: Ctx, conn: Conn, citizen: Caller, locale: Locale
     ) -> Dossier:
         return await service.create_dossier(conn, ctx, citizen, data, locale)
 
-    @get("/", operation_id="listMyDossiers", summary="The signed-in citizen's dossiers, newest first")
+    @get(
+        "/",
+        operation_id="listMyDossiers",
+        responses=problems(422),
+        summary="The signed-in citizen's dossiers, newest first",
+    )
     async def list_mine(
         self,
         ctx: Ctx,
@@ -69,7 +81,7 @@ class DossierController(Controller):
     ) -> Page[Dossier]:
         return await access.list_own(conn, ctx, citizen, status, Paging.of(limit, offset), locale)
 
-    @get("/{dossier_id:uuid}", operation_id="getDossier", summary="One dossier")
+    @get("/{dossier_id:uuid}", operation_id="getDossier", responses=problems(404), summary="One dossier")
     async def get_one(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -80,7 +92,12 @@ class DossierController(Controller):
     ) -> Dossier:
         return await access.get_dossier(conn, ctx, principal, dossier_id, locale)
 
-    @patch("/{dossier_id:uuid}", operation_id="updateDossier", summary="Edit a draft or a dossier sent back")
+    @patch(
+        "/{dossier_id:uuid}",
+        operation_id="updateDossier",
+        responses=problems(404, 409, 422),
+        summary="Edit a draft or a dossier sent back",
+    )
     async def update(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -96,6 +113,7 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/documents",
         status_code=201,
         operation_id="addDossierDocument",
+        responses=problems(404, 409, 413, 415, 422),
         summary="Upload a paper (multipart file + requirement) or attach one from the wallet (JSON)",
     )
     async def add_document(
@@ -125,6 +143,7 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/documents/{attachment_id:uuid}",
         status_code=204,
         operation_id="removeDossierDocument",
+        responses=problems(404, 409),
         summary="Remove a paper from a draft",
     )
     async def remove_document(
@@ -136,6 +155,7 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/submit",
         status_code=200,
         operation_id="submitDossier",
+        responses=problems(404, 409, 422),
         summary="Submit; returns the receipt",
     )
     async def submit(
@@ -148,7 +168,13 @@ class DossierController(Controller):
     ) -> Receipt:
         return await lifecycle.submit(conn, ctx, citizen, dossier_id, locale)
 
-    @post("/{dossier_id:uuid}/withdraw", status_code=200, operation_id="withdrawDossier", summary="Withdraw")
+    @post(
+        "/{dossier_id:uuid}/withdraw",
+        status_code=200,
+        operation_id="withdrawDossier",
+        responses=problems(404, 409),
+        summary="Withdraw",
+    )
     async def withdraw(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -159,13 +185,19 @@ class DossierController(Controller):
     ) -> Dossier:
         return await lifecycle.withdraw(conn, ctx, citizen, dossier_id, locale)
 
-    @get("/{dossier_id:uuid}/history", operation_id="getDossierHistory", summary="Every step, oldest first")
+    @get(
+        "/{dossier_id:uuid}/history",
+        operation_id="getDossierHistory",
+        responses=problems(404),
+        summary="Every step, oldest first",
+    )
     async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> History:
         return await receipts.history(conn, principal, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",
         operation_id="getDossierReceipt",
+        responses=problems(404),
         summary="The receipt of a submitted dossier",
     )
     async def receipt(
@@ -181,6 +213,7 @@ class DossierController(Controller):
     @get(
         "/{dossier_id:uuid}/receipt.png",
         operation_id="getDossierReceiptQr",
+        responses=problems(404),
         summary="QR code of the receipt's tracking link",
         media_type="image/png",
     )
@@ -199,6 +232,7 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/rating",
         status_code=201,
         operation_id="rateDossier",
+        responses=problems(404, 409, 422),
         summary="Rate the service once",
     )
     async def rate(
@@ -214,6 +248,7 @@ class DossierController(Controller):
     @get(
         "/{dossier_id:uuid}/result",
         operation_id="getDossierResult",
+        responses=problems(404),
         summary="The electronic result file",
         media_type="application/octet-stream",
     )
@@ -229,6 +264,7 @@ class DossierController(Controller):
 @get(
     "/api/v1/documents",
     operation_id="listMyDocuments",
+    responses=problems(422),
     summary="The citizen's earlier uploads",
     tags=["dossiers"],
 )

@@ -13,6 +13,7 @@ from api.officer import handoff_queries
 from api.pages import Page, Paging
 from core.errors import ConflictError
 from core.injected import Caller, Conn, Now
+from core.openapi import problems
 
 
 class Handoff(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,7 +32,12 @@ class HandoffController(Controller):
     path = "/api/v1/officer/handoffs"
     tags = ["officer"]
 
-    @get("/", operation_id="listHandoffs", summary="Conversations the assistant handed to a person")
+    @get(
+        "/",
+        operation_id="listHandoffs",
+        responses=problems(422),
+        summary="Conversations the assistant handed to a person",
+    )
     async def list_handoffs(
         self,
         conn: Conn,
@@ -58,7 +64,13 @@ class HandoffController(Controller):
         ]
         return Page(items=items, total=rows[0]["total"] if rows else 0)
 
-    @post("/{handoff_id:uuid}/close", status_code=204, operation_id="closeHandoff", summary="Mark as answered")
+    @post(
+        "/{handoff_id:uuid}/close",
+        status_code=204,
+        operation_id="closeHandoff",
+        responses=problems(409),
+        summary="Mark as answered",
+    )
     async def close(self, handoff_id: FromPath[uuid.UUID], conn: Conn, officer: Caller, now: Now) -> None:
         if await conn.fetchval(handoff_queries.CLOSE_HANDOFF, handoff_id, now, officer.user_id) is None:
             raise ConflictError("conflict")

@@ -15,13 +15,19 @@ from api.dossiers.routes import read_upload
 from api.dossiers.views import DocumentOut, Dossier
 from api.pages import Page, Paging
 from core.injected import Caller, Conn, Locale
+from core.openapi import problems
 
 
 class OfficerDossierController(Controller):
     path = "/api/v1/officer/dossiers"
     tags = ["officer"]
 
-    @get("/", operation_id="listOfficerDossiers", summary="Dossiers of the officer's offices, oldest first")
+    @get(
+        "/",
+        operation_id="listOfficerDossiers",
+        responses=problems(422),
+        summary="Dossiers of the officer's offices, oldest first",
+    )
     async def list_queue(
         self,
         ctx: Ctx,
@@ -37,7 +43,12 @@ class OfficerDossierController(Controller):
             conn, ctx, officer, status=status, agency=agency, paging=Paging.of(limit, offset), locale=locale
         )
 
-    @get("/{dossier_id:uuid}", operation_id="getOfficerDossier", summary="One dossier of the officer's offices")
+    @get(
+        "/{dossier_id:uuid}",
+        operation_id="getOfficerDossier",
+        responses=problems(404),
+        summary="One dossier of the officer's offices",
+    )
     async def get_one(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -52,6 +63,7 @@ class OfficerDossierController(Controller):
         "/{dossier_id:uuid}/actions",
         status_code=200,
         operation_id="actOnDossier",
+        responses=problems(404, 409, 422),
         summary="Receive, ask for papers, reject, process, approve, return",
     )
     async def act(
@@ -70,6 +82,7 @@ class OfficerDossierController(Controller):
         "/{dossier_id:uuid}/result",
         status_code=201,
         operation_id="attachDossierResult",
+        responses=problems(404, 409, 413, 415, 422),
         summary="Attach the electronic result (multipart file)",
     )
     async def attach_result(

@@ -15,11 +15,13 @@ from api.dossiers.views import OnTimeStats
 from core.clock import VN_TZ
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn
+from core.openapi import problems
 
 
 @get(
     "/api/v1/stats/on-time",
     operation_id="getOnTimeStats",
+    responses=problems(422),
     summary="Received and resolved before, on, after the appointment",
     tags=["stats"],
 )

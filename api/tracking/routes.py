@@ -14,12 +14,14 @@ from api.dossiers.views import Tracking
 from api.ratelimit import client_address, limit
 from core.errors import NotFoundError
 from core.injected import Conn, Locale
+from core.openapi import problems
 from i18n.format import date_time, short_date
 
 
 @get(
     "/api/v1/track/{code:str}",
     operation_id="trackDossier",
+    responses=problems(404, 429),
     summary="Public status by code and key",
     tags=["tracking"],
 )
@@ -85,6 +87,7 @@ a{{color:#0b5cad}}
 @get(
     "/t/{code:str}",
     operation_id="trackingPage",
+    responses=problems(429, pages=(404,)),
     summary="Tracking page opened by the receipt QR",
     tags=["tracking"],
     media_type="text/html",
