@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -109,10 +110,27 @@ def _field_message(message: str, locale: str) -> str:
 def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     if isinstance(exc, NotAuthorizedException):
         return problem(request, "unauthorized", 401)
+    field = _misread_body_field(exc)
+    if field is not None:
+        locale = request_locale(request)
+        errors = [{"field": field, "message": _field_message(str(exc.__cause__), locale), "code": "invalid"}]
+        return problem(request, "validation-failed", 422, extra={"errors": errors})
     code = _HTTP_CODES.get(exc.status_code, "error")
     params = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
     headers = {k: v for k, v in (exc.headers or {}).items()} or None
     return problem(request, code, exc.status_code, params, headers=headers)
+
+
+def _misread_body_field(exc: HTTPException) -> str | None:
+    """Litestar takes a bad body field that shares a dependency's name (`locale`) for a failed
+    dependency and answers 500; it is the client's body that is wrong."""
+    cause = exc.__cause__
+    if exc.status_code != HTTP_500_INTERNAL_SERVER_ERROR or not isinstance(cause, msgspec.ValidationError):
+        return None
+    match = _PATH.search(str(cause))
+    if match is None or not match.group(1).startswith("data."):
+        return None
+    return match.group(1).removeprefix("data.")
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

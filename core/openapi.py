@@ -49,6 +49,7 @@ TAGS = [
 ]
 SIGNED_BODY = "signed_body"
 QUERY_STRINGS = "query_strings"
+UPLOAD = "upload"
 _REF = "#/components/schemas/{name}"
 
 
@@ -175,6 +176,12 @@ def query_strings(described: dict[str, str]) -> dict[str, Any]:
     return {QUERY_STRINGS: described}
 
 
+def upload(*, requirement: bool, json: type[msgspec.Struct] | None = None) -> dict[str, Any]:
+    """`opt` of a route that reads a multipart upload itself (`file`, and `requirement` when asked), or
+    the JSON body given."""
+    return {UPLOAD: (requirement, json)}
+
+
 _SIGNED_HEADERS = [
     Parameter(
         name="X-Motcua-Timestamp",
@@ -246,15 +253,29 @@ def _complete(operation: Operation, takes: set[str], opt: dict[str, Any], compon
     ] or None
     signed = opt.get(SIGNED_BODY)
     if signed is not None:
-        _, defs = msgspec.json.schema_components([signed], ref_template=_REF)
-        for name, definition in defs.items():
-            components.setdefault(name, definition)
         operation.parameters = [*(operation.parameters or []), *_SIGNED_HEADERS]
-        operation.request_body = RequestBody(
-            required=True,
-            content={"application/json": OpenAPIMediaType(schema={"$ref": _REF.format(name=signed.__name__)})},  # type: ignore[arg-type]
-        )
+        operation.request_body = RequestBody(required=True, content={"application/json": _json(signed, components)})
         responses.setdefault("401", _as_response(401))
+    if UPLOAD in opt:
+        requirement, json_body = opt[UPLOAD]
+        fields: dict[str, Any] = {
+            "file": {"type": "string", "format": "binary", "description": "PDF, JPEG, PNG or HEIC"}
+        }
+        if requirement:
+            fields["requirement"] = {"type": "string", "description": "The requirement key of the procedure"}
+        form = {"type": "object", "properties": fields, "required": sorted(fields)}
+        content = {"multipart/form-data": OpenAPIMediaType(schema=form)}  # type: ignore[arg-type]
+        if json_body is not None:
+            content["application/json"] = _json(json_body, components)
+        operation.request_body = RequestBody(required=True, content=content)
+
+
+def _json(struct: type[msgspec.Struct], components: dict[str, Any]) -> OpenAPIMediaType:
+    """A body Litestar does not see (the handler reads raw bytes), described by msgspec."""
+    _, defs = msgspec.json.schema_components([struct], ref_template=_REF)
+    for name, definition in defs.items():
+        components.setdefault(name, definition)
+    return OpenAPIMediaType(schema={"$ref": _REF.format(name=struct.__name__)})  # type: ignore[arg-type]
 
 
 def _as_response(status: int) -> OpenAPIResponse:

@@ -19,7 +19,7 @@ from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, W
 from api.pages import Page, Paging
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn, Locale
-from core.openapi import problems
+from core.openapi import problems, upload
 
 
 class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -115,6 +115,7 @@ class DossierController(Controller):
         operation_id="addDossierDocument",
         responses=problems(404, 409, 413, 415, 422),
         summary="Upload a paper (multipart file + requirement) or attach one from the wallet (JSON)",
+        opt=upload(requirement=True, json=AttachIn),
     )
     async def add_document(
         self,

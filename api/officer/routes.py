@@ -15,7 +15,7 @@ from api.dossiers.routes import read_upload
 from api.dossiers.views import DocumentOut, Dossier
 from api.pages import Page, Paging
 from core.injected import Caller, Conn, Locale
-from core.openapi import problems
+from core.openapi import problems, upload
 
 
 class OfficerDossierController(Controller):
@@ -84,6 +84,7 @@ class OfficerDossierController(Controller):
         operation_id="attachDossierResult",
         responses=problems(404, 409, 413, 415, 422),
         summary="Attach the electronic result (multipart file)",
+        opt=upload(requirement=False),
     )
     async def attach_result(
         self,
