@@ -34,6 +34,7 @@ from api.dossiers.payable import PayableDossiers
 from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides
+from api.examples import EXAMPLES
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
 from api.onestop.routes import one_stop_event
@@ -263,7 +264,7 @@ def create_app(
         ),
         debug=False,
     )
-    document(app)
+    document(app, EXAMPLES)
     return app
 
 

@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -133,6 +134,12 @@ def _misread_body_field(exc: HTTPException) -> str | None:
     return match.group(1).removeprefix("data.")
 
 
+def on_unstorable_text(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[dict[str, Any]]:
+    """PostgreSQL refuses text it cannot store (U+0000); the transaction that met it rolled back."""
+    errors = [{"field": "body", "message": field_error("invalid", request_locale(request), {}), "code": "invalid"}]
+    return problem(request, "validation-failed", 422, extra={"errors": errors})
+
+
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, "internal-error", HTTP_500_INTERNAL_SERVER_ERROR)
@@ -142,6 +149,8 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: on_domain_error,
     ValidationException: on_validation_exception,
     HTTPException: on_http_exception,
+    asyncpg.CharacterNotInRepertoireError: on_unstorable_text,
+    asyncpg.UntranslatableCharacterError: on_unstorable_text,
     Exception: on_unexpected,
 }
 

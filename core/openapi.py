@@ -203,8 +203,9 @@ _CALLERS_403 = {"citizen", "officer"}
 _BEARER: dict[str, list[str]] = {"bearer": []}
 
 
-def document(app: Litestar) -> None:
-    """Complete the app's OpenAPI document in place (Litestar serves the same object it caches)."""
+def document(app: Litestar, examples: dict[str, dict[str, Any]] | None = None) -> None:
+    """Complete the app's OpenAPI document in place (Litestar serves the same object it caches);
+    `examples` are by operation id: "request" for the body, else a status code."""
     schema = app.openapi_schema
     paths = schema.paths or {}
     components = schema.components.schemas if schema.components.schemas is not None else {}
@@ -220,6 +221,16 @@ def document(app: Litestar) -> None:
             operation = getattr(path_item, method.lower(), None)
             if isinstance(operation, Operation):
                 _complete(operation, set(handler.parsed_fn_signature.parameters), handler.opt, components)
+                _add_examples(operation, (examples or {}).get(operation.operation_id or "", {}))
+
+
+def _add_examples(operation: Operation, examples: dict[str, Any]) -> None:
+    for where, value in examples.items():
+        target = operation.request_body if where == "request" else (operation.responses or {}).get(where)
+        media = getattr(target, "content", None) or {}
+        if not isinstance(target, (RequestBody, OpenAPIResponse)) or "application/json" not in media:
+            raise ValueError(f"{operation.operation_id}: no JSON {where} to give an example to")
+        media["application/json"].examples = {"example": Example(value=value)}
 
 
 def _complete(operation: Operation, takes: set[str], opt: dict[str, Any], components: dict[str, Any]) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import asyncpg
 from litestar.testing import AsyncTestClient
 
-from tests.integration.conftest import TokenFactory, bearer
+from core.clock import FixedClock
+from core.signing import sign
+from tests.integration.conftest import BANK_SECRET, TokenFactory, bearer
+from tests.integration.helpers import applicant, birth_registration
 
 
 async def test_a_bad_body_field_named_like_a_dependency_is_422_not_500(
@@ -23,3 +28,36 @@ async def test_a_bad_body_field_named_like_a_dependency_is_422_not_500(
         assert response.status_code == 422, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
         assert [e["field"] for e in response.json()["errors"]] == ["locale"]
+
+
+async def test_text_with_a_nul_character_is_422_and_stores_nothing(
+    client: AsyncTestClient[Any], pool: asyncpg.Pool, clock: FixedClock, make_token: TokenFactory
+) -> None:
+    """A well-signed bank notification whose transaction id held U+0000 reached PostgreSQL, which
+    refuses NUL in text, and came back as 500."""
+    raw = json.dumps(
+        {
+            "transaction_id": "FT\u00001",
+            "bank_bin": "970436",
+            "account_number": "0011000123456",
+            "amount": 1,
+            "content": "x",
+        }
+    ).encode()
+    timestamp = str(int(clock.now().timestamp()))
+    headers = {"X-Motcua-Timestamp": timestamp, "X-Motcua-Signature": sign(BANK_SECRET, timestamp, raw)}
+    bank = await client.post(
+        "/api/v1/payments/webhooks/bank", content=raw, headers={"Content-Type": "application/json", **headers}
+    )
+    token = await make_token("0912888002")
+    dossier = await client.post(
+        "/api/v1/dossiers",
+        json=birth_registration("0912888002", applicant=applicant("0912888002", full_name="Lan\u0000")),
+        headers=bearer(token),
+    )
+    for response in (bank, dossier):
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM bank_notifications") == 0
+        assert await conn.fetchval("SELECT count(*) FROM dossiers") == 0
