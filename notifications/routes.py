@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from core.errors import ValidationError
 from core.injected import Caller, Conn, Now
 from core.openapi import problems
+from core.paging import Limit, Offset
 from notifications import service
 from notifications.models import Device, DeviceIn, Inbox, Preferences, PreferencesIn
 
@@ -50,9 +51,7 @@ class NotificationController(Controller):
         responses=problems(422),
         summary="The inbox, newest first, with the unread count",
     )
-    async def list_inbox(
-        self, conn: Conn, principal: Caller, limit: FromQuery[int] = 20, offset: FromQuery[int] = 0
-    ) -> Inbox:
+    async def list_inbox(self, conn: Conn, principal: Caller, limit: Limit = 20, offset: Offset = 0) -> Inbox:
         if not 1 <= limit <= 100 or offset < 0:
             raise ValidationError([("limit", "invalid", {})])
         return await service.inbox(conn, user_id=principal.user_id, limit=limit, offset=offset)

@@ -14,6 +14,7 @@ from core.clock import VN_TZ
 from core.errors import ForbiddenError, ValidationError
 from core.injected import Caller, Conn
 from core.openapi import problems
+from core.paging import Limit, Offset
 from payments import refunds, service
 from payments.models import Payment, PaymentExceptionOut, Reconciliation, RefundIn, ResolveIn
 from payments.reconcile import reconcile
@@ -50,8 +51,8 @@ async def list_exceptions(
     conn: Conn,
     officer: Caller,
     status: FromQuery[str | None] = "open",
-    limit: FromQuery[int] = 20,
-    offset: FromQuery[int] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> ExceptionPage:
     if not 1 <= limit <= 100 or offset < 0:
         raise ValidationError([("limit", "invalid", {})])

@@ -11,6 +11,7 @@ from api.deps import Ctx
 from api.pages import Page, Paging
 from core.injected import Locale
 from core.openapi import problems
+from core.paging import Limit, Offset
 
 
 @get(
@@ -25,8 +26,8 @@ async def list_agencies(
     locale: Locale,
     q: FromQuery[str | None] = None,
     level: FromQuery[Level | None] = None,
-    limit: FromQuery[int] = 20,
-    offset: FromQuery[int] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> Page[AgencyOut]:
     paging = Paging.of(limit, offset)
     found = ctx.offices.search(q, level)

@@ -12,6 +12,7 @@ from api.pages import Page, Paging
 from core.errors import NotFoundError
 from core.injected import Locale
 from core.openapi import problems
+from core.paging import Limit, Offset
 
 
 class ProcedureController(Controller):
@@ -31,8 +32,8 @@ class ProcedureController(Controller):
         q: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None,
         online: FromQuery[OnlineService | None] = None,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[ProcedureSummary]:
         paging = Paging.of(limit, offset)
         catalog = ctx.catalog

@@ -20,6 +20,7 @@ from api.pages import Page, Paging
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
+from core.paging import Limit, Offset
 
 
 class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -76,8 +77,8 @@ class DossierController(Controller):
         citizen: Caller,
         locale: Locale,
         status: FromQuery[Status | None] = None,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[Dossier]:
         return await access.list_own(conn, ctx, citizen, status, Paging.of(limit, offset), locale)
 
@@ -269,7 +270,5 @@ class DossierController(Controller):
     summary="The citizen's earlier uploads",
     tags=["dossiers"],
 )
-async def list_documents(
-    conn: Conn, citizen: Caller, limit: FromQuery[int] = 20, offset: FromQuery[int] = 0
-) -> Page[WalletDocument]:
+async def list_documents(conn: Conn, citizen: Caller, limit: Limit = 20, offset: Offset = 0) -> Page[WalletDocument]:
     return await documents.wallet(conn, citizen, Paging.of(limit, offset))

@@ -14,6 +14,7 @@ from api.pages import Page, Paging
 from core.errors import ConflictError
 from core.injected import Caller, Conn, Now
 from core.openapi import problems
+from core.paging import Limit, Offset
 
 
 class Handoff(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,8 +44,8 @@ class HandoffController(Controller):
         conn: Conn,
         officer: Caller,
         status: FromQuery[str | None] = "open",
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[Handoff]:
         paging = Paging.of(limit, offset)
         rows = await conn.fetch(handoff_queries.LIST_HANDOFFS, status, paging.limit, paging.offset)

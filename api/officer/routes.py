@@ -16,6 +16,7 @@ from api.dossiers.views import DocumentOut, Dossier
 from api.pages import Page, Paging
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
+from core.paging import Limit, Offset
 
 
 class OfficerDossierController(Controller):
@@ -36,8 +37,8 @@ class OfficerDossierController(Controller):
         locale: Locale,
         status: FromQuery[Status | None] = None,
         agency: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[Dossier]:
         return await access.list_for_officer(
             conn, ctx, officer, status=status, agency=agency, paging=Paging.of(limit, offset), locale=locale

@@ -61,3 +61,14 @@ async def test_text_with_a_nul_character_is_422_and_stores_nothing(
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM bank_notifications") == 0
         assert await conn.fetchval("SELECT count(*) FROM dossiers") == 0
+
+
+async def test_an_offset_past_what_postgresql_counts_is_422(
+    client: AsyncTestClient[Any], make_token: TokenFactory
+) -> None:
+    """`?offset=525467105519222929533825974272` reached PostgreSQL as an int64 and came back as 500."""
+    token = await make_token("0912888003")
+    for path in ("/api/v1/notifications", "/api/v1/dossiers", "/api/v1/documents"):
+        response = await client.get(path, params={"offset": 2**99}, headers=bearer(token))
+        assert response.status_code == 422, (path, response.text)
+        assert [e["field"] for e in response.json()["errors"]] == ["offset"]
