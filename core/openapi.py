@@ -99,7 +99,7 @@ _MEANING: dict[int, tuple[str, str, str, str]] = {
         "Không thể thực hiện",
         "Hồ sơ đang ở trạng thái không cho phép thao tác này.",
     ),
-    413: ("The file or the dossier is too large", "file-too-large", "Tệp quá lớn", "Tệp vượt quá 10 MB."),
+    413: ("The file or the dossier is too large", "file-too-large", "Tệp quá lớn", "Tệp vượt quá dung lượng cho phép."),
     415: (
         "File type refused for this paper",
         "unsupported-file-type",

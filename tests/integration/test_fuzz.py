@@ -2,8 +2,8 @@
 OpenAPI document, signed in as a citizen and as an officer, must answer without a 5xx, with a
 documented status code and content type, and with a body that matches its schema.
 
-Bounded and derandomized so CI sees the same cases each run; signed webhooks get a valid signature
-so the fuzzer reaches the code behind it."""
+Examples, coverage (boundary values) and fuzzing phases, bounded and derandomized so CI sees the
+same cases each run; signed webhooks get a valid signature so the fuzzer reaches the code behind it."""
 
 from __future__ import annotations
 
