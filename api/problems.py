@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+import redis.exceptions
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -20,6 +21,7 @@ from i18n.messages import field_error, problem_texts, status_label
 
 log = logging.getLogger("motcua.api")
 
+RETRY_AFTER_DOWN = 5
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
 _HTTP_CODES = {
     400: "malformed-request",
@@ -140,6 +142,12 @@ def on_unstorable_text(request: Request[Any, Any, Any], exc: asyncpg.DataError) 
     return problem(request, "validation-failed", 422, extra={"errors": errors})
 
 
+def on_dependency_down(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """PostgreSQL or Redis does not answer: the caller may retry; nothing of theirs was half done."""
+    log.warning("dependency down on %s %s: %r", request.method, request.url.path, exc)
+    return problem(request, "service-unavailable", 503, headers={"Retry-After": str(RETRY_AFTER_DOWN)})
+
+
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, "internal-error", HTTP_500_INTERNAL_SERVER_ERROR)
@@ -150,6 +158,10 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ValidationException: on_validation_exception,
     HTTPException: on_http_exception,
     asyncpg.CharacterNotInRepertoireError: on_unstorable_text,
+    asyncpg.PostgresConnectionError: on_dependency_down,
+    redis.exceptions.ConnectionError: on_dependency_down,
+    redis.exceptions.TimeoutError: on_dependency_down,
+    ConnectionError: on_dependency_down,
     asyncpg.UntranslatableCharacterError: on_unstorable_text,
     Exception: on_unexpected,
 }

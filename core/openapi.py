@@ -3,8 +3,9 @@
 A route names the problem responses it can give by status code (`responses=problems(404, 409)`);
 who must sign in is read from the caller it takes (`principal`, `citizen`, `officer`,
 `maybe_principal`, see core/injected.py), so 401/403 and the security requirement follow the
-code instead of a second declaration; signed webhooks name the body they verify
-(`opt=signed_body(BankNotification)`) because they read the raw bytes before decoding."""
+code instead of a second declaration, and so does 503 for a handler that reaches PostgreSQL or
+Redis; signed webhooks name the body they verify (`opt=signed_body(BankNotification)`) because
+they read the raw bytes before decoding."""
 
 from __future__ import annotations
 
@@ -200,6 +201,7 @@ _SIGNED_HEADERS = [
 ]
 _CALLERS_401 = {"principal", "citizen", "officer", "maybe_principal"}
 _CALLERS_403 = {"citizen", "officer"}
+_USES_SERVICES = {"conn", "ctx", "payments", "assistant"}  # PostgreSQL or Redis behind them
 _BEARER: dict[str, list[str]] = {"bearer": []}
 
 
@@ -250,10 +252,14 @@ def _complete(operation: Operation, takes: set[str], opt: dict[str, Any], compon
         responses.setdefault("404", _as_response(404))  # a path that names nothing, or nothing of the caller's
     if takes & _CALLERS_403:
         responses.setdefault("403", _as_response(403))
-    if "429" in responses and isinstance(responses["429"], OpenAPIResponse):
-        responses["429"].headers = {
-            "Retry-After": OpenAPIHeader(schema=SchemaObject(type="integer"), description="Seconds to wait")  # type: ignore[arg-type]
-        }
+    if takes & _USES_SERVICES:
+        responses.setdefault("503", _as_response(503))
+    for status in ("429", "503"):
+        answer = responses.get(status)
+        if isinstance(answer, OpenAPIResponse) and PROBLEM_JSON in (answer.content or {}):
+            answer.headers = {
+                "Retry-After": OpenAPIHeader(schema=SchemaObject(type="integer"), description="Seconds to wait")  # type: ignore[arg-type]
+            }
     described: dict[str, str] = opt.get(QUERY_STRINGS, {})
     operation.parameters = [
         *(operation.parameters or []),
