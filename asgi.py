@@ -19,7 +19,7 @@ from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 
 from api.accounts.routes import AuthController, get_me
 from api.accounts.sms import LoggingSmsSender, SmsSender
@@ -36,10 +36,11 @@ from api.dossiers.payable import PayableDossiers
 from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
+from api.examples import EXAMPLES
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
 from api.onestop.routes import one_stop_event
-from api.ops import live, ready
+from api.ops import MetricsController, live, ready
 from api.problems import EXCEPTION_HANDLERS
 from api.seed import load_overrides
 from api.stats.routes import indicators, on_time
@@ -55,6 +56,7 @@ from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus, PaymentSucceeded
+from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.redis import create_redis
@@ -301,10 +303,10 @@ def create_app(
     channels_redis = create_redis(settings.redis_url or "")
     channels = ChannelsPlugin(backend=RedisChannelsPubSubBackend(redis=channels_redis), arbitrary_channels_allowed=True)
     prometheus = PrometheusConfig(app_name="motcua", group_path=True)
-    return Litestar(
+    app = Litestar(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],
-        route_handlers=[*ROUTES, PrometheusController],
+        route_handlers=[*ROUTES, MetricsController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
@@ -321,9 +323,12 @@ def create_app(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
             security=[{"bearer": []}],
+            tags=TAGS,
         ),
         debug=False,
     )
+    document(app, EXAMPLES)
+    return app
 
 
 def app_from_env() -> Litestar:

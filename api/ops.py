@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.plugins.prometheus import PrometheusController
 
 from api.deps import Ctx
 
@@ -14,8 +15,19 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/health/ready", operation_id="healthReady", summary="PostgreSQL and Redis answer", tags=["operations"])
-async def ready(ctx: Ctx) -> Response[dict[str, Any]]:
+class Readiness(msgspec.Struct, frozen=True):
+    status: str  # ok | unavailable
+    checks: dict[str, str]  # postgres, redis: "ok" or "down: <error>"
+
+
+@get(
+    "/health/ready",
+    operation_id="healthReady",
+    summary="PostgreSQL and Redis answer",
+    tags=["operations"],
+    responses={503: ResponseSpec(Readiness, description="PostgreSQL or Redis is down")},
+)
+async def ready(ctx: Ctx) -> Response[Readiness]:
     checks: dict[str, str] = {}
     try:
         async with ctx.pool.acquire(timeout=2) as conn:
@@ -29,6 +41,13 @@ async def ready(ctx: Ctx) -> Response[dict[str, Any]]:
     except Exception as exc:
         checks["redis"] = f"down: {type(exc).__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return Response(
-        {"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503
-    )
+    return Response(Readiness("ok" if healthy else "unavailable", checks), status_code=200 if healthy else 503)
+
+
+class MetricsController(PrometheusController):
+    tags = ["operations"]
+
+    @get(operation_id="metrics", summary="Prometheus metrics of this process", media_type="text/plain")
+    async def get(self) -> Response[bytes]:
+        response: Response[bytes] = await PrometheusController.get.fn(self)
+        return response

@@ -6,18 +6,22 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
+import msgspec
+import redis.exceptions
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
 from core.errors import DomainError, RateLimitedError, ValidationError
+from core.openapi import PROBLEM_JSON
 from i18n.locale import negotiate
 from i18n.messages import field_error, problem_texts, status_label
 
 log = logging.getLogger("motcua.api")
 
-PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_DOWN = 5
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
 _HTTP_CODES = {
     400: "malformed-request",
@@ -109,10 +113,39 @@ def _field_message(message: str, locale: str) -> str:
 def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     if isinstance(exc, NotAuthorizedException):
         return problem(request, "unauthorized", 401)
+    field = _misread_body_field(exc)
+    if field is not None:
+        locale = request_locale(request)
+        errors = [{"field": field, "message": _field_message(str(exc.__cause__), locale), "code": "invalid"}]
+        return problem(request, "validation-failed", 422, extra={"errors": errors})
     code = _HTTP_CODES.get(exc.status_code, "error")
     params = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
     headers = {k: v for k, v in (exc.headers or {}).items()} or None
     return problem(request, code, exc.status_code, params, headers=headers)
+
+
+def _misread_body_field(exc: HTTPException) -> str | None:
+    """Litestar takes a bad body field that shares a dependency's name (`locale`) for a failed
+    dependency and answers 500; it is the client's body that is wrong."""
+    cause = exc.__cause__
+    if exc.status_code != HTTP_500_INTERNAL_SERVER_ERROR or not isinstance(cause, msgspec.ValidationError):
+        return None
+    match = _PATH.search(str(cause))
+    if match is None or not match.group(1).startswith("data."):
+        return None
+    return match.group(1).removeprefix("data.")
+
+
+def on_unstorable_text(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[dict[str, Any]]:
+    """PostgreSQL refuses text it cannot store (U+0000); the transaction that met it rolled back."""
+    errors = [{"field": "body", "message": field_error("invalid", request_locale(request), {}), "code": "invalid"}]
+    return problem(request, "validation-failed", 422, extra={"errors": errors})
+
+
+def on_dependency_down(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """PostgreSQL or Redis does not answer: the caller may retry; nothing of theirs was half done."""
+    log.warning("dependency down on %s %s: %r", request.method, request.url.path, exc)
+    return problem(request, "service-unavailable", 503, headers={"Retry-After": str(RETRY_AFTER_DOWN)})
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -124,6 +157,12 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: on_domain_error,
     ValidationException: on_validation_exception,
     HTTPException: on_http_exception,
+    asyncpg.CharacterNotInRepertoireError: on_unstorable_text,
+    asyncpg.PostgresConnectionError: on_dependency_down,
+    redis.exceptions.ConnectionError: on_dependency_down,
+    redis.exceptions.TimeoutError: on_dependency_down,
+    ConnectionError: on_dependency_down,
+    asyncpg.UntranslatableCharacterError: on_unstorable_text,
     Exception: on_unexpected,
 }
 

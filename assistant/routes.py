@@ -9,12 +9,14 @@ from litestar.params import JSONBody
 from assistant.service import Assistant, AssistantIn, AssistantOut
 from core.auth import Principal
 from core.errors import ValidationError
+from core.openapi import problems
 
 
 @post(
     "/api/v1/assistant/messages",
     status_code=200,
     operation_id="askAssistant",
+    responses=problems(422, 429),
     summary="Ask the assistant (signed in or not) about procedures, fees, papers and your dossiers",
     tags=["assistant"],
 )

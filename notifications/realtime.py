@@ -18,6 +18,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from redis.asyncio import Redis
 
 from core.auth import Principal
+from core.openapi import problems
 
 HEARTBEAT_SECONDS = 20.0  # mobile networks drop silent connections
 _HEARTBEAT = b""
@@ -47,6 +48,7 @@ class LivePublisher:
 @get(
     "/api/v1/notifications/stream",
     operation_id="streamNotifications",
+    responses=problems(),
     summary="Server-Sent Events: the signed-in user's notifications as they happen",
     tags=["notifications"],
     media_type="text/event-stream",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from core.errors import ValidationError
 from core.injected import Caller, Conn, Now
+from core.openapi import problems
+from core.paging import Limit, Offset
 from notifications import service
 from notifications.models import Device, DeviceIn, Inbox, Preferences, PreferencesIn
 
@@ -17,13 +19,24 @@ class DeviceController(Controller):
     path = "/api/v1/devices"
     tags = ["notifications"]
 
-    @put("/{token:str}", operation_id="registerDevice", summary="Register (or move) a push token to the signed-in user")
+    @put(
+        "/{token:str}",
+        operation_id="registerDevice",
+        responses=problems(422),
+        summary="Register (or move) a push token to the signed-in user",
+    )
     async def register(
         self, token: FromPath[str], data: JSONBody[DeviceIn], conn: Conn, principal: Caller, now: Now
     ) -> Device:
         return await service.register_device(conn, user_id=principal.user_id, token=token, body=data, now=now)
 
-    @delete("/{token:str}", status_code=204, operation_id="forgetDevice", summary="Stop pushes to this token")
+    @delete(
+        "/{token:str}",
+        status_code=204,
+        operation_id="forgetDevice",
+        responses=problems(),
+        summary="Stop pushes to this token",
+    )
     async def forget(self, token: FromPath[str], conn: Conn, principal: Caller) -> None:
         await service.forget_device(conn, user_id=principal.user_id, token=token)
 
@@ -32,23 +45,42 @@ class NotificationController(Controller):
     path = "/api/v1/notifications"
     tags = ["notifications"]
 
-    @get("/", operation_id="listNotifications", summary="The inbox, newest first, with the unread count")
-    async def list_inbox(
-        self, conn: Conn, principal: Caller, limit: FromQuery[int] = 20, offset: FromQuery[int] = 0
-    ) -> Inbox:
+    @get(
+        "/",
+        operation_id="listNotifications",
+        responses=problems(422),
+        summary="The inbox, newest first, with the unread count",
+    )
+    async def list_inbox(self, conn: Conn, principal: Caller, limit: Limit = 20, offset: Offset = 0) -> Inbox:
         if not 1 <= limit <= 100 or offset < 0:
             raise ValidationError([("limit", "invalid", {})])
         return await service.inbox(conn, user_id=principal.user_id, limit=limit, offset=offset)
 
-    @post("/{notification_id:uuid}/read", status_code=204, operation_id="markNotificationRead", summary="Mark as read")
+    @post(
+        "/{notification_id:uuid}/read",
+        status_code=204,
+        operation_id="markNotificationRead",
+        responses=problems(404),
+        summary="Mark as read",
+    )
     async def mark_read(self, notification_id: FromPath[uuid.UUID], conn: Conn, principal: Caller, now: Now) -> None:
         await service.mark_read(conn, user_id=principal.user_id, notification_id=notification_id, now=now)
 
-    @get("/preferences", operation_id="getNotificationPreferences", summary="Which pushes reach the phone")
+    @get(
+        "/preferences",
+        operation_id="getNotificationPreferences",
+        responses=problems(),
+        summary="Which pushes reach the phone",
+    )
     async def get_preferences(self, conn: Conn, principal: Caller) -> Preferences:
         return await service.preferences(conn, principal.user_id)
 
-    @put("/preferences", operation_id="updateNotificationPreferences", summary="Mute or unmute kinds of pushes")
+    @put(
+        "/preferences",
+        operation_id="updateNotificationPreferences",
+        responses=problems(422),
+        summary="Mute or unmute kinds of pushes",
+    )
     async def put_preferences(
         self, data: JSONBody[PreferencesIn], conn: Conn, principal: Caller, now: Now
     ) -> Preferences:

@@ -13,6 +13,8 @@ from msgspec import Struct
 from core.clock import VN_TZ
 from core.errors import ForbiddenError, ValidationError
 from core.injected import Caller, Conn
+from core.openapi import problems
+from core.paging import Limit, Offset
 from payments import refunds, service
 from payments.models import Payment, PaymentExceptionOut, Reconciliation, RefundIn, ResolveIn
 from payments.reconcile import reconcile
@@ -28,6 +30,7 @@ class ExceptionPage(Struct, frozen=True):
     "/api/v1/officer/payments/{payment_id:uuid}/refund",
     status_code=200,
     operation_id="refundPayment",
+    responses=problems(404, 409, 422),
     summary="Refund a settled payment in full (reason required)",
     tags=["payments"],
 )
@@ -40,6 +43,7 @@ async def refund(
 @get(
     "/api/v1/officer/payments/exceptions",
     operation_id="listPaymentExceptions",
+    responses=problems(422),
     summary="Money that matched no payment exactly, for an officer to refund or accept",
     tags=["payments"],
 )
@@ -47,8 +51,8 @@ async def list_exceptions(
     conn: Conn,
     officer: Caller,
     status: FromQuery[str | None] = "open",
-    limit: FromQuery[int] = 20,
-    offset: FromQuery[int] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> ExceptionPage:
     if not 1 <= limit <= 100 or offset < 0:
         raise ValidationError([("limit", "invalid", {})])
@@ -60,6 +64,7 @@ async def list_exceptions(
     "/api/v1/officer/payments/exceptions/{exception_id:uuid}/resolve",
     status_code=204,
     operation_id="resolvePaymentException",
+    responses=problems(404, 409, 422),
     summary="Refund unmatched money or accept it as paying its payment",
     tags=["payments"],
 )
@@ -72,6 +77,7 @@ async def resolve(
 @get(
     "/api/v1/officer/payments/reconciliation",
     operation_id="reconcilePayments",
+    responses=problems(422),
     summary="Settled vs reported money for a day, unmatched notifications, open exceptions",
     tags=["payments"],
 )

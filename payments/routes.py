@@ -14,12 +14,27 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from core.auth import Principal
 from core.errors import DomainError, NotFoundError
 from core.injected import Caller, Conn, Locale
+from core.openapi import problems, query_strings, signed_body
 from core.pages import html_page
 from core.signing import decode_signed
 from payments import pages, receipts, service, vietqr, vnpay
 from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
 
 Payments = NamedDependency[service.PaymentsContext]
+VNPAY_QUERY = query_strings(
+    {
+        "vnp_TmnCode": "Merchant code",
+        "vnp_Amount": "Amount in VND times 100",
+        "vnp_TxnRef": "Our payment reference",
+        "vnp_ResponseCode": "00 when paid",
+        "vnp_TransactionStatus": "00 when paid",
+        "vnp_TransactionNo": "VNPay's transaction number",
+        "vnp_BankCode": "Payer's bank",
+        "vnp_PayDate": "yyyyMMddHHmmss, Asia/Ho_Chi_Minh",
+        "vnp_OrderInfo": "Order description",
+        "vnp_SecureHash": "HMAC-SHA512 of the other vnp_ parameters, sorted, with the merchant secret",
+    }
+)
 
 
 def _client_ip(request: Request[Any, Any, Any]) -> str:
@@ -35,6 +50,7 @@ def _client_ip(request: Request[Any, Any, Any]) -> str:
     "/api/v1/dossiers/{dossier_id:uuid}/payments",
     status_code=201,
     operation_id="openPayment",
+    responses=problems(404, 409, 422),
     summary="Pay the dossier's fee by VietQR transfer or VNPay (the open payment is returned again)",
     tags=["payments"],
 )
@@ -52,7 +68,13 @@ async def open_payment(
     return Response(payment, status_code=201 if created else 200)
 
 
-@get("/api/v1/payments/{payment_id:uuid}", operation_id="getPayment", summary="One payment", tags=["payments"])
+@get(
+    "/api/v1/payments/{payment_id:uuid}",
+    operation_id="getPayment",
+    responses=problems(404),
+    summary="One payment",
+    tags=["payments"],
+)
 async def get_payment(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> Payment:
     return service.to_payment(await service.visible_payment(conn, principal, payment_id))
 
@@ -67,6 +89,7 @@ async def _qr_payload(conn: asyncpg.Connection, principal: Principal, payment_id
 @get(
     "/api/v1/payments/{payment_id:uuid}/qr.png",
     operation_id="getPaymentQrPng",
+    responses=problems(404),
     summary="VietQR image any Vietnamese banking app can scan",
     tags=["payments"],
     media_type="image/png",
@@ -78,6 +101,7 @@ async def qr_png(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller)
 @get(
     "/api/v1/payments/{payment_id:uuid}/qr.svg",
     operation_id="getPaymentQrSvg",
+    responses=problems(404),
     summary="VietQR image as SVG",
     tags=["payments"],
     media_type="image/svg+xml",
@@ -90,8 +114,10 @@ async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller)
     "/api/v1/payments/webhooks/bank",
     status_code=200,
     operation_id="receiveBankNotification",
+    responses=problems(422),
     summary="Credit notification from the collecting bank (signed)",
-    tags=["payments"],
+    tags=["payments", "webhooks"],
+    opt=signed_body(BankNotification),
 )
 async def bank_webhook(request: Request[Any, Any, Any], payments: Payments, conn: Conn) -> BankResult:
     note = decode_signed(
@@ -108,8 +134,10 @@ async def bank_webhook(request: Request[Any, Any, Any], payments: Payments, conn
 @get(
     "/api/v1/payments/vnpay/ipn",
     operation_id="receiveVnpayIpn",
+    responses=problems(),
     summary="VNPay instant payment notification; answers VNPay's RspCode",
-    tags=["payments"],
+    tags=["payments", "webhooks"],
+    opt=VNPAY_QUERY,
 )
 async def vnpay_ipn(request: Request[Any, Any, Any], payments: Payments, conn: Conn) -> dict[str, str]:
     params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
@@ -123,6 +151,7 @@ async def vnpay_ipn(request: Request[Any, Any, Any], payments: Payments, conn: C
 @get(
     "/api/v1/payments/{payment_id:uuid}/receipt",
     operation_id="getPaymentReceipt",
+    responses=problems(404),
     summary="The electronic receipt (biên lai điện tử) of a settled payment",
     tags=["payments"],
 )
@@ -136,6 +165,7 @@ async def get_receipt(
 @get(
     "/api/v1/payments/{payment_id:uuid}/receipt.png",
     operation_id="getPaymentReceiptQr",
+    responses=problems(404),
     summary="QR code of the receipt's verification link",
     tags=["payments"],
     media_type="image/png",
@@ -151,6 +181,7 @@ async def receipt_qr(
 @get(
     "/r/{number:str}",
     operation_id="verifyReceiptPage",
+    responses=problems(pages=(404,)),
     summary="Public page verifying an electronic receipt (the receipt QR opens it)",
     tags=["payments"],
     media_type="text/html",
@@ -172,8 +203,10 @@ async def verify_receipt_page(
 @get(
     "/api/v1/payments/vnpay/return",
     operation_id="vnpayReturnPage",
+    responses=problems(pages=(400,)),
     summary="Where VNPay sends the payer back; shows the outcome and never settles",
     tags=["payments"],
+    opt=VNPAY_QUERY,
     media_type="text/html",
 )
 async def vnpay_return(request: Request[Any, Any, Any], payments: Payments, locale: Locale) -> Response[str]:

@@ -11,6 +11,7 @@ from api.accounts.phones import normalize_phone
 from api.deps import Ctx
 from core.errors import ValidationError
 from core.injected import Caller, Conn
+from core.openapi import problems
 
 
 def _phone(raw: str) -> str:
@@ -24,7 +25,13 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["accounts"]
 
-    @post("/otp", status_code=202, operation_id="requestOtp", summary="Send a one-time sign-in code by SMS")
+    @post(
+        "/otp",
+        status_code=202,
+        operation_id="requestOtp",
+        responses=problems(422, 429),
+        summary="Send a one-time sign-in code by SMS",
+    )
     async def request_otp(self, data: JSONBody[OtpRequest], ctx: Ctx) -> OtpSent:
         await service.request_otp(redis=ctx.redis, sms=ctx.sms, settings=ctx.settings, phone=_phone(data.phone))
         return OtpSent(expires_in=ctx.settings.otp_ttl, resend_after=ctx.settings.otp_resend_after)
@@ -33,6 +40,7 @@ class AuthController(Controller):
         "/token",
         status_code=200,
         operation_id="issueToken",
+        responses=problems(401, 422, 429),
         summary="Exchange a phone and its code for tokens",
     )
     async def token(self, data: JSONBody[TokenRequest], ctx: Ctx, conn: Conn) -> TokenPair:
@@ -45,11 +53,17 @@ class AuthController(Controller):
             code=data.otp,
         )
 
-    @post("/refresh", status_code=200, operation_id="refreshToken", summary="Rotate a refresh token")
+    @post(
+        "/refresh",
+        status_code=200,
+        operation_id="refreshToken",
+        responses=problems(401, 422),
+        summary="Rotate a refresh token",
+    )
     async def refresh(self, data: JSONBody[RefreshRequest], ctx: Ctx, conn: Conn) -> TokenPair:
         return await service.refresh_tokens(conn, settings=ctx.settings, clock=ctx.clock, token=data.refresh_token)
 
 
-@get("/api/v1/me", operation_id="getMe", summary="The signed-in user", tags=["accounts"])
+@get("/api/v1/me", operation_id="getMe", responses=problems(404), summary="The signed-in user", tags=["accounts"])
 async def get_me(principal: Caller, conn: Conn) -> Me:
     return await service.me(conn, principal)

@@ -10,16 +10,24 @@ from api.catalog.models import Level
 from api.deps import Ctx
 from api.pages import Page, Paging
 from core.injected import Locale
+from core.openapi import problems
+from core.paging import Limit, Offset
 
 
-@get("/api/v1/agencies", operation_id="listAgencies", summary="Offices of the province", tags=["catalog"])
+@get(
+    "/api/v1/agencies",
+    operation_id="listAgencies",
+    responses=problems(422),
+    summary="Offices of the province",
+    tags=["catalog"],
+)
 async def list_agencies(
     ctx: Ctx,
     locale: Locale,
     q: FromQuery[str | None] = None,
     level: FromQuery[Level | None] = None,
-    limit: FromQuery[int] = 20,
-    offset: FromQuery[int] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> Page[AgencyOut]:
     paging = Paging.of(limit, offset)
     found = ctx.offices.search(q, level)

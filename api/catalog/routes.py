@@ -11,13 +11,20 @@ from api.deps import Ctx
 from api.pages import Page, Paging
 from core.errors import NotFoundError
 from core.injected import Locale
+from core.openapi import problems
+from core.paging import Limit, Offset
 
 
 class ProcedureController(Controller):
     path = "/api/v1/procedures"
     tags = ["catalog"]
 
-    @get("/", operation_id="listProcedures", summary="Find procedures; q matches with or without diacritics")
+    @get(
+        "/",
+        operation_id="listProcedures",
+        responses=problems(422),
+        summary="Find procedures; q matches with or without diacritics",
+    )
     async def list_procedures(
         self,
         ctx: Ctx,
@@ -25,8 +32,8 @@ class ProcedureController(Controller):
         q: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None,
         online: FromQuery[OnlineService | None] = None,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[ProcedureSummary]:
         paging = Paging.of(limit, offset)
         catalog = ctx.catalog
@@ -38,7 +45,12 @@ class ProcedureController(Controller):
         page = found[paging.offset : paging.offset + paging.limit]
         return Page(items=[summary(p, catalog.kinds.get(p.agency), locale) for p in page], total=len(found))
 
-    @get("/{slug:str}", operation_id="getProcedure", summary="One procedure with its requirements and form")
+    @get(
+        "/{slug:str}",
+        operation_id="getProcedure",
+        responses=problems(404),
+        summary="One procedure with its requirements and form",
+    )
     async def get_procedure(self, slug: FromPath[str], ctx: Ctx, locale: Locale) -> ProcedureDetail:
         procedure = ctx.catalog.get(slug)
         if procedure is None:

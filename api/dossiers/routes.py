@@ -22,6 +22,8 @@ from api.pages import Page, Paging
 from core.auth import Principal
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn, Locale
+from core.openapi import problems, upload
+from core.paging import Limit, Offset
 
 
 class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -80,13 +82,24 @@ class DossierController(Controller):
     path = "/api/v1/dossiers"
     tags = ["dossiers"]
 
-    @post("/", status_code=201, operation_id="createDossier", summary="Start a dossier (draft)")
+    @post(
+        "/",
+        status_code=201,
+        operation_id="createDossier",
+        responses=problems(404, 422),
+        summary="Start a dossier (draft)",
+    )
     async def create(
         self, data: JSONBody[DossierCreate], ctx: Ctx, conn: Conn, citizen: Caller, locale: Locale
     ) -> Dossier:
         return await service.create_dossier(conn, ctx, citizen, data, locale)
 
-    @get("/", operation_id="listMyDossiers", summary="The signed-in citizen's dossiers, newest first")
+    @get(
+        "/",
+        operation_id="listMyDossiers",
+        responses=problems(422),
+        summary="The signed-in citizen's dossiers, newest first",
+    )
     async def list_mine(
         self,
         ctx: Ctx,
@@ -94,12 +107,12 @@ class DossierController(Controller):
         citizen: Caller,
         locale: Locale,
         status: FromQuery[Status | None] = None,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[Dossier]:
         return await access.list_own(conn, ctx, citizen, status, Paging.of(limit, offset), locale)
 
-    @get("/{dossier_id:uuid}", operation_id="getDossier", summary="One dossier")
+    @get("/{dossier_id:uuid}", operation_id="getDossier", responses=problems(404), summary="One dossier")
     async def get_one(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -110,7 +123,12 @@ class DossierController(Controller):
     ) -> Dossier:
         return await access.get_dossier(conn, ctx, principal, dossier_id, locale)
 
-    @patch("/{dossier_id:uuid}", operation_id="updateDossier", summary="Edit a draft or a dossier sent back")
+    @patch(
+        "/{dossier_id:uuid}",
+        operation_id="updateDossier",
+        responses=problems(404, 409, 422),
+        summary="Edit a draft or a dossier sent back",
+    )
     async def update(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -126,7 +144,9 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/documents",
         status_code=201,
         operation_id="addDossierDocument",
+        responses=problems(404, 409, 413, 415, 422),
         summary="Upload a paper (multipart file + requirement) or attach one from the wallet (JSON)",
+        opt=upload(requirement=True, json=AttachIn),
     )
     async def add_document(
         self,
@@ -147,6 +167,7 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/documents/{attachment_id:uuid}",
         status_code=204,
         operation_id="removeDossierDocument",
+        responses=problems(404, 409),
         summary="Remove a paper from a draft",
     )
     async def remove_document(
@@ -163,6 +184,7 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/submit",
         status_code=200,
         operation_id="submitDossier",
+        responses=problems(404, 409, 422),
         summary="Submit; returns the receipt",
     )
     async def submit(
@@ -175,7 +197,13 @@ class DossierController(Controller):
     ) -> Receipt:
         return await lifecycle.submit(conn, ctx, citizen, dossier_id, locale)
 
-    @post("/{dossier_id:uuid}/withdraw", status_code=200, operation_id="withdrawDossier", summary="Withdraw")
+    @post(
+        "/{dossier_id:uuid}/withdraw",
+        status_code=200,
+        operation_id="withdrawDossier",
+        responses=problems(404, 409),
+        summary="Withdraw",
+    )
     async def withdraw(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -186,13 +214,19 @@ class DossierController(Controller):
     ) -> Dossier:
         return await lifecycle.withdraw(conn, ctx, citizen, dossier_id, locale)
 
-    @get("/{dossier_id:uuid}/history", operation_id="getDossierHistory", summary="Every step, oldest first")
+    @get(
+        "/{dossier_id:uuid}/history",
+        operation_id="getDossierHistory",
+        responses=problems(404),
+        summary="Every step, oldest first",
+    )
     async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> History:
         return await receipts.history(conn, principal, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",
         operation_id="getDossierReceipt",
+        responses=problems(404),
         summary="The receipt of a submitted dossier",
     )
     async def receipt(
@@ -208,6 +242,7 @@ class DossierController(Controller):
     @get(
         "/{dossier_id:uuid}/receipt.png",
         operation_id="getDossierReceiptQr",
+        responses=problems(404),
         summary="QR code of the receipt's tracking link",
         media_type="image/png",
     )
@@ -226,6 +261,7 @@ class DossierController(Controller):
         "/{dossier_id:uuid}/rating",
         status_code=201,
         operation_id="rateDossier",
+        responses=problems(404, 409, 422),
         summary="Rate the service once",
     )
     async def rate(
@@ -241,6 +277,7 @@ class DossierController(Controller):
     @get(
         "/{dossier_id:uuid}/result",
         operation_id="getDossierResult",
+        responses=problems(404),
         summary="The electronic result file",
         media_type="application/octet-stream",
     )
@@ -256,10 +293,9 @@ class DossierController(Controller):
 @get(
     "/api/v1/documents",
     operation_id="listMyDocuments",
+    responses=problems(422),
     summary="The citizen's earlier uploads",
     tags=["dossiers"],
 )
-async def list_documents(
-    conn: Conn, citizen: Caller, limit: FromQuery[int] = 20, offset: FromQuery[int] = 0
-) -> Page[WalletDocument]:
+async def list_documents(conn: Conn, citizen: Caller, limit: Limit = 20, offset: Offset = 0) -> Page[WalletDocument]:
     return await documents.wallet(conn, citizen, Paging.of(limit, offset))

@@ -13,6 +13,8 @@ from api.officer import handoff_queries
 from api.pages import Page, Paging
 from core.errors import ConflictError
 from core.injected import Caller, Conn, Now
+from core.openapi import problems
+from core.paging import Limit, Offset
 
 
 class Handoff(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,14 +33,19 @@ class HandoffController(Controller):
     path = "/api/v1/officer/handoffs"
     tags = ["officer"]
 
-    @get("/", operation_id="listHandoffs", summary="Conversations the assistant handed to a person")
+    @get(
+        "/",
+        operation_id="listHandoffs",
+        responses=problems(422),
+        summary="Conversations the assistant handed to a person",
+    )
     async def list_handoffs(
         self,
         conn: Conn,
         officer: Caller,
         status: FromQuery[str | None] = "open",
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[Handoff]:
         paging = Paging.of(limit, offset)
         rows = await conn.fetch(handoff_queries.LIST_HANDOFFS, status, paging.limit, paging.offset)
@@ -58,7 +65,13 @@ class HandoffController(Controller):
         ]
         return Page(items=items, total=rows[0]["total"] if rows else 0)
 
-    @post("/{handoff_id:uuid}/close", status_code=204, operation_id="closeHandoff", summary="Mark as answered")
+    @post(
+        "/{handoff_id:uuid}/close",
+        status_code=204,
+        operation_id="closeHandoff",
+        responses=problems(409),
+        summary="Mark as answered",
+    )
     async def close(self, handoff_id: FromPath[uuid.UUID], conn: Conn, officer: Caller, now: Now) -> None:
         if await conn.fetchval(handoff_queries.CLOSE_HANDOFF, handoff_id, now, officer.user_id) is None:
             raise ConflictError("conflict")

@@ -16,6 +16,8 @@ from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_p
 from api.dossiers.views import DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
 from core.injected import Caller, Conn, Locale
+from core.openapi import problems, upload
+from core.paging import Limit, Offset
 
 
 class OriginalSeenIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -27,7 +29,12 @@ class OfficerDossierController(Controller):
     path = "/api/v1/officer/dossiers"
     tags = ["officer"]
 
-    @get("/", operation_id="listOfficerDossiers", summary="Dossiers of the officer's offices, oldest first")
+    @get(
+        "/",
+        operation_id="listOfficerDossiers",
+        responses=problems(422),
+        summary="Dossiers of the officer's offices, oldest first",
+    )
     async def list_queue(
         self,
         ctx: Ctx,
@@ -37,8 +44,8 @@ class OfficerDossierController(Controller):
         status: FromQuery[Status | None] = None,
         agency: FromQuery[str | None] = None,
         overdue: FromQuery[Overdue | None] = None,
-        limit: FromQuery[int] = 20,
-        offset: FromQuery[int] = 0,
+        limit: Limit = 20,
+        offset: Offset = 0,
     ) -> Page[Dossier]:
         return await access.list_for_officer(
             conn,
@@ -51,7 +58,13 @@ class OfficerDossierController(Controller):
             locale=locale,
         )
 
-    @post("/", status_code=201, operation_id="fileCounterDossier", summary="Register a walk-in dossier (draft)")
+    @post(
+        "/",
+        status_code=201,
+        operation_id="fileCounterDossier",
+        responses=problems(404, 422),
+        summary="Register a walk-in dossier (draft)",
+    )
     async def file_at_counter(
         self, data: JSONBody[CounterDossierCreate], ctx: Ctx, conn: Conn, officer: Caller, locale: Locale
     ) -> Dossier:
@@ -61,6 +74,8 @@ class OfficerDossierController(Controller):
         "/{dossier_id:uuid}/documents",
         status_code=201,
         operation_id="addCounterDocument",
+        responses=problems(404, 409, 413, 415, 422),
+        opt=upload(requirement=True, json=OriginalSeenIn),
         summary="Scan a walk-in applicant's paper (multipart file + requirement) or note its original as seen (JSON)",
     )
     async def add_document(
@@ -76,7 +91,12 @@ class OfficerDossierController(Controller):
         body = decode_json(await request.body(), OriginalSeenIn)
         return await documents.record_original_seen(conn, ctx, officer, dossier_id, requirement=body.requirement)
 
-    @get("/{dossier_id:uuid}", operation_id="getOfficerDossier", summary="One dossier of the officer's offices")
+    @get(
+        "/{dossier_id:uuid}",
+        operation_id="getOfficerDossier",
+        responses=problems(404),
+        summary="One dossier of the officer's offices",
+    )
     async def get_one(
         self,
         dossier_id: FromPath[uuid.UUID],
@@ -91,6 +111,7 @@ class OfficerDossierController(Controller):
         "/{dossier_id:uuid}/actions",
         status_code=200,
         operation_id="actOnDossier",
+        responses=problems(404, 409, 422),
         summary="Receive, ask for papers, reject, process, approve, return",
     )
     async def act(
@@ -111,7 +132,9 @@ class OfficerDossierController(Controller):
         "/{dossier_id:uuid}/result",
         status_code=201,
         operation_id="attachDossierResult",
+        responses=problems(404, 409, 413, 415, 422),
         summary="Attach the electronic result (multipart file)",
+        opt=upload(requirement=False),
     )
     async def attach_result(
         self,

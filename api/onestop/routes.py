@@ -11,6 +11,7 @@ from api.onestop.models import OneStopEvent
 from api.onestop.service import apply_event
 from api.problems import request_locale
 from core.injected import Conn
+from core.openapi import problems, signed_body
 from core.signing import decode_signed
 
 
@@ -18,8 +19,10 @@ from core.signing import decode_signed
     "/api/v1/integrations/one-stop/events",
     status_code=200,
     operation_id="receiveOneStopEvent",
+    responses=problems(404, 409, 422),
     summary="A dossier action taken in the province's one-stop system",
-    tags=["integrations"],
+    tags=["integrations", "webhooks"],
+    opt=signed_body(OneStopEvent),
 )
 async def one_stop_event(request: Request[Any, Any, Any], ctx: Ctx, conn: Conn) -> Response[Any]:
     event = decode_signed(

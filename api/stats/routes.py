@@ -18,11 +18,13 @@ from api.stats.models import Indicators
 from core.clock import VN_TZ
 from core.errors import DomainError, ValidationError
 from core.injected import Caller, Conn
+from core.openapi import problems
 
 
 @get(
     "/api/v1/stats/on-time",
     operation_id="getOnTimeStats",
+    responses=problems(422),
     summary="Received and resolved before, on, after the appointment",
     tags=["stats"],
 )
@@ -64,6 +66,7 @@ async def on_time(
 @get(
     "/api/v1/stats/indicators",
     operation_id="getIndicators",
+    responses=problems(404, 422),
     summary="The indicators offices are scored on: on time, online, digitized, reception, satisfaction",
     tags=["stats"],
 )

@@ -14,6 +14,7 @@ from api.ratelimit import client_address, limit
 from api.tracking import page, service
 from core.errors import NotFoundError
 from core.injected import Conn, Locale
+from core.openapi import problems
 from core.pages import html_page
 from i18n.html import switch_query
 
@@ -21,6 +22,7 @@ from i18n.html import switch_query
 @get(
     "/api/v1/track/{code:str}",
     operation_id="trackDossier",
+    responses=problems(404, 429),
     summary="Public status by code and key",
     tags=["tracking"],
 )
@@ -50,6 +52,7 @@ async def _tracking_answer(
 @get(
     "/t/{code:str}",
     operation_id="trackingPage",
+    responses=problems(429, pages=(404,)),
     summary="Tracking page opened by the receipt QR",
     tags=["tracking"],
     media_type="text/html",
@@ -68,6 +71,7 @@ async def tracking_page(
 @get(
     "/t",
     operation_id="trackingLookupPage",
+    responses=problems(429, pages=(404,)),
     summary="Tracking by the code and key typed from a paper receipt (the form, or its answer)",
     tags=["tracking"],
     media_type="text/html",

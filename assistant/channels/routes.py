@@ -17,6 +17,7 @@ from assistant.channels.models import Inbound, WebhookAck, messenger_inbound, za
 from assistant.channels.signatures import messenger_challenge, messenger_signature_ok, zalo_signature_ok
 from core.errors import DomainError, ForbiddenError, UnauthorizedError
 from core.injected import Conn
+from core.openapi import problems
 
 Inbox = NamedDependency[service.ChannelInbox]
 Parse = Callable[[bytes], list[Inbound]]
@@ -25,6 +26,7 @@ Parse = Callable[[bytes], list[Inbound]]
 @get(
     "/api/v1/channels/messenger/webhook",
     operation_id="verifyMessengerWebhook",
+    responses=problems(403),
     summary="Messenger's subscription check: echoes hub.challenge for our verify token",
     tags=["channels"],
     media_type=MediaType.TEXT,
@@ -58,6 +60,7 @@ async def _accept(
     "/api/v1/channels/messenger/webhook",
     status_code=200,
     operation_id="receiveMessengerEvent",
+    responses=problems(401),
     summary="Messenger events (X-Hub-Signature-256); texts are answered by the worker",
     tags=["channels"],
 )
@@ -72,6 +75,7 @@ async def messenger_webhook(request: Request[Any, Any, Any], channel_inbox: Inbo
     "/api/v1/channels/zalo/webhook",
     status_code=200,
     operation_id="receiveZaloEvent",
+    responses=problems(401),
     summary="Zalo OA events (X-ZEvent-Signature); texts are answered by the worker",
     tags=["channels"],
 )

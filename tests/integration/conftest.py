@@ -213,6 +213,10 @@ def live_server(settings: Settings) -> Iterator[str]:
         "MOTCUA_JWT_SECRET": settings.jwt_secret,
         "MOTCUA_DATA_DIR": settings.data_dir,
         "MOTCUA_INPROCESS_WORKER": "false",
+        "MOTCUA_ONESTOP_WEBHOOK_SECRET": settings.onestop_webhook_secret,
+        "MOTCUA_BANK_WEBHOOK_SECRET": settings.bank_webhook_secret,
+        "MOTCUA_VNPAY_TMN_CODE": settings.vnpay_tmn_code,
+        "MOTCUA_VNPAY_HASH_SECRET": settings.vnpay_hash_secret,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--port", str(port)],

@@ -88,3 +88,13 @@ async def test_a_move_the_status_forbids_is_409(
     event = {"event_id": "ONESTOP-3", "dossier_code": code, "action": "return", "occurred_at": clock.now().isoformat()}
     response = await client.post(URL, **_signed(event, clock))
     assert response.status_code == 409
+
+
+async def test_a_well_signed_body_that_is_not_json_is_400(client: AsyncTestClient[Any], clock: FixedClock) -> None:
+    raw = b'{"event_id": "ONESTOP-4", '
+    timestamp = str(int(clock.now().timestamp()))
+    headers = {"X-Motcua-Timestamp": timestamp, "X-Motcua-Signature": sign(ONESTOP_SECRET, timestamp, raw)}
+    response = await client.post(URL, content=raw, headers={"Content-Type": "application/json", **headers})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "malformed-request"
