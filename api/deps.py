@@ -14,7 +14,6 @@ from litestar.di import NamedDependency, Provide
 from api.context import AppContext
 from api.problems import request_locale
 from assistant.channels.service import ChannelInbox
-from assistant.service import Assistant
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.db import acquire
 from core.errors import ForbiddenError, UnauthorizedError
@@ -85,11 +84,6 @@ def provide_now(ctx: Ctx) -> datetime:
     return ctx.clock.now()
 
 
-def provide_assistant(state: State) -> Assistant:
-    assistant: Assistant = state.assistant
-    return assistant
-
-
 def provide_channel_inbox(state: State) -> ChannelInbox:
     inbox: ChannelInbox = state.channel_inbox
     return inbox
@@ -98,7 +92,6 @@ def provide_channel_inbox(state: State) -> ChannelInbox:
 DEPENDENCIES = {
     "channel_inbox": Provide(provide_channel_inbox, sync_to_thread=False),
     "maybe_principal": Provide(provide_maybe_principal, sync_to_thread=False),
-    "assistant": Provide(provide_assistant, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "payments": Provide(provide_payments, sync_to_thread=False),
     "ctx": Provide(provide_ctx, sync_to_thread=False),

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import msgspec
 from redis.asyncio import Redis
 
 from assistant import answers, dialogue
 from assistant.nlu.intents import Intent
-from assistant.nlu.normalize import normalize
+from assistant.nlu.normalize import Normalized, normalize
 from assistant.nlu.procedures import ProcedureMatcher
-from assistant.nlu.understand import PROCEDURE_INTENTS, understand
+from assistant.nlu.understand import PROCEDURE_INTENTS, Understanding, understand
 from assistant.ports import CatalogReader, DossierReader, HandoffDesk, ProcedureFacts
+
+# Citizens repeat the same short messages (quick replies, "lệ phí bao nhiêu"), and understanding one
+# costs more than the rest of a turn; a few thousand short texts are well under a few MB.
+UNDERSTOOD_CACHE_SIZE = 4096
+MAX_TEXT = 1000
 
 _CODE = re.compile(r"\b([0-9A-Z]{2,3}(?:\.[0-9A-Z]{2,3}){2,3}-\d{6}-\d{4,7})\b", re.IGNORECASE)
 
@@ -48,18 +55,24 @@ class Assistant:
     hotline: str
     _by_slug: dict[str, ProcedureFacts] = field(init=False)
     _matcher: ProcedureMatcher = field(init=False)
+    _understood: Callable[[str], tuple[Normalized, Understanding]] = field(init=False)
 
     def __post_init__(self) -> None:
         procedures = list(self.catalog.procedures())
         self._by_slug = {p.slug: p for p in procedures}
         self._matcher = ProcedureMatcher([(p.slug, [*p.names.values(), *p.keywords]) for p in procedures])
+        self._understood = lru_cache(maxsize=UNDERSTOOD_CACHE_SIZE)(self._understand)
+
+    def _understand(self, text: str) -> tuple[Normalized, Understanding]:
+        """Pure in ``text`` (the matcher never changes), so its result may be remembered."""
+        message = normalize(text)
+        return message, understand(message, self._matcher)
 
     async def reply(self, body: AssistantIn, *, user_id: uuid.UUID | None, channel: str = "app") -> AssistantOut:
         session_id = body.session_id or uuid.uuid4().hex
         state = await dialogue.load(self.redis, session_id)
-        message = normalize(body.text[:1000])
+        message, understood = self._understood(body.text[:MAX_TEXT])
         locale = body.locale if body.locale in {"vi", "en"} else ("en" if message.english else state.locale)
-        understood = understand(message, self._matcher)
         intent, confidence = understood.intent, understood.confidence
         procedure: ProcedureFacts | None = None
         answer: answers.Answer
@@ -94,7 +107,7 @@ class Assistant:
                 await self.handoffs.open(
                     session_id=session_id,
                     user_id=user_id,
-                    message=body.text[:1000],
+                    message=body.text[:MAX_TEXT],
                     procedure_slug=state.procedure,
                     channel=channel,
                 )

@@ -31,6 +31,18 @@ async def test_documents_then_duration_in_the_same_conversation(client: AsyncTes
     assert second["procedure"]["slug"] == "birth-registration"
 
 
+async def test_a_repeated_message_follows_each_conversation(client: AsyncTestClient[Any]) -> None:
+    """What a message means is remembered across requests; what it answers still depends on the session."""
+    birth = await ask(client, "lam giay khai sinh cho con can gi")
+    marriage = await ask(client, "đăng ký kết hôn cần giấy tờ gì")
+    for session, slug in ((birth, "birth-registration"), (marriage, "marriage-registration")):
+        again = await ask(client, "mất mấy ngày", session_id=session["session_id"])
+        assert again["intent"] == "procedure_duration"
+        assert again["procedure"]["slug"] == slug
+    english = await ask(client, "mất mấy ngày", session_id=birth["session_id"], locale="en")
+    assert english["procedure"]["name"] == "Birth registration"
+
+
 async def test_greetings_in_both_languages(client: AsyncTestClient[Any]) -> None:
     vi = await ask(client, "xin chào", locale="vi")
     en = await ask(client, "hello", locale="en")
