@@ -3,14 +3,18 @@ procedure's only office, else the province-wide queue; its officers are alerted 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from api.officer.handoff_service import open_handoff
 from core.clock import FixedClock
+from core.db import acquire
 from core.outbox import Dispatcher
 from notifications import handoff_alerts
 from notifications.senders import FirebaseSender
@@ -162,3 +166,17 @@ async def test_an_anonymous_question_goes_to_the_province_queue(
     handoff_id = seen[0][0]["id"]
     assert (await client.post(f"{HANDOFFS}/{handoff_id}/close", headers=bearer(ward))).status_code == 204
     assert await listed(client, police) == []
+
+
+async def test_simultaneous_asks_in_one_conversation_open_one_hand_off(
+    client: AsyncTestClient[Any], pool: asyncpg.Pool
+) -> None:
+    ctx = replace(client.app.state.ctx, pool=pool)  # the test's own pool lives on the test's event loop
+    asks = [
+        open_handoff(ctx, session_id="s-1", user_id=None, message=f"gặp cán bộ {n}", procedure_slug=None, channel="app")
+        for n in range(5)
+    ]
+    assert len(set(await asyncio.gather(*asks))) == 1
+    async with acquire(pool) as conn:
+        assert await conn.fetchval("SELECT count(*) FROM handoffs WHERE session_id = 's-1'") == 1
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE topic = 'handoff.opened'") == 1
