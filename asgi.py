@@ -61,7 +61,7 @@ from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.redis import create_redis
 from core.settings import Settings
-from notifications import officer_alerts
+from notifications import handoff_alerts, officer_alerts
 from notifications.pushes import TOPICS as PUSH_TOPICS
 from notifications.pushes import push_consumer
 from notifications.realtime import LivePublisher
@@ -150,6 +150,14 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
             by_topic.setdefault(topic, []).append(pushes)
         by_topic.setdefault(officer_alerts.TOPIC, []).append(
             officer_alerts.officer_alerts(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
+        )
+        by_topic.setdefault(handoff_alerts.TOPIC, []).append(
+            handoff_alerts.handoff_alerts(
+                runtime.ctx.pool,
+                runtime.ctx.clock,
+                runtime.push_sender,
+                runtime.ctx.settings.handoff_queue_office_codes,
+            )
         )
     if runtime.vnpay_api is not None:
         by_topic.setdefault("payment.refunded", []).append(vnpay_refunds(runtime.payments, runtime.vnpay_api))

@@ -9,7 +9,7 @@ from api.catalog.models import Level
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.models import ACTIVE
-from api.officer import handoff_queries
+from api.officer.handoff_service import open_handoff
 from assistant.ports import DossierFacts, ProcedureFacts, RequirementFacts
 from core.db import acquire
 from i18n.messages import STATUS_LABELS
@@ -88,15 +88,14 @@ class HandoffRecords:
         message: str,
         procedure_slug: str | None,
         channel: str = "app",
+        dossier_code: str | None = None,
     ) -> None:
-        async with acquire(self._ctx.pool) as conn:
-            await conn.execute(
-                handoff_queries.OPEN_HANDOFF,
-                uuid.uuid4(),
-                session_id,
-                user_id,
-                message,
-                procedure_slug,
-                self._ctx.clock.now(),
-                channel,
-            )
+        await open_handoff(
+            self._ctx,
+            session_id=session_id,
+            user_id=user_id,
+            message=message,
+            procedure_slug=procedure_slug,
+            channel=channel,
+            dossier_code=dossier_code,
+        )

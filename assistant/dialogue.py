@@ -12,6 +12,7 @@ TTL_SECONDS = 30 * 60
 
 class DialogueState(msgspec.Struct, kw_only=True):
     procedure: str | None = None
+    dossier_code: str | None = None  # the last dossier code the citizen gave: a hand-off goes to its office
     locale: str = "vi"
     turns: int = 0
 

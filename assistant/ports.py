@@ -53,9 +53,10 @@ class HandoffDesk(Protocol):
         message: str,
         procedure_slug: str | None,
         channel: str = "app",
+        dossier_code: str | None = None,
     ) -> None:
         """Leave the conversation for an officer (at most one open hand-off per session); `channel` is
-        where to answer: app, zalo or messenger."""
+        where to answer: app, zalo or messenger; `dossier_code` the dossier it is about, if one was named."""
 
 
 class DossierReader(Protocol):

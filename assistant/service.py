@@ -79,9 +79,11 @@ class Assistant:
 
         code = _CODE.search(body.text)
         candidates = [self._by_slug[s] for s in understood.candidates if s in self._by_slug]
-        if code:
+        if code and intent is not Intent.HUMAN_HANDOFF:  # "cho em gặp cán bộ về hồ sơ ..." is a hand-off
             intent, confidence = Intent.DOSSIER_STATUS, max(confidence, 0.9)
             found = await self.dossiers.by_code(code.group(1).upper())
+            if found:
+                state.dossier_code = found.code
             answer = answers.dossier_status([found] if found else [], locale, by_code=True)
         elif intent is Intent.DOSSIER_STATUS:
             mine = await self.dossiers.active_for(user_id) if user_id else None
@@ -110,6 +112,7 @@ class Assistant:
                     message=body.text[:MAX_TEXT],
                     procedure_slug=state.procedure,
                     channel=channel,
+                    dossier_code=code.group(1).upper() if code else state.dossier_code,
                 )
             answer = answers.small_talk(intent, locale, self.hotline)
 

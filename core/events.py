@@ -105,10 +105,27 @@ class DeadlineApproaching(Event, frozen=True, kw_only=True, tag="dossier.deadlin
         return "dossier.deadline_approaching"
 
 
+class HandoffOpened(Event, frozen=True, kw_only=True, tag="handoff.opened"):
+    """The assistant handed a conversation to a person; for the officers of `agency_code`, or of the
+    province-wide queue when it is None. Published once per open hand-off of a conversation."""
+
+    handoff_id: uuid.UUID
+    session_id: str
+    channel: str  # app | zalo | messenger: where the officer answers
+    agency_code: str | None
+    procedure_slug: str | None
+    procedure_names: dict[str, str] = msgspec.field(default_factory=dict)
+    message: str
+
+    @property
+    def type(self) -> str:
+        return "handoff.opened"
+
+
 # the dossier and payment events a citizen is told about
 AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded
 # every event the outbox carries
-OutboxEvent = AnyEvent | ChatMessageReceived | DeadlineApproaching
+OutboxEvent = AnyEvent | ChatMessageReceived | DeadlineApproaching | HandoffOpened
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 

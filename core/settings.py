@@ -61,7 +61,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reception_hours: int = 8  # working hours to receive an online dossier or send it back (Nghị định 45/2020)
     reception_warning_minutes: int = 60  # working minutes before that deadline when officers are warned
     hotline: str = "1900 0000"  # the one-stop shop's hotline, given when a citizen asks for a person
+    # comma-separated office codes whose officers, with every admin, are alerted of hand-offs no office
+    # could be chosen for (the province-wide queue)
+    handoff_queue_offices: str = ""
     log_level: str = "INFO"
+
+    @property
+    def handoff_queue_office_codes(self) -> tuple[str, ...]:
+        return tuple(code for part in self.handoff_queue_offices.split(",") if (code := part.strip()))
 
     @property
     def embedded_postgres(self) -> bool:

@@ -53,6 +53,13 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
         Text("Không tìm thấy giấy tờ", "Document not found"),
         Text("Không tìm thấy giấy tờ này.", "This document was not found."),
     ),
+    "handoff-not-found": (
+        Text("Không tìm thấy yêu cầu gặp cán bộ", "Hand-off not found"),
+        Text(
+            "Không có yêu cầu gặp cán bộ này trong hàng chờ của cơ quan bạn.",
+            "This hand-off is not in your offices' queue.",
+        ),
+    ),
     "payment-not-found": (
         Text("Không tìm thấy khoản thanh toán", "Payment not found"),
         Text("Không tìm thấy khoản thanh toán này.", "This payment was not found."),

@@ -1,5 +1,6 @@
 """The outbox consumer that tells an office's officers a dossier is about to miss a deadline:
-an inbox entry for each of them and a push to each of their devices.
+an inbox entry for each of them and a push to each of their devices (tell_officers, which the
+hand-off alerts share).
 
 Idempotent by event id like the citizens' pushes: the inbox holds one entry per (officer, event),
 and every (event, device) delivery is recorded, so a retry only sends what is still owed."""
@@ -7,6 +8,7 @@ and every (event, device) delivery is recorded, so a retry only sends what is st
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 
 import asyncpg
 import msgspec
@@ -71,54 +73,79 @@ def officer_alerts(pool: asyncpg.Pool, clock: Clock, sender: PushSender) -> Cons
             return
         async with acquire(pool) as conn:
             officer_ids = [r["id"] for r in await conn.fetch(alert_queries.AGENCY_OFFICERS, event.agency_code)]
-            if not officer_ids:
-                return
-            officers = await load_owners(conn, officer_ids)
-            entries = []
-            for officer_id in officer_ids:
-                devices = officers[officer_id].devices
-                locale = devices[-1].locale if devices else "vi"  # the latest device's language
-                entry = alert(event, locale)
-                entries.append(
-                    (
-                        uuid.uuid4(),
-                        officer_id,
-                        event.event_id,
-                        event.type,
-                        "reminder",
-                        entry.title,
-                        entry.body,
-                        entry.data,
-                        locale,
-                        event.occurred_at,
-                    )
-                )
-            await conn.execute(queries.INSERT_NOTIFICATIONS, *map(list, zip(*entries, strict=True)))
-            delivered = {r["token"] for r in await conn.fetch(queries.DELIVERED, [event.event_id])}
-        pushes = [
-            _push(alert(event, device.locale), device)
-            for officer_id in officer_ids
-            if officers[officer_id].prefs.push_reminder
-            for device in officers[officer_id].devices
-            if device.token not in delivered
-        ]
-        if not pushes:
-            return
-        results = await sender.send(pushes)
-        await record_deliveries(pool, clock, [event.event_id] * len(results), results)
-        again = [r for r in results if r.outcome is Outcome.RETRY]
-        if again:
-            raise retry_later(again)
+        await tell_officers(
+            pool,
+            clock,
+            sender,
+            event,
+            officer_ids,
+            lambda locale: alert(event, locale),
+            collapse_key=str(event.dossier_id),
+        )
 
     return consume
 
 
-def _push(shown: Alert, device: Device) -> Push:
+async def tell_officers(
+    pool: asyncpg.Pool,
+    clock: Clock,
+    sender: PushSender,
+    event: Event,
+    officer_ids: Sequence[uuid.UUID],
+    shown: Callable[[str], Alert],
+    *,
+    collapse_key: str,
+) -> None:
+    """An inbox entry for each officer, in the language of their latest device, and `shown` in each
+    device's language pushed to every device not yet reached for this event (officers who turned
+    reminders off get the inbox entry only). Raises RetryLater for the pushes FCM asked to retry."""
+    if not officer_ids:
+        return
+    async with acquire(pool) as conn:
+        officers = await load_owners(conn, list(officer_ids))
+        entries = []
+        for officer_id in officer_ids:
+            devices = officers[officer_id].devices
+            locale = devices[-1].locale if devices else "vi"  # the latest device's language
+            entry = shown(locale)
+            entries.append(
+                (
+                    uuid.uuid4(),
+                    officer_id,
+                    event.event_id,
+                    entry.data["type"],
+                    "reminder",
+                    entry.title,
+                    entry.body,
+                    entry.data,
+                    locale,
+                    event.occurred_at,
+                )
+            )
+        await conn.execute(queries.INSERT_NOTIFICATIONS, *map(list, zip(*entries, strict=True)))
+        delivered = {r["token"] for r in await conn.fetch(queries.DELIVERED, [event.event_id])}
+    pushes = [
+        _push(shown(device.locale), device, collapse_key)
+        for officer_id in officer_ids
+        if officers[officer_id].prefs.push_reminder
+        for device in officers[officer_id].devices
+        if device.token not in delivered
+    ]
+    if not pushes:
+        return
+    results = await sender.send(pushes)
+    await record_deliveries(pool, clock, [event.event_id] * len(results), results)
+    again = [r for r in results if r.outcome is Outcome.RETRY]
+    if again:
+        raise retry_later(again)
+
+
+def _push(shown: Alert, device: Device, collapse_key: str) -> Push:
     return Push(
         token=device.token,
         title=shown.title,
         body=shown.body,
         data=shown.data,
         platform=device.platform,  # type: ignore[arg-type]
-        collapse_key=shown.data["dossier_id"],
+        collapse_key=collapse_key,
     )

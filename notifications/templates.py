@@ -23,7 +23,7 @@ from core.events import (
 from i18n.format import short_date, vnd
 from i18n.messages import Text
 
-__all__ = ["BODY_MAX", "TITLE_MAX", "TYPES", "Category", "Rendered", "render"]
+__all__ = ["BODY_MAX", "TITLE_MAX", "TYPES", "Category", "Rendered", "clip", "one_line", "render"]
 
 TITLE_MAX: Final = 40
 BODY_MAX: Final = 180
@@ -260,7 +260,7 @@ def _dossier(event: DossierStatusChanged, lang: Lang) -> Rendered | None:
         case "returned":
             template = _RETURNED.pick(lang)
         case "rejected":
-            reason = _clean(event.reason or event.note)
+            reason = one_line(event.reason or event.note)
             template = (_REJECTED if reason else _REJECTED_NO_REASON).pick(lang)
             slots["reason"] = _Slot(_text(reason, sentence=True))
         case _:  # withdrawn
@@ -268,7 +268,7 @@ def _dossier(event: DossierStatusChanged, lang: Lang) -> Rendered | None:
             template = (_WITHDRAWN if by_citizen else _WITHDRAWN_BY_OTHER).pick(lang)
     return Rendered(
         type=kind,
-        title=_clip(TITLES[title_key].pick(lang), TITLE_MAX),
+        title=clip(TITLES[title_key].pick(lang), TITLE_MAX),
         body=_fit(template, values, slots),
         data={
             "dossier_id": str(event.dossier_id),
@@ -309,13 +309,13 @@ def _payment(event: PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentR
             status, template = "expired", _EXPIRED.pick(lang)
         case PaymentRefunded():
             status = "refunded"
-            reason = _clean(event.reason)
+            reason = one_line(event.reason)
             template = (_REFUNDED if reason else _REFUNDED_NO_REASON).pick(lang)
             slots["reason"] = _Slot(_text(reason, sentence=True))
     kind = f"payment.{status}"
     return Rendered(
         type=kind,
-        title=_clip(TITLES[kind].pick(lang), TITLE_MAX),
+        title=clip(TITLES[kind].pick(lang), TITLE_MAX),
         body=_fit(template, values, slots),
         data={
             "dossier_id": str(event.dossier_id),
@@ -332,13 +332,13 @@ def _payment(event: PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentR
 
 def _refs(code: str | None, lang: Lang) -> dict[str, str]:
     """{Ref} opens a sentence, {ref} sits inside one."""
-    code = _clean(code)
+    code = one_line(code)
     ref = _REF.pick(lang).format(code=code) if code else _REF_NO_CODE.pick(lang)
     return {"Ref": ref, "ref": ref[0].lower() + ref[1:]}
 
 
 def _procedure(names: Mapping[str, str], lang: Lang) -> Render:
-    return _text(_clean(names.get(lang)) or names.get("vi"), prefix=" (", suffix=")")
+    return _text(one_line(names.get(lang)) or names.get("vi"), prefix=" (", suffix=")")
 
 
 def _delivery(event: DossierStatusChanged) -> str | None:
@@ -354,7 +354,7 @@ def _delivery(event: DossierStatusChanged) -> str | None:
 
 def _failure(reason: str, lang: Lang) -> str:
     """A gateway's failure said to a person: known VNPay codes in words, other codes dropped."""
-    reason = _clean(reason)
+    reason = one_line(reason)
     known = _VNPAY_FAILURES.get(reason)
     if known is not None:
         return known.pick(lang)
@@ -383,7 +383,7 @@ def _fit(template: str, values: Mapping[str, str], slots: Mapping[str, _Slot], l
     for optional in (False, True):
         tier = {name: slot.render for name, slot in slots.items() if slot.optional is optional}
         budget -= _share(tier, budget, chosen)
-    return _clip(template.format(**values, **chosen), limit)
+    return clip(template.format(**values, **chosen), limit)
 
 
 def _share(renders: Mapping[str, Render], budget: int, out: dict[str, str]) -> int:
@@ -394,7 +394,7 @@ def _share(renders: Mapping[str, Render], budget: int, out: dict[str, str]) -> i
     for index, name in enumerate(order):
         cap = min(natural[name], max(0, budget - used) // (len(order) - index))
         text = renders[name](cap)
-        text = text if len(text) <= cap else _clip(text, cap)
+        text = text if len(text) <= cap else clip(text, cap)
         out[name] = text
         used += len(text)
     return used
@@ -403,7 +403,7 @@ def _share(renders: Mapping[str, Render], budget: int, out: dict[str, str]) -> i
 def _text(value: str | None, *, prefix: str = "", suffix: str = "", sentence: bool = False, least: int = 6) -> Render:
     """Free text from the event with its decoration; a sentence gets its full stop. Nothing at all
     when fewer than `least` of its characters would fit."""
-    core = _clean(value)
+    core = one_line(value)
     stop = "." if sentence and core and not core.endswith(_TERMINAL) else ""
 
     def render(room: int) -> str:
@@ -414,14 +414,14 @@ def _text(value: str | None, *, prefix: str = "", suffix: str = "", sentence: bo
             return prefix + core + stop + suffix
         if space < min(least, len(core)):
             return ""
-        return prefix + _clip(core, space) + suffix
+        return prefix + clip(core, space) + suffix
 
     return render
 
 
 def _names(names: Sequence[str], lang: Lang) -> Render:
     """Papers as "A, B và 2 giấy tờ khác": as many names as fit, then how many more."""
-    clean = [name for name in map(_clean, names) if name]
+    clean = [name for name in map(one_line, names) if name]
 
     def render(room: int) -> str:
         if not clean:
@@ -432,7 +432,7 @@ def _names(names: Sequence[str], lang: Lang) -> Render:
                 return text
         tail = _more(len(clean) - 1, lang)
         if room - len(tail) >= 8:
-            return _clip(clean[0], room - len(tail)) + tail
+            return clip(clean[0], room - len(tail)) + tail
         return _count(len(clean), lang)
 
     return render
@@ -452,12 +452,12 @@ def _count(total: int, lang: Lang) -> str:
     return f"{total} giấy tờ"
 
 
-def _clean(value: str | None) -> str:
+def one_line(value: str | None) -> str:
     """One line, single spaces."""
     return " ".join(value.split()) if value else ""
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a word boundary when one is near, marked with "…"."""
     if len(text) <= limit:
         return text

@@ -47,6 +47,11 @@ class OfficeDirectory:
     def get(self, code: str) -> Office | None:
         return self.by_code.get(code)
 
+    def sole(self, kind: str) -> Office | None:
+        """The office of `kind` when the province has exactly one (a department), else None."""
+        candidates = self._by_kind.get(kind, [])
+        return candidates[0] if len(candidates) == 1 else None
+
     def route(self, kind: str, ward_code: str | None) -> tuple[Office | None, bool]:
         """The office of `kind` serving `ward_code`, and whether the choice is a fallback an
         officer should check (the address did not resolve to a ward of this province)."""

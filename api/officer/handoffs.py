@@ -1,4 +1,5 @@
-"""Officers see the conversations the assistant handed over, and close them once answered."""
+"""Officers see the conversations the assistant handed to their offices or to the province-wide
+queue, and close them once answered; admins see them all."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 
+from api.context import AppContext
+from api.deps import Ctx
+from api.dossiers.views import AgencyRef
 from api.officer import handoff_queries
 from api.pages import Page, Paging
-from core.errors import ConflictError
-from core.injected import Caller, Conn, Now
+from core.auth import Principal, Role
+from core.errors import ConflictError, NotFoundError
+from core.injected import Caller, Conn, Locale, Now
 from core.openapi import problems
 from core.paging import Limit, Offset
 
@@ -24,9 +29,21 @@ class Handoff(msgspec.Struct, frozen=True, kw_only=True):
     message: str
     procedure: str | None
     phone: str | None
+    agency: AgencyRef | None  # None: the province-wide queue
     status: str
     created_at: datetime
     closed_at: datetime | None
+
+
+def _scope(officer: Principal) -> tuple[bool, list[str]]:
+    return officer.role is Role.ADMIN, list(officer.agencies)
+
+
+def _agency(ctx: AppContext, code: str | None, locale: str) -> AgencyRef | None:
+    if code is None:
+        return None
+    office = ctx.offices.get(code)
+    return AgencyRef(code=code, name=office.names.pick(locale) if office else code)
 
 
 class HandoffController(Controller):
@@ -43,12 +60,14 @@ class HandoffController(Controller):
         self,
         conn: Conn,
         officer: Caller,
+        ctx: Ctx,
+        locale: Locale,
         status: FromQuery[str | None] = "open",
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> Page[Handoff]:
         paging = Paging.of(limit, offset)
-        rows = await conn.fetch(handoff_queries.LIST_HANDOFFS, status, paging.limit, paging.offset)
+        rows = await conn.fetch(handoff_queries.LIST_HANDOFFS, status, paging.limit, paging.offset, *_scope(officer))
         items = [
             Handoff(
                 id=r["id"],
@@ -57,6 +76,7 @@ class HandoffController(Controller):
                 message=r["message"],
                 procedure=r["procedure_slug"],
                 phone=r["phone"],
+                agency=_agency(ctx, r["agency_code"], locale),
                 status=r["status"],
                 created_at=r["created_at"],
                 closed_at=r["closed_at"],
@@ -69,9 +89,12 @@ class HandoffController(Controller):
         "/{handoff_id:uuid}/close",
         status_code=204,
         operation_id="closeHandoff",
-        responses=problems(409),
+        responses=problems(404, 409),
         summary="Mark as answered",
     )
     async def close(self, handoff_id: FromPath[uuid.UUID], conn: Conn, officer: Caller, now: Now) -> None:
-        if await conn.fetchval(handoff_queries.CLOSE_HANDOFF, handoff_id, now, officer.user_id) is None:
+        scope = _scope(officer)
+        if await conn.fetchval(handoff_queries.CLOSE_HANDOFF, handoff_id, now, officer.user_id, *scope) is None:
+            if not await conn.fetchval(handoff_queries.IS_VISIBLE, handoff_id, *scope):
+                raise NotFoundError("handoff-not-found")
             raise ConflictError("conflict")
