@@ -79,6 +79,12 @@ def translations(locale: str) -> Translations | None:
     return Translations(load(path, locale)) if path.exists() else None
 
 
+def preload() -> None:
+    """Read every catalog now, so that no request pays for it."""
+    for locale in LOCALES:
+        translations(locale)
+
+
 def translate(locale: str, msgid: str, context: str | None = None) -> str:
     found = translations(locale)
     return (found.singular.get((context, msgid)) if found else None) or msgid

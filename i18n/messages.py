@@ -1,20 +1,26 @@
-"""Localized texts a person reads: problem titles and details, field errors, status labels.
+"""Localized texts a person reads: problem titles and details, field errors, status labels, page texts.
 
 Keys are the stable error codes of core.errors; details are str.format templates over the
-error's parameters."""
+error's parameters. Each text is written in Vietnamese, the source language; the other languages
+come from the catalogs (i18n/locales, kept in step by `motcua i18n extract`)."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import KW_ONLY, dataclass
+from typing import Any
 
 from i18n.catalogs import translate, translate_plural
 
 
-class Text(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Text:
     """A message: its Vietnamese source (the msgid `motcua i18n extract` collects) and, where one
-    Vietnamese text needs different words in another language, a context (the msgctxt)."""
+    Vietnamese text needs different words in another language, a context (the msgctxt). The
+    context is keyword-only so that an old `Text(vi, en)` pair fails loudly instead of reading
+    its English as a context."""
 
     vi: str
+    _: KW_ONLY
     ctx: str | None = None
 
     def pick(self, locale: str) -> str:
@@ -28,10 +34,13 @@ class Text(NamedTuple):
         return self.pick("en")
 
 
-class Plural(NamedTuple):
-    """A message about `n` things: one Vietnamese form, as many as the other language's plural rule asks."""
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A message about `n` things (`{n}` in it): one Vietnamese form, as many as the other
+    language's plural rule asks."""
 
     vi: str
+    _: KW_ONLY
     ctx: str | None = None
 
     def render(self, locale: str, n: int, **params: object) -> str:

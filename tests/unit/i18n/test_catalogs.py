@@ -171,3 +171,8 @@ def test_check_refuses_a_vietnamese_entry_that_differs_from_the_code(tmp_path: P
     assert check(root, base) == [
         "vi: 'Tạm biệt' (context 'chat') differs from its source; change the text in the code instead"
     ]
+
+
+def test_an_old_two_language_pair_fails_at_import_instead_of_reading_english_as_a_context() -> None:
+    with pytest.raises(TypeError):
+        Text("Hồ sơ", "Dossier")  # type: ignore[call-arg]
