@@ -34,7 +34,9 @@ def _duration(p: ProcedureFacts, locale: str) -> str:
 
 def _where(p: ProcedureFacts, locale: str) -> str:
     agency = p.agency_names.get(locale) or p.agency_names.get("vi", "")
-    place = (Text("{agency} nơi bạn cư trú") if p.commune_level else Text("{agency}")).render(locale, agency=agency)
+    # i18n: where to file: a provincial office named alone, English puts an article before it
+    office = Text("{agency}", ctx="place")
+    place = (Text("{agency} nơi bạn cư trú") if p.commune_level else office).render(locale, agency=agency)
     online = (
         Text("Có thể nộp trực tuyến toàn trình ngay trên ứng dụng.")
         if p.online == "full"
