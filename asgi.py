@@ -61,6 +61,7 @@ from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.redis import create_redis
 from core.settings import Settings
+from i18n.catalogs import preload as preload_catalogs
 from notifications import handoff_alerts, officer_alerts
 from notifications.pushes import TOPICS as PUSH_TOPICS
 from notifications.pushes import push_consumer
@@ -174,6 +175,7 @@ async def start_runtime(
     bus: EventBus | None = None,
     pool_size: int = 10,
 ) -> Runtime:
+    preload_catalogs()
     database_url, redis_url = resolve_services(settings)
     pool = await create_pool(database_url, max_size=pool_size)
     redis = create_redis(redis_url)

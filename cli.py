@@ -302,5 +302,32 @@ def openapi(write: bool) -> None:
         click.echo(text, nl=False)
 
 
+@main.group()
+def i18n() -> None:
+    """The gettext catalogs of what people read (i18n/locales)."""
+
+
+@i18n.command()
+def extract() -> None:
+    """Regenerate messages.pot from the code and update the vi and en catalogs."""
+    from i18n.extract import extract as run
+
+    root = Path(__file__).parent
+    for path in run(root):
+        click.echo(f"wrote {path.relative_to(root)}", err=True)
+
+
+@i18n.command()
+def check() -> None:
+    """Fail on a message missing from a catalog, untranslated, with other placeholders, or unused."""
+    from i18n.extract import check as run
+
+    found = run(Path(__file__).parent)
+    for line in found:
+        click.echo(line)
+    if found:
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -22,16 +22,16 @@ from notifications.templates import BODY_MAX, clip, one_line
 TOPIC = "handoff.opened"
 
 _TITLES = {
-    True: Text("Công dân cần gặp cán bộ", "A citizen asks for an officer"),
-    False: Text("Cần cán bộ (hàng chờ chung)", "Officer wanted (province queue)"),
+    True: Text("Công dân cần gặp cán bộ"),
+    False: Text("Cần cán bộ (hàng chờ chung)"),
 }
 _CHANNELS = {
-    "app": Text("ứng dụng", "the app"),
-    "zalo": Text("Zalo", "Zalo"),
-    "messenger": Text("Messenger", "Messenger"),
+    "app": Text("ứng dụng"),
+    "zalo": Text("Zalo"),
+    "messenger": Text("Messenger"),
 }
-_ABOUT = Text("Qua {channel}, về {proc}: ", "Via {channel}, about {proc}: ")
-_PLAIN = Text("Qua {channel}: ", "Via {channel}: ")
+_ABOUT = Text("Qua {channel}, về {proc}: ")
+_PLAIN = Text("Qua {channel}: ")
 
 
 def alert(event: HandoffOpened, locale: str) -> Alert:

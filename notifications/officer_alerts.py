@@ -26,18 +26,12 @@ from notifications.senders import Outcome, Push, PushSender
 TOPIC = "dossier.deadline_approaching"
 
 _TITLES = {
-    "reception": Text("Sắp quá hạn tiếp nhận", "Reception deadline near"),
-    "processing": Text("Sắp quá hạn giải quyết", "Processing deadline near"),
+    "reception": Text("Sắp quá hạn tiếp nhận"),
+    "processing": Text("Sắp quá hạn giải quyết"),
 }
 _BODIES = {
-    "reception": Text(
-        "Hồ sơ {code} ({proc}) nộp trực tuyến cần được tiếp nhận hoặc yêu cầu bổ sung trước {due}.",
-        "Dossier {code} ({proc}), filed online, must be received or sent back for papers by {due}.",
-    ),
-    "processing": Text(
-        "Hồ sơ {code} ({proc}) hẹn trả kết quả ngày {due} nhưng chưa có kết quả.",
-        "Dossier {code} ({proc}) is due on {due} and has no result yet.",
-    ),
+    "reception": Text("Hồ sơ {code} ({proc}) nộp trực tuyến cần được tiếp nhận hoặc yêu cầu bổ sung trước {due}."),
+    "processing": Text("Hồ sơ {code} ({proc}) hẹn trả kết quả ngày {due} nhưng chưa có kết quả."),
 }
 
 

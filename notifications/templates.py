@@ -21,7 +21,7 @@ from core.events import (
     PaymentSucceeded,
 )
 from i18n.format import short_date, vnd
-from i18n.messages import Text
+from i18n.messages import Plural, Text
 
 __all__ = ["BODY_MAX", "TITLE_MAX", "TYPES", "Category", "Rendered", "clip", "one_line", "render"]
 
@@ -61,136 +61,78 @@ class Rendered(msgspec.Struct, frozen=True, kw_only=True):
 # {proc} is the optional " (procedure name)"; the other fields are said per template.
 
 TITLES: Final[Mapping[str, Text]] = {
-    "dossier.submitted": Text("Nộp hồ sơ trực tuyến thành công", "Dossier submitted online"),
-    "dossier.resubmitted": Text("Đã nộp bổ sung hồ sơ", "Supplement submitted"),
-    "dossier.received": Text("Hồ sơ đã được tiếp nhận", "Dossier received"),
-    "dossier.supplement_requested": Text("Yêu cầu bổ sung hồ sơ", "Supplement requested"),
-    "dossier.awaiting_payment": Text("Hồ sơ cần nộp phí, lệ phí", "Fee due"),
-    "dossier.received_awaiting_payment": Text("Đã tiếp nhận, cần nộp phí, lệ phí", "Dossier received, fee due"),
-    "dossier.processing": Text("Hồ sơ đang được giải quyết", "Dossier being processed"),
-    "dossier.received_processing": Text("Đã tiếp nhận, đang giải quyết", "Dossier received, being processed"),
-    "dossier.result_ready": Text("Hồ sơ đã có kết quả", "Result ready"),
-    "dossier.returned": Text("Hồ sơ đã hoàn thành", "Dossier completed"),
-    "dossier.rejected": Text("Hồ sơ bị từ chối giải quyết", "Dossier rejected"),
-    "dossier.withdrawn": Text("Đã rút hồ sơ", "Dossier withdrawn"),
-    "payment.succeeded": Text("Thanh toán thành công", "Payment successful"),
-    "payment.failed": Text("Thanh toán không thành công", "Payment failed"),
-    "payment.expired": Text("Mã thanh toán đã hết hạn", "Payment code expired"),
-    "payment.refunded": Text("Đã hoàn tiền", "Payment refunded"),
+    "dossier.submitted": Text("Nộp hồ sơ trực tuyến thành công"),
+    "dossier.resubmitted": Text("Đã nộp bổ sung hồ sơ"),
+    "dossier.received": Text("Hồ sơ đã được tiếp nhận"),
+    "dossier.supplement_requested": Text("Yêu cầu bổ sung hồ sơ"),
+    "dossier.awaiting_payment": Text("Hồ sơ cần nộp phí, lệ phí"),
+    "dossier.received_awaiting_payment": Text("Đã tiếp nhận, cần nộp phí, lệ phí"),
+    "dossier.processing": Text("Hồ sơ đang được giải quyết"),
+    "dossier.received_processing": Text("Đã tiếp nhận, đang giải quyết"),
+    "dossier.result_ready": Text("Hồ sơ đã có kết quả"),
+    "dossier.returned": Text("Hồ sơ đã hoàn thành"),
+    "dossier.rejected": Text("Hồ sơ bị từ chối giải quyết"),
+    "dossier.withdrawn": Text("Đã rút hồ sơ", ctx="push"),
+    "payment.succeeded": Text("Thanh toán thành công"),
+    "payment.failed": Text("Thanh toán không thành công"),
+    "payment.expired": Text("Mã thanh toán đã hết hạn"),
+    "payment.refunded": Text("Đã hoàn tiền"),
 }
 
-_REF = Text("Hồ sơ {code}", "Dossier {code}")
-_REF_NO_CODE = Text("Hồ sơ của bạn", "Your dossier")
+_REF = Text("Hồ sơ {code}")
+_REF_NO_CODE = Text("Hồ sơ của bạn")
 
-_SUBMITTED = Text(
-    "{Ref}{proc} đã được nộp trực tuyến thành công, đang chờ cơ quan tiếp nhận.",
-    "{Ref}{proc} was submitted online and is waiting for reception.",
-)
-_RESUBMITTED = Text(
-    "{Ref}{proc} đã được nộp bổ sung, đang chờ cơ quan tiếp nhận.",
-    "{Ref}{proc} was resubmitted with the requested papers and is waiting for reception.",
-)
-_RECEIVED = Text("{Ref} đã được tiếp nhận.", "{Ref} has been received.")
-_RECEIVED_ON = Text(
-    "{Ref} đã được tiếp nhận. Ngày hẹn trả: {date}", "{Ref} has been received. Result expected on {date}"
-)
-_SUPPLEMENT = Text(
-    "{Ref} cần bổ sung: {missing}.{note} Vui lòng bổ sung trên ứng dụng.",
-    "{Ref} needs: {missing}.{note} Please add them in the app.",
-)
-_SUPPLEMENT_UNNAMED = Text(
-    "{Ref} cần bổ sung giấy tờ.{note} Vui lòng xem chi tiết và bổ sung trên ứng dụng.",
-    "{Ref} needs more papers.{note} See the details and add them in the app.",
-)
-_NOTE = Text(" Ghi chú: ", " Note: ")
-_AWAITING_PAYMENT = Text(
-    "{Ref} cần nộp phí, lệ phí {amount}. Vui lòng thanh toán trên ứng dụng qua VietQR hoặc VNPay.",
-    "{Ref} has a fee of {amount} to pay. Please pay it in the app by VietQR or VNPay.",
-)
-_AWAITING_PAYMENT_UNKNOWN = Text(
-    "{Ref} cần nộp phí, lệ phí. Vui lòng thanh toán trên ứng dụng qua VietQR hoặc VNPay.",
-    "{Ref} has a fee to pay. Please pay it in the app by VietQR or VNPay.",
-)
+_SUBMITTED = Text("{Ref}{proc} đã được nộp trực tuyến thành công, đang chờ cơ quan tiếp nhận.")
+_RESUBMITTED = Text("{Ref}{proc} đã được nộp bổ sung, đang chờ cơ quan tiếp nhận.")
+_RECEIVED = Text("{Ref} đã được tiếp nhận.")
+_RECEIVED_ON = Text("{Ref} đã được tiếp nhận. Ngày hẹn trả: {date}")
+_SUPPLEMENT = Text("{Ref} cần bổ sung: {missing}.{note} Vui lòng bổ sung trên ứng dụng.")
+_SUPPLEMENT_UNNAMED = Text("{Ref} cần bổ sung giấy tờ.{note} Vui lòng xem chi tiết và bổ sung trên ứng dụng.")
+_NOTE = Text(" Ghi chú: ")
+_MORE_PAPERS = Plural(" và {n} giấy tờ khác")  # after the papers named
+_PAPERS = Plural("{n} giấy tờ")
+_AWAITING_PAYMENT = Text("{Ref} cần nộp phí, lệ phí {amount}. Vui lòng thanh toán trên ứng dụng qua VietQR hoặc VNPay.")
+_AWAITING_PAYMENT_UNKNOWN = Text("{Ref} cần nộp phí, lệ phí. Vui lòng thanh toán trên ứng dụng qua VietQR hoặc VNPay.")
 # Right after reception the system moves a dossier on in the same transaction (fee owed: awaiting
 # payment; paid before reception: processing). The citizen gets one push for both steps.
 _RECEIVED_AWAITING_PAYMENT = Text(
     "{Ref} đã được tiếp nhận, cần nộp phí, lệ phí {amount}.{due} Vui lòng thanh toán trên ứng dụng qua VietQR"
-    " hoặc VNPay.",
-    "{Ref} has been received and has a fee of {amount} to pay.{due} Please pay it in the app by VietQR or VNPay.",
+    " hoặc VNPay."
 )
-_RECEIVED_DUE = Text(" Ngày hẹn trả: {date}.", " Result expected on {date}.")
-_RECEIVED_PROCESSING = Text(
-    "{Ref}{proc} đã được tiếp nhận và đang được giải quyết.{due}",
-    "{Ref}{proc} has been received and is being processed.{due}",
-)
-_PROCESSING = Text("{Ref}{proc} đang được giải quyết.", "{Ref}{proc} is being processed.")
-_PROCESSING_PAID = Text(
-    "Đã nhận phí, lệ phí. {Ref}{proc} đang được giải quyết.",
-    "The fee was received. {Ref}{proc} is now being processed.",
-)
-_DUE = Text(" Ngày hẹn trả: {date}", " Result expected on {date}")
+_RECEIVED_DUE = Text(" Ngày hẹn trả: {date}.")
+_RECEIVED_PROCESSING = Text("{Ref}{proc} đã được tiếp nhận và đang được giải quyết.{due}")
+_PROCESSING = Text("{Ref}{proc} đang được giải quyết.")
+_PROCESSING_PAID = Text("Đã nhận phí, lệ phí. {Ref}{proc} đang được giải quyết.")
+_DUE = Text(" Ngày hẹn trả: {date}")
 _RESULT_READY: Final[Mapping[str | None, Text]] = {
-    "electronic": Text(
-        "{Ref}{proc} đã có kết quả. Bạn có thể tải kết quả điện tử trên ứng dụng.",
-        "{Ref}{proc} has its result. Download the electronic result in the app.",
-    ),
-    "desk": Text(
-        "{Ref}{proc} đã có kết quả. Mời bạn đến Bộ phận Một cửa để nhận kết quả.",
-        "{Ref}{proc} has its result. Please collect it at the one-stop desk.",
-    ),
-    "post": Text(
-        "{Ref}{proc} đã có kết quả. Kết quả sẽ được gửi đến bạn qua bưu điện.",
-        "{Ref}{proc} has its result. It will be sent to you by post.",
-    ),
-    None: Text(
-        "{Ref}{proc} đã có kết quả. Xem chi tiết trên ứng dụng.",
-        "{Ref}{proc} has its result. See the details in the app.",
-    ),
+    "electronic": Text("{Ref}{proc} đã có kết quả. Bạn có thể tải kết quả điện tử trên ứng dụng."),
+    "desk": Text("{Ref}{proc} đã có kết quả. Mời bạn đến Bộ phận Một cửa để nhận kết quả."),
+    "post": Text("{Ref}{proc} đã có kết quả. Kết quả sẽ được gửi đến bạn qua bưu điện."),
+    None: Text("{Ref}{proc} đã có kết quả. Xem chi tiết trên ứng dụng."),
 }
-_RETURNED = Text(
-    "{Ref}{proc} đã hoàn thành và trả kết quả. Mời bạn đánh giá mức độ hài lòng trên ứng dụng.",
-    "{Ref}{proc} is complete and its result has been delivered. Please rate the service in the app.",
-)
-_REJECTED = Text("{Ref}{proc} bị từ chối giải quyết. Lý do: {reason}", "{Ref}{proc} was rejected. Reason: {reason}")
-_REJECTED_NO_REASON = Text(
-    "{Ref}{proc} bị từ chối giải quyết. Xem chi tiết trên ứng dụng.",
-    "{Ref}{proc} was rejected. See the details in the app.",
-)
-_WITHDRAWN = Text("{Ref}{proc} đã được rút theo yêu cầu của bạn.", "{Ref}{proc} was withdrawn at your request.")
-_WITHDRAWN_BY_OTHER = Text("{Ref}{proc} đã được rút.", "{Ref}{proc} was withdrawn.")
-_PAID = Text(
-    "Bạn đã thanh toán thành công {amount} cho {ref}{proc}. Biên lai điện tử đã có trên ứng dụng.",
-    "You paid {amount} for {ref}{proc}. The e-receipt is in the app.",
-)
-_FAILED = Text(
-    "Thanh toán {amount} cho {ref}{proc} không thành công{reason}. Vui lòng thử lại trên ứng dụng.",
-    "Your payment of {amount} for {ref}{proc} failed{reason}. Please try again in the app.",
-)
-_EXPIRED = Text(
-    "Mã thanh toán {amount} cho {ref}{proc} đã hết hạn. Vui lòng thanh toán lại trên ứng dụng.",
-    "The {amount} payment code for {ref}{proc} has expired. Please pay again in the app.",
-)
-_REFUNDED = Text(
-    "Đã hoàn trả {amount} phí, lệ phí của {ref}{proc}. Lý do: {reason}",
-    "The {amount} you paid for {ref}{proc} has been refunded. Reason: {reason}",
-)
-_REFUNDED_NO_REASON = Text(
-    "Đã hoàn trả {amount} phí, lệ phí của {ref}{proc}.",
-    "The {amount} you paid for {ref}{proc} has been refunded.",
-)
+_RETURNED = Text("{Ref}{proc} đã hoàn thành và trả kết quả. Mời bạn đánh giá mức độ hài lòng trên ứng dụng.")
+_REJECTED = Text("{Ref}{proc} bị từ chối giải quyết. Lý do: {reason}")
+_REJECTED_NO_REASON = Text("{Ref}{proc} bị từ chối giải quyết. Xem chi tiết trên ứng dụng.")
+_WITHDRAWN = Text("{Ref}{proc} đã được rút theo yêu cầu của bạn.")
+_WITHDRAWN_BY_OTHER = Text("{Ref}{proc} đã được rút.")
+_PAID = Text("Bạn đã thanh toán thành công {amount} cho {ref}{proc}. Biên lai điện tử đã có trên ứng dụng.")
+_FAILED = Text("Thanh toán {amount} cho {ref}{proc} không thành công{reason}. Vui lòng thử lại trên ứng dụng.")
+_EXPIRED = Text("Mã thanh toán {amount} cho {ref}{proc} đã hết hạn. Vui lòng thanh toán lại trên ứng dụng.")
+_REFUNDED = Text("Đã hoàn trả {amount} phí, lệ phí của {ref}{proc}. Lý do: {reason}")
+_REFUNDED_NO_REASON = Text("Đã hoàn trả {amount} phí, lệ phí của {ref}{proc}.")
 
 # VNPay's vnp_ResponseCode values a citizen can act on; the others say nothing useful to them.
 _VNPAY_FAILURES: Final[Mapping[str, Text]] = {
-    "09": Text("tài khoản chưa đăng ký Internet Banking", "the account has no internet banking"),
-    "10": Text("xác thực sai quá 3 lần", "too many failed verifications"),
-    "11": Text("hết thời gian chờ thanh toán", "the payment timed out"),
-    "12": Text("thẻ hoặc tài khoản bị khóa", "the card or account is locked"),
-    "13": Text("sai mã OTP", "wrong OTP"),
-    "24": Text("bạn đã hủy giao dịch", "you cancelled it"),
-    "51": Text("tài khoản không đủ số dư", "insufficient balance"),
-    "65": Text("vượt hạn mức giao dịch trong ngày", "daily limit exceeded"),
-    "75": Text("ngân hàng đang bảo trì", "the bank is under maintenance"),
-    "79": Text("sai mật khẩu thanh toán quá số lần quy định", "too many wrong payment passwords"),
+    "09": Text("tài khoản chưa đăng ký Internet Banking"),
+    "10": Text("xác thực sai quá 3 lần"),
+    "11": Text("hết thời gian chờ thanh toán"),
+    "12": Text("thẻ hoặc tài khoản bị khóa"),
+    "13": Text("sai mã OTP"),
+    "24": Text("bạn đã hủy giao dịch"),
+    "51": Text("tài khoản không đủ số dư"),
+    "65": Text("vượt hạn mức giao dịch trong ngày"),
+    "75": Text("ngân hàng đang bảo trì"),
+    "79": Text("sai mật khẩu thanh toán quá số lần quy định"),
 }
 
 _DELIVERY_METHODS: Final = frozenset({"electronic", "desk", "post"})
@@ -439,17 +381,11 @@ def _names(names: Sequence[str], lang: Lang) -> Render:
 
 
 def _more(rest: int, lang: Lang) -> str:
-    if rest <= 0:
-        return ""
-    if lang == "en":
-        return f" and {rest} other paper" + ("s" if rest > 1 else "")
-    return f" và {rest} giấy tờ khác"
+    return _MORE_PAPERS.render(lang, rest) if rest > 0 else ""
 
 
 def _count(total: int, lang: Lang) -> str:
-    if lang == "en":
-        return f"{total} paper" + ("s" if total > 1 else "")
-    return f"{total} giấy tờ"
+    return _PAPERS.render(lang, total)
 
 
 def one_line(value: str | None) -> str:

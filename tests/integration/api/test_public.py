@@ -85,3 +85,18 @@ async def test_tracking_is_rate_limited_per_client(client: AsyncTestClient[Any])
     assert statuses[30] == 429
     limited = await client.get("/api/v1/track/000.00.00.H29-261123-0001", params={"key": "ABCDEFGH"})
     assert 0 < int(limited.headers["retry-after"]) <= 60
+
+
+async def test_lang_parameter_wins_over_accept_language_on_problems_and_pages(client: AsyncTestClient[Any]) -> None:
+    english_header = {"Accept-Language": "en-GB,en;q=0.9"}
+    vietnamese_header = {"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"}
+    problem = await client.get("/api/v1/procedures/khong-co", params={"lang": "en"}, headers=vietnamese_header)
+    assert problem.json()["title"] == "Procedure not found"
+    problem = await client.get("/api/v1/procedures/khong-co", params={"lang": "vi"}, headers=english_header)
+    assert problem.json()["title"] == "Không tìm thấy thủ tục"
+
+    page = await client.get("/t", headers=english_header)
+    assert page.status_code == 200
+    assert '<html lang="en">' in page.text and "Look up with the codes on the receipt" in page.text
+    page = await client.get("/t", params={"lang": "vi"}, headers=english_header)
+    assert '<html lang="vi">' in page.text and "Tra cứu bằng mã trên giấy biên nhận" in page.text

@@ -1,6 +1,6 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
-from i18n.format import short_date, vnd
+from i18n.format import date_time, short_date, vnd
 from i18n.locale import negotiate
 from i18n.text import fold
 
@@ -23,3 +23,17 @@ def test_money_and_dates_as_people_read_them() -> None:
 def test_fold_strips_diacritics_and_d_bar() -> None:
     assert fold("Đăng ký  KHAI SINH!") == "dang ky khai sinh"
     assert fold("Sổ đỏ") == "so do"
+
+
+def test_big_amounts_group_by_thousands_in_each_language() -> None:
+    assert vnd(1_250_000_000) == "1.250.000.000 ₫"
+    assert vnd(1_250_000_000, "en") == "1,250,000,000 VND"
+    assert vnd(999, "en") == "999 VND"
+
+
+def test_moments_read_in_vietnam_time() -> None:
+    # 17:30 UTC on 30 November is 00:30 on 1 December in Hồ Chí Minh City (UTC+7, no summer time)
+    late = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)
+    assert short_date(late) == "01/12/2026"
+    assert date_time(late) == "00:30 01/12/2026"
+    assert date_time(datetime(2026, 6, 1, 2, 5, tzinfo=UTC), "en") == "09:05 01/06/2026"
