@@ -59,6 +59,7 @@ from core.events import EventBus, PaymentSucceeded
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
+from core.ratelimit import RateLimiter
 from core.redis import create_redis
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
@@ -183,17 +184,19 @@ async def start_runtime(
         catalog = await load_catalog(conn)
         offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
         overrides = [*load_default_overrides(), *await load_overrides(conn)]
+    clock = clock or SystemClock()
     ctx = AppContext(
         settings=settings,
         pool=pool,
         redis=redis,
-        clock=clock or SystemClock(),
+        clock=clock,
         bus=bus or EventBus(),
         catalog=catalog,
         calendar=WorkCalendar(overrides, hours=parse_working_hours(settings.working_hours)),
         offices=offices,
         sms=sms or LoggingSmsSender(),
         files=FileStore(Path(settings.storage_dir)),
+        limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
     )
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
     ctx.bus.subscribe(PaymentSucceeded, on_payment_succeeded(ctx))
@@ -299,6 +302,11 @@ def create_app(
         runtime = await start_runtime(settings, clock=clock, sms=sms, bus=bus)
         app.state.ctx = runtime.ctx
         app.state.payments = runtime.payments
+        app.state.assistant_limits = assistant_routes.AnonymousLimits(
+            runtime.ctx.limiter,
+            per_address=settings.assistant_rate_per_minute_ip,
+            per_session=settings.assistant_rate_per_minute_session,
+        )
         app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(runtime.ctx)
         app.state.channel_inbox = ChannelInbox(settings=settings, bus=runtime.ctx.bus, clock=runtime.ctx.clock)
         stop = asyncio.Event()

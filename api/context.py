@@ -14,6 +14,7 @@ from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar
 from core.clock import Clock
 from core.events import EventBus
+from core.ratelimit import RateLimiter
 from core.settings import Settings
 
 
@@ -29,3 +30,4 @@ class AppContext:
     offices: OfficeDirectory
     sms: SmsSender
     files: FileStore
+    limiter: RateLimiter

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import post
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -11,6 +14,22 @@ from assistant.service import Assistant, AssistantIn, AssistantOut
 from core.auth import Principal
 from core.errors import ValidationError
 from core.openapi import problems
+from core.ratelimit import RateLimiter
+
+
+@dataclass(frozen=True)
+class AnonymousLimits:
+    """Anyone may ask without signing in, so anonymous turns are counted per address and per
+    conversation; a signed-in citizen is known and is not counted."""
+
+    limiter: RateLimiter
+    per_address: int
+    per_session: int
+
+    async def check(self, address: str, session_id: str | None) -> None:
+        await self.limiter.hit("assistant-ip", address, self.per_address)
+        if session_id:
+            await self.limiter.hit("assistant-session", session_id[:64], self.per_session)
 
 
 @post(
@@ -23,11 +42,15 @@ from core.openapi import problems
 )
 async def ask(
     data: JSONBody[AssistantIn],
+    request: Request[Any, Any, Any],
     state: State,
     maybe_principal: NamedDependency[Principal | None],
 ) -> AssistantOut:
     if not data.text.strip():
         raise ValidationError([("text", "required", {})])
+    if maybe_principal is None:
+        limits: AnonymousLimits = state.assistant_limits
+        await limits.check(request.client.host if request.client else "unknown", data.session_id)
     # from the app's state rather than a second dependency: two dependencies that do not depend on
     # each other are resolved in a task group, a measurable share of this hot route's CPU time
     assistant: Assistant = state.assistant

@@ -24,6 +24,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     otp_max_attempts: int = 5
     rate_limits: bool = True
     track_rate_per_minute: int = 30
+    # anonymous assistant messages; phones behind a carrier's NAT share an address, so it is looser
+    assistant_rate_per_minute_ip: int = 60
+    assistant_rate_per_minute_session: int = 20
     inprocess_worker: bool = True
     outbox_lease_seconds: int = 120  # how long a claimed outbox row is a dead worker's before others retry it
     onestop_webhook_secret: str = ""
@@ -90,6 +93,8 @@ _INT_FIELDS = {
     "otp_resend_after",
     "otp_max_attempts",
     "track_rate_per_minute",
+    "assistant_rate_per_minute_ip",
+    "assistant_rate_per_minute_session",
     "webhook_tolerance_seconds",
     "max_file_bytes",
     "max_dossier_bytes",

@@ -118,3 +118,30 @@ async def test_my_dossiers_and_a_code_in_the_text(client: AsyncTestClient[Any], 
 
 async def test_empty_text_is_422(client: AsyncTestClient[Any]) -> None:
     assert (await client.post(URL, json={"text": "   "})).status_code == 422
+
+
+async def test_anonymous_turns_are_limited_per_conversation_and_per_address(
+    client: AsyncTestClient[Any], settings: Any
+) -> None:
+    per_session, per_address = settings.assistant_rate_per_minute_session, settings.assistant_rate_per_minute_ip
+    first = await ask(client, "xin chào")  # opens the conversation: counted for the address only
+    for _ in range(per_session):
+        await ask(client, "lệ phí bao nhiêu", session_id=first["session_id"])
+    refused = await client.post(URL, json={"text": "cảm ơn", "session_id": first["session_id"]})
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert 0 < int(refused.headers["retry-after"]) <= 60
+    # a new conversation from the same address goes on until the address has had its share (the
+    # refused turn counted too)
+    for _ in range(per_address - per_session - 2):
+        await ask(client, "xin chào")
+    assert (await client.post(URL, json={"text": "xin chào"})).status_code == 429
+
+
+async def test_a_signed_in_citizen_is_not_counted(
+    client: AsyncTestClient[Any], settings: Any, make_token: TokenFactory
+) -> None:
+    headers = bearer(await make_token("0912900077"))
+    first = await ask(client, "xin chào", headers=headers)
+    for _ in range(settings.assistant_rate_per_minute_session + 5):
+        await ask(client, "lệ phí bao nhiêu", session_id=first["session_id"], headers=headers)
