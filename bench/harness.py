@@ -26,7 +26,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+# the caller's Redis when REDIS_URL is set (machines shared by several checkouts), else database 14 of the local one
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 CLI_TIMEOUT = 180.0
 STOP_TIMEOUT = 20.0
 

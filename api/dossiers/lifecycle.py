@@ -88,21 +88,23 @@ async def _apply(
     reason: str | None = None,
     missing: list[str] | None = None,
     now: datetime,
+    stored: bool = False,
 ) -> None:
-    """Store the move, its history row and its event: the three always go together."""
-    await conn.execute(
-        queries.UPDATE_MOVE,
-        row["id"],
-        move.status.value,
-        move.code,
-        move.lookup_key,
-        move.submitted_at,
-        move.received_at,
-        move.appointment_date,
-        move.resolved_at,
-        move.returned_at,
-        now,
-    )
+    """Store the move (unless `stored` already), its history row and its event: the three always go together."""
+    if not stored:
+        await conn.execute(
+            queries.UPDATE_MOVE,
+            row["id"],
+            move.status.value,
+            move.code,
+            move.lookup_key,
+            move.submitted_at,
+            move.received_at,
+            move.appointment_date,
+            move.resolved_at,
+            move.returned_at,
+            now,
+        )
     procedure = procedure_of(ctx, row["procedure_slug"])
     data: dict[str, Any] = {}
     if reason:
@@ -185,13 +187,24 @@ def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, Payme
     """In the settling transaction: the dossier is paid, and one waiting for payment moves on.
     A dossier paid before reception moves on when it is received."""
 
+    moved_to = _step(Status.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM)
+
     async def handle(conn: asyncpg.Connection, event: PaymentSucceeded) -> None:
-        row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, event.dossier_id)
-        if row is None:
+        # one statement marks it paid and moves it; it returns the row as it was before
+        row = await conn.fetchrow(queries.MARK_PAID, event.dossier_id, event.occurred_at, moved_to.value)
+        if row is None or Status(row["status"]) is not Status.AWAITING_PAYMENT:
             return
-        await conn.execute(queries.SET_PAID, event.dossier_id, event.occurred_at)
-        if Status(row["status"]) is Status.AWAITING_PAYMENT:
-            await _system_move(conn, ctx, row, _Move.of(row), Action.SETTLE_PAYMENT, event.occurred_at)
+        await _apply(
+            conn,
+            ctx,
+            row,
+            replace(_Move.of(row), status=moved_to),
+            action=Action.SETTLE_PAYMENT,
+            actor=ActorInfo(role=Actor.SYSTEM, user_id=None),
+            from_status=Status.AWAITING_PAYMENT,
+            now=event.occurred_at,
+            stored=True,
+        )
 
     return handle
 
