@@ -1,14 +1,17 @@
 """The events packages share, and the bus that publishes them inside the caller's transaction.
 
 publish() runs the in-transaction handlers registered by the composition root (they may fail the
-transaction), then writes the outbox row that drives every network side effect from the worker."""
+transaction), then writes the outbox row that drives every network side effect from the worker; the
+rows of events those handlers publish go in with it, in one statement."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import asyncpg
@@ -139,19 +142,48 @@ class EventBus:
     async def publish(self, conn: asyncpg.Connection, event: Event) -> None:
         if not conn.is_in_transaction():
             raise RuntimeError("events are published inside the transaction that caused them")
-        for handler in self._handlers[type(event)]:
-            await handler(conn, event)
-        topic = event.__struct_config__.tag
-        await conn.execute(
-            "INSERT INTO outbox (id, topic, payload, created_at, available_at) VALUES ($1, $2, $3, $4, $4)",
-            event.event_id,
-            topic,
-            event,
-            event.occurred_at,
-        )
-        # a constant payload: PostgreSQL folds identical notifications of one transaction into one,
-        # and the dispatcher only needs waking, not the ids
-        await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
+        outer = _publishing.get()
+        # events the handlers publish on this connection are written with this one: one round trip
+        batch = _Batch(conn)
+        token = _publishing.set(batch)
+        try:
+            for handler in self._handlers.get(type(event), ()):
+                await handler(conn, event)
+        finally:
+            _publishing.reset(token)
+        batch.events.append(event)
+        if outer is not None and outer.conn is conn:
+            outer.events.extend(batch.events)
+        else:
+            await write_outbox(conn, batch.events)
+
+
+class _Batch:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.events: list[Event] = []
+
+
+_publishing: ContextVar[_Batch | None] = ContextVar("motcua_publishing", default=None)
+
+
+@lru_cache(maxsize=16)
+def _outbox_insert(count: int) -> str:
+    rows = ", ".join(f"(${4 * i + 2}, ${4 * i + 3}, ${4 * i + 4}, ${4 * i + 5}, ${4 * i + 5})" for i in range(count))
+    # a constant payload: PostgreSQL folds identical notifications of one transaction into one,
+    # and the dispatcher only needs waking, not the ids
+    return (
+        f"WITH written AS (INSERT INTO outbox (id, topic, payload, created_at, available_at) VALUES {rows}) "
+        "SELECT pg_notify($1, '')"
+    )
+
+
+async def write_outbox(conn: asyncpg.Connection, events: list[Event]) -> None:
+    """The outbox rows of `events` and the dispatcher's wake-up, in one statement of the caller's transaction."""
+    args: list[Any] = [OUTBOX_CHANNEL]
+    for event in events:
+        args += (event.event_id, event.__struct_config__.tag, event, event.occurred_at)
+    await conn.execute(_outbox_insert(len(events)), *args)
 
 
 def event_from_row(payload: object) -> OutboxEvent:

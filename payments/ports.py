@@ -31,3 +31,7 @@ class Dossiers(Protocol):
         """The dossier if this caller may see it, else None."""
 
     async def get(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None: ...
+
+    async def lock(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
+        """The dossier, its row locked until the transaction ends: every settlement takes this lock
+        before it changes a payment, so the payments of one dossier settle one at a time."""

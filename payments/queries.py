@@ -16,9 +16,19 @@ GET_OPEN_PAYMENT_FOR_UPDATE = f"""
 SELECT {_PAYMENT_COLUMNS} FROM payments WHERE dossier_id = $1 AND status = 'pending' FOR UPDATE
 """
 
-GET_PAYMENT_BY_REFERENCE_FOR_UPDATE = f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE reference = $1 FOR UPDATE"
+GET_PAYMENT_BY_REFERENCE = f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE reference = $1"
+
+GET_PAYMENT_BY_REFERENCE_FOR_UPDATE = f"{GET_PAYMENT_BY_REFERENCE} FOR UPDATE"
 
 DOSSIER_PAID = "SELECT EXISTS (SELECT 1 FROM payments WHERE dossier_id = $1 AND status = 'succeeded')"
+
+# whether another payment of payment p's dossier succeeded
+_DOSSIER_PAID_COLUMN = (
+    "EXISTS (SELECT 1 FROM payments o WHERE o.dossier_id = p.dossier_id AND o.status = 'succeeded') AS dossier_paid"
+)
+
+# what a bank notification is judged on, read again after a settlement found the payment changed
+GET_PAYMENT_FACTS = f"SELECT {_PAYMENT_COLUMNS}, {_DOSSIER_PAID_COLUMN} FROM payments p WHERE p.id = $1"
 
 INSERT_PAYMENT = f"""
 INSERT INTO payments (id, dossier_id, method, status, amount, reference, agency_code, bank_bin, account_number,
@@ -29,10 +39,40 @@ RETURNING {_PAYMENT_COLUMNS}
 
 MARK_EXPIRED = "UPDATE payments SET status = 'expired', updated_at = $2 WHERE id = $1 AND status = 'pending'"
 
-SETTLE = f"""
-UPDATE payments SET status = 'succeeded', settled_at = $2, settled_by = $3, updated_at = $2
-WHERE id = $1 AND status = 'pending'
-RETURNING {_PAYMENT_COLUMNS}
+
+def _ledger_pair_from(rows: str, *, kind: str, at: str, to: int) -> str:
+    """The ledger rows of one movement per row of `rows` (payment_id, exception_id, amount): the account
+    ${to} receives the amount, ${to + 1} gives it."""
+    return f"""
+    INSERT INTO ledger_entries (payment_id, exception_id, account, amount, currency, kind, created_at)
+    SELECT r.payment_id, r.exception_id, m.account, m.amount, 'VND', {kind}, {at}
+    FROM {rows} AS r, LATERAL (VALUES (${to}::text, r.amount), (${to + 1}::text, -r.amount)) AS m (account, amount)
+    """
+
+
+# Settling is one conditional state change. The caller holds the dossier's lock (Dossiers.lock), so the
+# check that no other payment of the dossier succeeded sees every settlement committed before it.
+_SETTLED = f"""
+settled AS (
+    UPDATE payments SET status = 'succeeded', settled_at = $2, settled_by = $3, updated_at = $2
+    WHERE id = $1 AND status = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM payments o WHERE o.dossier_id = payments.dossier_id AND o.status = 'succeeded')
+    RETURNING {_PAYMENT_COLUMNS}
+), booked AS ({
+    _ledger_pair_from(
+        "(SELECT id AS payment_id, NULL::uuid AS exception_id, amount FROM settled)", kind="'settlement'", at="$2", to=4
+    )
+})"""
+
+# $1 payment, $2 now, $3 settled by, $4 to account, $5 from account: the settled row, or none
+SETTLE = f"WITH {_SETTLED} SELECT * FROM settled"
+
+# the same, and the bank notification $6 marked as the one that settled it
+SETTLE_BY_BANK = f"""
+WITH {_SETTLED}, noted AS (
+    UPDATE bank_notifications SET result = 'settled' WHERE transaction_id = $6 AND EXISTS (SELECT 1 FROM settled)
+)
+SELECT * FROM settled
 """
 
 MARK_FAILED = "UPDATE payments SET status = 'failed', updated_at = $2 WHERE id = $1 AND status = 'pending'"
@@ -49,14 +89,19 @@ INSERT INTO ledger_entries (payment_id, exception_id, account, amount, currency,
 VALUES ($1, $2, $3, $5, 'VND', $6, $7), ($1, $2, $4, -$5::bigint, 'VND', $6, $7)
 """
 
-CLAIM_BANK_NOTIFICATION = """
-INSERT INTO bank_notifications (transaction_id, bank_bin, account_number, amount, content, transacted_at, reference,
-    result, received_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 'exception', $8)
-ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id
+# No row when the transaction id was seen before (a concurrent twin waits here until the first commits).
+# Otherwise the notification, stored as an exception until it settles, and the payment of its reference
+# (columns NULL when none), read without a lock: settling re-checks under the dossier's lock.
+CLAIM_BANK_NOTIFICATION = f"""
+WITH claimed AS (
+    INSERT INTO bank_notifications (transaction_id, bank_bin, account_number, amount, content, transacted_at,
+        reference, payment_id, result, received_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM payments WHERE reference = $7), 'exception', $8)
+    ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id
+)
+SELECT {_PAYMENT_COLUMNS}, {_DOSSIER_PAID_COLUMN}
+FROM claimed LEFT JOIN payments p ON p.reference = $7
 """
-
-SET_BANK_RESULT = "UPDATE bank_notifications SET result = $2, payment_id = $3 WHERE transaction_id = $1"
 
 CLAIM_VNPAY_NOTIFICATION = """
 INSERT INTO vnpay_notifications (transaction_no, reference, params, rsp_code, received_at)
@@ -68,22 +113,28 @@ GET_VNPAY_NOTIFICATION = "SELECT rsp_code FROM vnpay_notifications WHERE transac
 
 SET_VNPAY_RESULT = "UPDATE vnpay_notifications SET rsp_code = $2, payment_id = $3 WHERE transaction_no = $1"
 
-INSERT_EXCEPTION = """
-INSERT INTO payment_exceptions (id, source, source_id, payment_id, reason, amount, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (source, source_id) DO NOTHING
-"""
+# the exception and its ledger rows ($8 receives the amount, $9 gives it); nothing when already stored
+INSERT_EXCEPTION = f"""
+WITH stored AS (
+    INSERT INTO payment_exceptions (id, source, source_id, payment_id, reason, amount, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (source, source_id) DO NOTHING RETURNING id AS exception_id, payment_id, amount
+){_ledger_pair_from("stored", kind="'unmatched'", at="$7", to=8)}"""
 
-NEXT_RECEIPT_NUMBER = """
-INSERT INTO payment_receipt_counters (agency_code, year, last) VALUES ($1, $2, 1)
-ON CONFLICT (agency_code, year) DO UPDATE SET last = payment_receipt_counters.last + 1
-RETURNING last
-"""
-
-INSERT_RECEIPT = """
+# the next number of the office's yearly series ($4, $11) and the receipt, in one statement: the counter
+# row is every settlement of the office's hot spot, locked from here to COMMIT, so this comes last
+ISSUE_RECEIPT = """
+WITH counter AS (
+    INSERT INTO payment_receipt_counters (agency_code, year, last) VALUES ($4, $11, 1)
+    ON CONFLICT (agency_code, year) DO UPDATE SET last = payment_receipt_counters.last + 1
+    RETURNING last
+)
 INSERT INTO payment_receipts (payment_id, number, verify_key, agency_code, agency_names, payer_name, procedure_names,
     dossier_code, amount, method, paid_at, issued_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+SELECT $1, $4 || '-BL' || $11::int || '-' || lpad(counter.last::text, greatest(6, length(counter.last::text)), '0'),
+    $2, $4, $3, $5, $6, $7, $8, $9, $10, $10
+FROM counter
+RETURNING number
 """
 
 _RECEIPT_COLUMNS = """
@@ -116,7 +167,7 @@ ORDER BY e.created_at, e.id LIMIT $3 OFFSET $4
 """
 
 GET_EXCEPTION_FOR_UPDATE = """
-SELECT e.id, e.source, e.source_id, e.payment_id, e.reason, e.amount, e.status, p.agency_code
+SELECT e.id, e.source, e.source_id, e.payment_id, e.reason, e.amount, e.status, p.agency_code, p.dossier_id
 FROM payment_exceptions e LEFT JOIN payments p ON p.id = e.payment_id
 WHERE e.id = $1 FOR UPDATE OF e
 """

@@ -22,22 +22,19 @@ from payments.words import vnd_in_words, vnd_in_words_en
 
 async def issue_receipt(conn: asyncpg.Connection, payment: Any, dossier: PayableDossier | None, now: datetime) -> str:
     """Number the receipt of a payment settling in this transaction; returns its number."""
-    year = now.astimezone(VN_TZ).year
-    seq = await conn.fetchval(queries.NEXT_RECEIPT_NUMBER, payment["agency_code"], year)
-    number = f"{payment['agency_code']}-BL{year}-{seq:06d}"
-    await conn.execute(
-        queries.INSERT_RECEIPT,
+    number: str = await conn.fetchval(
+        queries.ISSUE_RECEIPT,
         payment["id"],
-        number,
         secrets.token_urlsafe(9),
-        payment["agency_code"],
         dossier.agency_names if dossier else {},
+        payment["agency_code"],
         payment["payer_name"],
         dossier.procedure_names if dossier else {},
         dossier.code if dossier else None,
         payment["amount"],
         payment["method"],
         now,
+        now.astimezone(VN_TZ).year,
     )
     return number
 

@@ -118,6 +118,7 @@ async def resolve_exception(
         else:
             if row["payment_id"] is None:
                 raise ConflictError("conflict")
+            dossier = await pctx.dossiers.lock(conn, row["dossier_id"])  # as every settlement does, first
             try:
                 async with conn.transaction():  # the dossier may have been paid by another payment
                     settled = await conn.fetchrow(
@@ -137,7 +138,6 @@ async def resolve_exception(
                 kind="accept",
                 now=now,
             )
-            dossier = await pctx.dossiers.get(conn, settled["dossier_id"])
             await issue_receipt(conn, settled, dossier, now)
             await pctx.bus.publish(
                 conn, PaymentSucceeded(**event_fields(settled, dossier, now), settled_by=settled["settled_by"])

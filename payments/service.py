@@ -209,37 +209,33 @@ async def book(
     await conn.execute(queries.INSERT_LEDGER_PAIR, payment_id, exception_id, to, from_, amount, kind, now)
 
 
-@dataclass(frozen=True)
-class Settled:
-    row: Any
-    dossier: PayableDossier | None
+def _settlement_accounts(row: Any) -> tuple[str, str]:
+    """The ledger accounts of a settlement: the collecting bank account receives, the office's fees give."""
+    return f"bank:{row['bank_bin']}:{row['account_number']}", f"fees:{row['agency_code']}"
 
 
 async def _settle(
-    conn: asyncpg.Connection, pctx: PaymentsContext, row: Any, settled_by: str, now: datetime
-) -> Settled | None:
-    """Settle a locked pending payment; None when the dossier was paid by another payment. The caller
-    issues the receipt as its last statement: the receipt counter row is a per-office hot spot."""
-    try:
-        async with conn.transaction():  # a savepoint: losing the one-paid-per-dossier race is not fatal
-            settled = await conn.fetchrow(queries.SETTLE, row["id"], now, settled_by)
-    except asyncpg.UniqueViolationError:
-        return None
+    conn: asyncpg.Connection,
+    pctx: PaymentsContext,
+    row: Any,
+    dossier: PayableDossier | None,
+    settled_by: str,
+    now: datetime,
+    *,
+    bank_transaction: str | None = None,
+) -> Any | None:
+    """Settle a payment of a dossier the caller has locked (Dossiers.lock): the settled row, or None when
+    the payment is no longer pending or another payment paid the dossier. The caller issues the receipt as
+    its last statement: the receipt counter row is a per-office hot spot."""
+    to, from_ = _settlement_accounts(row)
+    if bank_transaction is None:
+        settled = await conn.fetchrow(queries.SETTLE, row["id"], now, settled_by, to, from_)
+    else:
+        settled = await conn.fetchrow(queries.SETTLE_BY_BANK, row["id"], now, settled_by, to, from_, bank_transaction)
     if settled is None:
         return None
-    await book(
-        conn,
-        payment_id=settled["id"],
-        exception_id=None,
-        to=f"bank:{settled['bank_bin']}:{settled['account_number']}",
-        from_=f"fees:{settled['agency_code']}",
-        amount=settled["amount"],
-        kind="settlement",
-        now=now,
-    )
-    dossier = await pctx.dossiers.get(conn, settled["dossier_id"])
     await pctx.bus.publish(conn, PaymentSucceeded(**event_fields(settled, dossier, now), settled_by=settled_by))
-    return Settled(row=settled, dossier=dossier)
+    return settled
 
 
 async def _exception(
@@ -254,29 +250,29 @@ async def _exception(
     now: datetime,
 ) -> None:
     """Money we hold but could not match: booked to a suspense account for an officer to resolve."""
-    exception_id = uuid.uuid4()
-    await conn.execute(queries.INSERT_EXCEPTION, exception_id, source, source_id, payment_id, reason.value, amount, now)
-    await book(
-        conn,
-        payment_id=payment_id,
-        exception_id=exception_id,
-        to=account,
-        from_="suspense",
-        amount=amount,
-        kind="unmatched",
-        now=now,
+    await conn.execute(
+        queries.INSERT_EXCEPTION,
+        uuid.uuid4(),
+        source,
+        source_id,
+        payment_id,
+        reason.value,
+        amount,
+        now,
+        account,
+        "suspense",
     )
     log.warning("payment exception %s from %s %s (%s VND)", reason.value, source, source_id, amount)
 
 
-async def _open_facts(conn: asyncpg.Connection, row: Any, now: datetime) -> OpenPayment:
+def _open_facts(row: Any, now: datetime) -> OpenPayment:
     return OpenPayment(
         status=PaymentStatus(row["status"]),
         amount=row["amount"],
         expired=row["expires_at"] <= now,
         bank_bin=row["bank_bin"],
         account_number=row["account_number"],
-        dossier_paid=bool(await conn.fetchval(queries.DOSSIER_PAID, row["dossier_id"])),
+        dossier_paid=row["dossier_paid"],
     )
 
 
@@ -285,7 +281,7 @@ async def receive_bank_notification(conn: asyncpg.Connection, pctx: PaymentsCont
     now = pctx.clock.now()
     reference = find_reference(note.content)
     async with conn.transaction():
-        claimed = await conn.fetchval(
+        claimed = await conn.fetchrow(
             queries.CLAIM_BANK_NOTIFICATION,
             note.transaction_id,
             note.bank_bin,
@@ -298,31 +294,35 @@ async def receive_bank_notification(conn: asyncpg.Connection, pctx: PaymentsCont
         )
         if claimed is None:
             return "duplicate"
-        row = await conn.fetchrow(queries.GET_PAYMENT_BY_REFERENCE_FOR_UPDATE, reference) if reference else None
-        facts = await _open_facts(conn, row, now) if row is not None else None
-        reason = judge(facts, amount=note.amount, bank_bin=note.bank_bin, account_number=note.account_number)
-        payment_id = row["id"] if row is not None else None
-        settled = None
+        row = claimed if claimed["id"] is not None else None
+
+        def reason_for(payment: Any) -> ExceptionReason | None:
+            facts = _open_facts(payment, now) if payment is not None else None
+            return judge(facts, amount=note.amount, bank_bin=note.bank_bin, account_number=note.account_number)
+
+        reason = reason_for(row)
+        settled = dossier = None
         if reason is None and row is not None:
-            settled = await _settle(conn, pctx, row, f"bank:{note.transaction_id}", now)
-            if settled is None:
-                reason = ExceptionReason.DOSSIER_ALREADY_PAID
+            dossier = await pctx.dossiers.lock(conn, row["dossier_id"])
+            by = f"bank:{note.transaction_id}"
+            settled = await _settle(conn, pctx, row, dossier, by, now, bank_transaction=note.transaction_id)
+            if settled is None:  # settled, expired or paid otherwise since it was read: judge it as it is now
+                reason = reason_for(await conn.fetchrow(queries.GET_PAYMENT_FACTS, row["id"]))
+                reason = reason or ExceptionReason.DOSSIER_ALREADY_PAID
         if reason is not None:
             await _exception(
                 conn,
                 source="bank",
                 source_id=note.transaction_id,
-                payment_id=payment_id,
+                payment_id=row["id"] if row is not None else None,
                 reason=reason,
                 amount=note.amount,
                 account=f"bank:{note.bank_bin}:{note.account_number.strip()}",
                 now=now,
             )
-        result = "exception" if reason is not None else "settled"
-        await conn.execute(queries.SET_BANK_RESULT, note.transaction_id, result, payment_id)
-        if settled is not None:
-            await issue_receipt(conn, settled.row, settled.dossier, now)
-    return result
+            return "exception"
+        await issue_receipt(conn, settled, dossier, now)
+    return "settled"
 
 
 async def receive_vnpay_ipn(
@@ -342,7 +342,11 @@ async def receive_vnpay_ipn(
                 await conn.fetchval(queries.GET_VNPAY_NOTIFICATION, transaction_no) or vnpay.ALREADY_CONFIRMED.rsp_code
             )
             return vnpay.decide_ipn(params, secret=secret, expected_amount=None, payment_status=None, replay=code)
-        row = await conn.fetchrow(queries.GET_PAYMENT_BY_REFERENCE_FOR_UPDATE, reference)
+        # the dossier is locked before its payment, as every settlement does
+        row = await conn.fetchrow(queries.GET_PAYMENT_BY_REFERENCE, reference)
+        dossier = await pctx.dossiers.lock(conn, row["dossier_id"]) if row is not None else None
+        if row is not None:
+            row = await conn.fetchrow(queries.GET_PAYMENT_BY_REFERENCE_FOR_UPDATE, reference)
         if row is None or row["method"] != Method.VNPAY.value:
             decision = vnpay.decide_ipn(params, secret=secret, expected_amount=None, payment_status=None)
         else:
@@ -352,7 +356,7 @@ async def receive_vnpay_ipn(
         payment_id = row["id"] if row is not None else None
         settled = None
         if decision.settle and row is not None:
-            settled = await _settle(conn, pctx, row, f"vnpay:{transaction_no}", now)
+            settled = await _settle(conn, pctx, row, dossier, f"vnpay:{transaction_no}", now)
             if settled is None:
                 # VNPay took the money but the dossier is already paid: keep it visible for a refund
                 await _exception(
@@ -367,14 +371,13 @@ async def receive_vnpay_ipn(
                 )
         elif decision.failed and row is not None and row["status"] == PaymentStatus.PENDING.value:
             await conn.execute(queries.MARK_FAILED, row["id"], now)
-            dossier = await pctx.dossiers.get(conn, row["dossier_id"])
             await pctx.bus.publish(
                 conn,
                 PaymentFailed(**event_fields(row, dossier, now), reason=params.get("vnp_ResponseCode", "")),
             )
         await conn.execute(queries.SET_VNPAY_RESULT, transaction_no, decision.rsp_code, payment_id)
         if settled is not None:
-            await issue_receipt(conn, settled.row, settled.dossier, now)
+            await issue_receipt(conn, settled, dossier, now)
     return decision
 
 

@@ -97,25 +97,27 @@ async def _apply(
     moved_on_to: Status | None = None,
     extra: dict[str, Any] | None = None,
     now: datetime,
+    stored: bool = False,
 ) -> None:
-    """Store the move, its history row and its event: the three always go together. `moved_on_to`:
-    the status the system moves the dossier on to next, in this transaction."""
-    await conn.execute(
-        queries.UPDATE_MOVE,
-        row["id"],
-        move.status.value,
-        move.code,
-        move.lookup_key,
-        move.submitted_at,
-        move.received_at,
-        move.appointment_date,
-        move.resolved_at,
-        move.returned_at,
-        now,
-        move.reception_due_at,
-        move.reception_warn_at,
-        move.reception_answered_at,
-    )
+    """Store the move (unless `stored` already), its history row and its event: the three always go
+    together. `moved_on_to`: the status the system moves the dossier on to next, in this transaction."""
+    if not stored:
+        await conn.execute(
+            queries.UPDATE_MOVE,
+            row["id"],
+            move.status.value,
+            move.code,
+            move.lookup_key,
+            move.submitted_at,
+            move.received_at,
+            move.appointment_date,
+            move.resolved_at,
+            move.returned_at,
+            now,
+            move.reception_due_at,
+            move.reception_warn_at,
+            move.reception_answered_at,
+        )
     procedure = procedure_of(ctx, row["procedure_slug"])
     data: dict[str, Any] = dict(extra or {})
     if reason:
@@ -199,13 +201,24 @@ def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, Payme
     """In the settling transaction: the dossier is paid, and one waiting for payment moves on.
     A dossier paid before reception moves on when it is received."""
 
+    moved_to = _step(Status.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM)
+
     async def handle(conn: asyncpg.Connection, event: PaymentSucceeded) -> None:
-        row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, event.dossier_id)
-        if row is None:
+        # one statement marks it paid and moves it; it returns the row as it was before
+        row = await conn.fetchrow(queries.MARK_PAID, event.dossier_id, event.occurred_at, moved_to.value)
+        if row is None or Status(row["status"]) is not Status.AWAITING_PAYMENT:
             return
-        await conn.execute(queries.SET_PAID, event.dossier_id, event.occurred_at)
-        if Status(row["status"]) is Status.AWAITING_PAYMENT:
-            await _system_move(conn, ctx, row, _Move.of(row), Action.SETTLE_PAYMENT, event.occurred_at)
+        await _apply(
+            conn,
+            ctx,
+            row,
+            replace(_Move.of(row), status=moved_to),
+            action=Action.SETTLE_PAYMENT,
+            actor=ActorInfo(role=Actor.SYSTEM, user_id=None),
+            from_status=Status.AWAITING_PAYMENT,
+            now=event.occurred_at,
+            stored=True,
+        )
 
     return handle
 

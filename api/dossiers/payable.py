@@ -50,3 +50,7 @@ class PayableDossiers:
     async def get(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
         row = await conn.fetchrow(queries.GET_DOSSIER, dossier_id)
         return self._shape(row) if row is not None else None
+
+    async def lock(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
+        row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, dossier_id)
+        return self._shape(row) if row is not None else None

@@ -89,7 +89,15 @@ LIST_ORIGINALS_SEEN = """
 SELECT dossier_id, requirement FROM dossier_originals_seen WHERE dossier_id = ANY($1::uuid[]) ORDER BY requirement
 """
 
-SET_PAID = "UPDATE dossiers SET paid_at = $2, updated_at = $2 WHERE id = $1 AND paid_at IS NULL"
+# a payment settled: paid (once), and moved to $3 if it waited for the payment; the row as it was
+MARK_PAID = f"""
+UPDATE dossiers d SET paid_at = coalesce(d.paid_at, $2),
+    status = CASE WHEN d.status = 'awaiting_payment' THEN $3 ELSE d.status END,
+    updated_at = CASE WHEN d.paid_at IS NULL OR d.status = 'awaiting_payment' THEN $2 ELSE d.updated_at END
+FROM (SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1 FOR UPDATE) before
+WHERE d.id = before.id
+RETURNING before.*
+"""
 
 SET_RESULT = "UPDATE dossiers SET result_document = $2, updated_at = $3 WHERE id = $1"
 

@@ -56,6 +56,22 @@ async def passport_dossier(
     return dict(dossier)
 
 
+async def vietqr_payment(
+    client: AsyncTestClient[Any], make_token: TokenFactory, phone: str
+) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
+    """A citizen's passport dossier awaiting its fee and its open VietQR payment, with the citizen's and
+    the receiving officer's tokens."""
+    citizen = await make_token(phone)
+    officer = await make_token("09" + phone[2:], "officer", ("000.00.01.H29",))
+    dossier = await passport_dossier(client, citizen, receive_with=officer)
+    payment = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
+        )
+    ).json()
+    return citizen, officer, dossier, payment
+
+
 def signed(body: dict[str, Any], clock: FixedClock, *, secret: str = BANK_SECRET, age: int = 0) -> dict[str, Any]:
     raw = json.dumps(body).encode()
     timestamp = str(int(clock.now().timestamp()) - age)

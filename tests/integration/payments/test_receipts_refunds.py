@@ -11,7 +11,15 @@ from core.clock import FixedClock
 from core.db import acquire
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import read_qr
-from tests.integration.payments.test_payments import BANK, credit, ledger_balance, passport_dossier, signed, vnpay_ipn
+from tests.integration.payments.test_payments import (
+    BANK,
+    credit,
+    ledger_balance,
+    passport_dossier,
+    signed,
+    vietqr_payment,
+    vnpay_ipn,
+)
 
 OFFICE = "000.00.01.H29"
 
@@ -19,14 +27,7 @@ OFFICE = "000.00.01.H29"
 async def paid_dossier(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, phone: str
 ) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
-    citizen = await make_token(phone)
-    officer = await make_token("09" + phone[2:], "officer", (OFFICE,))
-    dossier = await passport_dossier(client, citizen, receive_with=officer)
-    payment = (
-        await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
-        )
-    ).json()
+    citizen, officer, dossier, payment = await vietqr_payment(client, make_token, phone)
     assert (await client.post(BANK, **signed(credit(payment), clock))).json() == {"result": "settled"}
     return citizen, officer, dossier, payment
 
