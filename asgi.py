@@ -17,7 +17,6 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
 
@@ -30,6 +29,7 @@ from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
 from api.deps import DEPENDENCIES
+from api.docs import docs_assets, docs_ui
 from api.dossiers.deadlines import warn_of_deadlines
 from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
@@ -324,7 +324,7 @@ def create_app(
     app = Litestar(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],
-        route_handlers=[*ROUTES, MetricsController],
+        route_handlers=[*ROUTES, MetricsController, docs_assets()],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
@@ -336,7 +336,7 @@ def create_app(
             version="1.0.0",
             description="Backend of the citizen app of a Vietnamese provincial one-stop shop.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[docs_ui()],
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),

@@ -284,3 +284,27 @@ async def test_e_receipt_qr_opens_its_verification_page(
     await check_phone_page(phone, "vi", "receipt-unknown-vi")
     assert await open_page(phone, f"{live_server}/r/000.00.01.H29-BL2026-999999?k=guessed") == 404
     assert await phone.content() == forged
+
+
+async def test_the_api_docs_open_with_nothing_but_the_app(browser: Browser, live_server: str) -> None:
+    """/schema is Swagger UI on files the app serves: every operation is listed, nothing is fetched
+    from anywhere else (the machines it runs on may reach no CDN)."""
+    context = await browser.new_context(viewport=ViewportSize(width=1280, height=900))
+    page = await context.new_page()
+    elsewhere: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(live_server) else elsewhere.append(request.url))
+    try:
+        response = await page.goto(live_server + "/schema")
+        assert response is not None and response.status == 200
+        operations = page.locator(".opblock")
+        await operations.first.wait_for(timeout=15_000)
+        document = (await (await page.request.get(live_server + "/schema/openapi.json")).json())["paths"]
+        listed = sum(
+            1 for item in document.values() for method in item if method in {"get", "post", "put", "patch", "delete"}
+        )
+        assert await operations.count() >= listed  # an operation with two tags is listed under both
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
+    finally:
+        await context.close()
+    assert not elsewhere, elsewhere
