@@ -22,6 +22,9 @@ _TOKENS = {
     "expires_in": 900,
 }
 
+_CODE = "000.00.12.H04-261123-0007"
+_AGENCY = {"code": "000.00.12.H04", "name": "UBND phường Bến Thành"}
+
 EXAMPLES: dict[str, dict[str, Any]] = {
     "requestOtp": {"request": {"phone": "0912345678"}, "202": {"expires_in": 300, "resend_after": 60}},
     "issueToken": {"request": {"phone": "0912345678", "otp": "123456"}, "200": _TOKENS},
@@ -43,6 +46,85 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "updateDossier": {"request": {"delivery": {"method": "post", "address": "12 Lê Lợi, phường Bến Thành, TP.HCM"}}},
     "actOnDossier": {
         "request": {"action": "request_supplement", "note": "Ảnh chụp bị mờ", "missing": ["birth-certificate"]}
+    },
+    "submitDossier": {
+        "200": {
+            "dossier_id": _ID,
+            "code": _CODE,
+            "status": "submitted",
+            "procedure": _PROCEDURE,
+            "agency": _AGENCY,
+            "applicant_name": "Nguyễn Thị Lan",
+            "documents": [
+                {"requirement": "birth-certificate", "name": "Giấy chứng sinh", "file_name": "giay-chung-sinh.pdf"}
+            ],
+            "submitted_at": "2026-11-23T09:05:00+07:00",
+            "appointment_date": "2026-11-23",
+            "processing_days": 0,
+            "fee": 0,
+            "delivery": {"method": "desk"},
+            "lookup_key": "7KQ2MX9P",
+            "tracking_url": f"https://motcua.example.vn/t/{_CODE}?key=7KQ2MX9P",
+            "qr_png_url": f"/api/v1/dossiers/{_ID}/receipt.png",
+        }
+    },
+    "fileCounterDossier": {
+        "request": {
+            "procedure": "certified-copy",
+            "channel": "counter",
+            "applicant": {**_APPLICANT, "address": "45 Nguyễn Huệ, phường Sài Gòn, TP.HCM"},
+            "form": {},
+            "delivery": {"method": "desk"},
+        }
+    },
+    "trackDossier": {
+        "200": {
+            "code": _CODE,
+            "procedure": _PROCEDURE,
+            "agency": _AGENCY,
+            "status": "received",
+            "status_label": "Đã tiếp nhận",
+            "appointment_date": "2026-11-23",
+            "applicant_name": "N*** T** Lan",
+            "history": [
+                {"status": "submitted", "status_label": "Đã nộp", "at": "2026-11-23T09:05:00+07:00"},
+                {"status": "received", "status_label": "Đã tiếp nhận", "at": "2026-11-23T09:40:00+07:00"},
+            ],
+        }
+    },
+    "getIndicators": {
+        "200": {
+            "from": "2026-01-01",
+            "to": "2026-12-31",
+            "agency": "000.00.12.H04",
+            "level": "commune",
+            "received": 1200,
+            "resolved": 1100,
+            "on_time_rate": 0.97,
+            "online_share": 0.57,
+            "digitized_share": 0.82,
+            "electronic_result_share": 0.45,
+            "reception_on_time_rate": 0.99,
+            "satisfaction": 4.6,
+            "ratings": 310,
+            "overdue_now": 3,
+        }
+    },
+    "getPaymentReceipt": {
+        "200": {
+            "number": "BL-000.00.12.H04-2026-000123",
+            "agency": "UBND phường Bến Thành",
+            "amount": 200000,
+            "currency": "VND",
+            "amount_in_words": "Hai trăm nghìn đồng",
+            "payer": "Nguyễn Thị Lan",
+            "procedure": "Cấp hộ chiếu phổ thông",
+            "dossier_code": _CODE,
+            "method": "vietqr",
+            "paid_at": "2026-11-23T10:02:00+07:00",
+            "verify_url": "https://motcua.example.vn/r/BL-000.00.12.H04-2026-000123?k=Q7XK2M",
+            "qr_png_url": f"/api/v1/payments/{_ID}/receipt.png",
+        }
     },
     "rateDossier": {"request": {"score": 5, "comment": "Nhanh, đúng hẹn"}},
     "openPayment": {"request": {"method": "vietqr"}},
