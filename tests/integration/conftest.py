@@ -35,6 +35,8 @@ from core.clock import VN_TZ, FixedClock
 from core.db import acquire, connect, create_pool
 from core.migrate import migrate
 from core.settings import Settings
+from notifications.senders import FirebaseSender
+from tests.integration.standins.fcm import FcmStandin
 
 MUTABLE_TABLES = (
     "chat_messages, zalo_tokens, handoffs, push_deliveries, notifications, notification_preferences, devices, "
@@ -49,6 +51,7 @@ JWT_SECRET = "test-secret-" + "x" * 32
 ONESTOP_SECRET = "onestop-test-secret"
 BANK_SECRET = "bank-test-secret"
 VNPAY_SECRET = "VNPAYTESTSECRET0123456789ABCDEFG"
+PROJECT = "motcua-test"  # the Firebase project of the FCM stand-in
 MESSENGER_VERIFY_TOKEN = "messenger-verify-test"
 MESSENGER_APP_SECRET = "TEST_APP_SECRET"
 ZALO_APP_ID = "50554360515256678"
@@ -245,3 +248,18 @@ def live_server(settings: Settings) -> Iterator[str]:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture
+def fcm() -> Iterator[FcmStandin]:
+    """A stand-in FCM HTTP v1 server, for tests that follow pushes."""
+    with FcmStandin(PROJECT) as standin:
+        yield standin
+
+
+@pytest.fixture
+async def sender(fcm: FcmStandin) -> AsyncIterator[FirebaseSender]:
+    """The real firebase-admin sender, pointed at the stand-in."""
+    sender = FirebaseSender(credentials="anonymous", project_id=PROJECT, base_url=fcm.url, timeout=10)
+    yield sender
+    await sender.aclose()

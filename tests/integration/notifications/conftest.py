@@ -1,32 +1,13 @@
-"""What the push tests share: an FCM stand-in, the real firebase-admin sender pointed at it, and a drain."""
+"""What the push tests share besides the FCM stand-in and sender of tests/integration/conftest.py: a drain."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import asyncpg
-import pytest
 
 from core.clock import FixedClock
 from core.outbox import Dispatcher
 from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import FirebaseSender
-from tests.integration.standins.fcm import FcmStandin
-
-PROJECT = "motcua-test"
-
-
-@pytest.fixture
-def fcm() -> Iterator[FcmStandin]:
-    with FcmStandin(PROJECT) as standin:
-        yield standin
-
-
-@pytest.fixture
-async def sender(fcm: FcmStandin) -> AsyncIterator[FirebaseSender]:
-    sender = FirebaseSender(credentials="anonymous", project_id=PROJECT, base_url=fcm.url, timeout=10)
-    yield sender
-    await sender.aclose()
 
 
 async def drain(pool: asyncpg.Pool, clock: FixedClock, sender: FirebaseSender) -> int:

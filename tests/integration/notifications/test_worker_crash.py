@@ -19,8 +19,7 @@ from litestar.testing import AsyncTestClient
 
 from core.db import acquire
 from core.settings import Settings
-from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.notifications.conftest import PROJECT
+from tests.integration.conftest import PROJECT, TokenFactory, bearer
 from tests.integration.notifications.test_pushes import EN_TABLET, VI_PHONE, submitted
 from tests.integration.standins.fcm import Behaviour, FcmStandin
 
