@@ -1,12 +1,15 @@
 """Examples of the OpenAPI document, by operation id: the request body ("request") and answers by
-status code, as contracts.md shows them. tests/integration/test_openapi.py checks each against its
-schema. No null values: Litestar drops them from the document."""
+status code, as contracts.md shows them and as the app answers for one citizen's birth registration
+and passport fee. tests/integration/test_openapi.py checks each against its schema and that every
+JSON body and JSON success answer has one. Times are what the API sends (UTC), dates are local."""
 
 from __future__ import annotations
 
 from typing import Any
 
 _ID = "5f0c2a8e-3b7d-4c1e-9a64-2d8f1b7e9c30"
+_PASSPORT_ID = "6d041c06-397c-4701-8c46-d510397b486e"
+_PAYMENT_ID = "da1cb3da-ff73-4277-9d67-7559cfb57aea"
 _APPLICANT = {
     "full_name": "Nguyễn Thị Lan",
     "identity_number": "079190001234",
@@ -22,60 +25,343 @@ _TOKENS = {
     "expires_in": 900,
 }
 
-_CODE = "000.00.12.H04-261123-0007"
-_AGENCY = {"code": "000.00.12.H04", "name": "UBND phường Bến Thành"}
+_CODE = "000.01.14.H29-261123-0007"
+_KEY = "7KQ2MX9P"
+_AGENCY = {"code": "000.01.14.H29", "name": "UBND phường Bến Thành"}
+_POLICE = {"code": "000.00.01.H29", "name": "Công an Thành phố Hồ Chí Minh"}
+_BIRTH_FORM = {
+    "child_full_name": "Trần Minh Khang",
+    "child_sex": "nam",
+    "child_date_of_birth": "2026-11-01",
+    "place_of_birth": "Bệnh viện Từ Dũ, TP.HCM",
+    "child_ethnicity": "Kinh",
+}
+_SHA256 = "d5e20c175d0649dd3ed2f8fff6322119d5d18c6ad603adce1cdb5025028ae382"
+
+
+def _document(n: int, requirement: str, file_name: str, size: int) -> dict[str, Any]:
+    return {
+        "id": f"396f73c9-2e63-48fd-b650-21592494e9a{n}",
+        "requirement": requirement,
+        "document_id": f"b243d86b-d46f-4d81-b679-176a1d92af1{n}",
+        "file_name": file_name,
+        "content_type": "application/pdf",
+        "size": size,
+        "sha256": _SHA256,
+        "created_at": "2026-11-23T02:03:00Z",
+    }
+
+
+_DOCUMENTS = [
+    _document(1, "declaration-form", "to-khai-khai-sinh.pdf", 184_320),
+    _document(2, "birth-certificate", "giay-chung-sinh.pdf", 412_877),
+]
+_DRAFT: dict[str, Any] = {
+    "id": _ID,
+    "code": None,
+    "status": "draft",
+    "status_label": "Đang soạn",
+    "procedure": _PROCEDURE,
+    "agency": _AGENCY,
+    "channel": "online",
+    "applicant": {
+        "full_name": "Nguyễn Thị Lan",
+        "identity_number_masked": "0791******34",
+        "date_of_birth": "1990-05-12",
+        "phone": "0912345678",
+        "email": None,
+        "address": {
+            "raw": "12 Lê Lợi, phường Bến Thành, TP.HCM",
+            "normalized": "12 Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh",
+            "province": "Thành phố Hồ Chí Minh",
+            "ward": "Phường Bến Thành",
+        },
+    },
+    "form": _BIRTH_FORM,
+    "delivery": {"method": "desk", "address": None},
+    "fee": 0,
+    "paid": False,
+    "documents": [],
+    "originals_seen": [],
+    "digitized": False,
+    "has_result": False,
+    "address_flagged": False,
+    "submitted_at": None,
+    "received_at": None,
+    "appointment_date": None,
+    "reception_due_at": None,
+    "overdue": None,
+    "lookup_key": None,
+    "created_at": "2026-11-23T02:00:00Z",
+    "updated_at": "2026-11-23T02:00:00Z",
+}
+_SUBMITTED = {
+    **_DRAFT,
+    "code": _CODE,
+    "status": "submitted",
+    "status_label": "Chờ tiếp nhận",
+    "documents": _DOCUMENTS,
+    "digitized": True,
+    "submitted_at": "2026-11-23T02:05:00Z",
+    "appointment_date": "2026-11-23",
+    "reception_due_at": "2026-11-24T02:05:00Z",
+    "lookup_key": _KEY,
+    "updated_at": "2026-11-23T02:05:00Z",
+}
+_RECEIVED = {
+    **_SUBMITTED,
+    "status": "received",
+    "status_label": "Đã tiếp nhận",
+    "received_at": "2026-11-23T02:40:00Z",
+    "reception_due_at": None,
+    "updated_at": "2026-11-23T02:40:00Z",
+}
+_SUPPLEMENT_REQUESTED = {
+    **_RECEIVED,
+    "status": "supplement_requested",
+    "status_label": "Yêu cầu bổ sung hồ sơ",
+    "received_at": None,
+    "appointment_date": None,
+    "updated_at": "2026-11-23T02:40:00Z",
+}
+_COUNTER_DRAFT = {
+    **_DRAFT,
+    "id": "ca69444a-1f8b-4357-a453-a7400bfc7d4b",
+    "procedure": {"slug": "certified-copy", "name": "Chứng thực bản sao từ bản chính"},
+    "channel": "counter",
+    "applicant": {
+        **_DRAFT["applicant"],
+        "address": {
+            "raw": "45 Nguyễn Huệ, phường Sài Gòn, TP.HCM",
+            "normalized": "45 Nguyễn Huệ, Phường Sài Gòn, Thành phố Hồ Chí Minh",
+            "province": "Thành phố Hồ Chí Minh",
+            "ward": "Phường Sài Gòn",
+        },
+    },
+    "form": {},
+    "fee": 2000,
+}
+_HISTORY = [
+    {
+        "from_status": None,
+        "to_status": "draft",
+        "action": "create",
+        "actor_role": "citizen",
+        "actor_name": None,
+        "note": None,
+        "data": {},
+        "at": "2026-11-23T02:00:00Z",
+    },
+    {
+        "from_status": "draft",
+        "to_status": "submitted",
+        "action": "submit",
+        "actor_role": "citizen",
+        "actor_name": None,
+        "note": None,
+        "data": {},
+        "at": "2026-11-23T02:05:00Z",
+    },
+    {
+        "from_status": "submitted",
+        "to_status": "received",
+        "action": "receive",
+        "actor_role": "officer",
+        "actor_name": "Lê Văn Tâm",
+        "note": None,
+        "data": {"office": "000.01.14.H29", "channel": "online"},
+        "at": "2026-11-23T02:40:00Z",
+    },
+]
+_RECEIPT = {
+    "dossier_id": _ID,
+    "code": _CODE,
+    "status": "submitted",
+    "procedure": _PROCEDURE,
+    "agency": _AGENCY,
+    "applicant_name": "Nguyễn Thị Lan",
+    "documents": [
+        {"requirement": "declaration-form", "name": "Tờ khai đăng ký khai sinh", "file_name": "to-khai-khai-sinh.pdf"},
+        {"requirement": "birth-certificate", "name": "Giấy chứng sinh", "file_name": "giay-chung-sinh.pdf"},
+    ],
+    "submitted_at": "2026-11-23T02:05:00Z",
+    "appointment_date": "2026-11-23",
+    "processing_days": 0,
+    "fee": 0,
+    "delivery": {"method": "desk", "address": None},
+    "lookup_key": _KEY,
+    "tracking_url": f"https://motcua.example.vn/t/{_CODE}?key={_KEY}",
+    "qr_png_url": f"/api/v1/dossiers/{_ID}/receipt.png",
+}
+_REFERENCE = "MC7K2Q9XPA"
+_PENDING_PAYMENT = {
+    "id": _PAYMENT_ID,
+    "dossier_id": _PASSPORT_ID,
+    "method": "vietqr",
+    "status": "pending",
+    "amount": 200000,
+    "currency": "VND",
+    "reference": _REFERENCE,
+    "expires_at": "2026-11-23T03:15:00Z",
+    "settled_at": None,
+    "refunded_at": None,
+    "vietqr": {
+        "payload": "00020101021238570010A00000072701270006970436011300110001234560208QRIBFTTA"
+        "530370454062000005802VN62140810MC7K2Q9XPA6304B468",
+        "bank_bin": "970436",
+        "bank_name": "Vietcombank",
+        "account_number": "0011000123456",
+        "account_name": "KHO BAC NHA NUOC TP HO CHI MINH",
+        "qr_png_url": f"/api/v1/payments/{_PAYMENT_ID}/qr.png",
+        "qr_svg_url": f"/api/v1/payments/{_PAYMENT_ID}/qr.svg",
+    },
+    "vnpay": None,
+}
+_SETTLED_PAYMENT = {**_PENDING_PAYMENT, "status": "succeeded", "settled_at": "2026-11-23T03:02:00Z"}
+_REFUNDED_PAYMENT = {**_SETTLED_PAYMENT, "status": "refunded", "refunded_at": "2026-11-24T01:30:00Z"}
+_BIRTH_SUMMARY = {
+    "slug": "birth-registration",
+    "name": "Đăng ký khai sinh",
+    "names": {"vi": "Đăng ký khai sinh", "en": "Birth registration"},
+    "agency": {"code": "UBND-XA", "name": "Ủy ban nhân dân cấp xã"},
+    "online": "full",
+    "fee": 0,
+    "processing_days": 0,
+}
+_FILE_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/heic"]
+_BANK_NOTIFICATION = {
+    "transaction_id": "FT26327123456",
+    "bank_bin": "970436",
+    "account_number": "0011000123456",
+    "amount": 200000,
+    "content": "CT DEN:123 MC7K2Q9XPA thanh toan ho so",
+    "transacted_at": "2026-11-23T10:02:00+07:00",
+}
 
 EXAMPLES: dict[str, dict[str, Any]] = {
+    # ---- catalog
+    "listProcedures": {"200": {"items": [_BIRTH_SUMMARY], "total": 1}},
+    "getProcedure": {
+        "200": {
+            **_BIRTH_SUMMARY,
+            "fee_note": "Miễn lệ phí khi đăng ký đúng hạn (trong 60 ngày kể từ ngày sinh). Đăng ký quá hạn thu lệ phí"
+            " theo Nghị quyết HĐND tỉnh.",
+            "result": "electronic",
+            "requirements": [
+                {
+                    "key": "declaration-form",
+                    "name": "Tờ khai đăng ký khai sinh",
+                    "names": {"vi": "Tờ khai đăng ký khai sinh", "en": "Birth registration declaration form"},
+                    "mandatory": True,
+                    "original": True,
+                    "file_types": _FILE_TYPES,
+                    "note": "Điền theo mẫu; khi nộp trực tuyến, tờ khai được điền ngay trên cổng dịch vụ công.",
+                },
+                {
+                    "key": "birth-certificate",
+                    "name": "Giấy chứng sinh",
+                    "names": {"vi": "Giấy chứng sinh", "en": "Birth certificate from the hospital"},
+                    "mandatory": True,
+                    "original": True,
+                    "file_types": _FILE_TYPES,
+                    "note": None,
+                },
+            ],
+            "form_fields": [
+                {
+                    "key": "child_full_name",
+                    "label": "Họ, chữ đệm, tên của trẻ",
+                    "type": "text",
+                    "required": True,
+                    "options": [],
+                },
+                {
+                    "key": "child_sex",
+                    "label": "Giới tính",
+                    "type": "select",
+                    "required": True,
+                    "options": ["nam", "nu"],
+                },
+                {
+                    "key": "child_date_of_birth",
+                    "label": "Ngày, tháng, năm sinh của trẻ",
+                    "type": "date",
+                    "required": True,
+                    "options": [],
+                },
+            ],
+            "legal_basis": ["Luật Hộ tịch 2014", "Nghị định 123/2015/NĐ-CP"],
+            "guidance": "Nộp tại UBND cấp xã nơi cư trú của cha hoặc mẹ, hoặc trực tuyến trên Cổng Dịch vụ công quốc"
+            " gia / VNeID.",
+        }
+    },
+    "listAgencies": {
+        "200": {
+            "items": [
+                {
+                    "code": "000.01.14.H29",
+                    "name": "UBND phường Bến Thành",
+                    "names": {"vi": "UBND phường Bến Thành", "en": "Ben Thanh Ward People's Committee"},
+                    "kind": "UBND-XA",
+                    "level": "commune",
+                    "ward": "Phường Bến Thành",
+                },
+                {
+                    "code": "001.01.14.H29",
+                    "name": "Công an phường Bến Thành",
+                    "names": {"vi": "Công an phường Bến Thành", "en": "Ben Thanh Ward Police"},
+                    "kind": "CONG-AN-XA",
+                    "level": "commune",
+                    "ward": "Phường Bến Thành",
+                },
+            ],
+            "total": 2,
+        }
+    },
+    # ---- accounts
     "requestOtp": {"request": {"phone": "0912345678"}, "202": {"expires_in": 300, "resend_after": 60}},
     "issueToken": {"request": {"phone": "0912345678", "otp": "123456"}, "200": _TOKENS},
     "refreshToken": {"request": {"refresh_token": "r1.9QW…"}, "200": _TOKENS},
+    "getMe": {
+        "200": {"id": _ID, "phone": "0912345678", "role": "citizen", "agencies": [], "full_name": "Nguyễn Thị Lan"}
+    },
+    # ---- dossiers
     "createDossier": {
         "request": {
             "procedure": "birth-registration",
             "applicant": _APPLICANT,
-            "form": {
-                "child_full_name": "Trần Minh Khang",
-                "child_sex": "nam",
-                "child_date_of_birth": "2026-11-01",
-                "place_of_birth": "Bệnh viện Từ Dũ",
-                "child_ethnicity": "Kinh",
-            },
+            "form": _BIRTH_FORM,
             "delivery": {"method": "desk"},
-        }
+        },
+        "201": _DRAFT,
     },
-    "updateDossier": {"request": {"delivery": {"method": "post", "address": "12 Lê Lợi, phường Bến Thành, TP.HCM"}}},
-    "actOnDossier": {
-        "request": {"action": "request_supplement", "note": "Ảnh chụp bị mờ", "missing": ["birth-certificate"]}
+    "listMyDossiers": {"200": {"items": [_RECEIVED], "total": 1}},
+    "getDossier": {"200": _RECEIVED},
+    "updateDossier": {
+        "request": {"delivery": {"method": "post", "address": "12 Lê Lợi, phường Bến Thành, TP.HCM"}},
+        "200": {**_DRAFT, "delivery": {"method": "post", "address": "12 Lê Lợi, phường Bến Thành, TP.HCM"}},
     },
-    "submitDossier": {
+    "addDossierDocument": {
+        "request": {"requirement": "birth-certificate", "document_id": _DOCUMENTS[1]["document_id"]},
+        "201": _DOCUMENTS[1],
+    },
+    "listMyDocuments": {
         "200": {
-            "dossier_id": _ID,
-            "code": _CODE,
-            "status": "submitted",
-            "procedure": _PROCEDURE,
-            "agency": _AGENCY,
-            "applicant_name": "Nguyễn Thị Lan",
-            "documents": [
-                {"requirement": "birth-certificate", "name": "Giấy chứng sinh", "file_name": "giay-chung-sinh.pdf"}
+            "items": [
+                {key: d[key] for key in ("file_name", "content_type", "size", "sha256", "created_at")}
+                | {"id": d["document_id"]}
+                for d in _DOCUMENTS
             ],
-            "submitted_at": "2026-11-23T09:05:00+07:00",
-            "appointment_date": "2026-11-23",
-            "processing_days": 0,
-            "fee": 0,
-            "delivery": {"method": "desk"},
-            "lookup_key": "7KQ2MX9P",
-            "tracking_url": f"https://motcua.example.vn/t/{_CODE}?key=7KQ2MX9P",
-            "qr_png_url": f"/api/v1/dossiers/{_ID}/receipt.png",
+            "total": 2,
         }
     },
-    "fileCounterDossier": {
-        "request": {
-            "procedure": "certified-copy",
-            "channel": "counter",
-            "applicant": {**_APPLICANT, "address": "45 Nguyễn Huệ, phường Sài Gòn, TP.HCM"},
-            "form": {},
-            "delivery": {"method": "desk"},
-        }
+    "submitDossier": {"200": _RECEIPT},
+    "getDossierReceipt": {"200": _RECEIPT},
+    "withdrawDossier": {"200": {**_DRAFT, "status": "withdrawn", "status_label": "Đã rút hồ sơ"}},
+    "getDossierHistory": {"200": {"items": _HISTORY}},
+    "rateDossier": {
+        "request": {"score": 5, "comment": "Nhanh, đúng hẹn"},
+        "201": {"dossier_id": _ID, "score": 5, "comment": "Nhanh, đúng hẹn", "created_at": "2026-11-25T03:10:00Z"},
     },
     "trackDossier": {
         "200": {
@@ -87,16 +373,73 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "appointment_date": "2026-11-23",
             "applicant_name": "N*** T** Lan",
             "history": [
-                {"status": "submitted", "status_label": "Đã nộp", "at": "2026-11-23T09:05:00+07:00"},
-                {"status": "received", "status_label": "Đã tiếp nhận", "at": "2026-11-23T09:40:00+07:00"},
+                {"status": "submitted", "status_label": "Chờ tiếp nhận", "at": "2026-11-23T02:05:00Z"},
+                {"status": "received", "status_label": "Đã tiếp nhận", "at": "2026-11-23T02:40:00Z"},
             ],
+        }
+    },
+    # ---- officers
+    "listOfficerDossiers": {"200": {"items": [_SUBMITTED], "total": 1}},
+    "getOfficerDossier": {"200": _SUBMITTED},
+    "actOnDossier": {
+        "request": {"action": "request_supplement", "note": "Ảnh chụp bị mờ", "missing": ["birth-certificate"]},
+        "200": _SUPPLEMENT_REQUESTED,
+    },
+    "fileCounterDossier": {
+        "request": {
+            "procedure": "certified-copy",
+            "channel": "counter",
+            "applicant": {**_APPLICANT, "address": "45 Nguyễn Huệ, phường Sài Gòn, TP.HCM"},
+            "form": {},
+            "delivery": {"method": "desk"},
+        },
+        "201": _COUNTER_DRAFT,
+    },
+    "addCounterDocument": {
+        "request": {"requirement": "original-document", "original_seen": True},
+        "201": {"requirement": "original-document", "original_seen": True, "created_at": "2026-11-23T02:12:00Z"},
+    },
+    "attachDossierResult": {
+        "201": {**_document(3, "result", "trich-luc-khai-sinh.pdf", 96_512), "created_at": "2026-11-23T07:45:00Z"}
+    },
+    "listHandoffs": {
+        "200": {
+            "items": [
+                {
+                    "id": "0b8e4f7a-6c21-4d3e-8a9f-5e2d7c1b3a90",
+                    "session_id": "s-7f3a",
+                    "channel": "zalo",
+                    "status": "open",
+                    "message": "Tôi muốn hỏi trực tiếp cán bộ về hồ sơ khai sinh cho con",
+                    "phone": "0912345678",
+                    "procedure": "birth-registration",
+                    "agency": _AGENCY,
+                    "created_at": "2026-11-23T03:20:00Z",
+                    "closed_at": None,
+                }
+            ],
+            "total": 1,
+        }
+    },
+    "getOnTimeStats": {
+        "200": {
+            "agency": "000.01.14.H29",
+            "from": "2026-01-01",
+            "to": "2026-12-31",
+            "received": 120,
+            "resolved": 110,
+            "early": 80,
+            "on_time": 25,
+            "late": 5,
+            "on_time_rate": 0.9545,
+            "pending_overdue": 2,
         }
     },
     "getIndicators": {
         "200": {
             "from": "2026-01-01",
             "to": "2026-12-31",
-            "agency": "000.00.12.H04",
+            "agency": "000.01.14.H29",
             "level": "commune",
             "received": 1200,
             "resolved": 1100,
@@ -110,28 +453,123 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "overdue_now": 3,
         }
     },
+    # ---- payments
+    "openPayment": {"request": {"method": "vietqr"}, "201": _PENDING_PAYMENT},
+    "getPayment": {"200": _SETTLED_PAYMENT},
+    "refundPayment": {"request": {"reason": "Nộp trùng hai lần"}, "200": _REFUNDED_PAYMENT},
     "getPaymentReceipt": {
         "200": {
-            "number": "BL-000.00.12.H04-2026-000123",
-            "agency": "UBND phường Bến Thành",
+            "number": "000.00.01.H29-BL2026-000123",
+            "agency": "Công an Thành phố Hồ Chí Minh",
             "amount": 200000,
             "currency": "VND",
             "amount_in_words": "Hai trăm nghìn đồng",
             "payer": "Nguyễn Thị Lan",
             "procedure": "Cấp hộ chiếu phổ thông",
-            "dossier_code": _CODE,
+            "dossier_code": "000.00.01.H29-261123-0012",
             "method": "vietqr",
-            "paid_at": "2026-11-23T10:02:00+07:00",
-            "verify_url": "https://motcua.example.vn/r/BL-000.00.12.H04-2026-000123?k=Q7XK2M",
-            "qr_png_url": f"/api/v1/payments/{_ID}/receipt.png",
+            "paid_at": "2026-11-23T03:02:00Z",
+            "verify_url": "https://motcua.example.vn/r/000.00.01.H29-BL2026-000123?k=shlnoLD0rXik",
+            "qr_png_url": f"/api/v1/payments/{_PAYMENT_ID}/receipt.png",
         }
     },
-    "rateDossier": {"request": {"score": 5, "comment": "Nhanh, đúng hẹn"}},
-    "openPayment": {"request": {"method": "vietqr"}},
-    "refundPayment": {"request": {"reason": "Nộp trùng hai lần"}},
+    "listPaymentExceptions": {
+        "200": {
+            "items": [
+                {
+                    "id": "7c4d2e1f-9a8b-4c3d-b2e1-0f9e8d7c6b5a",
+                    "source": "bank",
+                    "source_id": "FT26327123999",
+                    "payment_id": _PAYMENT_ID,
+                    "dossier_id": _PASSPORT_ID,
+                    "agency": _POLICE["code"],
+                    "reference": _REFERENCE,
+                    "reason": "underpaid",
+                    "amount": 150000,
+                    "status": "open",
+                    "note": None,
+                    "resolved_at": None,
+                    "created_at": "2026-11-23T03:05:00Z",
+                }
+            ],
+            "total": 1,
+        }
+    },
     "resolvePaymentException": {"request": {"action": "refund", "note": "Chuyển nhầm số tiền"}},
-    "registerDevice": {"request": {"platform": "android", "locale": "vi"}},
-    "updateNotificationPreferences": {"request": {"push_reminder": False}},
+    "reconcilePayments": {
+        "200": {
+            "date": "2026-11-23",
+            "agency": _POLICE["code"],
+            "settled": {"count": 14, "amount": 2_800_000},
+            "received": {"count": 15, "amount": 2_950_000},
+            "refunded": {"count": 0, "amount": 0},
+            "unmatched": [
+                {
+                    "source": "bank",
+                    "source_id": "FT26327123999",
+                    "amount": 150000,
+                    "result": "exception",
+                    "reason": "underpaid",
+                    "at": "2026-11-23T03:05:00Z",
+                }
+            ],
+            "open_exceptions": 1,
+            "pending_payments": 2,
+            "balanced": True,
+        }
+    },
+    "receiveBankNotification": {"request": _BANK_NOTIFICATION, "200": {"result": "settled"}},
+    "receiveVnpayIpn": {"200": {"RspCode": "00", "Message": "Confirm Success"}},
+    "receiveOneStopEvent": {
+        "request": {
+            "event_id": "ONESTOP-1",
+            "dossier_code": _CODE,
+            "action": "receive",
+            "note": "Tiếp nhận tại quầy 3",
+            "occurred_at": "2026-11-23T09:40:00+07:00",
+            "actor": {"id": "cb-17", "name": "Lê Văn Bình", "agency": "000.01.14.H29"},
+        },
+        "200": {**_RECEIVED, "documents": _DOCUMENTS},
+    },
+    # ---- notifications
+    "registerDevice": {
+        "request": {"platform": "android", "locale": "vi"},
+        "200": {
+            "token": "dGhpc2lzYWZha2VmY21kZXZpY2V0b2tlbjpBUEE5MWJI",
+            "platform": "android",
+            "locale": "vi",
+            "updated_at": "2026-11-23T02:00:00Z",
+        },
+    },
+    "listNotifications": {
+        "200": {
+            "items": [
+                {
+                    "id": "e1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8",
+                    "type": "dossier.received",
+                    "title": "Hồ sơ đã được tiếp nhận",
+                    "body": f"Hồ sơ {_CODE} đã được tiếp nhận. Ngày hẹn trả: 23/11/2026",
+                    "data": {
+                        "dossier_id": _ID,
+                        "code": _CODE,
+                        "status": "received",
+                        "event_id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+                        "type": "dossier.received",
+                    },
+                    "read_at": None,
+                    "created_at": "2026-11-23T02:40:00Z",
+                }
+            ],
+            "total": 1,
+            "unread": 1,
+        }
+    },
+    "getNotificationPreferences": {"200": {"push_status": True, "push_payment": True, "push_reminder": True}},
+    "updateNotificationPreferences": {
+        "request": {"push_reminder": False},
+        "200": {"push_status": True, "push_payment": True, "push_reminder": False},
+    },
+    # ---- assistant and chat channels
     "askAssistant": {
         "request": {"text": "lam khai sinh can gi", "locale": "vi"},
         "200": {
@@ -143,45 +581,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "confidence": 0.93,
         },
     },
-    "receiveBankNotification": {
-        "request": {
-            "transaction_id": "FT26327123456",
-            "bank_bin": "970436",
-            "account_number": "0011000123456",
-            "amount": 200000,
-            "content": "CT DEN:123 MC7K2Q9XPA thanh toan ho so",
-            "transacted_at": "2026-11-23T09:15:00+07:00",
-        },
-        "200": {"result": "settled"},
-    },
-    "receiveOneStopEvent": {
-        "request": {
-            "event_id": "ONESTOP-1",
-            "dossier_code": "000.00.12.H04-261123-0007",
-            "action": "receive",
-            "note": "Tiếp nhận tại quầy 3",
-            "occurred_at": "2026-11-23T09:30:00+07:00",
-            "actor": {"id": "cb-17", "name": "Lê Văn Bình", "agency": "000.00.12.H04"},
-        }
-    },
-    "receiveVnpayIpn": {"200": {"RspCode": "00", "Message": "Confirm Success"}},
-    "getMe": {
-        "200": {"id": _ID, "phone": "0912345678", "role": "citizen", "agencies": [], "full_name": "Nguyễn Thị Lan"}
-    },
-    "getOnTimeStats": {
-        "200": {
-            "agency": "000.00.12.H04",
-            "from": "2026-01-01",
-            "to": "2026-12-31",
-            "received": 120,
-            "resolved": 110,
-            "early": 80,
-            "on_time": 25,
-            "late": 5,
-            "on_time_rate": 0.9545,
-            "pending_overdue": 2,
-        }
-    },
+    "receiveMessengerEvent": {"200": {"received": 1}},
+    "receiveZaloEvent": {"200": {"received": 1}},
+    # ---- operations
     "healthLive": {"200": {"status": "ok"}},
     "healthReady": {
         "200": {"status": "ok", "checks": {"postgres": "ok", "redis": "ok"}},

@@ -9,6 +9,7 @@ they read the raw bytes before decoding."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -25,6 +26,7 @@ from litestar.openapi.spec import (
     Tag,
 )
 from litestar.openapi.spec import Schema as SchemaObject
+from litestar.openapi.spec.base import BaseSchemaObject
 from litestar.routes import HTTPRoute
 
 PROBLEM_JSON = "application/problem+json"
@@ -231,13 +233,24 @@ def document(app: Litestar, examples: dict[str, dict[str, Any]] | None = None) -
                 _add_examples(operation, (examples or {}).get(operation.operation_id or "", {}))
 
 
+@dataclass
+class _Verbatim(BaseSchemaObject):
+    """An example value kept as written: Litestar drops every None of a document it writes, and a
+    draft dossier's `"code": null` is part of what a client must expect."""
+
+    value: Any
+
+    def to_schema(self) -> Any:
+        return self.value
+
+
 def _add_examples(operation: Operation, examples: dict[str, Any]) -> None:
     for where, value in examples.items():
         target = operation.request_body if where == "request" else (operation.responses or {}).get(where)
         media = getattr(target, "content", None) or {}
         if not isinstance(target, (RequestBody, OpenAPIResponse)) or "application/json" not in media:
             raise ValueError(f"{operation.operation_id}: no JSON {where} to give an example to")
-        media["application/json"].examples = {"example": Example(value=value)}
+        media["application/json"].examples = {"example": Example(value=_Verbatim(value))}
 
 
 def _complete(operation: Operation, takes: set[str], opt: dict[str, Any], components: dict[str, Any]) -> None:

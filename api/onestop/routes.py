@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, post
+from litestar.openapi.datastructures import ResponseSpec
 
 from api.deps import Ctx
+from api.dossiers.views import Dossier
 from api.onestop.models import OneStopEvent
 from api.onestop.service import apply_event
 from api.problems import request_locale
@@ -19,7 +21,8 @@ from core.signing import decode_signed
     "/api/v1/integrations/one-stop/events",
     status_code=200,
     operation_id="receiveOneStopEvent",
-    responses=problems(404, 409, 422),
+    # the answer is kept as JSON so that a replayed event gets exactly the first one
+    responses={200: ResponseSpec(Dossier, description="The dossier after the event"), **problems(404, 409, 422)},
     summary="A dossier action taken in the province's one-stop system",
     tags=["integrations", "webhooks"],
     opt=signed_body(OneStopEvent),

@@ -40,3 +40,27 @@ def test_every_example_matches_its_schema() -> None:
                     assert not errors, f"{method.upper()} {path} example {name}: {errors}"
                     checked += 1
     assert checked > 40
+
+
+def test_every_json_body_and_success_answer_has_an_example() -> None:
+    """A client developer reads the examples first: each JSON request body and each JSON success
+    answer shows one (api/examples.py, by operation id)."""
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    lacking = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            bodies = {"request": operation.get("requestBody", {})}
+            bodies.update((status, answer) for status, answer in operation["responses"].items() if status[0] == "2")
+            for where, body in bodies.items():
+                media = body.get("content", {}).get("application/json")
+                if media is not None and not media.get("examples"):
+                    lacking.append(f"{operation['operationId']} ({method.upper()} {path}) {where}")
+    assert not lacking, "no example for: " + ", ".join(lacking)
+
+
+def test_examples_keep_the_nulls_clients_must_expect() -> None:
+    """Litestar drops None from the document it writes; a draft's `"code": null` must survive."""
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    created = document["paths"]["/api/v1/dossiers"]["post"]["responses"]["201"]["content"]["application/json"]
+    draft = created["examples"]["example"]["value"]
+    assert draft["status"] == "draft" and draft["code"] is None and draft["submitted_at"] is None
