@@ -37,6 +37,7 @@ from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
 from api.examples import EXAMPLES
+from api.links import LINKS
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
 from api.onestop.routes import one_stop_event
@@ -345,7 +346,7 @@ def create_app(
         ),
         debug=False,
     )
-    document(app, EXAMPLES)
+    document(app, EXAMPLES, LINKS)
     return app
 
 

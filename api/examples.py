@@ -454,7 +454,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         }
     },
     # ---- payments
-    "openPayment": {"request": {"method": "vietqr"}, "201": _PENDING_PAYMENT},
+    "openPayment": {"request": {"method": "vietqr"}, "201": _PENDING_PAYMENT, "200": _PENDING_PAYMENT},
     "getPayment": {"200": _SETTLED_PAYMENT},
     "refundPayment": {"request": {"reason": "Nộp trùng hai lần"}, "200": _REFUNDED_PAYMENT},
     "getPaymentReceipt": {
@@ -581,8 +581,33 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "confidence": 0.93,
         },
     },
-    "receiveMessengerEvent": {"200": {"received": 1}},
-    "receiveZaloEvent": {"200": {"received": 1}},
+    "receiveMessengerEvent": {
+        "request": {
+            "object": "page",
+            "entry": [
+                {
+                    "messaging": [
+                        {
+                            "sender": {"id": "6241837592317645"},
+                            "message": {"mid": "m_AG5Hz2Uq7tpwIiUbV8bFsA", "text": "làm khai sinh cần giấy tờ gì"},
+                        }
+                    ]
+                }
+            ],
+        },
+        "200": {"received": 1},
+    },
+    "receiveZaloEvent": {
+        "request": {
+            "event_name": "user_send_text",
+            "app_id": "50554360515256678",
+            "sender": {"id": "5510185758261927916"},
+            "recipient": {"id": "1646843870823903717"},
+            "message": {"msg_id": "e2a641af6661713b2874", "text": "lệ phí làm hộ chiếu bao nhiêu"},
+            "timestamp": "1795405200000",
+        },
+        "200": {"received": 1},
+    },
     # ---- operations
     "healthLive": {"200": {"status": "ok"}},
     "healthReady": {

@@ -17,6 +17,7 @@ from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Example,
+    Link,
     OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
@@ -56,6 +57,7 @@ TAGS = [
     Tag(name="operations", description="Health and metrics"),
 ]
 SIGNED_BODY = "signed_body"
+SIGNATURE_HEADER = "signature_header"
 QUERY_STRINGS = "query_strings"
 UPLOAD = "upload"
 _REF = "#/components/schemas/{name}"
@@ -179,6 +181,11 @@ def signed_body(body: type[msgspec.Struct]) -> dict[str, Any]:
     return {SIGNED_BODY: body}
 
 
+def platform_signed_body(body: type[msgspec.Struct], header: str, description: str) -> dict[str, Any]:
+    """`opt` of a webhook that a platform signs its own way in `header` (Messenger, Zalo OA)."""
+    return {SIGNED_BODY: body, SIGNATURE_HEADER: (header, description)}
+
+
 def query_strings(described: dict[str, str]) -> dict[str, Any]:
     """`opt` of a route that reads its query string whole (VNPay's signed redirect and IPN)."""
     return {QUERY_STRINGS: described}
@@ -212,9 +219,14 @@ _USES_SERVICES = {"conn", "ctx", "payments", "assistant"}  # PostgreSQL or Redis
 _BEARER: dict[str, list[str]] = {"bearer": []}
 
 
-def document(app: Litestar, examples: dict[str, dict[str, Any]] | None = None) -> None:
+def document(
+    app: Litestar,
+    examples: dict[str, dict[str, Any]] | None = None,
+    links: dict[str, dict[str, dict[str, tuple[str, dict[str, str]]]]] | None = None,
+) -> None:
     """Complete the app's OpenAPI document in place (Litestar serves the same object it caches);
-    `examples` are by operation id: "request" for the body, else a status code."""
+    `examples` are by operation id: "request" for the body, else a status code; `links` by operation
+    id and status code: link name to (target operation id, parameters)."""
     schema = app.openapi_schema
     paths = schema.paths or {}
     components = schema.components.schemas if schema.components.schemas is not None else {}
@@ -231,6 +243,30 @@ def document(app: Litestar, examples: dict[str, dict[str, Any]] | None = None) -
             if isinstance(operation, Operation):
                 _complete(operation, set(handler.parsed_fn_signature.parameters), handler.opt, components)
                 _add_examples(operation, (examples or {}).get(operation.operation_id or "", {}))
+                _add_links(operation, (links or {}).get(operation.operation_id or "", {}))
+    _check_link_targets(paths, links or {})
+
+
+def _add_links(operation: Operation, links: dict[str, dict[str, tuple[str, dict[str, str]]]]) -> None:
+    for status, named in links.items():
+        answer = (operation.responses or {}).get(status)
+        if not isinstance(answer, OpenAPIResponse):
+            raise ValueError(f"{operation.operation_id}: no {status} answer to link from")
+        answer.links = {name: Link(operation_id=target, parameters=params) for name, (target, params) in named.items()}
+
+
+def _check_link_targets(
+    paths: dict[str, Any], links: dict[str, dict[str, dict[str, tuple[str, dict[str, str]]]]]
+) -> None:
+    known = {
+        op.operation_id
+        for item in paths.values()
+        for op in (getattr(item, m, None) for m in ("get", "put", "post", "patch", "delete"))
+        if isinstance(op, Operation)
+    }
+    targets = {target for by_status in links.values() for named in by_status.values() for target, _ in named.values()}
+    if unknown := (targets | set(links)) - known:
+        raise ValueError(f"links name unknown operations: {sorted(unknown)}")
 
 
 @dataclass
@@ -288,7 +324,12 @@ def _complete(operation: Operation, takes: set[str], opt: dict[str, Any], compon
     ] or None
     signed = opt.get(SIGNED_BODY)
     if signed is not None:
-        operation.parameters = [*(operation.parameters or []), *_SIGNED_HEADERS]
+        headers = _SIGNED_HEADERS
+        if SIGNATURE_HEADER in opt:
+            name, text = opt[SIGNATURE_HEADER]
+            text_schema = SchemaObject(type="string")  # type: ignore[arg-type]
+            headers = [Parameter(name=name, param_in="header", required=True, description=text, schema=text_schema)]
+        operation.parameters = [*(operation.parameters or []), *headers]
         operation.request_body = RequestBody(required=True, content={"application/json": _json(signed, components)})
         responses.setdefault("401", _as_response(401))
     if UPLOAD in opt:

@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.auth import Principal
@@ -51,7 +52,10 @@ def _client_ip(request: Request[Any, Any, Any]) -> str:
     "/api/v1/dossiers/{dossier_id:uuid}/payments",
     status_code=201,
     operation_id="openPayment",
-    responses=problems(404, 409, 422),
+    responses={
+        200: ResponseSpec(Payment, description="The payment already open with this method, returned again"),
+        **problems(404, 409, 422),
+    },
     summary="Pay the dossier's fee by VietQR transfer or VNPay (the open payment is returned again)",
     tags=["payments"],
 )

@@ -39,40 +39,42 @@ class Reply(msgspec.Struct, frozen=True, kw_only=True):
 # ---- Messenger ----------------------------------------------------------------------------------
 
 
-class _Party(msgspec.Struct):
+class PlatformUser(msgspec.Struct):
     id: str = ""
 
 
-class _QuickReplyTap(msgspec.Struct):
+class MessengerQuickReply(msgspec.Struct):
     payload: str = ""
 
 
-class _MessengerMessage(msgspec.Struct):
+class MessengerMessage(msgspec.Struct):
     mid: str = ""
     text: str | None = None
     is_echo: bool = False
-    quick_reply: _QuickReplyTap | None = None
+    quick_reply: MessengerQuickReply | None = None
 
 
-class _Messaging(msgspec.Struct):
-    sender: _Party | None = None
-    message: _MessengerMessage | None = None
+class MessengerMessaging(msgspec.Struct):
+    sender: PlatformUser | None = None
+    message: MessengerMessage | None = None
 
 
-class _Entry(msgspec.Struct):
-    messaging: list[_Messaging] = msgspec.field(default_factory=list)
+class MessengerEntry(msgspec.Struct):
+    messaging: list[MessengerMessaging] = msgspec.field(default_factory=list)
 
 
-class _MessengerEvent(msgspec.Struct):
+class MessengerEvent(msgspec.Struct):
+    """A Messenger webhook delivery, as far as we read it (also its OpenAPI body)."""
+
     object: str = ""
-    entry: list[_Entry] = msgspec.field(default_factory=list)
+    entry: list[MessengerEntry] = msgspec.field(default_factory=list)
 
 
 def messenger_inbound(body: bytes) -> list[Inbound]:
     """The citizens' texts in one Messenger delivery (a batch may hold several). Echoes of our own
     replies, delivery and read receipts, postbacks and attachments without text are skipped.
     Raises msgspec errors for a body that is not a Messenger event."""
-    event = msgspec.json.decode(body, type=_MessengerEvent)
+    event = msgspec.json.decode(body, type=MessengerEvent)
     if event.object != "page":
         return []
     found: list[Inbound] = []
@@ -106,21 +108,26 @@ def messenger_message(recipient: str, reply: Reply) -> dict[str, Any]:
 # ---- Zalo OA ------------------------------------------------------------------------------------
 
 
-class _ZaloMessage(msgspec.Struct):
+class ZaloMessage(msgspec.Struct):
     msg_id: str = ""
     text: str | None = None
 
 
-class _ZaloEvent(msgspec.Struct):
+class ZaloEvent(msgspec.Struct):
+    """A Zalo OA webhook event as far as we read it; app_id and timestamp enter its signature."""
+
     event_name: str = ""
-    sender: _Party | None = None
-    message: _ZaloMessage | None = None
+    app_id: str | int = ""
+    sender: PlatformUser | None = None
+    recipient: PlatformUser | None = None
+    message: ZaloMessage | None = None
+    timestamp: str | int = ""
 
 
 def zalo_inbound(body: bytes) -> list[Inbound]:
     """The citizen's text in a Zalo OA event; other events (follows, reactions, images, group chats,
     the OA's own messages) are skipped. Raises msgspec errors for a body that is not a Zalo event."""
-    event = msgspec.json.decode(body, type=_ZaloEvent)
+    event = msgspec.json.decode(body, type=ZaloEvent)
     message = event.message
     if event.event_name != "user_send_text" or message is None or not message.msg_id:
         return []

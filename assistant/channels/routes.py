@@ -13,11 +13,18 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from assistant.channels import service
-from assistant.channels.models import Inbound, WebhookAck, messenger_inbound, zalo_inbound
+from assistant.channels.models import (
+    Inbound,
+    MessengerEvent,
+    WebhookAck,
+    ZaloEvent,
+    messenger_inbound,
+    zalo_inbound,
+)
 from assistant.channels.signatures import messenger_challenge, messenger_signature_ok, zalo_signature_ok
 from core.errors import DomainError, ForbiddenError, UnauthorizedError
 from core.injected import Conn
-from core.openapi import problems
+from core.openapi import platform_signed_body, problems
 
 Inbox = NamedDependency[service.ChannelInbox]
 Parse = Callable[[bytes], list[Inbound]]
@@ -63,6 +70,9 @@ async def _accept(
     responses=problems(401),
     summary="Messenger events (X-Hub-Signature-256); texts are answered by the worker",
     tags=["channels"],
+    opt=platform_signed_body(
+        MessengerEvent, "X-Hub-Signature-256", "`sha256=` + hex HMAC-SHA256(App Secret, raw body)."
+    ),
 )
 async def messenger_webhook(request: Request[Any, Any, Any], channel_inbox: Inbox, conn: Conn) -> WebhookAck:
     body = await request.body()
@@ -78,6 +88,11 @@ async def messenger_webhook(request: Request[Any, Any, Any], channel_inbox: Inbo
     responses=problems(401),
     summary="Zalo OA events (X-ZEvent-Signature); texts are answered by the worker",
     tags=["channels"],
+    opt=platform_signed_body(
+        ZaloEvent,
+        "X-ZEvent-Signature",
+        "`mac=` + hex SHA-256(app_id + raw body + timestamp + OA Secret Key), app_id and timestamp from the body.",
+    ),
 )
 async def zalo_webhook(request: Request[Any, Any, Any], channel_inbox: Inbox, conn: Conn) -> WebhookAck:
     body = await request.body()

@@ -12,6 +12,7 @@ from core.clock import FixedClock
 from core.signing import sign
 from tests.integration.conftest import BANK_SECRET, TokenFactory, bearer
 from tests.integration.helpers import applicant, birth_registration
+from tests.integration.payments.test_payments import passport_dossier
 
 
 async def test_a_bad_body_field_named_like_a_dependency_is_422_not_500(
@@ -72,3 +73,19 @@ async def test_an_offset_past_what_postgresql_counts_is_422(
         response = await client.get(path, params={"offset": 2**99}, headers=bearer(token))
         assert response.status_code == 422, (path, response.text)
         assert [e["field"] for e in response.json()["errors"]] == ["offset"]
+
+
+async def test_the_payment_returned_again_answers_a_documented_200(
+    client: AsyncTestClient[Any], make_token: TokenFactory
+) -> None:
+    """Asking again with the same method returns the open payment with 200, which the document did
+    not list (only 201): a conforming client would have taken it for an error."""
+    citizen = await make_token("0912888004")
+    officer = await make_token("0900888004", "officer", ("000.00.01.H29",))
+    dossier = await passport_dossier(client, citizen, receive_with=officer)
+    path = f"/api/v1/dossiers/{dossier['id']}/payments"
+    first = await client.post(path, json={"method": "vietqr"}, headers=bearer(citizen))
+    again = await client.post(path, json={"method": "vietqr"}, headers=bearer(citizen))
+    assert (first.status_code, again.status_code) == (201, 200)
+    documented = (await client.get("/schema/openapi.json")).json()["paths"]["/api/v1/dossiers/{dossier_id}/payments"]
+    assert {"200", "201"} <= set(documented["post"]["responses"])
