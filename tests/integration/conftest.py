@@ -220,6 +220,9 @@ def live_server(settings: Settings) -> Iterator[str]:
         "MOTCUA_BANK_WEBHOOK_SECRET": settings.bank_webhook_secret,
         "MOTCUA_VNPAY_TMN_CODE": settings.vnpay_tmn_code,
         "MOTCUA_VNPAY_HASH_SECRET": settings.vnpay_hash_secret,
+        "MOTCUA_MESSENGER_APP_SECRET": settings.messenger_app_secret,
+        "MOTCUA_ZALO_APP_ID": settings.zalo_app_id,
+        "MOTCUA_ZALO_OA_SECRET": settings.zalo_oa_secret,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--port", str(port)],
