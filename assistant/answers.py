@@ -113,7 +113,7 @@ def _dossier_line(d: DossierFacts, locale: str) -> str:
     code = d.code or Text("(chưa nộp)").pick(locale)  # outside the f-string, where extraction sees it
     line = f"{code} — {name}: {label}"
     if d.appointment_date:
-        line += Text(", hẹn trả {date}").render(locale, date=short_date(d.appointment_date))
+        line += Text(", hẹn trả {date}").render(locale, date=short_date(d.appointment_date, locale))
     return line
 
 

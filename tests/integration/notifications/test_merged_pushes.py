@@ -82,7 +82,9 @@ async def test_a_reception_that_owes_the_fee_is_one_push_naming_the_date_and_the
     assert "đã được tiếp nhận" in vi["notification"]["body"]
     assert "200.000 ₫" in vi["notification"]["body"] and f"Ngày hẹn trả: {when}" in vi["notification"]["body"]
     assert en["notification"]["title"] == "Dossier received, fee due"
-    assert "200,000 VND" in en["notification"]["body"] and when in en["notification"]["body"]
+    day = date.fromisoformat(moved["appointment_date"])
+    written_out = f"{day:%B} {day.day}, {day.year}"  # English names the month: 04/12 reads April to many
+    assert "200,000 VND" in en["notification"]["body"] and written_out in en["notification"]["body"]
 
     # the inbox and the history keep both steps
     assert await inbox_types(client, citizen) == Counter(

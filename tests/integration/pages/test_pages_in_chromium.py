@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,9 @@ async def test_receipt_qr_opens_the_tracking_page_with_the_fee_to_pay(
     assert "Awaiting fee payment" in text and "passport issuance" in text
     next_step = await phone.get_by_role("region", name="What to do next").inner_text()
     assert "Pay the fee of 200,000 VND" in next_step
+    appointment = date.fromisoformat(receipt["appointment_date"])
+    assert f"{appointment:%B} {appointment.day}, {appointment.year}" in text  # not dd/mm, which misleads in English
+    assert re.search(r"9:00\sAM, November 23, 2026", await phone.locator("ol.timeline").inner_text())
     await phone.get_by_role("link", name="Tiếng Việt").click()
     await phone.wait_for_load_state()
     assert await phone.get_attribute("html", "lang") == "vi"
@@ -277,6 +281,7 @@ async def test_e_receipt_qr_opens_its_verification_page(
     await phone.wait_for_load_state()
     text = await check_phone_page(phone, "en", "receipt-en")
     assert "This receipt is genuine" in text and "200,000 VND" in text and "Two hundred thousand dong" in text
+    assert re.search(r"\d{1,2}:\d\d\s[AP]M, [A-Z][a-z]+ \d{1,2}, 2026", text)
 
     number = receipt["number"]
     assert await open_page(phone, f"{live_server}/r/{number}?k=guessed") == 404

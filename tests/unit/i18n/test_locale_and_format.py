@@ -36,4 +36,13 @@ def test_moments_read_in_vietnam_time() -> None:
     late = datetime(2026, 11, 30, 17, 30, tzinfo=UTC)
     assert short_date(late) == "01/12/2026"
     assert date_time(late) == "00:30 01/12/2026"
-    assert date_time(datetime(2026, 6, 1, 2, 5, tzinfo=UTC), "en") == "09:05 01/06/2026"
+    assert short_date(late, "en") == "December 1, 2026"
+    assert date_time(late, "en") == "12:30\u00a0AM, December 1, 2026"
+    assert date_time(datetime(2026, 6, 1, 2, 5, tzinfo=UTC), "en") == "9:05\u00a0AM, June 1, 2026"
+
+
+def test_english_dates_are_written_out_not_dd_mm() -> None:
+    """03/04/2026 is 3 April to a Vietnamese reader and 4 March to an American one: English says the month."""
+    assert short_date(date(2026, 4, 3), "en") == "April 3, 2026"
+    assert short_date(date(2026, 4, 3)) == "03/04/2026"
+    assert date_time(datetime(2026, 4, 3, 8, 0, tzinfo=UTC), "en") == "3:00\u00a0PM, April 3, 2026"

@@ -164,7 +164,7 @@ def test_the_issue_example_for_received() -> None:
     assert result.type == "dossier.received"
 
     english = rendered(dossier_event("received", appointment_date=date(2026, 11, 27)), "en")
-    assert english.body == "Dossier 000.00.12.H04-261123-0007 has been received. Result expected on 27/11/2026"
+    assert english.body == "Dossier 000.00.12.H04-261123-0007 has been received. Result expected on November 27, 2026"
 
 
 def test_received_without_an_appointment_date_says_only_received() -> None:
@@ -254,7 +254,7 @@ def test_processing_after_the_fee_is_settled_says_so() -> None:
     started = rendered(dossier_event("processing", from_status="received", action="start_processing"), "en")
     assert paid.body.startswith("The fee was received.")
     assert not started.body.startswith("The fee")
-    assert "27/11/2026" in paid.body and "27/11/2026" in started.body
+    assert "November 27, 2026" in paid.body and "November 27, 2026" in started.body
 
 
 def test_reception_and_the_systems_next_move_are_told_in_one_push() -> None:
@@ -265,7 +265,7 @@ def test_reception_and_the_systems_next_move_are_told_in_one_push() -> None:
         f"Hồ sơ {CODE} đã được tiếp nhận, cần nộp phí, lệ phí 200.000 ₫. Ngày hẹn trả: 27/11/2026."
     )
     assert (en.title, vi.title) == ("Dossier received, fee due", "Đã tiếp nhận, cần nộp phí, lệ phí")
-    assert "200,000 VND" in en.body and "Result expected on 27/11/2026." in en.body
+    assert "200,000 VND" in en.body and "Result expected on November 27, 2026." in en.body
     paid = dossier_event("processing", from_status="received", action="settle_payment", actor_role="system")
     assert rendered(paid, "vi").body == (
         f"Hồ sơ {CODE} (Đăng ký khai sinh) đã được tiếp nhận và đang được giải quyết. Ngày hẹn trả: 27/11/2026."

@@ -89,3 +89,11 @@ def test_the_not_found_page_echoes_nothing_of_the_request() -> None:
 
 def test_switch_keeps_the_query_but_the_language() -> None:
     assert switch_query({"key": "AB CD", "lang": "vi", "code": None}, "vi") == "?key=AB+CD&lang=en"
+
+
+def test_english_page_writes_dates_out_on_vietnam_time() -> None:
+    """The appointment reads "December 4, 2026" and the history time is the office's clock, not UTC."""
+    html = page.tracking(_view(), "en", switch="?", hotline="1")
+    assert "December 4, 2026" in html and "04/12/2026" not in html
+    assert "9:30\u00a0AM, November 23, 2026" in html
+    assert "<time datetime='2026-11-23T09:30:00+07:00'>" in html
