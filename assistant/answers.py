@@ -20,10 +20,38 @@ def _name(p: ProcedureFacts, locale: str) -> str:
     return p.names.get(locale) or p.names["vi"]
 
 
+def _mid_sentence(text: str) -> str:
+    """A catalog text (a procedure's name, a fee note) inside a sentence: lower-case start, unless
+    it opens with an acronym or a name (VNeID, HĐND)."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _fee_note(p: ProcedureFacts, locale: str) -> str | None:
+    note = ((p.fee_note or {}).get(locale) or "").strip()
+    if not note:
+        return None
+    note = _mid_sentence(note)
+    return note if note[-1] in ".!?" else note + "."
+
+
 def _fee(p: ProcedureFacts, locale: str) -> str:
-    amount = Text("miễn phí").pick(locale) if p.fee == 0 else vnd(p.fee, locale)
-    note = (p.fee_note or {}).get(locale)
-    return f"{amount} ({note})" if note else amount
+    """What the fee is, said once: free, or the amount with the catalog's detail after it."""
+    name, note = _mid_sentence(_name(p, locale)), _fee_note(p, locale)
+    if p.fee == 0:
+        if note:  # "free when registered on time…": the condition is the answer
+            return Text("Về lệ phí thủ tục {name}: {note}").render(locale, name=name, note=note)
+        text = Text("Thủ tục {name} được miễn lệ phí, bạn không phải nộp khoản nào.").render(locale, name=name)
+        return text[0].upper() + text[1:]  # English opens with the name
+    text = Text("Lệ phí thủ tục {name} là {amount}.").render(locale, name=name, amount=vnd(p.fee, locale))
+    if note:
+        text += " " + Text("Cụ thể: {note}").render(locale, note=note)
+    return text
+
+
+def _fee_in_brief(p: ProcedureFacts, locale: str) -> str:
+    if p.fee == 0:
+        return Text("miễn lệ phí").pick(locale)
+    return Text("lệ phí {amount}").render(locale, amount=vnd(p.fee, locale))
 
 
 def _duration(p: ProcedureFacts, locale: str) -> str:
@@ -75,10 +103,10 @@ def about_procedure(intent: str, p: ProcedureFacts, locale: str) -> Answer:
                 extra = ", ".join(r.names.get(locale) or r.names["vi"] for r in optional)
                 text += "\n" + Text("Nếu có: {extra}.").render(locale, extra=extra)
             if p.fee == 0:
-                text += "\n" + Text("Lệ phí: {fee}.").render(locale, fee=_fee(p, locale))
+                text += "\n" + _fee(p, locale)
             return Answer(text, procedure_quick_replies(locale, skip="documents"))
         case "procedure_fee":
-            text = Text("Lệ phí {name}: {fee}.").render(locale, name=name, fee=_fee(p, locale))
+            text = _fee(p, locale)
             if p.fee > 0:
                 text += " " + Text("Bạn có thể thanh toán trên ứng dụng qua VietQR hoặc VNPay.").pick(locale)
             return Answer(text, procedure_quick_replies(locale, skip="fee"))
@@ -91,8 +119,8 @@ def about_procedure(intent: str, p: ProcedureFacts, locale: str) -> Answer:
             text = Text("{name}: nộp tại {where}").render(locale, name=name, where=_where(p, locale))
             return Answer(text, procedure_quick_replies(locale, skip="location"))
     guidance = p.guidance.get(locale) or p.guidance.get("vi", "")
-    text = Text("{name}: lệ phí {fee}; thời gian {duration}. {guidance}").render(
-        locale, name=name, fee=_fee(p, locale), duration=_duration(p, locale), guidance=guidance
+    text = Text("{name}: {fee}; thời gian giải quyết {duration}. {guidance}").render(
+        locale, name=name, fee=_fee_in_brief(p, locale), duration=_duration(p, locale), guidance=guidance
     )
     return Answer(text.strip(), procedure_quick_replies(locale))
 

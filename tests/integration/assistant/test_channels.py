@@ -204,7 +204,7 @@ async def test_a_conversation_on_messenger_carries_context(
     assert "Giấy chứng sinh" in documents["message"]["text"]
     titles = [q["title"] for q in documents["message"]["quick_replies"]]
     assert "Lệ phí" in titles
-    assert "miễn phí" in fee["message"]["text"].lower()  # the fee of birth registration, named a turn before
+    assert "miễn lệ phí" in fee["message"]["text"].lower()  # the fee of birth registration, named a turn before
     assert fee["message"]["quick_replies"]
     async with acquire(pool) as conn:
         rows = await conn.fetch("SELECT replied_at, reply_platform_id FROM chat_messages ORDER BY platform_id")
@@ -220,7 +220,7 @@ async def test_a_tapped_quick_reply_is_answered(
     [tap] = [q for q in graph.messages[0]["message"]["quick_replies"] if q["title"] == "Lệ phí"]
     await post_messenger(client, messenger_event(tap["title"], "m_2", quick_reply={"payload": tap["payload"]}))
     await drain(pool, clock, replies)
-    assert "miễn phí" in graph.messages[1]["message"]["text"].lower()
+    assert "miễn lệ phí" in graph.messages[1]["message"]["text"].lower()
 
 
 async def test_duplicate_deliveries_are_answered_once(
@@ -325,7 +325,7 @@ async def test_a_conversation_on_zalo_carries_context(
     assert "Giấy chứng sinh" in documents["message"]["text"]
     assert "Bạn có thể hỏi tiếp:\n• " in documents["message"]["text"]
     assert "• Lệ phí" in documents["message"]["text"]
-    assert "miễn phí" in fee["message"]["text"].lower()
+    assert "miễn lệ phí" in fee["message"]["text"].lower()
     assert {r.headers["access_token"] for r in zalo.requests} == {FIRST_ACCESS}
 
 
@@ -414,4 +414,4 @@ async def test_messages_sent_in_a_row_are_answered_in_order(
     await drain(pool, clock, replies)
     documents, fee = graph.messages
     assert "Giấy chứng sinh" in documents["message"]["text"]
-    assert "miễn phí" in fee["message"]["text"].lower()
+    assert "miễn lệ phí" in fee["message"]["text"].lower()

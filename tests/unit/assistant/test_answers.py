@@ -55,3 +55,67 @@ def test_amounts_owed_in_each_language() -> None:
 def test_fee_amount_in_each_language() -> None:
     assert "200.000 ₫" in about_procedure("procedure_fee", procedure(200000), "vi").reply
     assert "200,000 VND" in about_procedure("procedure_fee", procedure(200000), "en").reply
+
+
+BIRTH_NOTE = {
+    "vi": "Miễn lệ phí khi đăng ký đúng hạn (trong 60 ngày kể từ ngày sinh). Đăng ký quá hạn thu lệ phí theo Nghị"
+    " quyết HĐND tỉnh.",
+    "en": "Free when registered on time (within 60 days of birth). Late registration is charged a fee set by the"
+    " provincial People's Council.",
+}
+PASSPORT_NOTE = {
+    "vi": "200.000 đồng khi cấp mới hoặc cấp đổi; 400.000 đồng khi cấp lại do bị mất hoặc hư hỏng (Thông tư"
+    " 25/2021/TT-BTC)",
+    "en": "200,000 VND for a new passport or an exchange; 400,000 VND for a replacement after loss or damage"
+    " (Circular 25/2021/TT-BTC)",
+}
+
+
+def test_a_free_procedure_says_so_once_and_plainly() -> None:
+    free = procedure(0)
+    assert about_procedure("procedure_fee", free, "vi").reply == (
+        "Thủ tục cấp hộ chiếu phổ thông được miễn lệ phí, bạn không phải nộp khoản nào."
+    )
+    assert about_procedure("procedure_fee", free, "en").reply == (
+        "Ordinary passport issuance is free of charge: there is nothing to pay."
+    )
+    for locale in ("vi", "en"):
+        reply = about_procedure("procedure_info", free, locale).reply
+        assert "lệ phí miễn phí" not in reply and "fee free" not in reply
+    assert about_procedure("procedure_info", free, "vi").reply.startswith("Cấp hộ chiếu phổ thông: miễn lệ phí;")
+    assert about_procedure("procedure_info", free, "en").reply.startswith("Ordinary passport issuance: free of charge;")
+
+
+def test_a_conditional_exemption_leads_with_the_condition() -> None:
+    """ "Free when registered on time" is the answer; "free (free when…)" said it twice in brackets."""
+    birth = procedure(0, BIRTH_NOTE)
+    assert about_procedure("procedure_fee", birth, "vi").reply == (
+        "Về lệ phí thủ tục cấp hộ chiếu phổ thông: miễn lệ phí khi đăng ký đúng hạn (trong 60 ngày kể từ ngày"
+        " sinh). Đăng ký quá hạn thu lệ phí theo Nghị quyết HĐND tỉnh."
+    )
+    english = about_procedure("procedure_fee", birth, "en").reply
+    assert english.startswith("About the fee for ordinary passport issuance: free when registered on time")
+    documents = about_procedure("procedure_documents", birth, "vi").reply
+    assert documents.endswith(
+        "Về lệ phí thủ tục cấp hộ chiếu phổ thông: miễn lệ phí khi đăng ký đúng hạn (trong"
+        " 60 ngày kể từ ngày sinh). Đăng ký quá hạn thu lệ phí theo Nghị quyết HĐND tỉnh."
+    )
+
+
+def test_a_fee_gives_the_amount_then_the_detail_then_how_to_pay() -> None:
+    passport = procedure(200000, PASSPORT_NOTE)
+    assert about_procedure("procedure_fee", passport, "vi").reply == (
+        "Lệ phí thủ tục cấp hộ chiếu phổ thông là 200.000 ₫. Cụ thể: 200.000 đồng khi cấp mới hoặc cấp đổi;"
+        " 400.000 đồng khi cấp lại do bị mất hoặc hư hỏng (Thông tư 25/2021/TT-BTC)."
+        " Bạn có thể thanh toán trên ứng dụng qua VietQR hoặc VNPay."
+    )
+    assert about_procedure("procedure_fee", passport, "en").reply == (
+        "The fee for ordinary passport issuance is 200,000 VND. In detail: 200,000 VND for a new passport or an"
+        " exchange; 400,000 VND for a replacement after loss or damage (Circular 25/2021/TT-BTC)."
+        " You can pay in the app by VietQR transfer or VNPay."
+    )
+    # the note no longer hangs in brackets after the amount, with its own brackets inside
+    assert all("₫ (" not in about_procedure(i, passport, "vi").reply for i in ("procedure_fee", "procedure_info"))
+    assert about_procedure("procedure_info", passport, "vi").reply.startswith(
+        "Cấp hộ chiếu phổ thông: lệ phí 200.000 ₫; thời gian giải quyết 8 ngày làm việc."
+    )
