@@ -77,6 +77,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "delivery": {"method": "desk"},
         }
     },
+    "resubmitCounterDossier": {"request": {"counter": "Quầy số 3", "note": "Đã nhận bản chụp giấy chứng sinh"}},
     "trackDossier": {
         "200": {
             "code": _CODE,
