@@ -150,9 +150,9 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
         )
         for topic in PUSH_TOPICS:
             by_topic.setdefault(topic, []).append(pushes)
-        by_topic.setdefault(officer_alerts.TOPIC, []).append(
-            officer_alerts.officer_alerts(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
-        )
+        alerts = officer_alerts.officer_alerts(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
+        for topic in (officer_alerts.TOPIC, officer_alerts.BACKLOG_TOPIC):
+            by_topic.setdefault(topic, []).append(alerts)
         by_topic.setdefault(handoff_alerts.TOPIC, []).append(
             handoff_alerts.handoff_alerts(
                 runtime.ctx.pool,
