@@ -43,6 +43,7 @@ from api.onestop.routes import one_stop_event
 from api.ops import MetricsController, live, ready
 from api.problems import EXCEPTION_HANDLERS
 from api.seed import load_overrides
+from api.stats.rollup import roll_up_indicators
 from api.stats.routes import indicators, on_time
 from api.tracking.routes import track, tracking_lookup_page, tracking_page
 from assistant import routes as assistant_routes
@@ -284,6 +285,7 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
         dispatcher.run(stop),
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
         every(60, stop, lambda: warn_of_deadlines(runtime.ctx), "deadline warnings"),
+        every(300, stop, lambda: roll_up_indicators(runtime.ctx), "indicator rollup"),
     ]
 
 
