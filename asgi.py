@@ -44,6 +44,7 @@ from api.onestop.routes import one_stop_event
 from api.ops import MetricsController, live, ready
 from api.problems import EXCEPTION_HANDLERS
 from api.seed import load_overrides
+from api.stats.rollup import roll_up_indicators
 from api.stats.routes import indicators, on_time
 from api.tracking.routes import track, tracking_lookup_page, tracking_page
 from assistant import routes as assistant_routes
@@ -151,9 +152,9 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
         )
         for topic in PUSH_TOPICS:
             by_topic.setdefault(topic, []).append(pushes)
-        by_topic.setdefault(officer_alerts.TOPIC, []).append(
-            officer_alerts.officer_alerts(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
-        )
+        alerts = officer_alerts.officer_alerts(runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender)
+        for topic in (officer_alerts.TOPIC, officer_alerts.BACKLOG_TOPIC):
+            by_topic.setdefault(topic, []).append(alerts)
         by_topic.setdefault(handoff_alerts.TOPIC, []).append(
             handoff_alerts.handoff_alerts(
                 runtime.ctx.pool,
@@ -285,6 +286,7 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
         dispatcher.run(stop),
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
         every(60, stop, lambda: warn_of_deadlines(runtime.ctx), "deadline warnings"),
+        every(300, stop, lambda: roll_up_indicators(runtime.ctx), "indicator rollup"),
     ]
 
 

@@ -363,6 +363,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "request": {"score": 5, "comment": "Nhanh, đúng hẹn"},
         "201": {"dossier_id": _ID, "score": 5, "comment": "Nhanh, đúng hẹn", "created_at": "2026-11-25T03:10:00Z"},
     },
+    "resubmitCounterDossier": {"request": {"counter": "Quầy số 3", "note": "Đã nhận bản chụp giấy chứng sinh"}},
     "trackDossier": {
         "200": {
             "code": _CODE,

@@ -108,6 +108,20 @@ class DeadlineApproaching(Event, frozen=True, kw_only=True, tag="dossier.deadlin
         return "dossier.deadline_approaching"
 
 
+class DeadlineBacklog(Event, frozen=True, kw_only=True, tag="dossier.deadline_backlog"):
+    """Open dossiers of one office that missed a deadline long ago (before the worker first ran, or
+    while it was down) and were never announced: told to its officers once, as one digest."""
+
+    agency_code: str
+    deadline: Literal["reception", "processing"]
+    dossiers: int
+    oldest_due: date  # the earliest missed deadline among them, in Vietnam
+
+    @property
+    def type(self) -> str:
+        return "dossier.deadline_backlog"
+
+
 class HandoffOpened(Event, frozen=True, kw_only=True, tag="handoff.opened"):
     """The assistant handed a conversation to a person; for the officers of `agency_code`, or of the
     province-wide queue when it is None. Published once per open hand-off of a conversation."""
@@ -128,7 +142,7 @@ class HandoffOpened(Event, frozen=True, kw_only=True, tag="handoff.opened"):
 # the dossier and payment events a citizen is told about
 AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded
 # every event the outbox carries
-OutboxEvent = AnyEvent | ChatMessageReceived | DeadlineApproaching | HandoffOpened
+OutboxEvent = AnyEvent | ChatMessageReceived | DeadlineApproaching | DeadlineBacklog | HandoffOpened
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
 
 

@@ -63,6 +63,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     working_hours: str = "07:30-11:30,13:30-17:00"  # office hours of working days, for hour-counted deadlines
     reception_hours: int = 8  # working hours to receive an online dossier or send it back (Nghị định 45/2020)
     reception_warning_minutes: int = 60  # working minutes before that deadline when officers are warned
+    # deadlines missed longer ago than this, never announced (first deploy, a worker down for days),
+    # reach each office as one digest rather than one alert per dossier
+    deadline_alert_days: int = 3
     hotline: str = "1900 0000"  # the one-stop shop's hotline, given when a citizen asks for a person
     # comma-separated office codes whose officers, with every admin, are alerted of hand-offs no office
     # could be chosen for (the province-wide queue)
@@ -102,6 +105,7 @@ _INT_FIELDS = {
     "outbox_lease_seconds",
     "reception_hours",
     "reception_warning_minutes",
+    "deadline_alert_days",
 }
 _ENV_NAMES = {
     "database_url": "DATABASE_URL",

@@ -76,6 +76,10 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
         Text("Không thể thực hiện '{action}' khi hồ sơ đang ở trạng thái '{status_label}'."),
     ),
     "not-editable": (Text("Hồ sơ không sửa được"), Text("Chỉ sửa được hồ sơ khi đang soạn hoặc được yêu cầu bổ sung.")),
+    "resubmitted-by-citizen": (
+        Text("Hồ sơ do công dân nộp lại"),
+        Text("Hồ sơ nộp trực tuyến được công dân bổ sung và nộp lại trên ứng dụng."),
+    ),
     "missing-documents": (Text("Thiếu giấy tờ bắt buộc"), Text("Hồ sơ còn thiếu: {names}")),
     "result-required": (Text("Chưa có kết quả điện tử"), Text("Cần đính kèm tệp kết quả điện tử trước khi duyệt.")),
     "already-rated": (Text("Đã đánh giá"), Text("Hồ sơ này đã được đánh giá.")),

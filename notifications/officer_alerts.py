@@ -1,6 +1,7 @@
-"""The outbox consumer that tells an office's officers a dossier is about to miss a deadline:
-an inbox entry for each of them and a push to each of their devices (tell_officers, which the
-hand-off alerts share).
+"""The outbox consumer that tells an office's officers a dossier is about to miss a deadline (or, for
+deadlines missed long ago, how many of the office's dossiers did, in one digest): an inbox entry
+for each of them and a push to each of their devices (tell_officers, which the hand-off alerts
+share).
 
 Idempotent by event id like the citizens' pushes: the inbox holds one entry per (officer, event),
 and every (event, device) delivery is recorded, so a retry only sends what is still owed."""
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import asyncpg
 import msgspec
 
 from core.clock import Clock
 from core.db import acquire
-from core.events import DeadlineApproaching, Event
+from core.events import DeadlineApproaching, DeadlineBacklog, Event
 from core.outbox import Consumer
 from i18n.format import date_time, short_date
 from i18n.messages import Text
@@ -24,6 +26,7 @@ from notifications.pushes import Device, load_owners, record_deliveries, retry_l
 from notifications.senders import Outcome, Push, PushSender
 
 TOPIC = "dossier.deadline_approaching"
+BACKLOG_TOPIC = "dossier.deadline_backlog"
 
 _TITLES = {
     "reception": Text("Sắp quá hạn tiếp nhận"),
@@ -32,6 +35,22 @@ _TITLES = {
 _BODIES = {
     "reception": Text("Hồ sơ {code} ({proc}) nộp trực tuyến cần được tiếp nhận hoặc yêu cầu bổ sung trước {due}."),
     "processing": Text("Hồ sơ {code} ({proc}) hẹn trả kết quả ngày {due} nhưng chưa có kết quả."),
+}
+
+
+_BACKLOG_TITLES = {
+    "reception": Text("Hồ sơ quá hạn tiếp nhận tồn đọng"),
+    "processing": Text("Hồ sơ quá hạn giải quyết tồn đọng"),
+}
+_BACKLOG_BODIES = {
+    "reception": Text(
+        "{count} hồ sơ nộp trực tuyến đã quá hạn tiếp nhận từ trước, sớm nhất ngày {oldest}. "
+        "Xem danh sách hồ sơ quá hạn tiếp nhận."
+    ),
+    "processing": Text(
+        "{count} hồ sơ đã quá hạn trả kết quả từ trước, sớm nhất hẹn trả ngày {oldest}. "
+        "Xem danh sách hồ sơ quá hạn giải quyết."
+    ),
 }
 
 
@@ -61,21 +80,38 @@ def alert(event: DeadlineApproaching, locale: str) -> Alert:
     )
 
 
+def digest(event: DeadlineBacklog, locale: str) -> Alert:
+    """One line for an office's backlog of missed deadlines, pointing at the overdue list. Pure."""
+    lang = "en" if locale[:2].lower() == "en" else "vi"
+    return Alert(
+        title=_BACKLOG_TITLES[event.deadline].pick(lang),
+        body=_BACKLOG_BODIES[event.deadline]
+        .pick(lang)
+        .format(count=event.dossiers, oldest=short_date(event.oldest_due, lang)),
+        data={
+            "type": event.type,
+            "deadline": event.deadline,
+            "agency": event.agency_code,
+            "dossiers": str(event.dossiers),
+            "oldest_due": event.oldest_due.isoformat(),
+            "event_id": str(event.event_id),
+        },
+    )
+
+
 def officer_alerts(pool: asyncpg.Pool, clock: Clock, sender: PushSender) -> Consumer:
+    """The consumer of both topics: an alert per dossier, or a digest of an office's backlog."""
+
     async def consume(event: Event) -> None:
-        if not isinstance(event, DeadlineApproaching):
+        if isinstance(event, DeadlineApproaching):
+            shown, collapse_key = partial(alert, event), str(event.dossier_id)
+        elif isinstance(event, DeadlineBacklog):
+            shown, collapse_key = partial(digest, event), f"backlog-{event.deadline}-{event.agency_code}"
+        else:
             return
         async with acquire(pool) as conn:
             officer_ids = [r["id"] for r in await conn.fetch(alert_queries.AGENCY_OFFICERS, event.agency_code)]
-        await tell_officers(
-            pool,
-            clock,
-            sender,
-            event,
-            officer_ids,
-            lambda locale: alert(event, locale),
-            collapse_key=str(event.dossier_id),
-        )
+        await tell_officers(pool, clock, sender, event, officer_ids, shown, collapse_key=collapse_key)
 
     return consume
 

@@ -1,9 +1,10 @@
-"""Telling officers a deadline is about to pass: the worker's periodic scan, one event per deadline."""
+"""Telling officers a deadline is about to pass: the worker's periodic scan, one event per deadline,
+and one digest per office for the deadlines missed long ago."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 import asyncpg
@@ -13,7 +14,7 @@ from api.dossiers import queries
 from api.dossiers.access import procedure_of, today_in_vn
 from api.dossiers.workdays import VN_TZ
 from core.db import acquire
-from core.events import DeadlineApproaching
+from core.events import DeadlineApproaching, DeadlineBacklog
 
 BATCH = 200
 
@@ -40,13 +41,44 @@ def _event(
     )
 
 
+async def _digest_backlog(conn: asyncpg.Connection, ctx: AppContext, now: datetime) -> int:
+    """Deadlines missed more than MOTCUA_DEADLINE_ALERT_DAYS ago and never announced: one digest per
+    office and deadline instead of an alert per dossier (an office with hundreds of dossiers overdue
+    for months before the worker first ran would get hundreds of pushes, a few every minute)."""
+    if not await conn.fetchval(queries.BACKLOG_LOCK):
+        return 0
+    window = timedelta(days=ctx.settings.deadline_alert_days)
+    told = 0
+    backlogs: tuple[tuple[Literal["reception", "processing"], str, datetime | date], ...] = (
+        ("reception", queries.RECEPTION_BACKLOG, now - window),
+        ("processing", queries.PROCESSING_BACKLOG, today_in_vn(ctx) - window),
+    )
+    for deadline, sql, before in backlogs:
+        for row in await conn.fetch(sql, now, before):
+            await ctx.bus.publish(
+                conn,
+                DeadlineBacklog(
+                    event_id=uuid.uuid4(),
+                    occurred_at=now,
+                    agency_code=row["agency_code"],
+                    deadline=deadline,
+                    dossiers=row["dossiers"],
+                    oldest_due=row["oldest_due"],
+                ),
+            )
+            told += row["dossiers"]
+    return told
+
+
 async def warn_of_deadlines(ctx: AppContext) -> int:
     """Online submissions whose reception deadline is near (MOTCUA_RECEPTION_WARNING_MINUTES of
-    office time left), and received dossiers on their appointment day without a result. Each
-    deadline is announced once: the row is marked in the transaction that writes the event."""
+    office time left), and received dossiers on their appointment day without a result, or that
+    missed it recently; older misses go into one digest per office. Each deadline is announced
+    once: the row is marked in the transaction that writes the event. Returns the dossiers told of."""
     now = ctx.clock.now()
     closing = ctx.calendar.hours[-1][1]
     async with acquire(ctx.pool) as conn, conn.transaction():
+        told = await _digest_backlog(conn, ctx, now)
         reception = await conn.fetch(queries.RECEPTION_WARNINGS_DUE, now, BATCH)
         for row in reception:
             await ctx.bus.publish(conn, _event(ctx, row, "reception", row["reception_due_at"], now))
@@ -56,4 +88,4 @@ async def warn_of_deadlines(ctx: AppContext) -> int:
             due_at = datetime.combine(row["appointment_date"], closing, VN_TZ)
             await ctx.bus.publish(conn, _event(ctx, row, "processing", due_at, now))
         await conn.execute(queries.MARK_PROCESSING_WARNED, [r["id"] for r in processing], now)
-        return len(reception) + len(processing)
+        return told + len(reception) + len(processing)

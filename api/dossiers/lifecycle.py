@@ -19,6 +19,7 @@ from api.dossiers.models import (
     RECEPTION_ANSWERS,
     Action,
     Actor,
+    CounterResubmitIn,
     InvalidTransition,
     OfficerActionIn,
     Status,
@@ -234,34 +235,90 @@ def _require_papers(procedure: Procedure, present: set[str], locale: str) -> Non
         )
 
 
+async def _papers_present(conn: asyncpg.Connection, row: asyncpg.Record) -> set[str]:
+    """The requirements a dossier has a paper for: attached files, and at the counter the originals seen."""
+    present = {d.requirement for d in await attachments(conn, row["id"])}
+    if row["channel"] == "counter":
+        present.update((await originals_seen_of(conn, [row["id"]]))[row["id"]])
+    return present
+
+
+async def _submit_step(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    row: asyncpg.Record,
+    *,
+    actor: ActorInfo,
+    locale: str,
+    moved_on_to: Status | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Draft or sent back -> submitted: every mandatory paper there, numbered once (a resubmission
+    keeps code and key), the reception clock started for an online dossier."""
+    status = Status(row["status"])
+    move = _Move.of(row)
+    move.status = _step(status, Action.SUBMIT, actor.role, counter=row["channel"] == "counter")
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    _require_papers(procedure, await _papers_present(conn, row), locale)
+    now = ctx.clock.now()
+    await _number(conn, row, move, now)
+    move.submitted_at = now
+    if row["channel"] == "online":
+        _start_reception_clock(ctx, move, now)
+    # provisional until an officer receives it: the clock starts at reception
+    move.appointment_date = ctx.calendar.appointment_date(now, procedure.processing_days, cutoff=_cutoff(ctx))
+    await _apply(
+        conn,
+        ctx,
+        row,
+        move,
+        action=Action.SUBMIT,
+        actor=actor,
+        from_status=status,
+        moved_on_to=moved_on_to,
+        extra=extra,
+        now=now,
+    )
+
+
 async def submit(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
     async with conn.transaction():
         row = await load(conn, principal, dossier_id, lock=True)
-        status = Status(row["status"])
-        move = _Move.of(row)
-        move.status = _step(status, Action.SUBMIT, Actor.CITIZEN)
-        procedure = procedure_of(ctx, row["procedure_slug"])
-        _require_papers(procedure, {d.requirement for d in await attachments(conn, dossier_id)}, locale)
-        now = ctx.clock.now()
-        await _number(conn, row, move, now)
-        move.submitted_at = now
-        if row["channel"] == "online":
-            _start_reception_clock(ctx, move, now)
-        # provisional until an officer receives it: the clock starts at reception
-        move.appointment_date = ctx.calendar.appointment_date(now, procedure.processing_days, cutoff=_cutoff(ctx))
-        await _apply(
+        await _submit_step(conn, ctx, row, actor=ActorInfo.of(principal), locale=locale)
+    return await receipt(conn, ctx, principal, dossier_id, locale)
+
+
+async def resubmit_at_counter(
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    officer: Principal,
+    dossier_id: uuid.UUID,
+    body: CounterResubmitIn,
+    locale: str,
+) -> Dossier:
+    """The applicant of a walk-in dossier sent back for papers brings them to the counter: the officer
+    resubmits and receives it in one transaction, the same moves (and pushes) as a resubmission
+    received by an officer, told as one (the submitted step is not pushed on its own)."""
+    async with conn.transaction():
+        row = await load(conn, officer, dossier_id, lock=True)
+        if row["channel"] != "counter":
+            raise DomainError("resubmitted-by-citizen", status=403)
+        desk = _counter_note(row, body.counter)
+        await _submit_step(
+            conn, ctx, row, actor=ActorInfo.of(officer), locale=locale, moved_on_to=Status.RECEIVED, extra=desk
+        )
+        await act(
             conn,
             ctx,
-            row,
-            move,
-            action=Action.SUBMIT,
-            actor=ActorInfo.of(principal),
-            from_status=status,
-            now=now,
+            dossier_id,
+            OfficerActionIn(action=Action.RECEIVE.value, note=body.note, counter=body.counter),
+            actor=ActorInfo.of(officer),
+            principal=officer,
+            locale=locale,
         )
-    return await receipt(conn, ctx, principal, dossier_id, locale)
+    return await get_dossier(conn, ctx, officer, dossier_id, locale)
 
 
 async def withdraw(
@@ -314,9 +371,7 @@ async def _file_at_counter(
 ) -> asyncpg.Record:
     """A walk-in dossier being received: every mandatory paper scanned or seen in the original,
     numbered now, and owned by the citizen account of the applicant's phone if there is one."""
-    present = {d.requirement for d in await attachments(conn, row["id"])}
-    present.update((await originals_seen_of(conn, [row["id"]]))[row["id"]])
-    _require_papers(procedure, present, locale)
+    _require_papers(procedure, await _papers_present(conn, row), locale)
     await _number(conn, row, move, now)
     move.submitted_at = now
     citizen = await conn.fetchval(queries.CITIZEN_BY_PHONE, row["applicant"]["phone"])
@@ -354,11 +409,11 @@ def _requested_papers(procedure: Procedure, body: OfficerActionIn) -> list[str]:
     return missing
 
 
-def _reception_note(row: asyncpg.Record, body: OfficerActionIn) -> dict[str, Any]:
+def _counter_note(row: asyncpg.Record, counter: str | None) -> dict[str, Any]:
     """What the history keeps of a reception besides who: through which channel, at which office and desk."""
     note: dict[str, Any] = {"channel": row["channel"], "office": row["agency_code"]}
-    if body.counter and body.counter.strip():
-        note["counter"] = body.counter.strip()
+    if counter and counter.strip():
+        note["counter"] = counter.strip()
     return note
 
 
@@ -394,7 +449,7 @@ async def act(
         if status is Status.SUBMITTED and action in RECEPTION_ANSWERS and move.reception_answered_at is None:
             move.reception_answered_at = now
         if action is Action.RECEIVE:
-            extra = _reception_note(row, body)
+            extra = _counter_note(row, body.counter)
         match action:
             case Action.REQUEST_SUPPLEMENT:
                 missing = _requested_papers(procedure, body)

@@ -123,9 +123,13 @@ def next_status(status: Status, action: Action, actor: Actor, *, counter: bool =
     """Where `action` by `actor` leads from `status`; raises InvalidTransition otherwise.
 
     A dossier filed at the counter (`counter`) is received straight from its draft: the officer
-    files and receives it in one step, so it never waits in `submitted`."""
-    if counter and status is Status.DRAFT and action is Action.RECEIVE and actor is Actor.OFFICER:
-        return Status.RECEIVED
+    files and receives it in one step, so it never waits in `submitted`. Sent back for papers, it is
+    resubmitted by the officer the applicant brings them to (and received in the same step)."""
+    if counter and actor is Actor.OFFICER:
+        if status is Status.DRAFT and action is Action.RECEIVE:
+            return Status.RECEIVED
+        if status is Status.SUPPLEMENT_REQUESTED and action is Action.SUBMIT:
+            return Status.SUBMITTED
     sources, target, actors = ACTIONS[action]
     if status not in sources or actor not in actors:
         raise InvalidTransition(status, action)
@@ -220,6 +224,13 @@ class OfficerActionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     reason: Annotated[str, Meta(max_length=2000)] | None = None
     missing: list[str] | None = None
     counter: Annotated[str, Meta(max_length=100)] | None = None  # the desk that received a walk-in dossier
+
+
+class CounterResubmitIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An officer resubmitting a walk-in dossier with the papers the applicant brought."""
+
+    note: Annotated[str, Meta(max_length=2000)] | None = None
+    counter: Annotated[str, Meta(max_length=100)] | None = None  # the desk that received the papers
 
 
 class RatingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -197,3 +197,31 @@ ORDER BY appointment_date LIMIT $2 FOR UPDATE SKIP LOCKED
 """
 
 MARK_PROCESSING_WARNED = "UPDATE dossiers SET processing_warned_at = $2 WHERE id = ANY($1::uuid[])"
+
+# Deadlines missed before $2 and never announced, marked announced in one statement and counted per
+# office for one digest each (the worker's first run after a deploy, or after days down).
+RECEPTION_BACKLOG = """
+WITH marked AS (
+    UPDATE dossiers SET reception_warned_at = $1
+    WHERE status = 'submitted' AND reception_warned_at IS NULL AND reception_warn_at <= $1
+        AND reception_due_at < $2
+    RETURNING agency_code, reception_due_at
+)
+SELECT agency_code, count(*) AS dossiers,
+    (min(reception_due_at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS oldest_due
+FROM marked GROUP BY agency_code ORDER BY agency_code
+"""
+
+PROCESSING_BACKLOG = """
+WITH marked AS (
+    UPDATE dossiers SET processing_warned_at = $1
+    WHERE status IN ('received', 'awaiting_payment', 'processing') AND processing_warned_at IS NULL
+        AND appointment_date < $2
+    RETURNING agency_code, appointment_date
+)
+SELECT agency_code, count(*) AS dossiers, min(appointment_date) AS oldest_due
+FROM marked GROUP BY agency_code ORDER BY agency_code
+"""
+
+# one worker at a time digests the backlog (two would split an office's into two digests)
+BACKLOG_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('motcua.deadline_backlog'))"

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.deps import Ctx
 from api.dossiers import access, documents, lifecycle, service
-from api.dossiers.models import CounterDossierCreate, OfficerActionIn, Overdue, Status
+from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue, Status
 from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
 from api.dossiers.views import DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
@@ -127,6 +127,32 @@ class OfficerDossierController(Controller):
             conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(officer), principal=officer, locale=locale
         )
         return await access.get_dossier(conn, ctx, officer, dossier_id, locale)
+
+    @post(
+        "/{dossier_id:uuid}/resubmit",
+        status_code=200,
+        operation_id="resubmitCounterDossier",
+        responses=problems(404, 409, 422),
+        summary="Resubmit and receive a walk-in dossier sent back for papers, once the applicant brought them",
+        description=(
+            "Scan the papers first (`POST /api/v1/officer/dossiers/{id}/documents`). Only for dossiers filed at "
+            "the counter (403 for an online one: its applicant resubmits in the app); 409 unless "
+            "`supplement_requested`; 422 `missing-documents` while a mandatory paper is neither scanned nor "
+            "seen in the original. The history shows supplement_requested → submitted → received "
+            "(→ awaiting_payment when a fee is owed)."
+        ),
+    )
+    async def resubmit(
+        self,
+        dossier_id: FromPath[uuid.UUID],
+        ctx: Ctx,
+        conn: Conn,
+        officer: Caller,
+        locale: Locale,
+        data: JSONBody[CounterResubmitIn | None] = None,
+    ) -> Dossier:
+        body = data or CounterResubmitIn()
+        return await lifecycle.resubmit_at_counter(conn, ctx, officer, dossier_id, body, locale)
 
     @post(
         "/{dossier_id:uuid}/result",

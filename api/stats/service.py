@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import asyncpg
 
@@ -34,6 +34,31 @@ def _offices(ctx: AppContext, caller: Principal, agency: str | None, level: Leve
     return [agency]
 
 
+def whole_months(start: date, end: date) -> tuple[date, date]:
+    """The first days of the first whole month in [start, end] and of the month after the last one;
+    the same day twice when no whole month fits."""
+    first = start if start.day == 1 else _next_month(start)
+    after = end + timedelta(days=1)
+    stop = after.replace(day=1)
+    return (first, stop) if first < stop else (first, first)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def rolled_up_params(
+    offices: list[str], start: date, end: date, now: datetime, today: date
+) -> tuple[list[str], datetime, datetime, datetime, date, datetime, datetime, date, date]:
+    """The parameters of INDICATORS_ROLLED_UP for the days [start, end] in Vietnam."""
+    low, high = vn_day_bounds(start, end)
+    first, stop = whole_months(start, end)
+    if first == stop:
+        return offices, low, high, now, today, high, high, first, first
+    span_low, span_high = vn_day_bounds(first, stop - timedelta(days=1))
+    return offices, low, high, now, today, span_low, span_high, first, stop
+
+
 async def indicators(
     conn: asyncpg.Connection,
     ctx: AppContext,
@@ -50,8 +75,9 @@ async def indicators(
     end = end or today
     if end < start:
         raise ValidationError([("to", "invalid", {})])
-    low, high = vn_day_bounds(start, end)
-    row = await conn.fetchrow(queries.INDICATORS, offices, low, high, ctx.clock.now(), today)
+    row = await conn.fetchrow(
+        queries.INDICATORS_ROLLED_UP, *rolled_up_params(offices, start, end, ctx.clock.now(), today)
+    )
     assert row is not None
     return Indicators(
         from_=start,

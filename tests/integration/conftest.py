@@ -42,7 +42,8 @@ MUTABLE_TABLES = (
     "chat_messages, zalo_tokens, handoffs, push_deliveries, notifications, notification_preferences, devices, "
     "payment_receipts, payment_receipt_counters, ledger_entries, payment_exceptions, bank_notifications, "
     "vnpay_notifications, payments, collection_accounts, "
-    "onestop_events, dossier_ratings, dossier_originals_seen, dossier_history, dossier_documents, dossiers, "
+    "onestop_events, indicator_months, dossier_ratings, dossier_originals_seen, dossier_history, dossier_documents, "
+    "dossiers, "
     "dossier_counters, documents, "
     "files, officer_agencies, refresh_tokens, users, outbox"
 )

@@ -1,9 +1,11 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+
+import msgspec
 
 from core.clock import VN_TZ
-from core.events import DeadlineApproaching
-from notifications.officer_alerts import alert
+from core.events import DeadlineApproaching, DeadlineBacklog
+from notifications.officer_alerts import alert, digest
 from notifications.templates import BODY_MAX, TITLE_MAX
 
 
@@ -33,3 +35,23 @@ def test_reception_names_the_hour_and_processing_the_day_in_each_language() -> N
         assert len(shown.title) <= TITLE_MAX and len(shown.body) <= BODY_MAX
         assert shown.data["type"] == "dossier.deadline_approaching"
         assert all(isinstance(v, str) for v in shown.data.values())  # FCM data values are strings
+
+
+def test_a_backlog_digest_counts_the_office_s_dossiers_and_names_the_oldest_deadline() -> None:
+    backlog = DeadlineBacklog(
+        event_id=uuid.uuid4(),
+        occurred_at=datetime(2026, 11, 23, 10, 0, tzinfo=VN_TZ),
+        agency_code="000.01.14.H29",
+        deadline="processing",
+        dossiers=183,
+        oldest_due=date(2026, 3, 2),
+    )
+    vi, en = digest(backlog, "vi"), digest(backlog, "en")
+    assert "183 hồ sơ" in vi.body and "02/03/2026" in vi.body
+    assert "183" in en.body and "02/03/2026" in en.body and en.title != vi.title
+    reception = digest(msgspec.structs.replace(backlog, deadline="reception"), "vi")
+    assert "tiếp nhận" in reception.title and "tiếp nhận" in reception.body
+    for shown in (vi, en, reception):
+        assert len(shown.title) <= TITLE_MAX and len(shown.body) <= BODY_MAX
+        assert shown.data["type"] == "dossier.deadline_backlog" and shown.data["dossiers"] == "183"
+        assert all(isinstance(v, str) for v in shown.data.values())

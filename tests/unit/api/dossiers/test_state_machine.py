@@ -108,6 +108,29 @@ def test_only_a_counter_draft_is_received_straight_away_and_only_by_an_officer()
     assert next_status(Status.SUBMITTED, Action.RECEIVE, Actor.OFFICER, counter=True) is Status.RECEIVED
 
 
+def test_an_officer_resubmits_only_a_counter_dossier_sent_back_for_papers() -> None:
+    assert next_status(Status.SUPPLEMENT_REQUESTED, Action.SUBMIT, Actor.OFFICER, counter=True) is Status.SUBMITTED
+    with pytest.raises(InvalidTransition):
+        next_status(Status.SUPPLEMENT_REQUESTED, Action.SUBMIT, Actor.OFFICER)  # an online one is the citizen's
+    with pytest.raises(InvalidTransition):
+        next_status(Status.DRAFT, Action.SUBMIT, Actor.OFFICER, counter=True)  # a counter draft is received
+    for status in set(Status) - {Status.SUPPLEMENT_REQUESTED, Status.DRAFT}:
+        with pytest.raises(InvalidTransition):
+            next_status(status, Action.SUBMIT, Actor.OFFICER, counter=True)
+
+
+@given(st.lists(st.tuples(st.sampled_from(list(Action)), st.sampled_from(list(Actor))), max_size=40))
+def test_no_sequence_of_counter_actions_leaves_the_diagram(steps: list[tuple[Action, Actor]]) -> None:
+    status = Status.DRAFT
+    for action, actor in steps:
+        try:
+            new = next_status(status, action, actor, counter=True)
+        except InvalidTransition:
+            continue
+        assert (status.value, new.value) in DIAGRAM | {("draft", "received")}
+        status = new
+
+
 def test_a_missed_reception_is_told_before_a_missed_appointment() -> None:
     now = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
     today, yesterday = date(2026, 11, 25), date(2026, 11, 24)
