@@ -54,3 +54,9 @@ class PayableDossiers:
     async def lock(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
         row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, dossier_id)
         return self._shape(row) if row is not None else None
+
+    async def lock_many(
+        self, conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, PayableDossier]:
+        rows = await conn.fetch(queries.GET_DOSSIERS_FOR_UPDATE, sorted(set(dossier_ids)))
+        return {row["id"]: self._shape(row) for row in rows}
