@@ -19,7 +19,7 @@ class PayableDossiers:
     def __init__(self, ctx: AppContext) -> None:
         self._ctx = ctx
 
-    def _shape(self, row: Any) -> PayableDossier:
+    def _shape(self, row: Any, payer_name: str | None = None) -> PayableDossier:
         procedure = procedure_of(self._ctx, row["procedure_slug"])
         return PayableDossier(
             id=row["id"],
@@ -31,7 +31,7 @@ class PayableDossiers:
             procedure_slug=procedure.slug,
             procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
             agency_names=self._office_names(row["agency_code"]),
-            payer_name=row["applicant"]["full_name"],
+            payer_name=payer_name if payer_name is not None else row["applicant"]["full_name"],
         )
 
     def _office_names(self, code: str) -> dict[str, str]:
@@ -58,5 +58,5 @@ class PayableDossiers:
     async def lock_many(
         self, conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]
     ) -> dict[uuid.UUID, PayableDossier]:
-        rows = await conn.fetch(queries.GET_DOSSIERS_FOR_UPDATE, sorted(set(dossier_ids)))
-        return {row["id"]: self._shape(row) for row in rows}
+        rows = await conn.fetch(queries.GET_PAYABLE_DOSSIERS_FOR_UPDATE, sorted(set(dossier_ids)))
+        return {row["id"]: self._shape(row, payer_name=row["payer_name"]) for row in rows}

@@ -7,6 +7,13 @@ d.appointment_date, d.resolved_at, d.returned_at, d.result_document, d.created_a
 d.digitized, d.reception_due_at, d.reception_warn_at, d.reception_answered_at
 """
 
+# what a move and its event read of a dossier: no applicant, form or delivery (JSON each, decoded for nothing)
+_MOVE_COLUMNS = """
+d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.fee, d.submitted_at,
+d.received_at, d.appointment_date, d.resolved_at, d.returned_at, d.reception_due_at, d.reception_warn_at,
+d.reception_answered_at
+"""
+
 
 def overdue_sql(kind: str, now: str, today: str) -> str:
     """models.overdue() in SQL, over alias d, for the parameters named `now` and `today`."""
@@ -29,10 +36,13 @@ GET_DOSSIER = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"
 
 GET_DOSSIER_FOR_UPDATE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1 FOR UPDATE"
 
-# several dossiers locked in id order, the order every statement locking more than one follows
-GET_DOSSIERS_FOR_UPDATE = (
-    f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE"
-)
+# what settling needs of several dossiers, locked in id order, the order every statement locking more than
+# one follows
+GET_PAYABLE_DOSSIERS_FOR_UPDATE = """
+SELECT d.id, d.code, d.status, d.fee, d.agency_code, d.owner_id, d.procedure_slug,
+    d.applicant ->> 'full_name' AS payer_name
+FROM dossiers d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE
+"""
 
 GET_DOSSIER_BY_CODE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.code = $1"
 
@@ -101,7 +111,7 @@ UPDATE dossiers d SET paid_at = coalesce(d.paid_at, before.at),
     status = CASE WHEN d.status = 'awaiting_payment' THEN $3 ELSE d.status END,
     updated_at = CASE WHEN d.paid_at IS NULL OR d.status = 'awaiting_payment' THEN before.at ELSE d.updated_at END
 FROM (
-    SELECT {_DOSSIER_COLUMNS}, p.at FROM unnest($1::uuid[], $2::timestamptz[]) AS p (id, at)
+    SELECT {_MOVE_COLUMNS}, p.at FROM unnest($1::uuid[], $2::timestamptz[]) AS p (id, at)
     JOIN dossiers d ON d.id = p.id ORDER BY d.id FOR UPDATE OF d
 ) AS before
 WHERE d.id = before.id
