@@ -74,6 +74,7 @@ from notifications.routes import DeviceController, NotificationController
 from notifications.senders import PushSender, sender_from_settings
 from payments import officer_routes as payment_officer_routes
 from payments import routes as payment_routes
+from payments.bank_queue import BankNotificationQueue
 from payments.consumers import vnpay_refunds
 from payments.service import PaymentsContext, expire_due
 from payments.vnpay_api import VNPayApi
@@ -201,10 +202,11 @@ async def start_runtime(
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
     )
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
-    ctx.bus.subscribe(PaymentSucceeded, on_payment_succeeded(ctx))
+    ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(ctx))
     payments = PaymentsContext(
         settings=settings, pool=pool, clock=ctx.clock, bus=ctx.bus, dossiers=PayableDossiers(ctx)
     )
+    payments.bank_queue = BankNotificationQueue(payments)
     vnpay_api = None
     if settings.vnpay_tmn_code and settings.vnpay_hash_secret:
         vnpay_api = VNPayApi(
@@ -270,6 +272,7 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.vnpay_api.aclose()
     if runtime.chat_http is not None:
         await runtime.chat_http.aclose()
+    await runtime.payments.bank_queue.drain()
     await runtime.ctx.redis.aclose()
     await runtime.ctx.pool.close()
 

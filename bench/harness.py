@@ -25,7 +25,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+# another local cluster (say one with pg_stat_statements preloaded) by BENCH_PGPORT
+PG_PORT = int(os.environ.get("BENCH_PGPORT") or 5432)
+PG_ADMIN_DSN = f"postgresql://postgres@127.0.0.1:{PG_PORT}/postgres"
 # the machine's Redis may be shared: REDIS_URL from the environment wins
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 CLI_TIMEOUT = 180.0
@@ -36,7 +38,7 @@ STOP_TIMEOUT = 20.0
 
 
 def database_url(name: str) -> str:
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+    return f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}"
 
 
 async def create_database(name: str) -> None:
@@ -51,6 +53,14 @@ async def drop_database(name: str) -> None:
     conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=10)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def analyze(url: str) -> None:
+    conn = await asyncpg.connect(url, timeout=10)
+    try:
+        await conn.execute("ANALYZE", timeout=600)
     finally:
         await conn.close()
 

@@ -13,8 +13,12 @@ _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
 
 
-def _encode(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """JSON for a text parameter cast to jsonb in SQL, as arrays of jsonb need it (`unnest($1::text[])`)."""
     return _encoder.encode(value).decode()
+
+
+_encode = json_text
 
 
 def _decode(value: str) -> Any:

@@ -11,11 +11,12 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 import asyncpg
 import msgspec
+
+from core.db import json_text
 
 OUTBOX_CHANNEL = "motcua_outbox"
 
@@ -144,28 +145,46 @@ AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpi
 # every event the outbox carries
 OutboxEvent = AnyEvent | ChatMessageReceived | DeadlineApproaching | DeadlineBacklog | HandoffOpened
 Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
+# a handler given every event of one publish_many call at once, so it can answer them in set-based SQL
+BatchHandler = Callable[[asyncpg.Connection, list[Any]], Awaitable[None]]
 
 
 class EventBus:
     def __init__(self) -> None:
-        self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+        self._handlers: dict[type[Event], list[BatchHandler]] = defaultdict(list)
 
     def subscribe(self, event_type: type[Event], handler: Handler) -> None:
+        async def each(conn: asyncpg.Connection, events: list[Any]) -> None:
+            for event in events:
+                await handler(conn, event)
+
+        self._handlers[event_type].append(each)
+
+    def subscribe_batch(self, event_type: type[Event], handler: BatchHandler) -> None:
         self._handlers[event_type].append(handler)
 
     async def publish(self, conn: asyncpg.Connection, event: Event) -> None:
+        await self.publish_many(conn, [event])
+
+    async def publish_many(self, conn: asyncpg.Connection, events: list[Event]) -> None:
         if not conn.is_in_transaction():
             raise RuntimeError("events are published inside the transaction that caused them")
+        if not events:
+            return
         outer = _publishing.get()
-        # events the handlers publish on this connection are written with this one: one round trip
+        # events the handlers publish on this connection are written with these: one round trip
         batch = _Batch(conn)
         token = _publishing.set(batch)
         try:
-            for handler in self._handlers.get(type(event), ()):
-                await handler(conn, event)
+            by_type: dict[type[Event], list[Event]] = defaultdict(list)
+            for event in events:
+                by_type[type(event)].append(event)
+            for event_type, of_type in by_type.items():
+                for handler in self._handlers.get(event_type, ()):
+                    await handler(conn, of_type)
         finally:
             _publishing.reset(token)
-        batch.events.append(event)
+        batch.events.extend(events)
         if outer is not None and outer.conn is conn:
             outer.events.extend(batch.events)
         else:
@@ -180,24 +199,29 @@ class _Batch:
 
 _publishing: ContextVar[_Batch | None] = ContextVar("motcua_publishing", default=None)
 
-
-@lru_cache(maxsize=16)
-def _outbox_insert(count: int) -> str:
-    rows = ", ".join(f"(${4 * i + 2}, ${4 * i + 3}, ${4 * i + 4}, ${4 * i + 5}, ${4 * i + 5})" for i in range(count))
-    # a constant payload: PostgreSQL folds identical notifications of one transaction into one,
-    # and the dispatcher only needs waking, not the ids
-    return (
-        f"WITH written AS (INSERT INTO outbox (id, topic, payload, created_at, available_at) VALUES {rows}) "
-        "SELECT pg_notify($1, '')"
-    )
+# One prepared statement for any number of events. The payload goes as text and is cast here, so no
+# array codec is needed. The NOTIFY payload is constant: PostgreSQL folds identical notifications of one
+# transaction into one, and the dispatcher only needs waking, not the ids.
+_OUTBOX_INSERT = """
+WITH written AS (
+    INSERT INTO outbox (id, topic, payload, created_at, available_at)
+    SELECT e.id, e.topic, e.payload::jsonb, e.at, e.at
+    FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) AS e (id, topic, payload, at)
+)
+SELECT pg_notify($1, '')
+"""
 
 
 async def write_outbox(conn: asyncpg.Connection, events: list[Event]) -> None:
     """The outbox rows of `events` and the dispatcher's wake-up, in one statement of the caller's transaction."""
-    args: list[Any] = [OUTBOX_CHANNEL]
-    for event in events:
-        args += (event.event_id, event.__struct_config__.tag, event, event.occurred_at)
-    await conn.execute(_outbox_insert(len(events)), *args)
+    await conn.execute(
+        _OUTBOX_INSERT,
+        OUTBOX_CHANNEL,
+        [event.event_id for event in events],
+        [event.__struct_config__.tag for event in events],
+        [json_text(event) for event in events],
+        [event.occurred_at for event in events],
+    )
 
 
 def event_from_row(payload: object) -> OutboxEvent:

@@ -35,3 +35,8 @@ class Dossiers(Protocol):
     async def lock(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
         """The dossier, its row locked until the transaction ends: every settlement takes this lock
         before it changes a payment, so the payments of one dossier settle one at a time."""
+
+    async def lock_many(
+        self, conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, PayableDossier]:
+        """`lock` for several dossiers at once, taken in id order so that two such calls never deadlock."""

@@ -10,6 +10,8 @@ SELECT bank_bin, account_number, account_name FROM collection_accounts
 WHERE agency_code = $1 OR agency_code = '*' ORDER BY (agency_code = '*') LIMIT 1
 """
 
+_PAYMENT_COLUMNS_OF_P = ", ".join("p." + c.strip() for c in _PAYMENT_COLUMNS.split(",") if c.strip())
+
 GET_PAYMENT = f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1"
 
 GET_OPEN_PAYMENT_FOR_UPDATE = f"""
@@ -40,39 +42,48 @@ RETURNING {_PAYMENT_COLUMNS}
 MARK_EXPIRED = "UPDATE payments SET status = 'expired', updated_at = $2 WHERE id = $1 AND status = 'pending'"
 
 
-def _ledger_pair_from(rows: str, *, kind: str, at: str, to: int) -> str:
+def _ledger_pairs(rows: str, *, kind: str, at: str, to: str, from_: str) -> str:
     """The ledger rows of one movement per row of `rows` (payment_id, exception_id, amount): the account
-    ${to} receives the amount, ${to + 1} gives it."""
+    `to` receives the amount, `from_` gives it (SQL expressions over the row `r`)."""
     return f"""
     INSERT INTO ledger_entries (payment_id, exception_id, account, amount, currency, kind, created_at)
     SELECT r.payment_id, r.exception_id, m.account, m.amount, 'VND', {kind}, {at}
-    FROM {rows} AS r, LATERAL (VALUES (${to}::text, r.amount), (${to + 1}::text, -r.amount)) AS m (account, amount)
+    FROM {rows} AS r, LATERAL (VALUES ({to}, r.amount), ({from_}, -r.amount)) AS m (account, amount)
     """
 
 
-# Settling is one conditional state change. The caller holds the dossier's lock (Dossiers.lock), so the
-# check that no other payment of the dossier succeeded sees every settlement committed before it.
-_SETTLED = f"""
-settled AS (
-    UPDATE payments SET status = 'succeeded', settled_at = $2, settled_by = $3, updated_at = $2
-    WHERE id = $1 AND status = 'pending'
-        AND NOT EXISTS (SELECT 1 FROM payments o WHERE o.dossier_id = payments.dossier_id AND o.status = 'succeeded')
-    RETURNING {_PAYMENT_COLUMNS}
+# Settling is one conditional state change per payment, however many settle in the transaction. The
+# caller holds the dossiers' locks (Dossiers.lock_many), so the check that no other payment of a dossier
+# succeeded sees every settlement committed before it. The check is a subquery of each input row
+# (a correlated lookup of one dossier): joined instead, a generic plan made while no payment had
+# succeeded scanned every settled payment for each settlement.
+# The bank notification that settles a payment is marked by the row version its claim wrote in this
+# transaction (nothing else changes it before COMMIT): a TID lookup, whatever the statistics say.
+SETTLE_MANY = f"""
+WITH target AS MATERIALIZED (
+    SELECT t.*,
+        EXISTS (SELECT 1 FROM payments o WHERE o.dossier_id = t.dossier_id AND o.status = 'succeeded') AS dossier_paid
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::tid[], $7::text[])
+        AS t (payment_id, dossier_id, settled_by, to_account, from_account, claimed_version, transaction_id)
+), settled AS (
+    UPDATE payments p SET status = 'succeeded', settled_at = $8, settled_by = t.settled_by, updated_at = $8
+    FROM target t
+    WHERE p.id = t.payment_id AND p.status = 'pending' AND NOT t.dossier_paid
+    RETURNING {_PAYMENT_COLUMNS_OF_P}, t.to_account, t.from_account, t.claimed_version, t.transaction_id
 ), booked AS ({
-    _ledger_pair_from(
-        "(SELECT id AS payment_id, NULL::uuid AS exception_id, amount FROM settled)", kind="'settlement'", at="$2", to=4
+    _ledger_pairs(
+        "(SELECT id AS payment_id, NULL::uuid AS exception_id, amount, to_account, from_account FROM settled)",
+        kind="'settlement'",
+        at="$8",
+        to="r.to_account",
+        from_="r.from_account",
     )
-})"""
-
-# $1 payment, $2 now, $3 settled by, $4 to account, $5 from account: the settled row, or none
-SETTLE = f"WITH {_SETTLED} SELECT * FROM settled"
-
-# the same, and the bank notification $6 marked as the one that settled it
-SETTLE_BY_BANK = f"""
-WITH {_SETTLED}, noted AS (
-    UPDATE bank_notifications SET result = 'settled' WHERE transaction_id = $6 AND EXISTS (SELECT 1 FROM settled)
+}), noted AS (
+    UPDATE bank_notifications b SET result = 'settled' FROM settled s
+    WHERE b.ctid = s.claimed_version AND b.transaction_id = s.transaction_id
+    RETURNING b.transaction_id
 )
-SELECT * FROM settled
+SELECT s.*, s.transaction_id IN (SELECT transaction_id FROM noted) AS noted FROM settled s
 """
 
 MARK_FAILED = "UPDATE payments SET status = 'failed', updated_at = $2 WHERE id = $1 AND status = 'pending'"
@@ -89,18 +100,24 @@ INSERT INTO ledger_entries (payment_id, exception_id, account, amount, currency,
 VALUES ($1, $2, $3, $5, 'VND', $6, $7), ($1, $2, $4, -$5::bigint, 'VND', $6, $7)
 """
 
-# No row when the transaction id was seen before (a concurrent twin waits here until the first commits).
-# Otherwise the notification, stored as an exception until it settles, and the payment of its reference
+# A row per notification not seen before, claimed in transaction id order (two batches sharing ids wait
+# for each other in one order, never in a cycle); a concurrent twin waits here until the first commits.
+# Each claimed notification is stored as an exception until it settles, with the payment of its reference
 # (columns NULL when none), read without a lock: settling re-checks under the dossier's lock.
-CLAIM_BANK_NOTIFICATION = f"""
-WITH claimed AS (
+CLAIM_BANK_NOTIFICATIONS = f"""
+WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::text[])
+        AS i (transaction_id, bank_bin, account_number, amount, content, transacted_at, reference)
+), claimed AS (
     INSERT INTO bank_notifications (transaction_id, bank_bin, account_number, amount, content, transacted_at,
         reference, payment_id, result, received_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM payments WHERE reference = $7), 'exception', $8)
-    ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id
+    SELECT i.transaction_id, i.bank_bin, i.account_number, i.amount, i.content, i.transacted_at, i.reference,
+        (SELECT id FROM payments WHERE reference = i.reference), 'exception', $8
+    FROM input i ORDER BY i.transaction_id
+    ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id, ctid
 )
-SELECT {_PAYMENT_COLUMNS}, {_DOSSIER_PAID_COLUMN}
-FROM claimed LEFT JOIN payments p ON p.reference = $7
+SELECT c.transaction_id, c.ctid AS claimed_version, {_PAYMENT_COLUMNS_OF_P}, {_DOSSIER_PAID_COLUMN}
+FROM claimed c JOIN input i ON i.transaction_id = c.transaction_id LEFT JOIN payments p ON p.reference = i.reference
 """
 
 CLAIM_VNPAY_NOTIFICATION = """
@@ -113,28 +130,53 @@ GET_VNPAY_NOTIFICATION = "SELECT rsp_code FROM vnpay_notifications WHERE transac
 
 SET_VNPAY_RESULT = "UPDATE vnpay_notifications SET rsp_code = $2, payment_id = $3 WHERE transaction_no = $1"
 
-# the exception and its ledger rows ($8 receives the amount, $9 gives it); nothing when already stored
-INSERT_EXCEPTION = f"""
-WITH stored AS (
+# the exceptions and their ledger rows (each row's account receives the amount, the suspense account gives
+# it); nothing for one already stored
+INSERT_EXCEPTIONS = f"""
+WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::text[])
+        AS e (id, source, source_id, payment_id, reason, amount, account)
+), stored AS (
     INSERT INTO payment_exceptions (id, source, source_id, payment_id, reason, amount, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
-    ON CONFLICT (source, source_id) DO NOTHING RETURNING id AS exception_id, payment_id, amount
-){_ledger_pair_from("stored", kind="'unmatched'", at="$7", to=8)}"""
+    SELECT e.id, e.source, e.source_id, e.payment_id, e.reason, e.amount, $8 FROM input e
+    ON CONFLICT (source, source_id) DO NOTHING RETURNING id
+){
+    _ledger_pairs(
+        "(SELECT e.id AS exception_id, e.payment_id, e.amount, e.account FROM stored JOIN input e ON e.id = stored.id)",
+        kind="'unmatched'",
+        at="$8",
+        to="r.account",
+        from_="'suspense'",
+    )
+}"""
 
-# the next number of the office's yearly series ($4, $11) and the receipt, in one statement: the counter
-# row is every settlement of the office's hot spot, locked from here to COMMIT, so this comes last
-ISSUE_RECEIPT = """
-WITH counter AS (
-    INSERT INTO payment_receipt_counters (agency_code, year, last) VALUES ($4, $11, 1)
-    ON CONFLICT (agency_code, year) DO UPDATE SET last = payment_receipt_counters.last + 1
-    RETURNING last
+# The next numbers of each office's yearly series ($9) and the receipts, in one statement. A counter row is
+# every settlement of its office's hot spot, locked from here to COMMIT, so this comes last, and the
+# counters are taken in office order (two transactions never wait for each other's in a cycle).
+ISSUE_RECEIPTS = """
+WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+        $8::bigint[], $10::text[]) WITH ORDINALITY
+        AS i (payment_id, verify_key, agency_names, agency_code, payer_name, procedure_names, dossier_code, amount,
+            method, ord)
+), counter AS (
+    INSERT INTO payment_receipt_counters (agency_code, year, last)
+    SELECT agency_code, $9, count(*) FROM input GROUP BY agency_code ORDER BY agency_code
+    ON CONFLICT (agency_code, year) DO UPDATE SET last = payment_receipt_counters.last + excluded.last
+    RETURNING agency_code, last
+), numbered AS (
+    SELECT i.*, c.last - count(*) OVER office + row_number() OVER (office ORDER BY i.ord) AS seq
+    FROM input i JOIN counter c ON c.agency_code = i.agency_code
+    WINDOW office AS (PARTITION BY i.agency_code)
 )
 INSERT INTO payment_receipts (payment_id, number, verify_key, agency_code, agency_names, payer_name, procedure_names,
     dossier_code, amount, method, paid_at, issued_at)
-SELECT $1, $4 || '-BL' || $11::int || '-' || lpad(counter.last::text, greatest(6, length(counter.last::text)), '0'),
-    $2, $4, $3, $5, $6, $7, $8, $9, $10, $10
-FROM counter
-RETURNING number
+SELECT n.payment_id,
+    n.agency_code || '-BL' || $9::int || '-' || lpad(n.seq::text, greatest(6, length(n.seq::text)), '0'),
+    n.verify_key, n.agency_code, n.agency_names::jsonb, n.payer_name, n.procedure_names::jsonb, n.dossier_code,
+    n.amount, n.method, $11, $11
+FROM numbered n
+RETURNING payment_id, number
 """
 
 _RECEIPT_COLUMNS = """

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from core.clock import VN_TZ
+from core.db import json_text
 from core.errors import NotFoundError
 from core.settings import Settings
 from payments import queries
@@ -22,21 +23,31 @@ from payments.words import vnd_in_words, vnd_in_words_en
 
 async def issue_receipt(conn: asyncpg.Connection, payment: Any, dossier: PayableDossier | None, now: datetime) -> str:
     """Number the receipt of a payment settling in this transaction; returns its number."""
-    number: str = await conn.fetchval(
-        queries.ISSUE_RECEIPT,
-        payment["id"],
-        secrets.token_urlsafe(9),
-        dossier.agency_names if dossier else {},
-        payment["agency_code"],
-        payment["payer_name"],
-        dossier.procedure_names if dossier else {},
-        dossier.code if dossier else None,
-        payment["amount"],
-        payment["method"],
-        now,
+    return (await issue_receipts(conn, [(payment, dossier)], now))[payment["id"]]
+
+
+async def issue_receipts(
+    conn: asyncpg.Connection, settled: list[tuple[Any, PayableDossier | None]], now: datetime
+) -> dict[uuid.UUID, str]:
+    """Number the receipts of payments settling in this transaction, in their order within each office's
+    series; returns the numbers by payment id."""
+    if not settled:
+        return {}
+    rows = await conn.fetch(
+        queries.ISSUE_RECEIPTS,
+        [p["id"] for p, _ in settled],
+        [secrets.token_urlsafe(9) for _ in settled],
+        [json_text(d.agency_names if d else {}) for _, d in settled],
+        [p["agency_code"] for p, _ in settled],
+        [p["payer_name"] for p, _ in settled],
+        [json_text(d.procedure_names if d else {}) for _, d in settled],
+        [d.code if d else None for _, d in settled],
+        [p["amount"] for p, _ in settled],
         now.astimezone(VN_TZ).year,
+        [p["method"] for p, _ in settled],
+        now,
     )
-    return number
+    return {row["payment_id"]: row["number"] for row in rows}
 
 
 def verify_url(settings: Settings, row: Any) -> str:

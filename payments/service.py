@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -14,7 +14,7 @@ from core.auth import Principal, Role
 from core.clock import Clock
 from core.db import acquire
 from core.errors import ConflictError, NotFoundError
-from core.events import EventBus, PaymentExpired, PaymentFailed, PaymentSucceeded
+from core.events import Event, EventBus, PaymentExpired, PaymentFailed, PaymentSucceeded
 from core.settings import Settings
 from payments import queries, vietqr, vnpay
 from payments.models import (
@@ -30,10 +30,18 @@ from payments.models import (
     judge,
 )
 from payments.ports import Dossiers, PayableDossier
-from payments.receipts import issue_receipt
+from payments.receipts import issue_receipts
 from payments.references import find_reference, new_reference
 
 log = logging.getLogger("motcua.payments")
+
+
+class BankQueue(Protocol):
+    """payments.bank_queue.BankNotificationQueue, seen from the context that holds it."""
+
+    async def submit(self, note: BankNotification) -> str: ...
+
+    async def drain(self) -> None: ...
 
 
 @dataclass
@@ -43,6 +51,8 @@ class PaymentsContext:
     clock: Clock
     bus: EventBus
     dossiers: Dossiers
+    # what the bank webhook hands its notifications to; set by the composition root (asgi.py)
+    bank_queue: BankQueue = field(init=False)
 
 
 # ---- shaping --------------------------------------------------------------------------------
@@ -214,55 +224,79 @@ def _settlement_accounts(row: Any) -> tuple[str, str]:
     return f"bank:{row['bank_bin']}:{row['account_number']}", f"fees:{row['agency_code']}"
 
 
-async def _settle(
-    conn: asyncpg.Connection,
-    pctx: PaymentsContext,
-    row: Any,
-    dossier: PayableDossier | None,
-    settled_by: str,
-    now: datetime,
-    *,
-    bank_transaction: str | None = None,
-) -> Any | None:
-    """Settle a payment of a dossier the caller has locked (Dossiers.lock): the settled row, or None when
-    the payment is no longer pending or another payment paid the dossier. The caller issues the receipt as
-    its last statement: the receipt counter row is a per-office hot spot."""
-    to, from_ = _settlement_accounts(row)
-    if bank_transaction is None:
-        settled = await conn.fetchrow(queries.SETTLE, row["id"], now, settled_by, to, from_)
-    else:
-        settled = await conn.fetchrow(queries.SETTLE_BY_BANK, row["id"], now, settled_by, to, from_, bank_transaction)
-    if settled is None:
-        return None
-    await pctx.bus.publish(conn, PaymentSucceeded(**event_fields(settled, dossier, now), settled_by=settled_by))
+@dataclass(frozen=True)
+class _ToSettle:
+    payment: Any  # its row as read, with `claimed_version` when a bank notification settles it
+    dossier: PayableDossier | None
+    settled_by: str
+    bank_transaction: str | None = None
+
+
+async def _settle_many(
+    conn: asyncpg.Connection, pctx: PaymentsContext, items: list[_ToSettle], now: datetime
+) -> dict[uuid.UUID, Any]:
+    """Settle payments of dossiers the caller has locked (Dossiers.lock_many), one per dossier: the settled
+    rows by payment id; a payment missing from them was no longer pending, or another payment paid its
+    dossier. The caller issues the receipts as its last statement: the receipt counter rows are per-office
+    hot spots."""
+    if not items:
+        return {}
+    columns: list[list[Any]] = [[] for _ in range(7)]
+    for item in items:
+        to, from_ = _settlement_accounts(item.payment)
+        claimed = item.payment["claimed_version"] if item.bank_transaction is not None else None
+        values = (
+            item.payment["id"],
+            item.payment["dossier_id"],
+            item.settled_by,
+            to,
+            from_,
+            claimed,
+            item.bank_transaction,
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    settled = {row["id"]: row for row in await conn.fetch(queries.SETTLE_MANY, *columns, now)}
+    events: list[Event] = []
+    for item in items:
+        row = settled.get(item.payment["id"])
+        if row is None:
+            continue
+        if item.bank_transaction is not None and not row["noted"]:  # never settle without its notification marked
+            raise RuntimeError(f"bank notification {item.bank_transaction} was not marked as settling {row['id']}")
+        events.append(PaymentSucceeded(**event_fields(row, item.dossier, now), settled_by=item.settled_by))
+    await pctx.bus.publish_many(conn, events)
     return settled
 
 
-async def _exception(
-    conn: asyncpg.Connection,
-    *,
-    source: str,
-    source_id: str,
-    payment_id: uuid.UUID | None,
-    reason: ExceptionReason,
-    amount: int,
-    account: str,
-    now: datetime,
-) -> None:
+@dataclass(frozen=True)
+class _Unmatched:
     """Money we hold but could not match: booked to a suspense account for an officer to resolve."""
+
+    source: str
+    source_id: str
+    payment_id: uuid.UUID | None
+    reason: ExceptionReason
+    amount: int
+    account: str
+
+
+async def _store_exceptions(conn: asyncpg.Connection, items: list[_Unmatched], now: datetime) -> None:
+    if not items:
+        return
     await conn.execute(
-        queries.INSERT_EXCEPTION,
-        uuid.uuid4(),
-        source,
-        source_id,
-        payment_id,
-        reason.value,
-        amount,
+        queries.INSERT_EXCEPTIONS,
+        [uuid.uuid4() for _ in items],
+        [e.source for e in items],
+        [e.source_id for e in items],
+        [e.payment_id for e in items],
+        [e.reason.value for e in items],
+        [e.amount for e in items],
+        [e.account for e in items],
         now,
-        account,
-        "suspense",
     )
-    log.warning("payment exception %s from %s %s (%s VND)", reason.value, source, source_id, amount)
+    for e in items:
+        log.warning("payment exception %s from %s %s (%s VND)", e.reason.value, e.source, e.source_id, e.amount)
 
 
 def _open_facts(row: Any, now: datetime) -> OpenPayment:
@@ -276,53 +310,98 @@ def _open_facts(row: Any, now: datetime) -> OpenPayment:
     )
 
 
+def _bank_reason(payment: Any | None, note: BankNotification, now: datetime) -> ExceptionReason | None:
+    facts = _open_facts(payment, now) if payment is not None else None
+    return judge(facts, amount=note.amount, bank_bin=note.bank_bin, account_number=note.account_number)
+
+
 async def receive_bank_notification(conn: asyncpg.Connection, pctx: PaymentsContext, note: BankNotification) -> str:
     """settled | duplicate | exception; idempotent by the bank's transaction id."""
+    return (await receive_bank_notifications(conn, pctx, [note]))[0]
+
+
+async def receive_bank_notifications(
+    conn: asyncpg.Connection, pctx: PaymentsContext, notes: list[BankNotification]
+) -> list[str]:
+    """The answer to each notification (settled | duplicate | exception), all decided in one transaction
+    with set-based statements; idempotent by the bank's transaction id (the same id twice in `notes`: the
+    second is a duplicate). Either all of them are stored or, on an error, none."""
     now = pctx.clock.now()
-    reference = find_reference(note.content)
+    first: dict[str, BankNotification] = {}
+    for note in notes:
+        first.setdefault(note.transaction_id, note)
+    unique = list(first.values())
+    answers: dict[str, str] = {}
     async with conn.transaction():
-        claimed = await conn.fetchrow(
-            queries.CLAIM_BANK_NOTIFICATION,
-            note.transaction_id,
-            note.bank_bin,
-            note.account_number,
-            note.amount,
-            note.content,
-            note.transacted_at,
-            reference,
+        claimed = await conn.fetch(
+            queries.CLAIM_BANK_NOTIFICATIONS,
+            [n.transaction_id for n in unique],
+            [n.bank_bin for n in unique],
+            [n.account_number for n in unique],
+            [n.amount for n in unique],
+            [n.content for n in unique],
+            [n.transacted_at for n in unique],
+            [find_reference(n.content) for n in unique],
             now,
         )
-        if claimed is None:
-            return "duplicate"
-        row = claimed if claimed["id"] is not None else None
-
-        def reason_for(payment: Any) -> ExceptionReason | None:
-            facts = _open_facts(payment, now) if payment is not None else None
-            return judge(facts, amount=note.amount, bank_bin=note.bank_bin, account_number=note.account_number)
-
-        reason = reason_for(row)
-        settled = dossier = None
-        if reason is None and row is not None:
-            dossier = await pctx.dossiers.lock(conn, row["dossier_id"])
-            by = f"bank:{note.transaction_id}"
-            settled = await _settle(conn, pctx, row, dossier, by, now, bank_transaction=note.transaction_id)
-            if settled is None:  # settled, expired or paid otherwise since it was read: judge it as it is now
-                reason = reason_for(await conn.fetchrow(queries.GET_PAYMENT_FACTS, row["id"]))
-                reason = reason or ExceptionReason.DOSSIER_ALREADY_PAID
-        if reason is not None:
-            await _exception(
-                conn,
-                source="bank",
-                source_id=note.transaction_id,
-                payment_id=row["id"] if row is not None else None,
-                reason=reason,
-                amount=note.amount,
-                account=f"bank:{note.bank_bin}:{note.account_number.strip()}",
-                now=now,
-            )
-            return "exception"
-        await issue_receipt(conn, settled, dossier, now)
-    return "settled"
+        by_id = {row["transaction_id"]: row for row in claimed}
+        settling: list[tuple[BankNotification, Any]] = []
+        judged_later: list[tuple[BankNotification, Any]] = []  # a second one for a dossier of this batch
+        unmatched: list[tuple[BankNotification, Any, ExceptionReason]] = []
+        dossiers_settling: set[uuid.UUID] = set()
+        for note in unique:
+            row = by_id.get(note.transaction_id)
+            if row is None:
+                answers[note.transaction_id] = "duplicate"
+                continue
+            payment = row if row["id"] is not None else None
+            reason = _bank_reason(payment, note, now)
+            if reason is not None:
+                unmatched.append((note, payment, reason))
+            elif row["dossier_id"] in dossiers_settling:
+                judged_later.append((note, row))
+            else:
+                dossiers_settling.add(row["dossier_id"])
+                settling.append((note, row))
+        dossiers = await pctx.dossiers.lock_many(conn, sorted(dossiers_settling)) if settling else {}
+        to_settle = [
+            _ToSettle(row, dossiers.get(row["dossier_id"]), f"bank:{n.transaction_id}", n.transaction_id)
+            for n, row in settling
+        ]
+        settled = await _settle_many(conn, pctx, to_settle, now)
+        for note, row in [*settling, *judged_later]:
+            if row["id"] in settled and settled[row["id"]]["transaction_id"] == note.transaction_id:
+                answers[note.transaction_id] = "settled"
+                continue
+            # settled, expired or paid otherwise since it was read: judge it as it is now
+            reason = _bank_reason(await conn.fetchrow(queries.GET_PAYMENT_FACTS, row["id"]), note, now)
+            unmatched.append((note, row, reason or ExceptionReason.DOSSIER_ALREADY_PAID))
+        await _store_exceptions(
+            conn,
+            [
+                _Unmatched(
+                    source="bank",
+                    source_id=note.transaction_id,
+                    payment_id=payment["id"] if payment is not None else None,
+                    reason=reason,
+                    amount=note.amount,
+                    account=f"bank:{note.bank_bin}:{note.account_number.strip()}",
+                )
+                for note, payment, reason in unmatched
+            ],
+            now,
+        )
+        for note, _, _ in unmatched:
+            answers[note.transaction_id] = "exception"
+        await issue_receipts(
+            conn, [(settled[i.payment["id"]], i.dossier) for i in to_settle if i.payment["id"] in settled], now
+        )
+    answered: set[str] = set()
+    results: list[str] = []
+    for note in notes:  # a repeat of an id within `notes` is a duplicate of the first
+        results.append("duplicate" if note.transaction_id in answered else answers[note.transaction_id])
+        answered.add(note.transaction_id)
+    return results
 
 
 async def receive_vnpay_ipn(
@@ -356,19 +435,20 @@ async def receive_vnpay_ipn(
         payment_id = row["id"] if row is not None else None
         settled = None
         if decision.settle and row is not None:
-            settled = await _settle(conn, pctx, row, dossier, f"vnpay:{transaction_no}", now)
+            settled = (await _settle_many(conn, pctx, [_ToSettle(row, dossier, f"vnpay:{transaction_no}")], now)).get(
+                row["id"]
+            )
             if settled is None:
                 # VNPay took the money but the dossier is already paid: keep it visible for a refund
-                await _exception(
-                    conn,
+                unmatched = _Unmatched(
                     source="vnpay",
                     source_id=transaction_no,
                     payment_id=payment_id,
                     reason=ExceptionReason.DOSSIER_ALREADY_PAID,
                     amount=row["amount"],
                     account="vnpay",
-                    now=now,
                 )
+                await _store_exceptions(conn, [unmatched], now)
         elif decision.failed and row is not None and row["status"] == PaymentStatus.PENDING.value:
             await conn.execute(queries.MARK_FAILED, row["id"], now)
             await pctx.bus.publish(
@@ -377,7 +457,7 @@ async def receive_vnpay_ipn(
             )
         await conn.execute(queries.SET_VNPAY_RESULT, transaction_no, decision.rsp_code, payment_id)
         if settled is not None:
-            await issue_receipt(conn, settled, dossier, now)
+            await issue_receipts(conn, [(settled, dossier)], now)
     return decision
 
 

@@ -30,6 +30,7 @@ from api.dossiers.receipts import receipt
 from api.dossiers.views import Dossier, Receipt
 from api.dossiers.workdays import VN_TZ
 from core.auth import Principal, Role
+from core.db import json_text
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from core.events import DossierStatusChanged, PaymentSucceeded
 
@@ -83,6 +84,22 @@ def _cutoff(ctx: AppContext) -> time:
     return time(int(hours), int(minutes or 0))
 
 
+@dataclass(frozen=True)
+class _Change:
+    """One move as history and event record it."""
+
+    row: asyncpg.Record
+    move: _Move
+    action: Action | str
+    actor: ActorInfo
+    from_status: Status | None
+    note: str | None = None
+    reason: str | None = None
+    missing: list[str] | None = None
+    moved_on_to: Status | None = None
+    extra: dict[str, Any] | None = None
+
+
 async def _apply(
     conn: asyncpg.Connection,
     ctx: AppContext,
@@ -98,75 +115,88 @@ async def _apply(
     moved_on_to: Status | None = None,
     extra: dict[str, Any] | None = None,
     now: datetime,
-    stored: bool = False,
 ) -> None:
-    """Store the move (unless `stored` already), its history row and its event: the three always go
-    together. `moved_on_to`: the status the system moves the dossier on to next, in this transaction."""
-    if not stored:
-        await conn.execute(
-            queries.UPDATE_MOVE,
-            row["id"],
-            move.status.value,
-            move.code,
-            move.lookup_key,
-            move.submitted_at,
-            move.received_at,
-            move.appointment_date,
-            move.resolved_at,
-            move.returned_at,
-            now,
-            move.reception_due_at,
-            move.reception_warn_at,
-            move.reception_answered_at,
-        )
-    procedure = procedure_of(ctx, row["procedure_slug"])
-    data: dict[str, Any] = dict(extra or {})
-    if reason:
-        data["reason"] = reason
-    if missing:
-        data["missing"] = missing
-    if actor.source:
-        data["source"] = actor.source
+    """Store the move, its history row and its event: the three always go together.
+    `moved_on_to`: the status the system moves the dossier on to next, in this transaction."""
     await conn.execute(
-        queries.INSERT_HISTORY,
+        queries.UPDATE_MOVE,
         row["id"],
-        from_status.value if from_status else None,
         move.status.value,
-        str(action),
-        actor.user_id,
-        actor.role.value,
-        actor.name,
-        note or reason,
-        data,
+        move.code,
+        move.lookup_key,
+        move.submitted_at,
+        move.received_at,
+        move.appointment_date,
+        move.resolved_at,
+        move.returned_at,
         now,
+        move.reception_due_at,
+        move.reception_warn_at,
+        move.reception_answered_at,
     )
+    change = _Change(row, move, action, actor, from_status, note, reason, missing, moved_on_to, extra)
+    await _record(conn, ctx, [change], now)
+
+
+async def _record(conn: asyncpg.Connection, ctx: AppContext, changes: list[_Change], now: datetime) -> None:
+    """The history rows and events of moves already stored, in one statement each however many."""
+    if not changes:
+        return
+    columns: list[list[Any]] = [[] for _ in range(9)]
+    events: list[DossierStatusChanged] = []
+    for c in changes:
+        data: dict[str, Any] = dict(c.extra or {})
+        if c.reason:
+            data["reason"] = c.reason
+        if c.missing:
+            data["missing"] = c.missing
+        if c.actor.source:
+            data["source"] = c.actor.source
+        values = (
+            c.row["id"],
+            c.from_status.value if c.from_status else None,
+            c.move.status.value,
+            str(c.action),
+            c.actor.user_id,
+            c.actor.role.value,
+            c.actor.name,
+            c.note or c.reason,
+            json_text(data),
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+        events.append(_event(ctx, c, now))
+    await conn.execute(queries.INSERT_HISTORY_MANY, *columns, now)
+    await ctx.bus.publish_many(conn, list(events))
+
+
+def _event(ctx: AppContext, c: _Change, now: datetime) -> DossierStatusChanged:
+    procedure = procedure_of(ctx, c.row["procedure_slug"])
     names = {r.key: r.names for r in procedure.requirements}
-    await ctx.bus.publish(
-        conn,
-        DossierStatusChanged(
-            event_id=uuid.uuid4(),
-            occurred_at=now,
-            dossier_id=row["id"],
-            code=move.code,
-            owner_id=row["owner_id"],
-            agency_code=row["agency_code"],
-            procedure_slug=procedure.slug,
-            procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
-            from_status=from_status.value if from_status else None,
-            to_status=move.status.value,
-            action=str(action),
-            actor_role=actor.role.value,
-            note=note,
-            reason=reason,
-            missing=missing or [],
-            missing_names={
-                "vi": [names[k].vi for k in missing or [] if k in names],
-                "en": [names[k].en for k in missing or [] if k in names],
-            },
-            appointment_date=move.appointment_date,
-            fee=row["fee"],
-            moved_on_to=moved_on_to.value if moved_on_to else None,
-        ),
+    missing = c.missing or []
+    return DossierStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=now,
+        dossier_id=c.row["id"],
+        code=c.move.code,
+        owner_id=c.row["owner_id"],
+        agency_code=c.row["agency_code"],
+        procedure_slug=procedure.slug,
+        procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
+        from_status=c.from_status.value if c.from_status else None,
+        to_status=c.move.status.value,
+        action=str(c.action),
+        actor_role=c.actor.role.value,
+        note=c.note,
+        reason=c.reason,
+        missing=missing,
+        missing_names={
+            "vi": [names[k].vi for k in missing if k in names],
+            "en": [names[k].en for k in missing if k in names],
+        },
+        appointment_date=c.move.appointment_date,
+        fee=c.row["fee"],
+        moved_on_to=c.moved_on_to.value if c.moved_on_to else None,
     )
 
 
@@ -198,28 +228,31 @@ async def _system_move(
     return after
 
 
-def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, PaymentSucceeded], Awaitable[None]]:
-    """In the settling transaction: the dossier is paid, and one waiting for payment moves on.
-    A dossier paid before reception moves on when it is received."""
+def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, list[PaymentSucceeded]], Awaitable[None]]:
+    """In the settling transaction: the dossiers are paid, and those waiting for payment move on.
+    A dossier paid before reception moves on when it is received. Every settlement of one transaction
+    (a batch of bank notifications, or one) in the same two statements."""
 
     moved_to = _step(Status.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM)
+    system = ActorInfo(role=Actor.SYSTEM, user_id=None)
 
-    async def handle(conn: asyncpg.Connection, event: PaymentSucceeded) -> None:
-        # one statement marks it paid and moves it; it returns the row as it was before
-        row = await conn.fetchrow(queries.MARK_PAID, event.dossier_id, event.occurred_at, moved_to.value)
-        if row is None or Status(row["status"]) is not Status.AWAITING_PAYMENT:
-            return
-        await _apply(
-            conn,
-            ctx,
-            row,
-            replace(_Move.of(row), status=moved_to),
-            action=Action.SETTLE_PAYMENT,
-            actor=ActorInfo(role=Actor.SYSTEM, user_id=None),
-            from_status=Status.AWAITING_PAYMENT,
-            now=event.occurred_at,
-            stored=True,
+    async def handle(conn: asyncpg.Connection, events: list[PaymentSucceeded]) -> None:
+        # the settling transactions hold these dossiers' locks already; sorted all the same, as every
+        # statement that locks several dossiers takes them
+        paid = sorted({e.dossier_id: e for e in events}.values(), key=lambda e: e.dossier_id)
+        # one statement marks them paid and moves them; it returns the rows as they were before
+        rows = await conn.fetch(
+            queries.MARK_PAID_MANY, [e.dossier_id for e in paid], [e.occurred_at for e in paid], moved_to.value
         )
+        changes = [
+            _Change(
+                row, replace(_Move.of(row), status=moved_to), Action.SETTLE_PAYMENT, system, Status.AWAITING_PAYMENT
+            )
+            for row in rows
+            if Status(row["status"]) is Status.AWAITING_PAYMENT
+        ]
+        if changes:
+            await _record(conn, ctx, changes, paid[0].occurred_at)
 
     return handle
 

@@ -19,7 +19,7 @@ class PayableDossiers:
     def __init__(self, ctx: AppContext) -> None:
         self._ctx = ctx
 
-    def _shape(self, row: Any) -> PayableDossier:
+    def _shape(self, row: Any, payer_name: str | None = None) -> PayableDossier:
         procedure = procedure_of(self._ctx, row["procedure_slug"])
         return PayableDossier(
             id=row["id"],
@@ -31,7 +31,7 @@ class PayableDossiers:
             procedure_slug=procedure.slug,
             procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
             agency_names=self._office_names(row["agency_code"]),
-            payer_name=row["applicant"]["full_name"],
+            payer_name=payer_name if payer_name is not None else row["applicant"]["full_name"],
         )
 
     def _office_names(self, code: str) -> dict[str, str]:
@@ -54,3 +54,9 @@ class PayableDossiers:
     async def lock(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
         row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, dossier_id)
         return self._shape(row) if row is not None else None
+
+    async def lock_many(
+        self, conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, PayableDossier]:
+        rows = await conn.fetch(queries.GET_PAYABLE_DOSSIERS_FOR_UPDATE, sorted(set(dossier_ids)))
+        return {row["id"]: self._shape(row, payer_name=row["payer_name"]) for row in rows}

@@ -7,6 +7,13 @@ d.appointment_date, d.resolved_at, d.returned_at, d.result_document, d.created_a
 d.digitized, d.reception_due_at, d.reception_warn_at, d.reception_answered_at
 """
 
+# what a move and its event read of a dossier: no applicant, form or delivery (JSON each, decoded for nothing)
+_MOVE_COLUMNS = """
+d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.fee, d.submitted_at,
+d.received_at, d.appointment_date, d.resolved_at, d.returned_at, d.reception_due_at, d.reception_warn_at,
+d.reception_answered_at
+"""
+
 
 def overdue_sql(kind: str, now: str, today: str) -> str:
     """models.overdue() in SQL, over alias d, for the parameters named `now` and `today`."""
@@ -28,6 +35,14 @@ VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
 GET_DOSSIER = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"
 
 GET_DOSSIER_FOR_UPDATE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1 FOR UPDATE"
+
+# what settling needs of several dossiers, locked in id order, the order every statement locking more than
+# one follows
+GET_PAYABLE_DOSSIERS_FOR_UPDATE = """
+SELECT d.id, d.code, d.status, d.fee, d.agency_code, d.owner_id, d.procedure_slug,
+    d.applicant ->> 'full_name' AS payer_name
+FROM dossiers d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE
+"""
 
 GET_DOSSIER_BY_CODE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.code = $1"
 
@@ -90,21 +105,31 @@ SELECT dossier_id, requirement FROM dossier_originals_seen WHERE dossier_id = AN
 """
 
 # a payment settled: paid (once), and moved to $3 if it waited for the payment; the row as it was
-MARK_PAID = f"""
-UPDATE dossiers d SET paid_at = coalesce(d.paid_at, $2),
+# dossiers $1 paid at $2 (in id order, as locked), those awaiting payment moved to $3; the rows as they were
+MARK_PAID_MANY = f"""
+UPDATE dossiers d SET paid_at = coalesce(d.paid_at, before.at),
     status = CASE WHEN d.status = 'awaiting_payment' THEN $3 ELSE d.status END,
-    updated_at = CASE WHEN d.paid_at IS NULL OR d.status = 'awaiting_payment' THEN $2 ELSE d.updated_at END
-FROM (SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1 FOR UPDATE) before
+    updated_at = CASE WHEN d.paid_at IS NULL OR d.status = 'awaiting_payment' THEN before.at ELSE d.updated_at END
+FROM (
+    SELECT {_MOVE_COLUMNS}, p.at FROM unnest($1::uuid[], $2::timestamptz[]) AS p (id, at)
+    JOIN dossiers d ON d.id = p.id ORDER BY d.id FOR UPDATE OF d
+) AS before
 WHERE d.id = before.id
 RETURNING before.*
 """
 
 SET_RESULT = "UPDATE dossiers SET result_document = $2, updated_at = $3 WHERE id = $1"
 
-INSERT_HISTORY = """
+# one statement for however many moves; `data` comes as text (an array of jsonb would need its own codec)
+INSERT_HISTORY_MANY = """
 INSERT INTO dossier_history (dossier_id, from_status, to_status, action, actor_id, actor_role, actor_name, note,
     data, at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+SELECT h.dossier_id, h.from_status, h.to_status, h.action, h.actor_id, h.actor_role, h.actor_name, h.note,
+    h.data::jsonb, $10
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[],
+    $9::text[]) WITH ORDINALITY AS h (dossier_id, from_status, to_status, action, actor_id, actor_role, actor_name,
+    note, data, ord)
+ORDER BY h.ord
 """
 
 LIST_HISTORY = """

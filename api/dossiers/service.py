@@ -25,6 +25,7 @@ from api.dossiers.models import (
 )
 from api.dossiers.views import Dossier
 from core.auth import Principal
+from core.db import json_text
 from core.errors import ConflictError, ForbiddenError, ValidationError
 
 
@@ -90,16 +91,16 @@ async def create_dossier(
             now,
         )
         await conn.execute(
-            queries.INSERT_HISTORY,
-            dossier_id,
-            None,
-            Status.DRAFT.value,
-            "create",
-            principal.user_id,
-            (Actor.OFFICER if counter else Actor.CITIZEN).value,
-            None,
-            None,
-            {"channel": "counter", "office": agency_code} if counter else {},
+            queries.INSERT_HISTORY_MANY,
+            [dossier_id],
+            [None],
+            [Status.DRAFT.value],
+            ["create"],
+            [principal.user_id],
+            [(Actor.OFFICER if counter else Actor.CITIZEN).value],
+            [None],
+            [None],
+            [json_text({"channel": "counter", "office": agency_code} if counter else {})],
             now,
         )
     return await get_dossier(conn, ctx, principal, dossier_id, locale)
