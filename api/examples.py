@@ -363,7 +363,25 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "request": {"score": 5, "comment": "Nhanh, đúng hẹn"},
         "201": {"dossier_id": _ID, "score": 5, "comment": "Nhanh, đúng hẹn", "created_at": "2026-11-25T03:10:00Z"},
     },
-    "resubmitCounterDossier": {"request": {"counter": "Quầy số 3", "note": "Đã nhận bản chụp giấy chứng sinh"}},
+    "resubmitCounterDossier": {
+        "request": {"counter": "Quầy số 3", "note": "Đã nhận bản chụp giấy chứng sinh"},
+        "200": {
+            **_RECEIVED,
+            "id": _COUNTER_DRAFT["id"],
+            "procedure": _COUNTER_DRAFT["procedure"],
+            "channel": "counter",
+            "applicant": _COUNTER_DRAFT["applicant"],
+            "form": {},
+            "fee": 2000,
+            "paid": True,
+            "status": "processing",
+            "status_label": "Đang giải quyết",
+            "submitted_at": "2026-11-25T03:10:00Z",
+            "received_at": "2026-11-25T03:10:00Z",
+            "appointment_date": "2026-11-26",
+            "updated_at": "2026-11-25T03:10:00Z",
+        },
+    },
     "trackDossier": {
         "200": {
             "code": _CODE,
