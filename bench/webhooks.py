@@ -352,23 +352,29 @@ async def run_load(
     server_pid: int,
     database: str,
     waits: bool = False,
+    rate: float = 0.0,
 ) -> LoadResult:
     """Send every job (a webhook body, or None for GET /health/live) over `concurrency` keep-alive
-    connections, each connection one request at a time; stop taking new jobs after max_seconds."""
+    connections, each connection one request at a time; stop taking new jobs after max_seconds.
+    With `rate` (jobs/s), job i is due at start + i/rate (an open load, as a bank sends) and its latency
+    counts from then, so time it waited for a free connection counts too."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
     answers: Counter[str] = Counter()
     errors: Counter[str] = Counter()
-    queue: Iterator[bytes | None] = iter(jobs)
+    queue: Iterator[tuple[int, bytes | None]] = iter(enumerate(jobs))
     sent = 0
     started = time.perf_counter()
     deadline = started + max_seconds
 
-    async def one(send: Any, body: bytes | None) -> None:
+    async def one(send: Any, index: int, body: bytes | None) -> None:
         nonlocal sent
+        t0 = time.perf_counter()
+        if rate > 0:
+            t0 = started + index / rate
+            await asyncio.sleep(max(0.0, t0 - time.perf_counter()))
         headers = _signed_headers(body) if body is not None else {}
         sent += 1
-        t0 = time.perf_counter()
         try:
             async with asyncio.timeout(request_timeout):
                 status, content = await send(body, headers)
@@ -388,10 +394,10 @@ async def run_load(
             return await conn.request("POST", BANK_PATH, headers, body)
 
         try:
-            for body in queue:  # bounded: the shared iterator is consumed once
+            for index, body in queue:  # bounded: the shared iterator is consumed once
                 if time.perf_counter() > deadline:
                     break
-                await one(send, body)
+                await one(send, index, body)
         finally:
             await conn.close()
 
@@ -403,10 +409,10 @@ async def run_load(
                 response = await http.post(BANK_PATH, content=body, headers=headers)
             return response.status_code, response.content
 
-        for body in queue:
+        for index, body in queue:
             if time.perf_counter() > deadline:
                 break
-            await one(send, body)
+            await one(send, index, body)
 
     watched = watch(server_pid, database)
     stop = asyncio.Event()
@@ -824,6 +830,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quiet-wait", type=float, default=60.0, help="seconds to wait for other work to stop first")
     p.add_argument("--quiet-cores", type=float, default=0.3, help="busy cores below which the machine is quiet")
     p.add_argument("--waits", action="store_true", help="sample PostgreSQL wait events during the measured run")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="notifications/s offered in the measured run, each due on schedule whether or not a connection "
+        "is free (latency counts from when it was due); 0: as fast as the connections go",
+    )
     p.add_argument("--seed", type=int, default=20261123)
     p.add_argument("--json", type=Path, help="also write the figures to this file")
     args = p.parse_args(argv)
@@ -894,7 +907,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
 
-            def load(label: str, jobs: list[bytes | None], *, waits: bool = False) -> LoadResult:
+            def load(label: str, jobs: list[bytes | None], *, waits: bool = False, rate: float = 0.0) -> LoadResult:
                 assert server is not None
                 return asyncio.run(
                     run_load(
@@ -908,6 +921,7 @@ def main(argv: list[str] | None = None) -> int:
                         server_pid=server.pid,
                         database=name,
                         waits=waits,
+                        rate=rate,
                     )
                 )
 
@@ -920,7 +934,7 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(harness.analyze(database_url))
             quiet = harness.wait_quiet(args.quiet_cores, args.quiet_wait)
             print(f"machine busy before the run: {quiet:.2f} cores", file=sys.stderr)
-            results.append(load("bank webhook", [n.body for n in notes], waits=args.waits))
+            results.append(load("bank webhook", [n.body for n in notes], waits=args.waits, rate=args.rate))
             if args.baseline:
                 results.append(load("GET /health/live", [None] * args.requests))
 
