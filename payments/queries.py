@@ -95,10 +95,13 @@ RETURNING {_PAYMENT_COLUMNS}
 """
 
 # one movement = two rows that sum to zero: $3 receives the amount, $4 gives it
-INSERT_LEDGER_PAIR = """
-INSERT INTO ledger_entries (payment_id, exception_id, account, amount, currency, kind, created_at)
-VALUES ($1, $2, $3, $5, 'VND', $6, $7), ($1, $2, $4, -$5::bigint, 'VND', $6, $7)
-"""
+INSERT_LEDGER_PAIR = _ledger_pairs(
+    "(SELECT $1::uuid AS payment_id, $2::uuid AS exception_id, $5::bigint AS amount)",
+    kind="$6::text",
+    at="$7::timestamptz",
+    to="$3::text",
+    from_="$4::text",
+)
 
 # A row per notification not seen before, claimed in transaction id order (two batches sharing ids wait
 # for each other in one order, never in a cycle); a concurrent twin waits here until the first commits.

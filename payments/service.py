@@ -396,12 +396,8 @@ async def receive_bank_notifications(
         await issue_receipts(
             conn, [(settled[i.payment["id"]], i.dossier) for i in to_settle if i.payment["id"] in settled], now
         )
-    answered: set[str] = set()
-    results: list[str] = []
-    for note in notes:  # a repeat of an id within `notes` is a duplicate of the first
-        results.append("duplicate" if note.transaction_id in answered else answers[note.transaction_id])
-        answered.add(note.transaction_id)
-    return results
+    # the first of an id takes its answer; a repeat within `notes` is a duplicate of it
+    return [answers.pop(note.transaction_id, "duplicate") for note in notes]
 
 
 async def receive_vnpay_ipn(

@@ -32,7 +32,7 @@ from api.dossiers.workdays import VN_TZ
 from core.auth import Principal, Role
 from core.db import json_text
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
-from core.events import DossierStatusChanged, PaymentSucceeded
+from core.events import DossierStatusChanged, Event, PaymentSucceeded
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ async def _record(conn: asyncpg.Connection, ctx: AppContext, changes: list[_Chan
     if not changes:
         return
     columns: list[list[Any]] = [[] for _ in range(9)]
-    events: list[DossierStatusChanged] = []
+    events: list[Event] = []
     for c in changes:
         data: dict[str, Any] = dict(c.extra or {})
         if c.reason:
@@ -167,7 +167,7 @@ async def _record(conn: asyncpg.Connection, ctx: AppContext, changes: list[_Chan
             column.append(value)
         events.append(_event(ctx, c, now))
     await conn.execute(queries.INSERT_HISTORY_MANY, *columns, now)
-    await ctx.bus.publish_many(conn, list(events))
+    await ctx.bus.publish_many(conn, events)
 
 
 def _event(ctx: AppContext, c: _Change, now: datetime) -> DossierStatusChanged:

@@ -52,8 +52,7 @@ class PayableDossiers:
         return self._shape(row) if row is not None else None
 
     async def lock(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
-        row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, dossier_id)
-        return self._shape(row) if row is not None else None
+        return (await self.lock_many(conn, [dossier_id])).get(dossier_id)
 
     async def lock_many(
         self, conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]
