@@ -959,7 +959,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             for problem in problems:
                 print(f"  PROBLEM: {problem}")
-            target_met = hook.rate >= 1000 and hook.pct(0.99) < 50
+            # under an open load the throughput is the offered rate less the last answer's latency over the run
+            # (999.6/s for 8,000 at 1,000/s); falling behind shows in the latency, counted from when each was due
+            throughput_met = args.rate >= 1000 and hook.rate >= 0.99 * args.rate if args.rate else hook.rate >= 1000
+            target_met = throughput_met and hook.pct(0.99) < 50
             print(f"target (>= 1000/s, p99 < 50 ms): {'met' if target_met else 'NOT met'}")
             if args.json:
                 args.json.write_text(
