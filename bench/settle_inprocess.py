@@ -79,6 +79,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], name: str, notes: l
         rest = [n for n in notes if n not in probes.values()]
 
         latencies: list[float] = []
+        answered_at: list[float] = []
         answers: Counter[str] = Counter()
         errors: Counter[str] = Counter()
         queue = iter(rest)
@@ -98,6 +99,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], name: str, notes: l
                     errors[type(exc).__name__] += 1
                     continue
                 latencies.append(time.perf_counter() - t0)
+                answered_at.append(time.time())
 
         watched = wh.watch(os.getpid(), name)
         stop = asyncio.Event()
@@ -114,6 +116,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], name: str, notes: l
             sent=len(latencies) + sum(errors.values()),
             wall=after.at - before.at,
             latencies=latencies,
+            answered_at=answered_at,
             statuses=Counter({200: len(latencies)}),
             answers=answers,
             errors=errors,

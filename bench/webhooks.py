@@ -307,6 +307,7 @@ class LoadResult:
     sent: int
     wall: float
     latencies: list[float]  # seconds, completed requests only
+    answered_at: list[float]  # wall-clock time (time.time()) of each answer, in the order of latencies
     statuses: Counter[int]
     answers: Counter[str]
     errors: Counter[str]
@@ -359,6 +360,7 @@ async def run_load(
     With `rate` (jobs/s), job i is due at start + i/rate (an open load, as a bank sends) and its latency
     counts from then, so time it waited for a free connection counts too."""
     latencies: list[float] = []
+    answered_at: list[float] = []
     statuses: Counter[int] = Counter()
     answers: Counter[str] = Counter()
     errors: Counter[str] = Counter()
@@ -382,6 +384,7 @@ async def run_load(
             errors[type(exc).__name__] += 1
             return
         latencies.append(time.perf_counter() - t0)
+        answered_at.append(time.time())
         statuses[status] += 1
         answers[_answer(status, content) if body is not None else f"http {status}"] += 1
 
@@ -436,6 +439,7 @@ async def run_load(
         sent=sent,
         wall=wall,
         latencies=latencies,
+        answered_at=answered_at,
         statuses=statuses,
         answers=answers,
         errors=errors,
@@ -739,7 +743,9 @@ async def verify(database_url: str, settled_ids: set[uuid.UUID], exceptions: int
 # ---- the report -----------------------------------------------------------------------------
 
 
-def describe(result: LoadResult, workers: int, concurrency: int, client: ClientName, offices: int = 1) -> str:
+def describe(
+    result: LoadResult, workers: int, concurrency: int, client: ClientName, offices: int = 1, timeline: float = 0.0
+) -> str:
     c = result.cpu
 
     def per(cores: float) -> float:
@@ -764,6 +770,17 @@ def describe(result: LoadResult, workers: int, concurrency: int, client: ClientN
         for what, n in result.waits.most_common(9):
             if what != "(samples)":
                 lines.append(f"    {n / samples:5.2f}  {what}")
+    if timeline > 0 and result.latencies:
+        lines.append(f"  timeline    per {timeline:g} s of answers (UTC, to line up with PostgreSQL's log):")
+        windows: dict[int, list[float]] = {}
+        for at, latency in zip(result.answered_at, result.latencies, strict=True):
+            windows.setdefault(int(at // timeline), []).append(latency)
+        for window, latencies in sorted(windows.items()):
+            when = datetime.fromtimestamp(window * timeline, UTC).strftime("%H:%M:%S")
+            lines.append(
+                f"    {when}  {len(latencies):6d} answers  p50 {harness.pct(latencies, 0.5) * 1000:6.1f}  "
+                f"p99 {harness.pct(latencies, 0.99) * 1000:6.1f}  max {max(latencies) * 1000:6.1f} ms"
+            )
     if result.errors:
         lines.append("  errors      " + ", ".join(f"{k}: {v}" for k, v in sorted(result.errors.items())))
     if result.unsent:
@@ -830,6 +847,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quiet-wait", type=float, default=60.0, help="seconds to wait for other work to stop first")
     p.add_argument("--quiet-cores", type=float, default=0.3, help="busy cores below which the machine is quiet")
     p.add_argument("--waits", action="store_true", help="sample PostgreSQL wait events during the measured run")
+    p.add_argument(
+        "--timeline",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="also print the measured run's latency per window of SECONDS, to find when the slow answers came",
+    )
     p.add_argument(
         "--rate",
         type=float,
@@ -953,7 +977,16 @@ def main(argv: list[str] | None = None) -> int:
 
             print()
             for result in results:
-                print(describe(result, args.workers, args.concurrency, args.client, args.offices))
+                print(
+                    describe(
+                        result,
+                        args.workers,
+                        args.concurrency,
+                        args.client,
+                        args.offices,
+                        args.timeline if result is results[0] else 0.0,
+                    )
+                )
             print(
                 "check: " + ("exactly the expected payments settled; the ledger sums to zero" if not problems else "")
             )
