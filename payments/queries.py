@@ -22,12 +22,15 @@ GET_PAYMENT_BY_REFERENCE = f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE refer
 
 GET_PAYMENT_BY_REFERENCE_FOR_UPDATE = f"{GET_PAYMENT_BY_REFERENCE} FOR UPDATE"
 
-DOSSIER_PAID = "SELECT EXISTS (SELECT 1 FROM payments WHERE dossier_id = $1 AND status = 'succeeded')"
 
-# whether another payment of payment p's dossier succeeded
-_DOSSIER_PAID_COLUMN = (
-    "EXISTS (SELECT 1 FROM payments o WHERE o.dossier_id = p.dossier_id AND o.status = 'succeeded') AS dossier_paid"
-)
+def _dossier_paid(dossier_id: str) -> str:
+    """Whether a payment of the dossier `dossier_id` (an SQL expression) succeeded: a lookup of one dossier."""
+    return f"EXISTS (SELECT 1 FROM payments o WHERE o.dossier_id = {dossier_id} AND o.status = 'succeeded')"
+
+
+DOSSIER_PAID = f"SELECT {_dossier_paid('$1')}"
+
+_DOSSIER_PAID_COLUMN = f"{_dossier_paid('p.dossier_id')} AS dossier_paid"
 
 # what a bank notification is judged on, read again after a settlement found the payment changed
 GET_PAYMENT_FACTS = f"SELECT {_PAYMENT_COLUMNS}, {_DOSSIER_PAID_COLUMN} FROM payments p WHERE p.id = $1"
@@ -61,8 +64,7 @@ def _ledger_pairs(rows: str, *, kind: str, at: str, to: str, from_: str) -> str:
 # transaction (nothing else changes it before COMMIT): a TID lookup, whatever the statistics say.
 SETTLE_MANY = f"""
 WITH target AS MATERIALIZED (
-    SELECT t.*,
-        EXISTS (SELECT 1 FROM payments o WHERE o.dossier_id = t.dossier_id AND o.status = 'succeeded') AS dossier_paid
+    SELECT t.*, {_dossier_paid("t.dossier_id")} AS dossier_paid
     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::tid[], $7::text[])
         AS t (payment_id, dossier_id, settled_by, to_account, from_account, claimed_version, transaction_id)
 ), settled AS (

@@ -417,10 +417,11 @@ async def receive_vnpay_ipn(
                 await conn.fetchval(queries.GET_VNPAY_NOTIFICATION, transaction_no) or vnpay.ALREADY_CONFIRMED.rsp_code
             )
             return vnpay.decide_ipn(params, secret=secret, expected_amount=None, payment_status=None, replay=code)
-        # the dossier is locked before its payment, as every settlement does
         row = await conn.fetchrow(queries.GET_PAYMENT_BY_REFERENCE, reference)
-        dossier = await pctx.dossiers.lock(conn, row["dossier_id"]) if row is not None else None
+        dossier = None
         if row is not None:
+            # the dossier is locked before its payment, as every settlement does
+            dossier = await pctx.dossiers.lock(conn, row["dossier_id"])
             row = await conn.fetchrow(queries.GET_PAYMENT_BY_REFERENCE_FOR_UPDATE, reference)
         if row is None or row["method"] != Method.VNPAY.value:
             decision = vnpay.decide_ipn(params, secret=secret, expected_amount=None, payment_status=None)

@@ -104,7 +104,6 @@ LIST_ORIGINALS_SEEN = """
 SELECT dossier_id, requirement FROM dossier_originals_seen WHERE dossier_id = ANY($1::uuid[]) ORDER BY requirement
 """
 
-# a payment settled: paid (once), and moved to $3 if it waited for the payment; the row as it was
 # dossiers $1 paid at $2 (in id order, as locked), those awaiting payment moved to $3; the rows as they were
 MARK_PAID_MANY = f"""
 UPDATE dossiers d SET paid_at = coalesce(d.paid_at, before.at),
