@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -12,8 +13,16 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _NARROW_NBSP = "\u202f"  # CLDR puts it before AM/PM; a plain no-break space shows in every font
 
 
+Lang = Literal["vi", "en"]
+
+
+def language(locale: str) -> Lang:
+    """The language text in `locale` is written in: "en", "en-US", "en_GB" read English, anything else Vietnamese."""
+    return "en" if locale[:2].lower() == "en" else "vi"
+
+
 def _english(locale: str) -> bool:
-    return locale[:2].lower() == "en"  # "en", "en-US", "en_GB": anything else reads Vietnamese
+    return language(locale) == "en"
 
 
 def vnd(amount: int, locale: str = "vi") -> str:

@@ -13,6 +13,7 @@ from core.clock import Clock
 from core.db import acquire
 from core.events import Event, HandoffOpened
 from core.outbox import Consumer
+from i18n.format import language
 from i18n.messages import Text
 from notifications import alert_queries
 from notifications.officer_alerts import Alert, tell_officers
@@ -37,7 +38,7 @@ _PLAIN = Text("Qua {channel}: ")
 def alert(event: HandoffOpened, locale: str) -> Alert:
     """What the officer reads, in `locale` ("en", else Vietnamese), with what the app's deep link to
     the conversation needs. Pure."""
-    lang = "en" if locale[:2].lower() == "en" else "vi"
+    lang = language(locale)
     channel = _CHANNELS[event.channel].pick(lang) if event.channel in _CHANNELS else event.channel
     proc = event.procedure_names.get(lang) or event.procedure_slug
     lead = (_ABOUT if proc else _PLAIN).pick(lang).format(channel=channel, proc=proc)

@@ -19,7 +19,7 @@ from core.clock import Clock
 from core.db import acquire
 from core.events import DeadlineApproaching, DeadlineBacklog, Event
 from core.outbox import Consumer
-from i18n.format import date_time, short_date
+from i18n.format import date_time, language, short_date
 from i18n.messages import Text
 from notifications import alert_queries, queries
 from notifications.pushes import Device, load_owners, record_deliveries, retry_later
@@ -62,7 +62,7 @@ class Alert(msgspec.Struct, frozen=True, kw_only=True):
 
 def alert(event: DeadlineApproaching, locale: str) -> Alert:
     """What the officer reads, in `locale` ("en", else Vietnamese). Pure."""
-    lang = "en" if locale[:2].lower() == "en" else "vi"
+    lang = language(locale)
     due = date_time(event.due_at, lang) if event.deadline == "reception" else short_date(event.due_at, lang)
     proc = event.procedure_names.get(lang) or event.procedure_slug
     return Alert(
@@ -82,7 +82,7 @@ def alert(event: DeadlineApproaching, locale: str) -> Alert:
 
 def digest(event: DeadlineBacklog, locale: str) -> Alert:
     """One line for an office's backlog of missed deadlines, pointing at the overdue list. Pure."""
-    lang = "en" if locale[:2].lower() == "en" else "vi"
+    lang = language(locale)
     return Alert(
         title=_BACKLOG_TITLES[event.deadline].pick(lang),
         body=_BACKLOG_BODIES[event.deadline]

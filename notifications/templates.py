@@ -20,7 +20,7 @@ from core.events import (
     PaymentRefunded,
     PaymentSucceeded,
 )
-from i18n.format import short_date, vnd
+from i18n.format import Lang, language, short_date, vnd
 from i18n.messages import Plural, Text
 
 __all__ = ["BODY_MAX", "TITLE_MAX", "TYPES", "Category", "Rendered", "clip", "one_line", "render"]
@@ -29,7 +29,6 @@ TITLE_MAX: Final = 40
 BODY_MAX: Final = 180
 
 Category = Literal["status", "payment", "reminder"]
-Lang = Literal["vi", "en"]
 
 TYPES: Final[tuple[str, ...]] = (
     "dossier.submitted",
@@ -145,7 +144,7 @@ def render(event: AnyEvent, locale: str) -> Rendered | None:
     """The push and inbox entry for `event` in `locale` ("en" or anything else for Vietnamese);
     None when the event tells the citizen nothing (a draft, a draft thrown away, a payment code
     replaced by the citizen's own choice of another method)."""
-    lang: Lang = "en" if locale[:2].lower() == "en" else "vi"
+    lang = language(locale)
     match event:
         case DossierStatusChanged():
             return _dossier(event, lang)
