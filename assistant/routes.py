@@ -14,7 +14,7 @@ from assistant.service import Assistant, AssistantIn, AssistantOut
 from core.auth import Principal
 from core.errors import ValidationError
 from core.openapi import problems
-from core.ratelimit import RateLimiter
+from core.ratelimit import RateLimiter, client_address
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ async def ask(
         raise ValidationError([("text", "required", {})])
     if maybe_principal is None:
         limits: AnonymousLimits = state.assistant_limits
-        await limits.check(request.client.host if request.client else "unknown", data.session_id)
+        await limits.check(client_address(request), data.session_id)
     # from the app's state rather than a second dependency: two dependencies that do not depend on
     # each other are resolved in a task group, a measurable share of this hot route's CPU time
     assistant: Assistant = state.assistant

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request
 from redis.asyncio import Redis
 
 from core.clock import Clock
 from core.errors import RateLimitedError
 from core.redis import key
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The address a request came from, as public routes are limited by; "unknown" when the server was not told."""
+    return request.client.host if request.client else "unknown"
 
 
 class RateLimiter:

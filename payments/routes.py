@@ -17,6 +17,7 @@ from core.errors import DomainError, NotFoundError
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, query_strings, signed_body
 from core.pages import html_page
+from core.ratelimit import client_address
 from core.signing import decode_signed
 from payments import pages, receipts, service, vietqr, vnpay
 from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
@@ -40,9 +41,8 @@ VNPAY_QUERY = query_strings(
 
 def _client_ip(request: Request[Any, Any, Any]) -> str:
     """The payer's address as VNPay wants it (an IP literal; test clients and proxies may give other text)."""
-    host = request.client.host if request.client else ""
     try:
-        return str(ipaddress.ip_address(host))
+        return str(ipaddress.ip_address(client_address(request)))
     except ValueError:
         return "127.0.0.1"
 

@@ -10,12 +10,12 @@ from litestar.params import FromPath, FromQuery
 from api.deps import Ctx
 from api.dossiers import receipts
 from api.dossiers.views import Tracking
-from api.ratelimit import client_address, limit
 from api.tracking import page, service
 from core.errors import NotFoundError
 from core.injected import Conn, Locale
 from core.openapi import problems
 from core.pages import html_page
+from core.ratelimit import client_address
 from i18n.html import switch_query
 
 
@@ -34,14 +34,14 @@ async def track(
     locale: Locale,
     key: FromQuery[str | None] = None,
 ) -> Tracking:
-    await limit(ctx, "track", client_address(request), ctx.settings.track_rate_per_minute)
+    await ctx.limiter.hit("track", client_address(request), ctx.settings.track_rate_per_minute)
     return await receipts.track(conn, ctx, code, key, locale)
 
 
 async def _tracking_answer(
     request: Request[Any, Any, Any], ctx: Ctx, conn: Conn, locale: Locale, code: str, key: str | None, switch: str
 ) -> Response[str]:
-    await limit(ctx, "track", client_address(request), ctx.settings.track_rate_per_minute)
+    await ctx.limiter.hit("track", client_address(request), ctx.settings.track_rate_per_minute)
     try:
         view = await service.tracking_page(conn, ctx, code, key, locale)
     except NotFoundError:
