@@ -58,6 +58,7 @@ from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus, PaymentSucceeded
+from core.guards import TokenVerifier
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
@@ -307,6 +308,7 @@ def create_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock=clock, sms=sms, bus=bus)
         app.state.ctx = runtime.ctx
+        app.state.tokens = TokenVerifier(settings.jwt_secret, runtime.ctx.clock)
         app.state.payments = runtime.payments
         app.state.assistant_limits = assistant_routes.AnonymousLimits(
             runtime.ctx.limiter,

@@ -17,6 +17,7 @@ from assistant.channels.service import ChannelInbox
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.db import acquire
 from core.errors import ForbiddenError, UnauthorizedError
+from core.guards import principal_of
 from core.injected import Caller
 from payments.service import PaymentsContext
 
@@ -71,6 +72,18 @@ def provide_officer(principal: Caller) -> Principal:
     return principal
 
 
+def provide_caller(request: Request[Any, Any, Any]) -> Principal:
+    """The principal the route's guard already checked (core/guards.py)."""
+    principal = principal_of(request)
+    if principal is None:  # a route that takes `caller` must carry a guard that signs in
+        raise UnauthorizedError()
+    return principal
+
+
+def provide_maybe_caller(request: Request[Any, Any, Any]) -> Principal | None:
+    return principal_of(request)
+
+
 def provide_locale(request: Request[Any, Any, Any]) -> str:
     return request_locale(request)
 
@@ -97,6 +110,8 @@ DEPENDENCIES = {
     "ctx": Provide(provide_ctx, sync_to_thread=False),
     "conn": Provide(provide_conn),
     "principal": Provide(provide_principal, sync_to_thread=False),
+    "caller": Provide(provide_caller, sync_to_thread=False),
+    "maybe_caller": Provide(provide_maybe_caller, sync_to_thread=False),
     "citizen": Provide(provide_citizen, sync_to_thread=False),
     "officer": Provide(provide_officer, sync_to_thread=False),
     "locale": Provide(provide_locale, sync_to_thread=False),

@@ -1,8 +1,8 @@
 """What the OpenAPI document says beyond what Litestar reads from handler signatures.
 
 A route names the problem responses it can give by status code (`responses=problems(404, 409)`);
-who must sign in is read from the caller it takes (`principal`, `citizen`, `officer`,
-`maybe_principal`, see core/injected.py), so 401/403 and the security requirement follow the
+who must sign in is read from the route's guard (core/guards.py) or the caller it takes
+(`caller`, `maybe_caller`, see core/injected.py), so 401/403 and the security requirement follow the
 code instead of a second declaration, and so does 503 for a handler that reaches PostgreSQL or
 Redis; signed webhooks name the body they verify (`opt=signed_body(BankNotification)`) because
 they read the raw bytes before decoding."""
@@ -29,6 +29,8 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec import Schema as SchemaObject
 from litestar.openapi.spec.base import BaseSchemaObject
 from litestar.routes import HTTPRoute
+
+from core import guards
 
 PROBLEM_JSON = "application/problem+json"
 TAGS = [
@@ -213,8 +215,15 @@ _SIGNED_HEADERS = [
         schema=SchemaObject(type="string", pattern="^sha256=[0-9a-f]{64}$"),  # type: ignore[arg-type]
     ),
 ]
-_CALLERS_401 = {"principal", "citizen", "officer", "maybe_principal"}
+_CALLERS_401 = {"principal", "citizen", "officer", "maybe_principal", "caller", "maybe_caller"}
 _CALLERS_403 = {"citizen", "officer"}
+# what a route's guard says about its caller, in the names above
+_GUARD_CALLERS: dict[Any, str] = {
+    guards.signed_in: "principal",
+    guards.citizen_only: "citizen",
+    guards.officer_only: "officer",
+    guards.admin_only: "officer",
+}
 _USES_SERVICES = {"conn", "ctx", "payments", "assistant"}  # PostgreSQL or Redis behind them
 _BEARER: dict[str, list[str]] = {"bearer": []}
 
@@ -241,7 +250,9 @@ def document(
         for method, (handler, _) in route.route_handler_map.items():
             operation = getattr(path_item, method.lower(), None)
             if isinstance(operation, Operation):
-                _complete(operation, set(handler.parsed_fn_signature.parameters), handler.opt, components)
+                takes = set(handler.parsed_fn_signature.parameters)
+                takes |= {_GUARD_CALLERS.get(guard, "") for guard in handler.resolve_guards()} - {""}
+                _complete(operation, takes, handler.opt, components)
                 _add_examples(operation, (examples or {}).get(operation.operation_id or "", {}))
                 _add_links(operation, (links or {}).get(operation.operation_id or "", {}))
     _check_link_targets(paths, links or {})
@@ -298,7 +309,7 @@ def _complete(operation: Operation, takes: set[str], opt: dict[str, Any], compon
     callers = takes & _CALLERS_401
     if not callers:
         operation.security = []  # public (webhooks prove themselves by signature, not by token)
-    elif callers == {"maybe_principal"}:
+    elif callers <= {"maybe_principal", "maybe_caller"}:
         operation.security = [_BEARER, {}]
     if callers:
         responses.setdefault("401", _as_response(401))

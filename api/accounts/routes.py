@@ -10,6 +10,7 @@ from api.accounts.models import Me, OtpRequest, OtpSent, RefreshRequest, TokenPa
 from api.accounts.phones import normalize_phone
 from api.deps import Ctx
 from core.errors import ValidationError
+from core.guards import signed_in
 from core.injected import Caller, Conn
 from core.openapi import problems
 
@@ -64,6 +65,13 @@ class AuthController(Controller):
         return await service.refresh_tokens(conn, settings=ctx.settings, clock=ctx.clock, token=data.refresh_token)
 
 
-@get("/api/v1/me", operation_id="getMe", responses=problems(404), summary="The signed-in user", tags=["accounts"])
-async def get_me(principal: Caller, conn: Conn) -> Me:
-    return await service.me(conn, principal)
+@get(
+    "/api/v1/me",
+    guards=[signed_in],
+    operation_id="getMe",
+    responses=problems(404),
+    summary="The signed-in user",
+    tags=["accounts"],
+)
+async def get_me(caller: Caller, conn: Conn) -> Me:
+    return await service.me(conn, caller)
