@@ -310,10 +310,11 @@ def create_app(
         app.state.ctx = runtime.ctx
         app.state.tokens = TokenVerifier(settings.jwt_secret, runtime.ctx.clock)
         app.state.payments = runtime.payments
-        app.state.assistant_limits = assistant_routes.AnonymousLimits(
+        app.state.assistant_limits = assistant_routes.AssistantLimits(
             runtime.ctx.limiter,
             per_address=settings.assistant_rate_per_minute_ip,
             per_session=settings.assistant_rate_per_minute_session,
+            per_user=settings.assistant_rate_per_minute_user,
         )
         app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(runtime.ctx)
         app.state.channel_inbox = ChannelInbox(settings=settings, bus=runtime.ctx.bus, clock=runtime.ctx.clock)

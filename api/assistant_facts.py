@@ -9,6 +9,7 @@ from api.catalog.models import Level
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.models import ACTIVE
+from api.dossiers.receipts import key_matches
 from api.officer.handoff_service import open_handoff
 from assistant.ports import DossierFacts, ProcedureFacts, RequirementFacts
 from core.db import acquire
@@ -68,10 +69,12 @@ class DossierFactsReader:
             rows = await conn.fetch(queries.LIST_OWN, user_id, None, 20, 0)
         return [self._shape(r) for r in rows if r["status"] in ACTIVE]
 
-    async def by_code(self, code: str) -> DossierFacts | None:
+    async def lookup(self, code: str, *, user_id: uuid.UUID | None, keys: Sequence[str]) -> DossierFacts | None:
         async with acquire(self._ctx.pool) as conn:
             row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code)
-        return self._shape(row) if row is not None else None
+        owned = row is not None and user_id is not None and row["owner_id"] == user_id
+        keyed = key_matches(row, keys)  # compared whatever else holds, so an unknown code times alike
+        return self._shape(row) if row is not None and (owned or keyed) else None
 
 
 class HandoffRecords:

@@ -426,7 +426,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "items": [
                 {
                     "id": "0b8e4f7a-6c21-4d3e-8a9f-5e2d7c1b3a90",
-                    "session_id": "s-7f3a",
+                    "session_id": "9f1c2b7e4d3a48e6a0b5c8d2e1f47a36",
                     "channel": "zalo",
                     "status": "open",
                     "message": "Tôi muốn hỏi trực tiếp cán bộ về hồ sơ khai sinh cho con",
@@ -592,7 +592,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "askAssistant": {
         "request": {"text": "lam khai sinh can gi", "locale": "vi"},
         "200": {
-            "session_id": "s-7f3a",
+            "session_id": "9f1c2b7e4d3a48e6a0b5c8d2e1f47a36",
             "intent": "procedure_documents",
             "procedure": _PROCEDURE,
             "reply": "Để đăng ký khai sinh, bạn cần: tờ khai, giấy chứng sinh.",

@@ -145,19 +145,26 @@ def _dossier_line(d: DossierFacts, locale: str) -> str:
     return line
 
 
-def dossier_status(dossiers: Sequence[DossierFacts] | None, locale: str, *, by_code: bool = False) -> Answer:
-    if dossiers is None:
-        return Answer(
-            Text("Vui lòng đăng nhập để xem hồ sơ của bạn, hoặc gửi mã hồ sơ in trên giấy tiếp nhận.").pick(locale),
-            [Text("Đăng nhập").pick(locale)],
-        )
+def dossier_status(dossiers: Sequence[DossierFacts], locale: str, *, by_code: bool = False) -> Answer:
     if not dossiers:
-        text = (
-            Text("Không tìm thấy hồ sơ với mã này.") if by_code else Text("Bạn chưa có hồ sơ nào đang giải quyết.")
-        ).pick(locale)
-        return Answer(text, [Text("Nộp hồ sơ").pick(locale)])
+        return Answer(Text("Bạn chưa có hồ sơ nào đang giải quyết.").pick(locale), [Text("Nộp hồ sơ").pick(locale)])
     head = (Text("Tình trạng hồ sơ:") if by_code else Text("Hồ sơ của bạn:")).pick(locale)
     return Answer(head + "\n" + "\n".join(_dossier_line(d, locale) for d in dossiers[:5]), [])
+
+
+def dossier_key_needed(locale: str, *, can_sign_in: bool) -> Answer:
+    """For a dossier code the caller may not be told about (or that does not exist: the same words)."""
+    if can_sign_in:
+        text = Text(
+            "Để bảo vệ thông tin hồ sơ, tôi chỉ cho biết tình trạng khi bạn đăng nhập bằng tài khoản đã nộp "
+            "hồ sơ, hoặc khi bạn gửi mã hồ sơ kèm mã tra cứu 8 ký tự in trên giấy tiếp nhận."
+        ).pick(locale)
+        return Answer(text, [Text("Đăng nhập").pick(locale)])
+    text = Text(
+        "Để bảo vệ thông tin hồ sơ, vui lòng gửi mã hồ sơ kèm mã tra cứu 8 ký tự in trên giấy tiếp nhận, "
+        "ví dụ: 000.00.12.H04-261123-0007 7KQ2MX9P."
+    ).pick(locale)
+    return Answer(text, [])
 
 
 def payment_help(unpaid: Sequence[DossierFacts] | None, locale: str) -> Answer:

@@ -62,4 +62,6 @@ class HandoffDesk(Protocol):
 class DossierReader(Protocol):
     async def active_for(self, user_id: uuid.UUID) -> list[DossierFacts]: ...
 
-    async def by_code(self, code: str) -> DossierFacts | None: ...
+    async def lookup(self, code: str, *, user_id: uuid.UUID | None, keys: Sequence[str]) -> DossierFacts | None:
+        """The dossier of that code if the caller may know it: it is `user_id`'s own, or one of `keys`
+        is its lookup key. Otherwise None, alike for an unknown code and a stranger's dossier."""

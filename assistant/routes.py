@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from assistant.dialogue import is_minted
 from assistant.service import Assistant, AssistantIn, AssistantOut
 from core.auth import Principal
 from core.errors import ValidationError
@@ -18,18 +20,23 @@ from core.ratelimit import RateLimiter, client_address
 
 
 @dataclass(frozen=True)
-class AnonymousLimits:
+class AssistantLimits:
     """Anyone may ask without signing in, so anonymous turns are counted per address and per
-    conversation; a signed-in citizen is known and is not counted."""
+    conversation; a signed-in caller is counted per account, wherever they ask from."""
 
     limiter: RateLimiter
     per_address: int
     per_session: int
+    per_user: int
 
-    async def check(self, address: str, session_id: str | None) -> None:
+    async def check(self, address: str, session_id: str | None, user_id: uuid.UUID | None) -> None:
+        if user_id is not None:
+            await self.limiter.hit("assistant-user", str(user_id), self.per_user)
+            return
         await self.limiter.hit("assistant-ip", address, self.per_address)
-        if session_id:
-            await self.limiter.hit("assistant-session", session_id[:64], self.per_session)
+        if is_minted(session_id):  # an id this server never minted starts a new session: nothing to count
+            assert session_id is not None
+            await self.limiter.hit("assistant-session", session_id, self.per_session)
 
 
 @post(
@@ -48,10 +55,10 @@ async def ask(
 ) -> AssistantOut:
     if not data.text.strip():
         raise ValidationError([("text", "required", {})])
-    if maybe_principal is None:
-        limits: AnonymousLimits = state.assistant_limits
-        await limits.check(client_address(request), data.session_id)
+    user_id = maybe_principal.user_id if maybe_principal else None
+    limits: AssistantLimits = state.assistant_limits
+    await limits.check(client_address(request), data.session_id, user_id)
     # from the app's state rather than a second dependency: two dependencies that do not depend on
     # each other are resolved in a task group, a measurable share of this hot route's CPU time
     assistant: Assistant = state.assistant
-    return await assistant.reply(data, user_id=maybe_principal.user_id if maybe_principal else None)
+    return await assistant.reply(data, user_id=user_id)

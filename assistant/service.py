@@ -24,6 +24,15 @@ UNDERSTOOD_CACHE_SIZE = 4096
 MAX_TEXT = 1000
 
 _CODE = re.compile(r"\b([0-9A-Z]{2,3}(?:\.[0-9A-Z]{2,3}){2,3}-\d{6}-\d{4,7})\b", re.IGNORECASE)
+# a lookup key as printed on the receipt (api/dossiers/codes.py), typed in any case
+_KEY = re.compile(r"(?<!\w)([2-9A-HJKMNP-Z]{8})(?!\w)", re.IGNORECASE)
+# each candidate is a guess at a secret: a message may carry only a few
+MAX_KEY_CANDIDATES = 3
+
+
+def lookup_keys(text: str) -> list[str]:
+    """The words of a message that could be a dossier's lookup key, upper-cased."""
+    return [m.group(1).upper() for m in _KEY.finditer(text)][:MAX_KEY_CANDIDATES]
 
 
 class ProcedureRef(msgspec.Struct, frozen=True):
@@ -68,9 +77,21 @@ class Assistant:
         message = normalize(text)
         return message, understand(message, self._matcher)
 
-    async def reply(self, body: AssistantIn, *, user_id: uuid.UUID | None, channel: str = "app") -> AssistantOut:
-        session_id = body.session_id or uuid.uuid4().hex
-        state = await dialogue.load(self.redis, session_id)
+    async def reply(
+        self,
+        body: AssistantIn,
+        *,
+        user_id: uuid.UUID | None,
+        channel: str = dialogue.APP,
+        conversation: str | None = None,
+    ) -> AssistantOut:
+        """One turn. In the app the session is the one the client names, if this server minted it for
+        this caller; a chat platform's adapter names its conversation itself (`conversation`)."""
+        if channel == dialogue.APP or conversation is None:
+            session_id, state = await dialogue.resume_app_session(self.redis, body.session_id, user_id)
+        else:
+            session_id = conversation
+            state = await dialogue.load(self.redis, session_id, channel=channel) or dialogue.DialogueState()
         message, understood = self._understood(body.text[:MAX_TEXT])
         locale = body.locale if body.locale in {"vi", "en"} else ("en" if message.english else state.locale)
         intent, confidence = understood.intent, understood.confidence
@@ -81,13 +102,18 @@ class Assistant:
         candidates = [self._by_slug[s] for s in understood.candidates if s in self._by_slug]
         if code and intent is not Intent.HUMAN_HANDOFF:  # "cho em gặp cán bộ về hồ sơ ..." is a hand-off
             intent, confidence = Intent.DOSSIER_STATUS, max(confidence, 0.9)
-            found = await self.dossiers.by_code(code.group(1).upper())
-            if found:
-                state.dossier_code = found.code
-            answer = answers.dossier_status([found] if found else [], locale, by_code=True)
+            state.dossier_code = code.group(1).upper()
+            keys = lookup_keys(body.text[: code.start()] + " " + body.text[code.end() :])
+            found = await self.dossiers.lookup(state.dossier_code, user_id=user_id, keys=keys)
+            if found is not None:
+                answer = answers.dossier_status([found], locale, by_code=True)
+            else:  # an unknown code, a stranger's, a wrong key: one answer, naming nothing of any dossier
+                answer = answers.dossier_key_needed(locale, can_sign_in=channel == dialogue.APP)
         elif intent is Intent.DOSSIER_STATUS:
-            mine = await self.dossiers.active_for(user_id) if user_id else None
-            answer = answers.dossier_status(mine, locale)
+            if user_id is None:
+                answer = answers.dossier_key_needed(locale, can_sign_in=channel == dialogue.APP)
+            else:
+                answer = answers.dossier_status(await self.dossiers.active_for(user_id), locale)
         elif intent is Intent.PAYMENT_HELP:
             mine = await self.dossiers.active_for(user_id) if user_id else None
             unpaid = [d for d in mine or [] if d.status == "awaiting_payment"]
@@ -119,7 +145,7 @@ class Assistant:
         state.procedure = procedure.slug if procedure else state.procedure
         state.locale = locale
         state.turns += 1
-        await dialogue.save(self.redis, session_id, state)
+        await dialogue.save(self.redis, session_id, state, channel=channel)
         return AssistantOut(
             session_id=session_id,
             intent=intent,

@@ -27,6 +27,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # anonymous assistant messages; phones behind a carrier's NAT share an address, so it is looser
     assistant_rate_per_minute_ip: int = 60
     assistant_rate_per_minute_session: int = 20
+    # a signed-in caller is one person: a citizen typing fast sends a few a minute, a script hundreds
+    assistant_rate_per_minute_user: int = 30
     inprocess_worker: bool = True
     outbox_lease_seconds: int = 120  # how long a claimed outbox row is a dead worker's before others retry it
     onestop_webhook_secret: str = ""
@@ -98,6 +100,7 @@ _INT_FIELDS = {
     "track_rate_per_minute",
     "assistant_rate_per_minute_ip",
     "assistant_rate_per_minute_session",
+    "assistant_rate_per_minute_user",
     "webhook_tolerance_seconds",
     "max_file_bytes",
     "max_dossier_bytes",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 import asyncpg
@@ -85,13 +86,22 @@ async def history(conn: asyncpg.Connection, principal: Principal, dossier_id: uu
     )
 
 
+def key_matches(row: asyncpg.Record | None, keys: Sequence[str]) -> bool:
+    """Whether one of `keys` is the dossier's lookup key; every key is compared in constant time, and
+    as long for a missing row, so neither the answer nor its timing tells an unknown code apart."""
+    expected = ((row["lookup_key"] if row is not None else None) or "-" * 8).encode()
+    matched = False
+    for candidate in keys:
+        matched |= hmac.compare_digest(candidate.strip().upper().encode(), expected)
+    return matched and row is not None and row["lookup_key"] is not None
+
+
 async def tracked_row(conn: asyncpg.Connection, code: str, key: str | None) -> asyncpg.Record:
     """The dossier a code and its lookup key name; a wrong key raises exactly like an unknown code."""
     row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code.strip().upper())  # typed from paper: any case
-    expected = row["lookup_key"] if row is not None else "-" * 8
-    # compare even when the code is unknown, so a wrong key and an unknown code look and time alike
-    if not hmac.compare_digest((key or "").strip().upper().encode(), (expected or "").encode()) or row is None:
+    if not key_matches(row, [key or ""]):
         raise NotFoundError("dossier-not-found")
+    assert row is not None
     return row
 
 

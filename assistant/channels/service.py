@@ -90,9 +90,12 @@ def session_id(channel: str, sender_id: str) -> str:
 
 async def _answer(replies: ChatReplies, event: ChatMessageReceived, text: str) -> Reply:
     session = session_id(event.channel, event.sender_id)
-    out = await replies.assistant.reply(AssistantIn(text=text, session_id=session), user_id=None, channel=event.channel)
-    state = await dialogue.load(replies.assistant.redis, session)  # the locale the answer was given in
-    return Reply(text=out.reply, quick_replies=out.quick_replies, locale=state.locale)
+    out = await replies.assistant.reply(
+        AssistantIn(text=text), user_id=None, channel=event.channel, conversation=session
+    )
+    # the locale the answer was given in
+    state = await dialogue.load(replies.assistant.redis, session, channel=event.channel)
+    return Reply(text=out.reply, quick_replies=out.quick_replies, locale=state.locale if state else "vi")
 
 
 async def _send_zalo(replies: ChatReplies, recipient: str, reply: Reply) -> str:

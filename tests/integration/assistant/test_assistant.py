@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
 
 from tests.integration.conftest import TokenFactory, bearer
+from tests.integration.helpers import submitted_dossier
 from tests.integration.notifications.test_pushes import submitted
 
 URL = "/api/v1/assistant/messages"
@@ -91,7 +93,7 @@ async def test_handoff_reaches_officers_once_per_conversation(
     first = await ask(client, "lam ho chieu can gi", headers=bearer(citizen))
     answer = await ask(client, "cho em gặp cán bộ", session_id=first["session_id"], headers=bearer(citizen))
     assert answer["intent"] == "human_handoff" and "1900" in answer["reply"]
-    await ask(client, "em muon noi chuyen voi nhan vien", session_id=first["session_id"])
+    await ask(client, "em muon noi chuyen voi nhan vien", session_id=first["session_id"], headers=bearer(citizen))
     officer = await make_token("0900990002", "officer", ("000.00.01.H29",))
     listed = (await client.get("/api/v1/officer/handoffs", headers=bearer(officer))).json()
     assert listed["total"] == 1
@@ -112,8 +114,92 @@ async def test_my_dossiers_and_a_code_in_the_text(client: AsyncTestClient[Any], 
     receipt = (await client.get(f"/api/v1/dossiers/{dossier['id']}/receipt", headers=bearer(citizen))).json()
     assert mine["intent"] == "dossier_status" and receipt["code"] in mine["reply"]
     assert "Chờ tiếp nhận" in mine["reply"]
-    by_code = await ask(client, f"tra cứu giúp mình hồ sơ {receipt['code']} với")
+    by_code = await ask(client, f"tra cứu giúp mình hồ sơ {receipt['code']} với", headers=bearer(citizen))
     assert by_code["intent"] == "dossier_status" and "Chờ tiếp nhận" in by_code["reply"]
+
+
+def tells_nothing_of(answer: dict[str, Any], receipt: dict[str, Any]) -> bool:
+    """The reply names nothing of the dossier: not its procedure, status, appointment or applicant."""
+    reply = answer["reply"].lower()
+    appointment = receipt["appointment_date"]
+    day = f"{appointment[8:10]}/{appointment[5:7]}/{appointment[:4]}"
+    return answer["procedure"] is None and not any(
+        word.lower() in reply
+        for word in (receipt["procedure"]["name"], "khai sinh", "Chờ tiếp nhận", day, receipt["applicant_name"])
+    )
+
+
+async def test_a_code_alone_tells_a_stranger_nothing(client: AsyncTestClient[Any], make_token: TokenFactory) -> None:
+    """It told anyone the procedure, status and appointment of any dossier whose code they typed."""
+    owner = await make_token("0912990011")
+    dossier = await submitted_dossier(client, owner)
+    receipt = (await client.get(f"/api/v1/dossiers/{dossier['id']}/receipt", headers=bearer(owner))).json()
+    code, key = receipt["code"], receipt["lookup_key"]
+    unknown_code = code[:-4] + ("0001" if not code.endswith("0001") else "0002")
+    stranger = await make_token("0912990012")
+
+    anonymous = await ask(client, f"ho so {code}")
+    signed_in_stranger = await ask(client, f"ho so {code} den dau roi", headers=bearer(stranger))
+    wrong_key = await ask(client, f"ho so {code} ma tra cuu {'ABCDEFGH' if key != 'ABCDEFGH' else 'HGFEDCBA'}")
+    unknown = await ask(client, f"ho so {unknown_code}")
+    for answer in (anonymous, signed_in_stranger, wrong_key, unknown):
+        assert answer["intent"] == "dossier_status"
+        assert tells_nothing_of(answer, receipt), answer["reply"]
+        assert "mã tra cứu" in answer["reply"]
+    # an unknown code and a stranger's dossier are answered in the same words
+    assert anonymous["reply"] == wrong_key["reply"] == unknown["reply"]
+
+    with_key = await ask(client, f"ho so {code} ma tra cuu {key.lower()}")
+    owners_own = await ask(client, f"hồ sơ {code} của tôi sao rồi", headers=bearer(owner))
+    for answer in (with_key, owners_own):
+        assert "Chờ tiếp nhận" in answer["reply"] and code in answer["reply"]
+
+
+async def test_sessions_are_minted_by_the_server(client: AsyncTestClient[Any], redis_url: str) -> None:
+    """A client named any session it liked: a chat platform's conversation, or ids of megabytes."""
+    first = await ask(client, "lam giay khai sinh can gi")
+    assert len(first["session_id"]) <= 64
+    assert (await ask(client, "mất mấy ngày", session_id=first["session_id"]))["session_id"] == first["session_id"]
+    for invented in ("messenger:PSID-1", "zalo:5510185758261927916", "x" * 5000, "s-7f3a"):
+        answer = await ask(client, "mất mấy ngày", session_id=invented)
+        assert answer["session_id"] != invented and len(answer["session_id"]) <= 64
+        assert answer["procedure"] is None  # a new conversation: nothing carried over
+    redis = Redis.from_url(redis_url)
+    try:
+        names = [name.decode() async for name in redis.scan_iter("motcua:assistant:*")]
+    finally:
+        await redis.aclose()
+    assert names and all(len(name) < 100 and "messenger" not in name and "zalo" not in name for name in names)
+
+
+async def test_a_signed_in_conversation_is_the_citizens_alone(
+    client: AsyncTestClient[Any], make_token: TokenFactory
+) -> None:
+    citizen = await make_token("0912990013")
+    mine = await ask(client, "lam ho chieu can gi", headers=bearer(citizen))
+    taken = await ask(client, "mất mấy ngày", session_id=mine["session_id"])
+    assert taken["session_id"] != mine["session_id"] and taken["procedure"] is None
+    other = await ask(
+        client, "mất mấy ngày", session_id=mine["session_id"], headers=bearer(await make_token("0912990014"))
+    )
+    assert other["session_id"] != mine["session_id"]
+    again = await ask(client, "mất mấy ngày", session_id=mine["session_id"], headers=bearer(citizen))
+    assert again["session_id"] == mine["session_id"] and again["procedure"]["slug"] == "passport-issuance"
+    # an anonymous conversation is adopted by the citizen who signs in during it
+    before = await ask(client, "lam giay khai sinh can gi")
+    adopted = await ask(client, "mất mấy ngày", session_id=before["session_id"], headers=bearer(citizen))
+    assert adopted["session_id"] == before["session_id"] and adopted["procedure"]["slug"] == "birth-registration"
+
+
+async def test_signed_in_callers_are_limited_too(
+    client: AsyncTestClient[Any], make_token: TokenFactory, settings: Any
+) -> None:
+    """A signed-in caller had no limit at all."""
+    citizen = await make_token("0912990015")
+    for _ in range(settings.assistant_rate_per_minute_user):
+        await ask(client, "xin chào", headers=bearer(citizen))
+    refused = await client.post(URL, json={"text": "xin chào"}, headers=bearer(citizen))
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
 
 
 async def test_empty_text_is_422(client: AsyncTestClient[Any]) -> None:

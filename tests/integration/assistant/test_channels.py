@@ -32,6 +32,7 @@ from tests.integration.conftest import (
     TokenFactory,
     bearer,
 )
+from tests.integration.helpers import submitted_dossier
 from tests.integration.standins.graph_api import GraphStandin
 from tests.integration.standins.zalo_oa import TOKEN_PATH, ZaloStandin
 
@@ -415,3 +416,27 @@ async def test_messages_sent_in_a_row_are_answered_in_order(
     documents, fee = graph.messages
     assert "Giấy chứng sinh" in documents["message"]["text"]
     assert "miễn lệ phí" in fee["message"]["text"].lower()
+
+
+async def test_a_dossier_code_alone_tells_a_messenger_user_nothing(
+    client: AsyncTestClient[Any],
+    pool: asyncpg.Pool,
+    clock: FixedClock,
+    replies: ChatReplies,
+    graph: GraphStandin,
+    make_token: TokenFactory,
+) -> None:
+    """Messenger answered the status of any dossier whose code was typed; with its lookup key it still does."""
+    owner = await make_token("0912990021")
+    dossier = await submitted_dossier(client, owner)
+    receipt = (await client.get(f"/api/v1/dossiers/{dossier['id']}/receipt", headers=bearer(owner))).json()
+    await post_messenger(client, messenger_event(f"ho so {receipt['code']} sao roi", "m_p1", psid="PSID-9"))
+    await drain(pool, clock, replies)
+    await post_messenger(
+        client, messenger_event(f"ho so {receipt['code']} ma {receipt['lookup_key']}", "m_p2", psid="PSID-9")
+    )
+    await drain(pool, clock, replies)
+    code_only, with_key = (m["message"]["text"] for m in graph.messages)
+    assert "mã tra cứu" in code_only
+    assert not any(word in code_only for word in ("khai sinh", "Chờ tiếp nhận", "Đăng nhập"))
+    assert "Chờ tiếp nhận" in with_key and receipt["code"] in with_key
