@@ -16,6 +16,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
@@ -62,7 +63,7 @@ from core.guards import TokenVerifier
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
-from core.ratelimit import RateLimiter
+from core.ratelimit import TRUSTED_PROXIES, RateLimiter
 from core.redis import create_redis
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
@@ -333,6 +334,7 @@ def create_app(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],
         route_handlers=[*ROUTES, MetricsController, docs_assets()],
+        state=State({TRUSTED_PROXIES: settings.trusted_proxy_networks}),
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_secret: str = ""
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
+    trusted_proxies: str = ""  # comma-separated CIDRs whose X-Forwarded-For names the client
     otp_ttl: int = 300
     otp_resend_after: int = 60
     otp_max_attempts: int = 5
@@ -75,6 +77,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def handoff_queue_office_codes(self) -> tuple[str, ...]:
         return tuple(code for part in self.handoff_queue_offices.split(",") if (code := part.strip()))
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """MOTCUA_TRUSTED_PROXIES parsed; a bare address is a network of one."""
+        networks = []
+        for part in self.trusted_proxies.split(","):
+            if not part.strip():
+                continue
+            try:
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError as exc:
+                raise ValueError(f"MOTCUA_TRUSTED_PROXIES: {part.strip()!r} is not an address or CIDR") from exc
+        return tuple(networks)
 
     @property
     def embedded_postgres(self) -> bool:
@@ -138,6 +153,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
     if not settings.jwt_secret:
         settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
+    settings.trusted_proxy_networks  # noqa: B018 (a typo in a CIDR fails here, at start, not per request)
     return settings
 
 
