@@ -21,9 +21,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
     trusted_proxies: str = ""  # comma-separated CIDRs whose X-Forwarded-For names the client
+    env: str = "development"  # or "production": development values then refuse to start
     otp_ttl: int = 300
     otp_resend_after: int = 60
     otp_max_attempts: int = 5
+    sms_provider: str = "log"  # "log" (never in production) or "esms"
+    sms_timeout_seconds: int = 5  # the whole call to the gateway, while the citizen waits
+    esms_api_key: str = ""
+    esms_secret_key: str = ""
+    esms_brandname: str = ""
+    esms_base_url: str = "https://rest.esms.vn"
     rate_limits: bool = True
     track_rate_per_minute: int = 30
     # anonymous assistant messages; phones behind a carrier's NAT share an address, so it is looser
@@ -79,6 +86,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return tuple(code for part in self.handoff_queue_offices.split(",") if (code := part.strip()))
 
     @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         """MOTCUA_TRUSTED_PROXIES parsed; a bare address is a network of one."""
         networks = []
@@ -110,6 +121,7 @@ _INT_FIELDS = {
     "otp_ttl",
     "otp_resend_after",
     "otp_max_attempts",
+    "sms_timeout_seconds",
     "track_rate_per_minute",
     "assistant_rate_per_minute_ip",
     "assistant_rate_per_minute_session",
@@ -126,6 +138,11 @@ _ENV_NAMES = {
     "database_url": "DATABASE_URL",
     "redis_url": "REDIS_URL",
 }
+_CHOICES = {
+    "env": ("development", "production"),
+    "sms_provider": ("log", "esms"),
+}
+_ESMS_CREDENTIALS = ("esms_api_key", "esms_secret_key", "esms_brandname")
 
 
 def env_name(field: str) -> str:
@@ -144,6 +161,10 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
             values[field] = int(raw)
         elif field in {"rate_limits", "inprocess_worker"}:
             values[field] = _bool(raw)
+        elif field in _CHOICES:
+            values[field] = raw.strip().lower()
+            if values[field] not in _CHOICES[field]:
+                raise ValueError(f"{env_name(field)} must be one of {', '.join(_CHOICES[field])}, not {raw!r}")
         else:
             values[field] = raw
     if "storage_dir" not in values and "data_dir" in values:
@@ -155,6 +176,29 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
     settings.trusted_proxy_networks  # noqa: B018 (a typo in a CIDR fails here, at start, not per request)
     return settings
+
+
+def development_values(settings: Settings) -> list[str]:
+    """Settings still at a value meant only for a developer's machine, each said for an operator."""
+    found = []
+    if settings.sms_provider == "log":
+        found.append(
+            "MOTCUA_SMS_PROVIDER=log writes sign-in codes to the log instead of sending them: "
+            "set MOTCUA_SMS_PROVIDER=esms and the MOTCUA_ESMS_* settings"
+        )
+    return found
+
+
+def start_refusals(settings: Settings) -> list[str]:
+    """Why `motcua serve` or `motcua worker` must not start with these settings; empty when it may."""
+    found = []
+    if settings.sms_provider == "esms":
+        missing = [env_name(field) for field in _ESMS_CREDENTIALS if not getattr(settings, field).strip()]
+        if missing:
+            found.append(f"MOTCUA_SMS_PROVIDER=esms needs {', '.join(missing)}")
+    if settings.production:
+        found += [f"{line} (MOTCUA_ENV=production)" for line in development_values(settings)]
+    return found
 
 
 def _local_secret(data_dir: Path) -> str:

@@ -98,6 +98,10 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
         Text("Nhập sai quá nhiều lần"),
         Text("Bạn đã nhập sai quá nhiều lần, vui lòng yêu cầu mã mới."),
     ),
+    "sms-unavailable": (
+        Text("Chưa gửi được tin nhắn"),
+        Text("Chưa gửi được mã xác thực qua tin nhắn SMS. Vui lòng thử lại sau ít phút."),
+    ),
     "refresh-invalid": (
         Text("Phiên đăng nhập hết hạn"),
         Text("Phiên đăng nhập không còn hiệu lực, vui lòng đăng nhập lại."),

@@ -18,7 +18,7 @@ from api.accounts.models import (
     otp_digest,
     refresh_digest,
 )
-from api.accounts.sms import SmsSender
+from api.accounts.sms import SmsNotSent, SmsSender
 from api.dossiers.owners import claim_counter_dossiers
 from core.auth import Principal, Role, issue_access_token
 from core.clock import Clock
@@ -33,13 +33,17 @@ async def request_otp(*, redis: Redis, sms: SmsSender, settings: Settings, phone
         ttl = await redis.ttl(cooldown)
         raise RateLimitedError(max(int(ttl), 1))
     code = new_otp()
+    try:
+        await sms.send_otp(phone, code)
+    except SmsNotSent as exc:  # no code kept, and no cooldown for a code never delivered
+        await redis.delete(cooldown)
+        raise DomainError("sms-unavailable", status=503) from exc
     otp_key = key("otp", phone)
     async with redis.pipeline(transaction=True) as pipe:
         pipe.delete(otp_key)
         pipe.hset(otp_key, mapping={"digest": otp_digest(settings.jwt_secret, phone, code), "tries": 0})
         pipe.expire(otp_key, settings.otp_ttl)
         await pipe.execute()
-    await sms.send_otp(phone, code)
 
 
 async def verify_otp(*, redis: Redis, settings: Settings, phone: str, code: str) -> None:
