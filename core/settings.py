@@ -23,8 +23,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trusted_proxies: str = ""  # comma-separated CIDRs whose X-Forwarded-For names the client
     env: str = "development"  # or "production": development values then refuse to start
     otp_ttl: int = 300
-    otp_resend_after: int = 60
-    otp_max_attempts: int = 5
+    otp_resend_seconds: int = 60
+    otp_max_attempts: int = 5  # wrong codes per code; the next try answers otp-locked until a new code
+    otp_max_failures_per_phone: int = 10  # wrong codes per phone in 24 h, across codes
+    otp_sends_per_phone_hour: int = 5
+    otp_sends_per_phone_day: int = 10
+    otp_sends_per_address_hour: int = 20
     sms_provider: str = "log"  # "log" (never in production) or "esms"
     sms_timeout_seconds: int = 5  # the whole call to the gateway, while the citizen waits
     esms_api_key: str = ""
@@ -119,8 +123,12 @@ _INT_FIELDS = {
     "access_token_ttl",
     "refresh_token_ttl",
     "otp_ttl",
-    "otp_resend_after",
+    "otp_resend_seconds",
     "otp_max_attempts",
+    "otp_max_failures_per_phone",
+    "otp_sends_per_phone_hour",
+    "otp_sends_per_phone_day",
+    "otp_sends_per_address_hour",
     "sms_timeout_seconds",
     "track_rate_per_minute",
     "assistant_rate_per_minute_ip",
@@ -138,6 +146,10 @@ _ENV_NAMES = {
     "database_url": "DATABASE_URL",
     "redis_url": "REDIS_URL",
 }
+# the names settings were read from before; the current name wins when both are set
+_FORMER_ENV_NAMES = {
+    "otp_resend_seconds": "MOTCUA_OTP_RESEND_AFTER",
+}
 _CHOICES = {
     "env": ("development", "production"),
     "sms_provider": ("log", "esms"),
@@ -154,7 +166,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     for field in Settings.__struct_fields__:
-        raw = env.get(env_name(field))
+        raw = env.get(env_name(field)) or env.get(_FORMER_ENV_NAMES.get(field, ""))
         if raw is None or raw == "":
             continue
         if field in _INT_FIELDS:

@@ -22,6 +22,10 @@ def test_the_defaults_are_a_developers_machine() -> None:
         "log",
         "https://rest.esms.vn",
     )
+    assert settings.otp_resend_seconds == 60
+    assert (settings.otp_sends_per_phone_hour, settings.otp_sends_per_phone_day) == (5, 10)
+    assert settings.otp_sends_per_address_hour == 20
+    assert (settings.otp_max_attempts, settings.otp_max_failures_per_phone) == (5, 10)
     assert start_refusals(settings) == []  # the logging sender is fine outside production
 
 
@@ -48,6 +52,12 @@ def test_esms_needs_its_credentials_everywhere() -> None:
 def test_an_unknown_choice_is_refused(name: str, value: str) -> None:
     with pytest.raises(ValueError, match=name):
         from_env({**SECRET, name: value})
+
+
+def test_the_resend_wait_is_read_under_its_former_name_too() -> None:
+    assert from_env({**SECRET, "MOTCUA_OTP_RESEND_AFTER": "90"}).otp_resend_seconds == 90
+    both = {**SECRET, "MOTCUA_OTP_RESEND_AFTER": "90", "MOTCUA_OTP_RESEND_SECONDS": "30"}
+    assert from_env(both).otp_resend_seconds == 30
 
 
 def test_a_typo_in_trusted_proxies_fails_at_start() -> None:
