@@ -16,12 +16,13 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
 
 from api.accounts.routes import AuthController, get_me
-from api.accounts.sms import LoggingSmsSender, SmsSender
+from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
 from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords
@@ -62,7 +63,7 @@ from core.guards import TokenVerifier
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
-from core.ratelimit import RateLimiter
+from core.ratelimit import TRUSTED_PROXIES, RateLimiter
 from core.redis import create_redis
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
@@ -143,6 +144,7 @@ class Runtime:
     vnpay_api: VNPayApi | None = None
     chat: ChatReplies | None = None
     chat_http: httpx.AsyncClient | None = None
+    own_sms: SmsSender | None = None  # the gateway client this runtime opened (not one it was handed)
 
 
 def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
@@ -180,6 +182,9 @@ async def start_runtime(
     bus: EventBus | None = None,
     pool_size: int = 10,
 ) -> Runtime:
+    own_sms: SmsSender | None = None
+    if sms is None:  # first: a sender refused in production stops the start before anything opens
+        sms = own_sms = sms_sender_from_settings(settings)
     preload_catalogs()
     database_url, redis_url = resolve_services(settings)
     pool = await create_pool(database_url, max_size=pool_size)
@@ -198,7 +203,7 @@ async def start_runtime(
         catalog=catalog,
         calendar=WorkCalendar(overrides, hours=parse_working_hours(settings.working_hours)),
         offices=offices,
-        sms=sms or LoggingSmsSender(),
+        sms=sms,
         files=FileStore(Path(settings.storage_dir)),
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
     )
@@ -226,6 +231,7 @@ async def start_runtime(
         vnpay_api=vnpay_api,
         chat=chat_replies(ctx, chat_http),
         chat_http=chat_http,
+        own_sms=own_sms,
     )
 
 
@@ -273,6 +279,8 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.vnpay_api.aclose()
     if runtime.chat_http is not None:
         await runtime.chat_http.aclose()
+    if runtime.own_sms is not None:
+        await runtime.own_sms.aclose()
     await runtime.payments.bank_queue.drain()
     await runtime.ctx.redis.aclose()
     await runtime.ctx.pool.close()
@@ -334,6 +342,7 @@ def create_app(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],
         route_handlers=[*ROUTES, MetricsController, docs_assets()],
+        state=State({TRUSTED_PROXIES: settings.trusted_proxy_networks}),
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from core.settings import Settings, from_env
+from core.settings import Settings, from_env, start_refusals
 
 T = TypeVar("T")
 OPENAPI_PATH = Path(__file__).parent / "openapi" / "openapi.json"
@@ -57,6 +57,28 @@ async def _prepare(database_url: str) -> tuple[list[str], Any]:
     return applied, report
 
 
+def _settings_to_start() -> Settings:
+    """The settings of a long-running process (`serve`, `worker`), which refuses to start on what
+    must not run: every reason said, then exit status 1."""
+    try:
+        settings = from_env()
+    except ValueError as exc:
+        click.echo(f"refusing to start: {exc}", err=True)
+        raise SystemExit(1) from None
+    refusals = start_refusals(settings)
+    for reason in refusals:
+        click.echo(f"refusing to start: {reason}", err=True)
+    if refusals:
+        raise SystemExit(1)
+    return settings
+
+
+def _sms_line(settings: Settings) -> str:
+    if settings.sms_provider == "esms":
+        return f"SMS: eSMS.vn ({settings.esms_base_url}, brandname {settings.esms_brandname})"
+    return "SMS: logging sender (one-time codes appear in this log; refused with MOTCUA_ENV=production)"
+
+
 @click.group()
 def main() -> None:
     """Một Cửa: the one-stop shop backend."""
@@ -78,7 +100,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     from asgi import resolve_services
 
-    settings = from_env()
+    settings = _settings_to_start()
     database_url, redis_url = resolve_services(settings)
     applied, report = _run(_prepare(database_url))
     # workers are separate processes: they find the resolved services in their environment
@@ -92,7 +114,7 @@ def serve(host: str, port: int, workers: int) -> None:
         f"Catalog: {report.procedures} procedures, {report.offices} offices, {report.calendar_days} announced days",
         err=True,
     )
-    click.echo("SMS: logging sender (one-time codes appear in this log)", err=True)
+    click.echo(_sms_line(settings), err=True)
     click.echo(f"API docs: http://{host}:{port}/schema  ·  health: http://{host}:{port}/health/ready", err=True)
     Granian(
         "asgi:app_from_env",
@@ -119,7 +141,7 @@ def worker() -> None:
 
     from asgi import background, close_runtime, start_runtime
 
-    settings = from_env()
+    settings = _settings_to_start()
 
     async def go() -> None:
         stop = asyncio.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -19,9 +20,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_secret: str = ""
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
+    trusted_proxies: str = ""  # comma-separated CIDRs whose X-Forwarded-For names the client
+    env: str = "development"  # or "production": development values then refuse to start
     otp_ttl: int = 300
-    otp_resend_after: int = 60
-    otp_max_attempts: int = 5
+    otp_resend_seconds: int = 60
+    otp_max_attempts: int = 5  # wrong codes per code; the next try answers otp-locked until a new code
+    otp_max_failures_per_phone: int = 10  # wrong codes per phone in 24 h, across codes
+    otp_sends_per_phone_hour: int = 5
+    otp_sends_per_phone_day: int = 10
+    otp_sends_per_address_hour: int = 20
+    sms_provider: str = "log"  # "log" (never in production) or "esms"
+    sms_timeout_seconds: int = 5  # the whole call to the gateway, while the citizen waits
+    esms_api_key: str = ""
+    esms_secret_key: str = ""
+    esms_brandname: str = ""
+    esms_base_url: str = "https://rest.esms.vn"
     rate_limits: bool = True
     track_rate_per_minute: int = 30
     # anonymous assistant messages; phones behind a carrier's NAT share an address, so it is looser
@@ -79,6 +92,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return tuple(code for part in self.handoff_queue_offices.split(",") if (code := part.strip()))
 
     @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """MOTCUA_TRUSTED_PROXIES parsed; a bare address is a network of one."""
+        networks = []
+        for part in self.trusted_proxies.split(","):
+            if not part.strip():
+                continue
+            try:
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError as exc:
+                raise ValueError(f"MOTCUA_TRUSTED_PROXIES: {part.strip()!r} is not an address or CIDR") from exc
+        return tuple(networks)
+
+    @property
     def embedded_postgres(self) -> bool:
         return self.database_url is None
 
@@ -95,8 +125,13 @@ _INT_FIELDS = {
     "access_token_ttl",
     "refresh_token_ttl",
     "otp_ttl",
-    "otp_resend_after",
+    "otp_resend_seconds",
     "otp_max_attempts",
+    "otp_max_failures_per_phone",
+    "otp_sends_per_phone_hour",
+    "otp_sends_per_phone_day",
+    "otp_sends_per_address_hour",
+    "sms_timeout_seconds",
     "track_rate_per_minute",
     "assistant_rate_per_minute_ip",
     "assistant_rate_per_minute_session",
@@ -114,6 +149,15 @@ _ENV_NAMES = {
     "database_url": "DATABASE_URL",
     "redis_url": "REDIS_URL",
 }
+# the names settings were read from before; the current name wins when both are set
+_FORMER_ENV_NAMES = {
+    "otp_resend_seconds": "MOTCUA_OTP_RESEND_AFTER",
+}
+_CHOICES = {
+    "env": ("development", "production"),
+    "sms_provider": ("log", "esms"),
+}
+_ESMS_CREDENTIALS = ("esms_api_key", "esms_secret_key", "esms_brandname")
 
 
 def env_name(field: str) -> str:
@@ -125,13 +169,17 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     for field in Settings.__struct_fields__:
-        raw = env.get(env_name(field))
+        raw = env.get(env_name(field)) or env.get(_FORMER_ENV_NAMES.get(field, ""))
         if raw is None or raw == "":
             continue
         if field in _INT_FIELDS:
             values[field] = int(raw)
         elif field in {"rate_limits", "inprocess_worker"}:
             values[field] = _bool(raw)
+        elif field in _CHOICES:
+            values[field] = raw.strip().lower()
+            if values[field] not in _CHOICES[field]:
+                raise ValueError(f"{env_name(field)} must be one of {', '.join(_CHOICES[field])}, not {raw!r}")
         else:
             values[field] = raw
     if "storage_dir" not in values and "data_dir" in values:
@@ -141,7 +189,31 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
     if not settings.jwt_secret:
         settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
+    settings.trusted_proxy_networks  # noqa: B018 (a typo in a CIDR fails here, at start, not per request)
     return settings
+
+
+def development_values(settings: Settings) -> list[str]:
+    """Settings still at a value meant only for a developer's machine, each said for an operator."""
+    found = []
+    if settings.sms_provider == "log":
+        found.append(
+            "MOTCUA_SMS_PROVIDER=log writes sign-in codes to the log instead of sending them: "
+            "set MOTCUA_SMS_PROVIDER=esms and the MOTCUA_ESMS_* settings"
+        )
+    return found
+
+
+def start_refusals(settings: Settings) -> list[str]:
+    """Why `motcua serve` or `motcua worker` must not start with these settings; empty when it may."""
+    found = []
+    if settings.sms_provider == "esms":
+        missing = [env_name(field) for field in _ESMS_CREDENTIALS if not getattr(settings, field).strip()]
+        if missing:
+            found.append(f"MOTCUA_SMS_PROVIDER=esms needs {', '.join(missing)}")
+    if settings.production:
+        found += [f"{line} (MOTCUA_ENV=production)" for line in development_values(settings)]
+    return found
 
 
 def _local_secret(data_dir: Path) -> str:

@@ -94,9 +94,17 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
         Text("Thủ tục này không có thành phần hồ sơ '{requirement}'."),
     ),
     "otp-invalid": (Text("Mã OTP không đúng"), Text("Mã xác thực không đúng hoặc đã hết hạn.")),
-    "otp-too-many-attempts": (
-        Text("Nhập sai quá nhiều lần"),
-        Text("Bạn đã nhập sai quá nhiều lần, vui lòng yêu cầu mã mới."),
+    "otp-locked": (
+        Text("Nhập sai mã quá nhiều lần"),
+        Text("Bạn đã nhập sai mã xác thực quá nhiều lần. Vui lòng thử lại sau {retry_after} giây."),
+    ),
+    "otp-rate-limited": (
+        Text("Đã gửi quá nhiều mã"),
+        Text("Đã gửi quá nhiều mã xác thực. Vui lòng yêu cầu lại sau {retry_after} giây."),
+    ),
+    "sms-unavailable": (
+        Text("Chưa gửi được tin nhắn"),
+        Text("Chưa gửi được mã xác thực qua tin nhắn SMS. Vui lòng thử lại sau ít phút."),
     ),
     "refresh-invalid": (
         Text("Phiên đăng nhập hết hạn"),

@@ -49,6 +49,12 @@ def new_otp() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
+def otp_text(code: str, minutes: int = 5) -> str:
+    """The sign-in SMS. Unaccented (a brandname template registered with the gateway, sent as
+    non-Unicode) and in Vietnamese only: the phone's language is not known before sign-in."""
+    return f"Ma xac thuc Mot Cua cua ban la {code}, hieu luc {minutes} phut. Khong chia se ma nay cho bat ky ai."
+
+
 def otp_digest(secret: str, phone: str, code: str) -> str:
     return hmac.new(secret.encode(), f"otp:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from typing import Any
+
+from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 
 from api.accounts import service
@@ -13,6 +15,7 @@ from core.errors import ValidationError
 from core.guards import signed_in
 from core.injected import Caller, Conn
 from core.openapi import problems
+from core.ratelimit import client_address
 
 
 def _phone(raw: str) -> str:
@@ -33,9 +36,16 @@ class AuthController(Controller):
         responses=problems(422, 429),
         summary="Send a one-time sign-in code by SMS",
     )
-    async def request_otp(self, data: JSONBody[OtpRequest], ctx: Ctx) -> OtpSent:
-        await service.request_otp(redis=ctx.redis, sms=ctx.sms, settings=ctx.settings, phone=_phone(data.phone))
-        return OtpSent(expires_in=ctx.settings.otp_ttl, resend_after=ctx.settings.otp_resend_after)
+    async def request_otp(self, data: JSONBody[OtpRequest], ctx: Ctx, request: Request[Any, Any, Any]) -> OtpSent:
+        await service.request_otp(
+            redis=ctx.redis,
+            sms=ctx.sms,
+            settings=ctx.settings,
+            clock=ctx.clock,
+            phone=_phone(data.phone),
+            address=client_address(request),
+        )
+        return OtpSent(expires_in=ctx.settings.otp_ttl, resend_after=ctx.settings.otp_resend_seconds)
 
     @post(
         "/token",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from api.accounts import queries
+from api.accounts.codes import OneTimeCodes
 from api.accounts.models import (
     Me,
     TokenPair,
@@ -18,45 +18,33 @@ from api.accounts.models import (
     otp_digest,
     refresh_digest,
 )
-from api.accounts.sms import SmsSender
+from api.accounts.sms import SmsNotSent, SmsSender
 from api.dossiers.owners import claim_counter_dossiers
 from core.auth import Principal, Role, issue_access_token
 from core.clock import Clock
-from core.errors import DomainError, NotFoundError, RateLimitedError, UnauthorizedError
-from core.redis import key
+from core.errors import DomainError, NotFoundError, UnauthorizedError
 from core.settings import Settings
 
 
-async def request_otp(*, redis: Redis, sms: SmsSender, settings: Settings, phone: str) -> None:
-    cooldown = key("otp-resend", phone)
-    if not await redis.set(cooldown, b"1", ex=settings.otp_resend_after, nx=True):
-        ttl = await redis.ttl(cooldown)
-        raise RateLimitedError(max(int(ttl), 1))
+async def request_otp(
+    *, redis: Redis, sms: SmsSender, settings: Settings, clock: Clock, phone: str, address: str
+) -> None:
+    """Send a new code to `phone`, asked from `address`. The code is kept only once the gateway took
+    the message: a send that failed leaves no code, no cooldown and no count against the phone."""
+    codes = OneTimeCodes(redis, settings, clock)
+    send_id = await codes.reserve_send(phone, address)
     code = new_otp()
-    otp_key = key("otp", phone)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.delete(otp_key)
-        pipe.hset(otp_key, mapping={"digest": otp_digest(settings.jwt_secret, phone, code), "tries": 0})
-        pipe.expire(otp_key, settings.otp_ttl)
-        await pipe.execute()
-    await sms.send_otp(phone, code)
+    try:
+        await sms.send_otp(phone, code)
+    except SmsNotSent as exc:
+        await codes.release_send(phone, send_id)
+        raise DomainError("sms-unavailable", status=503) from exc
+    await codes.keep(phone, otp_digest(settings.jwt_secret, phone, code))
 
 
-async def verify_otp(*, redis: Redis, settings: Settings, phone: str, code: str) -> None:
-    otp_key = key("otp", phone)
-    stored = await redis.hget(otp_key, "digest")
-    if stored is None:
-        raise UnauthorizedError("otp-invalid")
-    tries = int(await redis.hincrby(otp_key, "tries", 1))
-    if tries > settings.otp_max_attempts:
-        await redis.delete(otp_key)
-        raise DomainError("otp-too-many-attempts", status=429)
-    expected = otp_digest(settings.jwt_secret, phone, code.strip()).encode()
-    if not hmac.compare_digest(stored if isinstance(stored, bytes) else str(stored).encode(), expected):
-        if tries >= settings.otp_max_attempts:
-            await redis.delete(otp_key)
-        raise UnauthorizedError("otp-invalid")
-    await redis.delete(otp_key)
+async def verify_otp(*, redis: Redis, settings: Settings, clock: Clock, phone: str, code: str) -> None:
+    codes = OneTimeCodes(redis, settings, clock)
+    await codes.spend(phone, otp_digest(settings.jwt_secret, phone, code.strip()))
 
 
 async def ensure_user(conn: asyncpg.Connection, *, phone: str, clock: Clock, role: Role | None = None) -> uuid.UUID:
@@ -111,7 +99,7 @@ async def issue_tokens(
 async def sign_in(
     conn: asyncpg.Connection, *, redis: Redis, settings: Settings, clock: Clock, phone: str, code: str
 ) -> TokenPair:
-    await verify_otp(redis=redis, settings=settings, phone=phone, code=code)
+    await verify_otp(redis=redis, settings=settings, clock=clock, phone=phone, code=code)
     async with conn.transaction():
         user_id = await ensure_user(conn, phone=phone, clock=clock)
         await claim_counter_dossiers(conn, user_id=user_id, phone=phone)

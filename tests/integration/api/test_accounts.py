@@ -18,6 +18,7 @@ async def test_resend_is_throttled(client: AsyncTestClient[Any], sms: MemorySmsS
     await _code(client, sms, "0987654321")
     again = await client.post("/api/v1/auth/otp", json={"phone": "0987654321"})
     assert again.status_code == 429
+    assert again.json()["code"] == "otp-rate-limited"
     assert int(again.headers["retry-after"]) > 0
 
 
@@ -34,7 +35,9 @@ async def test_five_wrong_codes_burn_the_otp(client: AsyncTestClient[Any], sms: 
         response = await client.post("/api/v1/auth/token", json={"phone": "0987654322", "otp": wrong})
         assert response.status_code == 401
     response = await client.post("/api/v1/auth/token", json={"phone": "0987654322", "otp": code})
-    assert response.status_code == 401  # even the right code no longer works
+    assert response.status_code == 429  # even the right code no longer works
+    assert response.json()["code"] == "otp-locked"
+    assert int(response.headers["retry-after"]) > 0
 
 
 async def test_refresh_rotates_and_reuse_revokes_the_family(client: AsyncTestClient[Any], sms: MemorySmsSender) -> None:
