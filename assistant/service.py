@@ -77,6 +77,16 @@ class Assistant:
         message = normalize(text)
         return message, understand(message, self._matcher)
 
+    async def _status_by_code(
+        self, text: str, code: re.Match[str], *, user_id: uuid.UUID | None, locale: str, channel: str
+    ) -> answers.Answer:
+        keys = lookup_keys(text[: code.start()] + " " + text[code.end() :])
+        found = await self.dossiers.lookup(code.group(1).upper(), user_id=user_id, keys=keys)
+        if found is not None:
+            return answers.dossier_status([found], locale, by_code=True)
+        # an unknown code, a stranger's, a wrong key: one answer, naming nothing of any dossier
+        return answers.dossier_key_needed(locale, can_sign_in=channel == dialogue.APP)
+
     async def reply(
         self,
         body: AssistantIn,
@@ -103,12 +113,7 @@ class Assistant:
         if code and intent is not Intent.HUMAN_HANDOFF:  # "cho em gặp cán bộ về hồ sơ ..." is a hand-off
             intent, confidence = Intent.DOSSIER_STATUS, max(confidence, 0.9)
             state.dossier_code = code.group(1).upper()
-            keys = lookup_keys(body.text[: code.start()] + " " + body.text[code.end() :])
-            found = await self.dossiers.lookup(state.dossier_code, user_id=user_id, keys=keys)
-            if found is not None:
-                answer = answers.dossier_status([found], locale, by_code=True)
-            else:  # an unknown code, a stranger's, a wrong key: one answer, naming nothing of any dossier
-                answer = answers.dossier_key_needed(locale, can_sign_in=channel == dialogue.APP)
+            answer = await self._status_by_code(body.text, code, user_id=user_id, locale=locale, channel=channel)
         elif intent is Intent.DOSSIER_STATUS:
             if user_id is None:
                 answer = answers.dossier_key_needed(locale, can_sign_in=channel == dialogue.APP)
