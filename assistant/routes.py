@@ -7,12 +7,12 @@ from typing import Any
 
 from litestar import Request, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from assistant.service import Assistant, AssistantIn, AssistantOut
-from core.auth import Principal
 from core.errors import ValidationError
+from core.guards import public
+from core.injected import MaybeCaller
 from core.openapi import problems
 from core.ratelimit import RateLimiter, client_address
 
@@ -34,6 +34,7 @@ class AnonymousLimits:
 
 @post(
     "/api/v1/assistant/messages",
+    guards=[public],
     status_code=200,
     operation_id="askAssistant",
     responses=problems(422, 429),
@@ -44,14 +45,14 @@ async def ask(
     data: JSONBody[AssistantIn],
     request: Request[Any, Any, Any],
     state: State,
-    maybe_principal: NamedDependency[Principal | None],
+    maybe_caller: MaybeCaller,
 ) -> AssistantOut:
     if not data.text.strip():
         raise ValidationError([("text", "required", {})])
-    if maybe_principal is None:
+    if maybe_caller is None:
         limits: AnonymousLimits = state.assistant_limits
         await limits.check(client_address(request), data.session_id)
     # from the app's state rather than a second dependency: two dependencies that do not depend on
     # each other are resolved in a task group, a measurable share of this hot route's CPU time
     assistant: Assistant = state.assistant
-    return await assistant.reply(data, user_id=maybe_principal.user_id if maybe_principal else None)
+    return await assistant.reply(data, user_id=maybe_caller.user_id if maybe_caller else None)
