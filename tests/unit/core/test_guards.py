@@ -26,7 +26,7 @@ def test_a_route_without_a_rule_is_refused() -> None:
     async def forgotten() -> str:
         return ""
 
-    with pytest.raises(RuntimeError, match="GET /open: forgotten: one access rule .* found none"):
+    with pytest.raises(RuntimeError, match=r"GET /open: forgotten: one access rule .* found none"):
         check_routes(_app(forgotten))
 
 
