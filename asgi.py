@@ -30,7 +30,7 @@ from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
 from api.deps import DEPENDENCIES
-from api.docs import docs_assets, docs_ui
+from api.docs import docs_assets, docs_router, docs_ui
 from api.dossiers.deadlines import warn_of_deadlines
 from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
@@ -59,7 +59,7 @@ from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus, PaymentSucceeded
-from core.guards import TokenVerifier
+from core.guards import TokenVerifier, check_routes
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
@@ -353,7 +353,7 @@ def create_app(
             title="Một Cửa API",
             version="1.0.0",
             description="Backend of the citizen app of a Vietnamese provincial one-stop shop.",
-            path="/schema",
+            openapi_router=docs_router("/schema"),
             render_plugins=[docs_ui()],
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
@@ -363,6 +363,7 @@ def create_app(
         ),
         debug=False,
     )
+    check_routes(app)
     document(app, EXAMPLES, LINKS)
     return app
 

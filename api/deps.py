@@ -14,11 +14,10 @@ from litestar.di import NamedDependency, Provide
 from api.context import AppContext
 from api.problems import request_locale
 from assistant.channels.service import ChannelInbox
-from core.auth import InvalidToken, Principal, Role, verify_access_token
+from core.auth import Principal
 from core.db import acquire
-from core.errors import ForbiddenError, UnauthorizedError
-from core.guards import principal_of
-from core.injected import Caller
+from core.errors import UnauthorizedError
+from core.guards import CALLER, MAYBE_CALLER, principal_of
 from payments.service import PaymentsContext
 
 # Handler parameters name the dependency they take (Litestar injects by name).
@@ -35,52 +34,16 @@ async def provide_conn(ctx: Ctx) -> AsyncGenerator[asyncpg.Connection, None]:
         yield conn
 
 
-def _bearer(request: Request[Any, Any, Any]) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def provide_principal(request: Request[Any, Any, Any], ctx: Ctx) -> Principal:
-    token = _bearer(request)
-    if token is None:
-        raise UnauthorizedError()
-    try:
-        return verify_access_token(token, secret=ctx.settings.jwt_secret, now=ctx.clock.now())
-    except InvalidToken as exc:
-        raise UnauthorizedError() from exc
-
-
-def provide_maybe_principal(request: Request[Any, Any, Any], ctx: Ctx) -> Principal | None:
-    """The caller if a valid token came, else None (routes open to everyone but richer signed in)."""
-    if _bearer(request) is None:
-        return None
-    return provide_principal(request, ctx)
-
-
-def provide_citizen(principal: Caller) -> Principal:
-    if principal.role is not Role.CITIZEN:
-        raise ForbiddenError()
-    return principal
-
-
-def provide_officer(principal: Caller) -> Principal:
-    if principal.role not in {Role.OFFICER, Role.ADMIN}:
-        raise ForbiddenError()
-    return principal
-
-
 def provide_caller(request: Request[Any, Any, Any]) -> Principal:
     """The principal the route's guard already checked (core/guards.py)."""
     principal = principal_of(request)
-    if principal is None:  # a route that takes `caller` must carry a guard that signs in
+    if principal is None:  # check_routes lets `caller` only under a rule that signs in; never anonymous
         raise UnauthorizedError()
     return principal
 
 
 def provide_maybe_caller(request: Request[Any, Any, Any]) -> Principal | None:
+    """The signed-in caller of a public route, or None; a bad token is 401, never anonymous."""
     return principal_of(request)
 
 
@@ -104,15 +67,11 @@ def provide_channel_inbox(state: State) -> ChannelInbox:
 
 DEPENDENCIES = {
     "channel_inbox": Provide(provide_channel_inbox, sync_to_thread=False),
-    "maybe_principal": Provide(provide_maybe_principal, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "payments": Provide(provide_payments, sync_to_thread=False),
     "ctx": Provide(provide_ctx, sync_to_thread=False),
     "conn": Provide(provide_conn),
-    "principal": Provide(provide_principal, sync_to_thread=False),
-    "caller": Provide(provide_caller, sync_to_thread=False),
-    "maybe_caller": Provide(provide_maybe_caller, sync_to_thread=False),
-    "citizen": Provide(provide_citizen, sync_to_thread=False),
-    "officer": Provide(provide_officer, sync_to_thread=False),
+    CALLER: Provide(provide_caller, sync_to_thread=False),
+    MAYBE_CALLER: Provide(provide_maybe_caller, sync_to_thread=False),
     "locale": Provide(provide_locale, sync_to_thread=False),
 }

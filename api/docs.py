@@ -10,6 +10,8 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
+from core.guards import public
+
 ASSETS = "/schema/assets"
 
 
@@ -33,5 +35,10 @@ def docs_ui() -> SwaggerRenderPlugin:
 
 def docs_assets() -> Router:
     return create_static_files_router(
-        path=ASSETS, directories=[_swagger_ui_files()], include_in_schema=False, name="docs-assets"
+        path=ASSETS, directories=[_swagger_ui_files()], include_in_schema=False, name="docs-assets", guards=[public]
     )
+
+
+def docs_router(path: str = "/schema") -> Router:
+    """Where Litestar puts the document and the UI: given here only so that they say who may read them."""
+    return Router(path, route_handlers=[], include_in_schema=False, guards=[public])

@@ -8,9 +8,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.prometheus import PrometheusController
 
 from api.deps import Ctx
+from core.guards import operator_token, public
 
 
-@get("/health/live", operation_id="healthLive", summary="The process answers", tags=["operations"])
+@get("/health/live", guards=[public], operation_id="healthLive", summary="The process answers", tags=["operations"])
 async def live() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -22,6 +23,7 @@ class Readiness(msgspec.Struct, frozen=True):
 
 @get(
     "/health/ready",
+    guards=[public],
     operation_id="healthReady",
     summary="PostgreSQL and Redis answer",
     tags=["operations"],
@@ -46,6 +48,7 @@ async def ready(ctx: Ctx) -> Response[Readiness]:
 
 class MetricsController(PrometheusController):
     tags = ["operations"]
+    guards = [operator_token]
 
     @get(operation_id="metrics", summary="Prometheus metrics of this process", media_type="text/plain")
     async def get(self) -> Response[bytes]:

@@ -8,13 +8,13 @@ from typing import Any
 
 from litestar import Request, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from assistant.dialogue import is_minted
 from assistant.service import Assistant, AssistantIn, AssistantOut
-from core.auth import Principal
 from core.errors import ValidationError
+from core.guards import public
+from core.injected import MaybeCaller
 from core.openapi import problems
 from core.ratelimit import RateLimiter, client_address
 
@@ -41,6 +41,7 @@ class AssistantLimits:
 
 @post(
     "/api/v1/assistant/messages",
+    guards=[public],
     status_code=200,
     operation_id="askAssistant",
     responses=problems(422, 429),
@@ -51,11 +52,11 @@ async def ask(
     data: JSONBody[AssistantIn],
     request: Request[Any, Any, Any],
     state: State,
-    maybe_principal: NamedDependency[Principal | None],
+    maybe_caller: MaybeCaller,
 ) -> AssistantOut:
     if not data.text.strip():
         raise ValidationError([("text", "required", {})])
-    user_id = maybe_principal.user_id if maybe_principal else None
+    user_id = maybe_caller.user_id if maybe_caller else None
     limits: AssistantLimits = state.assistant_limits
     await limits.check(client_address(request), data.session_id, user_id)
     # from the app's state rather than a second dependency: two dependencies that do not depend on

@@ -11,6 +11,8 @@ from litestar.di import NamedDependency
 from core.auth import Principal
 
 Conn = NamedDependency[asyncpg.Connection]  # a pooled connection for the request
-Caller = NamedDependency[Principal]  # as `principal`, `citizen` or `officer`: the signed-in user in that role
+# the signed-in user, as `caller`: its role is what the route's guard let through (core/guards.py)
+Caller = NamedDependency[Principal]
+MaybeCaller = NamedDependency[Principal | None]  # as `maybe_caller` on a public route: None when anonymous
 Locale = NamedDependency[str]  # "vi" or "en", from ?lang= or Accept-Language
 Now = NamedDependency[datetime]  # the request's time, from the app's clock

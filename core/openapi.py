@@ -1,11 +1,12 @@
 """What the OpenAPI document says beyond what Litestar reads from handler signatures.
 
 A route names the problem responses it can give by status code (`responses=problems(404, 409)`);
-who must sign in is read from the route's guard (core/guards.py) or the caller it takes
-(`caller`, `maybe_caller`, see core/injected.py), so 401/403 and the security requirement follow the
-code instead of a second declaration, and so does 503 for a handler that reaches PostgreSQL or
-Redis; signed webhooks name the body they verify (`opt=signed_body(BankNotification)`) because
-they read the raw bytes before decoding."""
+who must sign in is read from the route's access rule (core/guards.py): a rule that signs in adds
+401 and the bearer requirement, one that refuses other roles 403, a public route that takes
+`maybe_caller` an optional bearer and 401 (for a bad token). So 401/403 and the security requirement
+follow the code instead of a second declaration, and so does 503 for a handler that reaches
+PostgreSQL or Redis; signed webhooks name the body they verify (`opt=signed_body(BankNotification)`)
+because they read the raw bytes before decoding."""
 
 from __future__ import annotations
 
@@ -215,15 +216,6 @@ _SIGNED_HEADERS = [
         schema=SchemaObject(type="string", pattern="^sha256=[0-9a-f]{64}$"),  # type: ignore[arg-type]
     ),
 ]
-_CALLERS_401 = {"principal", "citizen", "officer", "maybe_principal", "caller", "maybe_caller"}
-_CALLERS_403 = {"citizen", "officer"}
-# what a route's guard says about its caller, in the names above
-_GUARD_CALLERS: dict[Any, str] = {
-    guards.signed_in: "principal",
-    guards.citizen_only: "citizen",
-    guards.officer_only: "officer",
-    guards.admin_only: "officer",
-}
 _USES_SERVICES = {"conn", "ctx", "payments", "assistant"}  # PostgreSQL or Redis behind them
 _BEARER: dict[str, list[str]] = {"bearer": []}
 
@@ -251,8 +243,7 @@ def document(
             operation = getattr(path_item, method.lower(), None)
             if isinstance(operation, Operation):
                 takes = set(handler.parsed_fn_signature.parameters)
-                takes |= {_GUARD_CALLERS.get(guard, "") for guard in handler.resolve_guards()} - {""}
-                _complete(operation, takes, handler.opt, components)
+                _complete(operation, guards.access_rule(handler), takes, handler.opt, components)
                 _add_examples(operation, (examples or {}).get(operation.operation_id or "", {}))
                 _add_links(operation, (links or {}).get(operation.operation_id or "", {}))
     _check_link_targets(paths, links or {})
@@ -300,22 +291,24 @@ def _add_examples(operation: Operation, examples: dict[str, Any]) -> None:
         media["application/json"].examples = {"example": Example(value=_Verbatim(value))}
 
 
-def _complete(operation: Operation, takes: set[str], opt: dict[str, Any], components: dict[str, Any]) -> None:
+def _complete(
+    operation: Operation, rule: guards.Guard, takes: set[str], opt: dict[str, Any], components: dict[str, Any]
+) -> None:
     responses = operation.responses if operation.responses is not None else {}
     operation.responses = responses
     litestar_400 = responses.get("400")
     if isinstance(litestar_400, OpenAPIResponse) and "application/json" in (litestar_400.content or {}):
         responses["400"] = _as_response(400)  # Litestar's own shape; our handler answers a problem
-    callers = takes & _CALLERS_401
-    if not callers:
-        operation.security = []  # public (webhooks prove themselves by signature, not by token)
-    elif callers <= {"maybe_principal", "maybe_caller"}:
-        operation.security = [_BEARER, {}]
-    if callers:
+    optional = rule is guards.public and guards.MAYBE_CALLER in takes
+    if optional:
+        operation.security = [_BEARER, {}]  # richer signed in; a bad token is still 401
+    elif rule not in guards.SIGNING_IN:
+        operation.security = []  # public (webhooks prove themselves by signature, operators by their token)
+    if optional or rule in guards.SIGNING_IN:
         responses.setdefault("401", _as_response(401))
     if any(isinstance(p, Parameter) and p.param_in == "path" for p in operation.parameters or []):
         responses.setdefault("404", _as_response(404))  # a path that names nothing, or nothing of the caller's
-    if takes & _CALLERS_403:
+    if rule in guards.REFUSING_ROLES:
         responses.setdefault("403", _as_response(403))
     if takes & _USES_SERVICES:
         responses.setdefault("503", _as_response(503))

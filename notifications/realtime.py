@@ -17,7 +17,8 @@ from litestar.di import NamedDependency
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from redis.asyncio import Redis
 
-from core.auth import Principal
+from core.guards import signed_in
+from core.injected import Caller
 from core.openapi import problems
 
 HEARTBEAT_SECONDS = 20.0  # mobile networks drop silent connections
@@ -47,15 +48,16 @@ class LivePublisher:
 
 @get(
     "/api/v1/notifications/stream",
+    guards=[signed_in],
     operation_id="streamNotifications",
     responses=problems(),
     summary="Server-Sent Events: the signed-in user's notifications as they happen",
     tags=["notifications"],
     media_type="text/event-stream",
 )
-async def stream(principal: NamedDependency[Principal], channels: NamedDependency[ChannelsPlugin]) -> ServerSentEvent:
+async def stream(caller: Caller, channels: NamedDependency[ChannelsPlugin]) -> ServerSentEvent:
     async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
-        async with channels.start_subscription([live_channel(principal.user_id)]) as subscriber:
+        async with channels.start_subscription([live_channel(caller.user_id)]) as subscriber:
 
             async def beat() -> None:
                 while True:

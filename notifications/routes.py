@@ -8,6 +8,7 @@ from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from core.errors import ValidationError
+from core.guards import signed_in
 from core.injected import Caller, Conn, Now
 from core.openapi import problems
 from core.paging import Limit, Offset
@@ -18,6 +19,7 @@ from notifications.models import Device, DeviceIn, Inbox, Preferences, Preferenc
 class DeviceController(Controller):
     path = "/api/v1/devices"
     tags = ["notifications"]
+    guards = [signed_in]
 
     @put(
         "/{token:str}",
@@ -26,9 +28,9 @@ class DeviceController(Controller):
         summary="Register (or move) a push token to the signed-in user",
     )
     async def register(
-        self, token: FromPath[str], data: JSONBody[DeviceIn], conn: Conn, principal: Caller, now: Now
+        self, token: FromPath[str], data: JSONBody[DeviceIn], conn: Conn, caller: Caller, now: Now
     ) -> Device:
-        return await service.register_device(conn, user_id=principal.user_id, token=token, body=data, now=now)
+        return await service.register_device(conn, user_id=caller.user_id, token=token, body=data, now=now)
 
     @delete(
         "/{token:str}",
@@ -37,13 +39,14 @@ class DeviceController(Controller):
         responses=problems(),
         summary="Stop pushes to this token",
     )
-    async def forget(self, token: FromPath[str], conn: Conn, principal: Caller) -> None:
-        await service.forget_device(conn, user_id=principal.user_id, token=token)
+    async def forget(self, token: FromPath[str], conn: Conn, caller: Caller) -> None:
+        await service.forget_device(conn, user_id=caller.user_id, token=token)
 
 
 class NotificationController(Controller):
     path = "/api/v1/notifications"
     tags = ["notifications"]
+    guards = [signed_in]
 
     @get(
         "/",
@@ -51,10 +54,10 @@ class NotificationController(Controller):
         responses=problems(422),
         summary="The inbox, newest first, with the unread count",
     )
-    async def list_inbox(self, conn: Conn, principal: Caller, limit: Limit = 20, offset: Offset = 0) -> Inbox:
+    async def list_inbox(self, conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0) -> Inbox:
         if not 1 <= limit <= 100 or offset < 0:
             raise ValidationError([("limit", "invalid", {})])
-        return await service.inbox(conn, user_id=principal.user_id, limit=limit, offset=offset)
+        return await service.inbox(conn, user_id=caller.user_id, limit=limit, offset=offset)
 
     @post(
         "/{notification_id:uuid}/read",
@@ -63,8 +66,8 @@ class NotificationController(Controller):
         responses=problems(404),
         summary="Mark as read",
     )
-    async def mark_read(self, notification_id: FromPath[uuid.UUID], conn: Conn, principal: Caller, now: Now) -> None:
-        await service.mark_read(conn, user_id=principal.user_id, notification_id=notification_id, now=now)
+    async def mark_read(self, notification_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, now: Now) -> None:
+        await service.mark_read(conn, user_id=caller.user_id, notification_id=notification_id, now=now)
 
     @get(
         "/preferences",
@@ -72,8 +75,8 @@ class NotificationController(Controller):
         responses=problems(),
         summary="Which pushes reach the phone",
     )
-    async def get_preferences(self, conn: Conn, principal: Caller) -> Preferences:
-        return await service.preferences(conn, principal.user_id)
+    async def get_preferences(self, conn: Conn, caller: Caller) -> Preferences:
+        return await service.preferences(conn, caller.user_id)
 
     @put(
         "/preferences",
@@ -81,7 +84,5 @@ class NotificationController(Controller):
         responses=problems(422),
         summary="Mute or unmute kinds of pushes",
     )
-    async def put_preferences(
-        self, data: JSONBody[PreferencesIn], conn: Conn, principal: Caller, now: Now
-    ) -> Preferences:
-        return await service.update_preferences(conn, user_id=principal.user_id, body=data, now=now)
+    async def put_preferences(self, data: JSONBody[PreferencesIn], conn: Conn, caller: Caller, now: Now) -> Preferences:
+        return await service.update_preferences(conn, user_id=caller.user_id, body=data, now=now)

@@ -12,6 +12,7 @@ from msgspec import Struct
 
 from core.clock import VN_TZ
 from core.errors import ForbiddenError, ValidationError
+from core.guards import officer_only
 from core.injected import Caller, Conn
 from core.openapi import problems
 from core.paging import Limit, Offset
@@ -28,6 +29,7 @@ class ExceptionPage(Struct, frozen=True):
 
 @post(
     "/api/v1/officer/payments/{payment_id:uuid}/refund",
+    guards=[officer_only],
     status_code=200,
     operation_id="refundPayment",
     responses=problems(404, 409, 422),
@@ -35,13 +37,14 @@ class ExceptionPage(Struct, frozen=True):
     tags=["payments"],
 )
 async def refund(
-    payment_id: FromPath[uuid.UUID], data: JSONBody[RefundIn], payments: Payments, conn: Conn, officer: Caller
+    payment_id: FromPath[uuid.UUID], data: JSONBody[RefundIn], payments: Payments, conn: Conn, caller: Caller
 ) -> Payment:
-    return service.to_payment(await refunds.refund_payment(conn, payments, officer, payment_id, data.reason))
+    return service.to_payment(await refunds.refund_payment(conn, payments, caller, payment_id, data.reason))
 
 
 @get(
     "/api/v1/officer/payments/exceptions",
+    guards=[officer_only],
     operation_id="listPaymentExceptions",
     responses=problems(422),
     summary="Money that matched no payment exactly, for an officer to refund or accept",
@@ -49,19 +52,20 @@ async def refund(
 )
 async def list_exceptions(
     conn: Conn,
-    officer: Caller,
+    caller: Caller,
     status: FromQuery[str | None] = "open",
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> ExceptionPage:
     if not 1 <= limit <= 100 or offset < 0:
         raise ValidationError([("limit", "invalid", {})])
-    items, total = await refunds.list_exceptions(conn, officer, status=status, limit=limit, offset=offset)
+    items, total = await refunds.list_exceptions(conn, caller, status=status, limit=limit, offset=offset)
     return ExceptionPage(items=items, total=total)
 
 
 @post(
     "/api/v1/officer/payments/exceptions/{exception_id:uuid}/resolve",
+    guards=[officer_only],
     status_code=204,
     operation_id="resolvePaymentException",
     responses=problems(404, 409, 422),
@@ -69,13 +73,14 @@ async def list_exceptions(
     tags=["payments"],
 )
 async def resolve(
-    exception_id: FromPath[uuid.UUID], data: JSONBody[ResolveIn], payments: Payments, conn: Conn, officer: Caller
+    exception_id: FromPath[uuid.UUID], data: JSONBody[ResolveIn], payments: Payments, conn: Conn, caller: Caller
 ) -> None:
-    await refunds.resolve_exception(conn, payments, officer, exception_id, data)
+    await refunds.resolve_exception(conn, payments, caller, exception_id, data)
 
 
 @get(
     "/api/v1/officer/payments/reconciliation",
+    guards=[officer_only],
     operation_id="reconcilePayments",
     responses=problems(422),
     summary="Settled vs reported money for a day, unmatched notifications, open exceptions",
@@ -83,15 +88,15 @@ async def resolve(
 )
 async def reconciliation(
     conn: Conn,
-    officer: Caller,
+    caller: Caller,
     payments: Payments,
     day: Annotated[date | None, QueryParameter(name="date")] = None,
     agency: FromQuery[str | None] = None,
 ) -> Reconciliation:
-    if agency is None and officer.role.value != "admin":
-        if len(officer.agencies) != 1:
+    if agency is None and caller.role.value != "admin":
+        if len(caller.agencies) != 1:
             raise ValidationError([("agency", "required", {})])
-        agency = officer.agencies[0]
-    if agency is not None and not officer.serves(agency):
+        agency = caller.agencies[0]
+    if agency is not None and not caller.serves(agency):
         raise ForbiddenError()
     return await reconcile(conn, day=day or payments.clock.now().astimezone(VN_TZ).date(), agency=agency)

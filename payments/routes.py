@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.auth import Principal
 from core.errors import DomainError, NotFoundError
+from core.guards import public, signed_by_peer, signed_in
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, query_strings, signed_body
 from core.pages import html_page
@@ -49,6 +50,7 @@ def _client_ip(request: Request[Any, Any, Any]) -> str:
 
 @post(
     "/api/v1/dossiers/{dossier_id:uuid}/payments",
+    guards=[signed_in],
     status_code=201,
     operation_id="openPayment",
     responses={
@@ -64,27 +66,28 @@ async def open_payment(
     request: Request[Any, Any, Any],
     payments: Payments,
     conn: Conn,
-    principal: Caller,
+    caller: Caller,
 ) -> Response[Payment]:
     payment, created = await service.open_payment(
-        conn, payments, principal, dossier_id, data.method, client_ip=_client_ip(request)
+        conn, payments, caller, dossier_id, data.method, client_ip=_client_ip(request)
     )
     return Response(payment, status_code=201 if created else 200)
 
 
 @get(
     "/api/v1/payments/{payment_id:uuid}",
+    guards=[signed_in],
     operation_id="getPayment",
     responses=problems(404),
     summary="One payment",
     tags=["payments"],
 )
-async def get_payment(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> Payment:
-    return service.to_payment(await service.visible_payment(conn, principal, payment_id))
+async def get_payment(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Payment:
+    return service.to_payment(await service.visible_payment(conn, caller, payment_id))
 
 
-async def _qr_payload(conn: asyncpg.Connection, principal: Principal, payment_id: uuid.UUID) -> str:
-    payment = service.to_payment(await service.visible_payment(conn, principal, payment_id))
+async def _qr_payload(conn: asyncpg.Connection, caller: Principal, payment_id: uuid.UUID) -> str:
+    payment = service.to_payment(await service.visible_payment(conn, caller, payment_id))
     if payment.vietqr is None:
         raise DomainError("not-found", status=404)
     return payment.vietqr.payload
@@ -92,30 +95,33 @@ async def _qr_payload(conn: asyncpg.Connection, principal: Principal, payment_id
 
 @get(
     "/api/v1/payments/{payment_id:uuid}/qr.png",
+    guards=[signed_in],
     operation_id="getPaymentQrPng",
     responses=problems(404),
     summary="VietQR image any Vietnamese banking app can scan",
     tags=["payments"],
     media_type="image/png",
 )
-async def qr_png(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> Response[bytes]:
-    return Response(vietqr.qr_png(await _qr_payload(conn, principal, payment_id)), media_type="image/png")
+async def qr_png(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Response[bytes]:
+    return Response(vietqr.qr_png(await _qr_payload(conn, caller, payment_id)), media_type="image/png")
 
 
 @get(
     "/api/v1/payments/{payment_id:uuid}/qr.svg",
+    guards=[signed_in],
     operation_id="getPaymentQrSvg",
     responses=problems(404),
     summary="VietQR image as SVG",
     tags=["payments"],
     media_type="image/svg+xml",
 )
-async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> Response[bytes]:
-    return Response(vietqr.qr_svg(await _qr_payload(conn, principal, payment_id)), media_type="image/svg+xml")
+async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Response[bytes]:
+    return Response(vietqr.qr_svg(await _qr_payload(conn, caller, payment_id)), media_type="image/svg+xml")
 
 
 @post(
     "/api/v1/payments/webhooks/bank",
+    guards=[signed_by_peer],
     status_code=200,
     operation_id="receiveBankNotification",
     responses=problems(422),
@@ -139,6 +145,7 @@ async def bank_webhook(request: Request[Any, Any, Any], payments: Payments) -> B
 
 @get(
     "/api/v1/payments/vnpay/ipn",
+    guards=[signed_by_peer],
     operation_id="receiveVnpayIpn",
     responses=problems(),
     summary="VNPay instant payment notification; answers VNPay's RspCode",
@@ -156,20 +163,22 @@ async def vnpay_ipn(request: Request[Any, Any, Any], payments: Payments, conn: C
 
 @get(
     "/api/v1/payments/{payment_id:uuid}/receipt",
+    guards=[signed_in],
     operation_id="getPaymentReceipt",
     responses=problems(404),
     summary="The electronic receipt (biên lai điện tử) of a settled payment",
     tags=["payments"],
 )
 async def get_receipt(
-    payment_id: FromPath[uuid.UUID], payments: Payments, conn: Conn, principal: Caller, locale: Locale
+    payment_id: FromPath[uuid.UUID], payments: Payments, conn: Conn, caller: Caller, locale: Locale
 ) -> EReceipt:
-    await service.visible_payment(conn, principal, payment_id)
+    await service.visible_payment(conn, caller, payment_id)
     return receipts.shape(payments.settings, await receipts.receipt_of(conn, payment_id), locale)
 
 
 @get(
     "/api/v1/payments/{payment_id:uuid}/receipt.png",
+    guards=[signed_in],
     operation_id="getPaymentReceiptQr",
     responses=problems(404),
     summary="QR code of the receipt's verification link",
@@ -177,15 +186,16 @@ async def get_receipt(
     media_type="image/png",
 )
 async def receipt_qr(
-    payment_id: FromPath[uuid.UUID], payments: Payments, conn: Conn, principal: Caller
+    payment_id: FromPath[uuid.UUID], payments: Payments, conn: Conn, caller: Caller
 ) -> Response[bytes]:
-    await service.visible_payment(conn, principal, payment_id)
+    await service.visible_payment(conn, caller, payment_id)
     row = await receipts.receipt_of(conn, payment_id)
     return Response(vietqr.qr_png(receipts.verify_url(payments.settings, row)), media_type="image/png")
 
 
 @get(
     "/r/{number:str}",
+    guards=[public],
     operation_id="verifyReceiptPage",
     responses=problems(pages=(404,)),
     summary="Public page verifying an electronic receipt (the receipt QR opens it)",
@@ -208,6 +218,7 @@ async def verify_receipt_page(
 
 @get(
     "/api/v1/payments/vnpay/return",
+    guards=[public],
     operation_id="vnpayReturnPage",
     responses=problems(pages=(400,)),
     summary="Where VNPay sends the payer back; shows the outcome and never settles",

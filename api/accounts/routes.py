@@ -12,7 +12,7 @@ from api.accounts.models import Me, OtpRequest, OtpSent, RefreshRequest, TokenPa
 from api.accounts.phones import normalize_phone
 from api.deps import Ctx
 from core.errors import ValidationError
-from core.guards import signed_in
+from core.guards import public, signed_in
 from core.injected import Caller, Conn
 from core.openapi import problems
 from core.ratelimit import client_address
@@ -28,6 +28,7 @@ def _phone(raw: str) -> str:
 class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["accounts"]
+    guards = [public]
 
     @post(
         "/otp",

@@ -9,6 +9,7 @@ from api.agencies.models import AgencyOut
 from api.catalog.models import Level
 from api.deps import Ctx
 from api.pages import Page, Paging
+from core.guards import public
 from core.injected import Locale
 from core.openapi import problems
 from core.paging import Limit, Offset
@@ -16,6 +17,7 @@ from core.paging import Limit, Offset
 
 @get(
     "/api/v1/agencies",
+    guards=[public],
     operation_id="listAgencies",
     responses=problems(422),
     summary="Offices of the province",

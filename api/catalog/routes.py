@@ -10,6 +10,7 @@ from api.catalog.views import ProcedureDetail, ProcedureSummary, detail, summary
 from api.deps import Ctx
 from api.pages import Page, Paging
 from core.errors import NotFoundError
+from core.guards import public
 from core.injected import Locale
 from core.openapi import problems
 from core.paging import Limit, Offset
@@ -18,6 +19,7 @@ from core.paging import Limit, Offset
 class ProcedureController(Controller):
     path = "/api/v1/procedures"
     tags = ["catalog"]
+    guards = [public]
 
     @get(
         "/",

@@ -141,14 +141,27 @@ async def _views(conn: asyncpg.Connection, ctx: AppContext, rows: list[asyncpg.R
     return [await view(conn, ctx, r, locale, papers[r["id"]], originals[r["id"]]) for r in rows]
 
 
+def reached_the_office(row: asyncpg.Record) -> bool:
+    """An online dossier reaches its office when the citizen submits it: before, a draft (or a draft
+    withdrawn) is the citizen's alone. A walk-in dossier is the office's work from the start.
+    queries.REACHED_THE_OFFICE says the same in SQL."""
+    return row["channel"] == "counter" or row["submitted_at"] is not None
+
+
+def officer_of_dossier(row: asyncpg.Record, principal: Principal) -> bool:
+    """An officer of the dossier's office (or an admin), once the dossier has reached the office."""
+    return principal.role is not Role.CITIZEN and principal.serves(row["agency_code"]) and reached_the_office(row)
+
+
 def visible_to(row: asyncpg.Record | None, principal: Principal) -> asyncpg.Record:
-    """Citizens see their own dossiers, officers their offices'; anything else looks absent."""
+    """Citizens see their own dossiers, officers their offices' once submitted; anything else looks
+    absent (404, the answer for a dossier that does not exist)."""
     if row is None:
         raise NotFoundError("dossier-not-found")
     if principal.role is Role.CITIZEN:
         if row["owner_id"] != principal.user_id:
             raise NotFoundError("dossier-not-found")
-    elif not principal.serves(row["agency_code"]):
+    elif not officer_of_dossier(row, principal):
         raise NotFoundError("dossier-not-found")
     return row
 

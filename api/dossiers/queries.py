@@ -52,10 +52,12 @@ WHERE d.owner_id = $1 AND ($2::text IS NULL OR d.status = $2)
 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4
 """
 
+# access.reached_the_office(): a citizen's draft, or a draft withdrawn, never reaches an officer
+REACHED_THE_OFFICE = "(d.channel = 'counter' OR d.submitted_at IS NOT NULL)"
+
 LIST_FOR_OFFICES = f"""
 SELECT {_DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
-WHERE d.agency_code = ANY($1::text[]) AND ($2::text IS NULL OR d.status = $2)
-    AND ($2::text IS NOT NULL OR d.status <> 'draft' OR d.channel = 'counter')
+WHERE d.agency_code = ANY($1::text[]) AND ($2::text IS NULL OR d.status = $2) AND {REACHED_THE_OFFICE}
     AND ($5::text IS NULL
          OR ($5 = 'reception' AND {overdue_sql("reception", "$6", "$7")})
          OR ($5 = 'processing' AND {overdue_sql("processing", "$6", "$7")}))

@@ -21,6 +21,7 @@ from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, W
 from api.pages import Page, Paging
 from core.auth import Principal
 from core.errors import DomainError, ValidationError
+from core.guards import citizen_only, signed_in
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
 from core.paging import Limit, Offset
@@ -85,17 +86,19 @@ class DossierController(Controller):
     @post(
         "/",
         status_code=201,
+        guards=[citizen_only],
         operation_id="createDossier",
         responses=problems(404, 422),
         summary="Start a dossier (draft)",
     )
     async def create(
-        self, data: JSONBody[DossierCreate], ctx: Ctx, conn: Conn, citizen: Caller, locale: Locale
+        self, data: JSONBody[DossierCreate], ctx: Ctx, conn: Conn, caller: Caller, locale: Locale
     ) -> Dossier:
-        return await service.create_dossier(conn, ctx, citizen, data, locale)
+        return await service.create_dossier(conn, ctx, caller, data, locale)
 
     @get(
         "/",
+        guards=[citizen_only],
         operation_id="listMyDossiers",
         responses=problems(422),
         summary="The signed-in citizen's dossiers, newest first",
@@ -104,27 +107,34 @@ class DossierController(Controller):
         self,
         ctx: Ctx,
         conn: Conn,
-        citizen: Caller,
+        caller: Caller,
         locale: Locale,
         status: FromQuery[Status | None] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> Page[Dossier]:
-        return await access.list_own(conn, ctx, citizen, status, Paging.of(limit, offset), locale)
+        return await access.list_own(conn, ctx, caller, status, Paging.of(limit, offset), locale)
 
-    @get("/{dossier_id:uuid}", operation_id="getDossier", responses=problems(404), summary="One dossier")
+    @get(
+        "/{dossier_id:uuid}",
+        guards=[signed_in],
+        operation_id="getDossier",
+        responses=problems(404),
+        summary="One dossier",
+    )
     async def get_one(
         self,
         dossier_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        principal: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await access.get_dossier(conn, ctx, principal, dossier_id, locale)
+        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @patch(
         "/{dossier_id:uuid}",
+        guards=[citizen_only],
         operation_id="updateDossier",
         responses=problems(404, 409, 422),
         summary="Edit a draft or a dossier sent back",
@@ -135,14 +145,15 @@ class DossierController(Controller):
         data: JSONBody[DossierUpdate],
         ctx: Ctx,
         conn: Conn,
-        citizen: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await service.update_dossier(conn, ctx, citizen, dossier_id, data, locale)
+        return await service.update_dossier(conn, ctx, caller, dossier_id, data, locale)
 
     @post(
         "/{dossier_id:uuid}/documents",
         status_code=201,
+        guards=[citizen_only],
         operation_id="addDossierDocument",
         responses=problems(404, 409, 413, 415, 422),
         summary="Upload a paper (multipart file + requirement) or attach one from the wallet (JSON)",
@@ -154,18 +165,19 @@ class DossierController(Controller):
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
-        citizen: Caller,
+        caller: Caller,
     ) -> DocumentOut:
         if is_multipart(request):
-            return await upload_paper(request, conn, ctx, citizen, dossier_id)
+            return await upload_paper(request, conn, ctx, caller, dossier_id)
         body = decode_json(await request.body(), AttachIn)
         return await documents.attach_from_wallet(
-            conn, ctx, citizen, dossier_id, requirement=body.requirement, document_id=body.document_id
+            conn, ctx, caller, dossier_id, requirement=body.requirement, document_id=body.document_id
         )
 
     @delete(
         "/{dossier_id:uuid}/documents/{attachment_id:uuid}",
         status_code=204,
+        guards=[citizen_only],
         operation_id="removeDossierDocument",
         responses=problems(404, 409),
         summary="Remove a paper from a draft",
@@ -176,13 +188,14 @@ class DossierController(Controller):
         attachment_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        citizen: Caller,
+        caller: Caller,
     ) -> None:
-        await documents.delete_document(conn, ctx, citizen, dossier_id, attachment_id)
+        await documents.delete_document(conn, ctx, caller, dossier_id, attachment_id)
 
     @post(
         "/{dossier_id:uuid}/submit",
         status_code=200,
+        guards=[citizen_only],
         operation_id="submitDossier",
         responses=problems(404, 409, 422),
         summary="Submit; returns the receipt",
@@ -192,14 +205,15 @@ class DossierController(Controller):
         dossier_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        citizen: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Receipt:
-        return await lifecycle.submit(conn, ctx, citizen, dossier_id, locale)
+        return await lifecycle.submit(conn, ctx, caller, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/withdraw",
         status_code=200,
+        guards=[citizen_only],
         operation_id="withdrawDossier",
         responses=problems(404, 409),
         summary="Withdraw",
@@ -209,22 +223,24 @@ class DossierController(Controller):
         dossier_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        citizen: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await lifecycle.withdraw(conn, ctx, citizen, dossier_id, locale)
+        return await lifecycle.withdraw(conn, ctx, caller, dossier_id, locale)
 
     @get(
         "/{dossier_id:uuid}/history",
+        guards=[signed_in],
         operation_id="getDossierHistory",
         responses=problems(404),
         summary="Every step, oldest first",
     )
-    async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> History:
-        return await receipts.history(conn, principal, dossier_id)
+    async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> History:
+        return await receipts.history(conn, caller, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",
+        guards=[signed_in],
         operation_id="getDossierReceipt",
         responses=problems(404),
         summary="The receipt of a submitted dossier",
@@ -234,13 +250,14 @@ class DossierController(Controller):
         dossier_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        principal: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Receipt:
-        return await receipts.receipt(conn, ctx, principal, dossier_id, locale)
+        return await receipts.receipt(conn, ctx, caller, dossier_id, locale)
 
     @get(
         "/{dossier_id:uuid}/receipt.png",
+        guards=[signed_in],
         operation_id="getDossierReceiptQr",
         responses=problems(404),
         summary="QR code of the receipt's tracking link",
@@ -251,15 +268,16 @@ class DossierController(Controller):
         dossier_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        principal: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Response[bytes]:
-        found = await receipts.receipt(conn, ctx, principal, dossier_id, locale)
+        found = await receipts.receipt(conn, ctx, caller, dossier_id, locale)
         return Response(qr_png(found.tracking_url), media_type="image/png", headers={"Cache-Control": "private"})
 
     @post(
         "/{dossier_id:uuid}/rating",
         status_code=201,
+        guards=[citizen_only],
         operation_id="rateDossier",
         responses=problems(404, 409, 422),
         summary="Rate the service once",
@@ -270,19 +288,20 @@ class DossierController(Controller):
         data: JSONBody[RatingIn],
         ctx: Ctx,
         conn: Conn,
-        citizen: Caller,
+        caller: Caller,
     ) -> Rating:
-        return await receipts.rate(conn, ctx, citizen, dossier_id, data)
+        return await receipts.rate(conn, ctx, caller, dossier_id, data)
 
     @get(
         "/{dossier_id:uuid}/result",
+        guards=[signed_in],
         operation_id="getDossierResult",
         responses=problems(404),
         summary="The electronic result file",
         media_type="application/octet-stream",
     )
-    async def result(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, principal: Caller) -> Response[bytes]:
-        content, content_type, name = await documents.result_file(conn, ctx, principal, dossier_id)
+    async def result(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, caller: Caller) -> Response[bytes]:
+        content, content_type, name = await documents.result_file(conn, ctx, caller, dossier_id)
         return Response(
             content,
             media_type=content_type,
@@ -292,10 +311,11 @@ class DossierController(Controller):
 
 @get(
     "/api/v1/documents",
+    guards=[citizen_only],
     operation_id="listMyDocuments",
     responses=problems(422),
     summary="The citizen's earlier uploads",
     tags=["dossiers"],
 )
-async def list_documents(conn: Conn, citizen: Caller, limit: Limit = 20, offset: Offset = 0) -> Page[WalletDocument]:
-    return await documents.wallet(conn, citizen, Paging.of(limit, offset))
+async def list_documents(conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0) -> Page[WalletDocument]:
+    return await documents.wallet(conn, caller, Paging.of(limit, offset))

@@ -17,6 +17,7 @@ from api.officer import handoff_queries
 from api.pages import Page, Paging
 from core.auth import Principal, Role
 from core.errors import ConflictError, NotFoundError
+from core.guards import officer_only
 from core.injected import Caller, Conn, Locale, Now
 from core.openapi import problems
 from core.paging import Limit, Offset
@@ -49,6 +50,7 @@ def _agency(ctx: AppContext, code: str | None, locale: str) -> AgencyRef | None:
 class HandoffController(Controller):
     path = "/api/v1/officer/handoffs"
     tags = ["officer"]
+    guards = [officer_only]
 
     @get(
         "/",
@@ -59,7 +61,7 @@ class HandoffController(Controller):
     async def list_handoffs(
         self,
         conn: Conn,
-        officer: Caller,
+        caller: Caller,
         ctx: Ctx,
         locale: Locale,
         status: FromQuery[str | None] = "open",
@@ -67,7 +69,7 @@ class HandoffController(Controller):
         offset: Offset = 0,
     ) -> Page[Handoff]:
         paging = Paging.of(limit, offset)
-        rows = await conn.fetch(handoff_queries.LIST_HANDOFFS, status, paging.limit, paging.offset, *_scope(officer))
+        rows = await conn.fetch(handoff_queries.LIST_HANDOFFS, status, paging.limit, paging.offset, *_scope(caller))
         items = [
             Handoff(
                 id=r["id"],
@@ -92,9 +94,9 @@ class HandoffController(Controller):
         responses=problems(404, 409),
         summary="Mark as answered",
     )
-    async def close(self, handoff_id: FromPath[uuid.UUID], conn: Conn, officer: Caller, now: Now) -> None:
-        scope = _scope(officer)
-        if await conn.fetchval(handoff_queries.CLOSE_HANDOFF, handoff_id, now, officer.user_id, *scope) is None:
+    async def close(self, handoff_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, now: Now) -> None:
+        scope = _scope(caller)
+        if await conn.fetchval(handoff_queries.CLOSE_HANDOFF, handoff_id, now, caller.user_id, *scope) is None:
             if not await conn.fetchval(handoff_queries.IS_VISIBLE, handoff_id, *scope):
                 raise NotFoundError("handoff-not-found")
             raise ConflictError("conflict")

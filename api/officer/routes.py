@@ -15,6 +15,7 @@ from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, Officer
 from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
 from api.dossiers.views import DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
+from core.guards import officer_only
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
 from core.paging import Limit, Offset
@@ -28,6 +29,7 @@ class OriginalSeenIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class OfficerDossierController(Controller):
     path = "/api/v1/officer/dossiers"
     tags = ["officer"]
+    guards = [officer_only]
 
     @get(
         "/",
@@ -39,7 +41,7 @@ class OfficerDossierController(Controller):
         self,
         ctx: Ctx,
         conn: Conn,
-        officer: Caller,
+        caller: Caller,
         locale: Locale,
         status: FromQuery[Status | None] = None,
         agency: FromQuery[str | None] = None,
@@ -50,7 +52,7 @@ class OfficerDossierController(Controller):
         return await access.list_for_officer(
             conn,
             ctx,
-            officer,
+            caller,
             status=status,
             agency=agency,
             overdue=overdue,
@@ -66,9 +68,9 @@ class OfficerDossierController(Controller):
         summary="Register a walk-in dossier (draft)",
     )
     async def file_at_counter(
-        self, data: JSONBody[CounterDossierCreate], ctx: Ctx, conn: Conn, officer: Caller, locale: Locale
+        self, data: JSONBody[CounterDossierCreate], ctx: Ctx, conn: Conn, caller: Caller, locale: Locale
     ) -> Dossier:
-        return await service.create_dossier(conn, ctx, officer, data, locale)
+        return await service.create_dossier(conn, ctx, caller, data, locale)
 
     @post(
         "/{dossier_id:uuid}/documents",
@@ -84,12 +86,12 @@ class OfficerDossierController(Controller):
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
-        officer: Caller,
+        caller: Caller,
     ) -> DocumentOut | OriginalSeen:
         if is_multipart(request):
-            return await upload_paper(request, conn, ctx, officer, dossier_id)
+            return await upload_paper(request, conn, ctx, caller, dossier_id)
         body = decode_json(await request.body(), OriginalSeenIn)
-        return await documents.record_original_seen(conn, ctx, officer, dossier_id, requirement=body.requirement)
+        return await documents.record_original_seen(conn, ctx, caller, dossier_id, requirement=body.requirement)
 
     @get(
         "/{dossier_id:uuid}",
@@ -102,10 +104,10 @@ class OfficerDossierController(Controller):
         dossier_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        officer: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await access.get_dossier(conn, ctx, officer, dossier_id, locale)
+        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/actions",
@@ -120,13 +122,13 @@ class OfficerDossierController(Controller):
         data: JSONBody[OfficerActionIn],
         ctx: Ctx,
         conn: Conn,
-        officer: Caller,
+        caller: Caller,
         locale: Locale,
     ) -> Dossier:
         await lifecycle.act(
-            conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(officer), principal=officer, locale=locale
+            conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(caller), principal=caller, locale=locale
         )
-        return await access.get_dossier(conn, ctx, officer, dossier_id, locale)
+        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/resubmit",
@@ -147,12 +149,12 @@ class OfficerDossierController(Controller):
         dossier_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
-        officer: Caller,
+        caller: Caller,
         locale: Locale,
         data: JSONBody[CounterResubmitIn | None] = None,
     ) -> Dossier:
         body = data or CounterResubmitIn()
-        return await lifecycle.resubmit_at_counter(conn, ctx, officer, dossier_id, body, locale)
+        return await lifecycle.resubmit_at_counter(conn, ctx, caller, dossier_id, body, locale)
 
     @post(
         "/{dossier_id:uuid}/result",
@@ -168,7 +170,7 @@ class OfficerDossierController(Controller):
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
-        officer: Caller,
+        caller: Caller,
     ) -> DocumentOut:
         _, name, content = await read_upload(request, need_requirement=False)
-        return await documents.attach_result(conn, ctx, officer, dossier_id, file_name=name, content=content)
+        return await documents.attach_result(conn, ctx, caller, dossier_id, file_name=name, content=content)

@@ -12,6 +12,7 @@ from api.dossiers.views import Dossier
 from api.onestop.models import OneStopEvent
 from api.onestop.service import apply_event
 from api.problems import request_locale
+from core.guards import signed_by_peer
 from core.injected import Conn
 from core.openapi import problems, signed_body
 from core.signing import decode_signed
@@ -19,6 +20,7 @@ from core.signing import decode_signed
 
 @post(
     "/api/v1/integrations/one-stop/events",
+    guards=[signed_by_peer],
     status_code=200,
     operation_id="receiveOneStopEvent",
     # the answer is kept as JSON so that a replayed event gets exactly the first one

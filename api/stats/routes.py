@@ -17,12 +17,14 @@ from api.stats import service
 from api.stats.models import Indicators
 from core.clock import VN_TZ
 from core.errors import DomainError, ValidationError
+from core.guards import officer_only
 from core.injected import Caller, Conn
 from core.openapi import problems
 
 
 @get(
     "/api/v1/stats/on-time",
+    guards=[officer_only],
     operation_id="getOnTimeStats",
     responses=problems(422),
     summary="Received and resolved before, on, after the appointment",
@@ -31,12 +33,12 @@ from core.openapi import problems
 async def on_time(
     ctx: Ctx,
     conn: Conn,
-    officer: Caller,
+    caller: Caller,
     agency: FromQuery[str],
     from_: Annotated[date | None, QueryParameter(name="from")] = None,
     to: FromQuery[date | None] = None,
 ) -> OnTimeStats:
-    if not officer.serves(agency):
+    if not caller.serves(agency):
         raise DomainError("forbidden", status=403)
     if ctx.offices.get(agency) is None:
         raise ValidationError([("agency", "invalid", {})])
@@ -65,6 +67,7 @@ async def on_time(
 
 @get(
     "/api/v1/stats/indicators",
+    guards=[officer_only],
     operation_id="getIndicators",
     responses=problems(404, 422),
     summary="The indicators offices are scored on: on time, online, digitized, reception, satisfaction",
@@ -73,10 +76,10 @@ async def on_time(
 async def indicators(
     ctx: Ctx,
     conn: Conn,
-    officer: Caller,
+    caller: Caller,
     agency: FromQuery[str | None] = None,
     level: FromQuery[Level | None] = None,
     from_: Annotated[date | None, QueryParameter(name="from")] = None,
     to: FromQuery[date | None] = None,
 ) -> Indicators:
-    return await service.indicators(conn, ctx, officer, agency=agency, level=level, start=from_, end=to)
+    return await service.indicators(conn, ctx, caller, agency=agency, level=level, start=from_, end=to)

@@ -12,6 +12,7 @@ from api.dossiers import receipts
 from api.dossiers.views import Tracking
 from api.tracking import page, service
 from core.errors import NotFoundError
+from core.guards import public
 from core.injected import Conn, Locale
 from core.openapi import problems
 from core.pages import html_page
@@ -21,6 +22,7 @@ from i18n.html import switch_query
 
 @get(
     "/api/v1/track/{code:str}",
+    guards=[public],
     operation_id="trackDossier",
     responses=problems(404, 429),
     summary="Public status by code and key",
@@ -51,6 +53,7 @@ async def _tracking_answer(
 
 @get(
     "/t/{code:str}",
+    guards=[public],
     operation_id="trackingPage",
     responses=problems(429, pages=(404,)),
     summary="Tracking page opened by the receipt QR",
@@ -70,6 +73,7 @@ async def tracking_page(
 
 @get(
     "/t",
+    guards=[public],
     operation_id="trackingLookupPage",
     responses=problems(429, pages=(404,)),
     summary="Tracking by the code and key typed from a paper receipt (the form, or its answer)",

@@ -23,6 +23,7 @@ from assistant.channels.models import (
 )
 from assistant.channels.signatures import messenger_challenge, messenger_signature_ok, zalo_signature_ok
 from core.errors import DomainError, ForbiddenError, UnauthorizedError
+from core.guards import signed_by_peer
 from core.injected import Conn
 from core.openapi import platform_signed_body, problems
 
@@ -32,6 +33,7 @@ Parse = Callable[[bytes], list[Inbound]]
 
 @get(
     "/api/v1/channels/messenger/webhook",
+    guards=[signed_by_peer],
     operation_id="verifyMessengerWebhook",
     responses=problems(403),
     summary="Messenger's subscription check: echoes hub.challenge for our verify token",
@@ -65,6 +67,7 @@ async def _accept(
 
 @post(
     "/api/v1/channels/messenger/webhook",
+    guards=[signed_by_peer],
     status_code=200,
     operation_id="receiveMessengerEvent",
     responses=problems(401),
@@ -83,6 +86,7 @@ async def messenger_webhook(request: Request[Any, Any, Any], channel_inbox: Inbo
 
 @post(
     "/api/v1/channels/zalo/webhook",
+    guards=[signed_by_peer],
     status_code=200,
     operation_id="receiveZaloEvent",
     responses=problems(401),
