@@ -116,6 +116,7 @@ FIELD_ERRORS: dict[str, Text] = {
     "identity-birth-mismatch": Text("Số định danh không khớp với năm sinh"),
     "invalid-date": Text("Ngày không hợp lệ (YYYY-MM-DD)"),
     "future-date": Text("Ngày không được ở tương lai"),
+    "date-out-of-range": Text("Ngày phải từ {min} đến {max}"),
     "too-long": Text("Quá dài (tối đa {max} ký tự)"),
     "not-an-option": Text("Phải là một trong: {options}"),
     "not-a-number": Text("Phải là số"),
