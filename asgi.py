@@ -59,6 +59,7 @@ from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus, PaymentSucceeded
 from core.guards import TokenVerifier
+from core.input_bounds import InputBounds
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
@@ -336,7 +337,7 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        middleware=[prometheus.middleware],
+        middleware=[prometheus.middleware, InputBounds(max_json_bytes=settings.max_json_bytes)],
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["Authorization", "Content-Type", "Accept-Language"]),
         request_max_body_size=settings.max_file_bytes + 1024 * 1024,
         openapi_config=OpenAPIConfig(
