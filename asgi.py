@@ -16,6 +16,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
@@ -59,6 +60,7 @@ from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus, PaymentSucceeded
 from core.guards import TokenVerifier
+from core.headers import security_headers
 from core.input_bounds import InputBounds
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
@@ -338,6 +340,8 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         middleware=[prometheus.middleware, InputBounds(max_json_bytes=settings.max_json_bytes)],
+        before_send=[security_headers(https=settings.public_base_url.startswith("https://"))],
+        state=State({"operator_token": settings.metrics_token}),
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["Authorization", "Content-Type", "Accept-Language"]),
         request_max_body_size=settings.max_file_bytes + 1024 * 1024,
         openapi_config=OpenAPIConfig(

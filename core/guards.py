@@ -6,6 +6,7 @@ verifier is put on the app's state by the composition root (`app.state.tokens`).
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.clock import Clock
-from core.errors import ForbiddenError, UnauthorizedError
+from core.errors import ForbiddenError, NotFoundError, UnauthorizedError
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
@@ -95,7 +96,16 @@ def signed_by_peer(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
 
 
 def operator_token(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Operations endpoints (metrics): the handler compares the operator's token from settings."""
+    """Operations endpoints (metrics): only `Authorization: Bearer <MOTCUA_METRICS_TOKEN>`, put on the
+    app's state as `operator_token` by the composition root.
+
+    Without a token configured, and for a missing or wrong one, the answer is the 404 of a path that
+    does not exist rather than a 401: a scanner learns nothing, not even that the endpoint is there,
+    and a wrong token cannot be told from a wrong path, so there is nothing to guess against."""
+    expected: str = getattr(connection.app.state, "operator_token", "")
+    given = bearer_token(connection)
+    if not expected or given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise NotFoundError()
 
 
 ACCESS_RULES: tuple[Guard, ...] = (

@@ -74,6 +74,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # could be chosen for (the province-wide queue)
     handoff_queue_offices: str = ""
     log_level: str = "INFO"
+    metrics_token: str = ""  # empty: /metrics answers 404 to everyone
 
     @property
     def handoff_queue_office_codes(self) -> tuple[str, ...]:
