@@ -119,9 +119,18 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         errors = [{"field": field, "message": _field_message(str(exc.__cause__), locale), "code": "invalid"}]
         return problem(request, "validation-failed", 422, extra={"errors": errors})
     code = _HTTP_CODES.get(exc.status_code, "error")
-    params = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
+    params: dict[str, Any] = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
+    if exc.status_code == 413:  # Litestar's own limit, which only multipart uploads reach (core/input_bounds.py)
+        params["limit_mb"] = _file_limit_mb(request)
     headers = {k: v for k, v in (exc.headers or {}).items()} or None
     return problem(request, code, exc.status_code, params, headers=headers)
+
+
+def _file_limit_mb(request: Request[Any, Any, Any]) -> int:
+    """The file size a citizen is told (the request may be a little larger: the form around the file)."""
+    ctx = getattr(request.app.state, "ctx", None)
+    limit = ctx.settings.max_file_bytes if ctx is not None else request.route_handler.resolve_request_max_body_size()
+    return max(1, int(limit or 0) // (1024 * 1024))
 
 
 def _misread_body_field(exc: HTTPException) -> str | None:
