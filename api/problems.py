@@ -23,6 +23,7 @@ log = logging.getLogger("motcua.api")
 
 RETRY_AFTER_DOWN = 5
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
+_TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
 _HTTP_CODES = {
     400: "malformed-request",
     401: "unauthorized",
@@ -96,8 +97,13 @@ def on_validation_exception(request: Request[Any, Any, Any], exc: ValidationExce
         match = _PATH.search(message)
         key = item.get("key")
         field = match.group(1) if match else (str(key) if key else "")
-        if field or item.get("source") in {"query", "path", "header"}:
-            errors.append({"field": field or str(key), "message": _field_message(message, locale), "code": "invalid"})
+        if not (field or item.get("source") in {"query", "path", "header"}):
+            continue
+        if too_long := _TOO_LONG.search(message):
+            limit = {"max": int(too_long.group(1))}
+            error = {"field": field or str(key), "message": field_error("too-long", locale, limit), "code": "too-long"}
+            return problem(request, "too-long", 422, {"field": error["field"], **limit}, extra={"errors": [error]})
+        errors.append({"field": field or str(key), "message": _field_message(message, locale), "code": "invalid"})
     if errors:
         return problem(request, "validation-failed", 422, extra={"errors": errors})
     return problem(request, "malformed-request", 400, {"reason": str(exc.detail)[:200]})

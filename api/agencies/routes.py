@@ -11,7 +11,7 @@ from api.deps import Ctx
 from api.pages import Page, Paging
 from core.injected import Locale
 from core.openapi import problems
-from core.paging import Limit, Offset
+from core.paging import Limit, Offset, SearchText
 
 
 @get(
@@ -24,7 +24,7 @@ from core.paging import Limit, Offset
 async def list_agencies(
     ctx: Ctx,
     locale: Locale,
-    q: FromQuery[str | None] = None,
+    q: SearchText = None,
     level: FromQuery[Level | None] = None,
     limit: Limit = 20,
     offset: Offset = 0,
