@@ -2,7 +2,7 @@
 dates of a query string.
 
 One place for every route, so that a new route is bounded without a word: a body is read here (at
-most `max_json_bytes`), scanned for nesting, and handed on unchanged; a query parameter a handler
+most `max_json_bytes`), checked to be UTF-8, scanned for nesting, and handed on unchanged; a query parameter a handler
 declares as a date or a time is checked against the days the service reasons about. The multipart
 uploads (routes with `opt=upload(...)`) keep the app's larger limit and are never read here."""
 
@@ -49,6 +49,11 @@ class InputBounds(ASGIMiddleware):
         body = await read_body(scope, receive, self.max_json_bytes)
         if body is None:  # the client left before sending it all: nobody is there to answer
             return
+        if not body.isascii():
+            try:  # JSON is UTF-8 (RFC 8259); the decoder's UnicodeDecodeError would be a 500
+                body.decode()
+            except UnicodeDecodeError:
+                raise DomainError("malformed-request", status=400, reason="the body is not UTF-8") from None
         nesting = json_nesting(body, MAX_JSON_DEPTH)
         if nesting == Nesting.TOO_DEEP:
             raise DomainError("too-deep", status=400, max_depth=MAX_JSON_DEPTH)
