@@ -24,6 +24,9 @@ log = logging.getLogger("motcua.api")
 RETRY_AFTER_DOWN = 5
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
 _TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
+# A body refused as too large is left unread: the server drops the connection after the answer, and
+# a client told so opens a new one for its next request instead of writing into the closed one.
+_UNREAD_BODY = {"Connection": "close"}
 _HTTP_CODES = {
     400: "malformed-request",
     401: "unauthorized",
@@ -76,6 +79,8 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
         ]
     if isinstance(exc, RateLimitedError):
         headers = {"Retry-After": str(exc.retry_after)}
+    if exc.status == 413:
+        headers = dict(_UNREAD_BODY)
     for name in ("missing_requirements",):
         if name in exc.params:
             extra[name] = exc.params[name]
@@ -126,9 +131,10 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         return problem(request, "validation-failed", 422, extra={"errors": errors})
     code = _HTTP_CODES.get(exc.status_code, "error")
     params: dict[str, Any] = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
+    headers = {k: v for k, v in (exc.headers or {}).items()} or None
     if exc.status_code == 413:  # Litestar's own limit, which only multipart uploads reach (core/input_bounds.py)
         params["limit_mb"] = _file_limit_mb(request)
-    headers = {k: v for k, v in (exc.headers or {}).items()} or None
+        headers = {**(headers or {}), **_UNREAD_BODY}
     return problem(request, code, exc.status_code, params, headers=headers)
 
 
