@@ -1,10 +1,13 @@
-"""Bounds held before any handler or decoder runs: the size and nesting of a JSON body, and the
-dates of a query string.
+"""Bounds held before any handler or decoder runs: the size, encoding and nesting of a JSON body,
+and the dates of a query string or of a body the handler takes as `data`.
 
 One place for every route, so that a new route is bounded without a word: a body is read here (at
-most `max_json_bytes`), checked to be UTF-8, scanned for nesting, and handed on unchanged; a query parameter a handler
-declares as a date or a time is checked against the days the service reasons about. The multipart
-uploads (routes with `opt=upload(...)`) keep the app's larger limit and are never read here."""
+most `max_json_bytes`), checked to be UTF-8, scanned for nesting, and handed on unchanged. A date
+or a time a handler declares, as a query parameter or anywhere in its `data`, is checked against
+the days the service reasons about (a body only when its type holds one: it is decoded here once
+more, a few microseconds). Signed webhooks check their dates after their signature
+(core/signing.py). The multipart uploads (routes with `opt=upload(...)`) keep the app's larger
+limit and are never read here."""
 
 from __future__ import annotations
 
@@ -18,7 +21,16 @@ from litestar.handlers.http_handlers import HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, Scope, Send
 
-from core.bounds import MAX_DAY, MAX_JSON_DEPTH, MIN_DAY, Nesting, day_in_range, instant_in_range, json_nesting
+from core.bounds import (
+    MAX_DAY,
+    MAX_JSON_DEPTH,
+    MIN_DAY,
+    Nesting,
+    dates_out_of_range,
+    day_in_range,
+    instant_in_range,
+    json_nesting,
+)
 from core.errors import DomainError, ValidationError
 from core.openapi import UPLOAD
 
@@ -26,6 +38,7 @@ _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS"})
 # what Litestar injects by these names is never read from the query string
 _RESERVED = frozenset({"request", "socket", "state", "scope", "headers", "cookies", "query", "body", "data"})
 _Dates = tuple[tuple[str, type[date]], ...]
+_BOUNDS = {"min": MIN_DAY.isoformat(), "max": MAX_DAY.isoformat()}
 
 
 class InputBounds(ASGIMiddleware):
@@ -33,13 +46,14 @@ class InputBounds(ASGIMiddleware):
 
     def __init__(self, *, max_json_bytes: int) -> None:
         self.max_json_bytes = max_json_bytes
-        self._dates: dict[int, _Dates] = {}  # by handler: what its signature says, read once
+        self._dates: dict[int, tuple[_Dates, Any]] = {}  # by handler: what its signature says, read once
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         handler = scope["route_handler"]
-        dates = self._dates.get(id(handler))
-        if dates is None:
-            dates = self._dates[id(handler)] = query_dates(handler)
+        known = self._dates.get(id(handler))
+        if known is None:
+            known = self._dates[id(handler)] = (query_dates(handler), body_with_dates(handler))
+        dates, body_type = known
         if dates and scope["query_string"]:
             check_query_dates(scope["query_string"], dates)
         method: str = scope["method"]  # type: ignore[typeddict-item]  # an HTTP scope: `scopes` above
@@ -59,6 +73,8 @@ class InputBounds(ASGIMiddleware):
             raise DomainError("too-deep", status=400, max_depth=MAX_JSON_DEPTH)
         if nesting == Nesting.UNBALANCED:
             raise DomainError("malformed-request", status=400, reason="unbalanced brackets")
+        if body_type is not None and body:
+            check_body_dates(body, body_type)
         await next_app(scope, replay(body, receive), send)
 
 
@@ -79,6 +95,44 @@ def query_dates(handler: Any) -> _Dates:
     return tuple(found)
 
 
+def body_with_dates(handler: Any) -> Any:
+    """The type of the `data` `handler` takes when a date or a time is somewhere in it, else None."""
+    data = handler.parsed_fn_signature.parameters.get("data") if isinstance(handler, HTTPRouteHandler) else None
+    if data is None:
+        return None
+    return data.annotation if _holds_dates(msgspec.inspect.type_info(data.annotation), set()) else None
+
+
+def _holds_dates(t: msgspec.inspect.Type, seen: set[type]) -> bool:
+    if isinstance(t, msgspec.inspect.DateType | msgspec.inspect.DateTimeType):
+        return True
+    if isinstance(t, msgspec.inspect.StructType):
+        if t.cls in seen:
+            return False
+        seen.add(t.cls)
+        return any(_holds_dates(f.type, seen) for f in t.fields)
+    if isinstance(t, msgspec.inspect.UnionType):
+        return any(_holds_dates(member, seen) for member in t.types)
+    if isinstance(t, msgspec.inspect.ListType | msgspec.inspect.SetType | msgspec.inspect.FrozenSetType):
+        return _holds_dates(t.item_type, seen)
+    if isinstance(t, msgspec.inspect.VarTupleType):
+        return _holds_dates(t.item_type, seen)
+    if isinstance(t, msgspec.inspect.DictType):
+        return _holds_dates(t.value_type, seen)
+    return False
+
+
+def check_body_dates(body: bytes, body_type: Any) -> None:
+    """422 naming each date of the body out of range, decoded as Litestar will decode it; a body that
+    does not decode is left to Litestar, which says what is wrong with it."""
+    try:
+        decoded = msgspec.convert(msgspec.json.decode(body), body_type, strict=False)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return
+    if out_of_range := dates_out_of_range(decoded):
+        raise ValidationError([(field, "date-out-of-range", _BOUNDS) for field in out_of_range])
+
+
 def _placeholders(path: str) -> list[str]:
     return [part[1:].split(":", 1)[0] for part in path.split("/") if part.startswith("{")]
 
@@ -97,7 +151,7 @@ def check_query_dates(query_string: bytes, dates: _Dates) -> None:
         except msgspec.ValidationError:
             continue
         if not (instant_in_range(value) if isinstance(value, datetime) else day_in_range(value)):
-            errors.append((name, "date-out-of-range", {"min": MIN_DAY.isoformat(), "max": MAX_DAY.isoformat()}))
+            errors.append((name, "date-out-of-range", _BOUNDS))
     if errors:
         raise ValidationError(errors)
 

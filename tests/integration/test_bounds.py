@@ -329,7 +329,12 @@ def _filing(method: str, extra: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _birth_dates(world: World, method: str, path: str, token: str, extra: dict[str, Any]) -> None:
-    cases = (("1899-12-31", "date-out-of-range"), ("0001-01-01", "date-out-of-range"), ("9999-12-31", "future-date"))
+    cases = (
+        ("1899-12-31", "date-out-of-range"),
+        ("0001-01-01", "date-out-of-range"),
+        ("9999-12-31", "date-out-of-range"),
+        ("2099-01-01", "future-date"),  # within the bounds, but no one is born yet
+    )
     for bad, code in cases:
         body = _filing(method, extra)
         body["applicant"]["date_of_birth"] = bad

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
 import pytest
+from litestar import Litestar, get, post
+from litestar.params import JSONBody, QueryParameter
+from litestar.testing import TestClient
 
+from api.problems import EXCEPTION_HANDLERS
 from core.errors import DomainError, ValidationError
 from core.headers import security_headers
-from core.input_bounds import check_query_dates, read_body, replay
+from core.input_bounds import InputBounds, check_query_dates, read_body, replay
 
 
 def _receiver(chunks: list[bytes]) -> Any:
@@ -88,3 +93,46 @@ async def test_headers_are_added_once_and_the_catalog_alone_may_be_cached() -> N
         (b"referrer-policy", b"no-referrer"),
         (b"cache-control", b"no-store"),
     ]
+
+
+class _FeeLine(msgspec.Struct):
+    amount: int
+    start: date
+    end: date | None = None
+
+
+class _Procedure(msgspec.Struct):
+    fees: list[_FeeLine]
+
+
+@post("/fees")
+async def _take_fees(data: JSONBody[_Procedure]) -> int:
+    return len(data.fees)
+
+
+@get("/days")
+async def _take_days(day: Annotated[date | None, QueryParameter(name="on")] = None) -> str:
+    return str(day)
+
+
+def test_a_new_route_taking_dates_is_bounded_without_a_word() -> None:
+    """Fee lines of a procedure, as an admin route will take them: every date of the body and the
+    query string is held to the bounds by the middleware alone."""
+    app = Litestar(
+        [_take_fees, _take_days], middleware=[InputBounds(max_json_bytes=4096)], exception_handlers=EXCEPTION_HANDLERS
+    )
+    with TestClient(app) as client:
+        fine = {"fees": [{"amount": 1, "start": "2026-01-01"}, {"amount": 2, "start": "2027-01-01", "end": None}]}
+        assert client.post("/fees", json=fine).json() == 2
+        past = {
+            "fees": [{"amount": 1, "start": "2026-01-01", "end": "9999-12-31"}, {"amount": 2, "start": "1066-10-14"}]
+        }
+        refused = client.post("/fees", json=past)
+        assert refused.status_code == 422
+        assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
+            ("fees[0].end", "date-out-of-range"),
+            ("fees[1].start", "date-out-of-range"),
+        ]
+        assert client.post("/fees", json={"fees": [{"amount": "x"}]}).status_code in {400, 422}  # Litestar says why
+        assert client.get("/days", params={"on": "2100-12-31"}).text == "2100-12-31"
+        assert client.get("/days", params={"on": "2101-01-01"}).status_code == 422
