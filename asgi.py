@@ -60,6 +60,8 @@ from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
 from core.events import EventBus, PaymentSucceeded
 from core.guards import TokenVerifier, check_routes
+from core.headers import security_headers
+from core.input_bounds import InputBounds
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
@@ -342,11 +344,12 @@ def create_app(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],
         route_handlers=[*ROUTES, MetricsController, docs_assets()],
-        state=State({TRUSTED_PROXIES: settings.trusted_proxy_networks}),
+        state=State({TRUSTED_PROXIES: settings.trusted_proxy_networks, "operator_token": settings.metrics_token}),
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        middleware=[prometheus.middleware],
+        middleware=[prometheus.middleware, InputBounds(max_json_bytes=settings.max_json_bytes)],
+        before_send=[security_headers(https=settings.public_base_url.startswith("https://"))],
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["Authorization", "Content-Type", "Accept-Language"]),
         request_max_body_size=settings.max_file_bytes + 1024 * 1024,
         openapi_config=OpenAPIConfig(

@@ -9,6 +9,7 @@ from litestar.plugins.prometheus import PrometheusController
 
 from api.deps import Ctx
 from core.guards import operator_token, public
+from core.openapi import problems
 
 
 @get("/health/live", guards=[public], operation_id="healthLive", summary="The process answers", tags=["operations"])
@@ -50,7 +51,12 @@ class MetricsController(PrometheusController):
     tags = ["operations"]
     guards = [operator_token]
 
-    @get(operation_id="metrics", summary="Prometheus metrics of this process", media_type="text/plain")
+    @get(
+        operation_id="metrics",
+        summary="Prometheus metrics of this process, for `Authorization: Bearer <MOTCUA_METRICS_TOKEN>` only",
+        media_type="text/plain",
+        responses=problems(404),
+    )
     async def get(self) -> Response[bytes]:
         response: Response[bytes] = await PrometheusController.get.fn(self)
         return response

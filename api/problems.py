@@ -23,6 +23,10 @@ log = logging.getLogger("motcua.api")
 
 RETRY_AFTER_DOWN = 5
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
+_TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
+# A body refused as too large is left unread: the server drops the connection after the answer, and
+# a client told so opens a new one for its next request instead of writing into the closed one.
+_UNREAD_BODY = {"Connection": "close"}
 _HTTP_CODES = {
     400: "malformed-request",
     401: "unauthorized",
@@ -75,6 +79,8 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
         ]
     if isinstance(exc, RateLimitedError):
         headers = {"Retry-After": str(exc.retry_after)}
+    if exc.status == 413:
+        headers = dict(_UNREAD_BODY)
     for name in ("missing_requirements",):
         if name in exc.params:
             extra[name] = exc.params[name]
@@ -96,8 +102,13 @@ def on_validation_exception(request: Request[Any, Any, Any], exc: ValidationExce
         match = _PATH.search(message)
         key = item.get("key")
         field = match.group(1) if match else (str(key) if key else "")
-        if field or item.get("source") in {"query", "path", "header"}:
-            errors.append({"field": field or str(key), "message": _field_message(message, locale), "code": "invalid"})
+        if not (field or item.get("source") in {"query", "path", "header"}):
+            continue
+        if too_long := _TOO_LONG.search(message):
+            limit = {"max": int(too_long.group(1))}
+            error = {"field": field or str(key), "message": field_error("too-long", locale, limit), "code": "too-long"}
+            return problem(request, "too-long", 422, {"field": error["field"], **limit}, extra={"errors": [error]})
+        errors.append({"field": field or str(key), "message": _field_message(message, locale), "code": "invalid"})
     if errors:
         return problem(request, "validation-failed", 422, extra={"errors": errors})
     return problem(request, "malformed-request", 400, {"reason": str(exc.detail)[:200]})
@@ -119,9 +130,19 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
         errors = [{"field": field, "message": _field_message(str(exc.__cause__), locale), "code": "invalid"}]
         return problem(request, "validation-failed", 422, extra={"errors": errors})
     code = _HTTP_CODES.get(exc.status_code, "error")
-    params = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
+    params: dict[str, Any] = {"reason": str(exc.detail)[:200]} if exc.status_code == 400 else {}
     headers = {k: v for k, v in (exc.headers or {}).items()} or None
+    if exc.status_code == 413:  # Litestar's own limit, which only multipart uploads reach (core/input_bounds.py)
+        params["limit_mb"] = _file_limit_mb(request)
+        headers = {**(headers or {}), **_UNREAD_BODY}
     return problem(request, code, exc.status_code, params, headers=headers)
+
+
+def _file_limit_mb(request: Request[Any, Any, Any]) -> int:
+    """The file size a citizen is told (the request may be a little larger: the form around the file)."""
+    ctx = getattr(request.app.state, "ctx", None)
+    limit = ctx.settings.max_file_bytes if ctx is not None else request.route_handler.resolve_request_max_body_size()
+    return max(1, int(limit or 0) // (1024 * 1024))
 
 
 def _misread_body_field(exc: HTTPException) -> str | None:

@@ -17,6 +17,7 @@ from assistant.nlu.normalize import Normalized, normalize
 from assistant.nlu.procedures import ProcedureMatcher
 from assistant.nlu.understand import PROCEDURE_INTENTS, Understanding, understand
 from assistant.ports import CatalogReader, DossierReader, HandoffDesk, ProcedureFacts
+from core.bounds import MessageText
 
 # Citizens repeat the same short messages (quick replies, "lệ phí bao nhiêu"), and understanding one
 # costs more than the rest of a turn; a few thousand short texts are well under a few MB.
@@ -41,7 +42,7 @@ class ProcedureRef(msgspec.Struct, frozen=True):
 
 
 class AssistantIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    text: str
+    text: MessageText
     session_id: str | None = None
     locale: str | None = None
 

@@ -11,6 +11,7 @@ request for a check that never blocks."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from litestar.routes import HTTPRoute
 
 from core.auth import InvalidToken, Principal, Role, verify_access_token
 from core.clock import Clock
-from core.errors import ForbiddenError, UnauthorizedError
+from core.errors import ForbiddenError, NotFoundError, UnauthorizedError
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Coroutine[Any, Any, None]]
 
@@ -108,7 +109,16 @@ async def signed_by_peer(connection: ASGIConnection[Any, Any, Any, Any], _: Base
 
 
 async def operator_token(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Operations endpoints (metrics): the handler compares the operator's token from settings."""
+    """Operations endpoints (metrics): only `Authorization: Bearer <MOTCUA_METRICS_TOKEN>`, put on the
+    app's state as `operator_token` by the composition root.
+
+    Without a token configured, and for a missing or wrong one, the answer is the 404 of a path that
+    does not exist rather than a 401: a scanner learns nothing, not even that the endpoint is there,
+    and a wrong token cannot be told from a wrong path, so there is nothing to guess against."""
+    expected: str = getattr(connection.app.state, "operator_token", "")
+    given = bearer_token(connection)
+    if not expected or given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise NotFoundError()
 
 
 ACCESS_RULES: tuple[Guard, ...] = (

@@ -60,6 +60,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     firebase_project_id: str = ""
     fcm_base_url: str = ""  # empty: Google's FCM endpoint
     max_file_bytes: int = 10 * 1024 * 1024
+    # a JSON body (every route but the multipart uploads): a dossier, a message or a webhook event
+    # is a few KB; the decoder never sees more than this
+    max_json_bytes: int = 256 * 1024
     max_dossier_bytes: int = 50 * 1024 * 1024
     province_code: str = "79"
     default_commune_office: str = ""  # empty: the first commune office of the province
@@ -86,6 +89,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # could be chosen for (the province-wide queue)
     handoff_queue_offices: str = ""
     log_level: str = "INFO"
+    metrics_token: str = ""  # empty: /metrics answers 404 to everyone
 
     @property
     def handoff_queue_office_codes(self) -> tuple[str, ...]:
@@ -138,6 +142,7 @@ _INT_FIELDS = {
     "assistant_rate_per_minute_user",
     "webhook_tolerance_seconds",
     "max_file_bytes",
+    "max_json_bytes",
     "max_dossier_bytes",
     "payment_ttl",
     "outbox_lease_seconds",

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import msgspec
 
+from core.bounds import MAX_DAY, MIN_DAY, dates_out_of_range
 from core.errors import DomainError, UnauthorizedError, ValidationError
 
 T = TypeVar("T")
@@ -55,8 +56,12 @@ def decode_signed(
     ):
         raise UnauthorizedError("bad-signature")
     try:
-        return msgspec.json.decode(body, type=type)
+        decoded = msgspec.json.decode(body, type=type)
     except msgspec.ValidationError as exc:
         raise ValidationError([("body", "invalid", {"reason": str(exc)})]) from exc
     except msgspec.DecodeError as exc:
         raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
+    if out_of_range := dates_out_of_range(decoded):
+        bounds = {"min": MIN_DAY.isoformat(), "max": MAX_DAY.isoformat()}
+        raise ValidationError([(field, "date-out-of-range", bounds) for field in out_of_range])
+    return decoded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 SUPPORTED = ("vi", "en")
 DEFAULT = "vi"
+MAX_RANGES = 16  # a browser sends a handful; a header of thousands is read no further than this
 
 
 def negotiate(lang_param: str | None, accept_language: str | None) -> str:
@@ -13,7 +14,7 @@ def negotiate(lang_param: str | None, accept_language: str | None) -> str:
             return tag
     if accept_language:
         ranked: list[tuple[float, int, str]] = []
-        for index, part in enumerate(accept_language.split(",")):
+        for index, part in enumerate(accept_language.split(",", MAX_RANGES)[:MAX_RANGES]):
             pieces = part.strip().split(";")
             tag = pieces[0].strip().lower()[:2]
             quality = 1.0

@@ -51,6 +51,9 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
     # code: (title, detail)
     "error": (Text("Yêu cầu không hợp lệ"), Text("Yêu cầu không hợp lệ.")),
     "malformed-request": (Text("Yêu cầu sai định dạng"), Text("Nội dung gửi lên không đọc được: {reason}")),
+    "too-deep": (Text("Dữ liệu lồng nhau quá sâu"), Text("Nội dung JSON không được lồng nhau quá {max_depth} cấp.")),
+    "request-too-large": (Text("Yêu cầu quá lớn"), Text("Nội dung gửi lên vượt quá {limit_kb} KB.")),
+    "too-long": (Text("Nội dung quá dài"), Text("Trường '{field}' dài quá {max} ký tự.")),
     "validation-failed": (Text("Dữ liệu không hợp lệ"), Text("Một số trường chưa hợp lệ, vui lòng kiểm tra lại.")),
     "not-found": (Text("Không tìm thấy"), Text("Không tìm thấy nội dung yêu cầu.")),
     "procedure-not-found": (Text("Không tìm thấy thủ tục"), Text("Không có thủ tục '{slug}'.")),
@@ -124,6 +127,7 @@ FIELD_ERRORS: dict[str, Text] = {
     "identity-birth-mismatch": Text("Số định danh không khớp với năm sinh"),
     "invalid-date": Text("Ngày không hợp lệ (YYYY-MM-DD)"),
     "future-date": Text("Ngày không được ở tương lai"),
+    "date-out-of-range": Text("Ngày phải từ {min} đến {max}"),
     "too-long": Text("Quá dài (tối đa {max} ký tự)"),
     "not-an-option": Text("Phải là một trong: {options}"),
     "not-a-number": Text("Phải là số"),

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 import msgspec
 
+from core.bounds import money_in_range
+
 
 class PaymentStatus(StrEnum):
     PENDING = "pending"
@@ -30,6 +32,7 @@ class ExceptionReason(StrEnum):
     ALREADY_SETTLED = "already_settled"
     DOSSIER_ALREADY_PAID = "dossier_already_paid"
     WRONG_ACCOUNT = "wrong_account"
+    AMOUNT_OUT_OF_RANGE = "amount_out_of_range"  # below 0 or above 10^12 VND: no fee, and booked as 0
 
 
 PAYABLE_DOSSIER_STATUSES = frozenset({"submitted", "received", "awaiting_payment"})
@@ -79,6 +82,12 @@ class BankNotification(msgspec.Struct, frozen=True, kw_only=True):
     transacted_at: datetime | None = None
 
 
+def booked_amount(amount: int) -> int:
+    """What the ledger and the exception list record of a credit: the amount, or 0 for one out of
+    range (it cannot be money we hold, and beyond int64 PostgreSQL could not even store it)."""
+    return amount if money_in_range(amount) else 0
+
+
 class BankResult(msgspec.Struct, frozen=True):
     result: str  # settled | duplicate | exception
 
@@ -96,6 +105,8 @@ class OpenPayment(msgspec.Struct, frozen=True, kw_only=True):
 
 def judge(payment: OpenPayment | None, *, amount: int, bank_bin: str, account_number: str) -> ExceptionReason | None:
     """None when the money settles the payment, else why an officer must look at it."""
+    if not money_in_range(amount):
+        return ExceptionReason.AMOUNT_OUT_OF_RANGE
     if payment is None:
         return ExceptionReason.UNKNOWN_REFERENCE
     if payment.status is not PaymentStatus.PENDING:

@@ -163,7 +163,7 @@ INVALID_AMOUNT = IpnDecision("04", "Invalid amount")
 INVALID_SIGNATURE = IpnDecision("97", "Invalid signature")
 UNKNOWN_ERROR = IpnDecision("99", "Unknown error")  # answer this when handling the IPN raised
 
-_BY_CODE = {d.rsp_code: d for d in (CONFIRM_SUCCESS, ORDER_NOT_FOUND, ALREADY_CONFIRMED, INVALID_AMOUNT)}
+_REPEATED = {d.rsp_code: d for d in (ORDER_NOT_FOUND, INVALID_AMOUNT)}  # what a retry is told again
 # Not a failure: 07 = money taken, suspected fraud, the merchant approves or rejects it in VNPay's
 # admin; transaction status 01 = not completed yet. Marking these failed could drop a real payment.
 _UNDECIDED_RESPONSE = frozenset({"07"})
@@ -181,13 +181,15 @@ def decide_ipn(
     """VNPay's merchant rules, in its order: checksum, order, amount, still pending, then record.
 
     expected_amount None = no such order. payment_status is ours ("pending" = not yet decided).
-    replay: the code already answered for this same notification; VNPay retries until it reads an
-    answer, so repeat it without settling again.
+    replay: the code stored for this same notification (VNPay retries until it reads an answer), or
+    None when it is new. A retry settles nothing: an unknown order or a wrong amount is told again,
+    anything else is an order no longer pending (decided by the first one, or being decided by it
+    right now), which VNPay's demo answers 02 "Order already confirmed".
     """
     if not verify(params, secret):
         return INVALID_SIGNATURE
     if replay is not None:
-        return _BY_CODE.get(replay, UNKNOWN_ERROR)
+        return _REPEATED.get(replay, ALREADY_CONFIRMED)
     if expected_amount is None:
         return ORDER_NOT_FOUND
     if params.get("vnp_Amount", "") != str(expected_amount * 100):

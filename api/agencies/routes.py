@@ -12,7 +12,7 @@ from api.pages import Page, Paging
 from core.guards import public
 from core.injected import Locale
 from core.openapi import problems
-from core.paging import Limit, Offset
+from core.paging import Limit, Offset, SearchText
 
 
 @get(
@@ -26,7 +26,7 @@ from core.paging import Limit, Offset
 async def list_agencies(
     ctx: Ctx,
     locale: Locale,
-    q: FromQuery[str | None] = None,
+    q: SearchText = None,
     level: FromQuery[Level | None] = None,
     limit: Limit = 20,
     offset: Offset = 0,

@@ -9,11 +9,12 @@ from api.catalog.models import OnlineService
 from api.catalog.views import ProcedureDetail, ProcedureSummary, detail, summary
 from api.deps import Ctx
 from api.pages import Page, Paging
+from core import offload
 from core.errors import NotFoundError
 from core.guards import public
 from core.injected import Locale
 from core.openapi import problems
-from core.paging import Limit, Offset
+from core.paging import Limit, Offset, SearchText
 
 
 class ProcedureController(Controller):
@@ -31,7 +32,7 @@ class ProcedureController(Controller):
         self,
         ctx: Ctx,
         locale: Locale,
-        q: FromQuery[str | None] = None,
+        q: SearchText = None,
         agency: FromQuery[str | None] = None,
         online: FromQuery[OnlineService | None] = None,
         limit: Limit = 20,
@@ -40,7 +41,7 @@ class ProcedureController(Controller):
         paging = Paging.of(limit, offset)
         catalog = ctx.catalog
         if q and q.strip():
-            found = [catalog.by_slug[slug] for slug, _ in catalog.index.search(q)]
+            found = [catalog.by_slug[slug] for slug, _ in await offload.by_length(catalog.index.search, q)]
         else:
             found = list(catalog.procedures)
         found = [p for p in found if (agency is None or p.agency == agency) and (online is None or p.online is online)]

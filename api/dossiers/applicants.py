@@ -13,6 +13,7 @@ from api.accounts.phones import normalize_phone
 from api.agencies.addresses import NormalizedAddress, normalize_address
 from api.dossiers.identity import birth_century_consistent, mask_identity, validate_identity_number
 from api.dossiers.models import ApplicantIn, Delivery, DeliveryMethod, FieldErrors
+from core.bounds import MIN_DAY, day_in_range
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*$", re.UNICODE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -46,8 +47,10 @@ def clean_applicant(
         errors.append((f"{prefix}.identity_number", "invalid-identity", {}))
     if applicant.date_of_birth > today:
         errors.append((f"{prefix}.date_of_birth", "future-date", {}))
-    elif applicant.date_of_birth.year < 1900:
-        errors.append((f"{prefix}.date_of_birth", "invalid-date", {}))
+    elif not day_in_range(applicant.date_of_birth):
+        errors.append(
+            (f"{prefix}.date_of_birth", "date-out-of-range", {"min": MIN_DAY.isoformat(), "max": today.isoformat()})
+        )
     elif identity and not birth_century_consistent(identity, applicant.date_of_birth):
         errors.append((f"{prefix}.identity_number", "identity-birth-mismatch", {}))
     phone = ""

@@ -11,6 +11,7 @@ import msgspec
 from msgspec import Meta
 
 from api.catalog.models import FieldType, FormField
+from core.bounds import MAX_DAY, MIN_DAY, day_in_range
 
 
 class Status(StrEnum):
@@ -279,9 +280,11 @@ def _check_value(spec: FormField, value: Any) -> tuple[str, dict[str, Any]] | No
             if not isinstance(value, str):
                 return "invalid-date", {}
             try:
-                date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 return "invalid-date", {}
+            if not day_in_range(day):
+                return "date-out-of-range", {"min": MIN_DAY.isoformat(), "max": MAX_DAY.isoformat()}
         case FieldType.NUMBER:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return "not-a-number", {}

@@ -57,6 +57,7 @@ MESSENGER_VERIFY_TOKEN = "messenger-verify-test"
 MESSENGER_APP_SECRET = "TEST_APP_SECRET"
 ZALO_APP_ID = "50554360515256678"
 ZALO_OA_SECRET = "TEST_OA_SECRET_KEY"
+METRICS_TOKEN = "metrics-test-token"
 
 
 def _port_open(port: int) -> bool:
@@ -143,6 +144,7 @@ def settings(database_url: str, redis_url: str) -> Settings:
         zalo_oa_secret=ZALO_OA_SECRET,
         max_file_bytes=2 * 1024 * 1024,
         max_dossier_bytes=5 * 1024 * 1024,
+        metrics_token=METRICS_TOKEN,
     )
 
 

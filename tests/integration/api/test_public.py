@@ -6,6 +6,8 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from tests.integration.conftest import METRICS_TOKEN, bearer
+
 
 async def test_procedure_detail_in_english(client: AsyncTestClient[Any]) -> None:
     response = await client.get("/api/v1/procedures/passport-issuance", params={"lang": "en"})
@@ -66,7 +68,7 @@ async def test_health_and_metrics(client: AsyncTestClient[Any]) -> None:
     assert (await client.get("/health/live")).json() == {"status": "ok"}
     ready = await client.get("/health/ready")
     assert ready.status_code == 200 and ready.json()["checks"] == {"postgres": "ok", "redis": "ok"}
-    metrics = await client.get("/metrics")
+    metrics = await client.get("/metrics", headers=bearer(METRICS_TOKEN))
     assert metrics.status_code == 200 and "motcua" in metrics.text
 
 

@@ -271,13 +271,45 @@ async def test_bank_and_vnpay_for_one_dossier_settle_once(
     answer = await client.get("/api/v1/payments/vnpay/ipn", params=ipn)
     assert answer.json() == {"RspCode": "00", "Message": "Confirm Success"}
     replay = await client.get("/api/v1/payments/vnpay/ipn", params=ipn)
-    assert replay.json()["RspCode"] == "00"
+    assert replay.json() == {"RspCode": "02", "Message": "Order already confirmed"}  # as VNPay's demo answers
     late_transfer = await client.post(BANK, **signed(credit(by_qr), clock))
     assert late_transfer.json() == {"result": "exception"}
     async with acquire(pool) as conn:
         settled = await conn.fetchval("SELECT count(*) FROM payments WHERE status = 'succeeded'")
         reasons = [r["reason"] for r in await conn.fetch("SELECT reason FROM payment_exceptions")]
     assert settled == 1 and reasons == ["expired"]
+    assert (await ledger_balance(pool))[1] == 0
+
+
+async def test_vnpay_ipn_retried_while_processed_settles_once_and_answers_02(
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool
+) -> None:
+    """VNPay retries an IPN it has no answer to yet: the retry waits for the first and is told the order
+    is no longer pending; a later notification for the paid order (another transaction) the same."""
+    citizen = await make_token("0912600015")
+    officer = await make_token("0900600015", "officer", ("000.00.01.H29",))
+    dossier = await passport_dossier(client, citizen, receive_with=officer)
+    payment = (
+        await client.post(
+            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vnpay"}, headers=bearer(citizen)
+        )
+    ).json()
+    ipn = vnpay_ipn(payment)
+    pctx: PaymentsContext = replace(client.app.state.payments, pool=pool)
+
+    async def deliver() -> str:
+        async with acquire(pool) as conn:
+            return (await service.receive_vnpay_ipn(conn, pctx, ipn)).rsp_code
+
+    assert sorted(await asyncio.gather(*(deliver() for _ in range(5)))) == ["00", "02", "02", "02", "02"]
+    retried = await client.get("/api/v1/payments/vnpay/ipn", params=ipn)
+    assert retried.json() == {"RspCode": "02", "Message": "Order already confirmed"}
+    later = await client.get("/api/v1/payments/vnpay/ipn", params=vnpay_ipn(payment))
+    assert later.json() == {"RspCode": "02", "Message": "Order already confirmed"}
+    async with acquire(pool) as conn:
+        assert await conn.fetchval("SELECT count(*) FROM payments WHERE status = 'succeeded'") == 1
+        assert await conn.fetchval("SELECT count(*) FROM payment_receipts") == 1
+        assert await conn.fetchval("SELECT count(*) FROM payment_exceptions") == 0
     assert (await ledger_balance(pool))[1] == 0
 
 

@@ -46,3 +46,9 @@ def test_english_dates_are_written_out_not_dd_mm() -> None:
     assert short_date(date(2026, 4, 3), "en") == "April 3, 2026"
     assert short_date(date(2026, 4, 3)) == "03/04/2026"
     assert date_time(datetime(2026, 4, 3, 8, 0, tzinfo=UTC), "en") == "3:00\u00a0PM, April 3, 2026"
+
+
+def test_a_huge_accept_language_is_read_only_as_far_as_a_browser_writes_one() -> None:
+    """Every range of a 60 KB header was parsed, on every request, several times over."""
+    assert negotiate(None, ",".join(["de;q=0.9"] * 10_000 + ["en"])) == "vi"
+    assert negotiate(None, "de, fr;q=0.9, en;q=0.8") == "en"

@@ -234,11 +234,18 @@ def test_ipn_failure_is_answered_00_without_settling(response: str, status: str,
     assert decision == IpnDecision("00", "Confirm Success", settle=False, failed=failed)
 
 
-def test_ipn_replay_repeats_the_first_answer_without_settling() -> None:
-    for code, message in [("00", "Confirm Success"), ("01", "Order not found"), ("04", "Invalid amount")]:
-        decision = decide_ipn(_ipn(), secret=SECRET, expected_amount=None, payment_status=None, replay=code)
-        assert decision == IpnDecision(code, message)
-    assert decide_ipn(_ipn(), secret=SECRET, expected_amount=None, payment_status=None, replay="zz") == UNKNOWN_ERROR
+def test_ipn_retry_settles_nothing_and_tells_an_order_no_longer_pending() -> None:
+    """A retry of a notification already decided (00) or still being decided (the stored 99) is an order
+    no longer pending, 02 as VNPay's demo answers it; an unknown order or a wrong amount is told again."""
+    for stored, answer in [
+        ("00", IpnDecision("02", "Order already confirmed")),
+        ("02", IpnDecision("02", "Order already confirmed")),
+        ("99", IpnDecision("02", "Order already confirmed")),
+        ("01", IpnDecision("01", "Order not found")),
+        ("04", IpnDecision("04", "Invalid amount")),
+    ]:
+        decision = decide_ipn(_ipn(), secret=SECRET, expected_amount=None, payment_status=None, replay=stored)
+        assert decision == answer and not decision.settle and not decision.failed
     forged = {**_ipn(), "vnp_SecureHash": "0" * 128}
     assert decide_ipn(forged, secret=SECRET, expected_amount=None, payment_status=None, replay="00").rsp_code == "97"
 
