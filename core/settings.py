@@ -9,8 +9,11 @@ from pathlib import Path
 
 import msgspec
 
+from core.provinces import province_code as read_province
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: str = "development"  # "production" refuses development values (`motcua check`)
     database_url: str | None = None  # None: an embedded PostgreSQL under data_dir
     redis_url: str | None = None  # None: an embedded Redis under data_dir
     data_dir: str = ".data"
@@ -48,7 +51,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     fcm_base_url: str = ""  # empty: Google's FCM endpoint
     max_file_bytes: int = 10 * 1024 * 1024
     max_dossier_bytes: int = 50 * 1024 * 1024
-    province_code: str = "79"
+    province_code: str = "79"  # MOTCUA_PROVINCE (a name or a code) or MOTCUA_PROVINCE_CODE, read as a code
     default_commune_office: str = ""  # empty: the first commune office of the province
     same_day_cutoff: str = "15:00"
     messenger_verify_token: str = ""  # empty: the webhook verification GET is refused
@@ -73,6 +76,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # could be chosen for (the province-wide queue)
     handoff_queue_offices: str = ""
     log_level: str = "INFO"
+    log_format: str = "plain"  # or "json": one object per line
+    # secrets this process generated under data_dir because none was set (development only)
+    generated: frozenset[str] = frozenset()
+
+    @property
+    def production(self) -> bool:
+        return self.env.strip().lower() == "production"
 
     @property
     def handoff_queue_office_codes(self) -> tuple[str, ...]:
@@ -120,11 +130,22 @@ def env_name(field: str) -> str:
     return _ENV_NAMES.get(field, "MOTCUA_" + field.upper())
 
 
+_NOT_FROM_ENV = {"generated"}
+# set neither: every process on this checkout shares one random value kept under data_dir, so `motcua
+# token` mints tokens `motcua serve` accepts and `motcua payments simulate` signs what it verifies
+_LOCAL_SECRETS = ("jwt_secret", "bank_webhook_secret")
+
+
 def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from the environment; unknown values keep their defaults."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
+    province = env.get("MOTCUA_PROVINCE") or env.get("MOTCUA_PROVINCE_CODE")
+    if province:
+        values["province_code"] = read_province(province)
     for field in Settings.__struct_fields__:
+        if field in _NOT_FROM_ENV or field == "province_code":
+            continue
         raw = env.get(env_name(field))
         if raw is None or raw == "":
             continue
@@ -139,15 +160,16 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     if settings.jwt_secret and len(settings.jwt_secret.encode()) < 32:
         raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
-    if not settings.jwt_secret:
-        settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
+    generated = {
+        name: _local_secret(Path(settings.data_dir), name) for name in _LOCAL_SECRETS if not getattr(settings, name)
+    }
+    if generated:
+        settings = msgspec.structs.replace(settings, generated=frozenset(generated), **generated)
     return settings
 
 
-def _local_secret(data_dir: Path) -> str:
-    """Without MOTCUA_JWT_SECRET, every process on this checkout shares one random secret on disk,
-    so `motcua token` mints tokens that `motcua serve` accepts."""
-    path = data_dir / "jwt_secret"
+def _local_secret(data_dir: Path, name: str) -> str:
+    path = data_dir / name
     try:
         return path.read_text().strip()
     except FileNotFoundError:
