@@ -61,7 +61,9 @@ async def create_dossier(
         raise ValidationError([("procedure", "invalid", {})])
     counter = isinstance(body, CounterDossierCreate)
     requested = _counter_office(ctx, principal, procedure, body.agency) if counter else body.agency
-    stored, identity, errors = clean_applicant(body.applicant, today=today_in_vn(ctx))
+    stored, identity, errors = clean_applicant(
+        body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+    )
     form, form_errors = validate_form(procedure.form_fields, body.form)
     errors += form_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
@@ -124,7 +126,9 @@ async def update_dossier(
         identity: str | None = None
         agency_code, flagged = row["agency_code"], row["address_flagged"]
         if body.applicant is not None:
-            stored, identity, errors = clean_applicant(body.applicant, today=today_in_vn(ctx))
+            stored, identity, errors = clean_applicant(
+                body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+            )
             if stored is not None:
                 applicant_json = as_json(stored)
                 if row["code"] is None:  # once numbered, the dossier stays with its office
