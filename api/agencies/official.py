@@ -68,7 +68,7 @@ def parse(text: str) -> tuple[list[_Row], list[str]]:
                 kind=values.get("kind", "").upper(),
             )
         )
-    return rows, [] if rows else ["the file has no rows"]
+    return rows, [] if rows else ["line 2: the file has no rows"]
 
 
 def _kind_by_name(name: str, prefixes: list[tuple[str, str]]) -> str | None:
@@ -119,9 +119,12 @@ def _target(row: _Row, offices: list[Office]) -> tuple[Office | None, str]:
 
 
 def match(text: str, offices: list[Office], taken: set[str]) -> tuple[list[Change], list[str]]:
-    """The changes a file asks for of the province's `offices`, or every error in it ("line N: …");
-    `taken` is every office code in use, of any province."""
-    rows, errors = parse(text)
+    """The changes a file asks for of the province's `offices`, or every error in it ("line N: …",
+    in the order of the lines); `taken` is every office code in use, of any province."""
+    rows, file_errors = parse(text)
+    if file_errors:
+        return [], file_errors
+    errors: list[tuple[int, str]] = []
     changes: list[tuple[_Row, Office]] = []
     for row in rows:
         problems = []
@@ -132,7 +135,7 @@ def match(text: str, offices: list[Office], taken: set[str]) -> tuple[list[Chang
         office, why = _target(row, offices)
         if office is None:
             problems.append(why)
-        errors += [f"line {row.line}: {p}" for p in problems]
+        errors += [(row.line, p) for p in problems]
         if office is not None and not problems:
             changes.append((row, office))
     targets = Counter(o.code for _, o in changes)
@@ -140,11 +143,11 @@ def match(text: str, offices: list[Office], taken: set[str]) -> tuple[list[Chang
     kept = taken - set(targets)
     for row, office in changes:
         if targets[office.code] > 1:
-            errors.append(f"line {row.line}: {office.names.vi} is named by several rows")
+            errors.append((row.line, f"{office.names.vi} is named by several rows"))
         if codes[row.code] > 1:
-            errors.append(f"line {row.line}: code {row.code} is given to several offices")
+            errors.append((row.line, f"code {row.code} is given to several offices"))
         if row.code in kept:
-            errors.append(f"line {row.line}: code {row.code} belongs to another office")
+            errors.append((row.line, f"code {row.code} belongs to another office"))
     if errors:
-        return [], list(dict.fromkeys(errors))
+        return [], [f"line {line}: {message}" for line, message in sorted(errors, key=lambda e: e[0])]
     return [Change(old_code=o.code, code=r.code, name=r.name) for r, o in changes], []
