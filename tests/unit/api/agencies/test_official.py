@@ -1,7 +1,7 @@
 """Official office codes and names read from a CSV onto the seeded offices, all rows or none."""
 
-from api.agencies.official import Change, match
 from api.agencies.offices import province_offices
+from api.agencies.official import Change, match
 
 OFFICES = list(province_offices("24").offices)  # Tỉnh Bắc Ninh
 TAKEN = {o.code for o in OFFICES}
@@ -68,7 +68,9 @@ def test_a_header_without_the_columns_is_refused() -> None:
 
 def test_two_offices_may_swap_codes() -> None:
     a, b = _code("UBND-XA", "Phường Bắc Giang"), _code("UBND-XA", "Phường Kinh Bắc")
-    text = HEADER + f"{b},UBND phường Bắc Giang,commune,Phường Bắc Giang\n{a},UBND phường Kinh Bắc,commune,Phường Kinh Bắc\n"
+    text = HEADER + (
+        f"{b},UBND phường Bắc Giang,commune,Phường Bắc Giang\n{a},UBND phường Kinh Bắc,commune,Phường Kinh Bắc\n"
+    )
     changes, errors = match(text, OFFICES, TAKEN)
     assert errors == []
     assert {(c.old_code, c.code) for c in changes} == {(a, b), (b, a)}
