@@ -14,7 +14,7 @@ from litestar.di import NamedDependency, Provide
 from api.context import AppContext
 from api.problems import request_locale
 from assistant.channels.service import ChannelInbox
-from core.auth import InvalidToken, Principal, Role, verify_access_token
+from core.auth import Principal, Role
 from core.db import acquire
 from core.errors import ForbiddenError, UnauthorizedError
 from core.guards import principal_of
@@ -44,13 +44,11 @@ def _bearer(request: Request[Any, Any, Any]) -> str | None:
 
 
 def provide_principal(request: Request[Any, Any, Any], ctx: Ctx) -> Principal:
-    token = _bearer(request)
-    if token is None:
+    # the one reading of tokens (core/guards.py), so a disabled account is refused here too
+    principal = principal_of(request)
+    if principal is None:
         raise UnauthorizedError()
-    try:
-        return verify_access_token(token, secret=ctx.settings.jwt_secret, now=ctx.clock.now())
-    except InvalidToken as exc:
-        raise UnauthorizedError() from exc
+    return principal
 
 
 def provide_maybe_principal(request: Request[Any, Any, Any], ctx: Ctx) -> Principal | None:
