@@ -13,6 +13,7 @@ from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import get_dossier, load, procedure_of, today_in_vn
 from api.dossiers.applicants import StoredApplicant, as_json, check_delivery, clean_applicant
+from api.dossiers.fees import dossier_fee
 from api.dossiers.models import (
     EDITABLE,
     Actor,
@@ -65,7 +66,8 @@ async def create_dossier(
         body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
     )
     form, form_errors = validate_form(procedure.form_fields, body.form)
-    errors += form_errors + check_delivery(body.delivery)
+    fee, fee_errors = dossier_fee(procedure, form)
+    errors += form_errors + fee_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
     if stored is not None:
         agency_code, flagged, route_errors = _route(ctx, procedure, stored, requested)
@@ -88,7 +90,7 @@ async def create_dossier(
             identity,
             form,
             msgspec.to_builtins(body.delivery),
-            procedure.fee,
+            fee,
             flagged,
             now,
         )
@@ -135,9 +137,13 @@ async def update_dossier(
                     agency_code, flagged, route_errors = _route(ctx, procedure, stored, None)
                     errors += route_errors
         form: dict[str, Any] = row["form"]
+        fee: int = row["fee"]
         if body.form is not None:
             form, form_errors = validate_form(procedure.form_fields, body.form)
             errors += form_errors
+            if Status(row["status"]) is Status.DRAFT:  # the fee is fixed once submitted
+                fee, fee_errors = dossier_fee(procedure, form)
+                errors += fee_errors
         delivery = body.delivery if body.delivery is not None else msgspec.convert(row["delivery"], Delivery)
         errors += check_delivery(delivery)
         if errors:
@@ -154,5 +160,6 @@ async def update_dossier(
             agency_code,
             flagged,
             ctx.clock.now(),
+            fee,
         )
     return await get_dossier(conn, ctx, principal, dossier_id, locale)
