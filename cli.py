@@ -274,6 +274,7 @@ def _phone(raw: str) -> str:
 @click.option("--agency", "agencies", multiple=True, help="office code (officers; repeatable)")
 def token(phone: str, role: str, agencies: tuple[str, ...]) -> None:
     """Create the user if needed and print only an access token."""
+    from api.accounts import queries
     from api.accounts.service import principal_for
     from core.auth import issue_access_token
     from core.clock import SystemClock
@@ -286,6 +287,8 @@ def token(phone: str, role: str, agencies: tuple[str, ...]) -> None:
 
     async def work(conn: Any) -> str:
         user_id = await _make_user(conn, settings, number, role, agencies)
+        if await conn.fetchval(queries.IS_DISABLED, user_id):
+            raise click.ClickException(f"{number} is disabled (motcua officer enable --phone {number})")
         principal = await principal_for(conn, user_id)
         return issue_access_token(
             principal,

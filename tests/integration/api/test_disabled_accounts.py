@@ -55,6 +55,10 @@ async def test_a_disabled_officer_is_refused_at_once_and_back_when_enabled(
     again = await client.post("/api/v1/auth/token", json={"phone": "0900111001", "otp": sms.sent["0900111001"]})
     assert again.status_code == 401
 
+    minted = await amotcua(settings, "token", "--phone", "0900111001", "--role", "officer", "--agency", BEN_THANH)
+    assert minted.returncode == 1
+    assert "0900111001 is disabled" in minted.stderr
+
     listed = await amotcua(settings, "officer", "list")
     assert listed.returncode == 0, listed.stderr
     rows = {line.split("\t")[0]: line.split("\t") for line in listed.stdout.splitlines()}
