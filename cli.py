@@ -247,9 +247,10 @@ async def _make_user(
     from core.clock import SystemClock
 
     await _ensure_reference_data(conn, settings.province_code)
-    unknown = [a for a in agencies if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM offices WHERE code=$1)", a)]
+    served = "SELECT EXISTS (SELECT 1 FROM offices WHERE code = $1 AND province_code = $2)"
+    unknown = [a for a in agencies if not await conn.fetchval(served, a, settings.province_code)]
     if unknown:
-        raise click.ClickException(f"unknown office code(s): {', '.join(unknown)}")
+        raise click.ClickException(f"unknown office code(s) in the province served: {', '.join(unknown)}")
     async with conn.transaction():
         user_id = await ensure_user(conn, phone=phone, clock=SystemClock(), role=Role(role))
         for agency in agencies:

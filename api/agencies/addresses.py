@@ -356,16 +356,21 @@ def _unit_name(record_name: str, key: str, known: dict[str, str], syllables: dic
     return kind, f"{spelled} {words}"
 
 
-def _known_bodies(records: Iterable[_Row]) -> tuple[dict[str, str], dict[str, int]]:
-    """Unit names without their kind, by compact lowercase spelling; and syllable counts."""
+def _known_bodies(records: Iterable[_Row], wanted: set[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """Unit names without their kind, by compact lowercase spelling, for the spellings `wanted`; and
+    syllable counts. Only a name ending in a wanted spelling is read as a unit mention (the costly
+    part), which finds the same names."""
     known: dict[str, str] = {}
     syllables: dict[str, int] = defaultdict(int)
+    ends = tuple(wanted)
     for r in records:
         for name in (r.old_ward, r.old_district, r.new_ward):
             words = name.split()
             for w in words:
                 syllables[w.lower()] += 1
-            m = _mention(name) if words else None
+            if not words or not "".join(words).lower().endswith(ends):
+                continue
+            m = _mention(name)
             if m is not None and m.level != "none":
                 body = " ".join(words[len(words) - len(m.spaced.split()) :])
                 known.setdefault(body.lower().replace(" ", ""), body)
@@ -436,10 +441,10 @@ def _data(scope: str | None) -> _Data:
     everything = raw.ward_mapping
     records = everything if scope is None else [r for r in everything if new_codes[r.new_province_key] == scope]
     del raw
-    lost = [r for r in records if not r.new_ward]
+    lost = {_split_key(r.new_ward_key)[1] for r in records if not r.new_ward}
     # a unit name the data lost is rebuilt from what the whole country spells, so it reads the same
     # whatever the scope
-    known, syllables = _known_bodies(everything) if lost else ({}, {})
+    known, syllables = _known_bodies(everything, lost) if lost else ({}, {})
     del everything
     units: dict[tuple[str, str], NewUnit] = {}
     for r in records:
