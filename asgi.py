@@ -21,6 +21,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
 
+from api.accounts.disabled import DisabledAccounts
 from api.accounts.routes import AuthController, get_me
 from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.routes import list_agencies
@@ -67,6 +68,7 @@ from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.ratelimit import TRUSTED_PROXIES, RateLimiter
 from core.redis import create_redis
+from core.request_ids import request_ids
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
 from notifications import handoff_alerts, officer_alerts
@@ -193,7 +195,9 @@ async def start_runtime(
     redis = create_redis(redis_url)
     async with acquire(pool) as conn:
         catalog = await load_catalog(conn)
-        offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
+        offices = await load_directory(
+            conn, province_code=settings.province_code, default_commune_office=settings.default_commune_office
+        )
         overrides = [*load_default_overrides(), *await load_overrides(conn)]
     clock = clock or SystemClock()
     ctx = AppContext(
@@ -318,7 +322,9 @@ def create_app(
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         runtime = await start_runtime(settings, clock=clock, sms=sms, bus=bus)
         app.state.ctx = runtime.ctx
-        app.state.tokens = TokenVerifier(settings.jwt_secret, runtime.ctx.clock)
+        disabled = DisabledAccounts()
+        await disabled.load(runtime.ctx.pool)
+        app.state.tokens = TokenVerifier(settings.jwt_secret, runtime.ctx.clock, disabled)
         app.state.payments = runtime.payments
         app.state.assistant_limits = assistant_routes.AssistantLimits(
             runtime.ctx.limiter,
@@ -330,6 +336,7 @@ def create_app(
         app.state.channel_inbox = ChannelInbox(settings=settings, bus=runtime.ctx.bus, clock=runtime.ctx.clock)
         stop = asyncio.Event()
         tasks = [asyncio.ensure_future(job) for job in background(runtime, stop)] if settings.inprocess_worker else []
+        tasks.append(asyncio.ensure_future(disabled.listen(runtime.ctx.redis, runtime.ctx.pool, stop)))
         try:
             yield
         finally:
@@ -348,7 +355,7 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        middleware=[prometheus.middleware, InputBounds(max_json_bytes=settings.max_json_bytes)],
+        middleware=[request_ids, prometheus.middleware, InputBounds(max_json_bytes=settings.max_json_bytes)],
         before_send=[security_headers(https=settings.public_base_url.startswith("https://"))],
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["Authorization", "Content-Type", "Accept-Language"]),
         request_max_body_size=settings.max_file_bytes + 1024 * 1024,
@@ -365,6 +372,7 @@ def create_app(
             tags=TAGS,
         ),
         debug=False,
+        logging_config=None,  # one log format, set by the process (core/logs.py), not Litestar's own
     )
     check_routes(app)
     document(app, EXAMPLES, LINKS)
@@ -372,8 +380,8 @@ def create_app(
 
 
 def app_from_env() -> Litestar:
-    """The factory `motcua serve` hands to granian: each worker reads the environment once."""
+    """The factory `motcua serve` hands to granian: each worker reads the environment once (granian
+    has set up logging in the worker from the configuration `serve` gave it)."""
     from core.settings import from_env
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return create_app(from_env())

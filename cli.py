@@ -6,27 +6,59 @@ import asyncio
 import json
 import logging
 import os
-import sys
 from collections.abc import Awaitable, Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from core import logs
 from core.settings import Settings, from_env, start_refusals
 
 T = TypeVar("T")
 OPENAPI_PATH = Path(__file__).parent / "openapi" / "openapi.json"
+log = logging.getLogger("motcua")
 
 
 def _run(coro: Awaitable[T]) -> T:
     return asyncio.run(coro)  # type: ignore[arg-type]
 
 
-def _database(settings: Settings) -> str:
-    from asgi import resolve_database
+def _settings() -> Settings:
+    try:
+        return from_env()
+    except ValueError as exc:  # a setting that cannot be read: say which, no traceback
+        raise click.ClickException(str(exc)) from exc
 
-    return resolve_database(settings)
+
+def _version() -> str:
+    try:
+        return metadata.version("motcua")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _refuse_development_values(settings: Settings, command: str) -> None:
+    """`serve` and `worker` run `motcua check` first: in production a development value stops them."""
+    from core.checks import development_values
+
+    findings = development_values(settings)
+    if not findings:
+        return
+    if settings.production:
+        for f in findings:
+            log.error("%s: %s (set %s)", f.check, f.problem, f.setting)
+        log.error("%s refused: %d development value(s) with MOTCUA_ENV=production", command, len(findings))
+        raise SystemExit(1)
+    log.warning("development values: %s (`motcua check` explains each)", ", ".join(f.check for f in findings))
+
+
+def _database(settings: Settings) -> str:
+    # not through asgi: a command that only needs the database should not import the whole app
+    from core import embedded
+
+    return settings.database_url or embedded.start_postgres(Path(settings.data_dir))
 
 
 async def _with_conn(settings: Settings, database_url: str, work: Callable[[Any], Awaitable[T]]) -> T:
@@ -41,7 +73,7 @@ async def _with_conn(settings: Settings, database_url: str, work: Callable[[Any]
         await conn.close()
 
 
-async def _prepare(database_url: str) -> tuple[list[str], Any]:
+async def _prepare(database_url: str, province_code: str) -> tuple[list[str], Any]:
     """Migrate and seed: what `serve` does before it answers."""
     from api.seed import seed_all
     from core.clock import SystemClock
@@ -51,15 +83,15 @@ async def _prepare(database_url: str) -> tuple[list[str], Any]:
     conn = await connect(database_url)
     try:
         applied = await migrate(conn)
-        report = await seed_all(conn, now=SystemClock().now())
+        report = await seed_all(conn, now=SystemClock().now(), province_code=province_code)
     finally:
         await conn.close()
     return applied, report
 
 
-def _settings_to_start() -> Settings:
+def _settings_to_start(command: str) -> Settings:
     """The settings of a long-running process (`serve`, `worker`), which refuses to start on what
-    must not run: every reason said, then exit status 1."""
+    must not run: every reason said, then exit status 1, before anything is started."""
     try:
         settings = from_env()
     except ValueError as exc:
@@ -70,6 +102,7 @@ def _settings_to_start() -> Settings:
         click.echo(f"refusing to start: {reason}", err=True)
     if refusals:
         raise SystemExit(1)
+    _refuse_development_values(settings, command)
     return settings
 
 
@@ -80,13 +113,10 @@ def _sms_line(settings: Settings) -> str:
 
 
 @click.group()
+@click.version_option(_version(), "--version", prog_name="motcua", message="%(prog)s %(version)s")
 def main() -> None:
     """Một Cửa: the one-stop shop backend."""
-    logging.basicConfig(
-        level=os.environ.get("MOTCUA_LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logs.configure(os.environ.get("MOTCUA_LOG_LEVEL", "INFO"), os.environ.get("MOTCUA_LOG_FORMAT", "plain"))
 
 
 @main.command()
@@ -98,24 +128,31 @@ def serve(host: str, port: int, workers: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces, Loops
 
-    from asgi import resolve_services
+    from core import embedded
+    from core.provinces import NAMES
 
-    settings = _settings_to_start()
-    database_url, redis_url = resolve_services(settings)
-    applied, report = _run(_prepare(database_url))
+    settings = _settings_to_start("serve")
+    # the app itself is imported by granian's workers only: this process supervises them
+    database_url = _database(settings)
+    redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
+    applied, report = _run(_prepare(database_url, settings.province_code))
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
-    pg = f"embedded under {Path(settings.data_dir).resolve() / 'pg'}" if settings.embedded_postgres else "DATABASE_URL"
+    data = Path(settings.data_dir).resolve()
+    pg = f"embedded under {data / 'pg'}, stopped with serve" if settings.embedded_postgres else "DATABASE_URL"
     rd = f"embedded ({redis_url})" if settings.embedded_redis else "REDIS_URL"
-    click.echo(f"PostgreSQL: {pg}; migrations applied now: {len(applied)}", err=True)
-    click.echo(f"Redis: {rd}", err=True)
-    click.echo(
-        f"Catalog: {report.procedures} procedures, {report.offices} offices, {report.calendar_days} announced days",
-        err=True,
+    log.info("PostgreSQL: %s; migrations applied now: %d", pg, len(applied))
+    log.info("Redis: %s", rd)
+    log.info(
+        "%s: %d offices; catalog: %d procedures, %d announced days",
+        NAMES[settings.province_code],
+        report.offices,
+        report.procedures,
+        report.calendar_days,
     )
-    click.echo(_sms_line(settings), err=True)
-    click.echo(f"API docs: http://{host}:{port}/schema  ·  health: http://{host}:{port}/health/ready", err=True)
+    log.info("%s", _sms_line(settings))
+    log.info("API docs: http://%s:%d/schema  ·  health: http://%s:%d/health/ready", host, port, host, port)
     Granian(
         "asgi:app_from_env",
         address=host,
@@ -126,6 +163,7 @@ def serve(host: str, port: int, workers: int) -> None:
         loop=Loops.uvloop,
         factory=True,
         log_access=False,
+        log_dictconfig=logs.config(settings.log_level, settings.log_format),
     ).serve()
 
 
@@ -141,7 +179,7 @@ def worker() -> None:
 
     from asgi import background, close_runtime, start_runtime
 
-    settings = _settings_to_start()
+    settings = _settings_to_start("worker")
 
     async def go() -> None:
         stop = asyncio.Event()
@@ -173,7 +211,7 @@ def payments_reconcile(day: Any, agency: str | None) -> None:
 
     from payments.reconcile import reconcile
 
-    settings = from_env()
+    settings = _settings()
     database_url = _database(settings)
 
     async def work(conn: Any) -> Any:
@@ -189,7 +227,7 @@ def migrate() -> None:
     from core.db import connect
     from core.migrate import migrate as run_migrations
 
-    settings = from_env()
+    settings = _settings()
     database_url = _database(settings)
 
     async def go() -> list[str]:
@@ -206,32 +244,35 @@ def migrate() -> None:
 @main.command()
 def seed() -> None:
     """Migrate, then load the catalog, offices and calendar (idempotent)."""
-    settings = from_env()
+    settings = _settings()
     database_url = _database(settings)
-    _, report = _run(_prepare(database_url))
+    _, report = _run(_prepare(database_url, settings.province_code))
     click.echo(
         f"procedures: {report.procedures} ({report.procedures_changed} changed), offices: {report.offices}, "
         f"announced days: {report.calendar_days}"
     )
 
 
-async def _ensure_reference_data(conn: Any) -> None:
-    from api.seed import seed_all
-    from core.clock import SystemClock
+async def _ensure_reference_data(conn: Any, province_code: str) -> None:
+    if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM offices WHERE province_code = $1)", province_code):
+        from api.seed import seed_all
+        from core.clock import SystemClock
 
-    if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM offices)"):
-        await seed_all(conn, now=SystemClock().now())
+        await seed_all(conn, now=SystemClock().now(), province_code=province_code)
 
 
-async def _make_user(conn: Any, phone: str, role: str, agencies: tuple[str, ...], full_name: str | None = None) -> Any:
+async def _make_user(
+    conn: Any, settings: Settings, phone: str, role: str, agencies: tuple[str, ...], full_name: str | None = None
+) -> Any:
     from api.accounts.service import bind_agency, ensure_user, set_full_name
     from core.auth import Role
     from core.clock import SystemClock
 
-    await _ensure_reference_data(conn)
-    unknown = [a for a in agencies if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM offices WHERE code=$1)", a)]
+    await _ensure_reference_data(conn, settings.province_code)
+    served = "SELECT EXISTS (SELECT 1 FROM offices WHERE code = $1 AND province_code = $2)"
+    unknown = [a for a in agencies if not await conn.fetchval(served, a, settings.province_code)]
     if unknown:
-        raise click.ClickException(f"unknown office code(s): {', '.join(unknown)}")
+        raise click.ClickException(f"unknown office code(s) in the province served: {', '.join(unknown)}")
     async with conn.transaction():
         user_id = await ensure_user(conn, phone=phone, clock=SystemClock(), role=Role(role))
         for agency in agencies:
@@ -256,18 +297,21 @@ def _phone(raw: str) -> str:
 @click.option("--agency", "agencies", multiple=True, help="office code (officers; repeatable)")
 def token(phone: str, role: str, agencies: tuple[str, ...]) -> None:
     """Create the user if needed and print only an access token."""
+    from api.accounts import queries
     from api.accounts.service import principal_for
     from core.auth import issue_access_token
     from core.clock import SystemClock
 
-    settings = from_env()
+    settings = _settings()
     database_url = _database(settings)
     number = _phone(phone)
     if role == "officer" and not agencies:
         raise click.BadParameter("an officer needs at least one --agency")
 
     async def work(conn: Any) -> str:
-        user_id = await _make_user(conn, number, role, agencies)
+        user_id = await _make_user(conn, settings, number, role, agencies)
+        if await conn.fetchval(queries.IS_DISABLED, user_id):
+            raise click.ClickException(f"{number} is disabled (motcua officer enable --phone {number})")
         principal = await principal_for(conn, user_id)
         return issue_access_token(
             principal,
@@ -291,15 +335,223 @@ def officer() -> None:
 @click.option("--admin", is_flag=True, help="an administrator of every office")
 def officer_create(phone: str, agencies: tuple[str, ...], full_name: str | None, admin: bool) -> None:
     """Create (or update) an officer bound to offices."""
-    settings = from_env()
+    settings = _settings()
     database_url = _database(settings)
     number = _phone(phone)
 
     async def work(conn: Any) -> Any:
-        return await _make_user(conn, number, "admin" if admin else "officer", agencies, full_name)
+        return await _make_user(conn, settings, number, "admin" if admin else "officer", agencies, full_name)
 
     user_id = _run(_with_conn(settings, database_url, work))
     click.echo(f"officer {number} ({user_id}) serves: {', '.join(agencies)}")
+
+
+@officer.command("list")
+def officer_list() -> None:
+    """Officers and admins: phone, role, active or disabled, offices, name."""
+    from api.accounts.service import list_staff
+
+    settings = _settings()
+    database_url = _database(settings)
+    staff = _run(_with_conn(settings, database_url, list_staff))
+    for m in staff:
+        status = "disabled" if m.disabled else "active"
+        click.echo(f"{m.phone}\t{m.role.value}\t{status}\t{','.join(m.agencies) or '-'}\t{m.full_name or ''}")
+    if not staff:
+        click.echo("no officers yet (motcua officer create)", err=True)
+
+
+def _set_disabled(phone: str, disabled: bool) -> None:
+    from api.accounts.disabled import announce
+    from api.accounts.service import set_staff_disabled
+    from core import embedded
+    from core.clock import SystemClock
+    from core.errors import NotFoundError
+    from core.redis import create_redis
+
+    settings = _settings()
+    database_url = _database(settings)
+    number = _phone(phone)
+    redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
+
+    async def work(conn: Any) -> tuple[int, int]:
+        try:
+            user_id = await set_staff_disabled(conn, phone=number, disabled=disabled, clock=SystemClock())
+        except NotFoundError:
+            raise click.ClickException(f"no officer or admin with phone {number}") from None
+        redis = create_redis(redis_url)
+        try:
+            return await announce(redis, user_id, disabled=disabled)
+        finally:
+            await redis.aclose()
+
+    listening, confirmed = _run(_with_conn(settings, database_url, work))
+    click.echo(f"{number} {'disabled' if disabled else 'enabled'}; {confirmed} running server process(es) applied it")
+    if confirmed < listening:
+        click.echo(f"{listening - confirmed} process(es) did not confirm: they will within a minute", err=True)
+
+
+@officer.command("disable")
+@click.option("--phone", required=True)
+def officer_disable(phone: str) -> None:
+    """Disable an officer or admin: their tokens answer 401 at once, sign-in and refresh are refused."""
+    _set_disabled(phone, True)
+
+
+@officer.command("enable")
+@click.option("--phone", required=True)
+def officer_enable(phone: str) -> None:
+    """Enable a disabled officer or admin again (they sign in anew)."""
+    _set_disabled(phone, False)
+
+
+@main.group()
+def offices() -> None:
+    """The offices of the province served (MOTCUA_PROVINCE)."""
+
+
+@offices.command("list")
+@click.option("--q", "query", default=None, help="part of a name or code, with or without diacritics")
+def offices_list(query: str | None) -> None:
+    """Print code and name of each office, tab-separated."""
+    from api.agencies.service import load_directory
+
+    settings = _settings()
+    database_url = _database(settings)
+
+    async def work(conn: Any) -> Any:
+        await _ensure_reference_data(conn, settings.province_code)
+        return await load_directory(conn, province_code=settings.province_code)
+
+    directory = _run(_with_conn(settings, database_url, work))
+    found = directory.search(query, None)
+    for office in found:
+        click.echo(f"{office.code}\t{office.names.vi}")
+    if not found:
+        click.echo("no office matches", err=True)
+
+
+@offices.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def offices_import(file: Path) -> None:
+    """Set official codes and names from a CSV (code,name,level,ward[,kind]): all rows or none."""
+    from api.agencies import official, queries
+    from api.agencies.service import apply_official, load_directory
+
+    settings = _settings()
+    database_url = _database(settings)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} is not UTF-8 text") from exc
+
+    async def work(conn: Any) -> list[str] | list[official.Change]:
+        await _ensure_reference_data(conn, settings.province_code)
+        directory = await load_directory(conn, province_code=settings.province_code)
+        taken = {r["code"] for r in await conn.fetch(queries.SELECT_ALL_CODES)}
+        changes, errors = official.match(text, directory.offices, taken)
+        if errors:
+            return errors
+        await apply_official(conn, changes)
+        return changes
+
+    result = _run(_with_conn(settings, database_url, work))
+    if result and isinstance(result[0], str):
+        for line in result:
+            click.echo(f"{file}: {line}", err=True)
+        click.echo(f"{len(result)} error(s); nothing imported", err=True)
+        raise SystemExit(1)
+    recoded = sum(1 for c in result if isinstance(c, official.Change) and c.code != c.old_code)
+    click.echo(f"{len(result)} offices updated, {recoded} with a new code")
+    if recoded:
+        click.echo("restart serve and the workers; officers sign in again to carry the new codes", err=True)
+
+
+@main.command("check")
+def check_settings() -> None:
+    """List settings still at a development value; exit 1 if any remain with MOTCUA_ENV=production."""
+    from core.checks import development_values
+
+    settings = _settings()
+    findings = development_values(settings)
+    for f in findings:
+        click.echo(f"{f.check:<22} {f.setting:<36} {f.problem}")
+    if not findings:
+        click.echo("no development values")
+        return
+    if settings.production:
+        click.echo(f"{len(findings)} development value(s): serve and worker refuse them in production", err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(findings)} development value(s): fine here, refused with MOTCUA_ENV=production", err=True)
+
+
+@payments.command("simulate")
+@click.argument("payment_id", type=click.UUID)
+@click.option("--url", default=None, help="the server (default: MOTCUA_PUBLIC_BASE_URL)")
+def payments_simulate(payment_id: Any, url: str | None) -> None:
+    """Send the signed bank notification a transfer would produce, so a pending VietQR payment settles."""
+    import secrets
+    import time
+
+    import httpx
+    import msgspec
+
+    from core.signing import sign
+    from payments import queries
+
+    settings = _settings()
+    if settings.production:
+        raise click.ClickException("refused with MOTCUA_ENV=production: only a bank's notification settles a payment")
+    database_url = _database(settings)
+
+    async def work(conn: Any) -> Any:
+        return await conn.fetchrow(queries.GET_PAYMENT, payment_id)
+
+    row = _run(_with_conn(settings, database_url, work))
+    if row is None:
+        raise click.ClickException(f"no payment {payment_id}")
+    if row["method"] != "vietqr" or row["status"] != "pending":
+        raise click.ClickException(
+            f"payment {payment_id} is a {row['status']} {row['method']} payment, not a pending VietQR one"
+        )
+    body = msgspec.json.encode(
+        {
+            "transaction_id": "SIM" + secrets.token_hex(6).upper(),
+            "bank_bin": row["bank_bin"],
+            "account_number": row["account_number"],
+            "amount": row["amount"],
+            "content": f"MOTCUA SIMULATED {row['reference']} thanh toan ho so",
+        }
+    )
+    timestamp = str(int(time.time()))
+    target = (url or settings.public_base_url).rstrip("/") + "/api/v1/payments/webhooks/bank"
+    headers = {
+        "Content-Type": "application/json",
+        "X-Motcua-Timestamp": timestamp,
+        "X-Motcua-Signature": sign(settings.bank_webhook_secret, timestamp, body),
+    }
+    try:
+        answer = httpx.post(target, content=body, headers=headers, timeout=30)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{target}: {exc} (is motcua serve running there? --url)") from exc
+    click.echo(f"{answer.status_code} {answer.text}")
+    if answer.status_code != 200 or answer.json().get("result") != "settled":
+        raise SystemExit(1)
+
+
+@main.group()
+def embedded() -> None:
+    """The embedded PostgreSQL a laptop uses when DATABASE_URL is unset."""
+
+
+@embedded.command("stop")
+def embedded_stop() -> None:
+    """Stop the embedded PostgreSQL under MOTCUA_DATA_DIR (normally the last command using it does)."""
+    from core.embedded import stop_postgres
+
+    settings = _settings()
+    stopped = stop_postgres(Path(settings.data_dir))
+    click.echo("stopped" if stopped else f"no embedded PostgreSQL runs under {settings.data_dir}")
 
 
 def openapi_text() -> str:
@@ -307,7 +559,9 @@ def openapi_text() -> str:
     from asgi import create_app
 
     # the schema needs no service: the Redis URL is only parsed, never connected to
-    settings = from_env({"MOTCUA_JWT_SECRET": "x" * 32, "REDIS_URL": "redis://127.0.0.1:6379"})
+    settings = from_env(
+        {"MOTCUA_JWT_SECRET": "x" * 32, "MOTCUA_BANK_WEBHOOK_SECRET": "x", "REDIS_URL": "redis://127.0.0.1:6379"}
+    )
     schema = create_app(settings).openapi_schema.to_schema()
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import asyncpg
 
-from api.agencies.service import load_offices_data, seed_offices
+from api.agencies.offices import province_offices
+from api.agencies.service import seed_offices
 from api.catalog.service import load_catalog_data, seed_catalog
 from api.dossiers.workdays import CalendarOverride, load_default_overrides
 
@@ -26,9 +27,10 @@ class SeedReport:
     calendar_days: int
 
 
-async def seed_all(conn: asyncpg.Connection, *, now: datetime) -> SeedReport:
+async def seed_all(conn: asyncpg.Connection, *, now: datetime, province_code: str = "79") -> SeedReport:
+    """The catalog, the offices of the province served, and the announced calendar days."""
     catalog = load_catalog_data()
-    offices = load_offices_data()
+    offices = province_offices(province_code)
     overrides = load_default_overrides()
     changed = await seed_catalog(conn, catalog, now=now)
     await seed_offices(conn, offices)

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import msgspec
 
+from core.provinces import province_code as read_province
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: str = "development"  # "production" refuses development values (`motcua check`)
     database_url: str | None = None  # None: an embedded PostgreSQL under data_dir
     redis_url: str | None = None  # None: an embedded Redis under data_dir
     data_dir: str = ".data"
@@ -21,7 +24,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
     trusted_proxies: str = ""  # comma-separated CIDRs whose X-Forwarded-For names the client
-    env: str = "development"  # or "production": development values then refuse to start
     otp_ttl: int = 300
     otp_resend_seconds: int = 60
     otp_max_attempts: int = 5  # wrong codes per code; the next try answers otp-locked until a new code
@@ -64,7 +66,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # is a few KB; the decoder never sees more than this
     max_json_bytes: int = 256 * 1024
     max_dossier_bytes: int = 50 * 1024 * 1024
-    province_code: str = "79"
+    province_code: str = "79"  # MOTCUA_PROVINCE (a name or a code) or MOTCUA_PROVINCE_CODE, read as a code
     default_commune_office: str = ""  # empty: the first commune office of the province
     same_day_cutoff: str = "15:00"
     messenger_verify_token: str = ""  # empty: the webhook verification GET is refused
@@ -90,14 +92,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     handoff_queue_offices: str = ""
     log_level: str = "INFO"
     metrics_token: str = ""  # empty: /metrics answers 404 to everyone
+    log_format: str = "plain"  # or "json": one object per line
+    # secrets this process generated under data_dir because none was set (development only)
+    generated: frozenset[str] = frozenset()
+
+    @property
+    def production(self) -> bool:
+        return self.env.strip().lower() == "production"
 
     @property
     def handoff_queue_office_codes(self) -> tuple[str, ...]:
         return tuple(code for part in self.handoff_queue_offices.split(",") if (code := part.strip()))
-
-    @property
-    def production(self) -> bool:
-        return self.env == "production"
 
     @property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -169,11 +174,22 @@ def env_name(field: str) -> str:
     return _ENV_NAMES.get(field, "MOTCUA_" + field.upper())
 
 
+_NOT_FROM_ENV = {"generated"}
+# set neither: every process on this checkout shares one random value kept under data_dir, so `motcua
+# token` mints tokens `motcua serve` accepts and `motcua payments simulate` signs what it verifies
+_LOCAL_SECRETS = ("jwt_secret", "bank_webhook_secret")
+
+
 def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from the environment; unknown values keep their defaults."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
+    province = env.get("MOTCUA_PROVINCE") or env.get("MOTCUA_PROVINCE_CODE")
+    if province:
+        values["province_code"] = read_province(province)
     for field in Settings.__struct_fields__:
+        if field in _NOT_FROM_ENV or field == "province_code":
+            continue
         raw = env.get(env_name(field)) or env.get(_FORMER_ENV_NAMES.get(field, ""))
         if raw is None or raw == "":
             continue
@@ -192,39 +208,17 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     if settings.jwt_secret and len(settings.jwt_secret.encode()) < 32:
         raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
-    if not settings.jwt_secret:
-        settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
+    generated = {
+        name: _local_secret(Path(settings.data_dir), name) for name in _LOCAL_SECRETS if not getattr(settings, name)
+    }
+    if generated:
+        settings = msgspec.structs.replace(settings, generated=frozenset(generated), **generated)
     settings.trusted_proxy_networks  # noqa: B018 (a typo in a CIDR fails here, at start, not per request)
     return settings
 
 
-def development_values(settings: Settings) -> list[str]:
-    """Settings still at a value meant only for a developer's machine, each said for an operator."""
-    found = []
-    if settings.sms_provider == "log":
-        found.append(
-            "MOTCUA_SMS_PROVIDER=log writes sign-in codes to the log instead of sending them: "
-            "set MOTCUA_SMS_PROVIDER=esms and the MOTCUA_ESMS_* settings"
-        )
-    return found
-
-
-def start_refusals(settings: Settings) -> list[str]:
-    """Why `motcua serve` or `motcua worker` must not start with these settings; empty when it may."""
-    found = []
-    if settings.sms_provider == "esms":
-        missing = [env_name(field) for field in _ESMS_CREDENTIALS if not getattr(settings, field).strip()]
-        if missing:
-            found.append(f"MOTCUA_SMS_PROVIDER=esms needs {', '.join(missing)}")
-    if settings.production:
-        found += [f"{line} (MOTCUA_ENV=production)" for line in development_values(settings)]
-    return found
-
-
-def _local_secret(data_dir: Path) -> str:
-    """Without MOTCUA_JWT_SECRET, every process on this checkout shares one random secret on disk,
-    so `motcua token` mints tokens that `motcua serve` accepts."""
-    path = data_dir / "jwt_secret"
+def _local_secret(data_dir: Path, name: str) -> str:
+    path = data_dir / name
     try:
         return path.read_text().strip()
     except FileNotFoundError:
@@ -236,3 +230,14 @@ def _local_secret(data_dir: Path) -> str:
         return secret
     except OSError:
         return secrets.token_urlsafe(48)
+
+
+def start_refusals(settings: Settings) -> list[str]:
+    """What keeps `motcua serve` or `motcua worker` from working in any mode, each said for an operator
+    (development values are core/checks.py's, refused only in production)."""
+    found = []
+    if settings.sms_provider == "esms":
+        missing = [env_name(field) for field in _ESMS_CREDENTIALS if not getattr(settings, field).strip()]
+        if missing:
+            found.append(f"MOTCUA_SMS_PROVIDER=esms needs {', '.join(missing)}")
+    return found

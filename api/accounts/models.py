@@ -45,6 +45,15 @@ class Me(msgspec.Struct, frozen=True):
     full_name: str | None
 
 
+class StaffMember(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    phone: str
+    role: Role
+    full_name: str | None
+    agencies: list[str]
+    disabled: bool
+
+
 def new_otp() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 

@@ -33,3 +33,24 @@ FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE
 MARK_REFRESH_USED = "UPDATE refresh_tokens SET used_at = $2 WHERE id = $1"
 
 REVOKE_FAMILY = "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL"
+
+DISABLED_IDS = "SELECT id FROM users WHERE disabled_at IS NOT NULL"
+
+IS_DISABLED = "SELECT disabled_at IS NOT NULL FROM users WHERE id = $1"
+
+LIST_STAFF = """
+SELECT u.id, u.phone, u.role, u.full_name, u.disabled_at,
+       coalesce(array_agg(a.office_code ORDER BY a.office_code) FILTER (WHERE a.office_code IS NOT NULL), '{}')
+           AS agencies
+FROM users u LEFT JOIN officer_agencies a ON a.user_id = u.id
+WHERE u.role IN ('officer', 'admin')
+GROUP BY u.id ORDER BY u.role, u.phone
+"""
+
+SET_STAFF_DISABLED = """
+UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, $3) ELSE NULL END
+WHERE phone = $1 AND role IN ('officer', 'admin')
+RETURNING id
+"""
+
+REVOKE_USER_REFRESH = "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"

@@ -12,6 +12,7 @@ from api.accounts import queries
 from api.accounts.codes import OneTimeCodes
 from api.accounts.models import (
     Me,
+    StaffMember,
     TokenPair,
     new_otp,
     new_refresh_token,
@@ -81,6 +82,8 @@ async def issue_tokens(
     family_id: uuid.UUID | None = None,
 ) -> TokenPair:
     now = clock.now()
+    if await conn.fetchval(queries.IS_DISABLED, user_id):
+        raise UnauthorizedError()  # an operator disabled the account: no sign-in, no refresh
     principal = await principal_for(conn, user_id)
     access = issue_access_token(principal, secret=settings.jwt_secret, now=now, ttl=settings.access_token_ttl)
     refresh = new_refresh_token()
@@ -139,3 +142,30 @@ async def me(conn: asyncpg.Connection, principal: Principal) -> Me:
         agencies=agencies,
         full_name=row["full_name"],
     )
+
+
+async def list_staff(conn: asyncpg.Connection) -> list[StaffMember]:
+    """Officers and admins, with their offices and whether they are disabled."""
+    return [
+        StaffMember(
+            id=r["id"],
+            phone=r["phone"],
+            role=Role(r["role"]),
+            full_name=r["full_name"],
+            agencies=list(r["agencies"]),
+            disabled=r["disabled_at"] is not None,
+        )
+        for r in await conn.fetch(queries.LIST_STAFF)
+    ]
+
+
+async def set_staff_disabled(conn: asyncpg.Connection, *, phone: str, disabled: bool, clock: Clock) -> uuid.UUID:
+    """Disable (their refresh tokens revoked too) or enable an officer or admin; NotFoundError for a
+    phone that is neither. Announcing it to the serving processes is the caller's next step."""
+    async with conn.transaction():
+        user_id: uuid.UUID | None = await conn.fetchval(queries.SET_STAFF_DISABLED, phone, disabled, clock.now())
+        if user_id is None:
+            raise NotFoundError()
+        if disabled:
+            await conn.execute(queries.REVOKE_USER_REFRESH, user_id, clock.now())
+    return user_id

@@ -21,7 +21,6 @@ name is rebuilt from it.
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -29,12 +28,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 import msgspec
 from rapidfuzz import fuzz, process
 
-__all__ = ("NewUnit", "NormalizedAddress", "Status", "new_units", "normalize_address")
+__all__ = ("NewUnit", "NormalizedAddress", "Status", "new_units", "normalize_address", "province_rank")
 
 Status: TypeAlias = Literal["resolved", "province_only", "unresolved"]
 UnitKind: TypeAlias = Literal["phuong", "xa", "dac_khu"]
@@ -62,10 +61,15 @@ class NewUnit(msgspec.Struct, frozen=True, kw_only=True):
 
 def new_units(province_code: str | None = None) -> tuple[NewUnit, ...]:
     """All new units (3,321), or those of one province, sorted by province code then dataset key."""
-    units = _data().units
-    if province_code is None:
-        return units
-    return tuple(u for u in units if u.province_code == province_code)
+    return _data(province_code).units
+
+
+def province_rank(province_code: str) -> int:
+    """The position (from 1) of the province among the 63 before the reform, sorted by name without
+    diacritics, of the one whose name this province kept (Tỉnh Bắc Ninh: the old Bắc Ninh, 6th)."""
+    d = _data(province_code)
+    key = d.key_of_code[province_code]
+    return d.old_order.index(key) + 1
 
 
 # --------------------------------------------------------------------------------------------------
@@ -259,6 +263,7 @@ class _Data:
     units: tuple[NewUnit, ...] = ()
     unit_vi: dict[str, str] = field(default_factory=dict)  # unit code -> compact accented body
     key_of_code: dict[str, str] = field(default_factory=dict)  # "79" -> "thanhphohochiminh"
+    old_order: list[str] = field(default_factory=list)  # the 63 old province keys by folded short name
     province_names: dict[str, str] = field(default_factory=dict)  # new key -> official name
     olds_of: dict[str, list[str]] = field(default_factory=dict)  # new key -> old keys
     alias: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # compact -> (new, old)
@@ -351,16 +356,21 @@ def _unit_name(record_name: str, key: str, known: dict[str, str], syllables: dic
     return kind, f"{spelled} {words}"
 
 
-def _known_bodies(records: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, int]]:
-    """Unit names without their kind, by compact lowercase spelling; and syllable counts."""
+def _known_bodies(records: Iterable[_Row], wanted: set[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """Unit names without their kind, by compact lowercase spelling, for the spellings `wanted`; and
+    syllable counts. Only a name ending in a wanted spelling is read as a unit mention (the costly
+    part), which finds the same names."""
     known: dict[str, str] = {}
     syllables: dict[str, int] = defaultdict(int)
+    ends = tuple(wanted)
     for r in records:
-        for name in (r["old_ward"], r["old_district"], r["new_ward"]):
-            words = str(name).split()
+        for name in (r.old_ward, r.old_district, r.new_ward):
+            words = name.split()
             for w in words:
                 syllables[w.lower()] += 1
-            m = _mention(str(name)) if words else None
+            if not words or not "".join(words).lower().endswith(ends):
+                continue
+            m = _mention(name)
             if m is not None and m.level != "none":
                 body = " ".join(words[len(words) - len(m.spaced.split()) :])
                 known.setdefault(body.lower().replace(" ", ""), body)
@@ -383,26 +393,64 @@ def _old_ward_parts(name: str, key: str) -> tuple[str | None, str, str, str]:
     return kinds.get(prefix), body, body, rest
 
 
+class _Row(msgspec.Struct, frozen=True):
+    """One row of ``ward_mapping``: an old ward and the new unit it went to (other fields ignored)."""
+
+    old_province_key: str
+    old_district: str
+    old_district_key: str
+    old_ward: str
+    old_ward_key: str
+    new_province_key: str
+    new_ward: str
+    new_ward_key: str
+    is_default: bool = False
+
+
+class _ProvinceName(msgspec.Struct, frozen=True):
+    name: str
+    short: str
+    code: str
+
+
+class _Mapping(msgspec.Struct, frozen=True):
+    province_mapping: dict[str, str]
+    province_names: dict[str, _ProvinceName]
+    old_province_names: dict[str, _ProvinceName]
+    ward_mapping: list[_Row]
+
+
 @cache
-def _data() -> _Data:
-    raw = json.loads(_mapping_path().read_text(encoding="utf-8"))
+def _data(scope: str | None) -> _Data:
+    """The indexes address reading uses: of the whole country, or (``scope``, a new province code) of
+    one province only, which is what a deployment serving that province needs: its own units and the
+    old wards, districts and provinces that became them, in about a thirtieth of the memory."""
+    raw = msgspec.json.decode(_mapping_path().read_bytes(), type=_Mapping)
     d = _Data()
     new_codes: dict[str, str] = {}
-    for key, info in raw["province_names"].items():
-        d.province_names[key] = info["name"]
-        new_codes[key] = info["code"]
-        d.key_of_code[info["code"]] = key
-    for old, new in raw["province_mapping"].items():
-        d.olds_of.setdefault(new, []).append(old)
+    for key, info in raw.province_names.items():
+        d.province_names[key] = info.name
+        new_codes[key] = info.code
+        d.key_of_code[info.code] = key
+    for old_key, new_key in raw.province_mapping.items():
+        d.olds_of.setdefault(new_key, []).append(old_key)
+    old_names = raw.old_province_names
+    d.old_order = sorted(old_names, key=lambda k: _fold_spaced(old_names[k].short))
     _build_aliases(d, raw)
 
-    records: list[dict[str, Any]] = raw["ward_mapping"]
-    known, syllables = _known_bodies(records)
+    everything = raw.ward_mapping
+    records = everything if scope is None else [r for r in everything if new_codes[r.new_province_key] == scope]
+    del raw
+    lost = {_split_key(r.new_ward_key)[1] for r in records if not r.new_ward}
+    # a unit name the data lost is rebuilt from what the whole country spells, so it reads the same
+    # whatever the scope
+    known, syllables = _known_bodies(everything, lost) if lost else ({}, {})
+    del everything
     units: dict[tuple[str, str], NewUnit] = {}
     for r in records:
-        pkey, wkey = str(r["new_province_key"]), str(r["new_ward_key"])
+        pkey, wkey = r.new_province_key, r.new_ward_key
         if (pkey, wkey) not in units:
-            kind, name = _unit_name(str(r["new_ward"]), wkey, known, syllables)
+            kind, name = _unit_name(r.new_ward, wkey, known, syllables)
             code = new_codes[pkey]
             units[(pkey, wkey)] = NewUnit(
                 code=f"{code}:{wkey}",
@@ -413,6 +461,12 @@ def _data() -> _Data:
                 province=d.province_names[pkey],
             )
     d.units = tuple(sorted(units.values(), key=lambda u: (u.province_code, u.key)))
+    _index_units(d, units)
+    _index_old_wards(d, records, units)
+    return d
+
+
+def _index_units(d: _Data, units: dict[tuple[str, str], NewUnit]) -> None:
     choices: dict[str, tuple[list[str], list[NewUnit]]] = defaultdict(lambda: ([], []))
     for (pkey, _), unit in units.items():
         m = _mention(unit.name)
@@ -424,19 +478,21 @@ def _data() -> _Data:
         choices[pkey][1].append(unit)
     d.new_choices = dict(choices)
 
+
+def _index_old_wards(d: _Data, records: list[_Row], units: dict[tuple[str, str], NewUnit]) -> None:
     old_choices: dict[tuple[str, str], dict[str, list[_Old]]] = defaultdict(dict)
     for r in records:
-        prov, dist = str(r["old_province_key"]), str(r["old_district_key"])
-        dm = _mention(str(r["old_district"]))
+        prov, dist = r.old_province_key, r.old_district_key
+        dm = _mention(r.old_district)
         dist_kind = dm.kind if dm else None
         if dm is not None:
             seen = d.districts.setdefault((prov, dm.key), [])
             if (dist, dist_kind) not in seen:
                 seen.append((dist, dist_kind))
                 d.districts_any.setdefault(dm.key, []).append((prov, dist, dist_kind))
-        ward_kind, ward_key, spaced, vi = _old_ward_parts(str(r["old_ward"]), str(r["old_ward_key"]))
-        unit = units[(str(r["new_province_key"]), str(r["new_ward_key"]))]
-        old = _Old(prov, dist, dist_kind, str(r["old_ward_key"]), ward_kind, vi, unit, bool(r.get("is_default")))
+        ward_kind, ward_key, spaced, vi = _old_ward_parts(r.old_ward, r.old_ward_key)
+        unit = units[(r.new_province_key, r.new_ward_key)]
+        old = _Old(prov, dist, dist_kind, r.old_ward_key, ward_kind, vi, unit, r.is_default)
         d.old_by_dist.setdefault((prov, dist), []).append(old)
         if not ward_key:
             continue
@@ -446,14 +502,13 @@ def _data() -> _Data:
         for scope_key in ((prov, ""), (prov, dist)):
             old_choices[scope_key].setdefault(spaced, []).append(old)
     d.old_choices = {k: (list(v), list(v.values())) for k, v in old_choices.items()}
-    return d
 
 
 def _fold_spaced(text: str) -> str:
     return " ".join(t.folded for t in _tokens(text))
 
 
-def _build_aliases(d: _Data, raw: dict[str, Any]) -> None:
+def _build_aliases(d: _Data, raw: _Mapping) -> None:
     targets: dict[str, tuple[str, str | None]] = {}
     spaced: dict[str, tuple[str, str | None]] = {}
 
@@ -462,16 +517,16 @@ def _build_aliases(d: _Data, raw: dict[str, Any]) -> None:
         targets.setdefault(folded.replace(" ", ""), target)
         spaced.setdefault(folded, target)
 
-    mapping = raw["province_mapping"]
+    mapping = raw.province_mapping
     # New names first: "Hồ Chí Minh" is both an old and a new name; the new reading wins.
-    for source, is_new in ((raw["province_names"], True), (raw["old_province_names"], False)):
+    for source, is_new in ((raw.province_names, True), (raw.old_province_names, False)):
         for key, info in source.items():
-            new_key = key if is_new else str(mapping[key])
+            new_key = key if is_new else mapping[key]
             target = (new_key, key if key in mapping else None)
-            add(info["name"], target)
-            add(info["short"], target)
-            if info["name"].startswith("Thành phố"):
-                add("tp " + info["short"], target)
+            add(info.name, target)
+            add(info.short, target)
+            if info.name.startswith("Thành phố"):
+                add("tp " + info.short, target)
     for alias, old in _EXTRA_ALIASES.items():
         targets.setdefault(alias, (str(mapping[old]), old))
     d.alias = targets
@@ -713,6 +768,11 @@ def _resolve_ward(d: _Data, prov: _Province | None, district: _Mention | None, w
         olds = [d.old_ward_any.get(ward.key, [])]
     else:
         olds = [[o for p in tier for o in d.old_ward.get((p, ward.key), [])] for tier in prov.tiers]
+    if dists:
+        # an old ward named with its old district is that district's alone: "Phường 2, thành phố Tân An"
+        # is not the Phường 2 of Thị xã Kiến Tường (the data lacks Tân An's numbered wards)
+        named = set(dists)
+        olds = [[o for o in recs if (o.prov, o.dist) in named] for recs in olds]
     # A new unit of the typed kind and spelling, then such an old ward ("Thị trấn Củ Chi" is old),
     # then either of another kind or with other diacritics.
     for strict in (True, False):
@@ -748,8 +808,12 @@ def _join(items: Iterable[str]) -> str:
     return ", ".join(x for x in (_SPACES.sub(" ", s).strip(_EDGE_PUNCT) for s in items) if x)
 
 
-def normalize_address(raw: str) -> NormalizedAddress:
+def normalize_address(raw: str, province: str | None = None) -> NormalizedAddress:
     """Read a typed address into its post-reform form (see the module docstring).
+
+    With ``province`` (a new province code) only that province's units are known: an address in
+    another province reads as ``province_only`` (the province named) or ``unresolved``, which is
+    all a deployment serving one province needs to tell, and its data takes a fraction of the memory.
 
     ``resolved``: province and ward found; ``normalized`` is "<street>, <ward>, <province>" with the
     street as typed and the ward and province in their official new names (old districts dropped).
@@ -762,7 +826,7 @@ def normalize_address(raw: str) -> NormalizedAddress:
     parts = [p for p in parts if _TOKEN.search(p.translate(_FOLD))]
     if not parts:
         return unresolved
-    d = _data()
+    d = _data(province)
     prov, parts = _find_province(d, parts)
     parts = [p for p in parts if p]
     loc = _locate(d, parts, prov)

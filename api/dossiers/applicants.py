@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -31,9 +32,14 @@ class StoredApplicant(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def clean_applicant(
-    applicant: ApplicantIn, *, today: date, prefix: str = "applicant"
+    applicant: ApplicantIn,
+    *,
+    today: date,
+    prefix: str = "applicant",
+    read_address: Callable[[str], NormalizedAddress] = normalize_address,
 ) -> tuple[StoredApplicant | None, str, FieldErrors]:
-    """The stored applicant and full identity number, or the field errors."""
+    """The stored applicant and full identity number, or the field errors; the address is read by
+    `read_address` (the province served's, from the office directory)."""
     errors: FieldErrors = []
     name = " ".join(unicodedata.normalize("NFC", applicant.full_name).split())
     if not name:
@@ -74,7 +80,7 @@ def clean_applicant(
         date_of_birth=applicant.date_of_birth,
         phone=phone,
         email=email or None,
-        address=normalize_address(raw_address),
+        address=read_address(raw_address),
     )
     return stored, identity, []
 

@@ -66,7 +66,7 @@ ORDER BY d.submitted_at ASC NULLS LAST, d.created_at ASC, d.id LIMIT $3 OFFSET $
 
 UPDATE_CONTENT = """
 UPDATE dossiers SET applicant = $2, identity_number = $3, form = $4, delivery = $5, agency_code = $6,
-    address_flagged = $7, updated_at = $8
+    address_flagged = $7, updated_at = $8, fee = $9
 WHERE id = $1
 """
 

@@ -13,6 +13,7 @@ from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import get_dossier, load, procedure_of, today_in_vn
 from api.dossiers.applicants import StoredApplicant, as_json, check_delivery, clean_applicant
+from api.dossiers.fees import dossier_fee
 from api.dossiers.models import (
     EDITABLE,
     Actor,
@@ -61,9 +62,12 @@ async def create_dossier(
         raise ValidationError([("procedure", "invalid", {})])
     counter = isinstance(body, CounterDossierCreate)
     requested = _counter_office(ctx, principal, procedure, body.agency) if counter else body.agency
-    stored, identity, errors = clean_applicant(body.applicant, today=today_in_vn(ctx))
+    stored, identity, errors = clean_applicant(
+        body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+    )
     form, form_errors = validate_form(procedure.form_fields, body.form)
-    errors += form_errors + check_delivery(body.delivery)
+    fee, fee_errors = dossier_fee(procedure, form)
+    errors += form_errors + fee_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
     if stored is not None:
         agency_code, flagged, route_errors = _route(ctx, procedure, stored, requested)
@@ -86,7 +90,7 @@ async def create_dossier(
             identity,
             form,
             msgspec.to_builtins(body.delivery),
-            procedure.fee,
+            fee,
             flagged,
             now,
         )
@@ -124,16 +128,22 @@ async def update_dossier(
         identity: str | None = None
         agency_code, flagged = row["agency_code"], row["address_flagged"]
         if body.applicant is not None:
-            stored, identity, errors = clean_applicant(body.applicant, today=today_in_vn(ctx))
+            stored, identity, errors = clean_applicant(
+                body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+            )
             if stored is not None:
                 applicant_json = as_json(stored)
                 if row["code"] is None:  # once numbered, the dossier stays with its office
                     agency_code, flagged, route_errors = _route(ctx, procedure, stored, None)
                     errors += route_errors
         form: dict[str, Any] = row["form"]
+        fee: int = row["fee"]
         if body.form is not None:
             form, form_errors = validate_form(procedure.form_fields, body.form)
             errors += form_errors
+            if Status(row["status"]) is Status.DRAFT:  # the fee is fixed once submitted
+                fee, fee_errors = dossier_fee(procedure, form)
+                errors += fee_errors
         delivery = body.delivery if body.delivery is not None else msgspec.convert(row["delivery"], Delivery)
         errors += check_delivery(delivery)
         if errors:
@@ -150,5 +160,6 @@ async def update_dossier(
             agency_code,
             flagged,
             ctx.clock.now(),
+            fee,
         )
     return await get_dossier(conn, ctx, principal, dossier_id, locale)

@@ -1,23 +1,16 @@
 import importlib.util
 import json
-import re
 import time
 import unicodedata
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-import msgspec
 import pytest
 
 from api.agencies.addresses import NormalizedAddress, new_units, normalize_address
-from api.agencies.models import OfficesData
 
 HCMC = "Thành phố Hồ Chí Minh"
 HANOI = "Thành phố Hà Nội"
-ROOT = Path(__file__).resolve().parents[4]
-OFFICES = ROOT / "api" / "agencies" / "data" / "offices.json"
-CODE = re.compile(r"^[0-9A-Z]{3}\.[0-9]{2}\.[0-9]{2}\.H29$")
 
 
 def _mapping() -> dict[str, Any]:
@@ -32,12 +25,6 @@ def _mapping() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def mapping() -> dict[str, Any]:
     return _mapping()
-
-
-@pytest.fixture(scope="module")
-def offices() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(OFFICES.read_text(encoding="utf-8"))
-    return data
 
 
 # raw, status, ward, province
@@ -184,68 +171,3 @@ def test_speed() -> None:
             normalize_address(raw)
     mean = (time.perf_counter() - start) / (10 * len(raws))
     assert mean < 0.005
-
-
-# --- offices.json
-
-
-def test_offices_shape(offices: dict[str, Any]) -> None:
-    data = msgspec.convert(offices, OfficesData)
-    assert offices["province"] == {"code": "79", "name": HCMC, "group": "H29"}
-    codes = [o.code for o in data.offices]
-    assert len(codes) == len(set(codes))
-    assert all(CODE.match(c) for c in codes)
-    kinds = [o.kind for o in data.offices]
-    assert kinds.count("UBND-XA") == 168
-    assert kinds.count("CONG-AN-XA") == 168
-    provincial = [o for o in data.offices if o.level.value == "province"]
-    assert sorted(o.kind for o in provincial) == sorted(
-        [
-            "CONG-AN-TINH",
-            "SO-TU-PHAP",
-            "SO-TAI-CHINH",
-            "SO-NOI-VU",
-            "SO-XAY-DUNG",
-            "SO-NONG-NGHIEP-MOI-TRUONG",
-            "SO-Y-TE",
-            "SO-GIAO-DUC-DAO-TAO",
-            "SO-VAN-HOA-THE-THAO-DU-LICH",
-            "BHXH",
-        ]
-    )
-    assert all(o.ward_code is None and o.ward is None for o in provincial)
-    assert all(re.fullmatch(r"000\.00\.[0-9]{2}\.H29", o.code) for o in provincial)
-    by_kind = {o.kind: o for o in provincial}
-    assert by_kind["BHXH"].names.vi == "Bảo hiểm xã hội Thành phố Hồ Chí Minh"
-    assert by_kind["SO-TU-PHAP"].names.vi == "Sở Tư pháp Thành phố Hồ Chí Minh"
-    ben_thanh = [o for o in data.offices if o.ward == "Phường Bến Thành"]
-    assert {(o.kind, o.names.vi, o.names.en) for o in ben_thanh} == {
-        ("UBND-XA", "UBND phường Bến Thành", "Ben Thanh Ward People's Committee"),
-        ("CONG-AN-XA", "Công an phường Bến Thành", "Ben Thanh Ward Police"),
-    }
-
-
-def test_offices_ward_codes_are_new_units_of_79(offices: dict[str, Any], mapping: dict[str, Any]) -> None:
-    code_79 = {k for k, v in mapping["province_names"].items() if v["code"] == "79"}
-    keys_79 = {r["new_ward_key"] for r in mapping["ward_mapping"] if r["new_province_key"] in code_79}
-    assert len(keys_79) == 168
-    commune = [o for o in offices["offices"] if o["level"] == "commune"]
-    for kind in ("UBND-XA", "CONG-AN-XA"):
-        codes = [o["ward_code"] for o in commune if o["kind"] == kind]
-        assert sorted(codes) == sorted(f"79:{k}" for k in keys_79)
-    units = {u.code: u for u in new_units("79")}
-    assert all(o["ward"] == units[o["ward_code"]].name for o in commune)
-
-
-def _build_module() -> ModuleType:
-    path = ROOT / "api" / "agencies" / "data" / "build_offices.py"
-    spec = importlib.util.spec_from_file_location("build_offices", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_offices_json_is_up_to_date(offices: dict[str, Any]) -> None:
-    assert _build_module().build() == offices

@@ -1,0 +1,65 @@
+"""A dossier's fee where the catalog's fee is per copy or per page: the quantity asked for is in the
+form, and the circular setting the fee says how it counts. Pure.
+
+The catalog's `fee` of these procedures is the fee of one copy (or one page), as their fee notes
+say; everywhere else a dossier's fee is the catalog's `fee` as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from api.catalog.models import Procedure
+from api.dossiers.models import FieldErrors
+
+MAX_COPIES = 100  # a request for more is a mistake, or for another channel than a phone
+MAX_PAGES = 1000
+
+Rule = Callable[[int, Mapping[str, Any]], tuple[int, FieldErrors]]
+
+
+def _quantity(form: Mapping[str, Any], key: str, most: int) -> tuple[int, FieldErrors]:
+    value = form.get(key)
+    if value is None:  # a required field left out is already an error of the form
+        return 1, []
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or not 1 <= value <= most:
+        return 1, [(f"form.{key}", "invalid", {})]
+    return int(value), []
+
+
+def _per_copy(key: str) -> Rule:
+    def fee(one: int, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
+        copies, errors = _quantity(form, key, MAX_COPIES)
+        return one * copies, errors
+
+    return fee
+
+
+def _judicial_record(one: int, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
+    """Thông tư 244/2016/TT-BTC: the fee covers two certificates; from the third, 5,000 đồng each."""
+    copies, errors = _quantity(form, "copies", MAX_COPIES)
+    return one + 5_000 * max(0, copies - 2), errors
+
+
+def _certified_copy(one_page: int, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
+    """Thông tư 226/2016/TT-BTC: the first two pages at the page fee, 1,000 đồng each page from the
+    third, at most 200,000 đồng a copy."""
+    copies, errors = _quantity(form, "number_of_copies", MAX_COPIES)
+    pages, page_errors = _quantity(form, "pages_per_copy", MAX_PAGES)
+    per_copy = min(one_page * min(pages, 2) + 1_000 * max(0, pages - 2), 200_000)
+    return per_copy * copies, errors + page_errors
+
+
+RULES: dict[str, Rule] = {
+    "civil-status-extract-copy": _per_copy("copies"),  # Thông tư 281/2016/TT-BTC: per copy
+    "judicial-record-certificate": _judicial_record,
+    "certified-copy": _certified_copy,
+}
+
+
+def dossier_fee(procedure: Procedure, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
+    """The fee the dossier owes for what its form asks, or the errors of the quantities asked."""
+    rule = RULES.get(procedure.slug)
+    if rule is None or procedure.fee == 0:
+        return procedure.fee, []
+    return rule(procedure.fee, form)
