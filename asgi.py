@@ -25,7 +25,8 @@ from api.accounts.sms import LoggingSmsSender, SmsSender
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
 from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords
-from api.catalog.routes import ProcedureController
+from api.catalog import refresh as catalog_refresh
+from api.catalog.routes import ProcedureController, add_procedure, list_procedure_versions, replace_procedure
 from api.catalog.service import load_catalog
 from api.context import AppContext
 from api.deps import DEPENDENCIES
@@ -86,6 +87,9 @@ ROUTES: list[Any] = [
     AuthController,
     get_me,
     ProcedureController,
+    list_procedure_versions,
+    replace_procedure,
+    add_procedure,
     list_agencies,
     DossierController,
     list_documents,
@@ -185,7 +189,7 @@ async def start_runtime(
     pool = await create_pool(database_url, max_size=pool_size)
     redis = create_redis(redis_url)
     async with acquire(pool) as conn:
-        catalog = await load_catalog(conn)
+        catalog = await load_catalog(conn, province=settings.province_code)
         offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
         overrides = [*load_default_overrides(), *await load_overrides(conn)]
     clock = clock or SystemClock()
@@ -219,7 +223,7 @@ async def start_runtime(
     if push_sender.name == "logging":
         log.warning("no Firebase credentials (MOTCUA_FIREBASE_CREDENTIALS): pushes go to the log only")
     chat_http = httpx.AsyncClient()
-    return Runtime(
+    runtime = Runtime(
         ctx=ctx,
         payments=payments,
         push_sender=push_sender,
@@ -227,6 +231,14 @@ async def start_runtime(
         chat=chat_replies(ctx, chat_http),
         chat_http=chat_http,
     )
+    ctx.catalog_listeners.append(lambda _: rebuild_assistant(runtime))
+    return runtime
+
+
+def rebuild_assistant(runtime: Runtime) -> None:
+    """The assistant answers from facts built from the catalog (today's fees): built again when it changes."""
+    if runtime.chat is not None:
+        runtime.chat.assistant = build_assistant(runtime.ctx)
 
 
 def build_assistant(ctx: AppContext) -> Assistant:
@@ -294,6 +306,11 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
     ]
 
 
+def catalog_follower(runtime: Runtime, stop: asyncio.Event) -> Awaitable[None]:
+    """Each process, server or worker, keeps its copy of the catalog current."""
+    return catalog_refresh.follow(runtime.ctx, stop, check_seconds=runtime.ctx.settings.catalog_check_seconds)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -316,9 +333,15 @@ def create_app(
             per_session=settings.assistant_rate_per_minute_session,
         )
         app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(runtime.ctx)
+
+        def on_catalog(ctx: AppContext) -> None:
+            app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(ctx)
+
+        runtime.ctx.catalog_listeners.append(on_catalog)  # after rebuild_assistant: the chat's is new by then
         app.state.channel_inbox = ChannelInbox(settings=settings, bus=runtime.ctx.bus, clock=runtime.ctx.clock)
         stop = asyncio.Event()
-        tasks = [asyncio.ensure_future(job) for job in background(runtime, stop)] if settings.inprocess_worker else []
+        jobs = [*background(runtime, stop)] if settings.inprocess_worker else []
+        tasks = [asyncio.ensure_future(job) for job in [*jobs, catalog_follower(runtime, stop)]]
         try:
             yield
         finally:

@@ -46,7 +46,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     fcm_base_url: str = ""  # empty: Google's FCM endpoint
     max_file_bytes: int = 10 * 1024 * 1024
     max_dossier_bytes: int = 50 * 1024 * 1024
-    province_code: str = "79"
+    province_code: str = "79"  # whose People's Council fees apply (api/catalog), by the province's code
+    catalog_check_seconds: int = 30  # how often each process compares its catalog with the database's
     default_commune_office: str = ""  # empty: the first commune office of the province
     same_day_cutoff: str = "15:00"
     messenger_verify_token: str = ""  # empty: the webhook verification GET is refused
@@ -106,6 +107,7 @@ _INT_FIELDS = {
     "reception_hours",
     "reception_warning_minutes",
     "deadline_alert_days",
+    "catalog_check_seconds",
 }
 _ENV_NAMES = {
     "database_url": "DATABASE_URL",

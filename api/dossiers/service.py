@@ -86,7 +86,8 @@ async def create_dossier(
             identity,
             form,
             msgspec.to_builtins(body.delivery),
-            procedure.fee,
+            # what the fee would be filed today; fixed when the dossier is submitted (lifecycle._fix_fee)
+            ctx.catalog.resolved(procedure.slug, today_in_vn(ctx)).fee,
             flagged,
             now,
         )
