@@ -23,6 +23,7 @@ log = logging.getLogger("motcua.api")
 
 RETRY_AFTER_DOWN = 5
 _PATH = re.compile(r"at `\$\.?([^`]*)`")
+_MISSING = re.compile(r"Object missing required field `([^`]+)`")
 _HTTP_CODES = {
     400: "malformed-request",
     401: "unauthorized",
@@ -96,6 +97,9 @@ def on_validation_exception(request: Request[Any, Any, Any], exc: ValidationExce
         match = _PATH.search(message)
         key = item.get("key")
         field = match.group(1) if match else (str(key) if key else "")
+        missing = _MISSING.match(message)
+        if missing:  # name the missing field itself, not the object it is missing from
+            field = f"{match.group(1)}.{missing.group(1)}" if match and match.group(1) else missing.group(1)
         if field or item.get("source") in {"query", "path", "header"}:
             errors.append({"field": field or str(key), "message": _field_message(message, locale), "code": "invalid"})
     if errors:

@@ -76,7 +76,9 @@ def _other_fee(f: FeeFacts, locale: str) -> str:
     until = short_date(f.until, locale) if f.until else None
     if f.amount == 0:
         if until:
-            text = Text("Miễn phí đến hết ngày {until} nếu {case}.").render(locale, until=until, case=_mid_sentence(case))
+            text = Text("Miễn phí đến hết ngày {until} nếu {case}.").render(
+                locale, until=until, case=_mid_sentence(case)
+            )
         else:
             text = Text("Miễn phí nếu {case}.").render(locale, case=_mid_sentence(case))
         return text

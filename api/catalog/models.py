@@ -103,8 +103,8 @@ class FeeLine(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
 class ProvincialFees(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """The fee lines one province's council set, with where they were read."""
 
-    fees: Annotated[tuple[FeeLine, ...], Meta(min_length=1)]
-    sources: Annotated[tuple[Source, ...], Meta(min_length=1)]
+    fees: tuple[FeeLine, ...]  # at least one (api/catalog/validation.py)
+    sources: tuple[Source, ...]  # at least one
     verified_on: date | None = None
 
 
@@ -142,7 +142,7 @@ class Procedure(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only
     national_code: Annotated[str, Meta(pattern=r"^[0-9]\.[0-9]{6}$")] | None = None
     agency: str  # an AgencyKind code
     online: OnlineService
-    fees: Annotated[tuple[FeeLine, ...], Meta(min_length=1)]
+    fees: tuple[FeeLine, ...]  # at least one (api/catalog/validation.py)
     # set by each province's People's Council: `provinces` holds them by province code
     provincial_fee: bool = False
     provinces: dict[Annotated[str, Meta(pattern=r"^[0-9]{2}$")], ProvincialFees] = {}
@@ -154,7 +154,7 @@ class Procedure(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only
     legal_basis: tuple[str, ...]
     guidance: Names
     keywords: tuple[str, ...] = ()  # colloquial names citizens type, used by search
-    sources: Annotated[tuple[Source, ...], Meta(min_length=1)]
+    sources: tuple[Source, ...]  # at least one
     verified_on: date | None = None  # None: not every fact could be confirmed (`unconfirmed` says which)
     unconfirmed: Names | None = None
     agencies: tuple[DatedAgency, ...] = ()

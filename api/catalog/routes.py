@@ -124,7 +124,10 @@ async def list_procedure_versions(
     rows, total = await service.list_versions(conn, slug, limit=paging.limit, offset=paging.offset)
     items = [
         ProcedureVersion(
-            version=r.version, changed_at=r.changed_at, changed_by=ChangedBy(id=r.changed_by, role=r.role), fields=r.fields
+            version=r.version,
+            changed_at=r.changed_at,
+            changed_by=ChangedBy(id=r.changed_by, role=r.role),
+            fields=r.fields,
         )
         for r in rows
     ]
@@ -162,7 +165,9 @@ async def replace_procedure(
     summary="Add a procedure to the catalog (admins)",
     tags=["catalog"],
 )
-async def add_procedure(data: JSONBody[Procedure], caller: Caller, ctx: Ctx, conn: Conn, locale: Locale) -> ProcedureDetail:
+async def add_procedure(
+    data: JSONBody[Procedure], caller: Caller, ctx: Ctx, conn: Conn, locale: Locale
+) -> ProcedureDetail:
     today = today_in_vn(ctx)
     await service.add_procedure(
         conn, data, kinds=ctx.catalog.kinds, editor=_editor(caller), now=ctx.clock.now(), today=today

@@ -219,7 +219,9 @@ class VersionRow(msgspec.Struct, frozen=True, kw_only=True):
     fields: list[str]
 
 
-async def list_versions(conn: asyncpg.Connection, slug: str, *, limit: int, offset: int) -> tuple[list[VersionRow], int]:
+async def list_versions(
+    conn: asyncpg.Connection, slug: str, *, limit: int, offset: int
+) -> tuple[list[VersionRow], int]:
     rows = await conn.fetch(queries.LIST_VERSIONS, slug, limit, offset)
     items = [
         VersionRow(

@@ -38,7 +38,9 @@ def _join(prefix: str, field: str) -> str:
 
 def _dates(field: str, values: Iterable[tuple[str, date | None]]) -> list[Error]:
     return [
-        (f"{field}.{name}", "invalid-date", {}) for name, d in values if d is not None and not FIRST_DAY <= d <= LAST_DAY
+        (f"{field}.{name}", "invalid-date", {})
+        for name, d in values
+        if d is not None and not FIRST_DAY <= d <= LAST_DAY
     ]
 
 
@@ -68,6 +70,8 @@ def _overlap(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -
 
 
 def _fee_lines(field: str, lines: Sequence[FeeLine]) -> list[Error]:
+    if not lines:
+        return [(field, "empty-list", {})]
     errors: list[Error] = [
         (f"{field}[{i}].case", "case-label-mismatch", {}) for i, line in enumerate(lines) if line.case != line.cases.vi
     ]
@@ -114,8 +118,8 @@ def check_procedure(p: Procedure, *, agency_kinds: Collection[str], today: date,
 
 def _checked(field: str, sources: Sequence[Any], verified_on: date | None, today: date) -> list[Error]:
     """A day a fact was checked is a day that has come."""
-    errors: list[Error] = []
     base = f"{field}." if field else ""
+    errors: list[Error] = [] if sources else [(f"{base}sources", "empty-list", {})]
     for i, s in enumerate(sources):
         if s.checked_on > today:
             errors.append((f"{base}sources[{i}].checked_on", "future-date", {}))

@@ -101,7 +101,12 @@ def summary(p: Procedure, r: Resolved, kind: AgencyKind | None, locale: str) -> 
 
 def fee_line(line: FeeLine, locale: str) -> FeeLineOut:
     return FeeLineOut(
-        amount=line.amount, case=line.cases.pick(locale), cases=line.cases, from_=line.from_, to=line.to, basis=line.basis
+        amount=line.amount,
+        case=line.cases.pick(locale),
+        cases=line.cases,
+        from_=line.from_,
+        to=line.to,
+        basis=line.basis,
     )
 
 

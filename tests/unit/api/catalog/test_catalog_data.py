@@ -138,7 +138,9 @@ def test_a_fee_line_is_in_force_on_the_review_day_for_every_procedure(procedures
 
 def test_national_codes_are_the_few_confirmed(procedures: tuple[Procedure, ...]) -> None:
     """A code of the National Database on Administrative Procedures only where read on a public portal."""
-    assert {p.slug: p.national_code for p in procedures if p.national_code} == {"marital-status-certificate": "1.004873"}
+    assert {p.slug: p.national_code for p in procedures if p.national_code} == {
+        "marital-status-certificate": "1.004873"
+    }
 
 
 def test_every_procedure_has_a_mandatory_requirement(procedures: tuple[Procedure, ...]) -> None:
