@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from api.catalog.service import load_catalog_data, seed_catalog
 from core.clock import VN_TZ, FixedClock
 from core.db import acquire
 from tests.integration.api.catalog_helpers import document, seeded_catalog
@@ -309,3 +311,40 @@ async def _submit(client: AsyncTestClient[Any], token: str, dossier_id: str) -> 
     assert response.status_code == 200, response.text
     receipt: dict[str, Any] = response.json()
     return receipt
+
+
+@pytest.mark.usefixtures("seeded_catalog", "after_review")
+async def test_a_new_seed_reaches_untouched_procedures_but_keeps_an_administrator_s_edit(
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool
+) -> None:
+    admin = await make_token("0900190010", "admin")
+    doc = document("signature-attestation")
+    doc["fees"][0]["amount"] = 11000
+    assert (
+        await client.put("/api/v1/admin/procedures/signature-attestation", json=doc, headers=bearer(admin))
+    ).status_code == 200
+    seed = load_catalog_data()
+    corrected = [
+        msgspec.structs.replace(p, processing_days=p.processing_days + 1)
+        if p.slug in {"signature-attestation", "certified-copy"}
+        else p
+        for p in seed.procedures
+    ]
+    try:
+        async with acquire(pool) as conn:
+            changed = await seed_catalog(
+                conn, msgspec.structs.replace(seed, procedures=tuple(corrected)), now=AFTER_REVIEW
+            )
+            docs = {
+                r["slug"]: r["doc"]
+                for r in await conn.fetch(
+                    "SELECT slug, doc FROM procedures WHERE slug = ANY($1)", ["signature-attestation", "certified-copy"]
+                )
+            }
+        assert changed == 1
+        assert docs["signature-attestation"]["fees"][0]["amount"] == 11000
+        assert docs["signature-attestation"]["processing_days"] == doc["processing_days"]
+        assert docs["certified-copy"]["processing_days"] == document("certified-copy")["processing_days"] + 1
+    finally:
+        async with acquire(pool) as conn:
+            await seed_catalog(conn, seed, now=AFTER_REVIEW)
