@@ -62,7 +62,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     working_hours: str = "07:30-11:30,13:30-17:00"  # office hours of working days, for hour-counted deadlines
-    reception_hours: int = 8  # working hours to receive an online dossier or send it back (Nghị định 45/2020)
+    # working hours to receive an online dossier or send it back: 8 under Nghị định 45/2020/NĐ-CP; the one-stop
+    # rules now rest on Nghị định 118/2025/NĐ-CP (in force 1/7/2025), whose figure is not yet confirmed here
+    reception_hours: int = 8
     reception_warning_minutes: int = 60  # working minutes before that deadline when officers are warned
     # deadlines missed longer ago than this, never announced (first deploy, a worker down for days),
     # reach each office as one digest rather than one alert per dossier
