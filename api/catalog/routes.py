@@ -111,7 +111,7 @@ class ProcedureVersion(msgspec.Struct, frozen=True, kw_only=True):
     "/api/v1/procedures/{slug:str}/versions",
     guards=[officer_only],
     operation_id="listProcedureVersions",
-    responses=problems(401, 403, 404),
+    responses=problems(401, 403, 404, 422),
     summary="Who changed a procedure, when, and which fields (newest first; officers and admins)",
     tags=["catalog"],
 )
