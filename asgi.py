@@ -27,7 +27,8 @@ from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
 from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords
-from api.catalog.routes import ProcedureController
+from api.catalog import refresh as catalog_refresh
+from api.catalog.routes import ProcedureController, add_procedure, list_procedure_versions, replace_procedure
 from api.catalog.service import load_catalog
 from api.context import AppContext
 from api.deps import DEPENDENCIES
@@ -91,6 +92,9 @@ ROUTES: list[Any] = [
     AuthController,
     get_me,
     ProcedureController,
+    list_procedure_versions,
+    replace_procedure,
+    add_procedure,
     list_agencies,
     DossierController,
     list_documents,
@@ -194,7 +198,7 @@ async def start_runtime(
     pool = await create_pool(database_url, max_size=pool_size)
     redis = create_redis(redis_url)
     async with acquire(pool) as conn:
-        catalog = await load_catalog(conn)
+        catalog = await load_catalog(conn, province=settings.province_code)
         offices = await load_directory(
             conn, province_code=settings.province_code, default_commune_office=settings.default_commune_office
         )
@@ -230,7 +234,7 @@ async def start_runtime(
     if push_sender.name == "logging":
         log.warning("no Firebase credentials (MOTCUA_FIREBASE_CREDENTIALS): pushes go to the log only")
     chat_http = httpx.AsyncClient()
-    return Runtime(
+    runtime = Runtime(
         ctx=ctx,
         payments=payments,
         push_sender=push_sender,
@@ -239,6 +243,14 @@ async def start_runtime(
         chat_http=chat_http,
         own_sms=own_sms,
     )
+    ctx.catalog_listeners.append(lambda _: rebuild_assistant(runtime))
+    return runtime
+
+
+def rebuild_assistant(runtime: Runtime) -> None:
+    """The assistant answers from facts built from the catalog (today's fees): built again when it changes."""
+    if runtime.chat is not None:
+        runtime.chat.assistant = build_assistant(runtime.ctx)
 
 
 def build_assistant(ctx: AppContext) -> Assistant:
@@ -308,6 +320,11 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
     ]
 
 
+def catalog_follower(runtime: Runtime, stop: asyncio.Event) -> Awaitable[None]:
+    """Each process, server or worker, keeps its copy of the catalog current."""
+    return catalog_refresh.follow(runtime.ctx, stop, check_seconds=runtime.ctx.settings.catalog_check_seconds)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -333,10 +350,16 @@ def create_app(
             per_user=settings.assistant_rate_per_minute_user,
         )
         app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(runtime.ctx)
+
+        def on_catalog(ctx: AppContext) -> None:
+            app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(ctx)
+
+        runtime.ctx.catalog_listeners.append(on_catalog)  # after rebuild_assistant: the chat's is new by then
         app.state.channel_inbox = ChannelInbox(settings=settings, bus=runtime.ctx.bus, clock=runtime.ctx.clock)
         stop = asyncio.Event()
-        tasks = [asyncio.ensure_future(job) for job in background(runtime, stop)] if settings.inprocess_worker else []
-        tasks.append(asyncio.ensure_future(disabled.listen(runtime.ctx.redis, runtime.ctx.pool, stop)))
+        jobs = [*background(runtime, stop)] if settings.inprocess_worker else []
+        jobs += [catalog_follower(runtime, stop), disabled.listen(runtime.ctx.redis, runtime.ctx.pool, stop)]
+        tasks = [asyncio.ensure_future(job) for job in jobs]
         try:
             yield
         finally:

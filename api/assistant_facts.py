@@ -4,26 +4,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
 from api.catalog.models import Level
+from api.catalog.refresh import today_in_vn
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.models import ACTIVE
 from api.dossiers.receipts import key_matches
 from api.officer.handoff_service import open_handoff
-from assistant.ports import DossierFacts, ProcedureFacts, RequirementFacts
+from assistant.ports import DossierFacts, FeeFacts, ProcedureFacts, RequirementFacts
 from core.db import acquire
 from i18n.messages import STATUS_LABELS
 
 
 class CatalogFacts:
+    """The catalog as it stands today in Vietnam; built again whenever the catalog or the day changes."""
+
     def __init__(self, ctx: AppContext) -> None:
-        self._facts = [self._shape(ctx, p.slug) for p in ctx.catalog.procedures]
+        today = today_in_vn(ctx)
+        self._facts = [self._shape(ctx, p.slug, today) for p in ctx.catalog.procedures]
 
     @staticmethod
-    def _shape(ctx: AppContext, slug: str) -> ProcedureFacts:
+    def _shape(ctx: AppContext, slug: str, today: date) -> ProcedureFacts:
         p = ctx.catalog.by_slug[slug]
-        kind = ctx.catalog.kinds.get(p.agency)
+        r = ctx.catalog.resolved(slug, today)
+        kind = ctx.catalog.kinds.get(r.agency)
+        main = r.fee_line
         return ProcedureFacts(
             slug=p.slug,
             names={"vi": p.names.vi, "en": p.names.en},
@@ -31,14 +38,21 @@ class CatalogFacts:
             agency_names={"vi": kind.names.vi, "en": kind.names.en} if kind else {"vi": p.agency, "en": p.agency},
             commune_level=kind is not None and kind.level is Level.COMMUNE,
             online=p.online.value,
-            fee=p.fee,
+            fee=r.fee,
             fee_note={"vi": p.fee_note.vi, "en": p.fee_note.en} if p.fee_note else None,
-            processing_days=p.processing_days,
+            processing_days=r.processing_days,
             requirements=tuple(
                 RequirementFacts(names={"vi": r.names.vi, "en": r.names.en}, mandatory=r.mandatory, original=r.original)
                 for r in p.requirements
             ),
             guidance={"vi": p.guidance.vi, "en": p.guidance.en},
+            fee_until=main.to if main else None,
+            other_fees=tuple(
+                FeeFacts(amount=line.amount, cases={"vi": line.cases.vi, "en": line.cases.en}, until=line.to)
+                for line in r.fees
+                if line is not main
+            ),
+            fee_confirmed=r.fee_confirmed or not p.provincial_fee,
         )
 
     def procedures(self) -> Sequence[ProcedureFacts]:

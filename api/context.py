@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import asyncpg
 from redis.asyncio import Redis
@@ -31,3 +32,5 @@ class AppContext:
     sms: SmsSender
     files: FileStore
     limiter: RateLimiter
+    # called with the context each time the catalog is reloaded or the day turns (what is built from it)
+    catalog_listeners: list[Callable[[AppContext], None]] = field(default_factory=list)

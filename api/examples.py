@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
+from api.catalog.service import load_catalog_data
+
 _ID = "5f0c2a8e-3b7d-4c1e-9a64-2d8f1b7e9c30"
 _PASSPORT_ID = "6d041c06-397c-4701-8c46-d510397b486e"
 _PAYMENT_ID = "da1cb3da-ff73-4277-9d67-7559cfb57aea"
@@ -229,6 +233,56 @@ _BIRTH_SUMMARY = {
     "processing_days": 0,
 }
 _FILE_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/heic"]
+_ONE_STOP_SOURCE = {
+    "title": "Nghị định 118/2025/NĐ-CP về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông"
+    " (Báo Lao Động)",
+    "url": "https://news.laodong.vn/thoi-su/pham-vi-tiep-nhan-thu-tuc-hanh-chinh-tai-bo-phan-mot-cua-tu-172025-1528301.ldo",
+    "checked_on": "2026-12-06",
+}
+# a procedure as `motcua catalog export` and the data file hold it (every language), the seed's passport
+_PASSPORT_DOCUMENT = msgspec.json.decode(
+    msgspec.json.encode(next(p for p in load_catalog_data().procedures if p.slug == "passport-issuance"))
+)
+_PASSPORT_DETAIL = {
+    "slug": "passport-issuance",
+    "name": _PASSPORT_DOCUMENT["names"]["vi"],
+    "names": _PASSPORT_DOCUMENT["names"],
+    "agency": {"code": "CONG-AN-TINH", "name": "Công an tỉnh"},
+    "online": _PASSPORT_DOCUMENT["online"],
+    "fee": 200000,
+    "processing_days": _PASSPORT_DOCUMENT["processing_days"],
+    "on": "2026-12-07",
+    "national_code": None,
+    "version": 3,
+    "verified_on": _PASSPORT_DOCUMENT["verified_on"],
+    "sources": _PASSPORT_DOCUMENT["sources"],
+    "fees": [
+        {**line, "case": line["cases"]["vi"]}
+        for line in _PASSPORT_DOCUMENT["fees"]
+        if line["from"] <= "2026-12-07" and (line["to"] is None or line["to"] >= "2026-12-07")
+    ],
+    "fee_scope": "national",
+    "fee_confirmed": True,
+    "unconfirmed": _PASSPORT_DOCUMENT["unconfirmed"]["vi"],
+    "fee_note": _PASSPORT_DOCUMENT["fee_note"]["vi"],
+    "result": _PASSPORT_DOCUMENT["result"],
+    "requirements": [
+        {**r, "name": r["names"]["vi"], "note": r["note"]["vi"] if r.get("note") else None}
+        for r in _PASSPORT_DOCUMENT["requirements"]
+    ],
+    "form_fields": [
+        {
+            "key": f["key"],
+            "label": f["labels"]["vi"],
+            "type": f["type"],
+            "required": f["required"],
+            "options": f["options"],
+        }
+        for f in _PASSPORT_DOCUMENT["form_fields"]
+    ],
+    "legal_basis": _PASSPORT_DOCUMENT["legal_basis"],
+    "guidance": _PASSPORT_DOCUMENT["guidance"]["vi"],
+}
 _BANK_NOTIFICATION = {
     "transaction_id": "FT26327123456",
     "bank_bin": "970436",
@@ -244,6 +298,25 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "getProcedure": {
         "200": {
             **_BIRTH_SUMMARY,
+            "on": "2026-12-06",
+            "national_code": None,
+            "version": 2,
+            "verified_on": None,
+            "sources": [_ONE_STOP_SOURCE],
+            "fees": [
+                {
+                    "amount": 0,
+                    "case": "Đăng ký đúng hạn",
+                    "cases": {"vi": "Đăng ký đúng hạn", "en": "Registration on time"},
+                    "from": "2016-01-01",
+                    "to": None,
+                    "basis": "Luật Hộ tịch 2014, Điều 11",
+                }
+            ],
+            "fee_scope": "national",
+            "fee_confirmed": False,
+            "unconfirmed": "Miễn lệ phí khi đăng ký đúng hạn và thời hạn giải quyết chưa đối chiếu được với văn bản gốc"
+            " hoặc nguồn tin chính thống; lệ phí đăng ký quá hạn do HĐND cấp tỉnh quyết định.",
             "fee_note": "Miễn lệ phí khi đăng ký đúng hạn (trong 60 ngày kể từ ngày sinh). Đăng ký quá hạn thu lệ phí"
             " theo Nghị quyết HĐND tỉnh.",
             "result": "electronic",
@@ -295,6 +368,27 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             " gia / VNeID.",
         }
     },
+    "listProcedureVersions": {
+        "200": {
+            "items": [
+                {
+                    "version": 3,
+                    "changed_at": "2026-12-07T09:12:00+07:00",
+                    "changed_by": {"id": "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f", "role": "admin"},
+                    "fields": ["fees"],
+                },
+                {
+                    "version": 2,
+                    "changed_at": "2026-12-06T08:00:00+07:00",
+                    "changed_by": {"id": None, "role": "system"},
+                    "fields": ["fees", "legal_basis", "sources", "verified_on", "unconfirmed"],
+                },
+            ],
+            "total": 2,
+        }
+    },
+    "replaceProcedure": {"request": _PASSPORT_DOCUMENT, "200": _PASSPORT_DETAIL},
+    "addProcedure": {"request": _PASSPORT_DOCUMENT, "201": {**_PASSPORT_DETAIL, "version": 1}},
     "listAgencies": {
         "200": {
             "items": [

@@ -27,6 +27,7 @@ _TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
 # A body refused as too large is left unread: the server drops the connection after the answer, and
 # a client told so opens a new one for its next request instead of writing into the closed one.
 _UNREAD_BODY = {"Connection": "close"}
+_MISSING = re.compile(r"Object missing required field `([^`]+)`")
 _HTTP_CODES = {
     400: "malformed-request",
     401: "unauthorized",
@@ -102,6 +103,9 @@ def on_validation_exception(request: Request[Any, Any, Any], exc: ValidationExce
         match = _PATH.search(message)
         key = item.get("key")
         field = match.group(1) if match else (str(key) if key else "")
+        missing = _MISSING.match(message)
+        if missing:  # name the missing field itself, not the object it is missing from
+            field = f"{match.group(1)}.{missing.group(1)}" if match and match.group(1) else missing.group(1)
         if not (field or item.get("source") in {"query", "path", "header"}):
             continue
         if too_long := _TOO_LONG.search(message):

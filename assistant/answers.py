@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from assistant.ports import DossierFacts, ProcedureFacts
+from assistant.ports import DossierFacts, FeeFacts, ProcedureFacts
 from i18n.format import short_date, vnd
 from i18n.messages import Plural, Text
 
@@ -35,17 +35,57 @@ def _fee_note(p: ProcedureFacts, locale: str) -> str | None:
 
 
 def _fee(p: ProcedureFacts, locale: str) -> str:
-    """What the fee is, said once: free, or the amount with the catalog's detail after it."""
+    """What the fee is today, said once: free, or the amount with the catalog's detail after it; until when
+    it holds when a reduction ends; the other cases in force today; and a word when it is not confirmed."""
     name, note = _mid_sentence(_name(p, locale)), _fee_note(p, locale)
+    until = short_date(p.fee_until, locale) if p.fee_until else None
     if p.fee == 0:
-        if note:  # "free when registered on time…": the condition is the answer
-            return Text("Về lệ phí thủ tục {name}: {note}").render(locale, name=name, note=note)
-        text = Text("Thủ tục {name} được miễn lệ phí, bạn không phải nộp khoản nào.").render(locale, name=name)
-        return text[0].upper() + text[1:]  # English opens with the name
-    text = Text("Lệ phí thủ tục {name} là {amount}.").render(locale, name=name, amount=vnd(p.fee, locale))
-    if note:
-        text += " " + Text("Cụ thể: {note}").render(locale, note=note)
+        if until:
+            text = Text("Thủ tục {name} được miễn lệ phí đến hết ngày {until}.").render(locale, name=name, until=until)
+            text = text[0].upper() + text[1:]
+            if note:
+                text += " " + Text("Cụ thể: {note}").render(locale, note=note)
+        elif note:  # "free when registered on time…": the condition is the answer
+            text = Text("Về lệ phí thủ tục {name}: {note}").render(locale, name=name, note=note)
+        else:
+            text = Text("Thủ tục {name} được miễn lệ phí, bạn không phải nộp khoản nào.").render(locale, name=name)
+            text = text[0].upper() + text[1:]  # English opens with the name
+    else:
+        amount = vnd(p.fee, locale)
+        if until:
+            text = Text("Lệ phí thủ tục {name} là {amount}, áp dụng đến hết ngày {until}.").render(
+                locale, name=name, amount=amount, until=until
+            )
+        else:
+            text = Text("Lệ phí thủ tục {name} là {amount}.").render(locale, name=name, amount=amount)
+        if note:
+            text += " " + Text("Cụ thể: {note}").render(locale, note=note)
+    for other in p.other_fees:
+        text += " " + _other_fee(other, locale)
+    if not p.fee_confirmed:
+        text += " " + Text(
+            "Mức thu do Hội đồng nhân dân tỉnh quyết định và chưa được xác nhận cho tỉnh, thành phố của bạn; "
+            "bạn vui lòng hỏi lại bộ phận một cửa."
+        ).pick(locale)
     return text
+
+
+def _other_fee(f: FeeFacts, locale: str) -> str:
+    """ "miễn phí đến 28/02/2027 nếu …", "Cấp lại: 35.000 ₫ (đến hết ngày 31/12/2026)." """
+    case = f.cases.get(locale) or f.cases["vi"]
+    until = short_date(f.until, locale) if f.until else None
+    if f.amount == 0:
+        if until:
+            text = Text("Miễn phí đến hết ngày {until} nếu {case}.").render(
+                locale, until=until, case=_mid_sentence(case)
+            )
+        else:
+            text = Text("Miễn phí nếu {case}.").render(locale, case=_mid_sentence(case))
+        return text
+    amount = vnd(f.amount, locale)
+    if until:
+        return Text("{case}: {amount} (đến hết ngày {until}).").render(locale, case=case, amount=amount, until=until)
+    return Text("{case}: {amount}.").render(locale, case=case, amount=amount)
 
 
 def _fee_in_brief(p: ProcedureFacts, locale: str) -> str:

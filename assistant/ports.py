@@ -16,6 +16,14 @@ class RequirementFacts(msgspec.Struct, frozen=True, kw_only=True):
     original: bool
 
 
+class FeeFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """Another fee in force today beside the procedure's own (another case, a conditional waiver)."""
+
+    amount: int
+    cases: dict[str, str]
+    until: date | None  # the last day it holds; None: until changed
+
+
 class ProcedureFacts(msgspec.Struct, frozen=True, kw_only=True):
     slug: str
     names: dict[str, str]
@@ -23,11 +31,14 @@ class ProcedureFacts(msgspec.Struct, frozen=True, kw_only=True):
     agency_names: dict[str, str]
     commune_level: bool
     online: str  # full | partial
-    fee: int
+    fee: int  # in force today
     fee_note: dict[str, str] | None
     processing_days: int
     requirements: tuple[RequirementFacts, ...]
     guidance: dict[str, str]
+    fee_until: date | None = None  # the last day today's fee holds (a reduction that ends); None: until changed
+    other_fees: tuple[FeeFacts, ...] = ()
+    fee_confirmed: bool = True  # False: the province sets it and this province's rate is not confirmed
 
 
 class DossierFacts(msgspec.Struct, frozen=True, kw_only=True):

@@ -66,7 +66,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # is a few KB; the decoder never sees more than this
     max_json_bytes: int = 256 * 1024
     max_dossier_bytes: int = 50 * 1024 * 1024
-    province_code: str = "79"  # MOTCUA_PROVINCE (a name or a code) or MOTCUA_PROVINCE_CODE, read as a code
+    # MOTCUA_PROVINCE (a name or a code) or MOTCUA_PROVINCE_CODE, read as a code; also whose People's
+    # Council fees apply (api/catalog)
+    province_code: str = "79"
+    catalog_check_seconds: int = 30  # how often each process compares its catalog with the database's
     default_commune_office: str = ""  # empty: the first commune office of the province
     same_day_cutoff: str = "15:00"
     messenger_verify_token: str = ""  # empty: the webhook verification GET is refused
@@ -81,7 +84,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     zalo_api_base: str = "https://openapi.zalo.me"
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     working_hours: str = "07:30-11:30,13:30-17:00"  # office hours of working days, for hour-counted deadlines
-    reception_hours: int = 8  # working hours to receive an online dossier or send it back (Nghị định 45/2020)
+    # working hours to receive an online dossier or send it back: 8 under Nghị định 45/2020/NĐ-CP; the one-stop
+    # rules now rest on Nghị định 118/2025/NĐ-CP (in force 1/7/2025), whose figure is not yet confirmed here
+    reception_hours: int = 8
     reception_warning_minutes: int = 60  # working minutes before that deadline when officers are warned
     # deadlines missed longer ago than this, never announced (first deploy, a worker down for days),
     # reach each office as one digest rather than one alert per dossier
@@ -154,6 +159,7 @@ _INT_FIELDS = {
     "reception_hours",
     "reception_warning_minutes",
     "deadline_alert_days",
+    "catalog_check_seconds",
 }
 _ENV_NAMES = {
     "database_url": "DATABASE_URL",

@@ -57,6 +57,7 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
     "validation-failed": (Text("Dữ liệu không hợp lệ"), Text("Một số trường chưa hợp lệ, vui lòng kiểm tra lại.")),
     "not-found": (Text("Không tìm thấy"), Text("Không tìm thấy nội dung yêu cầu.")),
     "procedure-not-found": (Text("Không tìm thấy thủ tục"), Text("Không có thủ tục '{slug}'.")),
+    "procedure-exists": (Text("Thủ tục đã có"), Text("Danh mục đã có thủ tục '{slug}'.")),
     "dossier-not-found": (Text("Không tìm thấy hồ sơ"), Text("Không tìm thấy hồ sơ này.")),
     "office-not-found": (Text("Không tìm thấy cơ quan"), Text("Không có cơ quan mã '{code}'.")),
     "document-not-found": (Text("Không tìm thấy giấy tờ"), Text("Không tìm thấy giấy tờ này.")),
@@ -138,6 +139,15 @@ FIELD_ERRORS: dict[str, Text] = {
     "empty-list": Text("Cần ít nhất một mục"),
     "unknown-requirement": Text("Không phải thành phần hồ sơ của thủ tục"),
     "score-range": Text("Điểm từ 1 đến 5"),
+    "duplicate-key": Text("Trùng với một mục khác"),
+    "period-ends-before-start": Text("Ngày kết thúc trước ngày bắt đầu"),
+    "period-overlaps": Text("Trùng thời gian với {other} cùng trường hợp"),
+    "case-label-mismatch": Text("Phải giống cases.vi"),
+    "unknown-agency": Text("Không phải loại cơ quan của danh mục"),
+    "provinces-without-provincial-fee": Text("Chỉ khai mức thu theo tỉnh khi provincial_fee là true"),
+    "unconfirmed-needs-note": Text("Chưa có verified_on thì phải ghi rõ điều chưa xác nhận (unconfirmed)"),
+    "slug-mismatch": Text("Phải giống mã thủ tục trên đường dẫn"),
+    "malformed-json": Text("Không đọc được JSON"),
 }
 
 STATUS_LABELS: dict[str, Text] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -72,20 +73,92 @@ class FormField(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     options: tuple[str, ...] = ()
 
 
-class Procedure(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    slug: Annotated[str, Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Amount = Annotated[int, Meta(ge=0, le=10**12)]  # VND; the bound of every money field (contracts.md)
+Label = Annotated[str, Meta(min_length=1, max_length=300)]
+
+
+class Source(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Where a fact was read: the document (or the page reporting it), its address, and the day checked."""
+
+    title: Label
+    url: Annotated[str, Meta(pattern=r"^https?://[^\s]+$", max_length=1000)]
+    checked_on: date
+
+
+class FeeLine(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """One amount for one case over one period (`to` inclusive; None: until changed). `case` is the
+    Vietnamese label, `cases` every language of it."""
+
+    amount: Amount
+    case: Label
+    cases: Names
+    from_: date = msgspec.field(name="from")
+    to: date | None = None
+    basis: Label
+
+    def in_force(self, day: date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+class ProvincialFees(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """The fee lines one province's council set, with where they were read."""
+
+    fees: tuple[FeeLine, ...]  # at least one (api/catalog/validation.py)
+    sources: tuple[Source, ...]  # at least one
+    verified_on: date | None = None
+
+
+class DatedAgency(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """The kind of office that handled the procedure over a period other than today's."""
+
+    agency: str
+    from_: date = msgspec.field(name="from")
+    to: date | None = None
+    basis: Label
+
+    def in_force(self, day: date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+class DatedDuration(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """The time limit over a period other than today's."""
+
+    processing_days: Annotated[int, Meta(ge=0, le=365)]
+    from_: date = msgspec.field(name="from")
+    to: date | None = None
+    basis: Label
+
+    def in_force(self, day: date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+class Procedure(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """One procedure as the data file and `motcua catalog export` hold it. `agency` and
+    `processing_days` are today's; `agencies` and `durations` hold other periods, `fees` every period."""
+
+    slug: Annotated[str, Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)]
     names: Names
+    # the code in the National Database on Administrative Procedures; None where not confirmed
+    national_code: Annotated[str, Meta(pattern=r"^[0-9]\.[0-9]{6}$")] | None = None
     agency: str  # an AgencyKind code
     online: OnlineService
-    fee: Annotated[int, Meta(ge=0)]
+    fees: tuple[FeeLine, ...]  # at least one (api/catalog/validation.py)
+    # set by each province's People's Council: `provinces` holds them by province code
+    provincial_fee: bool = False
+    provinces: dict[Annotated[str, Meta(pattern=r"^[0-9]{2}$")], ProvincialFees] = {}
     fee_note: Names | None
-    processing_days: Annotated[int, Meta(ge=0)]  # 0: the same working day
+    processing_days: Annotated[int, Meta(ge=0, le=365)]  # 0: the same working day
     result: ResultKind
     requirements: tuple[Requirement, ...]
     form_fields: tuple[FormField, ...]
     legal_basis: tuple[str, ...]
     guidance: Names
     keywords: tuple[str, ...] = ()  # colloquial names citizens type, used by search
+    sources: tuple[Source, ...]  # at least one
+    verified_on: date | None = None  # None: not every fact could be confirmed (`unconfirmed` says which)
+    unconfirmed: Names | None = None
+    agencies: tuple[DatedAgency, ...] = ()
+    durations: tuple[DatedDuration, ...] = ()
 
 
 class CatalogData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -93,3 +166,64 @@ class CatalogData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     agency_kinds: tuple[AgencyKind, ...]
     procedures: tuple[Procedure, ...]
+
+
+class ExportData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The shape of `motcua catalog export`."""
+
+    procedures: tuple[Procedure, ...]
+
+
+class FeeScope(StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+
+
+class Resolved(msgspec.Struct, frozen=True, kw_only=True):
+    """A procedure's dated facts on one day, for one province."""
+
+    day: date
+    agency: str
+    processing_days: int
+    fees: tuple[FeeLine, ...]  # the lines in force that day
+    fee: int
+    fee_line: FeeLine | None  # the line `fee` comes from
+    fee_scope: FeeScope
+    fee_confirmed: bool  # False: set by the province and not confirmed for this one, or not verified
+
+
+def fee_lines_for(p: Procedure, province: str) -> tuple[tuple[FeeLine, ...], bool]:
+    """The fee lines that apply in `province`, and whether they are confirmed there."""
+    if p.provincial_fee:
+        override = p.provinces.get(province)
+        if override is not None:
+            return override.fees, override.verified_on is not None
+        return p.fees, False
+    return p.fees, p.verified_on is not None
+
+
+def primary_fee(lines: tuple[FeeLine, ...], day: date) -> FeeLine | None:
+    """The line the summary's `fee` comes from: the first line's case in force on `day`, else the first line
+    in force, else none (nothing charged that day)."""
+    if not lines:
+        return None
+    in_force = [line for line in lines if line.in_force(day)]
+    first_case = lines[0].case
+    return next((line for line in in_force if line.case == first_case), in_force[0] if in_force else None)
+
+
+def resolve(p: Procedure, day: date, province: str) -> Resolved:
+    lines, confirmed = fee_lines_for(p, province)
+    main = primary_fee(lines, day)
+    agency = next((a.agency for a in p.agencies if a.in_force(day)), p.agency)
+    days = next((d.processing_days for d in p.durations if d.in_force(day)), p.processing_days)
+    return Resolved(
+        day=day,
+        agency=agency,
+        processing_days=days,
+        fees=tuple(line for line in lines if line.in_force(day)),
+        fee=main.amount if main else 0,
+        fee_line=main,
+        fee_scope=FeeScope.PROVINCE if p.provincial_fee else FeeScope.NATIONAL,
+        fee_confirmed=confirmed,
+    )

@@ -1,20 +1,51 @@
-"""Catalog routes: search and detail. Public."""
+"""Catalog routes: search and detail (public, on the day asked), version history (officers), upkeep (admins)."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
-from litestar.params import FromPath, FromQuery
+import uuid
+from datetime import date, datetime
+from typing import Annotated
 
-from api.catalog.models import OnlineService
+import msgspec
+from litestar import Controller, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from api.catalog import service
+from api.catalog.models import OnlineService, Procedure
+from api.catalog.refresh import announce, today_in_vn
+from api.catalog.validation import FIRST_DAY, LAST_DAY
 from api.catalog.views import ProcedureDetail, ProcedureSummary, detail, summary
 from api.deps import Ctx
 from api.pages import Page, Paging
 from core import offload
-from core.errors import NotFoundError
-from core.guards import public
-from core.injected import Locale
+from core.errors import NotFoundError, ValidationError
+from core.guards import admin_only, officer_only, public
+from core.injected import Caller, Conn, Locale
 from core.openapi import problems
 from core.paging import Limit, Offset, SearchText
+
+On = Annotated[
+    date | None,
+    QueryParameter(description="The day whose law applies (YYYY-MM-DD); default today in Vietnam"),
+]
+
+
+def _day(ctx: Ctx, on: date | None) -> date:
+    if on is None:
+        return today_in_vn(ctx)
+    if not FIRST_DAY <= on <= LAST_DAY:
+        raise ValidationError([("on", "invalid-date", {})])
+    return on
+
+
+def _detail(ctx: Ctx, slug: str, day: date, locale: str) -> ProcedureDetail:
+    catalog = ctx.catalog
+    procedure = catalog.get(slug)
+    if procedure is None:
+        raise NotFoundError("procedure-not-found", slug=slug)
+    resolved = catalog.resolved(slug, day)
+    kind = catalog.kinds.get(resolved.agency)
+    return detail(procedure, resolved, kind, locale, version=catalog.versions.get(slug, 1))
 
 
 class ProcedureController(Controller):
@@ -26,7 +57,7 @@ class ProcedureController(Controller):
         "/",
         operation_id="listProcedures",
         responses=problems(422),
-        summary="Find procedures; q matches with or without diacritics",
+        summary="Find procedures; q matches with or without diacritics; fees as on the day asked",
     )
     async def list_procedures(
         self,
@@ -35,27 +66,113 @@ class ProcedureController(Controller):
         q: SearchText = None,
         agency: FromQuery[str | None] = None,
         online: FromQuery[OnlineService | None] = None,
+        on: On = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> Page[ProcedureSummary]:
         paging = Paging.of(limit, offset)
+        day = _day(ctx, on)
         catalog = ctx.catalog
         if q and q.strip():
             found = [catalog.by_slug[slug] for slug, _ in await offload.by_length(catalog.index.search, q)]
         else:
             found = list(catalog.procedures)
-        found = [p for p in found if (agency is None or p.agency == agency) and (online is None or p.online is online)]
+        facts = catalog.on(day)
+        found = [
+            p
+            for p in found
+            if (agency is None or facts[p.slug].agency == agency) and (online is None or p.online is online)
+        ]
         page = found[paging.offset : paging.offset + paging.limit]
-        return Page(items=[summary(p, catalog.kinds.get(p.agency), locale) for p in page], total=len(found))
+        items = [summary(p, facts[p.slug], catalog.kinds.get(facts[p.slug].agency), locale) for p in page]
+        return Page(items=items, total=len(found))
 
     @get(
         "/{slug:str}",
         operation_id="getProcedure",
-        responses=problems(404),
-        summary="One procedure with its requirements and form",
+        responses=problems(404, 422),
+        summary="One procedure with its requirements, form, sources and the fee lines in force on the day asked",
     )
-    async def get_procedure(self, slug: FromPath[str], ctx: Ctx, locale: Locale) -> ProcedureDetail:
-        procedure = ctx.catalog.get(slug)
-        if procedure is None:
-            raise NotFoundError("procedure-not-found", slug=slug)
-        return detail(procedure, ctx.catalog.kinds.get(procedure.agency), locale)
+    async def get_procedure(self, slug: FromPath[str], ctx: Ctx, locale: Locale, on: On = None) -> ProcedureDetail:
+        return _detail(ctx, slug, _day(ctx, on), locale)
+
+
+class ChangedBy(msgspec.Struct, frozen=True):
+    id: uuid.UUID | None
+    role: str
+
+
+class ProcedureVersion(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    changed_at: datetime
+    changed_by: ChangedBy
+    fields: list[str]
+
+
+@get(
+    "/api/v1/procedures/{slug:str}/versions",
+    guards=[officer_only],
+    operation_id="listProcedureVersions",
+    responses=problems(401, 403, 404, 422),
+    summary="Who changed a procedure, when, and which fields (newest first; officers and admins)",
+    tags=["catalog"],
+)
+async def list_procedure_versions(
+    slug: FromPath[str], caller: Caller, ctx: Ctx, conn: Conn, limit: Limit = 20, offset: Offset = 0
+) -> Page[ProcedureVersion]:
+    paging = Paging.of(limit, offset)
+    if ctx.catalog.get(slug) is None:
+        raise NotFoundError("procedure-not-found", slug=slug)
+    rows, total = await service.list_versions(conn, slug, limit=paging.limit, offset=paging.offset)
+    items = [
+        ProcedureVersion(
+            version=r.version,
+            changed_at=r.changed_at,
+            changed_by=ChangedBy(id=r.changed_by, role=r.role),
+            fields=r.fields,
+        )
+        for r in rows
+    ]
+    return Page(items=items, total=total)
+
+
+def _editor(caller: Caller) -> service.Editor:
+    return service.Editor(role="admin", user_id=caller.user_id)
+
+
+@put(
+    "/api/v1/admin/procedures/{slug:str}",
+    guards=[admin_only],
+    operation_id="replaceProcedure",
+    responses=problems(401, 403, 404, 422),
+    summary="Replace a procedure with a new version (the shape of `motcua catalog export`; admins)",
+    tags=["catalog"],
+)
+async def replace_procedure(
+    slug: FromPath[str], data: JSONBody[Procedure], caller: Caller, ctx: Ctx, conn: Conn, locale: Locale
+) -> ProcedureDetail:
+    today = today_in_vn(ctx)
+    await service.replace_procedure(
+        conn, data, slug=slug, kinds=ctx.catalog.kinds, editor=_editor(caller), now=ctx.clock.now(), today=today
+    )
+    await announce(ctx)
+    return _detail(ctx, slug, today, locale)
+
+
+@post(
+    "/api/v1/admin/procedures",
+    guards=[admin_only],
+    operation_id="addProcedure",
+    responses=problems(401, 403, 409, 422),
+    summary="Add a procedure to the catalog (admins)",
+    tags=["catalog"],
+)
+async def add_procedure(
+    data: JSONBody[Procedure], caller: Caller, ctx: Ctx, conn: Conn, locale: Locale
+) -> ProcedureDetail:
+    today = today_in_vn(ctx)
+    await service.add_procedure(
+        conn, data, kinds=ctx.catalog.kinds, editor=_editor(caller), now=ctx.clock.now(), today=today
+    )
+    await announce(ctx)
+    return _detail(ctx, data.slug, today, locale)

@@ -57,9 +57,10 @@ RULES: dict[str, Rule] = {
 }
 
 
-def dossier_fee(procedure: Procedure, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
-    """The fee the dossier owes for what its form asks, or the errors of the quantities asked."""
+def dossier_fee(procedure: Procedure, form: Mapping[str, Any], unit: int) -> tuple[int, FieldErrors]:
+    """The fee the dossier owes for what its form asks, or the errors of the quantities asked; `unit`
+    is the catalog's fee in force on the day (of one copy or page where the procedure counts them)."""
     rule = RULES.get(procedure.slug)
-    if rule is None or procedure.fee == 0:
-        return procedure.fee, []
-    return rule(procedure.fee, form)
+    if rule is None or unit == 0:
+        return unit, []
+    return rule(unit, form)

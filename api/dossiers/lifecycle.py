@@ -15,6 +15,7 @@ from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import attachments, get_dossier, load, originals_seen_of, procedure_of, visible_to
 from api.dossiers.codes import dossier_code, lookup_key
+from api.dossiers.fees import dossier_fee
 from api.dossiers.models import (
     RECEPTION_ANSWERS,
     Action,
@@ -294,6 +295,8 @@ async def _submit_step(
     procedure = procedure_of(ctx, row["procedure_slug"])
     _require_papers(procedure, await _papers_present(conn, row), locale)
     now = ctx.clock.now()
+    if move.code is None:
+        row = await _fix_fee(conn, ctx, row, now)
     await _number(conn, row, move, now)
     move.submitted_at = now
     if row["channel"] == "online":
@@ -376,6 +379,19 @@ async def withdraw(
     return await get_dossier(conn, ctx, principal, dossier_id, locale)
 
 
+async def _fix_fee(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, now: datetime) -> asyncpg.Record:
+    """A dossier owes the fee of the law in force on the day it is first filed (in Vietnam), whatever the
+    catalog says later; fixed in the transaction that numbers it, before anything can be paid."""
+    unit = ctx.catalog.resolved(row["procedure_slug"], now.astimezone(VN_TZ).date()).fee
+    fee, _ = dossier_fee(procedure_of(ctx, row["procedure_slug"]), row["form"], unit)  # the form was checked
+    if fee == row["fee"]:
+        return row
+    await conn.execute(queries.SET_FEE, row["id"], fee)
+    refreshed = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, row["id"])
+    assert refreshed is not None
+    return refreshed
+
+
 async def _number(conn: asyncpg.Connection, row: asyncpg.Record, move: _Move, now: datetime) -> None:
     """The dossier code and lookup key, given once (a resubmission keeps them)."""
     if move.code is None:
@@ -405,6 +421,8 @@ async def _file_at_counter(
     """A walk-in dossier being received: every mandatory paper scanned or seen in the original,
     numbered now, and owned by the citizen account of the applicant's phone if there is one."""
     _require_papers(procedure, await _papers_present(conn, row), locale)
+    if move.code is None:
+        row = await _fix_fee(conn, ctx, row, now)
     await _number(conn, row, move, now)
     move.submitted_at = now
     citizen = await conn.fetchval(queries.CITIZEN_BY_PHONE, row["applicant"]["phone"])

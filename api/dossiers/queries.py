@@ -82,6 +82,9 @@ WHERE id = $1
 
 SET_OWNER = "UPDATE dossiers SET owner_id = $2 WHERE id = $1 AND owner_id IS NULL"
 
+# the fee of the law in force the day the dossier is first submitted; never changed after
+SET_FEE = "UPDATE dossiers SET fee = $2 WHERE id = $1 AND fee IS DISTINCT FROM $2"
+
 CITIZEN_BY_PHONE = "SELECT id FROM users WHERE phone = $1 AND role = 'citizen'"
 
 IS_CITIZEN = "SELECT role = 'citizen' FROM users WHERE id = $1"

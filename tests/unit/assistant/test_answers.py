@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import msgspec
+
 from assistant.answers import about_procedure, dossier_status, payment_help
-from assistant.ports import DossierFacts, ProcedureFacts, RequirementFacts
+from assistant.ports import DossierFacts, FeeFacts, ProcedureFacts, RequirementFacts
 
 
 def dossier(**changes: object) -> DossierFacts:
@@ -119,3 +121,40 @@ def test_a_fee_gives_the_amount_then_the_detail_then_how_to_pay() -> None:
     assert about_procedure("procedure_info", passport, "vi").reply.startswith(
         "Cấp hộ chiếu phổ thông: lệ phí 200.000 ₫; thời gian giải quyết 8 ngày làm việc."
     )
+
+
+def test_today_s_fee_says_until_when_a_reduction_holds_and_the_other_cases_in_force() -> None:
+    card = msgspec.structs.replace(
+        procedure(25000),
+        fee_until=date(2026, 12, 31),
+        other_fees=(
+            FeeFacts(amount=35000, cases={"vi": "Cấp lại", "en": "Re-issue"}, until=date(2026, 12, 31)),
+            FeeFacts(
+                amount=0,
+                cases={"vi": "Có tài khoản định danh điện tử mức 2", "en": "a level-2 electronic identity holder"},
+                until=date(2027, 2, 28),
+            ),
+        ),
+    )
+    assert about_procedure("procedure_fee", card, "vi").reply == (
+        "Lệ phí thủ tục cấp hộ chiếu phổ thông là 25.000 ₫, áp dụng đến hết ngày 31/12/2026."
+        " Cấp lại: 35.000 ₫ (đến hết ngày 31/12/2026)."
+        " Miễn phí đến hết ngày 28/02/2027 nếu có tài khoản định danh điện tử mức 2."
+        " Bạn có thể thanh toán trên ứng dụng qua VietQR hoặc VNPay."
+    )
+    assert about_procedure("procedure_fee", card, "en").reply == (
+        "The fee for ordinary passport issuance is 25,000 VND, until December 31, 2026."
+        " Re-issue: 35,000 VND (until December 31, 2026)."
+        " Free until February 28, 2027 for a level-2 electronic identity holder."
+        " You can pay in the app by VietQR transfer or VNPay."
+    )
+
+
+def test_a_free_period_that_ends_and_an_unconfirmed_provincial_rate_are_said() -> None:
+    waived = msgspec.structs.replace(procedure(0), fee_until=date(2027, 2, 28))
+    assert about_procedure("procedure_fee", waived, "vi").reply == (
+        "Thủ tục cấp hộ chiếu phổ thông được miễn lệ phí đến hết ngày 28/02/2027."
+    )
+    unconfirmed = msgspec.structs.replace(procedure(15000), fee_confirmed=False)
+    assert "chưa được xác nhận cho tỉnh, thành phố của bạn" in about_procedure("procedure_fee", unconfirmed, "vi").reply
+    assert "not confirmed for your province" in about_procedure("procedure_fee", unconfirmed, "en").reply
