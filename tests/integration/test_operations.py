@@ -38,6 +38,9 @@ PRODUCTION = {
     "MOTCUA_PUBLIC_BASE_URL": "https://dichvucong.bacninh.example.vn",
     "MOTCUA_FIREBASE_CREDENTIALS": "/etc/motcua/firebase.json",
     "MOTCUA_SMS_PROVIDER": "esms",
+    "MOTCUA_ESMS_API_KEY": "esms-key",
+    "MOTCUA_ESMS_SECRET_KEY": "esms-secret",
+    "MOTCUA_ESMS_BRANDNAME": "MOTCUA",
 }
 
 
