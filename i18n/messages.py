@@ -144,6 +144,7 @@ FIELD_ERRORS: dict[str, Text] = {
     "period-overlaps": Text("Trùng thời gian với {other} cùng trường hợp"),
     "case-label-mismatch": Text("Phải giống cases.vi"),
     "unknown-agency": Text("Không phải loại cơ quan của danh mục"),
+    "unknown-form-field": Text("Không phải trường của biểu mẫu thủ tục"),
     "provinces-without-provincial-fee": Text("Chỉ khai mức thu theo tỉnh khi provincial_fee là true"),
     "unconfirmed-needs-note": Text("Chưa có verified_on thì phải ghi rõ điều chưa xác nhận (unconfirmed)"),
     "slug-mismatch": Text("Phải giống mã thủ tục trên đường dẫn"),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
@@ -95,9 +96,26 @@ class FeeLine(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
     from_: date = msgspec.field(name="from")
     to: date | None = None
     basis: Label
+    # the answers of the dossier's form that make it this case (a form field's key, or "channel" for
+    # how it is filed: online | counter), each to one of the values listed; empty: not told by the form
+    when: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
 
     def in_force(self, day: date) -> bool:
         return self.from_ <= day and (self.to is None or day <= self.to)
+
+    def applies_to(self, form: Mapping[str, Any], channel: str) -> bool:
+        return bool(self.when) and all(
+            (channel if key == CHANNEL else _answer(form.get(key))) in values for key, values in self.when.items()
+        )
+
+
+CHANNEL = "channel"  # in a fee line's `when`: how the dossier is filed
+
+
+def _answer(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 class ProvincialFees(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -210,6 +228,13 @@ def primary_fee(lines: tuple[FeeLine, ...], day: date) -> FeeLine | None:
     in_force = [line for line in lines if line.in_force(day)]
     first_case = lines[0].case
     return next((line for line in in_force if line.case == first_case), in_force[0] if in_force else None)
+
+
+def fee_for_form(resolved: Resolved, form: Mapping[str, Any], channel: str) -> int:
+    """What a dossier with this form, filed this way, owes by the lines in force: the first line whose
+    `when` its answers meet; the summary's fee when no line says which answers make its case."""
+    line = next((line for line in resolved.fees if line.applies_to(form, channel)), None)
+    return line.amount if line is not None else resolved.fee
 
 
 def resolve(p: Procedure, day: date, province: str) -> Resolved:

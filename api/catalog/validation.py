@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from api.catalog.models import FeeLine, FieldType, Procedure
+from api.catalog.models import CHANNEL, FeeLine, FieldType, FormField, Procedure
 
 FIRST_DAY = date(1900, 1, 1)  # the date bounds of contracts.md "Privacy, bounds and audit"
 LAST_DAY = date(2100, 12, 31)
@@ -78,9 +78,30 @@ def _fee_lines(field: str, lines: Sequence[FeeLine]) -> list[Error]:
     return errors + _periods(field, lines)
 
 
+def _conditions(field: str, lines: Sequence[FeeLine], form_fields: Sequence[FormField]) -> list[Error]:
+    """A line's `when` names answers a dossier can give: a field of the form, or how it is filed."""
+    answers: dict[str, set[str]] = {CHANNEL: {"online", "counter"}}
+    for f in form_fields:
+        if f.type is FieldType.SELECT:
+            answers[f.key] = set(f.options or ())
+        elif f.type is FieldType.BOOLEAN:
+            answers[f.key] = {"true", "false"}
+    errors: list[Error] = []
+    for i, line in enumerate(lines):
+        for key, values in line.when.items():
+            if key not in answers:
+                errors.append((f"{field}[{i}].when.{key}", "unknown-form-field", {}))
+            elif not values or not set(values) <= answers[key]:
+                errors.append((f"{field}[{i}].when.{key}", "invalid", {}))
+    return errors
+
+
 def check_procedure(p: Procedure, *, agency_kinds: Collection[str], today: date, prefix: str = "") -> list[Error]:
     """Every rule a stored procedure keeps; [] when it may be stored."""
     errors: list[Error] = []
+    errors += _conditions("fees", p.fees, p.form_fields)
+    for code, override in sorted(p.provinces.items()):
+        errors += _conditions(f"provinces.{code}.fees", override.fees, p.form_fields)
     if p.agency not in agency_kinds:
         errors.append(("agency", "unknown-agency", {}))
     for i, a in enumerate(p.agencies):

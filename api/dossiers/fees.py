@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from api.catalog.models import Procedure
+from api.catalog.models import Procedure, Resolved, fee_for_form
 from api.dossiers.models import FieldErrors
 
 MAX_COPIES = 100  # a request for more is a mistake, or for another channel than a phone
@@ -35,12 +35,6 @@ def _per_copy(key: str) -> Rule:
     return fee
 
 
-def _judicial_record(one: int, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
-    """Thông tư 244/2016/TT-BTC: the fee covers two certificates; from the third, 5,000 đồng each."""
-    copies, errors = _quantity(form, "copies", MAX_COPIES)
-    return one + 5_000 * max(0, copies - 2), errors
-
-
 def _certified_copy(one_page: int, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
     """Thông tư 226/2016/TT-BTC: the first two pages at the page fee, 1,000 đồng each page from the
     third, at most 200,000 đồng a copy."""
@@ -52,14 +46,19 @@ def _certified_copy(one_page: int, form: Mapping[str, Any]) -> tuple[int, FieldE
 
 RULES: dict[str, Rule] = {
     "civil-status-extract-copy": _per_copy("copies"),  # Thông tư 281/2016/TT-BTC: per copy
-    "judicial-record-certificate": _judicial_record,
+    # no rule for extra judicial record certificates: Thông tư 244/2016/TT-BTC counted them (5,000 đồng
+    # from the third), and whether Thông tư 16/2025/TT-BTC, in force now, keeps that is not confirmed
     "certified-copy": _certified_copy,
 }
 
 
-def dossier_fee(procedure: Procedure, form: Mapping[str, Any], unit: int) -> tuple[int, FieldErrors]:
-    """The fee the dossier owes for what its form asks, or the errors of the quantities asked; `unit`
-    is the catalog's fee in force on the day (of one copy or page where the procedure counts them)."""
+def dossier_fee(
+    procedure: Procedure, form: Mapping[str, Any], resolved: Resolved, channel: str
+) -> tuple[int, FieldErrors]:
+    """The fee the dossier owes for what its form asks under the law of `resolved`'s day, or the errors
+    of the quantities asked: the fee line its answers make its case (of one copy or page where the
+    procedure counts them)."""
+    unit = fee_for_form(resolved, form, channel)
     rule = RULES.get(procedure.slug)
     if rule is None or unit == 0:
         return unit, []

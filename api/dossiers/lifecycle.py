@@ -382,8 +382,9 @@ async def withdraw(
 async def _fix_fee(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, now: datetime) -> asyncpg.Record:
     """A dossier owes the fee of the law in force on the day it is first filed (in Vietnam), whatever the
     catalog says later; fixed in the transaction that numbers it, before anything can be paid."""
-    unit = ctx.catalog.resolved(row["procedure_slug"], now.astimezone(VN_TZ).date()).fee
-    fee, _ = dossier_fee(procedure_of(ctx, row["procedure_slug"]), row["form"], unit)  # the form was checked
+    resolved = ctx.catalog.resolved(row["procedure_slug"], now.astimezone(VN_TZ).date())
+    procedure = procedure_of(ctx, row["procedure_slug"])
+    fee, _ = dossier_fee(procedure, row["form"], resolved, row["channel"])  # its quantities were checked
     if fee == row["fee"]:
         return row
     await conn.execute(queries.SET_FEE, row["id"], fee)

@@ -66,7 +66,8 @@ async def create_dossier(
         body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
     )
     form, form_errors = validate_form(procedure.form_fields, body.form)
-    fee, fee_errors = dossier_fee(procedure, form, ctx.catalog.resolved(procedure.slug, today_in_vn(ctx)).fee)
+    today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx))
+    fee, fee_errors = dossier_fee(procedure, form, today, "counter" if counter else "online")
     errors += form_errors + fee_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
     if stored is not None:
@@ -142,9 +143,8 @@ async def update_dossier(
             form, form_errors = validate_form(procedure.form_fields, body.form)
             errors += form_errors
             if Status(row["status"]) is Status.DRAFT:  # the fee is fixed once submitted
-                fee, fee_errors = dossier_fee(
-                    procedure, form, ctx.catalog.resolved(procedure.slug, today_in_vn(ctx)).fee
-                )
+                today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx))
+                fee, fee_errors = dossier_fee(procedure, form, today, row["channel"])
                 errors += fee_errors
         delivery = body.delivery if body.delivery is not None else msgspec.convert(row["delivery"], Delivery)
         errors += check_delivery(delivery)

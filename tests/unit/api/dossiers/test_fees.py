@@ -1,52 +1,70 @@
 """Fees by quantity: per copy or per page where the catalog's fee is of one copy or one page."""
 
+from datetime import date
 from typing import Any
 
 import pytest
 
+from api.catalog.models import resolve
 from api.catalog.service import load_catalog_data
 from api.dossiers.fees import RULES, dossier_fee
 
 PROCEDURES = {p.slug: p for p in load_catalog_data().procedures}
-# the fee of one copy or page as a day's catalog says it (the rules count, the catalog dates)
-UNIT = {
-    "civil-status-extract-copy": 8_000,
-    "judicial-record-certificate": 200_000,
-    "certified-copy": 2_000,
-    "birth-registration": 0,
-    "passport-issuance": 200_000,
-}
+DAY = date(2026, 12, 6)
+
+
+def fee(slug: str, form: dict[str, Any], channel: str = "online") -> tuple[int, list[Any]]:
+    procedure = PROCEDURES[slug]
+    owed, errors = dossier_fee(procedure, form, resolve(procedure, DAY, "79"), channel)
+    return owed, list(errors)
 
 
 @pytest.mark.parametrize(
-    ("slug", "form", "fee"),
+    ("slug", "form", "owed"),
     [
         ("civil-status-extract-copy", {"copies": 1}, 8_000),
         ("civil-status-extract-copy", {"copies": 2}, 16_000),
         ("civil-status-extract-copy", {"copies": 3.0}, 24_000),
-        ("judicial-record-certificate", {"copies": 1}, 200_000),
-        ("judicial-record-certificate", {"copies": 2}, 200_000),
-        ("judicial-record-certificate", {"copies": 4}, 210_000),
+        ("judicial-record-certificate", {"copies": 4}, 200_000),  # not counted (api/dossiers/fees.py)
         ("certified-copy", {"number_of_copies": 1, "pages_per_copy": 1}, 2_000),
         ("certified-copy", {"number_of_copies": 2, "pages_per_copy": 5}, 2 * (2 * 2_000 + 3 * 1_000)),
         ("certified-copy", {"number_of_copies": 1, "pages_per_copy": 300}, 200_000),  # at most 200,000 a copy
         ("birth-registration", {"copies": 5}, 0),
-        ("passport-issuance", {}, 200_000),
+        ("passport-issuance", {"request_type": "cap_lan_dau"}, 200_000),
     ],
 )
-def test_the_fee_counts_what_the_form_asks(slug: str, form: dict[str, Any], fee: int) -> None:
-    assert dossier_fee(PROCEDURES[slug], form, UNIT[slug]) == (fee, [])
+def test_the_fee_counts_what_the_form_asks(slug: str, form: dict[str, Any], owed: int) -> None:
+    assert fee(slug, form) == (owed, [])
 
 
 @pytest.mark.parametrize("copies", [0, -1, 2.5, 101, True, "2"])
 def test_a_quantity_is_a_whole_number_within_reason(copies: object) -> None:
-    fee, errors = dossier_fee(PROCEDURES["civil-status-extract-copy"], {"copies": copies}, 8_000)
+    owed, errors = fee("civil-status-extract-copy", {"copies": copies})
     assert errors == [("form.copies", "invalid", {})]
-    assert fee == 8_000
+    assert owed == 8_000
 
 
 def test_a_missing_quantity_is_the_form_s_error_alone() -> None:
-    assert dossier_fee(PROCEDURES["civil-status-extract-copy"], {}, 8_000) == (8_000, [])
+    assert fee("civil-status-extract-copy", {}) == (8_000, [])
+
+
+@pytest.mark.parametrize(
+    ("slug", "form", "channel", "owed"),
+    [
+        # Thông tư 73/2024/TT-BTC charges a renewal and a re-issue, never a first card
+        ("citizen-identity-card", {"request_type": "cap_moi"}, "online", 0),
+        ("citizen-identity-card", {"request_type": "cap_doi"}, "online", 25_000),
+        ("citizen-identity-card", {"request_type": "cap_lai"}, "online", 35_000),
+        ("passport-issuance", {"request_type": "cap_doi"}, "online", 200_000),
+        ("passport-issuance", {"request_type": "cap_lai_do_mat_hong"}, "online", 400_000),
+        ("tourist-guide-card", {"card_type": "tai_diem"}, "online", 200_000),
+        ("permanent-residence-registration", {}, "online", 10_000),
+        ("permanent-residence-registration", {}, "counter", 20_000),
+    ],
+)
+def test_the_case_the_form_names_is_the_one_charged(slug: str, form: dict[str, Any], channel: str, owed: int) -> None:
+    """A first identity card was charged the renewal fee: the summary's first case."""
+    assert fee(slug, form, channel) == (owed, [])
 
 
 def test_every_rule_is_a_procedure_of_the_catalog_whose_fee_note_counts_copies_or_pages() -> None:
