@@ -64,6 +64,7 @@ from core.outbox import Consumer, Dispatcher, all_of
 from core.periodic import every
 from core.ratelimit import RateLimiter
 from core.redis import create_redis
+from core.sealing import DataKeys
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
 from notifications import handoff_alerts, officer_alerts
@@ -201,6 +202,7 @@ async def start_runtime(
         sms=sms or LoggingSmsSender(),
         files=FileStore(Path(settings.storage_dir)),
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
+        keys=DataKeys.from_text(settings.data_key),
     )
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
     ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(ctx))

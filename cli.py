@@ -29,28 +29,47 @@ def _database(settings: Settings) -> str:
     return resolve_database(settings)
 
 
+def _data_steps(settings: Settings) -> list[Any]:
+    """What every migration run does beyond SQL (core/migrate.py): seal identity numbers still in clear."""
+    from api.dossiers.sealed import seal_clear_rows
+    from core.sealing import DataKeys
+
+    keys = DataKeys.from_text(settings.data_key)
+
+    async def seal_identity_numbers(conn: Any) -> None:
+        sealed = await seal_clear_rows(conn, keys)
+        if sealed:
+            logging.getLogger("motcua").info("sealed the identity numbers of %d dossiers kept in clear", sealed)
+
+    return [seal_identity_numbers]
+
+
+async def _migrate(settings: Settings, conn: Any) -> list[str]:
+    from core.migrate import migrate
+
+    return await migrate(conn, _data_steps(settings))
+
+
 async def _with_conn(settings: Settings, database_url: str, work: Callable[[Any], Awaitable[T]]) -> T:
     from core.db import connect
-    from core.migrate import migrate
 
     conn = await connect(database_url)
     try:
-        await migrate(conn)
+        await _migrate(settings, conn)
         return await work(conn)
     finally:
         await conn.close()
 
 
-async def _prepare(database_url: str) -> tuple[list[str], Any]:
+async def _prepare(settings: Settings, database_url: str) -> tuple[list[str], Any]:
     """Migrate and seed: what `serve` does before it answers."""
     from api.seed import seed_all
     from core.clock import SystemClock
     from core.db import connect
-    from core.migrate import migrate
 
     conn = await connect(database_url)
     try:
-        applied = await migrate(conn)
+        applied = await _migrate(settings, conn)
         report = await seed_all(conn, now=SystemClock().now())
     finally:
         await conn.close()
@@ -80,7 +99,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     settings = from_env()
     database_url, redis_url = resolve_services(settings)
-    applied, report = _run(_prepare(database_url))
+    applied, report = _run(_prepare(settings, database_url))
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
@@ -163,9 +182,8 @@ def payments_reconcile(day: Any, agency: str | None) -> None:
 
 @main.command()
 def migrate() -> None:
-    """Apply pending database migrations."""
+    """Apply pending database migrations, then seal identity numbers still kept in clear."""
     from core.db import connect
-    from core.migrate import migrate as run_migrations
 
     settings = from_env()
     database_url = _database(settings)
@@ -173,7 +191,7 @@ def migrate() -> None:
     async def go() -> list[str]:
         conn = await connect(database_url)
         try:
-            return await run_migrations(conn)
+            return await _migrate(settings, conn)
         finally:
             await conn.close()
 
@@ -186,7 +204,7 @@ def seed() -> None:
     """Migrate, then load the catalog, offices and calendar (idempotent)."""
     settings = from_env()
     database_url = _database(settings)
-    _, report = _run(_prepare(database_url))
+    _, report = _run(_prepare(settings, database_url))
     click.echo(
         f"procedures: {report.procedures} ({report.procedures_changed} changed), offices: {report.offices}, "
         f"announced days: {report.calendar_days}"
@@ -285,7 +303,9 @@ def openapi_text() -> str:
     from asgi import create_app
 
     # the schema needs no service: the Redis URL is only parsed, never connected to
-    settings = from_env({"MOTCUA_JWT_SECRET": "x" * 32, "REDIS_URL": "redis://127.0.0.1:6379"})
+    settings = from_env(
+        {"MOTCUA_JWT_SECRET": "x" * 32, "MOTCUA_DATA_KEY": "A" * 43 + "=", "REDIS_URL": "redis://127.0.0.1:6379"}
+    )
     schema = create_app(settings).openapi_schema.to_schema()
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

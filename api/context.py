@@ -15,6 +15,7 @@ from api.dossiers.workdays import WorkCalendar
 from core.clock import Clock
 from core.events import EventBus
 from core.ratelimit import RateLimiter
+from core.sealing import DataKeys
 from core.settings import Settings
 
 
@@ -31,3 +32,4 @@ class AppContext:
     sms: SmsSender
     files: FileStore
     limiter: RateLimiter
+    keys: DataKeys  # seals identity numbers at rest

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import msgspec
 
+KEY_BYTES = 32  # of MOTCUA_DATA_KEY (AES-256)
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: str = "development"  # "production" refuses development stand-ins (a generated data key, ...)
     database_url: str | None = None  # None: an embedded PostgreSQL under data_dir
     redis_url: str | None = None  # None: an embedded Redis under data_dir
     data_dir: str = ".data"
     storage_dir: str = ".data/files"
     public_base_url: str = "http://127.0.0.1:8000"
     jwt_secret: str = ""
+    # 32 bytes in base64: seals identity numbers at rest (core/sealing.py); empty outside production: one is
+    # generated under data_dir
+    data_key: str = ""
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
     otp_ttl: int = 300
@@ -75,6 +83,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def handoff_queue_office_codes(self) -> tuple[str, ...]:
         return tuple(code for part in self.handoff_queue_offices.split(",") if (code := part.strip()))
+
+    @property
+    def production(self) -> bool:
+        return self.env.strip().lower() == "production"
 
     @property
     def embedded_postgres(self) -> bool:
@@ -137,22 +149,54 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     if settings.jwt_secret and len(settings.jwt_secret.encode()) < 32:
         raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
     if not settings.jwt_secret:
-        settings = msgspec.structs.replace(settings, jwt_secret=_local_secret(Path(settings.data_dir)))
+        settings = msgspec.structs.replace(
+            settings, jwt_secret=_local_secret(Path(settings.data_dir), "jwt_secret", lambda: secrets.token_urlsafe(48))
+        )
+    if settings.data_key:
+        decode_data_key(settings.data_key)
+    elif settings.production:
+        # a key generated on one machine seals what no other machine (nor a restored backup) can open
+        raise ValueError("MOTCUA_DATA_KEY is required with MOTCUA_ENV=production (32 bytes in base64)")
+    else:
+        settings = msgspec.structs.replace(
+            settings, data_key=_local_secret(Path(settings.data_dir), "data_key", new_data_key, durable=True)
+        )
     return settings
 
 
-def _local_secret(data_dir: Path) -> str:
-    """Without MOTCUA_JWT_SECRET, every process on this checkout shares one random secret on disk,
-    so `motcua token` mints tokens that `motcua serve` accepts."""
-    path = data_dir / "jwt_secret"
+def _local_secret(data_dir: Path, name: str, make: Callable[[], str], *, durable: bool = False) -> str:
+    """Without the setting, every process on this checkout shares one random secret on disk, so `motcua
+    token` mints tokens that `motcua serve` accepts and every process opens what another sealed. A
+    durable secret (one that data depends on) is never replaced by a throwaway one when the disk fails."""
+    path = data_dir / name
     try:
         return path.read_text().strip()
     except FileNotFoundError:
         data_dir.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        secret = make()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process started at the same moment wrote it first
+            return path.read_text().strip()
         with os.fdopen(fd, "w") as f:
             f.write(secret)
         return secret
     except OSError:
-        return secrets.token_urlsafe(48)
+        if durable:
+            raise
+        return make()
+
+
+def decode_data_key(text: str) -> bytes:
+    """The 32 bytes of a base64 data key; ValueError for anything else."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("MOTCUA_DATA_KEY must be 32 bytes in base64") from exc
+    if len(raw) != KEY_BYTES:
+        raise ValueError(f"MOTCUA_DATA_KEY must be {KEY_BYTES} bytes in base64, not {len(raw)}")
+    return raw
+
+
+def new_data_key() -> str:
+    return base64.b64encode(os.urandom(KEY_BYTES)).decode()

@@ -23,6 +23,7 @@ from api.dossiers.models import (
     Status,
     validate_form,
 )
+from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.views import Dossier
 from core.auth import Principal
 from core.db import json_text
@@ -74,6 +75,8 @@ async def create_dossier(
         raise ForbiddenError()
     dossier_id = uuid.uuid4()
     now = ctx.clock.now()
+    sealed = seal_identity(ctx.keys, dossier_id, identity)
+    form, form_sealed = seal_form(ctx.keys, dossier_id, form)
     async with conn.transaction():
         await conn.execute(
             queries.INSERT_DOSSIER,
@@ -83,8 +86,10 @@ async def create_dossier(
             None if counter else principal.user_id,  # a counter dossier is the office's until received
             "counter" if counter else "online",
             as_json(stored),
-            identity,
+            sealed.sealed,
+            sealed.hash,
             form,
+            form_sealed,
             msgspec.to_builtins(body.delivery),
             procedure.fee,
             flagged,
@@ -121,16 +126,18 @@ async def update_dossier(
         procedure = procedure_of(ctx, row["procedure_slug"])
         errors: list[tuple[str, str, dict[str, Any]]] = []
         applicant_json: dict[str, Any] = row["applicant"]
-        identity: str | None = None
+        identity: SealedIdentity | None = None
         agency_code, flagged = row["agency_code"], row["address_flagged"]
         if body.applicant is not None:
-            stored, identity, errors = clean_applicant(body.applicant, today=today_in_vn(ctx))
+            stored, number, errors = clean_applicant(body.applicant, today=today_in_vn(ctx))
             if stored is not None:
                 applicant_json = as_json(stored)
+                identity = seal_identity(ctx.keys, dossier_id, number)
                 if row["code"] is None:  # once numbered, the dossier stays with its office
                     agency_code, flagged, route_errors = _route(ctx, procedure, stored, None)
                     errors += route_errors
         form: dict[str, Any] = row["form"]
+        form_sealed: dict[str, str] | None = None
         if body.form is not None:
             form, form_errors = validate_form(procedure.form_fields, body.form)
             errors += form_errors
@@ -138,14 +145,17 @@ async def update_dossier(
         errors += check_delivery(delivery)
         if errors:
             raise ValidationError(errors)
-        if identity is None:
-            identity = await conn.fetchval("SELECT identity_number FROM dossiers WHERE id = $1", dossier_id)
+        if body.form is not None:
+            kept = await conn.fetchval(queries.FORM_SEALED, dossier_id)
+            form, form_sealed = seal_form(ctx.keys, dossier_id, form, kept_form=row["form"], kept_sealed=kept)
         await conn.execute(
             queries.UPDATE_CONTENT,
             dossier_id,
             applicant_json,
-            identity,
+            identity.sealed if identity else None,
+            identity.hash if identity else None,
             form,
+            form_sealed,
             msgspec.to_builtins(delivery),
             agency_code,
             flagged,

@@ -49,6 +49,7 @@ MUTABLE_TABLES = (
 )
 DEFAULT_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ)  # a Monday morning
 JWT_SECRET = "test-secret-" + "x" * 32
+DATA_KEY = "dGVzdC1kYXRhLWtleS1mb3Itc2VhbGluZy0zMi1ieXQ="  # 32 bytes, base64
 ONESTOP_SECRET = "onestop-test-secret"
 BANK_SECRET = "bank-test-secret"
 VNPAY_SECRET = "VNPAYTESTSECRET0123456789ABCDEFG"
@@ -131,6 +132,7 @@ def settings(database_url: str, redis_url: str) -> Settings:
         storage_dir=str(_TMP / "files"),
         public_base_url="https://motcua.example.vn",
         jwt_secret=JWT_SECRET,
+        data_key=DATA_KEY,
         inprocess_worker=False,  # tests drive the dispatcher and housekeeping themselves
         onestop_webhook_secret=ONESTOP_SECRET,
         bank_webhook_secret=BANK_SECRET,
@@ -215,6 +217,7 @@ def live_server(settings: Settings) -> Iterator[str]:
         "DATABASE_URL": str(settings.database_url),
         "REDIS_URL": str(settings.redis_url),
         "MOTCUA_JWT_SECRET": settings.jwt_secret,
+        "MOTCUA_DATA_KEY": settings.data_key,
         "MOTCUA_DATA_DIR": settings.data_dir,
         "MOTCUA_INPROCESS_WORKER": "false",
         "MOTCUA_ONESTOP_WEBHOOK_SECRET": settings.onestop_webhook_secret,
