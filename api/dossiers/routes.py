@@ -220,8 +220,8 @@ class DossierController(Controller):
         responses=problems(404),
         summary="Every step, oldest first",
     )
-    async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, principal: Caller) -> History:
-        return await receipts.history(conn, principal, dossier_id)
+    async def history(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, principal: Caller) -> History:
+        return await receipts.history(conn, ctx, principal, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",

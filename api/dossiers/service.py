@@ -25,9 +25,12 @@ from api.dossiers.models import (
 )
 from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.views import Dossier
+from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal
 from core.db import json_text
 from core.errors import ConflictError, ForbiddenError, ValidationError
+
+AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 14)
 
 
 def _route(
@@ -77,9 +80,15 @@ async def create_dossier(
     now = ctx.clock.now()
     sealed = seal_identity(ctx.keys, dossier_id, identity)
     form, form_sealed = seal_form(ctx.keys, dossier_id, form)
+    # a walk-in dossier filed by an officer is on the audit trail from its first statement
+    audit = (
+        AuditEntry(dossier_id, AuditActor.of(principal), "file_at_counter", now, {"office": agency_code})
+        if counter
+        else None
+    )
     async with conn.transaction():
         await conn.execute(
-            queries.INSERT_DOSSIER,
+            queries.INSERT_DOSSIER if audit is None else AUDITED_INSERT_DOSSIER,
             dossier_id,
             procedure.slug,
             agency_code,
@@ -94,6 +103,7 @@ async def create_dossier(
             procedure.fee,
             flagged,
             now,
+            *(audit.params() if audit else ()),
         )
         await conn.execute(
             queries.INSERT_HISTORY_MANY,
@@ -108,7 +118,7 @@ async def create_dossier(
             [json_text({"channel": "counter", "office": agency_code} if counter else {})],
             now,
         )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+    return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)
 
 
 async def update_dossier(
@@ -161,4 +171,4 @@ async def update_dossier(
             flagged,
             ctx.clock.now(),
         )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+    return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)

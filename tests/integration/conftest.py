@@ -42,7 +42,8 @@ MUTABLE_TABLES = (
     "chat_messages, zalo_tokens, handoffs, push_deliveries, notifications, notification_preferences, devices, "
     "payment_receipts, payment_receipt_counters, ledger_entries, payment_exceptions, bank_notifications, "
     "vnpay_notifications, payments, collection_accounts, "
-    "onestop_events, indicator_months, dossier_ratings, dossier_originals_seen, dossier_history, dossier_documents, "
+    "onestop_events, indicator_months, dossier_audit, dossier_ratings, dossier_originals_seen, dossier_history, "
+    "dossier_documents, "
     "dossiers, "
     "dossier_counters, documents, "
     "files, officer_agencies, refresh_tokens, users, outbox"
@@ -178,6 +179,8 @@ async def _clean_state(database_url: str, redis_url: str, clock: FixedClock) -> 
     clock.set(DEFAULT_NOW)
     conn = await asyncpg.connect(database_url)
     try:
+        # the audit trail refuses TRUNCATE by trigger; a session that replays as a replica fires none
+        await conn.execute("SET session_replication_role = replica")
         await conn.execute(f"TRUNCATE {MUTABLE_TABLES} RESTART IDENTITY CASCADE")
     finally:
         await conn.close()
