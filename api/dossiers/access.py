@@ -26,12 +26,12 @@ from api.dossiers.views import (
 )
 from api.dossiers.workdays import VN_TZ
 from api.pages import Page, Paging
-from core.audit import AuditActor, AuditEntry, audited, record, trail
+from core.audit import AuditActor, AuditedRead, AuditEntry, record, trail
 from core.auth import Principal, Role
 from core.errors import DomainError, NotFoundError
 from i18n.messages import status_label
 
-AUDITED_LIST_ATTACHMENTS = audited(queries.LIST_ATTACHMENTS, 1)
+LIST_ATTACHMENTS = AuditedRead(queries.LIST_ATTACHMENTS, 1)
 
 
 def procedure_of(ctx: AppContext, slug: str) -> Procedure:
@@ -60,11 +60,7 @@ async def attachments_of(
     """The papers of several dossiers in one query (a list page is one round trip, not one per row); with
     `audit`, the same statement records the read."""
     found: dict[uuid.UUID, list[DocumentOut]] = {i: [] for i in dossier_ids}
-    if audit is None:
-        rows = await conn.fetch(queries.LIST_ATTACHMENTS, dossier_ids)
-    else:
-        rows = await conn.fetch(AUDITED_LIST_ATTACHMENTS, dossier_ids, *audit.params())
-    for r in rows:
+    for r in await LIST_ATTACHMENTS.fetch(conn, dossier_ids, entry=audit):
         found[r["dossier_id"]].append(
             DocumentOut(
                 id=r["id"],

@@ -14,11 +14,11 @@ from api.dossiers.filetypes import accepted, sniff
 from api.dossiers.models import EDITABLE, Status
 from api.dossiers.views import DocumentOut, OriginalSeen, WalletDocument
 from api.pages import Page, Paging
-from core.audit import AuditActor, AuditEntry, audited, record
+from core.audit import AuditActor, AuditedRead, AuditEntry, record
 from core.auth import Principal, Role
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
 
-AUDITED_GET_DOCUMENT = audited(queries.GET_DOCUMENT, 1)
+GET_RESULT_DOCUMENT = AuditedRead(queries.GET_DOCUMENT, 1)
 
 
 async def store_document(
@@ -255,9 +255,6 @@ async def result_file(
     if row["result_document"] is None or Status(row["status"]) not in {Status.RESULT_READY, Status.RETURNED}:
         raise NotFoundError("document-not-found")
     audit = read_entry(ctx, principal, dossier_id, "download", of="result", document_id=str(row["result_document"]))
-    if audit is None:
-        document = await conn.fetchrow(queries.GET_DOCUMENT, row["result_document"])
-    else:
-        document = await conn.fetchrow(AUDITED_GET_DOCUMENT, row["result_document"], *audit.params())
+    document = await GET_RESULT_DOCUMENT.fetchrow(conn, row["result_document"], entry=audit)
     assert document is not None
     return await ctx.files.get(document["sha256"]), document["content_type"], document["file_name"]

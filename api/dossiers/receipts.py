@@ -25,7 +25,7 @@ from api.dossiers.views import (
     Tracking,
 )
 from api.dossiers.workdays import VN_TZ
-from core.audit import audited
+from core.audit import AuditedRead
 from core.auth import Principal
 from core.errors import ConflictError, NotFoundError, ValidationError
 from i18n.messages import status_label
@@ -68,16 +68,12 @@ async def receipt(
     )
 
 
-AUDITED_LIST_HISTORY = audited(queries.LIST_HISTORY, 1)
+LIST_HISTORY = AuditedRead(queries.LIST_HISTORY, 1)
 
 
 async def history(conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID) -> History:
     await load(conn, principal, dossier_id)
-    audit = read_entry(ctx, principal, dossier_id, of="history")
-    if audit is None:
-        rows = await conn.fetch(queries.LIST_HISTORY, dossier_id)
-    else:
-        rows = await conn.fetch(AUDITED_LIST_HISTORY, dossier_id, *audit.params())
+    rows = await LIST_HISTORY.fetch(conn, dossier_id, entry=read_entry(ctx, principal, dossier_id, of="history"))
     return History(
         items=[
             HistoryItem(

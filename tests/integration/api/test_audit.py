@@ -10,6 +10,8 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from api.dossiers.access import LIST_ATTACHMENTS
+from core.audit import AuditActor, AuditEntry
 from core.auth import verify_access_token
 from core.db import acquire
 from core.events import DossierStatusChanged
@@ -218,3 +220,19 @@ async def test_the_trail_is_append_only(
             with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
                 await conn.execute(statement)
         assert await conn.fetchval("SELECT count(*) FROM dossier_audit WHERE action = 'view'") == 1
+
+
+async def test_a_read_entry_loosens_the_commit_of_its_own_statement_only(
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool
+) -> None:
+    citizen = await make_token("0912800008")
+    dossier = await submitted_dossier(client, citizen)
+    dossier_id = uuid.UUID(dossier["id"])
+    entry = AuditEntry(dossier_id, AuditActor(str(uuid.uuid4()), "officer"), "view", DEFAULT_NOW)
+    async with acquire(pool) as conn:
+        assert len(await LIST_ATTACHMENTS.fetch(conn, [dossier_id], entry=entry)) == 2
+        assert await conn.fetchval("SHOW synchronous_commit") == "on"  # for that statement only
+        async with conn.transaction():
+            await LIST_ATTACHMENTS.fetch(conn, [dossier_id], entry=entry)
+            assert await conn.fetchval("SHOW synchronous_commit") == "on"  # an action around it stays durable
+        assert await conn.fetchval("SELECT count(*) FROM dossier_audit WHERE dossier_id = $1", dossier_id) == 2
