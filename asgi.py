@@ -70,6 +70,7 @@ from core.periodic import every
 from core.ratelimit import TRUSTED_PROXIES, RateLimiter
 from core.redis import create_redis
 from core.request_ids import request_ids
+from core.sealing import DataKeys
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
 from notifications import handoff_alerts, officer_alerts
@@ -216,6 +217,7 @@ async def start_runtime(
         sms=sms,
         files=FileStore(Path(settings.storage_dir)),
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
+        keys=DataKeys.from_text(settings.data_key),
     )
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
     ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(ctx))

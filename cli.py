@@ -61,29 +61,48 @@ def _database(settings: Settings) -> str:
     return settings.database_url or embedded.start_postgres(Path(settings.data_dir))
 
 
+def _data_steps(settings: Settings) -> list[Any]:
+    """What every migration run does beyond SQL (core/migrate.py): seal identity numbers still in clear."""
+    from api.dossiers.sealed import seal_clear_rows
+    from core.sealing import DataKeys
+
+    keys = DataKeys.from_text(settings.data_key)
+
+    async def seal_identity_numbers(conn: Any) -> None:
+        sealed = await seal_clear_rows(conn, keys)
+        if sealed:
+            logging.getLogger("motcua").info("sealed the identity numbers of %d dossiers kept in clear", sealed)
+
+    return [seal_identity_numbers]
+
+
+async def _migrate(settings: Settings, conn: Any) -> list[str]:
+    from core.migrate import migrate
+
+    return await migrate(conn, _data_steps(settings))
+
+
 async def _with_conn(settings: Settings, database_url: str, work: Callable[[Any], Awaitable[T]]) -> T:
     from core.db import connect
-    from core.migrate import migrate
 
     conn = await connect(database_url)
     try:
-        await migrate(conn)
+        await _migrate(settings, conn)
         return await work(conn)
     finally:
         await conn.close()
 
 
-async def _prepare(database_url: str, province_code: str) -> tuple[list[str], Any]:
+async def _prepare(settings: Settings, database_url: str) -> tuple[list[str], Any]:
     """Migrate and seed: what `serve` does before it answers."""
     from api.seed import seed_all
     from core.clock import SystemClock
     from core.db import connect
-    from core.migrate import migrate
 
     conn = await connect(database_url)
     try:
-        applied = await migrate(conn)
-        report = await seed_all(conn, now=SystemClock().now(), province_code=province_code)
+        applied = await _migrate(settings, conn)
+        report = await seed_all(conn, now=SystemClock().now(), province_code=settings.province_code)
     finally:
         await conn.close()
     return applied, report
@@ -135,7 +154,7 @@ def serve(host: str, port: int, workers: int) -> None:
     # the app itself is imported by granian's workers only: this process supervises them
     database_url = _database(settings)
     redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
-    applied, report = _run(_prepare(database_url, settings.province_code))
+    applied, report = _run(_prepare(settings, database_url))
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
@@ -223,9 +242,8 @@ def payments_reconcile(day: Any, agency: str | None) -> None:
 
 @main.command()
 def migrate() -> None:
-    """Apply pending database migrations."""
+    """Apply pending database migrations, then seal identity numbers still kept in clear."""
     from core.db import connect
-    from core.migrate import migrate as run_migrations
 
     settings = _settings()
     database_url = _database(settings)
@@ -233,7 +251,7 @@ def migrate() -> None:
     async def go() -> list[str]:
         conn = await connect(database_url)
         try:
-            return await run_migrations(conn)
+            return await _migrate(settings, conn)
         finally:
             await conn.close()
 
@@ -246,7 +264,7 @@ def seed() -> None:
     """Migrate, then load the catalog, offices and calendar (idempotent)."""
     settings = _settings()
     database_url = _database(settings)
-    _, report = _run(_prepare(database_url, settings.province_code))
+    _, report = _run(_prepare(settings, database_url))
     click.echo(
         f"procedures: {report.procedures} ({report.procedures_changed} changed), offices: {report.offices}, "
         f"announced days: {report.calendar_days}"
@@ -628,7 +646,12 @@ def openapi_text() -> str:
 
     # the schema needs no service: the Redis URL is only parsed, never connected to
     settings = from_env(
-        {"MOTCUA_JWT_SECRET": "x" * 32, "MOTCUA_BANK_WEBHOOK_SECRET": "x", "REDIS_URL": "redis://127.0.0.1:6379"}
+        {
+            "MOTCUA_JWT_SECRET": "x" * 32,
+            "MOTCUA_BANK_WEBHOOK_SECRET": "x",
+            "MOTCUA_DATA_KEY": "A" * 43 + "=",
+            "REDIS_URL": "redis://127.0.0.1:6379",
+        }
     )
     schema = create_app(settings).openapi_schema.to_schema()
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

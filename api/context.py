@@ -16,6 +16,7 @@ from api.dossiers.workdays import WorkCalendar
 from core.clock import Clock
 from core.events import EventBus
 from core.ratelimit import RateLimiter
+from core.sealing import DataKeys
 from core.settings import Settings
 
 
@@ -32,5 +33,6 @@ class AppContext:
     sms: SmsSender
     files: FileStore
     limiter: RateLimiter
+    keys: DataKeys  # seals identity numbers at rest
     # called with the context each time the catalog is reloaded or the day turns (what is built from it)
     catalog_listeners: list[Callable[[AppContext], None]] = field(default_factory=list)

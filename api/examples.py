@@ -494,6 +494,37 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     # ---- officers
     "listOfficerDossiers": {"200": {"items": [_SUBMITTED], "total": 1}},
     "getOfficerDossier": {"200": _SUBMITTED},
+    "getDossierAudit": {
+        "200": {
+            "items": [
+                {
+                    "at": "2026-11-23T03:10:00Z",
+                    "actor": {"id": "cb-17", "role": "one-stop"},
+                    "action": "start_processing",
+                    "detail": {"from": "received", "to": "processing", "event_id": "ONESTOP-1"},
+                },
+                {
+                    "at": "2026-11-23T02:45:00Z",
+                    "actor": {"id": "8a1f6c2e-5d4b-4e3a-9c7f-0b2d4e6f8a10", "role": "officer"},
+                    "action": "view",
+                    "detail": {"of": "history"},
+                },
+                {
+                    "at": "2026-11-23T02:40:00Z",
+                    "actor": {"id": "8a1f6c2e-5d4b-4e3a-9c7f-0b2d4e6f8a10", "role": "officer"},
+                    "action": "receive",
+                    "detail": {"from": "submitted", "to": "received"},
+                },
+                {
+                    "at": "2026-11-23T02:36:00Z",
+                    "actor": {"id": "8a1f6c2e-5d4b-4e3a-9c7f-0b2d4e6f8a10", "role": "officer"},
+                    "action": "view",
+                    "detail": None,
+                },
+            ],
+            "total": 4,
+        }
+    },
     "actOnDossier": {
         "request": {"action": "request_supplement", "note": "Ảnh chụp bị mờ", "missing": ["birth-certificate"]},
         "200": _SUPPLEMENT_REQUESTED,

@@ -597,13 +597,15 @@ def make_templates(base: str, env: dict[str, str], wards: list[str]) -> list[Tem
     return templates
 
 
+# the clones carry the template's sealed identity number, bound to the template: it opens for no clone,
+# which settling never needs
 CLONE_DOSSIERS = """
 INSERT INTO dossiers (id, code, lookup_key, status, procedure_slug, agency_code, owner_id, channel, applicant,
-    identity_number, form, delivery, fee, paid_at, address_flagged, submitted_at, received_at, appointment_date,
-    created_at, updated_at)
+    identity_number, identity_sealed, identity_hash, form, form_sealed, delivery, fee, paid_at, address_flagged,
+    submitted_at, received_at, appointment_date, created_at, updated_at)
 SELECT c.id, t.code || '-' || c.n, t.lookup_key, t.status, t.procedure_slug, t.agency_code, t.owner_id, t.channel,
-    t.applicant, t.identity_number, t.form, t.delivery, t.fee, t.paid_at, t.address_flagged, t.submitted_at,
-    t.received_at, t.appointment_date, t.created_at, t.updated_at
+    t.applicant, t.identity_number, t.identity_sealed, t.identity_hash, t.form, t.form_sealed, t.delivery, t.fee,
+    t.paid_at, t.address_flagged, t.submitted_at, t.received_at, t.appointment_date, t.created_at, t.updated_at
 FROM dossiers t CROSS JOIN unnest($2::uuid[], $3::int[]) AS c(id, n)
 WHERE t.id = $1
 """

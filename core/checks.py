@@ -65,7 +65,7 @@ def signing_certificate(s: Settings) -> Finding | None:
 
 
 def data_key(s: Settings) -> Finding | None:
-    if not getattr(s, "data_key", "set"):
+    if "data_key" in s.generated:
         return _finding("data-key", "data_key", f"identity numbers are encrypted with a key generated in {s.data_dir}")
     return None
 

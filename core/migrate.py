@@ -1,9 +1,15 @@
 """Numbered, forward-only SQL migrations (migrations/NNNN_name.sql), each in its own transaction,
-all under one advisory lock so several processes starting at once migrate exactly once."""
+all under one advisory lock so several processes starting at once migrate exactly once.
+
+Data steps are what SQL alone cannot do (sealing rows needs the data key, which the database never
+sees): functions the composition root passes in, run after the SQL migrations under the same lock,
+each in its own transaction (all of it or nothing), on every run. Each must therefore be idempotent
+and cheap when there is nothing left to do."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -11,6 +17,9 @@ import asyncpg
 
 _LOCK_ID = 0x6D6F7463  # "motc"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+DataStep = Callable[[asyncpg.Connection], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -35,8 +44,8 @@ def load_migrations() -> list[Migration]:
     return found
 
 
-async def migrate(conn: asyncpg.Connection) -> list[str]:
-    """Apply what is missing; returns the names applied."""
+async def migrate(conn: asyncpg.Connection, data_steps: Sequence[DataStep] = ()) -> list[str]:
+    """Apply what is missing, then run the data steps; returns the names of the migrations applied."""
     applied_now: list[str] = []
     await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_ID)
     try:
@@ -56,6 +65,9 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
                     migration.name,
                 )
             applied_now.append(migration.name)
+        for step in data_steps:
+            async with conn.transaction():
+                await step(conn)
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_ID)
     return applied_now

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import msgspec
 
 from core.provinces import province_code as read_province
+
+KEY_BYTES = 32  # of MOTCUA_DATA_KEY (AES-256)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,6 +25,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     storage_dir: str = ".data/files"
     public_base_url: str = "http://127.0.0.1:8000"
     jwt_secret: str = ""
+    # 32 bytes in base64: seals identity numbers at rest (core/sealing.py); empty outside production: one is
+    # generated under data_dir
+    data_key: str = ""
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
     trusted_proxies: str = ""  # comma-separated CIDRs whose X-Forwarded-For names the client
@@ -215,27 +222,44 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     if settings.jwt_secret and len(settings.jwt_secret.encode()) < 32:
         raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
     generated = {
-        name: _local_secret(Path(settings.data_dir), name) for name in _LOCAL_SECRETS if not getattr(settings, name)
+        name: _local_secret(Path(settings.data_dir), name, lambda: secrets.token_urlsafe(48))
+        for name in _LOCAL_SECRETS
+        if not getattr(settings, name)
     }
+    if settings.data_key:
+        decode_data_key(settings.data_key)
+    elif settings.production:
+        # a key generated on one machine seals what no other machine (nor a restored backup) can open
+        raise ValueError("MOTCUA_DATA_KEY is required with MOTCUA_ENV=production (32 bytes in base64)")
+    else:
+        generated["data_key"] = _local_secret(Path(settings.data_dir), "data_key", new_data_key, durable=True)
     if generated:
         settings = msgspec.structs.replace(settings, generated=frozenset(generated), **generated)
     settings.trusted_proxy_networks  # noqa: B018 (a typo in a CIDR fails here, at start, not per request)
     return settings
 
 
-def _local_secret(data_dir: Path, name: str) -> str:
+def _local_secret(data_dir: Path, name: str, make: Callable[[], str], *, durable: bool = False) -> str:
+    """Without the setting, every process on this checkout shares one random secret on disk, so `motcua
+    token` mints tokens that `motcua serve` accepts and every process opens what another sealed. A
+    durable secret (one that data depends on) is never replaced by a throwaway one when the disk fails."""
     path = data_dir / name
     try:
         return path.read_text().strip()
     except FileNotFoundError:
         data_dir.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        secret = make()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process started at the same moment wrote it first
+            return path.read_text().strip()
         with os.fdopen(fd, "w") as f:
             f.write(secret)
         return secret
     except OSError:
-        return secrets.token_urlsafe(48)
+        if durable:
+            raise
+        return make()
 
 
 def start_refusals(settings: Settings) -> list[str]:
@@ -247,3 +271,18 @@ def start_refusals(settings: Settings) -> list[str]:
         if missing:
             found.append(f"MOTCUA_SMS_PROVIDER=esms needs {', '.join(missing)}")
     return found
+
+
+def decode_data_key(text: str) -> bytes:
+    """The 32 bytes of a base64 data key; ValueError for anything else."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("MOTCUA_DATA_KEY must be 32 bytes in base64") from exc
+    if len(raw) != KEY_BYTES:
+        raise ValueError(f"MOTCUA_DATA_KEY must be {KEY_BYTES} bytes in base64, not {len(raw)}")
+    return raw
+
+
+def new_data_key() -> str:
+    return base64.b64encode(os.urandom(KEY_BYTES)).decode()

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from core.audit import AuditActor, AuditEntry, record
 from core.auth import Principal, Role
 from core.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from core.events import PaymentRefunded, PaymentSucceeded
@@ -49,6 +50,16 @@ async def refund_payment(
         )
         dossier = await pctx.dossiers.get(conn, refunded["dossier_id"])
         await pctx.bus.publish(conn, PaymentRefunded(**event_fields(refunded, dossier, now), reason=text))
+        await record(
+            conn,
+            AuditEntry(
+                refunded["dossier_id"],
+                AuditActor.of(officer),
+                "refund",
+                now,
+                {"payment_id": str(payment_id), "amount": amount},
+            ),
+        )
     return refunded
 
 
@@ -146,3 +157,6 @@ async def resolve_exception(
         await conn.execute(
             queries.RESOLVE_EXCEPTION, exception_id, status, (body.note or "").strip() or None, officer.user_id, now
         )
+        if row["dossier_id"] is not None:  # money matched to no dossier is on no dossier's trail
+            detail = {"exception_id": str(exception_id), "resolution": status, "amount": amount}
+            await record(conn, AuditEntry(row["dossier_id"], AuditActor.of(officer), "resolve_payment", now, detail))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -13,12 +14,24 @@ from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.applicants import StoredApplicant
 from api.dossiers.models import Delivery, Overdue, Status, missed_deadline
-from api.dossiers.views import AddressOut, AgencyRef, ApplicantOut, DocumentOut, Dossier, Ref
+from api.dossiers.views import (
+    AddressOut,
+    AgencyRef,
+    ApplicantOut,
+    AuditActorOut,
+    AuditItem,
+    DocumentOut,
+    Dossier,
+    Ref,
+)
 from api.dossiers.workdays import VN_TZ
 from api.pages import Page, Paging
+from core.audit import AuditActor, AuditedRead, AuditEntry, record, trail
 from core.auth import Principal, Role
 from core.errors import DomainError, NotFoundError
 from i18n.messages import status_label
+
+LIST_ATTACHMENTS = AuditedRead(queries.LIST_ATTACHMENTS, 1)
 
 
 def procedure_of(ctx: AppContext, slug: str) -> Procedure:
@@ -32,10 +45,22 @@ def today_in_vn(ctx: AppContext) -> date:
     return ctx.clock.now().astimezone(VN_TZ).date()
 
 
-async def attachments_of(conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[DocumentOut]]:
-    """The papers of several dossiers in one query (a list page is one round trip, not one per row)."""
+def read_entry(
+    ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, action: str = "view", **detail: Any
+) -> AuditEntry | None:
+    """What the audit trail keeps of a read: officers' and admins' reads; a citizen reading their own, nothing."""
+    if principal.role is Role.CITIZEN:
+        return None
+    return AuditEntry(dossier_id, AuditActor.of(principal), action, ctx.clock.now(), detail or None)
+
+
+async def attachments_of(
+    conn: asyncpg.Connection, dossier_ids: list[uuid.UUID], audit: AuditEntry | None = None
+) -> dict[uuid.UUID, list[DocumentOut]]:
+    """The papers of several dossiers in one query (a list page is one round trip, not one per row); with
+    `audit`, the same statement records the read."""
     found: dict[uuid.UUID, list[DocumentOut]] = {i: [] for i in dossier_ids}
-    for r in await conn.fetch(queries.LIST_ATTACHMENTS, dossier_ids):
+    for r in await LIST_ATTACHMENTS.fetch(conn, dossier_ids, entry=audit):
         found[r["dossier_id"]].append(
             DocumentOut(
                 id=r["id"],
@@ -51,8 +76,10 @@ async def attachments_of(conn: asyncpg.Connection, dossier_ids: list[uuid.UUID])
     return found
 
 
-async def attachments(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[DocumentOut]:
-    return (await attachments_of(conn, [dossier_id]))[dossier_id]
+async def attachments(
+    conn: asyncpg.Connection, dossier_id: uuid.UUID, audit: AuditEntry | None = None
+) -> list[DocumentOut]:
+    return (await attachments_of(conn, [dossier_id], audit))[dossier_id]
 
 
 async def originals_seen_of(conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
@@ -86,10 +113,13 @@ async def view(
     locale: str,
     documents: list[DocumentOut] | None = None,
     originals: list[str] | None = None,
+    audit: AuditEntry | None = None,
 ) -> Dossier:
     procedure = procedure_of(ctx, row["procedure_slug"])
     if documents is None:
-        documents = await attachments(conn, row["id"])
+        documents = await attachments(conn, row["id"], audit)
+    elif audit is not None:
+        await record(conn, audit)
     if originals is None:
         originals = (await originals_seen_of(conn, [row["id"]]))[row["id"]]
     stored = msgspec.convert(row["applicant"], StoredApplicant)
@@ -174,9 +204,36 @@ async def load(
 
 
 async def get_dossier(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    locale: str,
+    *,
+    on_record: bool = True,
 ) -> Dossier:
-    return await view(conn, ctx, await load(conn, principal, dossier_id), locale)
+    """The dossier as `principal` may see it; an officer's read goes on the audit trail unless it is the
+    answer to an action the trail already holds (`on_record=False`)."""
+    row = await load(conn, principal, dossier_id)
+    audit = read_entry(ctx, principal, dossier_id) if on_record else None
+    return await view(conn, ctx, row, locale, audit=audit)
+
+
+async def audit_trail(
+    conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID, paging: Paging
+) -> Page[AuditItem]:
+    await load(conn, principal, dossier_id)
+    rows, total = await trail(conn, dossier_id, limit=paging.limit, offset=paging.offset)
+    items = [
+        AuditItem(
+            at=r["at"],
+            actor=AuditActorOut(id=r["actor_id"], role=r["actor_role"]),
+            action=r["action"],
+            detail=r["detail"],
+        )
+        for r in rows
+    ]
+    return Page(items=items, total=total)
 
 
 async def list_own(

@@ -9,13 +9,16 @@ import asyncpg
 from api.catalog.models import Procedure
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import attachments, load, procedure_of
+from api.dossiers.access import attachments, load, procedure_of, read_entry
 from api.dossiers.filetypes import accepted, sniff
 from api.dossiers.models import EDITABLE, Status
 from api.dossiers.views import DocumentOut, OriginalSeen, WalletDocument
 from api.pages import Page, Paging
+from core.audit import AuditActor, AuditedRead, AuditEntry, record
 from core.auth import Principal, Role
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
+
+GET_RESULT_DOCUMENT = AuditedRead(queries.GET_DOCUMENT, 1)
 
 
 async def store_document(
@@ -90,6 +93,14 @@ async def _lock_editable(conn: asyncpg.Connection, principal: Principal, dossier
     return row
 
 
+async def _on_record(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, action: str, **detail: str
+) -> None:
+    """An officer's change to a dossier's papers, on the audit trail in the change's transaction."""
+    if principal.role is not Role.CITIZEN:
+        await record(conn, AuditEntry(dossier_id, AuditActor.of(principal), action, ctx.clock.now(), detail))
+
+
 async def _refresh_digitized(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record) -> None:
     """Digitized: every mandatory requirement has a stored file (an original only seen does not count)."""
     procedure = procedure_of(ctx, row["procedure_slug"])
@@ -109,6 +120,7 @@ async def record_original_seen(
             queries.INSERT_ORIGINAL_SEEN, dossier_id, requirement, officer.user_id, ctx.clock.now()
         )
         assert found is not None
+        await _on_record(conn, ctx, officer, dossier_id, "original_seen", requirement=requirement)
     return OriginalSeen(requirement=found["requirement"], original_seen=True, created_at=found["created_at"])
 
 
@@ -131,6 +143,9 @@ async def upload_document(
         owner = principal.user_id if principal.role is Role.CITIZEN else None
         document_id, _, _ = await store_document(
             conn, ctx, owner_id=owner, file_name=file_name, content=content, allowed=allowed
+        )
+        await _on_record(
+            conn, ctx, principal, dossier_id, "add_document", requirement=requirement, document_id=str(document_id)
         )
         return await _attach(conn, ctx, row, requirement, document_id)
 
@@ -218,6 +233,7 @@ async def attach_result(
         )
         now = ctx.clock.now()
         await conn.execute(queries.SET_RESULT, dossier_id, document_id, now)
+        await _on_record(conn, ctx, officer, dossier_id, "attach_result", document_id=str(document_id))
         document = await conn.fetchrow(queries.GET_DOCUMENT, document_id)
         assert document is not None
     return DocumentOut(
@@ -238,6 +254,7 @@ async def result_file(
     row = await load(conn, principal, dossier_id)
     if row["result_document"] is None or Status(row["status"]) not in {Status.RESULT_READY, Status.RETURNED}:
         raise NotFoundError("document-not-found")
-    document = await conn.fetchrow(queries.GET_DOCUMENT, row["result_document"])
+    audit = read_entry(ctx, principal, dossier_id, "download", of="result", document_id=str(row["result_document"]))
+    document = await GET_RESULT_DOCUMENT.fetchrow(conn, row["result_document"], entry=audit)
     assert document is not None
     return await ctx.files.get(document["sha256"]), document["content_type"], document["file_name"]

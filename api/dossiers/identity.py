@@ -19,6 +19,8 @@ __all__ = (
     "PROVINCE_CODES",
     "birth_century_consistent",
     "birth_year_consistent",
+    "is_identity_field",
+    "mask_document_number",
     "mask_identity",
     "mask_name",
     "validate_identity_number",
@@ -115,6 +117,24 @@ def mask_identity(n: str) -> str:
     """``079123456734`` → ``0791******34``: the first 4 and last 2 digits. Validates first."""
     number = validate_identity_number(n)
     return f"{number[:4]}{'*' * 6}{number[-2:]}"
+
+
+def is_identity_field(key: str) -> bool:
+    """Form fields holding another person's identity or passport number, as the catalog names them
+    (`partner_identity_number`, `deceased_identity_number`, `passport_number`, ...)."""
+    return key.endswith(("identity_number", "passport_number"))
+
+
+def mask_document_number(value: str) -> str:
+    """An identity number as :func:`mask_identity` shows it; any other (a passport number) keeps only its
+    last two characters, and a value too short to hide anything in shows none."""
+    try:
+        return mask_identity(value)
+    except ValueError:
+        compact = _WHITESPACE.sub("", value)
+        if len(compact) <= 4:
+            return "*" * len(compact)
+        return "*" * (len(compact) - 2) + compact[-2:]
 
 
 def _century(number: str) -> int:

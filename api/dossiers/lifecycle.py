@@ -30,10 +30,13 @@ from api.dossiers.models import (
 from api.dossiers.receipts import receipt
 from api.dossiers.views import Dossier, Receipt
 from api.dossiers.workdays import VN_TZ
+from core.audit import ONE_STOP, AuditActor, AuditEntry, audited
 from core.auth import Principal, Role
 from core.db import json_text
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from core.events import DossierStatusChanged, Event, PaymentSucceeded
+
+AUDITED_UPDATE_MOVE = audited(queries.UPDATE_MOVE, 13)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class ActorInfo:
     user_id: uuid.UUID | None
     name: str | None = None
     source: str | None = None
+    external_id: str | None = None  # the one-stop system's id of its officer
 
     @classmethod
     def of(cls, principal: Principal) -> ActorInfo:
@@ -116,11 +120,13 @@ async def _apply(
     moved_on_to: Status | None = None,
     extra: dict[str, Any] | None = None,
     now: datetime,
+    audit: AuditEntry | None = None,
 ) -> None:
     """Store the move, its history row and its event: the three always go together.
-    `moved_on_to`: the status the system moves the dossier on to next, in this transaction."""
+    `moved_on_to`: the status the system moves the dossier on to next, in this transaction.
+    `audit`: the audit trail's entry for the action, written by the same statement as the move."""
     await conn.execute(
-        queries.UPDATE_MOVE,
+        queries.UPDATE_MOVE if audit is None else AUDITED_UPDATE_MOVE,
         row["id"],
         move.status.value,
         move.code,
@@ -134,6 +140,7 @@ async def _apply(
         move.reception_due_at,
         move.reception_warn_at,
         move.reception_answered_at,
+        *(audit.params() if audit else ()),
     )
     change = _Change(row, move, action, actor, from_status, note, reason, missing, moved_on_to, extra)
     await _record(conn, ctx, [change], now)
@@ -286,9 +293,11 @@ async def _submit_step(
     locale: str,
     moved_on_to: Status | None = None,
     extra: dict[str, Any] | None = None,
+    audit_as: Principal | None = None,
 ) -> None:
     """Draft or sent back -> submitted: every mandatory paper there, numbered once (a resubmission
-    keeps code and key), the reception clock started for an online dossier."""
+    keeps code and key), the reception clock started for an online dossier. `audit_as`: the officer
+    submitting for the applicant, on the audit trail."""
     status = Status(row["status"])
     move = _Move.of(row)
     move.status = _step(status, Action.SUBMIT, actor.role, counter=row["channel"] == "counter")
@@ -314,7 +323,40 @@ async def _submit_step(
         moved_on_to=moved_on_to,
         extra=extra,
         now=now,
+        audit=_entry(audit_as, row, Action.SUBMIT, status, move, now) if audit_as else None,
     )
+
+
+def _entry(
+    principal: Principal, row: asyncpg.Record, action: Action | str, before: Status, move: _Move, now: datetime
+) -> AuditEntry:
+    return AuditEntry(
+        row["id"], AuditActor.of(principal), str(action), now, {"from": before.value, "to": move.status.value}
+    )
+
+
+def _action_entry(
+    principal: Principal | None,
+    actor: ActorInfo,
+    row: asyncpg.Record,
+    action: Action,
+    before: Status,
+    move: _Move,
+    now: datetime,
+    detail: dict[str, Any] | None,
+) -> AuditEntry:
+    """An officer's action as the audit trail keeps it; without a principal, the one-stop system's."""
+    if principal is not None:
+        entry = _entry(principal, row, action, before, move, now)
+    else:
+        entry = AuditEntry(
+            row["id"],
+            AuditActor(actor.external_id, ONE_STOP),
+            str(action),
+            now,
+            {"from": before.value, "to": move.status.value},
+        )
+    return replace(entry, detail={**(entry.detail or {}), **detail}) if detail else entry
 
 
 async def submit(
@@ -343,7 +385,14 @@ async def resubmit_at_counter(
             raise DomainError("resubmitted-by-citizen", status=403)
         desk = _counter_note(row, body.counter)
         await _submit_step(
-            conn, ctx, row, actor=ActorInfo.of(officer), locale=locale, moved_on_to=Status.RECEIVED, extra=desk
+            conn,
+            ctx,
+            row,
+            actor=ActorInfo.of(officer),
+            locale=locale,
+            moved_on_to=Status.RECEIVED,
+            extra=desk,
+            audit_as=officer,
         )
         await act(
             conn,
@@ -354,7 +403,7 @@ async def resubmit_at_counter(
             principal=officer,
             locale=locale,
         )
-    return await get_dossier(conn, ctx, officer, dossier_id, locale)
+    return await get_dossier(conn, ctx, officer, dossier_id, locale, on_record=False)
 
 
 async def withdraw(
@@ -478,8 +527,10 @@ async def act(
     actor: ActorInfo,
     principal: Principal | None,
     locale: str = "vi",
+    audit_detail: dict[str, Any] | None = None,
 ) -> None:
-    """An officer's (or the one-stop system's) action, in the caller's transaction if any."""
+    """An officer's (or the one-stop system's) action, in the caller's transaction if any, on the audit
+    trail with `audit_detail` (e.g. the one-stop event's id) beside the move."""
     action = _parse_action(body)
     async with conn.transaction():
         row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, row_id)
@@ -538,6 +589,7 @@ async def act(
             moved_on_to=_step(move.status, follow_up, Actor.SYSTEM) if follow_up else None,
             extra=extra,
             now=now,
+            audit=_action_entry(principal, actor, row, action, status, move, now, audit_detail),
         )
         if follow_up is not None:
             await _system_move(conn, ctx, row, move, follow_up, now)

@@ -27,9 +27,9 @@ def overdue_sql(kind: str, now: str, today: str) -> str:
 
 
 INSERT_DOSSIER = """
-INSERT INTO dossiers (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_number,
-    form, delivery, fee, address_flagged, created_at, updated_at)
-VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+INSERT INTO dossiers (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_sealed,
+    identity_hash, form, form_sealed, delivery, fee, address_flagged, created_at, updated_at)
+VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
 """
 
 GET_DOSSIER = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"
@@ -64,10 +64,29 @@ WHERE d.agency_code = ANY($1::text[]) AND ($2::text IS NULL OR d.status = $2) AN
 ORDER BY d.submitted_at ASC NULLS LAST, d.created_at ASC, d.id LIMIT $3 OFFSET $4
 """
 
+# $3/$4 (a new identity number, sealed and hashed) and $6 (the form's sealed numbers) null: unchanged
 UPDATE_CONTENT = """
-UPDATE dossiers SET applicant = $2, identity_number = $3, form = $4, delivery = $5, agency_code = $6,
-    address_flagged = $7, updated_at = $8, fee = $9
+UPDATE dossiers SET applicant = $2,
+    identity_number = CASE WHEN $3::text IS NULL THEN identity_number END,
+    identity_sealed = coalesce($3, identity_sealed), identity_hash = coalesce($4, identity_hash),
+    form = $5, form_sealed = coalesce($6, form_sealed), delivery = $7, agency_code = $8,
+    address_flagged = $9, updated_at = $10, fee = $11
 WHERE id = $1
+"""
+
+FORM_SEALED = "SELECT form_sealed FROM dossiers WHERE id = $1"
+
+# rows written before identity numbers were sealed (the data step of api/dossiers/sealed.py)
+CLEAR_IDENTITIES = """
+SELECT id, identity_number, form, form_sealed FROM dossiers WHERE identity_number IS NOT NULL
+ORDER BY id LIMIT $1 FOR UPDATE
+"""
+
+SEAL_ROWS = """
+UPDATE dossiers d SET identity_number = NULL, identity_sealed = s.sealed, identity_hash = s.hash,
+    form = s.form::jsonb, form_sealed = s.form_sealed::jsonb
+FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::text[], $5::text[]) AS s (id, sealed, hash, form, form_sealed)
+WHERE d.id = s.id
 """
 
 UPDATE_MOVE = """

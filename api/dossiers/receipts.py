@@ -12,7 +12,7 @@ import msgspec
 
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import agency_ref, attachments, load, procedure_of
+from api.dossiers.access import agency_ref, attachments, load, procedure_of, read_entry
 from api.dossiers.identity import mask_name
 from api.dossiers.models import Actor, Delivery, RatingIn, Status
 from api.dossiers.views import (
@@ -26,6 +26,7 @@ from api.dossiers.views import (
     Tracking,
 )
 from api.dossiers.workdays import VN_TZ
+from core.audit import AuditedRead
 from core.auth import Principal
 from core.errors import ConflictError, NotFoundError, ValidationError
 from i18n.messages import status_label
@@ -42,6 +43,7 @@ async def receipt(
     if row["code"] is None or row["lookup_key"] is None or row["submitted_at"] is None:
         raise NotFoundError("not-found")
     procedure = procedure_of(ctx, row["procedure_slug"])
+    papers = await attachments(conn, dossier_id, read_entry(ctx, principal, dossier_id, of="receipt"))
     names = {r.key: r.names.pick(locale) for r in procedure.requirements}
     return Receipt(
         dossier_id=row["id"],
@@ -54,7 +56,7 @@ async def receipt(
             ReceiptDocument(
                 requirement=d.requirement, name=names.get(d.requirement, d.requirement), file_name=d.file_name
             )
-            for d in await attachments(conn, dossier_id)
+            for d in papers
         ],
         submitted_at=row["submitted_at"],
         appointment_date=row["appointment_date"],
@@ -67,8 +69,12 @@ async def receipt(
     )
 
 
-async def history(conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID) -> History:
+LIST_HISTORY = AuditedRead(queries.LIST_HISTORY, 1)
+
+
+async def history(conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID) -> History:
     await load(conn, principal, dossier_id)
+    rows = await LIST_HISTORY.fetch(conn, dossier_id, entry=read_entry(ctx, principal, dossier_id, of="history"))
     return History(
         items=[
             HistoryItem(
@@ -81,7 +87,7 @@ async def history(conn: asyncpg.Connection, principal: Principal, dossier_id: uu
                 data=r["data"],
                 at=r["at"],
             )
-            for r in await conn.fetch(queries.LIST_HISTORY, dossier_id)
+            for r in rows
         ]
     )
 

@@ -235,8 +235,8 @@ class DossierController(Controller):
         responses=problems(404),
         summary="Every step, oldest first",
     )
-    async def history(self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> History:
-        return await receipts.history(conn, caller, dossier_id)
+    async def history(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, caller: Caller) -> History:
+        return await receipts.history(conn, ctx, caller, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",

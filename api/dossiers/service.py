@@ -24,10 +24,14 @@ from api.dossiers.models import (
     Status,
     validate_form,
 )
+from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.views import Dossier
+from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal
 from core.db import json_text
 from core.errors import ConflictError, ForbiddenError, ValidationError
+
+AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 14)
 
 
 def _route(
@@ -79,21 +83,32 @@ async def create_dossier(
         raise ForbiddenError()
     dossier_id = uuid.uuid4()
     now = ctx.clock.now()
+    sealed = seal_identity(ctx.keys, dossier_id, identity)
+    form, form_sealed = seal_form(ctx.keys, dossier_id, form)
+    # a walk-in dossier filed by an officer is on the audit trail from its first statement
+    audit = (
+        AuditEntry(dossier_id, AuditActor.of(principal), "file_at_counter", now, {"office": agency_code})
+        if counter
+        else None
+    )
     async with conn.transaction():
         await conn.execute(
-            queries.INSERT_DOSSIER,
+            queries.INSERT_DOSSIER if audit is None else AUDITED_INSERT_DOSSIER,
             dossier_id,
             procedure.slug,
             agency_code,
             None if counter else principal.user_id,  # a counter dossier is the office's until received
             "counter" if counter else "online",
             as_json(stored),
-            identity,
+            sealed.sealed,
+            sealed.hash,
             form,
+            form_sealed,
             msgspec.to_builtins(body.delivery),
             fee,  # as filed today; fixed when the dossier is submitted (lifecycle._fix_fee)
             flagged,
             now,
+            *(audit.params() if audit else ()),
         )
         await conn.execute(
             queries.INSERT_HISTORY_MANY,
@@ -108,7 +123,7 @@ async def create_dossier(
             [json_text({"channel": "counter", "office": agency_code} if counter else {})],
             now,
         )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+    return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)
 
 
 async def update_dossier(
@@ -126,19 +141,21 @@ async def update_dossier(
         procedure = procedure_of(ctx, row["procedure_slug"])
         errors: list[tuple[str, str, dict[str, Any]]] = []
         applicant_json: dict[str, Any] = row["applicant"]
-        identity: str | None = None
+        identity: SealedIdentity | None = None
         agency_code, flagged = row["agency_code"], row["address_flagged"]
         if body.applicant is not None:
-            stored, identity, errors = clean_applicant(
+            stored, number, errors = clean_applicant(
                 body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
             )
             if stored is not None:
                 applicant_json = as_json(stored)
+                identity = seal_identity(ctx.keys, dossier_id, number)
                 if row["code"] is None:  # once numbered, the dossier stays with its office
                     agency_code, flagged, route_errors = _route(ctx, procedure, stored, None)
                     errors += route_errors
         form: dict[str, Any] = row["form"]
         fee: int = row["fee"]
+        form_sealed: dict[str, str] | None = None
         if body.form is not None:
             form, form_errors = validate_form(procedure.form_fields, body.form)
             errors += form_errors
@@ -150,18 +167,21 @@ async def update_dossier(
         errors += check_delivery(delivery)
         if errors:
             raise ValidationError(errors)
-        if identity is None:
-            identity = await conn.fetchval("SELECT identity_number FROM dossiers WHERE id = $1", dossier_id)
+        if body.form is not None:
+            kept = await conn.fetchval(queries.FORM_SEALED, dossier_id)
+            form, form_sealed = seal_form(ctx.keys, dossier_id, form, kept_form=row["form"], kept_sealed=kept)
         await conn.execute(
             queries.UPDATE_CONTENT,
             dossier_id,
             applicant_json,
-            identity,
+            identity.sealed if identity else None,
+            identity.hash if identity else None,
             form,
+            form_sealed,
             msgspec.to_builtins(delivery),
             agency_code,
             flagged,
             ctx.clock.now(),
             fee,
         )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+    return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)

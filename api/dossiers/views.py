@@ -154,6 +154,18 @@ class Rating(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
 
 
+class AuditActorOut(msgspec.Struct, frozen=True):
+    id: str | None  # a user id; for the one-stop system, its id of the officer (when it gave one)
+    role: str  # officer, admin or one-stop
+
+
+class AuditItem(msgspec.Struct, frozen=True, kw_only=True):
+    at: datetime
+    actor: AuditActorOut
+    action: str  # view, download, or the action taken (receive, request_supplement, refund, ...)
+    detail: dict[str, Any] | None
+
+
 class OnTimeStats(msgspec.Struct, frozen=True, kw_only=True):
     agency: str
     from_: date = msgspec.field(name="from")

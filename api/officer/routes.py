@@ -13,7 +13,7 @@ from api.deps import Ctx
 from api.dossiers import access, documents, lifecycle, service
 from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue, Status
 from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
-from api.dossiers.views import DocumentOut, Dossier, OriginalSeen
+from api.dossiers.views import AuditItem, DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
 from core.guards import officer_only
 from core.injected import Caller, Conn, Locale
@@ -128,7 +128,7 @@ class OfficerDossierController(Controller):
         await lifecycle.act(
             conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(caller), principal=caller, locale=locale
         )
-        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
+        return await access.get_dossier(conn, ctx, caller, dossier_id, locale, on_record=False)
 
     @post(
         "/{dossier_id:uuid}/resubmit",
@@ -174,3 +174,21 @@ class OfficerDossierController(Controller):
     ) -> DocumentOut:
         _, name, content = await read_upload(request, need_requirement=False)
         return await documents.attach_result(conn, ctx, caller, dossier_id, file_name=name, content=content)
+
+    @get(
+        "/{dossier_id:uuid}/audit",
+        operation_id="getDossierAudit",
+        responses=problems(403, 404, 422),
+        summary="Who read the dossier, its papers or result, and who acted on it, newest first",
+        description=(
+            "Every officer's and admin's read of the dossier (`view`: the dossier, its history, its receipt; "
+            "`download`: its result) and every action on it (`receive`, `request_supplement`, ..., "
+            "`file_at_counter`, `refund`), those of the one-stop system included (role `one-stop`). Officers "
+            "of the dossier's office and admins; an officer of another office gets 404. Reading the trail is "
+            "not itself on it."
+        ),
+    )
+    async def audit(
+        self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0
+    ) -> Page[AuditItem]:
+        return await access.audit_trail(conn, caller, dossier_id, Paging.of(limit, offset))

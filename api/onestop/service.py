@@ -37,8 +37,15 @@ async def apply_event(conn: asyncpg.Connection, ctx: AppContext, event: OneStopE
             ctx,
             row["id"],
             OfficerActionIn(action=event.action, note=event.note, reason=event.reason, missing=event.missing),
-            actor=lifecycle.ActorInfo(role=Actor.OFFICER, user_id=None, name=name, source="one-stop"),
+            actor=lifecycle.ActorInfo(
+                role=Actor.OFFICER,
+                user_id=None,
+                name=name,
+                source="one-stop",
+                external_id=actor.id if actor and actor.id else None,
+            ),
             principal=None,
+            audit_detail={"event_id": event.event_id},
         )
         updated = await conn.fetchrow(GET_DOSSIER, row["id"])
         assert updated is not None

@@ -25,6 +25,7 @@ def _start(settings: Settings, command: str, **env: str) -> subprocess.Completed
         "MOTCUA_JWT_SECRET": settings.jwt_secret,
         "MOTCUA_DATA_DIR": settings.data_dir,
         "MOTCUA_INPROCESS_WORKER": "false",
+        "MOTCUA_DATA_KEY": "A" * 43 + "=",  # production refuses to run without one (tested elsewhere)
         **env,
     }
     args = [sys.executable, "-m", "cli", command]

@@ -41,6 +41,7 @@ PRODUCTION = {
     "MOTCUA_ESMS_API_KEY": "esms-key",
     "MOTCUA_ESMS_SECRET_KEY": "esms-secret",
     "MOTCUA_ESMS_BRANDNAME": "MOTCUA",
+    "MOTCUA_DATA_KEY": "A" * 43 + "=",
 }
 
 

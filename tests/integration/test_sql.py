@@ -24,6 +24,7 @@ MODULES = (
     "api.stats.queries",
     "notifications.alert_queries",
     "core.outbox",
+    "core.audit",
     "assistant.channels.queries",
 )
 

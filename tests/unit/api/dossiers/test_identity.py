@@ -8,6 +8,8 @@ from api.dossiers.identity import (
     PROVINCE_CODES,
     birth_century_consistent,
     birth_year_consistent,
+    is_identity_field,
+    mask_document_number,
     mask_identity,
     mask_name,
     validate_identity_number,
@@ -119,3 +121,23 @@ def test_mask_name(name: str, masked: str) -> None:
 def test_mask_name_rejects_blank() -> None:
     with pytest.raises(ValueError, match="blank"):
         mask_name("   ")
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("079190001234", "0791******34"),
+        ("0791 9000 1234", "0791******34"),
+        ("C1234567", "******67"),
+        ("B12", "***"),
+        ("", ""),
+    ],
+)
+def test_document_numbers_of_other_people_are_masked(value: str, masked: str) -> None:
+    assert mask_document_number(value) == masked
+
+
+def test_identity_fields_are_named_by_the_catalog() -> None:
+    assert is_identity_field("partner_identity_number")
+    assert is_identity_field("passport_number") and is_identity_field("old_passport_number")
+    assert not is_identity_field("registration_number") and not is_identity_field("partner_full_name")
