@@ -67,6 +67,9 @@ def signing_certificate(s: Settings) -> Finding | None:
 def data_key(s: Settings) -> Finding | None:
     if "data_key" in s.generated:
         return _finding("data-key", "data_key", f"identity numbers are encrypted with a key generated in {s.data_dir}")
+    if not s.data_key:
+        # a key generated on one machine seals what no other machine (nor a restored backup) can open
+        return _finding("data-key", "data_key", "no key to seal identity numbers with (32 bytes in base64)")
     return None
 
 

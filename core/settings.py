@@ -228,10 +228,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
     }
     if settings.data_key:
         decode_data_key(settings.data_key)
-    elif settings.production:
-        # a key generated on one machine seals what no other machine (nor a restored backup) can open
-        raise ValueError("MOTCUA_DATA_KEY is required with MOTCUA_ENV=production (32 bytes in base64)")
-    else:
+    elif not settings.production:  # production must be given one: core/checks.py refuses to start without
         generated["data_key"] = _local_secret(Path(settings.data_dir), "data_key", new_data_key, durable=True)
     if generated:
         settings = msgspec.structs.replace(settings, generated=frozenset(generated), **generated)

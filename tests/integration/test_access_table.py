@@ -564,6 +564,21 @@ ROWS: tuple[Row, ...] = (
         label="draft",
     ),
     Row(
+        "GET",
+        OFFICER_DOSSIER + "/audit",
+        "officer_only",
+        on("GET", "/api/v1/officer/dossiers/{id}/audit", dossier),
+        (401, 403, 404, 403, 200, 200),
+    ),
+    Row(
+        "GET",
+        OFFICER_DOSSIER + "/audit",
+        "officer_only",
+        on("GET", "/api/v1/officer/dossiers/{id}/audit", draft),
+        (401, 403, 404, 403, 404, 404),
+        label="draft",
+    ),
+    Row(
         "POST",
         OFFICER_DOSSIER + "/actions",
         "officer_only",

@@ -73,7 +73,8 @@ def test_check_lists_development_values_and_fails_only_in_production(settings: S
 
     production = motcua(settings, "check", MOTCUA_ENV="production")
     assert production.returncode == 1
-    assert production.stdout == laptop.stdout
+    # the same checks; a data key is never generated in production, so it is missing rather than generated
+    assert [line.split()[0] for line in production.stdout.splitlines()] == names
     assert "refuse them in production" in production.stderr
 
     generated = motcua(settings, "check", MOTCUA_JWT_SECRET="", MOTCUA_DATA_DIR=settings.data_dir)

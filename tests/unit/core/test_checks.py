@@ -9,6 +9,7 @@ from core.settings import Settings, from_env
 
 PRODUCTION = {
     "MOTCUA_ENV": "production",
+    "MOTCUA_DATA_KEY": "A" * 43 + "=",
     "DATABASE_URL": "postgresql://motcua@db.example.vn/motcua",
     "REDIS_URL": "redis://cache.example.vn:6379/0",
     "MOTCUA_JWT_SECRET": "s" * 48,
@@ -29,12 +30,13 @@ def _names(findings: list[Finding]) -> list[str]:
 
 def test_a_laptop_s_settings_are_all_development_values(tmp_path: Path) -> None:
     settings = from_env({"MOTCUA_DATA_DIR": str(tmp_path)})
-    assert settings.generated == {"jwt_secret", "bank_webhook_secret"}
+    assert settings.generated == {"jwt_secret", "bank_webhook_secret", "data_key"}
     assert _names(development_values(settings)) == [
         "sms-sender",
         "jwt-secret",
         "bank-webhook-secret",
         "onestop-webhook-secret",
+        "data-key",
         "sample-bank-account",
         "placeholder-hotline",
         "public-base-url",
