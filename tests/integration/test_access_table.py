@@ -22,18 +22,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import asyncpg
-import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from litestar.types import HTTPDisconnectEvent
 
-from api.catalog.service import load_catalog_data
 from api.officer import handoff_queries
 from core import guards
 from core.clock import FixedClock
@@ -41,7 +39,8 @@ from core.db import acquire
 from core.outbox import Dispatcher
 from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import LoggingSender
-from tests.integration.conftest import DEFAULT_NOW, MESSENGER_VERIFY_TOKEN, TokenFactory, bearer
+from tests.integration.api.catalog_helpers import procedure_document, restore
+from tests.integration.conftest import MESSENGER_VERIFY_TOKEN, TokenFactory, bearer
 from tests.integration.helpers import PDF, applicant, upload
 from tests.integration.payments.test_payments import credit, passport_dossier, signed
 
@@ -344,20 +343,6 @@ async def dossier_id(w: World) -> str:
 
 async def first_paper(w: World) -> str:
     return (await w.papers())[0]
-
-
-def procedure_document(slug: str, *, as_slug: str | None = None) -> dict[str, Any]:
-    """A procedure as `motcua catalog export` writes it (the admin routes' body)."""
-    [found] = [p for p in load_catalog_data().procedures if p.slug == slug]
-    document: dict[str, Any] = msgspec.to_builtins(found)
-    # an edit may not claim a check after its own day, and the suite's clock runs before the data's checks
-    day = DEFAULT_NOW.date().isoformat()
-    document["verified_on"] = document["verified_on"] and min(document["verified_on"], day)
-    for source in document["sources"]:
-        source["checked_on"] = min(source["checked_on"], day)
-    if as_slug is not None:
-        document["slug"] = as_slug
-    return document
 
 
 ALL_200 = (200,) * 6
@@ -880,6 +865,17 @@ async def _status_of_stream(app: Litestar, path: str, headers: dict[str, str]) -
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+@pytest.fixture
+async def catalog_put_back(
+    row: Row, pool: asyncpg.Pool, client: AsyncTestClient[Any], redis_url: str
+) -> AsyncIterator[None]:
+    """The catalog is seeded once a run: an admin's edit of it is undone after its row."""
+    yield
+    if row.route.startswith("/api/v1/admin/procedures"):
+        await restore(pool, client, redis_url)
+
+
+@pytest.mark.usefixtures("catalog_put_back")
 async def test_who_may_call(
     row: Row, client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
 ) -> None:

@@ -30,6 +30,7 @@ from core.db import acquire
 from core.openapi import QUERY_STRINGS, SIGNED_BODY, UPLOAD
 from core.settings import Settings
 from payments import vnpay
+from tests.integration.api.catalog_helpers import procedure_document
 from tests.integration.conftest import (
     MESSENGER_APP_SECRET,
     ONESTOP_SECRET,
@@ -505,6 +506,81 @@ async def _zalo_text(world: World) -> None:
     response = await world.client.post("/api/v1/channels/zalo/webhook", content=raw, headers=headers)
     assert response.status_code == 200 and response.json() == {"received": 1}, response.text
     assert await _stored_texts(world) == [4000]
+
+
+@row("GET", "/api/v1/procedures", "query", "on")
+async def _procedures_on(world: World) -> None:
+    await _query_day(world, "/api/v1/procedures", "on", {}, "2100-12-31")
+
+
+@row("GET", "/api/v1/procedures/{slug:str}", "query", "on")
+async def _procedure_on(world: World) -> None:
+    await _query_day(world, "/api/v1/procedures/passport-issuance", "on", {}, "1900-01-01")
+
+
+def _with(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """`document` with `path` set in the first element of each list on it (made whole where the
+    document has none), and in a province "01" for `provinces.*`."""
+    line, source = dict(document["fees"][0]), dict(document["sources"][0])
+    whole = {
+        "agencies": {"agency": document["agency"], "from": "2020-01-01", "to": "2020-12-31", "basis": "-"},
+        "durations": {"processing_days": 1, "from": "2020-01-01", "to": "2020-12-31", "basis": "-"},
+        "fees": line,
+        "sources": source,
+    }
+    *parents, last = path.replace("[]", "").split(".")
+    node: Any = document
+    for part in parents:
+        if part == "*":
+            node = node.setdefault("01", {"fees": [dict(line)], "sources": [dict(source)]})
+        elif part == "provinces":
+            node = node.setdefault("provinces", {})
+        else:
+            items = node.setdefault(part, [])
+            if not items:
+                items.append(dict(whole[part]))
+            node = items[0]
+    node[last] = value
+    return document
+
+
+def _admin_body(method: str, path: str, field: str) -> Case:
+    async def case(world: World) -> None:
+        admin = await world.make_token("0900881009", "admin")
+        url = path.replace("{slug:str}", "passport-issuance")
+        bad_values: list[Any] = [10**12 + 1, 2**64] if field.endswith("amount") else ["9999-12-31", "1899-12-31"]
+        for bad in bad_values:
+            document = procedure_document("passport-issuance")
+            if method == "POST":
+                document["slug"] = "passport-bounds"
+            response = await world.client.request(method, url, json=_with(document, field, bad), headers=bearer(admin))
+            assert response.status_code == 422, (field, bad, response.text)
+            assert response.json().get("errors") and any(
+                e["field"].split(".")[-1].split("[")[0] == field.rsplit(".", 1)[-1].removesuffix("[]")
+                for e in response.json()["errors"]
+            ), (field, response.json())
+
+    return case
+
+
+for _method, _path in (("PUT", "/api/v1/admin/procedures/{slug:str}"), ("POST", "/api/v1/admin/procedures")):
+    for _field in (
+        "agencies[].from",
+        "agencies[].to",
+        "durations[].from",
+        "durations[].to",
+        "fees[].amount",
+        "fees[].from",
+        "fees[].to",
+        "provinces.*.fees[].amount",
+        "provinces.*.fees[].from",
+        "provinces.*.fees[].to",
+        "provinces.*.sources[].checked_on",
+        "provinces.*.verified_on",
+        "sources[].checked_on",
+        "verified_on",
+    ):
+        row(_method, _path, "body", _field)(_admin_body(_method, _path, _field))
 
 
 def test_every_bounded_input_of_every_route_has_a_row(client: AsyncTestClient[Any]) -> None:

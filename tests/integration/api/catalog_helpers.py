@@ -17,13 +17,31 @@ from redis.asyncio import Redis
 from api.catalog import refresh
 from api.catalog.service import load_catalog_data
 from core.db import acquire
+from tests.integration.conftest import DEFAULT_NOW
 
 SEEDED = {p.slug: msgspec.json.decode(msgspec.json.encode(p)) for p in load_catalog_data().procedures}
 
 
 def document(slug: str) -> dict[str, Any]:
     """The seed's document of `slug`, a fresh copy to change."""
-    return copy.deepcopy(SEEDED[slug])
+    fresh: dict[str, Any] = copy.deepcopy(SEEDED[slug])
+    return fresh
+
+
+document_of = document
+
+
+def procedure_document(slug: str, *, as_slug: str | None = None) -> dict[str, Any]:
+    """A procedure as `motcua catalog export` writes it (the admin routes' body), checked by the suite's day."""
+    document = document_of(slug)
+    # an edit may not claim a check after its own day, and the suite's clock runs before the data's checks
+    day = DEFAULT_NOW.date().isoformat()
+    document["verified_on"] = document["verified_on"] and min(document["verified_on"], day)
+    for source in document["sources"]:
+        source["checked_on"] = min(source["checked_on"], day)
+    if as_slug is not None:
+        document["slug"] = as_slug
+    return document
 
 
 async def restore(pool: asyncpg.Pool, client: AsyncTestClient[Any], redis_url: str) -> None:
