@@ -49,9 +49,8 @@ def dates_out_of_range(value: object, path: str = "") -> list[str]:
         return [] if day_in_range(value) else [path]
     if isinstance(value, Struct):
         # named as the body names them (a field `from_` is "from" in JSON)
-        fields: Iterable[tuple[str, object]] = (
-            (encoded, getattr(value, f)) for f, encoded in zip(value.__struct_fields__, value.__struct_encode_fields__)
-        )
+        names = zip(value.__struct_fields__, value.__struct_encode_fields__, strict=True)
+        fields: Iterable[tuple[str, object]] = ((encoded, getattr(value, f)) for f, encoded in names)
     elif isinstance(value, dict):
         fields = ((str(k), v) for k, v in value.items())
     elif isinstance(value, list | tuple):
