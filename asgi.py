@@ -24,7 +24,7 @@ from api.accounts.routes import AuthController, get_me
 from api.accounts.sms import LoggingSmsSender, SmsSender
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
-from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords
+from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords, OfficeFacts
 from api.catalog.routes import ProcedureController
 from api.catalog.service import load_catalog
 from api.context import AppContext
@@ -236,6 +236,7 @@ def build_assistant(ctx: AppContext) -> Assistant:
         dossiers=DossierFactsReader(ctx),
         handoffs=HandoffRecords(ctx),
         hotline=ctx.settings.hotline,
+        offices=OfficeFacts(ctx),
     )
 
 
