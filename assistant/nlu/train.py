@@ -64,8 +64,11 @@ def _rows(samples: Sequence[Sample]) -> tuple[list[str], list[str], list[str], l
 
 def train(samples: Sequence[Sample], settings: dict[str, Any]) -> dict[str, Any]:
     """The model file's content (a JSON-able dict) for ``samples``."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as missing:  # only the `train` dependency group installs it
+        raise SystemExit("scikit-learn is missing: uv run --group train motcua nlu train") from missing
 
     from .features import features
 
