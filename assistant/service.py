@@ -101,7 +101,8 @@ class Assistant:
         elif intent in PROCEDURE_INTENTS:
             procedure = self._by_slug.get(turn.procedure or "")
             if procedure is not None:
-                confidence = round(min(1.0, (confidence + understood.procedure_confidence) / 2), 2)
+                if understood.procedure == procedure.slug:  # named now, not carried from earlier turns
+                    confidence = round(min(1.0, (confidence + understood.procedure_confidence) / 2), 2)
                 if turn.intents:  # two questions read alike: which one?
                     answer = answers.ask_which_question(turn.intents, procedure, locale)
                 else:
