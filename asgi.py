@@ -26,7 +26,7 @@ from api.accounts.routes import AuthController, get_me
 from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
-from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords
+from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords, OfficeFacts
 from api.catalog import refresh as catalog_refresh
 from api.catalog.routes import ProcedureController, add_procedure, list_procedure_versions, replace_procedure
 from api.catalog.service import load_catalog
@@ -262,6 +262,7 @@ def build_assistant(ctx: AppContext) -> Assistant:
         dossiers=DossierFactsReader(ctx),
         handoffs=HandoffRecords(ctx),
         hotline=ctx.settings.hotline,
+        offices=OfficeFacts(ctx),
     )
 
 

@@ -19,6 +19,7 @@ from core.settings import Settings, from_env, start_refusals
 T = TypeVar("T")
 OPENAPI_PATH = Path(__file__).parent / "openapi" / "openapi.json"
 log = logging.getLogger("motcua")
+NLU_REPORT_PATH = Path(__file__).parent / "assistant" / "nlu" / "REPORT.md"
 
 
 def _run(coro: Awaitable[T]) -> T:
@@ -665,6 +666,38 @@ def openapi(write: bool) -> None:
     if write:
         OPENAPI_PATH.write_text(text, encoding="utf-8")
         click.echo(f"wrote {OPENAPI_PATH}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group()
+def nlu() -> None:
+    """The assistant's learned understanding: train it, measure it."""
+
+
+@nlu.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def train(args: tuple[str, ...]) -> None:
+    """Build the corpus, train the models, write assistant/nlu/data/model.json.gz (needs the
+    `train` dependency group: `uv run --group train motcua nlu train`; `--help` for the settings)."""
+    from assistant.nlu.train import main as run
+
+    raise SystemExit(run(list(args)))
+
+
+@nlu.command()
+@click.option("--write", is_flag=True, help=f"write {NLU_REPORT_PATH.relative_to(Path(__file__).parent)}")
+def report(write: bool) -> None:
+    """Measure the understanding on the held-out and dev sets (tests/data) and print the report."""
+    from api.catalog.service import load_catalog_data
+    from assistant.evaluation import report_text
+
+    catalog = load_catalog_data()
+    names = {p.slug: (p.names.vi, p.names.en) for p in catalog.procedures}
+    text = report_text(Path(__file__).parent / "tests" / "data", names)
+    if write:
+        NLU_REPORT_PATH.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {NLU_REPORT_PATH}", err=True)
     else:
         click.echo(text, nl=False)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from importlib import resources
 
-from api.catalog.models import Level
+import msgspec
+
+from api.catalog.models import Level, Names
 from api.catalog.refresh import today_in_vn
 from api.context import AppContext
 from api.dossiers import queries
@@ -18,15 +21,31 @@ from core.db import acquire
 from i18n.messages import STATUS_LABELS
 
 
+class Filing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Where a procedure may be filed (``catalog/data/filing.json``)."""
+
+    where: Names
+    vneid: bool
+    post: bool
+    basis: str
+
+
+def load_filing() -> dict[str, Filing]:
+    raw = resources.files("api.catalog").joinpath("data/filing.json").read_bytes()
+    data = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
+    return {slug: msgspec.json.decode(spec, type=Filing) for slug, spec in data.items() if not slug.startswith("_")}
+
+
 class CatalogFacts:
     """The catalog as it stands today in Vietnam; built again whenever the catalog or the day changes."""
 
     def __init__(self, ctx: AppContext) -> None:
         today = today_in_vn(ctx)
-        self._facts = [self._shape(ctx, p.slug, today) for p in ctx.catalog.procedures]
+        filing = load_filing()
+        self._facts = [self._shape(ctx, p.slug, today, filing.get(p.slug)) for p in ctx.catalog.procedures]
 
     @staticmethod
-    def _shape(ctx: AppContext, slug: str, today: date) -> ProcedureFacts:
+    def _shape(ctx: AppContext, slug: str, today: date, filing: Filing | None) -> ProcedureFacts:
         p = ctx.catalog.by_slug[slug]
         r = ctx.catalog.resolved(slug, today)
         kind = ctx.catalog.kinds.get(r.agency)
@@ -53,10 +72,39 @@ class CatalogFacts:
                 if line is not main
             ),
             fee_confirmed=r.fee_confirmed or not p.provincial_fee,
+            agency=r.agency,
+            result=p.result.value,
+            where={"vi": filing.where.vi, "en": filing.where.en} if filing else None,
+            vneid=filing.vneid if filing else False,
+            by_post=filing.post if filing else True,
         )
 
     def procedures(self) -> Sequence[ProcedureFacts]:
         return self._facts
+
+
+class OfficeFacts:
+    """The office a citizen's dossier of a kind would go to: the province's department, or for a
+    commune-level kind the office of the ward of the citizen's latest resolved address."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    async def office_for(self, agency: str, user_id: uuid.UUID | None) -> dict[str, str] | None:
+        offices = self._ctx.offices
+        department = offices.sole(agency)
+        if department is not None and department.level is Level.PROVINCE:
+            return {"vi": department.names.vi, "en": department.names.en}
+        if user_id is None:
+            return None
+        async with acquire(self._ctx.pool) as conn:
+            ward = await conn.fetchval(queries.LAST_RESOLVED_WARD, user_id)
+        if ward is None:
+            return None
+        office, guessed = offices.route(agency, ward)
+        if office is None or guessed:
+            return None
+        return {"vi": office.names.vi, "en": office.names.en}
 
 
 class DossierFactsReader:

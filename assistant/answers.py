@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import msgspec
 
+from assistant.nlu.normalize import normalize
 from assistant.ports import DossierFacts, FeeFacts, ProcedureFacts
 from i18n.format import short_date, vnd
 from i18n.messages import Plural, Text
@@ -100,20 +101,72 @@ def _duration(p: ProcedureFacts, locale: str) -> str:
     return Plural("{n} ngày làm việc").render(locale, p.processing_days)
 
 
-def _where(p: ProcedureFacts, locale: str) -> str:
-    agency = p.agency_names.get(locale) or p.agency_names.get("vi", "")
-    # i18n: where to file: a provincial office named alone, English puts an article before it
-    office = Text("{agency}", ctx="place")
-    place = (Text("{agency} nơi bạn cư trú") if p.commune_level else office).render(locale, agency=agency)
-    online = (
-        Text("Có thể nộp trực tuyến toàn trình ngay trên ứng dụng.")
-        if p.online == "full"
-        else Text(
-            "Có thể nộp trực tuyến trên ứng dụng, nhưng cần đến cơ quan cho một bước "
-            "(xuất trình bản chính, chụp ảnh, nhận kết quả)."
+def _online(p: ProcedureFacts, locale: str) -> str:
+    if p.online == "full":
+        text = (
+            Text("Có thể nộp trực tuyến toàn trình trên ứng dụng này, Cổng Dịch vụ công quốc gia hoặc ứng dụng VNeID.")
+            if p.vneid
+            else Text("Có thể nộp trực tuyến toàn trình trên ứng dụng này hoặc Cổng Dịch vụ công quốc gia.")
         )
-    ).pick(locale)
-    return f"{place}. {online}"
+    else:
+        text = (
+            Text(
+                "Có thể nộp trực tuyến trên ứng dụng này, Cổng Dịch vụ công quốc gia hoặc ứng dụng VNeID, nhưng "
+                "cần đến cơ quan cho một bước (xuất trình bản chính, chụp ảnh, nhận kết quả)."
+            )
+            if p.vneid
+            else Text(
+                "Có thể nộp trực tuyến trên ứng dụng này hoặc Cổng Dịch vụ công quốc gia, nhưng cần đến cơ quan cho "
+                "một bước (xuất trình bản chính, chụp ảnh, nhận kết quả)."
+            )
+        )
+    return text.pick(locale)
+
+
+def _result(p: ProcedureFacts, locale: str) -> str:
+    if not p.by_post:
+        return Text("Kết quả nhận trực tiếp tại nơi nộp.").pick(locale)
+    if p.result == "electronic":
+        return Text(
+            "Kết quả là bản điện tử, tải ngay trong ứng dụng; cần bản giấy thì chọn nhận qua bưu điện khi nộp."
+        ).pick(locale)
+    return Text("Kết quả có thể gửi qua bưu điện về địa chỉ bạn chọn khi nộp, hoặc nhận tại nơi nộp.").pick(locale)
+
+
+def where_to_file(p: ProcedureFacts, locale: str, office: dict[str, str] | None = None) -> str:
+    """The office (the citizen's own when known), where one may file when living away, the online
+    channels, and how the result comes."""
+    name = _name(p, locale)
+    if office:
+        place = office.get(locale) or office.get("vi", "")
+        if p.commune_level:
+            place = Text("{office} (theo địa chỉ trong hồ sơ gần nhất của bạn)").render(locale, office=place)
+    else:
+        agency = p.agency_names.get(locale) or p.agency_names.get("vi", "")
+        # i18n: where to file: a provincial office named alone, English puts an article before it
+        office_text = Text("{agency}", ctx="place")
+        place = (Text("{agency} nơi bạn cư trú") if p.commune_level else office_text).render(locale, agency=agency)
+    parts = [Text("{name}: nộp tại {place}.").render(locale, name=name, place=place)]
+    rule = ((p.where or {}).get(locale) or "").strip()
+    if rule:
+        parts.append(Text("Nơi được nộp: {rule}.").render(locale, rule=rule))
+    parts += [_online(p, locale), _result(p, locale)]
+    return " ".join(parts)
+
+
+_QUESTION_LABELS: dict[str, Text] = {
+    "procedure_documents": Text("Giấy tờ cần chuẩn bị"),
+    "procedure_fee": Text("Lệ phí"),
+    "procedure_duration": Text("Mất bao lâu"),
+    "procedure_location": Text("Nộp ở đâu"),
+}
+
+
+def quick_reply_intents() -> dict[str, str]:
+    """The quick replies that ask a question, in every language, folded as messages are, with the
+    intent each asks: a citizen who taps one is understood exactly."""
+    asked = [*_QUESTION_LABELS.items(), ("dossier_status", Text("Hồ sơ của tôi"))]
+    return {normalize(label.pick(locale)).folded: intent for intent, label in asked for locale in ("vi", "en")}
 
 
 def procedure_quick_replies(locale: str, *, skip: str = "") -> list[str]:
@@ -127,7 +180,7 @@ def procedure_quick_replies(locale: str, *, skip: str = "") -> list[str]:
     return [label.pick(locale) for label, key in options if key != skip][:4]
 
 
-def about_procedure(intent: str, p: ProcedureFacts, locale: str) -> Answer:
+def about_procedure(intent: str, p: ProcedureFacts, locale: str, office: dict[str, str] | None = None) -> Answer:
     name = _name(p, locale)
     match intent:
         case "procedure_documents":
@@ -156,13 +209,19 @@ def about_procedure(intent: str, p: ProcedureFacts, locale: str) -> Answer:
             )
             return Answer(text, procedure_quick_replies(locale, skip="duration"))
         case "procedure_location":
-            text = Text("{name}: nộp tại {where}").render(locale, name=name, where=_where(p, locale))
-            return Answer(text, procedure_quick_replies(locale, skip="location"))
+            return Answer(where_to_file(p, locale, office), procedure_quick_replies(locale, skip="location"))
     guidance = p.guidance.get(locale) or p.guidance.get("vi", "")
     text = Text("{name}: {fee}; thời gian giải quyết {duration}. {guidance}").render(
         locale, name=name, fee=_fee_in_brief(p, locale), duration=_duration(p, locale), guidance=guidance
     )
     return Answer(text.strip(), procedure_quick_replies(locale))
+
+
+def ask_which_question(intents: Sequence[str], p: ProcedureFacts, locale: str) -> Answer:
+    """Two questions were read alike: ask which one, the quick replies being their labels."""
+    labels = [_QUESTION_LABELS[i].pick(locale) for i in intents if i in _QUESTION_LABELS]
+    text = Text("Về thủ tục {name}, bạn muốn hỏi điều nào?").render(locale, name=_mid_sentence(_name(p, locale)))
+    return Answer(text, labels)
 
 
 def ask_which_procedure(candidates: Sequence[ProcedureFacts], locale: str, popular: Sequence[ProcedureFacts]) -> Answer:
@@ -207,11 +266,13 @@ def dossier_key_needed(locale: str, *, can_sign_in: bool) -> Answer:
     return Answer(text, [])
 
 
-def payment_help(unpaid: Sequence[DossierFacts] | None, locale: str) -> Answer:
+def payment_help(unpaid: Sequence[DossierFacts] | None, locale: str, procedure: ProcedureFacts | None = None) -> Answer:
     text = Text(
         'Bạn thanh toán lệ phí ngay trên ứng dụng: chọn hồ sơ, bấm "Thanh toán", rồi quét mã VietQR bằng ứng '
         "dụng ngân hàng bất kỳ hoặc chọn VNPay. Hồ sơ được cập nhật ngay khi ngân hàng báo đã nhận tiền."
     ).pick(locale)
+    if procedure is not None:
+        text += " " + _fee(procedure, locale)
     if unpaid:
         lines = [f"{d.code} — {vnd(d.fee, locale)}" for d in unpaid[:5]]
         head = Text("Hồ sơ đang chờ thanh toán:").pick(locale)

@@ -23,6 +23,9 @@ _MINTED = re.compile(r"[0-9a-f]{32}")
 
 class DialogueState(msgspec.Struct, kw_only=True):
     procedure: str | None = None
+    last_intent: str | None = None  # a bare "còn tạm vắng thì sao" asks the last question again
+    pending_intent: str | None = None  # asked "which procedure?": the question to answer once told
+    candidates: list[str] = msgspec.field(default_factory=list)  # the procedures offered then
     dossier_code: str | None = None  # the last dossier code the citizen gave: a hand-off goes to its office
     locale: str = "vi"
     turns: int = 0

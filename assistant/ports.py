@@ -39,6 +39,16 @@ class ProcedureFacts(msgspec.Struct, frozen=True, kw_only=True):
     fee_until: date | None = None  # the last day today's fee holds (a reduction that ends); None: until changed
     other_fees: tuple[FeeFacts, ...] = ()
     fee_confirmed: bool = True  # False: the province sets it and this province's rate is not confirmed
+    agency: str = ""
+    """The kind of office (a catalog agency code): with the citizen's address, which office it is."""
+    result: str = "paper"  # electronic | paper
+    where: dict[str, str] | None = None
+    """Where one may file, by the residence rules (the commune where either parent lives, any
+    provincial police, where the land is, ...), in the words of a reply."""
+    vneid: bool = False
+    """Also offered in the VNeID app."""
+    by_post: bool = True
+    """The result may be sent by post (false when it must be received in person)."""
 
 
 class DossierFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,6 +63,13 @@ class DossierFacts(msgspec.Struct, frozen=True, kw_only=True):
 
 class CatalogReader(Protocol):
     def procedures(self) -> Sequence[ProcedureFacts]: ...
+
+
+class OfficeFinder(Protocol):
+    async def office_for(self, agency: str, user_id: uuid.UUID | None) -> dict[str, str] | None:
+        """The names (vi, en) of the office that would take the citizen's dossier of this kind: the
+        province's department, or the commune office of the citizen's last address on a dossier;
+        None when not known."""
 
 
 class HandoffDesk(Protocol):

@@ -1,4 +1,5 @@
-"""One turn of the conversation: understand, remember, answer from facts."""
+"""One turn of the conversation: understand (:mod:`assistant.nlu`), follow the conversation
+(:mod:`assistant.conversation`), answer from facts, remember."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import msgspec
 from redis.asyncio import Redis
 
 from assistant import answers, dialogue
-from assistant.nlu.intents import Intent
+from assistant.conversation import follow
+from assistant.nlu.intents import PROCEDURE_INTENTS, Intent
 from assistant.nlu.normalize import Normalized, normalize
-from assistant.nlu.procedures import ProcedureMatcher
-from assistant.nlu.understand import PROCEDURE_INTENTS, Understanding, understand
-from assistant.ports import CatalogReader, DossierReader, HandoffDesk, ProcedureFacts
+from assistant.nlu.understand import Understander, Understanding
+from assistant.ports import CatalogReader, DossierReader, HandoffDesk, OfficeFinder, ProcedureFacts
 from core.bounds import MessageText
 
 # Citizens repeat the same short messages (quick replies, "lệ phí bao nhiêu"), and understanding one
@@ -63,20 +64,23 @@ class Assistant:
     dossiers: DossierReader
     handoffs: HandoffDesk
     hotline: str
+    offices: OfficeFinder | None = None
     _by_slug: dict[str, ProcedureFacts] = field(init=False)
-    _matcher: ProcedureMatcher = field(init=False)
+    _names: dict[str, list[str]] = field(init=False)
+    _understander: Understander = field(init=False)
     _understood: Callable[[str], tuple[Normalized, Understanding]] = field(init=False)
 
     def __post_init__(self) -> None:
         procedures = list(self.catalog.procedures())
         self._by_slug = {p.slug: p for p in procedures}
-        self._matcher = ProcedureMatcher([(p.slug, [*p.names.values(), *p.keywords]) for p in procedures])
+        self._names = {p.slug: [normalize(n).folded for n in p.names.values()] for p in procedures}
+        self._understander = Understander(self._by_slug, exact=answers.quick_reply_intents())
         self._understood = lru_cache(maxsize=UNDERSTOOD_CACHE_SIZE)(self._understand)
 
     def _understand(self, text: str) -> tuple[Normalized, Understanding]:
-        """Pure in ``text`` (the matcher never changes), so its result may be remembered."""
+        """Pure in ``text`` (the models never change), so its result may be remembered."""
         message = normalize(text)
-        return message, understand(message, self._matcher)
+        return message, self._understander(message)
 
     async def _status_by_code(
         self, text: str, code: re.Match[str], *, user_id: uuid.UUID | None, locale: str, channel: str
@@ -105,12 +109,13 @@ class Assistant:
             state = await dialogue.load(self.redis, session_id, channel=channel) or dialogue.DialogueState()
         message, understood = self._understood(body.text[:MAX_TEXT])
         locale = body.locale if body.locale in {"vi", "en"} else ("en" if message.english else state.locale)
-        intent, confidence = understood.intent, understood.confidence
         procedure: ProcedureFacts | None = None
         answer: answers.Answer
 
         code = _CODE.search(body.text)
-        candidates = [self._by_slug[s] for s in understood.candidates if s in self._by_slug]
+        turn = follow(understood, message, state, self._names)
+        intent, confidence = turn.intent, turn.confidence
+        candidates = [self._by_slug[s] for s in turn.candidates if s in self._by_slug]
         if code and intent is not Intent.HUMAN_HANDOFF:  # "cho em gặp cán bộ về hồ sơ ..." is a hand-off
             intent, confidence = Intent.DOSSIER_STATUS, max(confidence, 0.9)
             state.dossier_code = code.group(1).upper()
@@ -123,18 +128,21 @@ class Assistant:
         elif intent is Intent.PAYMENT_HELP:
             mine = await self.dossiers.active_for(user_id) if user_id else None
             unpaid = [d for d in mine or [] if d.status == "awaiting_payment"]
-            answer = answers.payment_help(unpaid if user_id else None, locale)
+            procedure = self._by_slug.get(turn.procedure or "")
+            answer = answers.payment_help(unpaid if user_id else None, locale, procedure)
         elif intent in PROCEDURE_INTENTS:
-            if understood.procedure in self._by_slug:
-                procedure = self._by_slug[understood.procedure]
-                confidence = round(min(1.0, (confidence + understood.procedure_confidence) / 2), 2)
-            elif candidates:  # named, but not clearly which: ask, with the candidates as quick replies
-                confidence = min(confidence, 0.5)
-            elif state.procedure in self._by_slug:  # "mất mấy ngày" after "làm khai sinh"
-                procedure = self._by_slug[state.procedure]
+            procedure = self._by_slug.get(turn.procedure or "")
             if procedure is not None:
-                answer = answers.about_procedure(intent, procedure, locale)
-            else:
+                if understood.procedure == procedure.slug:  # named now, not carried from earlier turns
+                    confidence = round(min(1.0, (confidence + understood.procedure_confidence) / 2), 2)
+                if turn.intents:  # two questions read alike: which one?
+                    answer = answers.ask_which_question(turn.intents, procedure, locale)
+                else:
+                    office = None
+                    if intent is Intent.PROCEDURE_LOCATION and self.offices is not None:
+                        office = await self.offices.office_for(procedure.agency, user_id)
+                    answer = answers.about_procedure(intent, procedure, locale, office)
+            else:  # named, but not clearly which, or not at all: ask, with the candidates as quick replies
                 answer = answers.ask_which_procedure(candidates, locale, list(self._by_slug.values()))
         else:
             if intent is Intent.HUMAN_HANDOFF:
@@ -148,7 +156,6 @@ class Assistant:
                 )
             answer = answers.small_talk(intent, locale, self.hotline)
 
-        state.procedure = procedure.slug if procedure else state.procedure
         state.locale = locale
         state.turns += 1
         await dialogue.save(self.redis, session_id, state, channel=channel)

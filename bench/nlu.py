@@ -1,11 +1,12 @@
 """The assistant's cost: NLU latency in-process, messages/s over HTTP on one worker, and its memory.
 
-1. **NLU in-process.** The full catalog's matcher (names, keywords, colloquial phrases) is built
-   once, then every message of ``tests/data/assistant_eval.jsonl`` is understood (normalize, intent,
-   procedure) ``--passes`` times. Wall time and thread CPU time per message: p50, p99, max.
+1. **NLU in-process.** The learned models are loaded once (the time is reported), then every message
+   of the evaluation sets (``tests/data/*.jsonl``) is understood (normalize, rules, both models,
+   the conversation's decision) ``--passes`` times. Wall time and thread CPU time per message: p50,
+   p99, max.
 2. **Memory.** A fresh interpreter imports what a worker imports without the assistant (Litestar,
-   asyncpg, redis, msgspec, the catalog) and reads its RSS; then imports the assistant, builds the
-   matcher and understands a few messages (which loads underthesea's models) and reads it again.
+   asyncpg, redis, msgspec, the catalog) and reads its RSS; then imports the assistant, loads the
+   models and understands a few messages, and reads it again.
 3. **HTTP.** A scratch database (migrated and seeded), ``motcua serve --workers 1`` (granian), then
    ``POST /api/v1/assistant/messages`` anonymous, rate limits off, over ``--connections`` keep-alive
    connections with one request in flight each (the raw HTTP/1.1 client of ``webhooks.py``). Each
@@ -26,7 +27,8 @@ import time
 import harness
 from webhooks import RawConnection, start_server, wait_ready
 
-EVAL = harness.ROOT / "tests" / "data" / "assistant_eval.jsonl"
+EVAL = harness.ROOT / "tests" / "data"
+SETS = ("assistant_eval.jsonl", "nlu_dev.jsonl", "nlu_heldout.jsonl")
 PATH = "/api/v1/assistant/messages"
 LIVE = "/health/live"
 MAX_SECONDS = 120.0
@@ -38,44 +40,44 @@ from api.catalog.service import load_catalog_data
 catalog = load_catalog_data()
 gc.collect()
 before = psutil.Process().memory_info().rss
-from assistant.nlu import normalize
-from assistant.nlu.procedures import ProcedureMatcher
-from assistant.nlu.understand import understand
+from assistant.nlu import Understander, normalize
 import assistant.service
-matcher = ProcedureMatcher([(p.slug, [p.names.vi, p.names.en, *p.keywords]) for p in catalog.procedures])
+understander = Understander([p.slug for p in catalog.procedures])
 for text in sys.argv[1:]:
-    understand(normalize(text), matcher)
+    understander(normalize(text))
 gc.collect()
 print(json.dumps({"before": before, "after": psutil.Process().memory_info().rss}))
 """
 
 
 def messages() -> list[str]:
-    return [json.loads(line)["text"] for line in EVAL.read_text("utf-8").splitlines() if line.strip()]
+    lines = [line for name in SETS for line in (EVAL / name).read_text("utf-8").splitlines() if line.strip()]
+    return [json.loads(line)["text"] for line in lines]
 
 
 def nlu_latency(texts: list[str], passes: int) -> dict[str, float]:
     sys.path.insert(0, str(harness.ROOT))
     from api.catalog.service import load_catalog_data
-    from assistant.nlu import normalize
-    from assistant.nlu.intents import clear_caches
-    from assistant.nlu.procedures import ProcedureMatcher
-    from assistant.nlu.understand import understand
+    from assistant.conversation import follow
+    from assistant.dialogue import DialogueState
+    from assistant.nlu import Understander, normalize
+    from assistant.nlu.model import load_model
 
     catalog = load_catalog_data()
     started = time.perf_counter()
-    matcher = ProcedureMatcher([(p.slug, [p.names.vi, p.names.en, *p.keywords]) for p in catalog.procedures])
+    load_model()
+    understander = Understander([p.slug for p in catalog.procedures])
     build = time.perf_counter() - started
-    for text in texts[:20]:  # warm-up: first calls load underthesea's models
-        understand(normalize(text), matcher)
+    for text in texts[:20]:  # warm-up
+        understander(normalize(text))
     wall: list[float] = []
     cpu: list[float] = []
     deadline = time.monotonic() + MAX_SECONDS
     for _ in range(passes):
-        clear_caches()  # every pass sees the messages as new
         for text in texts:
             c0, w0 = time.thread_time_ns(), time.perf_counter_ns()
-            understand(normalize(text), matcher)
+            message = normalize(text)
+            follow(understander(message), message, DialogueState())
             wall.append((time.perf_counter_ns() - w0) / 1e6)
             cpu.append((time.thread_time_ns() - c0) / 1e6)
         if time.monotonic() > deadline:
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine busy before the run: {harness.busy_seconds() - load:.2f} cores")
     nlu = nlu_latency(texts, args.passes)
     print(
-        f"NLU in-process: {nlu['messages']:.0f} messages, matcher built in {nlu['build_ms']:.0f} ms; "
+        f"NLU in-process: {nlu['messages']:.0f} messages, models loaded in {nlu['build_ms']:.0f} ms; "
         f"wall p50 {nlu['p50_ms']:.3f} ms, p99 {nlu['p99_ms']:.3f} ms, max {nlu['max_ms']:.2f} ms; "
         f"CPU mean {nlu['cpu_mean_ms']:.3f} ms, p99 {nlu['cpu_p99_ms']:.3f} ms"
     )

@@ -1,11 +1,25 @@
-"""Procedure search: names in vi and en, the slug, and the colloquial keywords of the catalog."""
+"""Procedure search: the assistant's understanding of procedure names first, then the catalog's
+names in vi and en, the slug and the colloquial keywords.
+
+The assistant's procedure model knows how citizens name procedures beyond the catalog's words:
+abbreviations ("lltp", "gplx", "đk xe"), everyday names ("giấy độc thân", "sổ đỏ", "cà vẹt") and
+English ("criminal record"). The procedures it believes the query names lead, most believed
+first; the phrase index adds what is typed partly or misspelt ("khai s", "ho chieu"), as before.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from api.catalog.models import Procedure
+from assistant.nlu.normalize import normalize
+from assistant.nlu.understand import Understander
 from i18n.phrases import PhraseIndex
+
+LEAD: Final = 0.2
+"""The least belief of the procedure model for a procedure to lead the results."""
+_LEAD_SCORE: Final = 100.0
 
 
 def procedure_phrases(p: Procedure) -> list[tuple[str, float]]:
@@ -15,3 +29,27 @@ def procedure_phrases(p: Procedure) -> list[tuple[str, float]]:
 class ProcedureIndex(PhraseIndex):
     def __init__(self, procedures: Sequence[Procedure]) -> None:
         super().__init__([(p.slug, procedure_phrases(p)) for p in procedures])
+        self._understander = Understander([p.slug for p in procedures])
+
+    def search(
+        self,
+        query: str,
+        limit: int = 100,
+        *,
+        words: Sequence[str] | None = None,
+        min_coverage: float | None = None,
+    ) -> list[tuple[str, float]]:
+        """(slug, score) best first: the procedures the model believes the query names (scores above
+        100), then the phrase matches (0-100)."""
+        phrases = (
+            super().search(query, limit, words=words)
+            if min_coverage is None
+            else super().search(query, limit, words=words, min_coverage=min_coverage)
+        )
+        believed = [
+            (slug, round(_LEAD_SCORE * (1 + p), 2))
+            for slug, p in self._understander.ranking(normalize(query), limit=5)
+            if p >= LEAD
+        ]
+        led = {slug for slug, _ in believed}
+        return [*believed, *((slug, score) for slug, score in phrases if slug not in led)][:limit]

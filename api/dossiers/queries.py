@@ -55,6 +55,13 @@ ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4
 # access.reached_the_office(): a citizen's draft, or a draft withdrawn, never reaches an officer
 REACHED_THE_OFFICE = "(d.channel = 'counter' OR d.submitted_at IS NOT NULL)"
 
+# the ward of the citizen's latest dossier whose address resolved: the assistant names that office
+LAST_RESOLVED_WARD = """
+SELECT d.applicant -> 'address' ->> 'ward_code' FROM dossiers d
+WHERE d.owner_id = $1 AND d.applicant -> 'address' ->> 'status' = 'resolved'
+ORDER BY d.created_at DESC LIMIT 1
+"""
+
 LIST_FOR_OFFICES = f"""
 SELECT {_DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
 WHERE d.agency_code = ANY($1::text[]) AND ($2::text IS NULL OR d.status = $2) AND {REACHED_THE_OFFICE}

@@ -1,6 +1,7 @@
-"""Pure NLU core of the assistant: normalization of citizen messages and intent detection."""
+"""Pure NLU core of the assistant: normalization, the learned models and the understanding of one message."""
 
-from .intents import Intent, IntentGuess, detect_intent
+from .intents import Intent
 from .normalize import Normalized, normalize
+from .understand import Understander, Understanding
 
-__all__ = ("Intent", "IntentGuess", "Normalized", "detect_intent", "normalize")
+__all__ = ("Intent", "Normalized", "Understander", "Understanding", "normalize")

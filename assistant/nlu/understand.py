@@ -1,294 +1,152 @@
-"""One message understood: the intent and the procedure, decided separately, each with a confidence.
+"""One message understood: its intent and the procedure it names, each with a confidence, and what
+is too close to call.
 
-* The intent comes from cue phrases (:mod:`.intents`), the procedure from names and colloquial
-  phrases (:mod:`.procedures`).
-* A procedure named with no question ("sang tên sổ đỏ") is ``procedure_info``.
-* When the best procedure is weak, or the runner-up is too close, nothing is guessed: the
-  candidates are returned so that the reply can ask which one is meant.
-* An out-of-scope topic ("thời tiết", "khai sinh nhật") is ``fallback``. So is a procedure question
-  that names no procedure but says other things ("lái xe đi Đà Lạt mất bao lâu", "học lái xe mất bao
-  lâu"), whereas a bare question ("mất bao lâu") is left to the conversation's current procedure.
+* Exact rules first (:mod:`.rules`): a dossier's code is a status question, a request for a person
+  a hand-off, a bare greeting a greeting.
+* Otherwise the learned models (:mod:`.model`) read the message: the intent head picks one of the
+  twelve intents, the procedure head one of the procedures or none.
+* A procedure is named when the procedure head believes it more than any other and than "none",
+  clearly enough. When two or more are believed alike ("bằng lái" is a renewal or a re-issue), none
+  is chosen and they are returned as candidates to ask about.
+* Two procedure questions believed alike (fee or duration?) are returned too, so the reply can ask.
+* An out-of-scope message is ``fallback`` and names no procedure.
 
-Pure.
+What the conversation already knows (the procedure of earlier turns, a question pending) is not
+used here: :mod:`assistant.conversation` decides with it. Pure.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 import msgspec
 
-from .intents import CUE_WORDS, Intent, asked_positions, detect_intent, off_topic_positions
-from .normalize import ENGLISH_WORDS, Normalized
-from .procedures import ProcedureMatch, ProcedureMatcher
+from .intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
+from .model import Model, load_model
+from .normalize import Normalized
+from .rules import asks_for_a_person, has_dossier_code, is_bare_greeting
 
-__all__ = ("PROCEDURE_INTENTS", "Understanding", "understand")
+__all__ = ("FALLBACK_CONFIDENCE", "NAMED", "Understander", "Understanding")
 
-PROCEDURE_INTENTS: Final = frozenset(
-    {
-        Intent.PROCEDURE_INFO,
-        Intent.PROCEDURE_DOCUMENTS,
-        Intent.PROCEDURE_FEE,
-        Intent.PROCEDURE_DURATION,
-        Intent.PROCEDURE_LOCATION,
-    }
-)
-_NOT_ABOUT_A_PROCEDURE: Final = frozenset({Intent.DOSSIER_STATUS, Intent.HUMAN_HANDOFF})
-PROCEDURE_MIN: Final = 0.62
-"""A procedure scoring below this is not named by the message."""
-CANDIDATE_MIN: Final = 0.5
-"""Procedures scoring at least this may be offered when asking which one is meant."""
-CLOSE: Final = 0.04
-"""Two procedures closer than this are too close to choose between."""
-PARTIAL: Final = 0.9
-"""Below this score the best phrase is only partly in the message."""
-PARTIAL_SHARE: Final = 0.9
-"""A runner-up within this share of a partial best match is too close as well."""
+NONE: Final = "none"
+NAMED: Final = 0.35
+"""The least belief in the best procedure for the message to name it."""
+RIVAL: Final = 0.5
+"""A second procedure believed at least this share of the best makes the two too close."""
+SURE: Final = 0.8
+"""Belief in the best procedure above which no rival counts."""
+CANDIDATE_SHARE: Final = 0.3
+"""Procedures believed at least this share of the best are offered when asking which is meant."""
 MAX_CANDIDATES: Final = 4
-_INFO_CONFIDENCE: Final = 0.7
-
-# Words that carry no topic: people, politeness, question words. A procedure question that names no
-# procedure but has other words than these and the intent cues is about something else.
-_FILLER: Final = frozenset(
-    [
-        "toi",
-        "minh",
-        "em",
-        "anh",
-        "chi",
-        "ban",
-        "ad",
-        "admin",
-        "ba",
-        "ong",
-        "co",
-        "chu",
-        "bac",
-        "con",
-        "be",
-        "chau",
-        "vo",
-        "chong",
-        "me",
-        "bo",
-        "cha",
-        "nguoi",
-        "nha",
-        "a",
-        "ah",
-        "ak",
-        "oi",
-        "nhe",
-        "nha",
-        "nhi",
-        "voi",
-        "vay",
-        "the",
-        "thi",
-        "la",
-        "va",
-        "hay",
-        "hoac",
-        "ma",
-        "nhung",
-        "cac",
-        "moi",
-        "mot",
-        "hai",
-        "nay",
-        "do",
-        "kia",
-        "cho",
-        "hoi",
-        "xin",
-        "muon",
-        "can",
-        "phai",
-        "nen",
-        "duoc",
-        "khong",
-        "chua",
-        "roi",
-        "da",
-        "dang",
-        "se",
-        "co",
-        "ve",
-        "tu",
-        "den",
-        "tai",
-        "o",
-        "trong",
-        "cua",
-        "de",
-        "gi",
-        "sao",
-        "nao",
-        "bao",
-        "nhieu",
-        "may",
-        "dau",
-        "khi",
-        "lam",
-        "u",
-        "ok",
-        "vang",
-        "da",
-        "duoc",
-        "vs",
-        "thu",
-        "tuc",
-        "huong",
-        "dan",
-        "cach",
-        "i",
-        "my",
-        "me",
-        "we",
-        "our",
-        "you",
-        "your",
-        "the",
-        "a",
-        "an",
-        "to",
-        "for",
-        "of",
-        "in",
-        "on",
-        "at",
-        "is",
-        "are",
-        "do",
-        "does",
-        "can",
-        "how",
-        "what",
-        "where",
-        "when",
-        "much",
-        "many",
-        "long",
-        "it",
-        "this",
-        "that",
-        "please",
-        "want",
-        "need",
-        "get",
-    ]
+INTENT_RIVAL: Final = 0.75
+"""A second question intent believed this share of the best, when the best is unsure, is asked about."""
+INTENT_SURE: Final = 0.6
+FALLBACK_CONFIDENCE: Final = 0.3
+"""The highest confidence ever given to ``fallback``: the app reads a low confidence as "not understood"."""
+_RULE_CONFIDENCE: Final = 0.95
+_FOLLOW_UP: Final = re.compile(
+    r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
 )
-
-
-_PLAIN: Final = _FILLER | CUE_WORDS
-_KEEP: Final = _PLAIN | ENGLISH_WORDS
 
 
 class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     intent: Intent
     confidence: float
     """Of the intent, 0..1."""
-    procedure: str | None
+    procedure: str | None = None
     """The slug of the procedure the message names, if one clearly is."""
-    procedure_confidence: float
+    procedure_confidence: float = 0.0
     candidates: tuple[str, ...] = ()
     """Slugs to offer when the message names a procedure but not clearly which."""
+    intents: tuple[Intent, ...] = ()
+    """Two procedure questions believed alike: the reply may ask which is meant."""
     out_of_scope: bool = False
+    follow_up: bool = False
+    """The message follows on from the last one ("còn tạm vắng thì sao", "what about a passport")."""
 
 
-def _unexplained(message: Normalized, matcher: ProcedureMatcher) -> tuple[list[str], bool]:
-    """The words that are neither fillers nor question cues, and whether one of them is unknown to
-    every procedure."""
-    rest = [w for w in message.words if w not in _PLAIN and not w.isdigit()]
-    return rest, any(not matcher.knows(w) for w in rest)
+def _ranked(probabilities: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(probabilities.items(), key=lambda item: -item[1])
 
 
-class _Known:
-    """Words that are no typo: procedure words and fillers."""
+class Understander:
+    """Built once: the model, the procedures the catalog serves (others are never named), and the
+    exact texts of quick replies with the intent each asks (folded)."""
 
-    def __init__(self, matcher: ProcedureMatcher) -> None:
-        self._matcher = matcher
+    def __init__(
+        self,
+        procedures: Iterable[str] | None = None,
+        *,
+        model: Model | None = None,
+        exact: Mapping[str, str] | None = None,
+    ) -> None:
+        self._exact = {text: Intent(intent) for text, intent in (exact or {}).items()}
+        self._model = model or load_model()
+        self._intents = self._model.heads["intent"]
+        self._procedures = self._model.heads["procedure"]
+        self._served = frozenset(procedures) if procedures is not None else None
 
-    def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and (word in _FILLER or self._matcher.knows(word))
-
-
-def _naming(used: frozenset[int], asked: frozenset[int]) -> frozenset[int]:
-    """The words the procedure's name took: a word a question cue also uses stays with the question
-    unless it sits inside the name ("land transfer" names; "họp ... bao lâu" asks)."""
-    return frozenset(p for p in used if p not in asked or p - 1 in used or p + 1 in used)
-
-
-def _without(message: Normalized, used: frozenset[int]) -> Normalized:
-    """The message without the words that named the procedure, so that they do not also count as a
-    question ("bản sao" names a copy of an extract; it does not ask for documents)."""
-    words = tuple(w for i, w in enumerate(message.words) if i not in used)
-    folded = " ".join(words)
-    return Normalized(raw=message.raw, text=folded, folded=folded, words=words, english=message.english)
-
-
-def understand(message: Normalized, matcher: ProcedureMatcher) -> Understanding:
-    known = _Known(matcher)
-    guess = detect_intent(message, known=known)
-    asked = asked_positions(message)
-    matches = matcher.match(message, asked=asked, plain=_PLAIN, keep=_KEEP)
-    top: ProcedureMatch | None = matches[0] if matches and matches[0].score >= PROCEDURE_MIN else None
-    # an out-of-scope topic wins, unless a procedure is fully named apart from it ("food safety
-    # certificate for my restaurant"; but "khai sinh nhật", "học lái xe" share their words)
-    if guess.out_of_scope and not (
-        top is not None and top.score >= PARTIAL and not top.used & off_topic_positions(message)
-    ):
-        return Understanding(
-            intent=Intent.FALLBACK,
-            confidence=guess.confidence,
-            procedure=None,
-            procedure_confidence=0.0,
-            out_of_scope=True,
+    def __call__(self, message: Normalized) -> Understanding:
+        follow_up = bool(_FOLLOW_UP.search(message.folded)) or message.raw.lstrip().lower().startswith(
+            ("còn ", "thế còn", "vậy còn")
         )
-    if top is not None and top.used:
-        guess = detect_intent(_without(message, _naming(top.used, asked)), within=message, known=known)
-    intent, confidence = guess.intent, guess.confidence
-    if intent in _NOT_ABOUT_A_PROCEDURE or (intent is Intent.PAYMENT_HELP and top is None):
-        return Understanding(intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0)
-    if top is None:
-        rest, unknown = _unexplained(message, matcher)
-        weak = tuple(m.slug for m in matches if m.score >= CANDIDATE_MIN)
-        if weak and not unknown and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:  # "bằng lái": which one?
-            intent = intent if intent in PROCEDURE_INTENTS else Intent.PROCEDURE_INFO
+        if message.folded in self._exact:
+            return Understanding(intent=self._exact[message.folded], confidence=_RULE_CONFIDENCE)
+        if asks_for_a_person(message):
+            return Understanding(intent=Intent.HUMAN_HANDOFF, confidence=_RULE_CONFIDENCE)
+        if has_dossier_code(message):
+            return Understanding(intent=Intent.DOSSIER_STATUS, confidence=_RULE_CONFIDENCE)
+        if is_bare_greeting(message):
+            return Understanding(intent=Intent.GREETING, confidence=_RULE_CONFIDENCE)
+        vector = self._model.vectorize(message.folded)
+        if vector.empty:  # nothing the models know: no words, or none ever seen
+            return Understanding(intent=Intent.FALLBACK, confidence=0.0, out_of_scope=True)
+        intents = [(Intent(i), p) for i, p in _ranked(self._intents.probabilities(vector))]
+        intent, confidence = intents[0]
+        if intent is Intent.FALLBACK:
             return Understanding(
-                intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0, candidates=weak
+                intent=intent, confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3), out_of_scope=True
             )
-        if unknown and intent in PROCEDURE_INTENTS:  # a question about something else
-            return Understanding(
-                intent=Intent.FALLBACK, confidence=0.3, procedure=None, procedure_confidence=0.0, out_of_scope=True
-            )
-        generic = matcher.containing(rest) if rest and not unknown else []
-        if generic and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
-            intent = intent if intent in PROCEDURE_INTENTS else Intent.PROCEDURE_INFO
-            offered = tuple(generic) if len(generic) <= MAX_CANDIDATES else ()  # too many: the popular ones
-            return Understanding(
-                intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0, candidates=offered
-            )
-        return Understanding(intent=intent, confidence=confidence, procedure=None, procedure_confidence=0.0)
-    if intent is Intent.PAYMENT_HELP:
-        intent = Intent.PROCEDURE_FEE
-    elif intent not in PROCEDURE_INTENTS:  # a procedure named with no question: tell about it
-        intent, confidence = Intent.PROCEDURE_INFO, min(confidence, _INFO_CONFIDENCE) or _INFO_CONFIDENCE
-    # a partial match ("bằng lái" in "đổi bằng lái" and "mất bằng lái") must also win by a share
-    close = tuple(
-        m.slug
-        for m in matches[1:]
-        if m.score >= CANDIDATE_MIN
-        and (top.score - m.score < CLOSE or (top.score < PARTIAL and m.score >= PARTIAL_SHARE * top.score))
-    )
-    runner_up = matches[1].score if len(matches) > 1 else 0.0
-    certainty = round(min(1.0, top.score) * (1 - 0.5 * (runner_up / top.score) ** 4), 3)
-    if close:
+        procedure, procedure_confidence, candidates = self._procedure(self._procedures.probabilities(vector))
+        if intent in SOCIAL_INTENTS and (procedure or candidates):  # "chào ad, làm hộ chiếu"
+            intent = Intent.PROCEDURE_INFO
+        close: tuple[Intent, ...] = ()
+        if intent in QUESTION_INTENTS and len(intents) > 1:
+            second, p2 = intents[1]
+            if second in QUESTION_INTENTS and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence:
+                close = (intent, second)
         return Understanding(
             intent=intent,
-            confidence=confidence,
-            procedure=None,
-            procedure_confidence=certainty,
-            candidates=(top.slug, *close),
+            confidence=round(confidence, 3),
+            procedure=procedure,
+            procedure_confidence=round(procedure_confidence, 3),
+            candidates=candidates,
+            intents=close,
+            follow_up=follow_up and intent in PROCEDURE_INTENTS,
         )
-    return Understanding(intent=intent, confidence=confidence, procedure=top.slug, procedure_confidence=certainty)
+
+    def _procedure(self, probabilities: dict[str, float]) -> tuple[str | None, float, tuple[str, ...]]:
+        none = probabilities.pop(NONE, 0.0)
+        ranked = [(s, p) for s, p in _ranked(probabilities) if self._served is None or s in self._served]
+        if not ranked:
+            return None, 0.0, ()
+        best, p1 = ranked[0]
+        p2 = ranked[1][1] if len(ranked) > 1 else 0.0
+        if p1 >= NAMED and p1 >= none and (p1 >= SURE or p2 < RIVAL * p1):
+            return best, p1, ()
+        together = [(s, p) for s, p in ranked[:MAX_CANDIDATES] if p >= CANDIDATE_SHARE * p1]
+        if len(together) > 1 and sum(p for _, p in together) >= max(NAMED, none):
+            return None, p1, tuple(s for s, _ in together)
+        return None, 0.0, ()
+
+    def ranking(self, message: Normalized, limit: int = 5) -> list[tuple[str, float]]:
+        """The procedures the message may be about, most believed first (catalog search)."""
+        vector = self._model.vectorize(message.folded)
+        if vector.empty:
+            return []
+        probabilities = self._procedures.probabilities(vector)
+        probabilities.pop(NONE, None)
+        ranked = [(s, p) for s, p in _ranked(probabilities) if self._served is None or s in self._served]
+        return ranked[:limit]

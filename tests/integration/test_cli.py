@@ -76,3 +76,10 @@ def test_worker_stops_on_sigterm(settings: Settings) -> None:
     finally:
         if worker.poll() is None:
             worker.kill()
+
+
+def test_the_committed_nlu_report_is_what_the_model_measures(settings: Settings) -> None:
+    """Train the model again, or change what it is measured on: `uv run motcua nlu report --write`."""
+    result = _motcua(settings, "nlu", "report")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (ROOT / "assistant" / "nlu" / "REPORT.md").read_text("utf-8")

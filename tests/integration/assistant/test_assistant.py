@@ -31,6 +31,7 @@ async def test_documents_then_duration_in_the_same_conversation(client: AsyncTes
     second = await ask(client, "mất mấy ngày", session_id=first["session_id"])
     assert second["intent"] == "procedure_duration"
     assert second["procedure"]["slug"] == "birth-registration"
+    assert second["confidence"] >= 0.8  # the carried procedure does not halve it
 
 
 async def test_a_repeated_message_follows_each_conversation(client: AsyncTestClient[Any]) -> None:
@@ -231,3 +232,43 @@ async def test_a_signed_in_citizen_is_not_counted(
     first = await ask(client, "xin chào", headers=headers)
     for _ in range(settings.assistant_rate_per_minute_session + 5):
         await ask(client, "lệ phí bao nhiêu", session_id=first["session_id"], headers=headers)
+
+
+async def test_where_to_file_says_online_channels_and_the_residence_rule(client: AsyncTestClient[Any]) -> None:
+    answer = await ask(client, "làm khai sinh cho con online được không")
+    assert (answer["intent"], answer["procedure"]["slug"]) == ("procedure_location", "birth-registration")
+    assert "ứng dụng VNeID" in answer["reply"] and "Cổng Dịch vụ công quốc gia" in answer["reply"]
+    assert "nơi cư trú của cha hoặc mẹ" in answer["reply"]
+    passport = await ask(client, "làm hộ chiếu có phải về quê không")
+    assert passport["intent"] == "procedure_location"
+    assert "Công an Thành phố Hồ Chí Minh" in passport["reply"]  # the province's office, named
+    assert "không phụ thuộc nơi thường trú" in passport["reply"]
+
+
+async def test_where_to_file_names_the_citizens_own_commune_office(
+    client: AsyncTestClient[Any], make_token: TokenFactory
+) -> None:
+    citizen = await make_token("0912990003")
+    anonymous = await ask(client, "khai sinh nộp ở đâu")
+    assert "UBND phường Bến Thành" not in anonymous["reply"]
+    await submitted(client, citizen)  # applicant at 12 Lê Lợi, phường Bến Thành
+    mine = await ask(client, "khai sinh nộp ở đâu", headers=bearer(citizen))
+    assert "UBND phường Bến Thành (theo địa chỉ trong hồ sơ gần nhất của bạn)" in mine["reply"]
+
+
+async def test_paying_is_not_the_fee_question(client: AsyncTestClient[Any]) -> None:
+    fee = await ask(client, "lệ phí làm hộ chiếu bao nhiêu")
+    pay = await ask(client, "thanh toán lệ phí hộ chiếu bằng cách nào", session_id=fee["session_id"])
+    assert fee["intent"] == "procedure_fee" and pay["intent"] == "payment_help"
+    assert pay["procedure"]["slug"] == "passport-issuance"
+    assert "VietQR" in pay["reply"] and "200.000 ₫" in pay["reply"]
+
+
+async def test_a_procedure_named_in_an_everyday_way(client: AsyncTestClient[Any]) -> None:
+    for text, slug in (
+        ("xin giấy độc thân mất mấy ngày", "marital-status-certificate"),
+        ("lltp bao nhieu tien", "judicial-record-certificate"),
+        ("how long does a criminal record check take", "judicial-record-certificate"),
+    ):
+        answer = await ask(client, text)
+        assert answer["procedure"]["slug"] == slug, (text, answer)

@@ -6,7 +6,7 @@ from datetime import date
 
 import msgspec
 
-from assistant.answers import about_procedure, dossier_status, payment_help
+from assistant.answers import about_procedure, ask_which_question, dossier_status, payment_help
 from assistant.ports import DossierFacts, FeeFacts, ProcedureFacts, RequirementFacts
 
 
@@ -158,3 +158,67 @@ def test_a_free_period_that_ends_and_an_unconfirmed_provincial_rate_are_said() -
     unconfirmed = msgspec.structs.replace(procedure(15000), fee_confirmed=False)
     assert "chưa được xác nhận cho tỉnh, thành phố của bạn" in about_procedure("procedure_fee", unconfirmed, "vi").reply
     assert "not confirmed for your province" in about_procedure("procedure_fee", unconfirmed, "en").reply
+
+
+def birth(**changes: object) -> ProcedureFacts:
+    values: dict[str, object] = {
+        "slug": "birth-registration",
+        "names": {"vi": "Đăng ký khai sinh", "en": "Birth registration"},
+        "keywords": (),
+        "agency_names": {"vi": "Ủy ban nhân dân cấp xã", "en": "Commune People's Committee"},
+        "commune_level": True,
+        "online": "full",
+        "fee": 0,
+        "fee_note": None,
+        "processing_days": 0,
+        "requirements": (),
+        "guidance": {"vi": "", "en": ""},
+        "agency": "UBND-XA",
+        "result": "electronic",
+        "where": {
+            "vi": "UBND cấp xã nơi cư trú của cha hoặc mẹ (thường trú hoặc tạm trú)",
+            "en": "the commune People's Committee where the father or the mother lives",
+        },
+        "vneid": True,
+    }
+    values.update(changes)
+    return ProcedureFacts(**values)  # type: ignore[arg-type]
+
+
+def test_where_to_file_names_the_office_the_residence_rule_the_channels_and_the_result() -> None:
+    vi = about_procedure("procedure_location", birth(), "vi").reply
+    assert vi == (
+        "Đăng ký khai sinh: nộp tại Ủy ban nhân dân cấp xã nơi bạn cư trú."
+        " Nơi được nộp: UBND cấp xã nơi cư trú của cha hoặc mẹ (thường trú hoặc tạm trú)."
+        " Có thể nộp trực tuyến toàn trình trên ứng dụng này, Cổng Dịch vụ công quốc gia hoặc ứng dụng VNeID."
+        " Kết quả là bản điện tử, tải ngay trong ứng dụng; cần bản giấy thì chọn nhận qua bưu điện khi nộp."
+    )
+    en = about_procedure("procedure_location", birth(), "en").reply
+    assert "Where you may file: the commune People's Committee where the father or the mother lives." in en
+    assert "in this app, on the National Public Service Portal or in the VNeID app" in en
+
+
+def test_where_to_file_names_the_citizens_own_office_when_known() -> None:
+    office = {"vi": "UBND phường Bến Thành", "en": "Ben Thanh Ward People's Committee"}
+    reply = about_procedure("procedure_location", birth(), "vi", office).reply
+    assert reply.startswith("Đăng ký khai sinh: nộp tại UBND phường Bến Thành (theo địa chỉ trong hồ sơ gần nhất")
+
+
+def test_a_partly_online_procedure_on_paper_says_so_and_one_received_in_person_too() -> None:
+    paper = about_procedure("procedure_location", birth(online="partial", vneid=False, result="paper"), "vi").reply
+    assert "hoặc Cổng Dịch vụ công quốc gia, nhưng cần đến cơ quan cho một bước" in paper
+    assert "VNeID" not in paper and "gửi qua bưu điện về địa chỉ bạn chọn" in paper
+    in_person = about_procedure("procedure_location", birth(by_post=False, result="paper"), "en").reply
+    assert in_person.endswith("The result is collected in person where you filed.")
+
+
+def test_paying_for_a_named_procedure_also_gives_its_fee() -> None:
+    reply = payment_help(None, "vi", procedure(200000)).reply
+    assert reply.startswith("Bạn thanh toán lệ phí ngay trên ứng dụng")
+    assert reply.endswith("Lệ phí thủ tục cấp hộ chiếu phổ thông là 200.000 ₫.")
+
+
+def test_two_questions_read_alike_are_asked_about() -> None:
+    answer = ask_which_question(["procedure_fee", "procedure_duration"], procedure(200000), "vi")
+    assert answer.reply == "Về thủ tục cấp hộ chiếu phổ thông, bạn muốn hỏi điều nào?"
+    assert answer.quick_replies == ["Lệ phí", "Mất bao lâu"]

@@ -1,8 +1,7 @@
-"""Normalization: NFC, tone marks, teencode expansion, folding, English detection."""
+"""Normalization: NFC, teencode expansion, folding, English detection (its cost: bench/nlu.py)."""
 
 from __future__ import annotations
 
-import time
 import unicodedata
 
 import pytest
@@ -21,13 +20,18 @@ from assistant.nlu.normalize import ABBREVIATIONS, is_english, normalize
         ("dki gplx ntn", "đăng ký giấy phép lái xe như thế nào"),
         ("đki cccd", "đăng ký căn cước công dân"),
         ("xin lltp vs bhyt", "xin lý lịch tư pháp với bảo hiểm y tế"),
-        ("tt hkd mat bn tg", "thủ tục hộ kinh doanh mat bao nhiêu thời gian"),
+        ("thutuc hkd mat bn tg", "thủ tục hộ kinh doanh mat bao nhiêu thời gian"),
         ("cho e hoi a", "cho em hoi anh"),
-        ("ck dc k ad", "chuyển khoản được không admin"),
+        ("ks cho be dc k ad", "khai sinh cho be được không admin"),
     ],
 )
 def test_teencode_is_expanded_with_diacritics(typed: str, text: str) -> None:
     assert normalize(typed).text == text
+
+
+def test_abbreviations_that_stand_for_two_things_are_left_to_the_models() -> None:
+    # "tt": thủ tục or thanh toán; "ck": chuyển khoản or chữ ký; "kt": kiểm tra or khai tử
+    assert normalize("tt ck kt hd").text == "tt ck kt hd"
 
 
 def test_real_words_and_accented_words_are_left_alone() -> None:
@@ -38,10 +42,10 @@ def test_real_words_and_accented_words_are_left_alone() -> None:
     assert normalize("Cần gì để làm sổ đỏ?").text == "cần gì để làm sổ đỏ"
 
 
-def test_text_is_nfc_lowercase_with_normalized_tone_marks() -> None:
+def test_text_is_nfc_lowercase_and_tone_marks_meet_when_folded() -> None:
     decomposed = unicodedata.normalize("NFD", "Hộ Chiếu")
     assert normalize(decomposed).text == "hộ chiếu"
-    assert normalize("Thuỷ lợi, HOÀ BÌNH").text == "thủy lợi hòa bình"
+    assert normalize("Thuỷ lợi, HOÀ BÌNH").folded == normalize("thủy lợi hòa bình").folded == "thuy loi hoa binh"
     assert normalize("  Làm   hộ chiếu ở đâu???  ").raw == "  Làm   hộ chiếu ở đâu???  "
 
 
@@ -108,19 +112,6 @@ def test_abbreviation_keys_are_folded_and_expansions_accented() -> None:
     assert ABBREVIATIONS["ko"] == "không" and ABBREVIATIONS["dc"] == "được"
     for key, value in ABBREVIATIONS.items():
         assert key == key.lower() and " " not in key and value
-
-
-def test_normalize_is_fast() -> None:
-    messages = ["Cho em hỏi làm hộ chiếu cần giấy tờ gì ạ", "hs cua mk den dau r ad", "how much is a passport"]
-    normalize(messages[0])
-    start = time.perf_counter()
-    rounds = 300
-    for _ in range(rounds):
-        for message in messages:
-            normalize(message)
-    per_message_ms = (time.perf_counter() - start) / (rounds * len(messages)) * 1000
-    print(f"\nnormalize: {per_message_ms:.3f} ms per message")
-    assert per_message_ms < 1.0
 
 
 def test_the_uu_of_cuu_is_no_elongation() -> None:

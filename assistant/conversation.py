@@ -1,0 +1,103 @@
+"""What one turn is about, given the message understood and what the conversation already knows.
+
+* The conversation keeps its procedure: "cần giấy tờ gì" after "làm khai sinh" is about birth
+  registration; a message that names another procedure switches to it.
+* "Còn tạm vắng thì sao" after a question about papers asks about the papers of the new procedure.
+* A name several procedures share ("bằng lái") is asked about, unless the conversation is already
+  about one of them; the answer to that question (the quick reply, or any message naming one of
+  the candidates) gets the question that was pending.
+* Two questions believed alike (fee or duration?) are asked about once the procedure is known.
+* A question about a procedure that names none, in a conversation about none, asks which one;
+  a bare "tell me about it" with nothing to be about is out of scope.
+
+Pure: the state is read and changed in memory, saving it is the caller's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import msgspec
+
+from assistant.dialogue import DialogueState
+from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, Intent
+from assistant.nlu.normalize import Normalized
+from assistant.nlu.understand import Understanding
+
+__all__ = ("Turn", "follow")
+
+
+class Turn(msgspec.Struct, frozen=True, kw_only=True):
+    intent: Intent
+    confidence: float
+    procedure: str | None = None
+    """The procedure the reply is about."""
+    candidates: tuple[str, ...] = ()
+    """Ask which of these procedures is meant (empty with no procedure: ask which procedure at all)."""
+    intents: tuple[Intent, ...] = ()
+    """Ask which of these questions is meant, about ``procedure``."""
+
+    @property
+    def asks_which_procedure(self) -> bool:
+        return self.intent in PROCEDURE_INTENTS and self.procedure is None
+
+
+def _answered(candidates: Sequence[str], understood: Understanding, message: Normalized,
+              names: Mapping[str, Sequence[str]]) -> str | None:  # fmt: skip
+    """The candidate the message picks: named by the understanding, or typed as its name."""
+    if understood.procedure in candidates:
+        return understood.procedure
+    for slug in candidates:
+        if message.folded in names.get(slug, ()):
+            return slug
+    within = [s for s in understood.candidates if s in candidates]
+    return within[0] if len(within) == 1 else None
+
+
+def follow(
+    understood: Understanding,
+    message: Normalized,
+    state: DialogueState,
+    names: Mapping[str, Sequence[str]] = {},
+) -> Turn:
+    """The turn, and ``state`` brought up to date. ``names``: each procedure's names, folded (what a
+    quick reply offering it says)."""
+    intent, confidence = understood.intent, understood.confidence
+    pending, asked = state.candidates, state.pending_intent
+    state.candidates, state.pending_intent = [], None
+    picked = _answered(pending, understood, message, names) if pending else None
+    if picked is not None and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
+        intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
+        return _about(state, intent, max(confidence, 0.8), picked)
+    if intent is Intent.PAYMENT_HELP:
+        procedure = understood.procedure or state.procedure
+        state.procedure = procedure
+        return Turn(intent=intent, confidence=confidence, procedure=procedure)
+    if intent not in PROCEDURE_INTENTS:
+        return Turn(intent=intent, confidence=confidence)
+    if understood.follow_up and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
+        intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
+    if understood.procedure is not None:
+        if intent is Intent.PROCEDURE_INFO and asked in QUESTION_INTENTS:  # "lệ phí?" "— hộ chiếu"
+            intent = Intent(asked or intent)
+        return _about(state, intent, confidence, understood.procedure, understood.intents)
+    if understood.candidates:
+        if state.procedure in understood.candidates:  # "bằng lái" in a talk about renewing it
+            return _about(state, intent, confidence, state.procedure, understood.intents)
+        state.candidates = list(understood.candidates)
+        state.pending_intent = intent
+        return Turn(intent=intent, confidence=min(confidence, 0.5), candidates=understood.candidates)
+    if state.procedure is not None:
+        return _about(state, intent, confidence, state.procedure, understood.intents)
+    if intent is Intent.PROCEDURE_INFO:  # about nothing named, in a talk about nothing
+        return Turn(intent=Intent.FALLBACK, confidence=min(confidence, 0.3))
+    state.pending_intent = intent
+    return Turn(intent=intent, confidence=min(confidence, 0.5))
+
+
+def _about(
+    state: DialogueState, intent: Intent, confidence: float, procedure: str, intents: tuple[Intent, ...] = ()
+) -> Turn:
+    state.procedure = procedure
+    state.last_intent = intent
+    return Turn(intent=intent, confidence=confidence, procedure=procedure, intents=intents)

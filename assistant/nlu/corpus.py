@@ -1,0 +1,341 @@
+"""The training corpus of the learned understanding, built from the hand-written material of
+``data/corpus.json`` (carriers per intent, courtesy, chat spellings) and ``data/aliases.json`` (how
+citizens name each procedure).
+
+A carrier ("{p} nộp ở đâu", "can I {v} online") is filled with names of procedures, wrapped in the
+courtesy people add ("cho em hỏi", "ạ", "ad ơi"), then typed in the ways people type: as written,
+without diacritics, in chat spellings and abbreviations ("ko", "dc", "j", "lltp"), with typos
+(letters swapped, dropped, doubled, a neighbouring key), or with English words mixed in. A name
+several procedures share ("bằng lái", "bảo hiểm") is labelled with all of them, so the model learns
+that it does not choose.
+
+Deterministic for a seed. Pure: the only I/O is reading the packaged data files.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from importlib import resources
+from typing import Any, Final
+
+import msgspec
+
+from i18n.text import strip_diacritics
+
+__all__ = ("PROCEDURE_INTENTS", "Sample", "build_corpus", "data_digest")
+
+PROCEDURE_INTENTS: Final = (
+    "procedure_info",
+    "procedure_documents",
+    "procedure_fee",
+    "procedure_duration",
+    "procedure_location",
+)
+_FILES: Final = ("corpus.json", "aliases.json")
+_VI_PER_PROCEDURE: Final = 9
+"""Vietnamese messages per procedure and procedure intent (each then typed two more ways)."""
+_EN_PER_PROCEDURE: Final = 3
+_SHARED_PER_INTENT: Final = 3
+_FILLS: Final = 5
+"""Procedures named in each status, payment or hand-off carrier that takes one."""
+_MIN_PER_INTENT: Final = 420
+"""Messages written (before the typing variants) for each intent that names no procedure."""
+_ENGLISH_IN_VIETNAMESE: Final = 0.08
+_PREFIX: Final = 0.3
+_SUFFIX: Final = 0.35
+_NEIGHBOURS: Final = {
+    a: b
+    for a, b in zip(
+        "qwertyuiopasdfghjklzxcvbnm",
+        [
+            "wa",
+            "qe",
+            "wr",
+            "et",
+            "ry",
+            "tu",
+            "yi",
+            "uo",
+            "ip",
+            "o",
+            "qs",
+            "ad",
+            "sf",
+            "dg",
+            "fh",
+            "gj",
+            "hk",
+            "jl",
+            "k",
+            "x",
+            "zc",
+            "xv",
+            "cb",
+            "vn",
+            "bm",
+            "n",
+        ],
+        strict=True,
+    )
+}
+
+
+class Sample(msgspec.Struct, frozen=True):
+    text: str
+    intent: str
+    procedures: tuple[str, ...]
+    """() when the message names no procedure; several when it uses a name they share."""
+    style: str
+
+
+def _read(name: str) -> Any:
+    return json.loads(resources.files(__package__).joinpath(f"data/{name}").read_text("utf-8"))
+
+
+def data_digest() -> str:
+    """What the corpus is built from, so that a model can say which material it was trained on."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in _FILES:
+        digest.update(resources.files(__package__).joinpath(f"data/{name}").read_bytes())
+    return digest.hexdigest()
+
+
+def _words_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
+class _Typist:
+    """Types a written message the ways people do."""
+
+    def __init__(self, data: dict[str, Any], rng: random.Random) -> None:
+        self._rng = rng
+        self._teencode = [(_words_re(k), v) for k, v in sorted(data["teencode"].items(), key=lambda kv: -len(kv[0]))]
+        self._mix = [(_words_re(k), v) for k, v in sorted(data["mix"].items(), key=lambda kv: -len(kv[0]))]
+
+    def _substitute(self, text: str, table: list[tuple[re.Pattern[str], list[str]]], share: float) -> str:
+        for pattern, choices in table:
+            if pattern.search(text) and self._rng.random() < share:
+                text = pattern.sub(self._picker(choices), text)
+        return text
+
+    def _picker(self, choices: list[str]) -> Callable[[re.Match[str]], str]:
+        """Each occurrence spelt its own way."""
+
+        def pick(_: re.Match[str]) -> str:
+            return self._rng.choice(choices)
+
+        return pick
+
+    def unaccented(self, text: str) -> str:
+        return strip_diacritics(text)
+
+    def teencode(self, text: str) -> str:
+        text = self._substitute(text, self._teencode, 0.65)
+        return strip_diacritics(text) if self._rng.random() < 0.7 else text
+
+    def mixed(self, text: str) -> str:
+        return self._substitute(text, self._mix, 0.6)
+
+    def typos(self, text: str) -> str:
+        words = text.split()
+        spots = [i for i, w in enumerate(words) if len(w) >= 3 and w.isalpha()]
+        for i in self._rng.sample(spots, min(len(spots), self._rng.choice((1, 1, 2)))):
+            words[i] = self._typo(words[i])
+        typed = " ".join(words)
+        return strip_diacritics(typed) if self._rng.random() < 0.6 else typed
+
+    def _typo(self, word: str) -> str:
+        rng = self._rng
+        i = rng.randrange(len(word) - 1)
+        kind = rng.randrange(5)
+        if kind == 0:  # swapped
+            return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if kind == 1:  # dropped
+            return word[:i] + word[i + 1 :]
+        if kind == 2:  # doubled
+            return word[: i + 1] + word[i] + word[i + 1 :]
+        near = _NEIGHBOURS.get(strip_diacritics(word[i]).lower())
+        if kind == 3 and near:  # a neighbouring key
+            return word[:i] + rng.choice(near) + word[i + 1 :]
+        return word[:i] + strip_diacritics(word[i]) + word[i + 1 :]  # a mark forgotten
+
+
+class _Builder:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible training data, no secret
+        self.data = _read("corpus.json")
+        aliases = _read("aliases.json")
+        self.aliases: dict[str, dict[str, list[str]]] = {k: v for k, v in aliases.items() if not k.startswith("_")}
+        self.slugs = sorted(self.aliases)
+        self.typist = _Typist(self.data, self.rng)
+        self.samples: list[Sample] = []
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _fill(self, carrier: str, slug: str) -> str | None:
+        names = self.aliases[slug]
+        if "{p}" in carrier:
+            use_english = self.rng.random() < _ENGLISH_IN_VIETNAMESE and names.get("en")
+            return carrier.replace("{p}", self.rng.choice(names["en"] if use_english else names["vi"]))
+        if "{n}" in carrier:
+            return carrier.replace("{n}", self.rng.choice(names["en"])) if names.get("en") else None
+        if "{v}" in carrier:
+            return carrier.replace("{v}", self.rng.choice(names["en_do"])) if names.get("en_do") else None
+        return carrier
+
+    def _dress(self, text: str, lang: str) -> str:
+        rng = self.rng
+        if rng.random() < _PREFIX:
+            text = f"{rng.choice(self.data['prefixes'][lang])} {text}"
+        if rng.random() < _SUFFIX:
+            text = f"{text} {rng.choice(self.data['suffixes'][lang])}"
+        return text
+
+    def _add(
+        self, text: str, intent: str, procedures: Sequence[str], lang: str, *, dress: bool = True, ways: int = 2
+    ) -> None:
+        """The message as written, then typed ``ways`` other ways (English: maybe once, with typos)."""
+        written = self._dress(text, lang) if dress else text
+        labels = tuple(procedures)
+        if lang == "en":
+            self.samples.append(Sample(written, intent, labels, "english"))
+            if self.rng.random() < 0.5:
+                self.samples.append(Sample(self.typist.typos(written), intent, labels, "english"))
+            return
+        self.samples.append(Sample(written, intent, labels, "accented"))
+        styles = ["unaccented", "teencode", "teencode", "typos", "typos", "mixed"]
+        for style in self.rng.sample(styles, ways):
+            typed = getattr(self.typist, style)(written)
+            if typed != written:
+                self.samples.append(Sample(typed, intent, labels, style))
+
+    # -- the parts of the corpus ---------------------------------------------------------------
+
+    def procedure_questions(self) -> None:
+        carriers = self.data["carriers"]
+        for intent in PROCEDURE_INTENTS:
+            for slug in self.slugs:
+                for carrier in self.rng.sample(carriers[intent]["vi"], _VI_PER_PROCEDURE):
+                    self._add(self._fill(carrier, slug) or carrier, intent, [slug], "vi")
+                done = 0
+                for carrier in self.rng.sample(carriers[intent]["en"], len(carriers[intent]["en"])):
+                    text = self._fill(carrier, slug)
+                    if text is not None:
+                        self._add(text, intent, [slug], "en")
+                        done += 1
+                    if done == _EN_PER_PROCEDURE:
+                        break
+
+    def names_alone(self) -> None:
+        """A procedure named with no question is a question about it."""
+        for slug in self.slugs:
+            names = self.aliases[slug]
+            for name in names["vi"]:
+                self._add(name, "procedure_info", [slug], "vi", dress=self.rng.random() < 0.3, ways=1)
+            for name in names.get("en", ()):
+                self._add(name, "procedure_info", [slug], "en", dress=False)
+
+    def shared_names(self) -> None:
+        carriers = self.data["carriers"]
+        for group in self.data["shared"]:
+            labels = group["procedures"]
+            for name in group["names"]:
+                english = name.isascii() and not any(c in name for c in "ăâđêôơư")
+                self._add(name, "procedure_info", labels, "en" if english else "vi", dress=False)
+                for intent in PROCEDURE_INTENTS:
+                    pool = [c for c in carriers[intent]["en" if english else "vi"] if "{p}" in c or "{n}" in c]
+                    for carrier in self.rng.sample(pool, _SHARED_PER_INTENT):
+                        text = carrier.replace("{p}", name).replace("{n}", name)
+                        self._add(text, intent, labels, "en" if english else "vi")
+
+    def topics_asked(self) -> None:
+        """Out-of-scope topics asked like procedures ("học lái xe mất bao lâu"): the question's
+        words alone make no procedure question."""
+        carriers = self.data["carriers"]
+        for lang, topics in self.data["topics"].items():
+            for topic in topics:
+                for intent in self.rng.sample(PROCEDURE_INTENTS, 2):
+                    pool = [c for c in carriers[intent][lang] if "{p}" in c or "{n}" in c]
+                    text = self.rng.choice(pool).replace("{p}", topic).replace("{n}", topic)
+                    self._add(text, "fallback", [], lang)
+
+    def bare_questions(self) -> None:
+        """Questions that lean on the conversation for their procedure ("mất bao lâu")."""
+        for intent, langs in self.data["bare"].items():
+            for lang, texts in langs.items():
+                for text in texts:
+                    for _ in range(4):
+                        self._add(text, intent, [], lang)
+
+    def other_intents(self) -> None:
+        carriers = self.data["carriers"]
+        for intent in ("dossier_status", "payment_help", "greeting", "thanks", "goodbye", "human_handoff", "fallback"):
+            written = 0
+            rounds = 0
+            while written < _MIN_PER_INTENT and rounds < 50:
+                rounds += 1
+                for lang in ("vi", "en"):
+                    for carrier in carriers[intent].get(lang, ()):
+                        if any(slot in carrier for slot in ("{p}", "{n}")):
+                            for slug in self.rng.sample(self.slugs, _FILLS if rounds == 1 else 1):
+                                text = self._fill(carrier, slug)
+                                if text is not None:
+                                    self._add(text, intent, [slug], lang)
+                                    written += 1
+                        else:
+                            social = intent in {"greeting", "thanks", "goodbye"}
+                            self._add(carrier, intent, [], lang, dress=rounds > 1 and not social)
+                            written += 1
+            if intent == "dossier_status":
+                for _ in range(60):
+                    self._add(self._code_question(), intent, [], "vi")
+
+    def _code_question(self) -> str:
+        rng = self.rng
+        code = f"000.00.{rng.randrange(1, 40):02d}.H{rng.randrange(10, 99)}-26{rng.randrange(1, 13):02d}" + (
+            f"{rng.randrange(1, 29):02d}-{rng.randrange(1, 9999):04d}"
+        )
+        return rng.choice(
+            [
+                f"hồ sơ {code} đến đâu rồi",
+                f"kiểm tra mã {code}",
+                f"{code}",
+                f"mã hồ sơ {code} xong chưa",
+                f"tra cứu {code}",
+            ]
+        )
+
+
+def build_corpus(seed: int = 2026) -> list[Sample]:
+    """Every message once (the first label wins when two ways of writing meet)."""
+    builder = _Builder(seed)
+    builder.procedure_questions()
+    builder.names_alone()
+    builder.shared_names()
+    builder.topics_asked()
+    builder.bare_questions()
+    builder.other_intents()
+    seen: set[str] = set()
+    out: list[Sample] = []
+    for sample in builder.samples:
+        key = " ".join(sample.text.lower().split())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(sample)
+    return out
+
+
+def summary(samples: Sequence[Sample]) -> Iterator[str]:
+    """Counts by intent and by style, for the training report."""
+    yield f"{len(samples)} messages"
+    for name, counter in (
+        ("intent", Counter(s.intent for s in samples)),
+        ("style", Counter(s.style for s in samples)),
+    ):
+        yield f"by {name}: " + ", ".join(f"{k} {v}" for k, v in counter.most_common())

@@ -1,0 +1,58 @@
+"""Catalog search finds procedures the way the assistant understands them: abbreviations, everyday
+names and English, in the first three results (GET /api/v1/procedures?q=)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.catalog.search import ProcedureIndex
+from api.catalog.service import load_catalog_data
+
+INDEX = ProcedureIndex(load_catalog_data().procedures)
+
+
+def top3(query: str) -> list[str]:
+    return [slug for slug, _ in INDEX.search(query)][:3]
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("cccd", "citizen-identity-card"),
+        ("lltp", "judicial-record-certificate"),
+        ("gplx", "driving-licence-renewal"),
+        ("đk xe máy", "vehicle-registration"),
+        ("dk tam tru", "temporary-residence-registration"),
+        ("bhyt", "health-insurance-card"),
+        ("ct07", "residence-confirmation"),
+        ("giấy độc thân", "marital-status-certificate"),
+        ("sổ đỏ", "land-use-certificate"),
+        ("giấy khai tử", "death-registration"),
+        ("cà vẹt", "vehicle-registration"),
+        ("sang tên sổ hồng", "land-transfer-registration"),
+        ("tiền già", "social-allowance"),
+        ("criminal record", "judicial-record-certificate"),
+        ("birth certificate", "birth-registration"),
+        ("work permit", "work-permit-foreigner"),
+        ("red book", "land-use-certificate"),
+        ("police clearance", "judicial-record-certificate"),
+    ],
+)
+def test_abbreviations_everyday_names_and_english_are_in_the_top_three(query: str, slug: str) -> None:
+    assert slug in top3(query), top3(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("khai sihn", "birth-registration"), ("ho chieu", "passport-issuance"), ("khai s", "birth-registration")],
+)
+def test_plain_names_typos_and_words_being_typed_still_come_first(query: str, slug: str) -> None:
+    assert top3(query)[0] == slug
+
+
+def test_a_name_several_procedures_share_finds_them_all() -> None:
+    assert {"driving-licence-renewal", "driving-licence-reissue"} <= set(top3("bằng lái"))
+
+
+def test_what_names_no_procedure_finds_nothing() -> None:
+    assert INDEX.search("thời tiết hôm nay") == []

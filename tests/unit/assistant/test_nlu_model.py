@@ -1,0 +1,85 @@
+"""The training corpus and the committed model: what it was trained on, and that scoring it needs
+nothing but the file."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from api.catalog.service import load_catalog_data
+from assistant.evaluation import Case, load
+from assistant.nlu import Intent, normalize
+from assistant.nlu import corpus as corpus_module
+from assistant.nlu.corpus import Sample, build_corpus, data_digest
+from assistant.nlu.features import MAX_CHARS, features
+from assistant.nlu.model import load_model
+
+DATA = Path(__file__).parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Sample]:
+    return build_corpus()
+
+
+def test_the_corpus_covers_every_intent_procedure_and_way_of_typing(corpus: list[Sample]) -> None:
+    assert len(corpus) >= 3000
+    intents = Counter(s.intent for s in corpus)
+    assert set(intents) == {i.value for i in Intent} and min(intents.values()) >= 200
+    named = Counter(slug for s in corpus for slug in s.procedures)
+    assert set(named) == {p.slug for p in load_catalog_data().procedures} and min(named.values()) >= 50
+    styles = Counter(s.style for s in corpus)
+    assert set(styles) == {"accented", "unaccented", "teencode", "typos", "mixed", "english"}
+    assert min(styles.values()) >= 200
+
+
+def test_the_corpus_is_the_same_for_a_seed(corpus: list[Sample]) -> None:
+    assert build_corpus()[:200] == corpus[:200]
+
+
+def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample]) -> None:
+    """A held-out sentence (five words or more) met in training would measure memory, not
+    understanding. Procedure names are the exception: knowing them is the point. Short formulas
+    ("lệ phí bao nhiêu", "cảm ơn nhé") are how everyone asks and may be met anywhere."""
+    aliases = json.loads((Path(corpus_module.__file__).parent / "data" / "aliases.json").read_text("utf-8"))
+    names = {normalize(n).folded for slug, kinds in aliases.items() if not slug.startswith("_")
+             for ns in kinds.values() for n in ns}  # fmt: skip
+    names |= {normalize(n).folded for p in load_catalog_data().procedures for n in (p.names.vi, p.names.en)}
+    trained = {normalize(s.text).folded for s in corpus}
+    heldout = [normalize(c.text).folded for c in load(DATA / "nlu_heldout.jsonl", Case)]
+    assert not [t for t in heldout if len(t.split()) >= 5 and t in trained and t not in names]
+
+
+def test_the_committed_model_was_trained_on_the_committed_material() -> None:
+    """Change data/corpus.json or data/aliases.json, then `uv run --group train motcua nlu train`."""
+    assert load_model().info.corpus_digest == data_digest()
+
+
+def test_the_model_knows_every_intent_and_procedure() -> None:
+    heads = load_model().heads
+    assert set(heads["intent"].classes) == {i.value for i in Intent}
+    assert set(heads["procedure"].classes) == {p.slug for p in load_catalog_data().procedures} | {"none"}
+
+
+def test_a_message_vector_has_unit_length_and_probabilities_add_up() -> None:
+    model = load_model()
+    vector = model.vectorize(normalize("làm hộ chiếu cần giấy tờ gì").folded)
+    assert math.isclose(float((vector.values**2).sum()), 1.0, rel_tol=1e-6)
+    for head in model.heads.values():
+        assert math.isclose(sum(head.probabilities(vector).values()), 1.0, rel_tol=1e-9)
+
+
+def test_only_the_start_of_a_long_message_counts() -> None:
+    long = "lam ho chieu " * 500
+    assert features(long) == features(long[:MAX_CHARS])
+    whole, start = load_model().vectorize(long), load_model().vectorize(long[:MAX_CHARS])
+    assert whole.indices.tolist() == start.indices.tolist() and whole.values.tolist() == start.values.tolist()
+
+
+def test_features_are_words_pairs_and_letter_sequences() -> None:
+    got = features("so do")
+    assert {"w:so", "w:do", "b:< so", "b:so do", "b:do >", "c: s", "c:so d", "c: so d"} <= set(got)

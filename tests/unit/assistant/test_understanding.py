@@ -1,0 +1,235 @@
+"""The understanding of one message (rules, learned models, what is too close to call) and of a
+conversation, on behaviours people rely on. Accuracy on whole sets: test_nlu_eval.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.catalog.service import load_catalog_data
+from assistant.conversation import Turn, follow
+from assistant.dialogue import DialogueState
+from assistant.evaluation import understander_for
+from assistant.nlu import Intent, Understander, Understanding, normalize
+from assistant.nlu.understand import FALLBACK_CONFIDENCE
+
+CATALOG = load_catalog_data()
+UNDERSTANDER, NAMES = understander_for({p.slug: (p.names.vi, p.names.en) for p in CATALOG.procedures})
+
+
+def said(text: str) -> Understanding:
+    return UNDERSTANDER(normalize(text))
+
+
+def turn(text: str, state: DialogueState | None = None) -> Turn:
+    message = normalize(text)
+    return follow(UNDERSTANDER(message), message, state if state is not None else DialogueState(), NAMES)
+
+
+def test_intent_names_are_the_public_contract() -> None:
+    assert {i.value for i in Intent} == {
+        "procedure_info",
+        "procedure_documents",
+        "procedure_fee",
+        "procedure_duration",
+        "procedure_location",
+        "dossier_status",
+        "payment_help",
+        "greeting",
+        "thanks",
+        "goodbye",
+        "human_handoff",
+        "fallback",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["thời tiết hôm nay", "kể chuyện cười đi", "thoi tiet hom nay the nao", "tell me a joke", "asdfgh", "", "ok"],
+)
+def test_out_of_scope_is_fallback_with_low_confidence(text: str) -> None:
+    got = said(text)
+    assert (got.intent, got.procedure, got.out_of_scope) == (Intent.FALLBACK, None, True)
+    assert got.confidence <= FALLBACK_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    "text", ["khai sinh nhật cho bé", "đi Vũng Tàu mất bao lâu", "học lái xe ô tô mất bao lâu", "giá vàng hôm nay"]
+)
+def test_a_topic_beside_a_procedure_or_asked_like_one_is_out_of_scope(text: str) -> None:
+    assert turn(text).intent is Intent.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("khai sinh", "birth-registration"),
+        ("làm hộ chiếu", "passport-issuance"),
+        ("lam ho chieu", "passport-issuance"),
+        ("dki ket hon", "marriage-registration"),
+        ("passport", "passport-issuance"),
+        ("sổ đỏ", "land-use-certificate"),
+        ("lltp", "judicial-record-certificate"),
+        ("giấy độc thân", "marital-status-certificate"),
+        ("criminal record", "judicial-record-certificate"),
+    ],
+)
+def test_a_procedure_named_alone_is_asked_about(text: str, slug: str) -> None:
+    assert (turn(text).intent, turn(text).procedure) == (Intent.PROCEDURE_INFO, slug)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("mất bao nhiêu ngày", Intent.PROCEDURE_DURATION),
+        ("mất bao nhiêu tiền", Intent.PROCEDURE_FEE),
+        ("hồ sơ của tôi đến đâu rồi", Intent.DOSSIER_STATUS),
+        ("where is my application", Intent.DOSSIER_STATUS),
+        ("where do i apply", Intent.PROCEDURE_LOCATION),
+        ("chào em, làm hộ chiếu cần giấy tờ gì", Intent.PROCEDURE_DOCUMENTS),
+        ("cảm ơn, cho hỏi thêm lệ phí bao nhiêu", Intent.PROCEDURE_FEE),
+        ("chào em", Intent.GREETING),
+        ("chuyen khoang bi loi", Intent.PAYMENT_HELP),
+        ("thanh toan khong duoc", Intent.PAYMENT_HELP),
+        ("cam on ban nhieu", Intent.THANKS),  # "ban nhieu" is not "bao nhieu"
+        ("làm khai sinh online được không", Intent.PROCEDURE_LOCATION),
+        ("lam ho chieu tren vneid dc ko", Intent.PROCEDURE_LOCATION),
+    ],
+)
+def test_the_intent(text: str, intent: Intent) -> None:
+    assert said(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    "text", ["000.00.01.H29-260216-0001", "hồ sơ 000.00.12.H29-261105-0042 sao rồi", "tra ma 261105-0042"]
+)
+def test_a_dossier_code_means_status(text: str) -> None:
+    assert said(text).intent is Intent.DOSSIER_STATUS
+
+
+@pytest.mark.parametrize("text", ["cho tôi gặp cán bộ", "I want to talk to a human", "không muốn nói chuyện với bot"])
+def test_asking_for_a_person_is_a_hand_off(text: str) -> None:
+    assert said(text).intent is Intent.HUMAN_HANDOFF
+
+
+def test_a_two_questions_message_is_less_sure() -> None:
+    clear = said("lệ phí làm hộ chiếu bao nhiêu tiền")
+    torn = said("lệ phí bao nhiêu, mất mấy ngày")
+    assert clear.intent is Intent.PROCEDURE_FEE
+    assert torn.confidence < clear.confidence
+
+
+def test_quick_replies_are_understood_exactly() -> None:
+    for text, intent in [("Nộp ở đâu", Intent.PROCEDURE_LOCATION), ("Fee", Intent.PROCEDURE_FEE)]:
+        assert (said(text).intent, said(text).confidence) == (intent, 0.95)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("lam lai bang lai xe bi mat", "driving-licence-reissue"),
+        ("doi bang lai xe het han", "driving-licence-renewal"),
+        ("nhap ho khua cho con", "permanent-residence-registration"),
+        ("dang ky tma tru cho sinh vien", "temporary-residence-registration"),
+        ("sang tên sổ hồng cho con gái", "land-transfer-registration"),  # not "sổ hồng" alone
+        ("xin trích lục kết hôn", "civil-status-extract-copy"),
+        ("how much does a passport cost", "passport-issuance"),
+        ("registering a newborn baby", "birth-registration"),
+        ("trích lục khai sinh cần giấy tờ gì", "civil-status-extract-copy"),
+        ("xin phep hop bo mat bao lau", "press-conference-permit"),
+        ("food safety certificate for my new restaurant", "food-safety-certificate"),
+    ],
+)
+def test_the_procedure_named(text: str, slug: str) -> None:
+    assert said(text).procedure == slug
+
+
+def test_a_name_two_procedures_share_is_asked_about() -> None:
+    got = turn("bằng lái")
+    assert got.procedure is None
+    assert set(got.candidates) == {"driving-licence-renewal", "driving-licence-reissue"}
+    assert set(turn("bảo hiểm").candidates) == {"health-insurance-card", "unemployment-benefit"}
+
+
+def test_paying_for_a_procedure_is_payment_help_about_it() -> None:
+    got = turn("transfer the fee for my land transfer")
+    assert (got.intent, got.procedure) == (Intent.PAYMENT_HELP, "land-transfer-registration")
+
+
+def test_a_bare_question_is_left_to_the_conversation() -> None:
+    got = said("mất bao lâu")
+    assert (got.intent, got.procedure, got.out_of_scope, got.candidates) == (
+        Intent.PROCEDURE_DURATION,
+        None,
+        False,
+        (),
+    )
+
+
+def test_confidences_are_between_0_and_1() -> None:
+    for text in ["làm giấy khai sinh cho con cần giấy tờ gì", "bằng lái", "ok", "hi", "đổi gplx online dc ko"]:
+        got = said(text)
+        assert 0.0 <= got.confidence <= 1.0 and 0.0 <= got.procedure_confidence <= 1.0
+
+
+def test_procedures_the_catalog_does_not_serve_are_never_named() -> None:
+    only = Understander(["passport-issuance"])
+    assert only(normalize("làm giấy khai sinh cho con")).procedure is None
+    assert only(normalize("làm hộ chiếu")).procedure == "passport-issuance"
+
+
+# -- the conversation ----------------------------------------------------------------------------
+
+
+def test_the_procedure_carries_over_and_switches_when_another_is_named() -> None:
+    state = DialogueState()
+    assert turn("làm khai sinh cho con", state).procedure == "birth-registration"
+    assert (turn("cần giấy tờ gì", state).intent, state.procedure) == (Intent.PROCEDURE_DOCUMENTS, "birth-registration")
+    assert turn("làm hộ chiếu mất bao lâu", state).procedure == "passport-issuance"
+    assert (turn("lệ phí bao nhiêu", state).intent, turn("lệ phí bao nhiêu", state).procedure) == (
+        Intent.PROCEDURE_FEE,
+        "passport-issuance",
+    )
+
+
+def test_what_about_another_procedure_asks_the_same_question() -> None:
+    state = DialogueState()
+    turn("đăng ký tạm trú cần giấy tờ gì", state)
+    got = turn("còn khai báo tạm vắng thì sao", state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DOCUMENTS, "temporary-absence-declaration")
+
+
+def test_the_answer_to_which_procedure_gets_the_pending_question() -> None:
+    state = DialogueState()
+    asked = turn("làm bằng lái ở đâu", state)
+    assert asked.candidates and asked.intent is Intent.PROCEDURE_LOCATION
+    got = turn("Đổi giấy phép lái xe", state)  # the quick reply: the catalog's name
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_LOCATION, "driving-licence-renewal")
+
+
+def test_a_shared_name_in_a_talk_about_one_of_them_is_that_one() -> None:
+    state = DialogueState()
+    turn("đổi bằng lái xe hết hạn", state)
+    got = turn("bằng lái thì nộp ở đâu", state)
+    assert (got.intent, got.procedure, got.candidates) == (
+        Intent.PROCEDURE_LOCATION,
+        "driving-licence-renewal",
+        (),
+    )
+
+
+def test_a_question_about_no_procedure_in_a_new_talk_asks_which() -> None:
+    got = turn("lệ phí bao nhiêu")
+    assert (got.intent, got.procedure, got.candidates) == (Intent.PROCEDURE_FEE, None, ())
+    assert got.asks_which_procedure
+    state = DialogueState()
+    turn("lệ phí bao nhiêu", state)
+    answered = turn("hộ chiếu", state)
+    assert (answered.intent, answered.procedure) == (Intent.PROCEDURE_FEE, "passport-issuance")
+
+
+def test_status_and_courtesy_keep_the_procedure_of_the_talk() -> None:
+    state = DialogueState()
+    turn("làm sổ đỏ lần đầu mất bao lâu", state)
+    assert turn("hồ sơ của tôi đến đâu rồi", state).intent is Intent.DOSSIER_STATUS
+    assert turn("cảm ơn", state).intent is Intent.THANKS
+    assert turn("lệ phí bao nhiêu", state).procedure == "land-use-certificate"
