@@ -864,7 +864,6 @@ async def _status_of_stream(app: Litestar, path: str, headers: dict[str, str]) -
     return status
 
 
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
 @pytest.fixture
 async def catalog_put_back(
     row: Row, pool: asyncpg.Pool, client: AsyncTestClient[Any], redis_url: str
@@ -875,6 +874,7 @@ async def catalog_put_back(
         await restore(pool, client, redis_url)
 
 
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
 @pytest.mark.usefixtures("catalog_put_back")
 async def test_who_may_call(
     row: Row, client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
