@@ -19,6 +19,10 @@ from i18n.phrases import PhraseIndex
 
 LEAD: Final = 0.2
 """The least belief of the procedure model for a procedure to lead the results."""
+WHOLE_NAME: Final = 97.0
+"""A phrase score only a name or keyword typed in full reaches (weights in `procedure_phrases`): such
+a procedure leads even the model's beliefs, so one an administrator just added is found by its name
+before the model has ever seen it."""
 _LEAD_SCORE: Final = 100.0
 
 
@@ -51,5 +55,8 @@ class ProcedureIndex(PhraseIndex):
             for slug, p in self._understander.ranking(normalize(query), limit=5)
             if p >= LEAD
         ]
-        led = {slug for slug, _ in believed}
-        return [*believed, *((slug, score) for slug, score in phrases if slug not in led)][:limit]
+        named = [(slug, _LEAD_SCORE * 2 + score) for slug, score in phrases if score >= WHOLE_NAME]
+        led = {slug for slug, _ in named}
+        believed = [(slug, score) for slug, score in believed if slug not in led]
+        led |= {slug for slug, _ in believed}
+        return [*named, *believed, *((slug, score) for slug, score in phrases if slug not in led)][:limit]
