@@ -25,7 +25,7 @@ from api.dossiers.models import (
 )
 from api.dossiers.views import Dossier
 from core.auth import Principal
-from core.db import json_text
+from core.db import json_text, transaction
 from core.errors import ConflictError, ForbiddenError, ValidationError
 
 
@@ -74,7 +74,10 @@ async def create_dossier(
         raise ForbiddenError()
     dossier_id = uuid.uuid4()
     now = ctx.clock.now()
-    async with conn.transaction():
+    # The citizen must learn whether the dossier exists: a lost answer to the COMMIT is looked up
+    # (a 503 for a dossier that was filed makes the retry file a second one), and the answer is read
+    # before the COMMIT, so nothing after it can fail.
+    async with transaction(conn, ctx.pool):
         await conn.execute(
             queries.INSERT_DOSSIER,
             dossier_id,
@@ -103,7 +106,7 @@ async def create_dossier(
             [json_text({"channel": "counter", "office": agency_code} if counter else {})],
             now,
         )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+        return await get_dossier(conn, ctx, principal, dossier_id, locale)
 
 
 async def update_dossier(
