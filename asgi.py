@@ -16,6 +16,7 @@ from litestar import Litestar
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
@@ -47,6 +48,7 @@ from api.seed import load_overrides
 from api.stats.rollup import roll_up_indicators
 from api.stats.routes import indicators, on_time
 from api.tracking.routes import track, tracking_lookup_page, tracking_page
+from api.unread_body import DrainUnreadBody
 from assistant import routes as assistant_routes
 from assistant.channels import routes as channel_routes
 from assistant.channels.platforms import MessengerApi, TokenPair, ZaloApi
@@ -330,6 +332,7 @@ def create_app(
     channels_redis = create_redis(settings.redis_url or "")
     channels = ChannelsPlugin(backend=RedisChannelsPubSubBackend(redis=channels_redis), arbitrary_channels_allowed=True)
     prometheus = PrometheusConfig(app_name="motcua", group_path=True)
+    max_body = settings.max_file_bytes + 1024 * 1024
     app = Litestar(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],
@@ -337,9 +340,9 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        middleware=[prometheus.middleware],
+        middleware=[DefineMiddleware(DrainUnreadBody, limit=max_body), prometheus.middleware],
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["Authorization", "Content-Type", "Accept-Language"]),
-        request_max_body_size=settings.max_file_bytes + 1024 * 1024,
+        request_max_body_size=max_body,
         openapi_config=OpenAPIConfig(
             title="Một Cửa API",
             version="1.0.0",
