@@ -110,7 +110,7 @@ FAULTS: tuple[type[BaseException], ...] = (
 
 def unavailable(exc: BaseException) -> bool:
     """Whether `exc` says the database is unavailable, not that the request or the code is wrong."""
-    if isinstance(exc, FAULTS):
+    if isinstance(exc, (*FAULTS, ServiceUnavailableError)):
         return True
     # asyncpg's own errors for a connection the server closed: using it ("connection is closed", "the
     # underlying connection is closed", e.g. rolling back a transaction whose connection just died), or
@@ -179,7 +179,7 @@ async def transaction_status(pool: asyncpg.Pool, xid: int, seconds: float) -> st
             if fate != "in progress":
                 return fate
         except Exception as exc:
-            if not (unavailable(exc) or isinstance(exc, ServiceUnavailableError)):
+            if not unavailable(exc):
                 raise
         if time.monotonic() >= deadline:
             return None

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import time
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -21,6 +23,9 @@ import pytest
 from api.accounts.service import bind_agency, ensure_user, principal_for
 from core.auth import Role, issue_access_token
 from core.clock import FixedClock, SystemClock
+from core.db import acquire, create_pool, unavailable
+from core.events import DossierStatusChanged, Event, EventBus
+from core.outbox import Dispatcher
 from core.settings import Settings
 from core.signing import sign
 from tests.integration.clusters import MotcuaProcess, PrivatePostgres, serve_until_ready
@@ -323,3 +328,71 @@ async def test_a_crash_under_load_answers_201_or_a_clean_503_and_leaves_nothing_
         assert await conn.fetchval("SELECT count(*) FROM outbox WHERE topic = 'payment.succeeded'") == len(succeeded)
     finally:
         await conn.close()
+
+
+async def test_the_dispatcher_outlives_a_crash_and_listens_again(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The worker's loop keeps claiming with a pause while the database is down (no traceback), and
+    hears the commits made after the restart at once, not at its next poll."""
+    pool = await create_pool(served.cluster.url(DB), min_size=1, max_size=4)
+    seen: set[uuid.UUID] = set()
+
+    async def consume(event: Event) -> None:
+        seen.add(event.event_id)
+
+    async def publish() -> uuid.UUID:
+        event = status_changed()
+        async with acquire(pool) as conn, conn.transaction():
+            await EventBus().publish(conn, event)
+        return event.event_id
+
+    async def consumed(event_id: uuid.UUID) -> None:
+        async with asyncio.timeout(5):
+            while event_id not in seen:
+                await asyncio.sleep(0.02)
+
+    stop = asyncio.Event()
+    dispatcher = Dispatcher(pool, {"dossier.status_changed": consume}, clock=SystemClock(), poll_seconds=60)
+    caplog.clear()
+    running = asyncio.create_task(dispatcher.run(stop))
+    try:
+        await consumed(await publish())
+        await asyncio.to_thread(served.cluster.stop, "immediate")
+        await asyncio.sleep(2)  # a few claims fail meanwhile
+        await asyncio.to_thread(served.cluster.start)
+        async with asyncio.timeout(30):
+            while True:
+                try:
+                    after = await publish()
+                    break
+                except Exception as exc:
+                    if not unavailable(exc):
+                        raise
+                    await asyncio.sleep(0.2)
+        await consumed(after)
+        assert not running.done()
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, timeout=10)
+        await pool.close()
+    outbox = [r for r in caplog.records if r.name == "motcua.outbox"]
+    assert any("claim failed" in r.getMessage() for r in outbox)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+def status_changed() -> DossierStatusChanged:
+    return DossierStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        dossier_id=uuid.uuid4(),
+        code="X-261123-0001",
+        owner_id=None,
+        agency_code=PASSPORT_OFFICE,
+        procedure_slug="passport-issuance",
+        procedure_names={"vi": "Cấp hộ chiếu", "en": "Passport"},
+        from_status="submitted",
+        to_status="received",
+        action="receive",
+        actor_role="officer",
+    )

@@ -7,6 +7,7 @@ import pytest
 from asyncpg import exceptions as pg_errors
 
 from core.db import unavailable
+from core.errors import ServiceUnavailableError
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,7 @@ from core.db import unavailable
         TimeoutError(),
         asyncpg.InterfaceError("cannot call Transaction.__aexit__(): the underlying connection is closed"),
         asyncpg.InterfaceError("cannot call Connection.fetch(): connection has been released back to the pool"),
+        ServiceUnavailableError(),  # no pooled connection within the wait
     ],
 )
 def test_a_database_that_is_down_restarting_or_failing_over_is_unavailable(exc: BaseException) -> None:
