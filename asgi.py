@@ -186,10 +186,15 @@ async def start_runtime(
     database_url, redis_url = resolve_services(settings)
     pool = await create_pool(database_url, max_size=pool_size)
     redis = create_redis(redis_url)
-    async with acquire(pool) as conn:
-        catalog = await load_catalog(conn)
-        offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
-        overrides = [*load_default_overrides(), *await load_overrides(conn)]
+    try:
+        async with acquire(pool) as conn:
+            catalog = await load_catalog(conn)
+            offices = await load_directory(conn, default_commune_office=settings.default_commune_office)
+            overrides = [*load_default_overrides(), *await load_overrides(conn)]
+    except BaseException:  # e.g. the database went away meanwhile: a caller that tries again leaks nothing
+        await redis.aclose()
+        await pool.close()
+        raise
     clock = clock or SystemClock()
     ctx = AppContext(
         settings=settings,

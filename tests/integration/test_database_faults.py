@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -396,3 +397,35 @@ def status_changed() -> DossierStatusChanged:
         action="receive",
         actor_role="officer",
     )
+
+
+async def test_a_worker_started_while_the_database_is_down_waits_for_it(
+    served: Served, settings: Settings, tmp_path: Path
+) -> None:
+    """It exited with a traceback; now it waits, then dispatches, then stops cleanly on SIGTERM."""
+    env = {**served.server.env, "MOTCUA_DATA_DIR": str(tmp_path)}
+    await asyncio.to_thread(served.cluster.stop, "immediate")
+    worker = MotcuaProcess(["worker"], env, tmp_path / "worker.log")
+    try:
+        try:
+            worker.start()
+            async with asyncio.timeout(60):
+                while "the database is unavailable" not in worker.output():
+                    assert worker.running(), worker.output()
+                    await asyncio.sleep(0.2)
+        finally:
+            await asyncio.to_thread(served.cluster.start)
+        conn = await asyncpg.connect(served.cluster.url(DB))
+        try:
+            event = status_changed()
+            async with conn.transaction():
+                await EventBus().publish(conn, event)
+            async with asyncio.timeout(60):
+                while await conn.fetchval("SELECT status FROM outbox WHERE id = $1", event.event_id) != "done":
+                    assert worker.running(), worker.output()
+                    await asyncio.sleep(0.2)
+        finally:
+            await conn.close()
+    finally:
+        assert worker.stop() == 0, worker.output()
+    assert "Traceback" not in worker.output(), worker.output()
