@@ -249,6 +249,9 @@ async def test_a_batch_slower_than_its_lease_keeps_it_and_is_never_claimed_twice
     busy = Dispatcher(pool, {TOPIC: slow}, clock=wall, lease_seconds=0.6)
     other = Dispatcher(pool, {TOPIC: slow}, clock=wall, lease_seconds=0.6)
     settling = asyncio.create_task(busy.run_once())
+    async with asyncio.timeout(5):
+        while not seen:  # the batch is in hand
+            await asyncio.sleep(0.01)
     claimed_by_other = 0
     while not settling.done():
         claimed_by_other += await other.run_once()
