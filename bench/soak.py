@@ -466,6 +466,9 @@ def report(run: Run, args: argparse.Namespace, began: float, ended: float, check
             f"{kind:<10}{len(answers):>7}{pct(latencies, 0.5):>9.1f}{pct(latencies, 0.95):>9.1f}"
             f"{pct(latencies, 0.99):>9.1f}{max(latencies, default=0) * 1000:>9.1f}  {dict(sorted(statuses.items()))}"
         )
+    slowest = sorted(run.answers, key=lambda a: a.latency, reverse=True)[:5]
+    shown = ", ".join(f"{a.kind} {a.latency * 1000:.0f} ms at {a.at - began:.0f} s" for a in slowest)
+    print(f"slowest: {shown}")
     for window in run.windows:
         inside = Counter(
             f"{a.kind} {a.status}"
