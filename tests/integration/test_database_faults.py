@@ -25,6 +25,7 @@ from api.accounts.service import bind_agency, ensure_user, principal_for
 from core.auth import Role, issue_access_token
 from core.clock import FixedClock, SystemClock
 from core.db import acquire, create_pool, unavailable
+from core.errors import ServiceUnavailableError
 from core.events import DossierStatusChanged, Event, EventBus
 from core.outbox import Dispatcher
 from core.settings import Settings
@@ -124,6 +125,39 @@ async def test_readiness_and_requests_say_unavailable_while_the_database_is_down
     assert (await http.get("/health/ready")).status_code == 200
     listed = await http.get(CREATE, headers=bearer(citizen))
     assert listed.status_code == 200 and listed.json()["total"] == 1
+
+
+async def test_a_server_failover_left_read_only_is_a_503_not_a_500(served: Served, http: httpx.AsyncClient) -> None:
+    """What a primary demoted to a standby answers a write (25006, read-only transaction) was a 500."""
+    citizen = await token(served, "0912770004")
+    admin = await asyncpg.connect(served.cluster.url(DB))
+    try:
+        await admin.execute("ALTER SYSTEM SET default_transaction_read_only = on")
+        await admin.execute("SELECT pg_reload_conf()")
+        await asyncio.sleep(0.5)  # every backend reads the file again before its next statement
+        try:
+            assert_clean_503(await http.post(CREATE, json=birth_registration(), headers=bearer(citizen)))
+            assert (await http.get(CREATE, headers=bearer(citizen))).status_code == 200  # reads still answer
+        finally:
+            await admin.execute("ALTER SYSTEM RESET default_transaction_read_only")
+            await admin.execute("SELECT pg_reload_conf()")
+            await asyncio.sleep(0.5)
+    finally:
+        await admin.close()
+    assert (await http.post(CREATE, json=birth_registration(), headers=bearer(citizen))).status_code == 201
+
+
+async def test_no_pooled_connection_within_the_wait_is_unavailable(served: Served) -> None:
+    pool = await create_pool(served.cluster.url(DB), min_size=1, max_size=1)
+    try:
+        async with acquire(pool):
+            started = time.monotonic()
+            with pytest.raises(ServiceUnavailableError):
+                async with acquire(pool, within=0.3):
+                    pass
+            assert time.monotonic() - started < 2
+    finally:
+        await pool.close()
 
 
 async def test_an_upload_refused_before_its_body_was_read_still_gets_its_answer(
