@@ -7,7 +7,9 @@ out, when the answer to its COMMIT was lost, whether the COMMIT happened."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -104,14 +106,20 @@ FAULTS: tuple[type[BaseException], ...] = (
     pg_errors.InsufficientResourcesError,  # class 53: too many connections, disk full, out of memory
     asyncpg.ReadOnlySQLTransactionError,  # 25006: writing to a server that a failover made a standby
     pg_errors.TargetServerAttributeNotMatched,  # a multi-host URL found no server of the kind asked for
-    OSError,  # refused, reset, unreachable, timed out while connecting (TimeoutError is an OSError)
+    ConnectionError,  # refused, reset, aborted, broken pipe
+    TimeoutError,  # connecting or waiting for a pooled connection took too long
+    socket.gaierror,  # the server's name does not resolve
 )
+# what else the network says when connecting fails (a plain OSError); not a missing file, a full disk...
+_NETWORK_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN, errno.ETIMEDOUT})
 
 
 def unavailable(exc: BaseException) -> bool:
     """Whether `exc` says the database is unavailable, not that the request or the code is wrong."""
     if isinstance(exc, (*FAULTS, ServiceUnavailableError)):
         return True
+    if type(exc) is OSError:  # asyncio's "Multiple exceptions: ..." when every address of a host failed
+        return exc.errno in _NETWORK_ERRNOS or str(exc).startswith("Multiple exceptions")
     # asyncpg's own errors for a connection the server closed: using it ("connection is closed", "the
     # underlying connection is closed", e.g. rolling back a transaction whose connection just died), or
     # the pooled connection asyncpg gave back to its pool when the server closed it ("released back to

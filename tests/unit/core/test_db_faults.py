@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import asyncpg
 import pytest
 from asyncpg import exceptions as pg_errors
@@ -22,6 +24,8 @@ from core.errors import ServiceUnavailableError
         ConnectionRefusedError(111, "Connect call failed"),
         ConnectionResetError(104, "Connection reset by peer"),
         TimeoutError(),
+        OSError(errno.EHOSTUNREACH, "No route to host"),
+        OSError("Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 5432), [Errno 99] ..."),
         asyncpg.InterfaceError("cannot call Transaction.__aexit__(): the underlying connection is closed"),
         asyncpg.InterfaceError("cannot call Connection.fetch(): connection has been released back to the pool"),
         ServiceUnavailableError(),  # no pooled connection within the wait
@@ -39,6 +43,8 @@ def test_a_database_that_is_down_restarting_or_failing_over_is_unavailable(exc: 
         asyncpg.InterfaceError("cannot perform operation: another operation is in progress"),
         asyncpg.DataError("invalid input for query argument $1"),
         ValueError("bug"),
+        FileNotFoundError(errno.ENOENT, "No such file or directory"),  # a stored paper gone: a 500 to look at
+        OSError(errno.ENOSPC, "No space left on device"),
     ],
 )
 def test_a_wrong_statement_or_a_bug_is_not(exc: BaseException) -> None:
