@@ -17,6 +17,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig
@@ -50,6 +51,7 @@ from api.seed import load_overrides
 from api.stats.rollup import roll_up_indicators
 from api.stats.routes import indicators, on_time
 from api.tracking.routes import track, tracking_lookup_page, tracking_page
+from api.unread_body import DrainUnreadBody
 from assistant import routes as assistant_routes
 from assistant.channels import routes as channel_routes
 from assistant.channels.platforms import MessengerApi, TokenPair, ZaloApi
@@ -198,12 +200,17 @@ async def start_runtime(
     database_url, redis_url = resolve_services(settings)
     pool = await create_pool(database_url, max_size=pool_size)
     redis = create_redis(redis_url)
-    async with acquire(pool) as conn:
-        catalog = await load_catalog(conn, province=settings.province_code)
-        offices = await load_directory(
-            conn, province_code=settings.province_code, default_commune_office=settings.default_commune_office
-        )
-        overrides = [*load_default_overrides(), *await load_overrides(conn)]
+    try:
+        async with acquire(pool) as conn:
+            catalog = await load_catalog(conn, province=settings.province_code)
+            offices = await load_directory(
+                conn, province_code=settings.province_code, default_commune_office=settings.default_commune_office
+            )
+            overrides = [*load_default_overrides(), *await load_overrides(conn)]
+    except BaseException:  # e.g. the database went away meanwhile: a caller that tries again leaks nothing
+        await redis.aclose()
+        await pool.close()
+        raise
     clock = clock or SystemClock()
     ctx = AppContext(
         settings=settings,
@@ -373,6 +380,7 @@ def create_app(
     channels_redis = create_redis(settings.redis_url or "")
     channels = ChannelsPlugin(backend=RedisChannelsPubSubBackend(redis=channels_redis), arbitrary_channels_allowed=True)
     prometheus = PrometheusConfig(app_name="motcua", group_path=True)
+    max_body = settings.max_file_bytes + 1024 * 1024
     app = Litestar(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],
@@ -381,10 +389,16 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        middleware=[request_ids, prometheus.middleware, InputBounds(max_json_bytes=settings.max_json_bytes)],
+        # draining outermost: an early answer (a bound, a database fault) still reads the body it refused
+        middleware=[
+            request_ids,
+            DefineMiddleware(DrainUnreadBody, limit=max_body),
+            prometheus.middleware,
+            InputBounds(max_json_bytes=settings.max_json_bytes),
+        ],
         before_send=[security_headers(https=settings.public_base_url.startswith("https://"))],
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["Authorization", "Content-Type", "Accept-Language"]),
-        request_max_body_size=settings.max_file_bytes + 1024 * 1024,
+        request_max_body_size=max_body,
         openapi_config=OpenAPIConfig(
             title="Một Cửa API",
             version="1.0.0",

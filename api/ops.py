@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
@@ -10,6 +12,8 @@ from litestar.plugins.prometheus import PrometheusController
 from api.deps import Ctx
 from core.guards import operator_token, public
 from core.openapi import problems
+
+CHECK_SECONDS = 2.0
 
 
 @get("/health/live", guards=[public], operation_id="healthLive", summary="The process answers", tags=["operations"])
@@ -33,13 +37,15 @@ class Readiness(msgspec.Struct, frozen=True):
 async def ready(ctx: Ctx) -> Response[Readiness]:
     checks: dict[str, str] = {}
     try:
-        async with ctx.pool.acquire(timeout=2) as conn:
-            await conn.fetchval("SELECT 1")
+        # a server that stopped answering must not hold the check: a load balancer's probe has a timeout
+        async with ctx.pool.acquire(timeout=CHECK_SECONDS) as conn:
+            await conn.fetchval("SELECT 1", timeout=CHECK_SECONDS)
         checks["postgres"] = "ok"
     except Exception as exc:
         checks["postgres"] = f"down: {type(exc).__name__}"
     try:
-        await ctx.redis.ping()
+        async with asyncio.timeout(CHECK_SECONDS):
+            await ctx.redis.ping()
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"down: {type(exc).__name__}"

@@ -14,7 +14,8 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 
-from core.errors import DomainError, RateLimitedError, ValidationError
+from core.db import unavailable as database_unavailable
+from core.errors import DomainError, RateLimitedError, ServiceUnavailableError, ValidationError
 from core.openapi import PROBLEM_JSON
 from i18n.locale import negotiate
 from i18n.messages import field_error, problem_texts, status_label
@@ -78,7 +79,7 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
             {"field": field, "message": field_error(key, locale, params), "code": key}
             for field, key, params in exc.errors
         ]
-    if isinstance(exc, RateLimitedError):
+    if isinstance(exc, RateLimitedError | ServiceUnavailableError):
         headers = {"Retry-After": str(exc.retry_after)}
     if exc.status == 413:
         headers = dict(_UNREAD_BODY)
@@ -174,6 +175,9 @@ def on_dependency_down(request: Request[Any, Any, Any], exc: Exception) -> Respo
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    # asyncpg's errors of a database that is down, restarting or failing over have no common base class
+    if database_unavailable(exc):
+        return on_dependency_down(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, "internal-error", HTTP_500_INTERNAL_SERVER_ERROR)
 

@@ -1,13 +1,27 @@
-"""asyncpg pool with JSON columns encoded and decoded by msgspec."""
+"""asyncpg pool with JSON columns encoded and decoded by msgspec; what a lost database looks like.
+
+PostgreSQL may restart, crash, fail over or refuse connections for a while. `unavailable(exc)` tells
+such a fault from a bug, `acquire` waits a bounded time for a connection, and `transaction` finds
+out, when the answer to its COMMIT was lost, whether the COMMIT happened."""
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import logging
+import socket
+import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any, cast
 
 import asyncpg
 import msgspec
+from asyncpg import exceptions as pg_errors
+
+from core.errors import ServiceUnavailableError
+
+log = logging.getLogger("motcua.db")
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
@@ -47,7 +61,24 @@ MAX_QUERIES = 5_000_000
 STATEMENT_CACHE_SIZE = 512
 
 
+class _FaultsInOneLine(logging.Filter):
+    """asyncpg's pool logs every failed attempt to reconnect its minimum of connections with a traceback,
+    once a second or more while the database is down. That fault is expected: one line says it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and unavailable(exc):
+            record.msg, record.args = f"{record.getMessage()} ({exc!r})", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_POOL_LOG = logging.getLogger("asyncpg.pool")
+
+
 async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
+    if not any(isinstance(f, _FaultsInOneLine) for f in _POOL_LOG.filters):
+        _POOL_LOG.addFilter(_FaultsInOneLine())
     pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
@@ -60,8 +91,104 @@ async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asy
     return pool
 
 
+# How long a caller waits for a pooled connection (and the connecting of a new one) before being told
+# the database is unavailable: every connection busy behind a server that stopped answering must not
+# hold requests forever.
+ACQUIRE_TIMEOUT = 10.0
+# How long a COMMIT whose answer was lost is looked up for, while the server restarts.
+COMMIT_LOOKUP_SECONDS = 30.0
+
+# The faults of a database that is down, restarting, failing over or out of resources, rather than of
+# the statement sent: the same request may succeed once it is back.
+FAULTS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,  # class 08: the connection failed, was refused or was lost
+    pg_errors.OperatorInterventionError,  # class 57: shutting down, crashed, starting up, cancelled
+    pg_errors.InsufficientResourcesError,  # class 53: too many connections, disk full, out of memory
+    asyncpg.ReadOnlySQLTransactionError,  # 25006: writing to a server that a failover made a standby
+    pg_errors.TargetServerAttributeNotMatched,  # a multi-host URL found no server of the kind asked for
+    ConnectionError,  # refused, reset, aborted, broken pipe
+    TimeoutError,  # connecting or waiting for a pooled connection took too long
+    socket.gaierror,  # the server's name does not resolve
+)
+# what else the network says when connecting fails (a plain OSError); not a missing file, a full disk...
+_NETWORK_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN, errno.ETIMEDOUT})
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database is unavailable, not that the request or the code is wrong."""
+    if isinstance(exc, (*FAULTS, ServiceUnavailableError)):
+        return True
+    if type(exc) is OSError:  # asyncio's "Multiple exceptions: ..." when every address of a host failed
+        return exc.errno in _NETWORK_ERRNOS or str(exc).startswith("Multiple exceptions")
+    # asyncpg's own errors for a connection the server closed: using it ("connection is closed", "the
+    # underlying connection is closed", e.g. rolling back a transaction whose connection just died), or
+    # the pooled connection asyncpg gave back to its pool when the server closed it ("released back to
+    # the pool": the next statement of the request meets that, not the lost connection)
+    return isinstance(exc, asyncpg.InterfaceError) and any(text in str(exc) for text in _LOST)
+
+
+_LOST = ("connection is closed", "connection has been released back to the pool")
+
+
 @asynccontextmanager
-async def acquire(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """A pooled connection, typed as the connection it stands for."""
-    async with pool.acquire() as conn:
+async def acquire(pool: asyncpg.Pool, *, within: float = ACQUIRE_TIMEOUT) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection, typed as the connection it stands for; ServiceUnavailableError when none
+    could be had within `within` seconds."""
+    try:
+        conn = await pool.acquire(timeout=within)
+    except TimeoutError as exc:
+        raise ServiceUnavailableError() from exc
+    try:
         yield cast(asyncpg.Connection, conn)
+    finally:
+        await pool.release(conn)
+
+
+@asynccontextmanager
+async def transaction(
+    conn: asyncpg.Connection, pool: asyncpg.Pool, *, lookup_seconds: float = COMMIT_LOOKUP_SECONDS
+) -> AsyncIterator[None]:
+    """`conn.transaction()`, for a use case whose caller must learn the truth of a write (a creation the
+    caller cannot tell apart from a repeat). When the connection is lost during COMMIT, the server may
+    have committed or not; this asks a fresh connection from `pool` once the server answers again
+    (PostgreSQL keeps every transaction's fate: pg_xact_status). Committed: the block succeeds as if the
+    answer had come. Otherwise, or still unknown after `lookup_seconds`: the fault is raised. It costs
+    one more statement before COMMIT."""
+    tx = conn.transaction()
+    await tx.start()
+    try:
+        yield
+        xid: int | None = await conn.fetchval("SELECT pg_current_xact_id_if_assigned()")
+    except BaseException:
+        with suppress(*FAULTS, asyncpg.InterfaceError):  # a lost connection has nothing to roll back
+            await tx.rollback()
+        raise
+    try:
+        await tx.commit()
+    except Exception as exc:
+        if xid is None or not unavailable(exc):
+            raise
+        fate = await transaction_status(pool, xid, lookup_seconds)
+        if fate != "committed":
+            if fate is None:
+                log.warning("the outcome of transaction %s is unknown: its COMMIT was sent as the database failed", xid)
+            raise
+        log.warning("transaction %s committed though its connection was lost (%r)", xid, exc)
+
+
+async def transaction_status(pool: asyncpg.Pool, xid: int, seconds: float) -> str | None:
+    """'committed', 'aborted' or 'in progress', asked until the database answers; None if it has not
+    answered within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            async with acquire(pool, within=max(0.1, deadline - time.monotonic())) as conn:
+                fate: str | None = await conn.fetchval("SELECT pg_xact_status($1::xid8)", xid)
+            if fate != "in progress":
+                return fate
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+        if time.monotonic() >= deadline:
+            return None
+        await asyncio.sleep(0.25)

@@ -57,3 +57,15 @@ class RateLimitedError(DomainError):
     def __init__(self, retry_after: int, /, **params: Any) -> None:
         super().__init__(retry_after=retry_after, **params)
         self.retry_after = retry_after
+
+
+class ServiceUnavailableError(DomainError):
+    """503 with Retry-After: a service we depend on (PostgreSQL, Redis) does not answer; nothing of
+    the request was half done, so the caller may simply try again."""
+
+    code = "service-unavailable"
+    status = 503
+
+    def __init__(self, retry_after: int = 5, /, **params: Any) -> None:
+        super().__init__(**params)
+        self.retry_after = retry_after

@@ -2,9 +2,14 @@
 
 Rows are claimed in a short transaction (FOR UPDATE SKIP LOCKED) by pushing their
 `available_at` forward by a lease, so no transaction stays open while a consumer waits on the
-network, and a worker that dies simply lets its lease run out. Consumers are idempotent by event
-id. A consumer raising RetryLater is retried with exponential backoff and jitter up to a budget,
-then the row is `dead` with the reason; PermanentFailure makes it dead at once."""
+network. The lease is short (15 s) and renewed while the batch is in hand: a slow batch (FCM hanging)
+is never claimed by a second worker, and the rows of a worker that died come back within a lease.
+Consumers are idempotent by event id. A consumer raising RetryLater is retried with exponential
+backoff and jitter up to a budget, then the row is `dead` with the reason; PermanentFailure makes it
+dead at once.
+
+The loop outlives the database: a failed claim is retried with a growing pause, and the LISTEN
+connection is opened again once the database is back."""
 
 from __future__ import annotations
 
@@ -20,10 +25,12 @@ import asyncpg
 import msgspec
 
 from core.clock import Clock
-from core.db import acquire
+from core.db import acquire, unavailable
 from core.events import OUTBOX_CHANNEL, Event, event_from_row
 
 log = logging.getLogger("motcua.outbox")
+
+LISTEN_TIMEOUT = 2.0  # seconds to get the LISTEN connection; without it the dispatcher polls
 
 Consumer = Callable[[Event], Awaitable[None]]
 Outcome = BaseException | None  # None: done; RetryLater, PermanentFailure or any other error otherwise
@@ -68,6 +75,16 @@ WHERE id IN (
 )
 RETURNING id, topic, payload, attempts
 """
+# the rows of this claim still pending (a claim's `attempts` tells it from a later claim of the same row)
+RENEW = """
+WITH renewed AS (
+    UPDATE outbox o SET available_at = $3
+    FROM unnest($1::uuid[], $2::int[]) AS c(id, attempts)
+    WHERE o.id = c.id AND o.attempts = c.attempts AND o.status = 'pending'
+    RETURNING 1
+)
+SELECT count(*) FROM renewed
+"""
 MARK_DONE = "UPDATE outbox SET status = 'done', done_at = $2, last_error = NULL WHERE id = ANY($1::uuid[])"
 MARK_RETRY = "UPDATE outbox SET available_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'"
 MARK_DEAD = "UPDATE outbox SET status = 'dead', done_at = $2, last_error = $3 WHERE id = $1"
@@ -88,7 +105,7 @@ class Dispatcher:
         batch_size: int = 250,
         in_flight: int = 2,
         gather_seconds: float = 0.02,
-        lease_seconds: float = 120.0,
+        lease_seconds: float = 15.0,
         poll_seconds: float = 5.0,
         max_attempts: int = 12,
     ) -> None:
@@ -113,13 +130,42 @@ class Dispatcher:
         if not self.consumers:
             return []
         now = self.clock.now()
-        async with self.pool.acquire() as conn:
+        async with acquire(self.pool) as conn:
             rows: list[Any] = await conn.fetch(CLAIM, now, now + self.lease, list(self.consumers), self.batch_size)
         return rows
 
     async def _settle(self, rows: Sequence[Any]) -> None:
-        """Hands the rows to their consumers (a batch consumer gets all of its rows in one call), then
-        records every outcome: the done rows in one statement."""
+        """Hands the rows to their consumers, renewing their lease meanwhile, then records every outcome:
+        the done rows in one statement."""
+        done_consuming = asyncio.Event()
+        renewing = asyncio.create_task(self._renew(rows, done_consuming))
+        try:
+            outcomes = await self._outcomes_of(rows)
+        finally:
+            done_consuming.set()
+            await renewing  # never mid-statement: a renewal after the outcomes would undo a retry's delay
+        await self._record(rows, outcomes)
+
+    async def _renew(self, rows: Sequence[Any], done: asyncio.Event) -> None:
+        """Every third of the lease, until `done`: the rows' lease starts again from now."""
+        ids, attempts = [r["id"] for r in rows], [r["attempts"] for r in rows]
+        every = self.lease.total_seconds() / 3
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=every)
+            if done.is_set():
+                return
+            try:
+                async with acquire(self.pool) as conn:
+                    kept = await conn.fetchval(RENEW, ids, attempts, self.clock.now() + self.lease)
+            except Exception as exc:  # the lease may run out: the rows are claimed again, at worst twice
+                _log_fault(f"outbox lease of {len(ids)} rows not renewed", exc)
+                continue
+            if kept < len(ids):
+                log.warning("outbox: %d of %d rows in hand were claimed by another worker", len(ids) - kept, len(ids))
+
+    async def _outcomes_of(self, rows: Sequence[Any]) -> list[Outcome]:
+        """Each row's outcome; a batch consumer gets all of its rows in one call."""
         groups: dict[int, tuple[Consumer, list[int]]] = {}
         for index, row in enumerate(rows):
             consumer = self.consumers[row["topic"]]
@@ -131,6 +177,9 @@ class Dispatcher:
                 outcomes[index] = outcome
 
         await asyncio.gather(*(run(consumer, indexes) for consumer, indexes in groups.values()))
+        return outcomes
+
+    async def _record(self, rows: Sequence[Any], outcomes: Sequence[Outcome]) -> None:
         now = self.clock.now()
         done = [row["id"] for row, outcome in zip(rows, outcomes, strict=True) if outcome is None]
         async with acquire(self.pool) as conn:
@@ -148,8 +197,8 @@ class Dispatcher:
             dead_reason = str(outcome) or type(outcome).__name__
         elif isinstance(outcome, RetryLater):
             retry = outcome
-        else:  # a consumer bug must not stop the others: retry, then dead
-            log.error("consumer of %s failed on %s", topic, event_id, exc_info=outcome)
+        else:  # a consumer bug, or the database gone, must not stop the others: retry, then dead
+            _log_fault(f"consumer of {topic} failed on {event_id}", outcome)
             retry = RetryLater(f"{type(outcome).__name__}: {outcome}")
         if retry is not None and attempts >= self.max_attempts:
             dead_reason = f"retry budget spent: {retry}"
@@ -163,33 +212,34 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop` is set: claim while there may be rows due (at start, after a NOTIFY, after a
         full batch, at each poll) and fewer than `in_flight` batches are being settled; else sleep
-        until one of those. The batches in hand are always finished."""
+        until one of those. A claim that fails (the database is down) is tried again after a pause
+        that doubles up to the poll interval. The batches in hand are always finished."""
         if not self.consumers:
             log.warning("outbox dispatcher has no consumers registered; it stays idle")
             await stop.wait()
             return
         wake = asyncio.Event()
-        listener = await self.pool.acquire()
-
-        def on_notify(*_: object) -> None:
-            wake.set()
-
-        await listener.add_listener(OUTBOX_CHANNEL, on_notify)
+        listening = _Listener(self.pool, wake)
         log.info("outbox dispatcher started for topics: %s", ", ".join(sorted(self.consumers)))
         settling: set[asyncio.Task[None]] = set()
         stopping = asyncio.ensure_future(stop.wait())
-        due, woken = True, False
+        due, woken, failures = True, False, 0
         try:
             while not stop.is_set():
+                if not listening.active and await listening.start():
+                    due = True  # what was committed while nobody listened
                 if due and len(settling) < self.in_flight:
                     if woken:  # commits come in bursts: a moment more puts the burst in one batch
                         await asyncio.sleep(self.gather_seconds)
                     wake.clear()
                     try:
                         rows = await self._claim()
-                    except (OSError, asyncpg.PostgresError) as exc:
-                        log.warning("outbox claim failed (%s); retrying", exc)
-                        rows = []
+                    except Exception as exc:
+                        failures += 1
+                        _log_fault("outbox claim failed; trying again", exc)
+                        await asyncio.wait({stopping}, timeout=min(self.poll_seconds, 0.5 * 2 ** (failures - 1)))
+                        continue
+                    failures = 0
                     if rows:
                         settling.add(asyncio.create_task(self._settle_logged(rows)))
                     due, woken = len(rows) == self.batch_size, False
@@ -208,15 +258,69 @@ class Dispatcher:
         finally:
             stopping.cancel()
             await asyncio.gather(*settling, return_exceptions=True)
-            with contextlib.suppress(Exception):
-                await listener.remove_listener(OUTBOX_CHANNEL, on_notify)
-            await self.pool.release(listener)
+            await listening.stop()
 
     async def _settle_logged(self, rows: Sequence[Any]) -> None:
         try:
             await self._settle(rows)
-        except (OSError, asyncpg.PostgresError) as exc:  # the leases run out and the rows come back
-            log.warning("outbox batch of %d not recorded (%s); it will be claimed again", len(rows), exc)
+        except Exception as exc:  # the leases run out and the rows come back
+            _log_fault(f"outbox batch of {len(rows)} not recorded; it will be claimed again", exc)
+
+
+def _log_fault(what: str, exc: BaseException) -> None:
+    """A database that is down is expected, said in one line; anything else is a bug, with its traceback."""
+    if unavailable(exc):
+        log.warning("%s: %r", what, exc)
+    else:
+        log.error("%s", what, exc_info=exc)
+
+
+class _Listener:
+    """The pooled connection that LISTENs for commits, set `wake` on each; when the database drops it,
+    `start` opens another once the database is back."""
+
+    def __init__(self, pool: asyncpg.Pool, wake: asyncio.Event) -> None:
+        self._pool = pool
+        self._wake = wake
+        self._conn: Any = None
+        self._lost = False
+
+    @property
+    def active(self) -> bool:
+        return self._conn is not None and not self._lost
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+    def _terminated(self, *_: object) -> None:
+        self._lost = True  # asyncpg has taken the connection back into its pool
+        self._wake.set()  # to listen again as soon as the database is back, not at the next poll
+
+    async def start(self) -> bool:
+        self._conn, self._lost = None, False
+        try:
+            conn = await self._pool.acquire(timeout=LISTEN_TIMEOUT)
+        except Exception:  # the claim that follows says why
+            return False
+        try:
+            conn.add_termination_listener(self._terminated)
+            await conn.add_listener(OUTBOX_CHANNEL, self._notified)
+        except Exception:
+            with contextlib.suppress(Exception):
+                await self._pool.release(conn)
+            return False
+        self._conn = conn
+        return True
+
+    async def stop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None or self._lost:
+            return
+        with contextlib.suppress(Exception):
+            conn.remove_termination_listener(self._terminated)
+            await conn.remove_listener(OUTBOX_CHANNEL, self._notified)
+        with contextlib.suppress(Exception):
+            await self._pool.release(conn)
 
 
 async def _consume(consumer: Consumer, rows: Sequence[Any]) -> list[Outcome]:

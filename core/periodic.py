@@ -7,6 +7,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from core.db import unavailable
+
 log = logging.getLogger("motcua.periodic")
 
 
@@ -17,7 +19,10 @@ async def every(seconds: float, stop: asyncio.Event, job: Callable[[], Awaitable
             done = await job()
             if done:
                 log.info("%s: %d", name, done)
-        except Exception:
-            log.exception("%s failed; next run in %ss", name, seconds)
+        except Exception as exc:
+            if unavailable(exc):  # expected while it restarts
+                log.warning("%s failed, the database is unavailable (%r); next run in %ss", name, exc, seconds)
+            else:
+                log.exception("%s failed; next run in %ss", name, seconds)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=seconds)

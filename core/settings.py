@@ -52,7 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # a signed-in caller is one person: a citizen typing fast sends a few a minute, a script hundreds
     assistant_rate_per_minute_user: int = 30
     inprocess_worker: bool = True
-    outbox_lease_seconds: int = 120  # how long a claimed outbox row is a dead worker's before others retry it
+    outbox_lease_seconds: int = 15  # a claimed outbox row is a dead worker's this long after its last renewal
     onestop_webhook_secret: str = ""
     bank_webhook_secret: str = ""
     webhook_tolerance_seconds: int = 300

@@ -22,7 +22,7 @@ from core.outbox import Consumer
 from i18n.format import date_time, language, short_date
 from i18n.messages import Text
 from notifications import alert_queries, queries
-from notifications.pushes import Device, load_owners, record_deliveries, retry_later
+from notifications.pushes import Device, load_owners, retry_later, send_recorded
 from notifications.senders import Outcome, Push, PushSender
 
 TOPIC = "dossier.deadline_approaching"
@@ -163,8 +163,7 @@ async def tell_officers(
     ]
     if not pushes:
         return
-    results = await sender.send(pushes)
-    await record_deliveries(pool, clock, [event.event_id] * len(results), results)
+    results = await send_recorded(pool, clock, sender, pushes, [event.event_id] * len(pushes))
     again = [r for r in results if r.outcome is Outcome.RETRY]
     if again:
         raise retry_later(again)

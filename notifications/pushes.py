@@ -1,12 +1,15 @@
 """The outbox consumer that turns dossier and payment events into an inbox entry and pushes.
 
 It settles a whole claimed batch at once: one query for the owners' devices and preferences, one
-multi-row inbox insert, one send of every push (FCM calls of at most 500), one statement recording
-the deliveries and forgetting dead tokens. Each (event, device) delivery is recorded, so a retry
-only sends to the devices still owed the push; no transaction is open while FCM is being called."""
+multi-row inbox insert, then every push sent in small groups (up to 500 in flight), each group's
+deliveries recorded, and dead tokens forgotten, in one statement as soon as FCM has answered it.
+Each (event, device) delivery is recorded, so a retry, or the worker that takes over the batch of
+one that died, only sends to the devices still owed the push; no transaction is open while FCM is
+being called."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections import defaultdict
@@ -23,11 +26,15 @@ from core.outbox import Outcome, RetryLater
 from notifications import queries
 from notifications.models import Preferences
 from notifications.realtime import LivePublisher
+from notifications.senders import MAX_PER_CALL, Push, PushSender, SendResult
 from notifications.senders import Outcome as SendOutcome
-from notifications.senders import Push, PushSender, SendResult
 from notifications.templates import Rendered, render
 
 log = logging.getLogger("motcua.pushes")
+
+# pushes sent before their deliveries are recorded: at most what a worker killed mid-send sends twice
+# (on a busy FCM, the groups in flight), which each phone then shows once, by the dossier's tag
+RECORD_EVERY = 20
 
 TOPICS = ("dossier.status_changed", "payment.succeeded", "payment.failed", "payment.expired", "payment.refunded")
 _LOCALES = ("vi", "en")
@@ -113,8 +120,7 @@ class PushConsumer:
                     sent_for.append(item.event.event_id)
         if not pushes:
             return outcomes
-        results = await self._sender.send(pushes)
-        await record_deliveries(self._pool, self._clock, sent_for, results)
+        results = await send_recorded(self._pool, self._clock, self._sender, pushes, sent_for)
         retries: dict[uuid.UUID, list[SendResult]] = defaultdict(list)
         for event_id, result in zip(sent_for, results, strict=True):
             if result.outcome is SendOutcome.RETRY:
@@ -140,6 +146,31 @@ class PushConsumer:
             )
         except (OSError, RedisError) as exc:
             log.warning("live updates for %d notifications not published: %s", len(items), exc)
+
+
+async def send_recorded(
+    pool: asyncpg.Pool, clock: Clock, sender: PushSender, pushes: Sequence[Push], event_ids: Sequence[uuid.UUID]
+) -> list[SendResult]:
+    """Sends `pushes` (`event_ids[i]` the event of `pushes[i]`) in groups of RECORD_EVERY, up to
+    MAX_PER_CALL pushes in flight as before, and records each group's deliveries as soon as FCM has
+    answered it: a worker that dies mid-batch sends again only the groups it had not recorded, not
+    the whole batch. One result per push, in order; a group whose deliveries could not be recorded
+    (the database is down) raises, after every group has finished, so the events are retried."""
+    gate = asyncio.Semaphore(max(1, MAX_PER_CALL // RECORD_EVERY))
+
+    async def group(start: int) -> list[SendResult]:
+        async with gate:
+            results = await sender.send(pushes[start : start + RECORD_EVERY])
+            await record_deliveries(pool, clock, event_ids[start : start + RECORD_EVERY], results)
+            return results
+
+    groups = await asyncio.gather(
+        *(group(start) for start in range(0, len(pushes), RECORD_EVERY)), return_exceptions=True
+    )
+    for outcome in groups:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return [result for results in groups if not isinstance(results, BaseException) for result in results]
 
 
 async def record_deliveries(

@@ -84,6 +84,8 @@ class Push(msgspec.Struct, frozen=True, kw_only=True):
     body: str
     data: dict[str, str]  # FCM data values are strings
     platform: Literal["android", "ios", "web"] = "android"
+    # what the phone shows one of at a time: the dossier id of a push about a dossier (Android's
+    # notification tag and collapse key, the apns-collapse-id header; at most 64 bytes for APNs)
     collapse_key: str | None = None
     badge: int | None = None
 
@@ -324,7 +326,10 @@ def _message(push: Push) -> Any:
             priority="high",
             ttl=TTL,
             collapse_key=push.collapse_key,
-            notification=messaging.AndroidNotification(channel_id=ANDROID_CHANNEL_ID),
+            # the tag replaces a shown notification of the same dossier (a re-sent push after a worker
+            # crash, or a newer status) instead of stacking a second one; collapse_key only folds the
+            # ones still waiting for a phone that is offline
+            notification=messaging.AndroidNotification(channel_id=ANDROID_CHANNEL_ID, tag=push.collapse_key),
         ),
         apns=messaging.APNSConfig(
             headers=apns_headers,

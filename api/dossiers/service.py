@@ -28,7 +28,7 @@ from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal
-from core.db import json_text
+from core.db import json_text, transaction
 from core.errors import ConflictError, ForbiddenError, ValidationError
 
 AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 14)
@@ -91,7 +91,10 @@ async def create_dossier(
         if counter
         else None
     )
-    async with conn.transaction():
+    # The citizen must learn whether the dossier exists: a lost answer to the COMMIT is looked up
+    # (a 503 for a dossier that was filed makes the retry file a second one), and the answer is read
+    # before the COMMIT, so nothing after it can fail.
+    async with transaction(conn, ctx.pool):
         await conn.execute(
             queries.INSERT_DOSSIER if audit is None else AUDITED_INSERT_DOSSIER,
             dossier_id,
@@ -123,7 +126,7 @@ async def create_dossier(
             [json_text({"channel": "counter", "office": agency_code} if counter else {})],
             now,
         )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)
+        return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)
 
 
 async def update_dossier(

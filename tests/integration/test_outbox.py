@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import asyncpg
 
-from core.clock import FixedClock
+from core.clock import FixedClock, SystemClock
 from core.db import acquire
 from core.events import DossierStatusChanged, Event, EventBus
 from core.outbox import CLAIM, Dispatcher, Outcome, PermanentFailure, RetryLater, all_of, backoff
@@ -231,3 +231,58 @@ async def test_run_claims_the_next_batch_while_one_is_in_hand_and_finishes_both_
     release.set()
     await asyncio.wait_for(task, timeout=5)
     assert await _statuses(pool) == Counter({"done": 4})
+
+
+async def test_a_batch_slower_than_its_lease_keeps_it_and_is_never_claimed_twice(
+    pool: asyncpg.Pool, clock: FixedClock
+) -> None:
+    """The lease is renewed while the batch is in hand (before, a batch that outlived its lease was
+    claimed by a second worker and its pushes sent twice)."""
+    ids = await _publish(pool, clock, 3)
+    seen: Counter[uuid.UUID] = Counter()
+
+    async def slow(event: Event) -> None:
+        seen[event.event_id] += 1
+        await asyncio.sleep(2.5)
+
+    wall = SystemClock()
+    busy = Dispatcher(pool, {TOPIC: slow}, clock=wall, lease_seconds=0.6)
+    other = Dispatcher(pool, {TOPIC: slow}, clock=wall, lease_seconds=0.6)
+    settling = asyncio.create_task(busy.run_once())
+    async with asyncio.timeout(5):
+        while not seen:  # the batch is in hand
+            await asyncio.sleep(0.01)
+    claimed_by_other = 0
+    while not settling.done():
+        claimed_by_other += await other.run_once()
+        await asyncio.sleep(0.1)
+    assert await settling == 3
+    assert claimed_by_other == 0
+    assert seen == Counter(dict.fromkeys(ids, 1))
+    assert await _statuses(pool) == Counter({"done": 3})
+
+
+async def test_the_rows_of_a_batch_abandoned_mid_way_come_back_after_one_lease(
+    pool: asyncpg.Pool, clock: FixedClock
+) -> None:
+    """What a worker killed mid-batch leaves: its renewals stop, and its rows are claimed again once
+    the lease has run out."""
+    await _publish(pool, clock, 2)
+    hang = asyncio.Event()
+
+    async def stuck(event: Event) -> None:
+        await hang.wait()
+
+    wall = SystemClock()
+    dying = asyncio.create_task(Dispatcher(pool, {TOPIC: stuck}, clock=wall, lease_seconds=1).run_once())
+    await asyncio.sleep(1.5)  # renewed once meanwhile
+    dying.cancel()  # the worker is gone: no more renewals
+    seen: list[uuid.UUID] = []
+
+    async def consume(event: Event) -> None:
+        seen.append(event.event_id)
+
+    survivor = Dispatcher(pool, {TOPIC: consume}, clock=wall, lease_seconds=1)
+    assert await survivor.run_once() == 0
+    await asyncio.sleep(1.1)
+    assert await survivor.run_once() == 2

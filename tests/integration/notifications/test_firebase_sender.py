@@ -102,7 +102,7 @@ async def test_a_batch_reaches_fcm_with_the_right_url_project_and_shape(
         "priority": "high",
         "ttl": "86400s",
         "collapse_key": "dossier-42",
-        "notification": {"channel_id": "dossier_updates"},
+        "notification": {"channel_id": "dossier_updates", "tag": "dossier-42"},
     }
     assert android["apns"]["headers"] == {"apns-priority": "10", "apns-collapse-id": "dossier-42"}
     assert android["apns"]["payload"] == {"aps": {"sound": "default"}}
@@ -113,6 +113,7 @@ async def test_a_batch_reaches_fcm_with_the_right_url_project_and_shape(
         "payload": {"aps": {"sound": "default", "badge": 3}},
     }
     assert "collapse_key" not in by_token["tok-ios"]["android"]
+    assert by_token["tok-ios"]["android"]["notification"] == {"channel_id": "dossier_updates"}
     assert "data" not in by_token["tok-web"]  # the SDK leaves out an empty data map
 
 

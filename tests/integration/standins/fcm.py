@@ -27,6 +27,7 @@ import json
 import re
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -134,11 +135,22 @@ class FcmStandin:
     shared machine). Use as a context manager."""
 
     def __init__(
-        self, project_id: str = "motcua-test", *, retry_after: str | None = "7", hang_seconds: float = 5.0
+        self,
+        project_id: str = "motcua-test",
+        *,
+        retry_after: str | None = "7",
+        hang_seconds: float = 5.0,
+        answer_every: float = 0.0,
     ) -> None:
         self.project_id = project_id
         self.retry_after = retry_after  # the Retry-After header on 429 and 503 answers (None: no header)
         self.hang_seconds = hang_seconds
+        # a busy FCM: answers go out one every `answer_every` seconds, in arrival order. A message is
+        # accepted (recorded in `messages`) when it arrives, as FCM delivers what it accepted even when
+        # the sender never hears back.
+        self.answer_every = answer_every
+        self._next_answer = 0.0
+        self._arrivals: list[float] = []
         self.fail_all: Behaviour | None = None  # when set, every well-formed message gets this answer
         self._lock = threading.Lock()
         self._behaviours: dict[str, Behaviour] = {}
@@ -171,6 +183,12 @@ class FcmStandin:
         """Every accepted message (the `message` object of the request), in arrival order."""
         with self._lock:
             return list(self._messages)
+
+    @property
+    def arrivals(self) -> list[tuple[float, dict[str, Any]]]:
+        """Every accepted message with when it arrived (time.monotonic())."""
+        with self._lock:
+            return list(zip(self._arrivals, self._messages, strict=True))
 
     @property
     def requests(self) -> list[Request]:
@@ -232,6 +250,7 @@ class FcmStandin:
             self._requests.append(request)
             if accepted is not None:
                 self._messages.append(accepted)
+                self._arrivals.append(time.monotonic())
 
     def _reject(self, body: Any, problems: list[str]) -> None:
         with self._lock:
@@ -356,10 +375,24 @@ class _Connection(asyncio.Protocol):
                 loop = asyncio.get_running_loop()
                 loop.call_later(self._standin.hang_seconds, self.close)
                 return
+            if self._standin.answer_every:
+                self._send_in_turn(*answer)
+                continue
             self._send(*answer)
             if headers.get("connection", "").lower() == "close":
                 self.close()
                 return
+
+    def _send_in_turn(self, status: int, payload: dict[str, Any], extra: Mapping[str, str]) -> None:
+        loop = asyncio.get_running_loop()
+        standin = self._standin
+        at = max(loop.time(), standin._next_answer)
+        standin._next_answer = at + standin.answer_every
+        loop.call_at(at, self._send_if_open, status, payload, extra)
+
+    def _send_if_open(self, status: int, payload: dict[str, Any], extra: Mapping[str, str]) -> None:
+        if self._transport is not None and not self._transport.is_closing():
+            self._send(status, payload, extra)
 
     def _send(self, status: int, payload: dict[str, Any], extra: Mapping[str, str]) -> None:
         data = json.dumps(payload).encode()
