@@ -38,6 +38,9 @@ from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
 from api.examples import EXAMPLES
+from api.integrations import delivery as webhooks
+from api.integrations.routes import SubscriptionController, event_feed
+from api.integrations.service import recorder as integration_recorder
 from api.links import LINKS
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
@@ -58,7 +61,7 @@ from assistant.service import Assistant
 from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
-from core.events import EventBus, PaymentSucceeded
+from core.events import DossierStatusChanged, EventBus, PaymentRefunded, PaymentSucceeded
 from core.guards import TokenVerifier
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
@@ -95,6 +98,8 @@ ROUTES: list[Any] = [
     tracking_page,
     tracking_lookup_page,
     one_stop_event,
+    SubscriptionController,
+    event_feed,
     on_time,
     indicators,
     live,
@@ -145,11 +150,18 @@ class Runtime:
     chat: ChatReplies | None = None
     chat_http: httpx.AsyncClient | None = None
     own_sms: SmsSender | None = None  # the gateway client this runtime opened (not one it was handed)
+    webhooks: webhooks.WebhookDeliverer | None = None
 
 
 def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
-    """Side effects driven by committed events, by outbox topic."""
+    """Side effects driven by committed events, by outbox topic. Consumers of a topic run in the order
+    listed, and an event one of them fails is not handed to the next until it succeeds: the steps
+    leaving for other systems come first (database work only, so the pushes' outages never hold them)."""
     by_topic: dict[str, list[Consumer]] = {}
+    if runtime.webhooks is not None:
+        placing = webhooks.IntegrationConsumer(runtime.webhooks)
+        for topic in webhooks.TOPICS:
+            by_topic.setdefault(topic, []).append(placing)
     if runtime.push_sender is not None:
         pushes = push_consumer(
             runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender, LivePublisher(runtime.ctx.redis)
@@ -207,6 +219,11 @@ async def start_runtime(
         files=FileStore(Path(settings.storage_dir)),
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
     )
+    # the events leaving for other systems are kept with their step, in its transaction; a settlement's
+    # before the step it causes (subscribed first: handlers run in the order subscribed)
+    record = integration_recorder(ctx)
+    for leaving in (PaymentSucceeded, PaymentRefunded, DossierStatusChanged):
+        ctx.bus.subscribe_batch(leaving, record)
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
     ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(ctx))
     payments = PaymentsContext(
@@ -224,6 +241,7 @@ async def start_runtime(
     if push_sender.name == "logging":
         log.warning("no Firebase credentials (MOTCUA_FIREBASE_CREDENTIALS): pushes go to the log only")
     chat_http = httpx.AsyncClient()
+    deliverer = webhooks.WebhookDeliverer(pool, ctx.clock, production=settings.production)
     return Runtime(
         ctx=ctx,
         payments=payments,
@@ -232,6 +250,7 @@ async def start_runtime(
         chat=chat_replies(ctx, chat_http),
         chat_http=chat_http,
         own_sms=own_sms,
+        webhooks=deliverer,
     )
 
 
@@ -281,6 +300,8 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.chat_http.aclose()
     if runtime.own_sms is not None:
         await runtime.own_sms.aclose()
+    if runtime.webhooks is not None:
+        await runtime.webhooks.aclose()
     await runtime.payments.bank_queue.drain()
     await runtime.ctx.redis.aclose()
     await runtime.ctx.pool.close()
@@ -294,8 +315,11 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
         clock=runtime.ctx.clock,
         lease_seconds=runtime.ctx.settings.outbox_lease_seconds,
     )
+    jobs = [dispatcher.run(stop)]
+    if runtime.webhooks is not None:
+        jobs.append(runtime.webhooks.run(stop))
     return [
-        dispatcher.run(stop),
+        *jobs,
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
         every(60, stop, lambda: warn_of_deadlines(runtime.ctx), "deadline warnings"),
         every(300, stop, lambda: roll_up_indicators(runtime.ctx), "indicator rollup"),

@@ -25,6 +25,7 @@ MODULES = (
     "notifications.alert_queries",
     "core.outbox",
     "assistant.channels.queries",
+    "api.integrations.queries",
 )
 
 
