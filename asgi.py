@@ -71,6 +71,7 @@ from core.redis import create_redis
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
 from notifications import handoff_alerts, officer_alerts
+from notifications import sms as status_sms
 from notifications.pushes import TOPICS as PUSH_TOPICS
 from notifications.pushes import push_consumer
 from notifications.realtime import LivePublisher
@@ -179,6 +180,10 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
                 runtime.ctx.settings.handoff_queue_office_codes,
             )
         )
+    # SMS only where no device takes the push, so a failing FCM and a failing gateway never hold one event
+    texts = status_sms.sms_consumer(runtime.ctx.pool, runtime.ctx.clock, runtime.ctx.sms)
+    for topic in status_sms.TOPICS:
+        by_topic.setdefault(topic, []).append(texts)
     if runtime.vnpay_api is not None:
         by_topic.setdefault("payment.refunded", []).append(vnpay_refunds(runtime.payments, runtime.vnpay_api))
     if runtime.chat is not None:

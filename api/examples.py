@@ -661,10 +661,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "unread": 1,
         }
     },
-    "getNotificationPreferences": {"200": {"push_status": True, "push_payment": True, "push_reminder": True}},
+    "getNotificationPreferences": {
+        "200": {"push_status": True, "push_payment": True, "push_reminder": True, "sms_status": True}
+    },
     "updateNotificationPreferences": {
-        "request": {"push_reminder": False},
-        "200": {"push_status": True, "push_payment": True, "push_reminder": False},
+        "request": {"sms_status": False},
+        "200": {"push_status": True, "push_payment": True, "push_reminder": True, "sms_status": False},
     },
     # ---- assistant and chat channels
     "askAssistant": {
