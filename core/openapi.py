@@ -257,7 +257,9 @@ def document(
             operation = getattr(path_item, method.lower(), None)
             if isinstance(operation, Operation):
                 takes = set(handler.parsed_fn_signature.parameters)
-                takes |= {_GUARD_CALLERS.get(guard, "") for guard in handler.resolve_guards()} - {""}
+                # Litestar hands back a sync guard wrapped (AsyncCallable), the function itself as `func`
+                guarded = {getattr(guard, "func", guard) for guard in handler.resolve_guards()}
+                takes |= {_GUARD_CALLERS.get(guard, "") for guard in guarded} - {""}
                 _complete(operation, takes, handler.opt, components)
                 _add_examples(operation, (examples or {}).get(operation.operation_id or "", {}))
                 _add_links(operation, (links or {}).get(operation.operation_id or "", {}))

@@ -4,6 +4,7 @@ retries and giving up, and the pull feed with its cursor."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -15,6 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from api.integrations import delivery as webhooks
 from api.integrations.delivery import IntegrationConsumer, WebhookDeliverer
+from cli import OPENAPI_PATH
 from core.clock import FixedClock
 from core.db import acquire
 from core.outbox import Dispatcher
@@ -353,3 +355,15 @@ async def test_subscriptions_are_for_admins_and_checked(
     assert (await client.delete(f"{SUBSCRIPTIONS}/{gone}", headers=bearer(admin))).status_code == 404
     assert (await client.get(f"{SUBSCRIPTIONS}/{gone}/deliveries", headers=bearer(admin))).status_code == 404
     assert (await client.get(SUBSCRIPTIONS, headers=bearer(admin))).json() == {"items": [], "total": 0}
+
+
+def test_the_document_says_these_routes_are_for_admins() -> None:
+    """A citizen or an officer is answered 403 here; a client generated from the document must expect it."""
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    operations = [
+        document["paths"][SUBSCRIPTIONS]["post"],
+        document["paths"][SUBSCRIPTIONS]["get"],
+        document["paths"][FEED]["get"],
+        document["paths"][SUBSCRIPTIONS + "/{subscription_id}/deliveries/{delivery_id}/retry"]["post"],
+    ]
+    assert all({"401", "403"} <= set(op["responses"]) for op in operations)
