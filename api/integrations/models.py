@@ -209,6 +209,8 @@ def url_problem(url: str, *, production: bool) -> str | None:
     are allowed, for a subscriber on a developer's machine or a test's stand-in."""
     if len(url) > MAX_URL:
         return "too-long"
+    if not url.isascii() or not url.isprintable() or " " in url:
+        return "invalid-url"  # an internationalized name goes in its punycode (xn--) form
     try:
         parts = urlsplit(url)
         port = parts.port

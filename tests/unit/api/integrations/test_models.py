@@ -168,6 +168,10 @@ def _like(pattern: str, value: str) -> bool:
         ("https://motcua.tayninh.gov.vn:99999/", False, "invalid-url"),
         ("https://motcua.tayninh.gov.vn/#frag", False, "invalid-url"),
         ("https://x.vn/" + "a" * 2100, False, "too-long"),
+        ("https://motcua.tây-ninh.vn/hooks", False, "invalid-url"),
+        ("https://motcua.xn--ty-ninh-0ya.vn/hooks", True, None),
+        ("https://motcua.vn/a b", False, "invalid-url"),
+        ("https://motcua.vn/a\x00b", False, "invalid-url"),
     ],
 )
 def test_what_a_subscription_address_may_be(url: str, production: bool, problem: str | None) -> None:
