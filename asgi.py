@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +39,9 @@ from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
 from api.examples import EXAMPLES
 from api.integrations import delivery as webhooks
+from api.integrations import placing
+from api.integrations.models import source_of
 from api.integrations.routes import SubscriptionController, event_feed
-from api.integrations.service import recorder as integration_recorder
 from api.links import LINKS
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
@@ -61,7 +62,7 @@ from assistant.service import Assistant
 from core import embedded
 from core.clock import Clock, SystemClock
 from core.db import acquire, create_pool
-from core.events import DossierStatusChanged, EventBus, PaymentRefunded, PaymentSucceeded
+from core.events import EventBus, PaymentSucceeded
 from core.guards import TokenVerifier
 from core.openapi import TAGS, document
 from core.outbox import Consumer, Dispatcher, all_of
@@ -160,9 +161,9 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
     leaving for other systems come first (database work only, so the pushes' outages never hold them)."""
     by_topic: dict[str, list[Consumer]] = {}
     if runtime.webhooks is not None:
-        placing = webhooks.IntegrationConsumer(runtime.webhooks)
-        for topic in webhooks.TOPICS:
-            by_topic.setdefault(topic, []).append(placing)
+        leaving = webhooks.IntegrationConsumer(runtime.webhooks)
+        for topic in placing.TOPICS:
+            by_topic.setdefault(topic, []).append(leaving)
     if runtime.push_sender is not None:
         pushes = push_consumer(
             runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender, LivePublisher(runtime.ctx.redis)
@@ -224,11 +225,6 @@ async def start_runtime(
         files=FileStore(Path(settings.storage_dir)),
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
     )
-    # the events leaving for other systems are kept with their step, in its transaction; a settlement's
-    # before the step it causes (subscribed first: handlers run in the order subscribed)
-    record = integration_recorder(ctx)
-    for leaving in (PaymentSucceeded, PaymentRefunded, DossierStatusChanged):
-        ctx.bus.subscribe_batch(leaving, record)
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
     ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(ctx))
     payments = PaymentsContext(
@@ -246,7 +242,10 @@ async def start_runtime(
     if push_sender.name == "logging":
         log.warning("no Firebase credentials (MOTCUA_FIREBASE_CREDENTIALS): pushes go to the log only")
     chat_http = httpx.AsyncClient()
-    deliverer = webhooks.WebhookDeliverer(pool, ctx.clock, production=settings.production)
+    placer = placing.Placer(
+        pool, ctx.clock, source=source_of(settings.province_code), national_code=_national_code(ctx)
+    )
+    deliverer = webhooks.WebhookDeliverer(pool, ctx.clock, placer, production=settings.production)
     return Runtime(
         ctx=ctx,
         payments=payments,
@@ -257,6 +256,17 @@ async def start_runtime(
         own_sms=own_sms,
         webhooks=deliverer,
     )
+
+
+def _national_code(ctx: AppContext) -> Callable[[str], str | None]:
+    """A procedure's code in the National Database on Administrative Procedures, from the catalog as it
+    is when asked (a catalog without that field yet answers None, as does an unconfirmed code)."""
+
+    def code(slug: str) -> str | None:
+        found = getattr(ctx.catalog.get(slug), "national_code", None)
+        return found if isinstance(found, str) and found else None
+
+    return code
 
 
 def build_assistant(ctx: AppContext) -> Assistant:

@@ -1,14 +1,7 @@
-"""The worker's side of outbound events: placing committed events in the feed's order, and POSTing
-them to subscribers, signed, in order per dossier and subscriber, retried for 24 hours.
+"""The worker's side of outbound events: POSTing the placed events (api/integrations/placing.py) to
+subscribers, signed, in order per dossier and subscriber, retried for 24 hours.
 
-Placing: events are written in their step's transaction with a `seq`; after commit, one placer at a
-time (an advisory lock) gives the committed ones not placed yet the next positions, in `seq` order,
-and queues a delivery of each to every subscription asking for its type, in the same transaction.
-Because placements commit one after the other, a reader who saw position N has seen every lower one,
-and an event whose step committed late (a lower `seq` than one already placed) is simply placed
-later, above the cursor of anyone who read before: nothing is skipped.
-
-Sending: a delivery is due when its time has come and no earlier delivery of its dossier to the same
+A delivery is due when its time has come and no earlier delivery of its dossier to the same
 subscriber is still owed (pending or given up on), so a later step waits for an earlier one. It is
 leased by pushing its time forward, then POSTed with no transaction open; a 2xx answer within 10 s
 delivers it, anything else schedules another try, until 24 hours after the first, then it is failed
@@ -22,10 +15,10 @@ import ipaddress
 import logging
 import random
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Final
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -33,6 +26,7 @@ import httpx
 
 from api.integrations import queries
 from api.integrations.models import CONTENT_TYPE, address_refused
+from api.integrations.placing import Placer
 from api.integrations.signing import signed_headers
 from core.clock import Clock
 from core.db import acquire
@@ -41,7 +35,6 @@ from core.outbox import Outcome
 
 log = logging.getLogger("motcua.webhooks")
 
-TOPICS: Final = ("dossier.status_changed", "payment.succeeded", "payment.refunded")
 TIMEOUT_SECONDS: Final = 10.0
 GIVE_UP_AFTER: Final = timedelta(hours=24)
 # seconds before the next try after the 1st, 2nd, ... failed one; then every 3 hours until the 24 hours end
@@ -73,6 +66,7 @@ class WebhookDeliverer:
         self,
         pool: asyncpg.Pool,
         clock: Clock,
+        placer: Placer,
         http: httpx.AsyncClient | None = None,
         *,
         production: bool,
@@ -80,10 +74,11 @@ class WebhookDeliverer:
         batch_size: int = 50,
         concurrency: int = 10,
         poll_seconds: float = 5.0,
-        rand: Any = random.random,
+        rand: Callable[[], float] = random.random,
     ) -> None:
         self._pool = pool
         self._clock = clock
+        self._placer = placer
         self._owns_http = http is None
         # redirects are not followed: a subscriber's address is checked, where it redirects to is not
         self._http = http or httpx.AsyncClient(follow_redirects=False, timeout=httpx.Timeout(timeout))
@@ -95,20 +90,8 @@ class WebhookDeliverer:
         self._rand = rand
         self._wake = asyncio.Event()
 
-    # ---- placing --------------------------------------------------------------------------------
-
-    async def place(self, limit: int = 1000) -> int:
-        """Places every committed event not placed yet and queues its deliveries; how many it placed."""
-        total = 0
-        while True:
-            async with acquire(self._pool) as conn, conn.transaction():
-                await conn.execute(queries.PLACER_LOCK)
-                row = await conn.fetchrow(queries.PLACE, limit, self._clock.now())
-            assert row is not None
-            placed: int = row["placed"]
-            total += placed
-            if placed < limit:
-                return total
+    async def place(self) -> int:
+        return await self._placer.place()
 
     # ---- sending --------------------------------------------------------------------------------
 
@@ -172,13 +155,17 @@ class WebhookDeliverer:
                 **signed_headers(bytes(row["secret"]), str(row["event_id"]), timestamp, body),
             }
             try:
-                async with asyncio.timeout(self._timeout):  # httpx's timeout is per read; this bounds the call
-                    response = await self._http.post(url, content=body, headers=headers)
+                async with (
+                    asyncio.timeout(self._timeout),  # httpx's timeout is per read; this bounds the call
+                    # only the status counts: the answer's body is never read (nor kept, nor shown)
+                    self._http.stream("POST", url, content=body, headers=headers) as response,
+                ):
+                    status = response.status_code
             except TimeoutError:
                 return Attempt(None, f"no answer within {self._timeout:g} s")
             except httpx.HTTPError as exc:
                 return Attempt(None, type(exc).__name__)
-            return Attempt(response.status_code, None if response.is_success else f"HTTP {response.status_code}")
+            return Attempt(status, None if 200 <= status < 300 else f"HTTP {status}")
 
     async def _refused(self, url: str) -> bool:
         """Whether the subscriber's name now leads to this machine, a link-local or another refused
@@ -225,7 +212,7 @@ class WebhookDeliverer:
 
 
 class IntegrationConsumer:
-    """The outbox consumer of the steps and payments that leave: places them (their deliveries are
+    """The outbox consumer of the topics that leave: places what committed (their deliveries are
     queued in the same transaction) and wakes the sender. A core.outbox.BatchConsumer."""
 
     def __init__(self, deliverer: WebhookDeliverer) -> None:

@@ -1,43 +1,59 @@
 """All SQL of outbound events: the events, subscriptions and deliveries."""
 
-# in the step's transaction; `seq` follows the order of the arrays (the order the steps were published)
-INSERT_EVENTS = """
-INSERT INTO integration_events (event_id, type, dossier_id, subject, body, occurred_at)
-SELECT e.event_id, e.type, e.dossier_id, e.subject, e.body, e.occurred_at
-FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[]) WITH ORDINALITY
-    AS e (event_id, type, dossier_id, subject, body, occurred_at, n)
-ORDER BY e.n
-ON CONFLICT (event_id) DO NOTHING
-"""
-
 # One placer at a time (a transaction-level advisory lock), so positions become visible in their order.
 PLACER_LOCK = "SELECT pg_advisory_xact_lock(7220155139425612032)"
 
-# The committed events not placed yet, in `seq` order, placed after the last position; then a delivery of
-# each to every subscription that asks for its type. $1 how many at most, $2 now.
+# the horizon, and whether every transaction that could still write at or below its pending number is over
+HORIZON = """
+SELECT seq, pending_seq, pending_xmax,
+    pending_xmax IS NOT NULL AND pg_snapshot_xmin(pg_current_snapshot())::text::bigint >= pending_xmax AS passed
+FROM integration_horizon
+"""
+
+# committed outbox rows of the topics that leave, above the horizon and not placed yet; `tx` tells the
+# rows of one transaction apart
+UNPLACED = """
+SELECT o.seq, o.xmin::text AS tx, o.payload FROM outbox o
+WHERE o.seq > $1 AND o.topic = ANY($2::text[])
+  AND NOT EXISTS (SELECT 1 FROM integration_events e WHERE e.event_id = o.id)
+ORDER BY o.seq
+LIMIT $3
+"""
+
+# the events placed after the last position, in the order of the arrays, and a delivery of each to every
+# subscription that asks for its type. $7 now.
 PLACE = """
 WITH top AS (
     SELECT coalesce(max(position), 0) AS position FROM integration_events
-), todo AS (
-    SELECT seq, row_number() OVER (ORDER BY seq) AS n
-    FROM integration_events WHERE position IS NULL ORDER BY seq LIMIT $1
 ), placed AS (
-    UPDATE integration_events e SET position = top.position + todo.n
-    FROM todo, top WHERE e.seq = todo.seq
-    RETURNING e.position, e.type, e.dossier_id
+    INSERT INTO integration_events (position, event_id, type, dossier_id, subject, body, occurred_at)
+    SELECT top.position + e.n, e.event_id, e.type, e.dossier_id, e.subject, e.body, e.occurred_at
+    FROM top, unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+        WITH ORDINALITY AS e (event_id, type, dossier_id, subject, body, occurred_at, n)
+    RETURNING position, type, dossier_id
 ), fanned AS (
     INSERT INTO webhook_deliveries (id, subscription_id, position, dossier_id, status, next_attempt_at, created_at)
-    SELECT gen_random_uuid(), s.id, p.position, p.dossier_id, 'pending', $2, $2
+    SELECT gen_random_uuid(), s.id, p.position, p.dossier_id, 'pending', $7, $7
     FROM placed p JOIN webhook_subscriptions s ON p.type LIKE ANY (s.type_likes)
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM placed) AS placed, (SELECT count(*) FROM fanned) AS deliveries
+SELECT count(*) FROM fanned
+"""
+
+# the last number the outbox drew (committed or not: sequences are not transactional), then, in a later
+# statement, the next transaction id: any transaction holding a number up to the first has an id below
+# the second
+LAST_SEQ = "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('outbox', 'seq')::regclass), 0)"
+NEXT_XID = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+
+SAVE_HORIZON = """
+INSERT INTO integration_horizon (one, seq, pending_seq, pending_xmax) VALUES (true, $1, $2, $3)
+ON CONFLICT (one) DO UPDATE SET seq = EXCLUDED.seq, pending_seq = EXCLUDED.pending_seq,
+    pending_xmax = EXCLUDED.pending_xmax
 """
 
 # The pull feed: what follows a position, oldest first.
 FEED = "SELECT position, body FROM integration_events WHERE position > $1 ORDER BY position LIMIT $2"
-
-LAST_POSITION = "SELECT coalesce(max(position), 0) FROM integration_events"
 
 # ---- subscriptions ----
 

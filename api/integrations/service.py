@@ -1,12 +1,10 @@
-"""Outbound events: written in the step's transaction, read back as the pull feed; the subscriptions
-admins manage and the deliveries they can follow and retry."""
+"""Outbound events as the pull feed reads them; the subscriptions admins manage and the deliveries
+they can follow and retry."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 import msgspec
@@ -24,58 +22,18 @@ from api.integrations.models import (
     SubscriptionIn,
     Subscriptions,
     cursor,
-    dossier_event,
-    leaves,
     like_pattern,
-    payment_event,
     position_of,
-    source_of,
     type_problems,
     url_problem,
 )
 from api.integrations.signing import new_secret, secret_text
 from core.auth import Principal
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.events import DossierStatusChanged, Event, PaymentRefunded, PaymentSucceeded
 
 FEED_MAX = 1000
 _encoder = msgspec.json.Encoder()
 _feed_decoder = msgspec.json.Decoder(CloudEvent)
-
-
-def recorder(ctx: AppContext) -> Callable[[asyncpg.Connection, list[Any]], Awaitable[None]]:
-    """The in-transaction handler that keeps every outbound event of a step with the step itself: its
-    `seq` is drawn under the dossier's lock, so the steps of a dossier keep their order."""
-
-    def national_code(slug: str) -> str | None:
-        procedure = ctx.catalog.get(slug)
-        code = getattr(procedure, "national_code", None)  # a catalog field still to come in some versions
-        return code if isinstance(code, str) and code else None
-
-    def cloud_event(event: Event) -> CloudEvent | None:
-        source = source_of(ctx.settings.province_code)
-        match event:
-            case DossierStatusChanged() if leaves(event):
-                return dossier_event(event, source=source, national_code=national_code(event.procedure_slug))
-            case PaymentSucceeded() | PaymentRefunded():
-                return payment_event(event, source=source, national_code=national_code(event.procedure_slug))
-        return None
-
-    async def record(conn: asyncpg.Connection, events: list[Any]) -> None:
-        rows = [(event, found) for event in events if (found := cloud_event(event)) is not None]
-        if not rows:
-            return
-        await conn.execute(
-            queries.INSERT_EVENTS,
-            [event.event_id for event, _ in rows],
-            [found.type for _, found in rows],
-            [event.dossier_id for event, _ in rows],
-            [found.subject for _, found in rows],
-            [_encoder.encode(found).decode() for _, found in rows],
-            [event.occurred_at for event, _ in rows],
-        )
-
-    return record
 
 
 # ---- the pull feed --------------------------------------------------------------------------------

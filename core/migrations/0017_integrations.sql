@@ -1,21 +1,34 @@
 -- What leaves for the province's systems (every dossier step after the draft, payments settled or
 -- refunded, as CloudEvents) and for citizens without the app (SMS).
 
--- One row per outbound event, written in the transaction of the step. `seq` is drawn there, under the
--- dossier's lock, so it orders the steps of one dossier; `position` is the order of the pull feed and of
--- the deliveries, given after commit by one writer at a time (api/integrations/delivery.py), so a
--- reader who has seen position N has seen every position below it.
+-- The outbox's rows get a sequence number as they are written (in the step's transaction, under the
+-- dossier's lock: the steps of one dossier are numbered in their order). The worker places the rows that
+-- leave in the feed from it, so a step's transaction does not do one statement more.
+ALTER TABLE outbox ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+CREATE INDEX outbox_seq ON outbox (seq);
+
+-- One row per outbound event, the CloudEvent exactly as sent and signed. `position` is the order of the
+-- pull feed and of the deliveries, given after commit by one placer at a time (api/integrations/placing.py),
+-- so a reader who has seen position N has seen every position below it.
 CREATE TABLE integration_events (
-    seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    position     bigint UNIQUE,
+    position     bigint PRIMARY KEY,
     event_id     uuid NOT NULL UNIQUE,
     type         text NOT NULL,
     dossier_id   uuid NOT NULL,
     subject      text,           -- the dossier code, when it has one
-    body         text NOT NULL,  -- the CloudEvent, exactly the bytes sent and signed
+    body         text NOT NULL,
     occurred_at  timestamptz NOT NULL
 );
-CREATE INDEX integration_events_unplaced ON integration_events (seq) WHERE position IS NULL;
+
+-- The placer's safe horizon: every outbox row up to `seq` is placed or never will be. `pending_seq` was
+-- the last number drawn when `pending_xmax` was the next transaction id: once no transaction older than
+-- that is running, nothing at or below `pending_seq` can still appear.
+CREATE TABLE integration_horizon (
+    one           boolean PRIMARY KEY DEFAULT true CHECK (one),
+    seq           bigint NOT NULL,
+    pending_seq   bigint,
+    pending_xmax  bigint
+);
 
 CREATE TABLE webhook_subscriptions (
     id          uuid PRIMARY KEY,

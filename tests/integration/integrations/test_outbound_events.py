@@ -4,6 +4,7 @@ retries and giving up, and the pull feed with its cursor."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -14,11 +15,12 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.integrations import delivery as webhooks
 from api.integrations.delivery import IntegrationConsumer, WebhookDeliverer
+from api.integrations.placing import TOPICS, Placer
 from cli import OPENAPI_PATH
 from core.clock import FixedClock
 from core.db import acquire
+from core.events import DossierStatusChanged, write_outbox
 from core.outbox import Dispatcher
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import submitted_dossier
@@ -35,9 +37,13 @@ def system(clock: FixedClock) -> Iterator[Subscriber]:
         yield standin
 
 
+def placer(pool: asyncpg.Pool, clock: FixedClock) -> Placer:
+    return Placer(pool, clock, source="/motcua/79", national_code=lambda slug: None)
+
+
 @pytest.fixture
 async def deliverer(pool: asyncpg.Pool, clock: FixedClock) -> AsyncIterator[WebhookDeliverer]:
-    sender = WebhookDeliverer(pool, clock, production=False, timeout=2, rand=lambda: 0.5)
+    sender = WebhookDeliverer(pool, clock, placer(pool, clock), production=False, timeout=2, rand=lambda: 0.5)
     yield sender
     await sender.aclose()
 
@@ -45,7 +51,7 @@ async def deliverer(pool: asyncpg.Pool, clock: FixedClock) -> AsyncIterator[Webh
 async def work(pool: asyncpg.Pool, clock: FixedClock, deliverer: WebhookDeliverer) -> int:
     """What the worker does: the outbox's committed events placed, then whatever is due sent."""
     consumer = IntegrationConsumer(deliverer)
-    dispatcher = Dispatcher(pool, dict.fromkeys(webhooks.TOPICS, consumer), clock=clock)
+    dispatcher = Dispatcher(pool, dict.fromkeys(TOPICS, consumer), clock=clock)
     while await dispatcher.run_once():
         pass
     return await deliverer.run_once()
@@ -217,7 +223,7 @@ async def test_a_subscriber_that_does_not_answer_in_time_is_tried_again(
 ) -> None:
     admin = await make_token("0900000001", "admin")
     created = await subscribe(client, admin, system, ["vn.motcua.dossier.submitted"])
-    impatient = WebhookDeliverer(pool, clock, production=False, timeout=0.5)
+    impatient = WebhookDeliverer(pool, clock, placer(pool, clock), production=False, timeout=0.5)
     try:
         system.hang = True
         await submitted_dossier(client, await make_token("0912300003"))
@@ -295,38 +301,74 @@ async def test_the_pull_feed_pages_oldest_first_and_resumes_from_its_cursor(
     assert (await client.get(FEED)).status_code == 401
 
 
-async def test_an_event_committed_late_with_a_lower_sequence_is_not_skipped(
-    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool, deliverer: WebhookDeliverer
-) -> None:
-    """Two steps of different dossiers commit out of order: the one that drew the lower `seq` commits
-    last. A reader between the two commits must not carry a cursor past it."""
-    admin = await make_token("0900000001", "admin")
-    late_id, early_id = uuid.uuid4(), uuid.uuid4()
-    insert = (
-        "INSERT INTO integration_events (event_id, type, dossier_id, body, occurred_at)"
-        " VALUES ($1, 'vn.motcua.dossier.submitted', $2, $3, now()) RETURNING seq"
+def submission(dossier_id: uuid.UUID, clock: FixedClock) -> DossierStatusChanged:
+    return DossierStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=clock.now(),
+        dossier_id=dossier_id,
+        code=None,
+        owner_id=None,
+        agency_code="000.01.14.H29",
+        procedure_slug="birth-registration",
+        procedure_names={},
+        from_status="draft",
+        to_status="submitted",
+        action="submit",
+        actor_role="citizen",
     )
 
-    def body(event_id: uuid.UUID) -> str:
-        return (
-            f'{{"specversion":"1.0","id":"{event_id}","source":"/motcua/79",'
-            '"type":"vn.motcua.dossier.submitted","time":"2026-11-23T09:00:00+07:00",'
-            '"datacontenttype":"application/json","data":{}}'
-        )
 
+async def test_a_step_committed_after_a_later_numbered_one_is_not_skipped(
+    client: AsyncTestClient[Any],
+    make_token: TokenFactory,
+    pool: asyncpg.Pool,
+    clock: FixedClock,
+    deliverer: WebhookDeliverer,
+) -> None:
+    """Two steps of different dossiers commit out of order: the one numbered first commits last. A
+    reader between the two commits must not carry a cursor past it, however often the placer runs."""
+    admin = await make_token("0900000001", "admin")
+    late, early, later = (submission(uuid.uuid4(), clock) for _ in range(3))
     async with acquire(pool) as slow, acquire(pool) as fast:
         tx = slow.transaction()
         await tx.start()
-        late_seq = await slow.fetchval(insert, late_id, uuid.uuid4(), body(late_id))
-        early_seq = await fast.fetchval(insert, early_id, uuid.uuid4(), body(early_id))
-        assert late_seq < early_seq
-        await deliverer.place()
+        await slow.execute("SELECT txid_current()")  # it holds a transaction id, as every step does
+        await write_outbox(slow, [late])
+        async with fast.transaction():
+            await fast.execute("SELECT txid_current()")
+            await write_outbox(fast, [early])
+        seqs = {r["id"]: r["seq"] for r in await slow.fetch("SELECT id, seq FROM outbox")}  # it sees both
+        assert seqs[late.event_id] < seqs[early.event_id]
+        for _ in range(3):
+            await deliverer.place()
         seen = (await client.get(FEED, headers=bearer(admin))).json()
-        assert [e["id"] for e in seen["items"]] == [str(early_id)]
+        assert [e["id"] for e in seen["items"]] == [str(early.event_id)]
+        async with fast.transaction():
+            await fast.execute("SELECT txid_current()")
+            await write_outbox(fast, [later])
+        for _ in range(3):
+            await deliverer.place()
         await tx.commit()
     await deliverer.place()
     after = (await client.get(FEED, params={"after": seen["next"]}, headers=bearer(admin))).json()
-    assert [e["id"] for e in after["items"]] == [str(late_id)]
+    assert [e["id"] for e in after["items"]] == [str(later.event_id), str(late.event_id)]
+
+
+async def test_the_horizon_follows_so_placing_looks_only_at_new_rows(
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool, deliverer: WebhookDeliverer
+) -> None:
+    """The horizon waits for every writing transaction of the server older than its mark (other
+    databases' too, so other test runs on this server may hold it back a while), then moves up."""
+    await filed_and_received(client, make_token)
+    async with acquire(pool) as conn:
+        last = await conn.fetchval("SELECT max(seq) FROM outbox")
+        for _ in range(100):
+            await deliverer.place()
+            if await conn.fetchval("SELECT seq FROM integration_horizon") == last:
+                break
+            await asyncio.sleep(0.1)
+        assert await conn.fetchval("SELECT seq FROM integration_horizon") == last
+        assert await conn.fetchval("SELECT count(*) FROM integration_events") == 2  # submitted, received
 
 
 async def test_subscriptions_are_for_admins_and_checked(
