@@ -150,6 +150,7 @@ class Subscriber:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the deliverer opens several connections at once; 5 would drop some
     standin: Subscriber
 
     def handle_error(self, request: Any, client_address: Any) -> None:
