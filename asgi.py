@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +41,10 @@ from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
 from api.examples import EXAMPLES
+from api.integrations import delivery as webhooks
+from api.integrations import placing
+from api.integrations.models import source_of
+from api.integrations.routes import SubscriptionController, event_feed
 from api.links import LINKS
 from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
@@ -76,6 +80,7 @@ from core.sealing import DataKeys
 from core.settings import Settings
 from i18n.catalogs import preload as preload_catalogs
 from notifications import handoff_alerts, officer_alerts
+from notifications import sms as status_sms
 from notifications.pushes import TOPICS as PUSH_TOPICS
 from notifications.pushes import push_consumer
 from notifications.realtime import LivePublisher
@@ -106,6 +111,8 @@ ROUTES: list[Any] = [
     tracking_page,
     tracking_lookup_page,
     one_stop_event,
+    SubscriptionController,
+    event_feed,
     on_time,
     indicators,
     live,
@@ -156,11 +163,18 @@ class Runtime:
     chat: ChatReplies | None = None
     chat_http: httpx.AsyncClient | None = None
     own_sms: SmsSender | None = None  # the gateway client this runtime opened (not one it was handed)
+    webhooks: webhooks.WebhookDeliverer | None = None
 
 
 def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
-    """Side effects driven by committed events, by outbox topic."""
+    """Side effects driven by committed events, by outbox topic. Consumers of a topic run in the order
+    listed, and an event one of them fails is not handed to the next until it succeeds: the steps
+    leaving for other systems come first (database work only, so the pushes' outages never hold them)."""
     by_topic: dict[str, list[Consumer]] = {}
+    if runtime.webhooks is not None:
+        leaving = webhooks.IntegrationConsumer(runtime.webhooks)
+        for topic in placing.TOPICS:
+            by_topic.setdefault(topic, []).append(leaving)
     if runtime.push_sender is not None:
         pushes = push_consumer(
             runtime.ctx.pool, runtime.ctx.clock, runtime.push_sender, LivePublisher(runtime.ctx.redis)
@@ -178,6 +192,10 @@ def outbox_consumers(runtime: Runtime) -> dict[str, Consumer]:
                 runtime.ctx.settings.handoff_queue_office_codes,
             )
         )
+    # SMS only where no device takes the push, so a failing FCM and a failing gateway never hold one event
+    texts = status_sms.sms_consumer(runtime.ctx.pool, runtime.ctx.clock, runtime.ctx.sms)
+    for topic in status_sms.TOPICS:
+        by_topic.setdefault(topic, []).append(texts)
     if runtime.vnpay_api is not None:
         by_topic.setdefault("payment.refunded", []).append(vnpay_refunds(runtime.payments, runtime.vnpay_api))
     if runtime.chat is not None:
@@ -243,6 +261,10 @@ async def start_runtime(
     if push_sender.name == "logging":
         log.warning("no Firebase credentials (MOTCUA_FIREBASE_CREDENTIALS): pushes go to the log only")
     chat_http = httpx.AsyncClient()
+    placer = placing.Placer(
+        pool, ctx.clock, source=source_of(settings.province_code), national_code=_national_code(ctx)
+    )
+    deliverer = webhooks.WebhookDeliverer(pool, ctx.clock, placer, production=settings.production)
     runtime = Runtime(
         ctx=ctx,
         payments=payments,
@@ -251,6 +273,7 @@ async def start_runtime(
         chat=chat_replies(ctx, chat_http),
         chat_http=chat_http,
         own_sms=own_sms,
+        webhooks=deliverer,
     )
     ctx.catalog_listeners.append(lambda _: rebuild_assistant(runtime))
     return runtime
@@ -260,6 +283,17 @@ def rebuild_assistant(runtime: Runtime) -> None:
     """The assistant answers from facts built from the catalog (today's fees): built again when it changes."""
     if runtime.chat is not None:
         runtime.chat.assistant = build_assistant(runtime.ctx)
+
+
+def _national_code(ctx: AppContext) -> Callable[[str], str | None]:
+    """A procedure's code in the National Database on Administrative Procedures, from the catalog as it
+    is when asked (a catalog without that field yet answers None, as does an unconfirmed code)."""
+
+    def code(slug: str) -> str | None:
+        found = getattr(ctx.catalog.get(slug), "national_code", None)
+        return found if isinstance(found, str) and found else None
+
+    return code
 
 
 def build_assistant(ctx: AppContext) -> Assistant:
@@ -309,6 +343,8 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.chat_http.aclose()
     if runtime.own_sms is not None:
         await runtime.own_sms.aclose()
+    if runtime.webhooks is not None:
+        await runtime.webhooks.aclose()
     await runtime.payments.bank_queue.drain()
     await runtime.ctx.redis.aclose()
     await runtime.ctx.pool.close()
@@ -322,8 +358,11 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
         clock=runtime.ctx.clock,
         lease_seconds=runtime.ctx.settings.outbox_lease_seconds,
     )
+    jobs = [dispatcher.run(stop)]
+    if runtime.webhooks is not None:
+        jobs.append(runtime.webhooks.run(stop))
     return [
-        dispatcher.run(stop),
+        *jobs,
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
         every(60, stop, lambda: warn_of_deadlines(runtime.ctx), "deadline warnings"),
         every(300, stop, lambda: roll_up_indicators(runtime.ctx), "indicator rollup"),

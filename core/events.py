@@ -49,6 +49,9 @@ class DossierStatusChanged(Event, frozen=True, kw_only=True, tag="dossier.status
     # the status the system moved the dossier on to in the same transaction (received, then waiting
     # for the fee): that move's own event follows, and one push tells the citizen both
     moved_on_to: str | None = None
+    channel: str = "online"  # online | counter
+    # the phone given at the counter, only while no account owns the dossier: where its SMS go
+    contact_phone: str | None = None
 
     @property
     def type(self) -> str:

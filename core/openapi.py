@@ -44,7 +44,13 @@ TAGS = [
     Tag(name="assistant", description="The Vietnamese assistant in the app"),
     Tag(name="tracking", description="Public status behind the receipt QR (no sign-in, rate-limited)"),
     Tag(name="stats", description="Indicators of an office"),
-    Tag(name="integrations", description="The province's one-stop system"),
+    Tag(
+        name="integrations",
+        description="The province's systems: the one-stop system's events in; every dossier step and payment out, "
+        "as CloudEvents 1.0 POSTed to subscribers and signed as Standard Webhooks sign (webhook-id, "
+        'webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of id + "." + timestamp + "." + body>), '
+        "or read from the pull feed (docs/integration.md)",
+    ),
     Tag(
         name="channels",
         description="Called by Facebook Messenger (X-Hub-Signature-256) and Zalo OA (X-ZEvent-Signature): "

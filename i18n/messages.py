@@ -114,6 +114,12 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
         Text("Phiên đăng nhập hết hạn"),
         Text("Phiên đăng nhập không còn hiệu lực, vui lòng đăng nhập lại."),
     ),
+    "subscription-not-found": (Text("Không tìm thấy đăng ký nhận sự kiện"), Text("Không có đăng ký nhận sự kiện này.")),
+    "delivery-not-found": (Text("Không tìm thấy lượt gửi"), Text("Đăng ký này không có lượt gửi sự kiện này.")),
+    "delivery-not-failed": (
+        Text("Lượt gửi chưa bị ngừng"),
+        Text("Chỉ gửi lại được lượt gửi đã ngừng thử lại; lượt này đã gửi được hoặc đang được thử lại."),
+    ),
     "rate-limited": (Text("Quá nhiều yêu cầu"), Text("Vui lòng thử lại sau {retry_after} giây.")),
     "bad-signature": (Text("Chữ ký không hợp lệ"), Text("Chữ ký hoặc thời điểm ký không hợp lệ.")),
     "service-unavailable": (Text("Dịch vụ tạm thời gián đoạn"), Text("Hệ thống đang bận, vui lòng thử lại sau.")),
@@ -149,6 +155,12 @@ FIELD_ERRORS: dict[str, Text] = {
     "unconfirmed-needs-note": Text("Chưa có verified_on thì phải ghi rõ điều chưa xác nhận (unconfirmed)"),
     "slug-mismatch": Text("Phải giống mã thủ tục trên đường dẫn"),
     "malformed-json": Text("Không đọc được JSON"),
+    "invalid-url": Text("Địa chỉ không hợp lệ (cần dạng https://máy-chủ/đường-dẫn, không kèm tài khoản)"),
+    "https-required": Text("Địa chỉ phải dùng https"),
+    "address-refused": Text("Không gửi được đến địa chỉ này (máy nội bộ của hệ thống hoặc địa chỉ đặc biệt)"),
+    "unknown-event-type": Text("Không có loại sự kiện này (ví dụ: vn.motcua.dossier.* hoặc vn.motcua.payment.settled)"),
+    "too-many": Text("Quá nhiều mục (tối đa {max})"),
+    "invalid-cursor": Text("Con trỏ không hợp lệ: dùng giá trị next của trang trước"),
 }
 
 STATUS_LABELS: dict[str, Text] = {

@@ -44,17 +44,20 @@ class Inbox(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Preferences(msgspec.Struct, frozen=True, kw_only=True):
-    """Which pushes reach the phone. The inbox always gets status changes and payments."""
+    """Which pushes reach the phone, and whether the steps a push tells go by SMS while no device is
+    registered. The inbox always gets status changes and payments."""
 
     push_status: bool = True
     push_payment: bool = True
     push_reminder: bool = True
+    sms_status: bool = True
 
 
 class PreferencesIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     push_status: bool | None = None
     push_payment: bool | None = None
     push_reminder: bool | None = None
+    sms_status: bool | None = None
 
 
 def valid_token(token: str) -> bool:

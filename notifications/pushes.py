@@ -223,7 +223,10 @@ async def load_owners(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> default
         owner.devices.append(Device(r["token"], r["platform"], r["locale"]))
         if r["push_status"] is not None:  # a stored preferences row (the columns are NOT NULL)
             owner.prefs = Preferences(
-                push_status=r["push_status"], push_payment=r["push_payment"], push_reminder=r["push_reminder"]
+                push_status=r["push_status"],
+                push_payment=r["push_payment"],
+                push_reminder=r["push_reminder"],
+                sms_status=r["sms_status"],
             )
     return owners
 

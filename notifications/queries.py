@@ -19,20 +19,20 @@ COUNT_UNREAD = "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_a
 MARK_READ = "UPDATE notifications SET read_at = coalesce(read_at, $3) WHERE id = $1 AND user_id = $2 RETURNING id"
 
 GET_PREFERENCES = """
-SELECT push_status, push_payment, push_reminder FROM notification_preferences WHERE user_id = $1
+SELECT push_status, push_payment, push_reminder, sms_status FROM notification_preferences WHERE user_id = $1
 """
 
 UPSERT_PREFERENCES = """
-INSERT INTO notification_preferences (user_id, push_status, push_payment, push_reminder, updated_at)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO notification_preferences (user_id, push_status, push_payment, push_reminder, sms_status, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (user_id) DO UPDATE SET push_status = EXCLUDED.push_status, push_payment = EXCLUDED.push_payment,
-    push_reminder = EXCLUDED.push_reminder, updated_at = EXCLUDED.updated_at
+    push_reminder = EXCLUDED.push_reminder, sms_status = EXCLUDED.sms_status, updated_at = EXCLUDED.updated_at
 """
 
 # ---- the push consumer: one statement of each per claimed batch ----
 
 OWNERS_DEVICES = """
-SELECT d.user_id, d.token, d.platform, d.locale, p.push_status, p.push_payment, p.push_reminder
+SELECT d.user_id, d.token, d.platform, d.locale, p.push_status, p.push_payment, p.push_reminder, p.sms_status
 FROM devices d LEFT JOIN notification_preferences p ON p.user_id = d.user_id
 WHERE d.user_id = ANY($1::uuid[])
 ORDER BY d.user_id, d.created_at
@@ -60,4 +60,24 @@ WITH recorded AS (
     DELETE FROM devices WHERE token = ANY($7::text[])
 )
 SELECT 1
+"""
+
+# ---- the SMS consumer ----
+
+# the accounts owning dossiers whose step goes by SMS: their phone, whether any device takes pushes instead,
+# and whether they turned SMS off
+SMS_RECIPIENTS = """
+SELECT u.id, u.phone, coalesce(p.sms_status, true) AS sms_status,
+    EXISTS (SELECT 1 FROM devices d WHERE d.user_id = u.id) AS has_device
+FROM users u LEFT JOIN notification_preferences p ON p.user_id = u.id
+WHERE u.id = ANY($1::uuid[])
+"""
+
+SMS_SENT = "SELECT event_id FROM sms_deliveries WHERE event_id = ANY($1::uuid[])"
+
+RECORD_SMS = """
+INSERT INTO sms_deliveries (event_id, dossier_id, user_id, phone, at)
+SELECT event_id, dossier_id, user_id, phone, $5
+FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS s (event_id, dossier_id, user_id, phone)
+ON CONFLICT (event_id) DO NOTHING
 """

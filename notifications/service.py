@@ -74,7 +74,10 @@ async def preferences(conn: asyncpg.Connection, user_id: uuid.UUID) -> Preferenc
     if row is None:
         return Preferences()
     return Preferences(
-        push_status=row["push_status"], push_payment=row["push_payment"], push_reminder=row["push_reminder"]
+        push_status=row["push_status"],
+        push_payment=row["push_payment"],
+        push_reminder=row["push_reminder"],
+        sms_status=row["sms_status"],
     )
 
 
@@ -87,8 +90,15 @@ async def update_preferences(
             push_status=current.push_status if body.push_status is None else body.push_status,
             push_payment=current.push_payment if body.push_payment is None else body.push_payment,
             push_reminder=current.push_reminder if body.push_reminder is None else body.push_reminder,
+            sms_status=current.sms_status if body.sms_status is None else body.sms_status,
         )
         await conn.execute(
-            queries.UPSERT_PREFERENCES, user_id, updated.push_status, updated.push_payment, updated.push_reminder, now
+            queries.UPSERT_PREFERENCES,
+            user_id,
+            updated.push_status,
+            updated.push_payment,
+            updated.push_reminder,
+            updated.sms_status,
+            now,
         )
     return updated

@@ -205,6 +205,8 @@ def _event(ctx: AppContext, c: _Change, now: datetime) -> DossierStatusChanged:
         appointment_date=c.move.appointment_date,
         fee=c.row["fee"],
         moved_on_to=c.moved_on_to.value if c.moved_on_to else None,
+        channel=c.row["channel"],
+        contact_phone=c.row["applicant_phone"] if c.row["owner_id"] is None else None,
     )
 
 

@@ -4,14 +4,16 @@ _DOSSIER_COLUMNS = """
 d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.channel,
 d.applicant, d.form, d.delivery, d.fee, d.paid_at, d.address_flagged, d.submitted_at, d.received_at,
 d.appointment_date, d.resolved_at, d.returned_at, d.result_document, d.created_at, d.updated_at,
-d.digitized, d.reception_due_at, d.reception_warn_at, d.reception_answered_at
+d.digitized, d.reception_due_at, d.reception_warn_at, d.reception_answered_at,
+d.applicant ->> 'phone' AS applicant_phone
 """
 
-# what a move and its event read of a dossier: no applicant, form or delivery (JSON each, decoded for nothing)
+# what a move and its event read of a dossier: no applicant, form or delivery (JSON each, decoded for nothing),
+# only the applicant's phone as text (a walk-in's SMS go there while no account owns the dossier)
 _MOVE_COLUMNS = """
 d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.fee, d.submitted_at,
 d.received_at, d.appointment_date, d.resolved_at, d.returned_at, d.reception_due_at, d.reception_warn_at,
-d.reception_answered_at
+d.reception_answered_at, d.channel, d.applicant ->> 'phone' AS applicant_phone
 """
 
 

@@ -39,6 +39,7 @@ from notifications.senders import FirebaseSender
 from tests.integration.standins.fcm import FcmStandin
 
 MUTABLE_TABLES = (
+    "webhook_deliveries, webhook_subscriptions, integration_events, integration_horizon, sms_deliveries, "
     "chat_messages, zalo_tokens, handoffs, push_deliveries, notifications, notification_preferences, devices, "
     "payment_receipts, payment_receipt_counters, ledger_entries, payment_exceptions, bank_notifications, "
     "vnpay_notifications, payments, collection_accounts, "

@@ -26,6 +26,7 @@ MODULES = (
     "core.outbox",
     "core.audit",
     "assistant.channels.queries",
+    "api.integrations.queries",
 )
 
 

@@ -149,7 +149,7 @@ async def test_muted_status_pushes_still_reach_the_inbox(
         f"/api/v1/devices/{VI_PHONE}", json={"platform": "android", "locale": "vi"}, headers=bearer(citizen)
     )
     prefs = await client.put("/api/v1/notifications/preferences", json={"push_status": False}, headers=bearer(citizen))
-    assert prefs.json() == {"push_status": False, "push_payment": True, "push_reminder": True}
+    assert prefs.json() == {"push_status": False, "push_payment": True, "push_reminder": True, "sms_status": True}
     await submitted(client, citizen)
     await drain(pool, clock, sender)
     assert fcm.messages == []
