@@ -243,6 +243,15 @@ class World:
 
         return str(await self._once("handoff", make))
 
+    async def subscription(self) -> dict[str, Any]:
+        """A provincial system subscribed to every dossier step (it never answers: no delivery is due)."""
+
+        async def make() -> dict[str, Any]:
+            body = {"url": "http://127.0.0.1:9/events", "types": ["vn.motcua.dossier.*"]}
+            return await self._ok("POST", "/api/v1/admin/subscriptions", "admin", 201, json=body)
+
+        return dict(await self._once("subscription", make))
+
     async def receipt_page(self) -> str:
         """The path of P's e-receipt verification page (the receipt QR)."""
         payment = await self.payment()
@@ -296,6 +305,10 @@ def dossier(w: World) -> Awaitable[dict[str, Any]]:
 
 def draft(w: World) -> Awaitable[dict[str, Any]]:
     return w.draft()
+
+
+def subscription(w: World) -> Awaitable[dict[str, Any]]:
+    return w.subscription()
 
 
 def payment(w: World) -> Awaitable[dict[str, Any]]:
@@ -363,6 +376,49 @@ ROWS: tuple[Row, ...] = (
     # catalog, sign-in, the assistant: public
     Row("GET", "/api/v1/procedures", "public", call("GET", "/api/v1/procedures", params={"q": "ho chieu"}), ALL_200),
     Row("GET", "/api/v1/procedures/{slug}", "public", call("GET", "/api/v1/procedures/passport-issuance"), ALL_200),
+    # the province's systems: admins alone
+    Row(
+        "POST",
+        "/api/v1/admin/subscriptions",
+        "admin_only",
+        call("POST", "/api/v1/admin/subscriptions", json={"url": "http://127.0.0.1:9/e", "types": ["vn.motcua.*"]}),
+        (*ADMIN_ONLY, 201),
+    ),
+    Row(
+        "GET",
+        "/api/v1/admin/subscriptions",
+        "admin_only",
+        call("GET", "/api/v1/admin/subscriptions"),
+        (*ADMIN_ONLY, 200),
+    ),
+    Row(
+        "GET",
+        "/api/v1/admin/subscriptions/{subscription_id}/deliveries",
+        "admin_only",
+        on("GET", "/api/v1/admin/subscriptions/{id}/deliveries", subscription),
+        (*ADMIN_ONLY, 200),
+    ),
+    Row(
+        "POST",
+        "/api/v1/admin/subscriptions/{subscription_id}/deliveries/{delivery_id}/retry",
+        "admin_only",
+        on("POST", "/api/v1/admin/subscriptions/{id}/deliveries/" + str(uuid.UUID(int=7)) + "/retry", subscription),
+        (*ADMIN_ONLY, 404),  # no such delivery: the route is reached, the record is not
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/admin/subscriptions/{subscription_id}",
+        "admin_only",
+        on("DELETE", "/api/v1/admin/subscriptions/{id}", subscription),
+        (*ADMIN_ONLY, 204),
+    ),
+    Row(
+        "GET",
+        "/api/v1/integrations/events",
+        "admin_only",
+        call("GET", "/api/v1/integrations/events"),
+        (*ADMIN_ONLY, 200),
+    ),
     Row(
         "GET",
         "/api/v1/procedures/{slug}/versions",
