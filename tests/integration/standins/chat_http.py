@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
+
+from tests.integration.standins.threaded import QuietHandler, QuietServer, ThreadServed
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,23 +31,18 @@ class Received:
         return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
 
 
-class ChatStandin:
+class ChatStandin(ThreadServed):
     """Subclasses implement `answer`; `fail_next(n)` makes the next n requests fail with HTTP 5xx."""
 
-    name = "standin"
-
     def __init__(self) -> None:
+        super().__init__(_Handler)
         self._lock = threading.Lock()
         self._requests: list[Received] = []
         self._failures: list[int] = []
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.standin = self
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.base_url
 
     @property
     def requests(self) -> list[Received]:
@@ -66,26 +61,6 @@ class ChatStandin:
     def failure_body(self, status: int) -> Any:
         return {"error": {"code": status, "message": "stand-in failure"}}
 
-    def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=self.name, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
-
     def _serve(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
         parts = urlsplit(target)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -101,23 +76,13 @@ class ChatStandin:
         return status, answer
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    standin: ChatStandin
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
+class _Handler(QuietHandler):
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self.read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, answer = cast(_Server, self.server).standin._serve(self.command, self.path, headers, body)
+        status, answer = cast(ChatStandin, cast(QuietServer, self.server).standin)._serve(
+            self.command, self.path, headers, body
+        )
         payload = json.dumps(answer, ensure_ascii=False).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

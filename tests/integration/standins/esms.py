@@ -24,9 +24,9 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
+
+from tests.integration.standins.threaded import QuietHandler, QuietServer, ThreadServed
 
 PATH = "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
 FIELDS = ("ApiKey", "SecretKey", "Phone", "Content", "Brandname", "SmsType", "IsUnicode", "Sandbox", "RequestId")
@@ -58,8 +58,11 @@ class Received:
     problems: tuple[str, ...]
 
 
-class EsmsStandin:
+class EsmsStandin(ThreadServed):
+    name = "esms"
+
     def __init__(self, *, api_key: str, secret_key: str, brandname: str, hang_seconds: float = 10.0) -> None:
+        super().__init__(_Handler)
         self.api_key = api_key
         self.secret_key = secret_key
         self.brandname = brandname
@@ -70,39 +73,11 @@ class EsmsStandin:
         self._lock = threading.Lock()
         self._received: list[Received] = []
         self._request_ids: set[str] = set()
-        self._release = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.standin = self
-        self._thread: threading.Thread | None = None
-
-    # ---- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="esms", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
         """MOTCUA_ESMS_BASE_URL for the client under test."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.base_url
 
     def heal(self) -> None:
         """Back to answering normally."""
@@ -206,25 +181,14 @@ def _contract_problems(headers: dict[str, str], body: dict[str, Any]) -> tuple[s
     return tuple(problems)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    standin: EsmsStandin
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that timed out and left: nothing to report
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server_version = "Microsoft-IIS/10.0"
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length > 0 else b""
+        raw = self.read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, payload, content_type = cast(_Server, self.server).standin._serve(self.command, self.path, headers, raw)
+        standin = cast(EsmsStandin, cast(QuietServer, self.server).standin)
+        status, payload, content_type = standin._serve(self.command, self.path, headers, raw)
         if status == 0:  # hung: close without an answer
             self.close_connection = True
             return

@@ -21,13 +21,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import cast
 
 from cloudevents.core.base import BaseCloudEvent
 from cloudevents.core.bindings.http import HTTPMessage, from_http_event
 from standardwebhooks.webhooks import Webhook
+
+from tests.integration.standins.threaded import QuietHandler, QuietServer, ThreadServed
 
 TOLERANCE = timedelta(minutes=5)
 
@@ -41,8 +41,11 @@ class Request:
     problem: str | None
 
 
-class Subscriber:
+class Subscriber(ThreadServed):
+    name = "subscriber"
+
     def __init__(self, *, clock: Callable[[], datetime] | None = None, hang_seconds: float = 15.0) -> None:
+        super().__init__(_Handler)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.secret: str | None = None  # the subscription's "whsec_…", once it is known
         self.hang = False
@@ -51,36 +54,10 @@ class Subscriber:
         self._lock = threading.Lock()
         self._requests: list[Request] = []
         self._events: list[BaseCloudEvent] = []
-        self._release = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.standin = self
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/hooks/motcua"
+        return self.base_url + "/hooks/motcua"
 
     def heal(self) -> None:
         """Back to accepting every well-signed event."""
@@ -148,24 +125,11 @@ class Subscriber:
         return answer
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the deliverer opens several connections at once; 5 would drop some
-    standin: Subscriber
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
+class _Handler(QuietHandler):
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self.read_body()
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status = cast(_Server, self.server).standin._serve(self.path, headers, body)
+        status = cast(Subscriber, cast(QuietServer, self.server).standin)._serve(self.path, headers, body)
         if status == 0:
             self.close_connection = True
             return
