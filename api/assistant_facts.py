@@ -28,6 +28,7 @@ class Filing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     vneid: bool
     post: bool
     basis: str
+    checked_on: date | None  # None: not yet confirmed against the law in force (see the file's note)
 
 
 def load_filing() -> dict[str, Filing]:
