@@ -13,7 +13,7 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import asyncpg
 import msgspec
@@ -192,3 +192,21 @@ async def transaction_status(pool: asyncpg.Pool, xid: int, seconds: float) -> st
         if time.monotonic() >= deadline:
             return None
         await asyncio.sleep(0.25)
+
+
+RowT = TypeVar("RowT")
+
+
+def row_as(kind: type[RowT], row: asyncpg.Record) -> RowT:
+    """One row as a typed Struct: a column the Struct does not name is ignored, a missing or mistyped
+    one is a ValidationError here rather than a KeyError far from the query."""
+    return msgspec.convert(dict(row.items()), kind, strict=True)
+
+
+async def fetch_one_as(kind: type[RowT], conn: asyncpg.Connection, query: str, *args: Any) -> RowT | None:
+    row = await conn.fetchrow(query, *args)
+    return None if row is None else row_as(kind, row)
+
+
+async def fetch_all_as(kind: type[RowT], conn: asyncpg.Connection, query: str, *args: Any) -> list[RowT]:
+    return [row_as(kind, row) for row in await conn.fetch(query, *args)]

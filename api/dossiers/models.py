@@ -12,19 +12,10 @@ from msgspec import Meta
 
 from api.catalog.models import FieldType, FormField
 from core.bounds import MAX_DAY, MIN_DAY, day_in_range
+from core.dossier_status import DossierStatus
 
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RECEIVED = "received"
-    SUPPLEMENT_REQUESTED = "supplement_requested"
-    AWAITING_PAYMENT = "awaiting_payment"
-    PROCESSING = "processing"
-    RESULT_READY = "result_ready"
-    RETURNED = "returned"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
+# One word across packages: payments, notifications and the assistant compare statuses too.
+Status = DossierStatus
 
 
 class Action(StrEnum):
