@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from uuid import UUID
 
@@ -25,7 +26,7 @@ SELECT = "SELECT gen_random_uuid() AS id, now() AS at, $1::bigint AS amount, '{\
 
 
 @pytest.fixture
-async def conn(database_url: str) -> asyncpg.Connection:
+async def conn(database_url: str) -> AsyncIterator[asyncpg.Connection]:
     connection = await connect(database_url)
     yield connection
     await connection.close()
