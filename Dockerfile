@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# One image for every process of Một Cửa: `motcua serve`, `motcua worker`, `motcua migrate`.
+# Build: docker build -t motcua:$(git rev-parse --short HEAD) .
+
+FROM ghcr.io/astral-sh/uv:0.13 AS uv
+
+FROM python:3.11-slim-bookworm AS build
+COPY --from=uv /uv /bin/uv
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never
+WORKDIR /app
+# dependencies first, in their own layer: a change of code alone does not reinstall them
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+RUN uv sync --frozen --no-dev
+
+FROM python:3.11-slim-bookworm AS runtime
+# a fixed, unprivileged user: the storage volume and the Kubernetes securityContext name the same ids
+RUN groupadd --system --gid 10001 motcua \
+ && useradd --system --uid 10001 --gid motcua --home-dir /app --shell /usr/sbin/nologin motcua \
+ && mkdir -p /var/lib/motcua/files && chown -R motcua:motcua /var/lib/motcua
+COPY --from=build --chown=motcua:motcua /app /app
+WORKDIR /app
+ENV PATH="/app/.venv/bin:$PATH" \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    MOTCUA_ENV=production \
+    MOTCUA_DATA_DIR=/var/lib/motcua \
+    MOTCUA_STORAGE_DIR=/var/lib/motcua/files \
+    MOTCUA_LOG_FORMAT=json \
+    MOTCUA_INPROCESS_WORKER=false
+USER 10001:10001
+EXPOSE 8000
+ENTRYPOINT ["motcua"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]
