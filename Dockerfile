@@ -15,6 +15,8 @@ COPY . .
 RUN uv sync --frozen --no-dev
 
 FROM python:3.11-slim-bookworm AS runtime
+# the font papers are set in (documents/fonts.py)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 # a fixed, unprivileged user: the storage volume and the Kubernetes securityContext name the same ids
 RUN groupadd --system --gid 10001 motcua \
  && useradd --system --uid 10001 --gid motcua --home-dir /app --shell /usr/sbin/nologin motcua \

@@ -22,7 +22,7 @@ from i18n.catalogs import DOMAIN, LOCALES, LOCALES_DIR, Key, is_plural, load, po
 SOURCE_LOCALE = "vi"
 PROJECT = "Một Cửa"
 # Where person-facing texts live (tests and benchmarks say nothing to citizens).
-SOURCES = ("api", "assistant", "core", "i18n", "notifications", "payments", "asgi.py", "cli.py")
+SOURCES = ("api", "assistant", "core", "documents", "i18n", "notifications", "payments", "asgi.py", "cli.py")
 # Text(source) or Text(source, ctx=...); Plural(source[, ctx=...]) has one Vietnamese form for both.
 _Spec = tuple[int | tuple[int, int] | tuple[int, str], ...]  # Babel's keyword spec, by number of arguments
 KEYWORDS: dict[str, dict[int | None, _Spec | None] | _Spec | None] = {

@@ -1,0 +1,132 @@
+"""An A4 page in the manner of Vietnamese administrative papers: the issuing office and the national
+motto side by side, a centred title, numbered lines, a table, a QR code. The slip and the e-receipt
+are written with it; what they say is theirs."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import qrcode
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from documents import fonts
+
+FAMILY = "DejaVu"
+MARGIN = 18.0  # mm
+TEXT_SIZE = 11
+LINE = 6.5  # mm
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+# fontTools reports every table it leaves out of a subset; a paper is not the place to hear it
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+
+
+def qr_png(data: str) -> bytes:
+    """The QR image of `data`, with the quiet zone a reader needs."""
+    image = qrcode.make(data, border=4, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+class Paper:
+    def __init__(self, *, title: str, subject: str, created: datetime) -> None:
+        pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+        pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        pdf.set_auto_page_break(auto=True, margin=MARGIN)
+        pdf.add_font(FAMILY, "", str(fonts.regular()))
+        pdf.add_font(FAMILY, "B", str(fonts.bold()))
+        # the same paper renders to the same bytes: the date inside is the paper's, not the clock's
+        pdf.set_creation_date(created.astimezone(UTC))
+        pdf.set_title(title)
+        pdf.set_subject(subject)
+        pdf.set_creator("Một Cửa")
+        pdf.set_lang("vi")
+        pdf.add_page()
+        self.pdf = pdf
+
+    def heading(self, office: str, place_and_date: str) -> None:
+        """The office on the left, the nation and its motto on the right, then the place and date."""
+        pdf, half = self.pdf, (self.pdf.epw - 4) / 2
+        top = pdf.get_y()
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.multi_cell(half, 5, office.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        left_bottom = pdf.get_y()
+        pdf.set_xy(MARGIN + half + 4, top)
+        pdf.multi_cell(half, 5, NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(half, 5, MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_y(max(left_bottom, pdf.get_y()) + 2)
+        pdf.set_font(FAMILY, "", 10)
+        pdf.set_x(MARGIN + half + 4)
+        pdf.multi_cell(half, 5, place_and_date, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(4)
+
+    def title(self, text: str, *, code: str | None = None) -> None:
+        pdf = self.pdf
+        pdf.set_font(FAMILY, "B", 14)
+        pdf.multi_cell(0, 7, text.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if code:
+            pdf.set_font(FAMILY, "B", 12)
+            pdf.multi_cell(0, 7, code, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
+
+    def line(self, label: str, value: str = "", *, bold_value: bool = False) -> None:
+        """`label` then `value` on one line, wrapped under itself when long."""
+        pdf = self.pdf
+        pdf.set_font(FAMILY, "", TEXT_SIZE)
+        pdf.write(LINE, label + (" " if value else ""))
+        if value:
+            pdf.set_font(FAMILY, "B" if bold_value else "", TEXT_SIZE)
+            pdf.write(LINE, value)
+        pdf.ln(LINE)
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
+        pdf = self.pdf
+        pdf.set_font(FAMILY, "", 10)
+        with pdf.table(col_widths=tuple(widths), line_height=5.5) as table:  # the first row is the header
+            head = table.row()
+            for cell in header:
+                head.cell(cell)
+            for values in rows:
+                row = table.row()
+                for cell in values:
+                    row.cell(cell)
+        pdf.ln(2)
+
+    def qr(self, data: str, caption: str, *, size: float = 32.0) -> None:
+        """The QR of `data` at the right margin, its caption beneath; the text carries on below it."""
+        pdf = self.pdf
+        if pdf.get_y() + size + 12 > pdf.h - MARGIN:
+            pdf.add_page()
+        x, y = pdf.w - MARGIN - size, pdf.get_y()
+        pdf.image(io.BytesIO(qr_png(data)), x=x, y=y, w=size, h=size)
+        pdf.set_xy(x - 20, y + size)
+        pdf.set_font(FAMILY, "", 8)
+        pdf.multi_cell(size + 20, 4, caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2)
+
+    def signatures(self, left: str, right: str, note: str = "") -> None:
+        """Two signature places side by side, each with `note` (who signs how) beneath it."""
+        pdf, half = self.pdf, self.pdf.epw / 2
+        pdf.ln(4)
+        y = pdf.get_y()
+        for x, who in ((MARGIN, left), (MARGIN + half, right)):
+            pdf.set_xy(x, y)
+            pdf.set_font(FAMILY, "B", 10)
+            pdf.multi_cell(half, 5, who.upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            if note:
+                pdf.set_font(FAMILY, "", 8)
+                pdf.multi_cell(half, 4, note, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.ln(24)  # room to sign
+
+    def note(self, text: str) -> None:
+        self.pdf.set_font(FAMILY, "", 8)
+        self.pdf.multi_cell(0, 4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def bytes(self) -> bytes:
+        return bytes(self.pdf.output())

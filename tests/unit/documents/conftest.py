@@ -1,0 +1,96 @@
+"""Reading papers as people and outside checks do: pypdf for the text, poppler's pdftoppm to render a
+page, zbar's reader for the QR codes on it."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from documents.devcerts import DevelopmentKeys, development_keys
+from documents.slip import PaperReceived, ReceiptSlip
+
+NOW = datetime(2026, 12, 7, 2, 30, tzinfo=UTC)
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def first_page_png(pdf: bytes, dpi: int = 150) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "paper.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(dpi),
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(folder) / "page"),
+            ],
+            check=True,
+            timeout=60,
+        )
+        return (Path(folder) / "page.png").read_bytes()
+
+
+def qr_codes(png: bytes) -> set[str]:
+    found = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-"], input=png, capture_output=True, check=False, timeout=30
+    )
+    return {line for line in found.stdout.decode().splitlines() if line}
+
+
+@pytest.fixture(scope="session")
+def office_keys() -> DevelopmentKeys:
+    return development_keys("UBND phường Bến Thành", NOW, b"office-pass")
+
+
+@pytest.fixture(scope="session")
+def read() -> Callable[[bytes], str]:
+    return text_of
+
+
+@pytest.fixture(scope="session")
+def qr_on_first_page() -> Callable[[bytes], set[str]]:
+    return lambda pdf: qr_codes(first_page_png(pdf))
+
+
+SLIP = ReceiptSlip(
+    office="UBND phường Bến Thành",
+    place="Phường Bến Thành",
+    code="000.00.12.H29-261207-0042",
+    applicant_name="Nguyễn Thị Ánh Tuyết",
+    applicant_address="12 Lê Lợi, phường Bến Thành, Thành phố Hồ Chí Minh",
+    applicant_phone="0901234567",
+    procedure="Đăng ký khai sinh",
+    papers=(
+        PaperReceived(name="Tờ khai đăng ký khai sinh", form="Bản chính"),
+        PaperReceived(name="Giấy chứng sinh", form="Bản sao", original_seen=True),
+    ),
+    processing_days=3,
+    received_at=datetime(2026, 12, 7, 2, 15, tzinfo=UTC),
+    appointment_at=datetime(2026, 12, 10, 9, 0, tzinfo=UTC),
+    delivery="counter",
+    fee=8000,
+    lookup_key="K7Q2",
+    tracking_url="https://motcua.example.vn/t/000.00.12.H29-261207-0042",
+)
+
+
+@pytest.fixture(scope="session")
+def slip() -> ReceiptSlip:
+    return SLIP
