@@ -54,3 +54,27 @@ RETURNING id
 """
 
 REVOKE_USER_REFRESH = "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"
+
+# ---- identities verified by VNeID ------------------------------------------------------------------
+USER_BY_IDENTITY_HASH = "SELECT user_id FROM verified_identities WHERE identity_hash = $1"
+
+USER_BY_SUBJECT = "SELECT user_id FROM verified_identities WHERE provider = $1 AND subject = $2"
+
+UPSERT_VERIFIED_IDENTITY = """
+INSERT INTO verified_identities
+    (user_id, provider, subject, level, identity_hash, identity_sealed, identity_masked, profile_sealed, verified_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (user_id) DO UPDATE SET
+    provider = EXCLUDED.provider, subject = EXCLUDED.subject, level = EXCLUDED.level,
+    identity_hash = EXCLUDED.identity_hash, identity_sealed = EXCLUDED.identity_sealed,
+    identity_masked = EXCLUDED.identity_masked, profile_sealed = EXCLUDED.profile_sealed,
+    verified_at = EXCLUDED.verified_at
+"""
+
+VERIFIED_IDENTITY = """
+SELECT v.provider, v.level, v.identity_sealed, v.identity_masked, v.profile_sealed, u.phone
+FROM verified_identities v JOIN users u ON u.id = v.user_id
+WHERE v.user_id = $1
+"""
+
+USER_PHONE = "SELECT phone FROM users WHERE id = $1"

@@ -1,0 +1,115 @@
+"""Accounts that VNeID vouches for. A verified identity finds its account by identity number, else by
+the provider's subject, else by phone (a phone account gains the identity), else a new account is made;
+walk-in dossiers filed with the account's phone become its own, as at a code sign-in. The number and
+the profile are sealed at rest; only the masked number leaves without a reason to."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+import msgspec
+
+from api.accounts import queries
+from api.accounts.oidc import Identity
+from api.accounts.phones import normalize_phone
+from api.dossiers.identity import mask_identity
+from api.dossiers.owners import claim_counter_dossiers
+from core.errors import UnauthorizedError
+from core.sealing import DataKeys
+
+PROVIDER = "vneid"
+
+
+class Profile(msgspec.Struct, frozen=True, kw_only=True):
+    full_name: str | None = None
+    date_of_birth: str | None = None
+    address: str | None = None
+
+
+class VerifiedIdentity(msgspec.Struct, frozen=True, kw_only=True):
+    provider: str
+    level: int
+    identity_number: str | None
+    identity_number_masked: str | None
+    profile: Profile
+    phone: str
+
+
+def _identity_context(user_id: uuid.UUID) -> str:
+    return f"users/{user_id}/verified.identity_number"
+
+
+def _profile_context(user_id: uuid.UUID) -> str:
+    return f"users/{user_id}/verified.profile"
+
+
+def _phone_of(identity: Identity) -> str | None:
+    try:
+        return normalize_phone(identity.phone_number) if identity.phone_number else None
+    except ValueError:
+        return None  # a landline or a foreign number cannot receive our codes: as if none were given
+
+
+async def _account_for(
+    conn: asyncpg.Connection, keys: DataKeys, identity: Identity, phone: str | None, now: datetime
+) -> uuid.UUID:
+    found: uuid.UUID | None = None
+    if identity.identity_number:
+        found = await conn.fetchval(queries.USER_BY_IDENTITY_HASH, keys.lookup_hash(identity.identity_number))
+    if found is None:
+        found = await conn.fetchval(queries.USER_BY_SUBJECT, PROVIDER, identity.subject)
+    if found is None and phone is not None:
+        row = await conn.fetchrow(queries.GET_USER_BY_PHONE, phone)
+        found = None if row is None else row["id"]
+    if found is not None:
+        return found
+    if phone is None:
+        # every account signs in by phone too and is reached by SMS: VNeID accounts carry a phone
+        raise UnauthorizedError("oidc-no-phone")
+    row = await conn.fetchrow(queries.UPSERT_USER, uuid.uuid4(), phone, "citizen", now)
+    assert row is not None
+    created: uuid.UUID = row["id"]
+    return created
+
+
+async def link_identity(conn: asyncpg.Connection, *, keys: DataKeys, identity: Identity, now: datetime) -> uuid.UUID:
+    """The account `identity` signs in to, its verified identity recorded; inside the caller's transaction."""
+    phone = _phone_of(identity)
+    user_id = await _account_for(conn, keys, identity, phone, now)
+    number = identity.identity_number
+    profile = msgspec.json.encode(
+        Profile(full_name=identity.name, date_of_birth=identity.birthdate, address=identity.address)
+    ).decode()
+    await conn.execute(
+        queries.UPSERT_VERIFIED_IDENTITY,
+        user_id,
+        PROVIDER,
+        identity.subject,
+        identity.level,
+        keys.lookup_hash(number) if number else None,
+        keys.seal(number, _identity_context(user_id)) if number else None,
+        mask_identity(number) if number else None,
+        keys.seal(profile, _profile_context(user_id)),
+        now,
+    )
+    account_phone: str = await conn.fetchval(queries.USER_PHONE, user_id)
+    await claim_counter_dossiers(conn, user_id=user_id, phone=account_phone)
+    return user_id
+
+
+async def verified_identity(conn: asyncpg.Connection, keys: DataKeys, user_id: uuid.UUID) -> VerifiedIdentity | None:
+    row = await conn.fetchrow(queries.VERIFIED_IDENTITY, user_id)
+    if row is None:
+        return None
+    sealed_number: str | None = row["identity_sealed"]
+    profile = msgspec.json.decode(keys.open(row["profile_sealed"], _profile_context(user_id)), type=Profile)
+    return VerifiedIdentity(
+        provider=row["provider"],
+        level=row["level"],
+        identity_number=keys.open(sealed_number, _identity_context(user_id)) if sealed_number else None,
+        identity_number_masked=row["identity_masked"],
+        profile=profile,
+        phone=row["phone"],
+    )
