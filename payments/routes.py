@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from core import qr
 from core.auth import Principal
 from core.errors import DomainError, NotFoundError
 from core.guards import public, signed_by_peer, signed_in
@@ -20,7 +21,7 @@ from core.openapi import problems, query_strings, signed_body
 from core.pages import html_page
 from core.ratelimit import client_address
 from core.signing import decode_signed
-from payments import pages, receipts, service, vietqr, vnpay
+from payments import pages, receipts, service, vnpay
 from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
 
 Payments = NamedDependency[service.PaymentsContext]
@@ -103,7 +104,7 @@ async def _qr_payload(conn: asyncpg.Connection, caller: Principal, payment_id: u
     media_type="image/png",
 )
 async def qr_png(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Response[bytes]:
-    return Response(vietqr.qr_png(await _qr_payload(conn, caller, payment_id)), media_type="image/png")
+    return Response(qr.qr_png(await _qr_payload(conn, caller, payment_id)), media_type="image/png")
 
 
 @get(
@@ -116,7 +117,7 @@ async def qr_png(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) ->
     media_type="image/svg+xml",
 )
 async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Response[bytes]:
-    return Response(vietqr.qr_svg(await _qr_payload(conn, caller, payment_id)), media_type="image/svg+xml")
+    return Response(qr.qr_svg(await _qr_payload(conn, caller, payment_id)), media_type="image/svg+xml")
 
 
 @post(
@@ -190,7 +191,7 @@ async def receipt_qr(
 ) -> Response[bytes]:
     await service.visible_payment(conn, caller, payment_id)
     row = await receipts.receipt_of(conn, payment_id)
-    return Response(vietqr.qr_png(receipts.verify_url(payments.settings, row)), media_type="image/png")
+    return Response(qr.qr_png(receipts.verify_url(payments.settings, row)), media_type="image/png")
 
 
 @get(
