@@ -109,6 +109,7 @@ def _unmatched(note: BankNotification, payment_id: uuid.UUID | None, reason: Exc
 
 
 def _sort(claims: list[_Claim], now: datetime) -> _Sorting:
+    """Which claims settle now, which wait for another of their dossier in this batch, which never do."""
     sorting = _Sorting()
     dossiers: set[uuid.UUID] = set()
     for claim in claims:
@@ -135,15 +136,16 @@ class _Settled:
 
 
 async def _settle(conn: asyncpg.Connection, pctx: PaymentsContext, sorting: _Sorting, now: datetime) -> _Settled:
+    """Settle the matches under their dossiers' locks; a match that settled nothing is judged again."""
     dossier_ids = sorted({m.payment.dossier_id for m in sorting.settling})
     dossiers = await pctx.dossiers.lock_many(conn, dossier_ids) if sorting.settling else {}
     to_settle = [
         ToSettle(
             m.payment,
             dossiers.get(m.payment.dossier_id),
-            f"bank:{m.note.transaction_id}",
-            m.note.transaction_id,
-            m.version,
+            settled_by=f"bank:{m.note.transaction_id}",
+            bank_transaction=m.note.transaction_id,
+            claimed_version=m.version,
         )
         for m in sorting.settling
     ]
