@@ -127,10 +127,7 @@ ROUTES: list[Any] = [
     payment_routes.get_receipt,
     payment_routes.receipt_qr,
     payment_routes.verify_receipt_page,
-    payment_officer_routes.refund,
-    payment_officer_routes.list_exceptions,
-    payment_officer_routes.resolve,
-    payment_officer_routes.reconciliation,
+    payment_officer_routes.OfficerPaymentsController,
     DeviceController,
     NotificationController,
     notification_stream,
@@ -158,6 +155,7 @@ class Runtime:
 
     ctx: AppContext
     payments: PaymentsContext
+    bank_queue: BankNotificationQueue | None = None  # what the bank webhook hands its notifications to
     push_sender: PushSender | None = None
     vnpay_api: VNPayApi | None = None
     chat: ChatReplies | None = None
@@ -249,7 +247,6 @@ async def start_runtime(
     payments = PaymentsContext(
         settings=settings, pool=pool, clock=ctx.clock, bus=ctx.bus, dossiers=PayableDossiers(ctx)
     )
-    payments.bank_queue = BankNotificationQueue(payments)
     vnpay_api = None
     if settings.vnpay_tmn_code and settings.vnpay_hash_secret:
         vnpay_api = VNPayApi(
@@ -268,6 +265,7 @@ async def start_runtime(
     runtime = Runtime(
         ctx=ctx,
         payments=payments,
+        bank_queue=BankNotificationQueue(payments),
         push_sender=push_sender,
         vnpay_api=vnpay_api,
         chat=chat_replies(ctx, chat_http),
@@ -345,7 +343,8 @@ async def close_runtime(runtime: Runtime) -> None:
         await runtime.own_sms.aclose()
     if runtime.webhooks is not None:
         await runtime.webhooks.aclose()
-    await runtime.payments.bank_queue.drain()
+    if runtime.bank_queue is not None:
+        await runtime.bank_queue.drain()
     await runtime.ctx.redis.aclose()
     await runtime.ctx.pool.close()
 
@@ -392,6 +391,7 @@ def create_app(
         await disabled.load(runtime.ctx.pool)
         app.state.tokens = TokenVerifier(settings.jwt_secret, runtime.ctx.clock, disabled)
         app.state.payments = runtime.payments
+        app.state.bank_queue = runtime.bank_queue
         app.state.assistant_limits = assistant_routes.AssistantLimits(
             runtime.ctx.limiter,
             per_address=settings.assistant_rate_per_minute_ip,

@@ -4,7 +4,7 @@
 
 Same fixture as bench/webhooks.py (a throw-away database, one payable passport dossier made
 through the HTTP API by a short-lived server, cloned with SQL), then calls
-payments.service.receive_bank_notification in this process, C at a time over an asyncpg pool of
+payments.bank_notifications.receive_bank_notification in this process, C at a time over an asyncpg pool of
 P connections, the way the route does after checking the signature. It counts the SQL statements
 (round trips) one settling, one repeated and one unmatched notification send, and reports
 throughput, latency, this process's CPU per notification and PostgreSQL's. Comparing it with
@@ -30,7 +30,7 @@ import webhooks as wh
 
 async def count_statements(runtime: Any, body: bytes, *, show: bool = False) -> tuple[str, int]:
     """The answer to one notification and how many statements it sent to PostgreSQL (listed if `show`)."""
-    from payments import service
+    from payments.bank_notifications import receive_bank_notification
     from payments.models import BankNotification
 
     seen: list[str] = []
@@ -42,7 +42,7 @@ async def count_statements(runtime: Any, body: bytes, *, show: bool = False) -> 
     async with runtime.ctx.pool.acquire() as conn:
         conn.add_query_logger(logged)  # sees every statement, BEGIN and COMMIT included
         try:
-            answer = await service.receive_bank_notification(conn, runtime.payments, note)
+            answer = await receive_bank_notification(conn, runtime.payments, note)
         finally:
             conn.remove_query_logger(logged)
     for i, query in enumerate(seen if show else [], 1):
@@ -55,7 +55,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], name: str, notes: l
     from asgi import close_runtime, start_runtime
     from core.db import acquire
     from core.settings import from_env
-    from payments import service
+    from payments.bank_notifications import receive_bank_notification
     from payments.models import BankNotification
 
     logging.getLogger("motcua.payments").setLevel(logging.ERROR)  # one warning per unmatched notification
@@ -94,7 +94,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], name: str, notes: l
                     async with asyncio.timeout(args.request_timeout):
                         decoded = msgspec.json.decode(note.body, type=BankNotification)
                         async with acquire(runtime.ctx.pool) as conn:
-                            answers[await service.receive_bank_notification(conn, runtime.payments, decoded)] += 1
+                            answers[await receive_bank_notification(conn, runtime.payments, decoded)] += 1
                 except (OSError, TimeoutError) as exc:
                     errors[type(exc).__name__] += 1
                     continue

@@ -210,3 +210,11 @@ async def fetch_one_as(kind: type[RowT], conn: asyncpg.Connection, query: str, *
 
 async def fetch_all_as(kind: type[RowT], conn: asyncpg.Connection, query: str, *args: Any) -> list[RowT]:
     return [row_as(kind, row) for row in await conn.fetch(query, *args)]
+
+
+async def fetch_page_as(kind: type[RowT], conn: asyncpg.Connection, query: str, *args: Any) -> tuple[list[RowT], int]:
+    """A page of rows and how many rows there are in all: `query` carries `count(*) OVER () AS total`
+    (0 for an empty page)."""
+    rows = await conn.fetch(query, *args)
+    total: int = rows[0]["total"] if rows else 0
+    return [row_as(kind, row) for row in rows], total

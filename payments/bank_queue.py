@@ -1,10 +1,10 @@
 """Bank notifications of concurrent requests settled together.
 
 Whatever arrives while earlier batches are in PostgreSQL waits and then goes in one transaction: one
-BEGIN, one COMMIT, one WAL flush and one set of statements (service.receive_bank_notifications) for the
-lot, instead of each. A lone notification goes at once, so a quiet system adds no delay; a busy one spends
-its database round trips, the largest share of both the server's and PostgreSQL's CPU per notification,
-on many notifications at a time."""
+BEGIN, one COMMIT, one WAL flush and one set of statements (bank_notifications.receive_bank_notifications)
+for the lot, instead of each. A lone notification goes at once, so a quiet system adds no delay; a busy
+one spends its database round trips, the largest share of both the server's and PostgreSQL's CPU per
+notification, on many notifications at a time."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import asyncio
 import logging
 
 from core.db import acquire
+from payments.bank_notifications import receive_bank_notifications
 from payments.models import BankNotification
-from payments.service import PaymentsContext, receive_bank_notifications
+from payments.service import PaymentsContext
 
 log = logging.getLogger("motcua.payments")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.clock import VN_TZ
-from core.db import acquire
+from core.db import acquire, fetch_one_as
 from core.events import Event, PaymentRefunded
 from core.outbox import Consumer, PermanentFailure, RetryLater
 from payments import queries
+from payments.rows import SettlingVNPayRow
 from payments.service import PaymentsContext
 from payments.vnpay_api import VNPayApi, VNPayApiError
 
@@ -23,10 +24,10 @@ def vnpay_refunds(pctx: PaymentsContext, api: VNPayApi) -> Consumer:
         if not isinstance(event, PaymentRefunded) or event.method != "vnpay":
             return
         async with acquire(pctx.pool) as conn:
-            row = await conn.fetchrow(queries.GET_SETTLING_VNPAY, event.payment_id)
+            row = await fetch_one_as(SettlingVNPayRow, conn, queries.GET_SETTLING_VNPAY, event.payment_id)
         if row is None:
             raise PermanentFailure("no VNPay transaction settled this payment")
-        params: dict[str, str] = row["params"]
+        params = row.params
         try:
             paid_at = datetime.strptime(params["vnp_PayDate"], "%Y%m%d%H%M%S").replace(tzinfo=VN_TZ)
         except (KeyError, ValueError) as exc:
@@ -42,7 +43,7 @@ def vnpay_refunds(pctx: PaymentsContext, api: VNPayApi) -> Consumer:
                 created_at=pctx.clock.now(),
                 ip_addr="127.0.0.1",
                 order_info=f"Hoan le phi {event.reference}",
-                transaction_no=row["transaction_no"],
+                transaction_no=row.transaction_no,
             )
         except VNPayApiError as exc:
             raise RetryLater(str(exc)) from exc

@@ -207,7 +207,7 @@ GET_PAYMENT_FOR_UPDATE = f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1
 
 LIST_EXCEPTIONS = """
 SELECT e.id, e.source, e.source_id, e.payment_id, e.reason, e.amount, e.status, e.note, e.resolved_at, e.created_at,
-    p.reference, p.agency_code, p.dossier_id, count(*) OVER () AS total
+    p.reference, p.agency_code AS agency, p.dossier_id, count(*) OVER () AS total
 FROM payment_exceptions e LEFT JOIN payments p ON p.id = e.payment_id
 WHERE ($1::text[] IS NULL OR p.agency_code = ANY($1::text[])) AND ($2::text IS NULL OR e.status = $2)
 ORDER BY e.created_at, e.id LIMIT $3 OFFSET $4

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
 from litestar import Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.auth import Principal
+from core import qr
 from core.errors import DomainError, NotFoundError
 from core.guards import public, signed_by_peer, signed_in
 from core.injected import Caller, Conn, Locale
@@ -20,8 +23,10 @@ from core.openapi import problems, query_strings, signed_body
 from core.pages import html_page
 from core.ratelimit import client_address
 from core.signing import decode_signed
-from payments import pages, receipts, service, vietqr, vnpay
+from payments import pages, receipts, service, vnpay
+from payments.bank_queue import BankNotificationQueue
 from payments.models import BankNotification, BankResult, EReceipt, Payment, PaymentCreate
+from payments.vnpay_ipn import receive_vnpay_ipn
 
 Payments = NamedDependency[service.PaymentsContext]
 VNPAY_QUERY = query_strings(
@@ -86,37 +91,43 @@ async def get_payment(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Calle
     return service.to_payment(await service.visible_payment(conn, caller, payment_id))
 
 
-async def _qr_payload(conn: asyncpg.Connection, caller: Principal, payment_id: uuid.UUID) -> str:
-    payment = service.to_payment(await service.visible_payment(conn, caller, payment_id))
-    if payment.vietqr is None:
-        raise DomainError("not-found", status=404)
-    return payment.vietqr.payload
+def _vietqr_image(
+    extension: str, media_type: str, draw: Callable[[str], bytes], *, operation_id: str, summary: str
+) -> HTTPRouteHandler:
+    """The route of a VietQR payment's transfer image in one format."""
+
+    @get(
+        f"/api/v1/payments/{{payment_id:uuid}}/qr.{extension}",
+        guards=[signed_in],
+        operation_id=operation_id,
+        responses=problems(404),
+        summary=summary,
+        tags=["payments"],
+        media_type=media_type,
+    )
+    async def vietqr_image(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Response[bytes]:
+        payment = service.to_payment(await service.visible_payment(conn, caller, payment_id))
+        if payment.vietqr is None:
+            raise DomainError("not-found", status=404)
+        return Response(draw(payment.vietqr.payload), media_type=media_type)
+
+    return vietqr_image
 
 
-@get(
-    "/api/v1/payments/{payment_id:uuid}/qr.png",
-    guards=[signed_in],
+qr_png = _vietqr_image(
+    "png",
+    "image/png",
+    qr.qr_png,
     operation_id="getPaymentQrPng",
-    responses=problems(404),
     summary="VietQR image any Vietnamese banking app can scan",
-    tags=["payments"],
-    media_type="image/png",
 )
-async def qr_png(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Response[bytes]:
-    return Response(vietqr.qr_png(await _qr_payload(conn, caller, payment_id)), media_type="image/png")
+qr_svg = _vietqr_image("svg", "image/svg+xml", qr.qr_svg, operation_id="getPaymentQrSvg", summary="VietQR image as SVG")
 
 
-@get(
-    "/api/v1/payments/{payment_id:uuid}/qr.svg",
-    guards=[signed_in],
-    operation_id="getPaymentQrSvg",
-    responses=problems(404),
-    summary="VietQR image as SVG",
-    tags=["payments"],
-    media_type="image/svg+xml",
-)
-async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) -> Response[bytes]:
-    return Response(vietqr.qr_svg(await _qr_payload(conn, caller, payment_id)), media_type="image/svg+xml")
+def _bank_queue(state: State) -> BankNotificationQueue:
+    """The process's queue of bank notifications, put on the app's state by the composition root."""
+    queue: BankNotificationQueue = state.bank_queue
+    return queue
 
 
 @post(
@@ -128,8 +139,11 @@ async def qr_svg(payment_id: FromPath[uuid.UUID], conn: Conn, caller: Caller) ->
     summary="Credit notification from the collecting bank (signed)",
     tags=["payments", "webhooks"],
     opt=signed_body(BankNotification),
+    dependencies={"bank_queue": Provide(_bank_queue, sync_to_thread=False)},
 )
-async def bank_webhook(request: Request[Any, Any, Any], payments: Payments) -> BankResult:
+async def bank_webhook(
+    request: Request[Any, Any, Any], payments: Payments, bank_queue: NamedDependency[BankNotificationQueue]
+) -> BankResult:
     note = decode_signed(
         await request.body(),
         request.headers,
@@ -140,7 +154,7 @@ async def bank_webhook(request: Request[Any, Any, Any], payments: Payments) -> B
     )
     # settled with the notifications of concurrent requests, on a connection of the queue's: forged
     # requests never take one from the pool, and the busiest route spends its round trips on many at once
-    return BankResult(result=await payments.bank_queue.submit(note))
+    return BankResult(result=await bank_queue.submit(note))
 
 
 @get(
@@ -155,7 +169,7 @@ async def bank_webhook(request: Request[Any, Any, Any], payments: Payments) -> B
 async def vnpay_ipn(request: Request[Any, Any, Any], payments: Payments, conn: Conn) -> dict[str, str]:
     params = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
     try:
-        decision = await service.receive_vnpay_ipn(conn, payments, params)
+        decision = await receive_vnpay_ipn(conn, payments, params)
     except (asyncpg.PostgresError, OSError):
         return {"RspCode": "99", "Message": "Unknown error"}
     return {"RspCode": decision.rsp_code, "Message": decision.message}
@@ -190,7 +204,7 @@ async def receipt_qr(
 ) -> Response[bytes]:
     await service.visible_payment(conn, caller, payment_id)
     row = await receipts.receipt_of(conn, payment_id)
-    return Response(vietqr.qr_png(receipts.verify_url(payments.settings, row)), media_type="image/png")
+    return Response(qr.qr_png(receipts.verify_url(payments.settings, row)), media_type="image/png")
 
 
 @get(
@@ -211,7 +225,7 @@ async def verify_receipt_page(
         return html_page(pages.receipt_unknown(locale, hotline=payments.settings.hotline), 404)
     receipt = receipts.shape(payments.settings, row, locale)
     page = pages.receipt_valid(
-        receipt, locale, key=k or "", hotline=payments.settings.hotline, refunded_at=row["refunded_at"]
+        receipt, locale, key=k or "", hotline=payments.settings.hotline, refunded_at=row.refunded_at
     )
     return html_page(page)
 

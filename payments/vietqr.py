@@ -1,20 +1,16 @@
 """VietQR: NAPAS 247 bank transfers encoded as an EMVCo merchant-presented QR (TLV text + CRC-16).
 
-Pure: the payload is built and read here; the images are rendered in memory.
+Pure: the payload is built and read here; core.qr draws its image.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Literal
 
 import msgspec
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
-from qrcode.image.svg import SvgPathImage
 
 NAPAS_GUID = "A000000727"
 ServiceCode = Literal["QRIBFTTA", "QRIBFTTC"]
@@ -200,23 +196,3 @@ def parse_payload(payload: str) -> VietQR:
     )
     _validate(qr)
     return qr
-
-
-def _qr(payload: str) -> qrcode.QRCode:
-    # M recovers ~15% damage, what Vietnamese banks print; border 4 is the quiet zone scanners need.
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=10, border=4)
-    code.add_data(payload)
-    code.make(fit=True)
-    return code
-
-
-def qr_png(payload: str) -> bytes:
-    buffer = io.BytesIO()
-    _qr(payload).make_image().save(buffer)
-    return buffer.getvalue()
-
-
-def qr_svg(payload: str) -> bytes:
-    buffer = io.BytesIO()
-    _qr(payload).make_image(image_factory=SvgPathImage).save(buffer)
-    return buffer.getvalue()

@@ -7,6 +7,7 @@ Times and request ids are inputs: callers pass their clock's now and a fresh uui
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Literal
 
 import httpx
@@ -71,6 +72,9 @@ class VNPayApi:
         self._api_url = api_url
         self._tmn_code = tmn_code
         self._secret = secret
+        # every request of this client is signed for its one merchant
+        self._querydr_request = partial(vnpay.querydr_request, tmn_code=tmn_code, secret=secret)
+        self._refund_request = partial(vnpay.refund_request, tmn_code=tmn_code, secret=secret)
         self._timeout = timeout
         self._owns_client = client is None
         self._client = client if client is not None else httpx.AsyncClient()
@@ -91,9 +95,7 @@ class VNPayApi:
         Every querydr answer must carry a valid vnp_SecureHash, error codes (91, 97...) included:
         an unverified "not found" could otherwise fail a payment that went through.
         """
-        body = vnpay.querydr_request(
-            tmn_code=self._tmn_code,
-            secret=self._secret,
+        body = self._querydr_request(
             request_id=request_id,
             txn_ref=txn_ref,
             order_info=order_info,
@@ -139,9 +141,7 @@ class VNPayApi:
         or 09 if the bank refuses). "94" = a refund was already requested for it.
         """
         transaction_type: Literal["02", "03"] = "02" if full else "03"
-        body = vnpay.refund_request(
-            tmn_code=self._tmn_code,
-            secret=self._secret,
+        body = self._refund_request(
             request_id=request_id,
             txn_ref=txn_ref,
             amount=amount,

@@ -16,7 +16,6 @@ from api.context import AppContext
 from api.deps import Ctx
 from api.dossiers import access, documents, lifecycle, receipts, service
 from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn, Status
-from api.dossiers.qr import qr_png
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
 from api.pages import Page, Paging
 from core.auth import Principal
@@ -25,6 +24,7 @@ from core.guards import citizen_only, signed_in
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
 from core.paging import Limit, Offset
+from core.qr import qr_png
 
 
 class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -272,7 +272,9 @@ class DossierController(Controller):
         locale: Locale,
     ) -> Response[bytes]:
         found = await receipts.receipt(conn, ctx, caller, dossier_id, locale)
-        return Response(qr_png(found.tracking_url), media_type="image/png", headers={"Cache-Control": "private"})
+        return Response(
+            qr_png(found.tracking_url, box_size=8), media_type="image/png", headers={"Cache-Control": "private"}
+        )
 
     @post(
         "/{dossier_id:uuid}/rating",

@@ -12,7 +12,8 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from core.db import acquire
-from payments import queries, service
+from payments import queries
+from payments.bank_notifications import receive_bank_notifications
 from payments.bank_queue import BankNotificationQueue
 from payments.models import BankNotification
 from payments.service import PaymentsContext
@@ -45,7 +46,7 @@ async def test_one_transaction_answers_each_notification_as_it_would_be_alone(
         _note(credit(third, memo="chuyen tien hoc phi", txn="FT-NO-REFERENCE")),
     ]
     async with acquire(pool) as conn:
-        answers = await service.receive_bank_notifications(conn, pctx, notes)
+        answers = await receive_bank_notifications(conn, pctx, notes)
     assert answers == ["settled", "settled", "duplicate", "exception", "exception", "exception"]
     async with acquire(pool) as conn:
         statuses = await conn.fetch(

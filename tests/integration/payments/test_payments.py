@@ -15,10 +15,12 @@ from litestar.testing import AsyncTestClient
 from core.clock import FixedClock
 from core.db import acquire
 from core.signing import sign
-from payments import service, vnpay
+from payments import vnpay
+from payments.bank_notifications import receive_bank_notification
 from payments.models import BankNotification
 from payments.service import PaymentsContext, expire_due
 from payments.vietqr import parse_payload
+from payments.vnpay_ipn import receive_vnpay_ipn
 from tests.integration.conftest import BANK_SECRET, VNPAY_SECRET, TokenFactory, bearer
 from tests.integration.helpers import PDF, applicant, read_qr, upload
 
@@ -160,7 +162,7 @@ async def test_a_hundred_identical_notifications_settle_once(
 
     async def deliver() -> str:
         async with acquire(pool) as conn:
-            return await service.receive_bank_notification(conn, pctx, note)
+            return await receive_bank_notification(conn, pctx, note)
 
     results = await asyncio.gather(*(deliver() for _ in range(100)))
     assert sorted(set(results)) == ["duplicate", "settled"]
@@ -299,7 +301,7 @@ async def test_vnpay_ipn_retried_while_processed_settles_once_and_answers_02(
 
     async def deliver() -> str:
         async with acquire(pool) as conn:
-            return (await service.receive_vnpay_ipn(conn, pctx, ipn)).rsp_code
+            return (await receive_vnpay_ipn(conn, pctx, ipn)).rsp_code
 
     assert sorted(await asyncio.gather(*(deliver() for _ in range(5)))) == ["00", "02", "02", "02", "02"]
     retried = await client.get("/api/v1/payments/vnpay/ipn", params=ipn)

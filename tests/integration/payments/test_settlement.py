@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from core.clock import FixedClock
 from core.db import acquire
-from payments import service
+from payments.bank_notifications import receive_bank_notification
 from payments.models import BankNotification
 from payments.service import PaymentsContext
 from tests.integration.conftest import TokenFactory
@@ -68,7 +68,7 @@ async def test_what_changed_while_the_notification_waited_for_the_dossier_is_an_
 
     async def deliver() -> str:
         async with acquire(pool) as conn:
-            return await service.receive_bank_notification(conn, pctx, note)
+            return await receive_bank_notification(conn, pctx, note)
 
     async with acquire(pool) as officer_side:
         tx = officer_side.transaction()
@@ -116,7 +116,7 @@ async def _statements(pool: asyncpg.Pool, pctx: PaymentsContext, note: BankNotif
         # asyncpg learns a type the first time a connection uses it (an array of a new kind, say): once per
         # connection, not per notification
         introspection = ("typeinfo_tree", "current_setting('jit')", "set_config('jit'")
-        answer = await service.receive_bank_notification(conn, pctx, note)
+        answer = await receive_bank_notification(conn, pctx, note)
         await asyncio.sleep(0)  # loggers are called soon after the statement, not during it
         return answer, len([q for q in seen if not any(mark in q for mark in introspection)])
 

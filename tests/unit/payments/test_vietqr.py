@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments.vietqr import BANKS, VietQR, build_payload, crc16_ccitt_false, parse_payload, qr_png, qr_svg
+from core.qr import qr_png, qr_svg
+from payments.vietqr import BANKS, VietQR, build_payload, crc16_ccitt_false, parse_payload
 
 # Reference vn-integrations.md §1.6, byte for byte.
 V1 = "00020101021138570010A00000072701270006970403011300110123456780208QRIBFTTA53037045802VN63049E6F"
