@@ -69,6 +69,8 @@ class OldWard:
 
 @dataclass(slots=True)
 class AddressData:
+    """The indexes address reading looks things up in, built once per scope by `address_data`."""
+
     units: tuple[NewUnit, ...] = ()
     unit_vi: dict[str, str] = field(default_factory=dict)  # unit code -> compact accented body
     key_of_code: dict[str, str] = field(default_factory=dict)  # "79" -> "thanhphohochiminh"
