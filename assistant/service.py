@@ -8,12 +8,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import msgspec
 from redis.asyncio import Redis
 
 from assistant import answers, dialogue
-from assistant.conversation import follow
+from assistant.conversation import Turn, follow
 from assistant.nlu.intents import PROCEDURE_INTENTS, Intent
 from assistant.nlu.normalize import Normalized, normalize
 from assistant.nlu.understand import Understander, Understanding
@@ -57,6 +58,27 @@ class AssistantOut(msgspec.Struct, frozen=True, kw_only=True):
     confidence: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """One turn's question: the text as sent, who asks where, and how it was read."""
+
+    text: str
+    code: re.Match[str] | None  # a dossier code in the text
+    user_id: uuid.UUID | None
+    channel: str
+    session_id: str
+    locale: str
+    understood: Understanding
+    turn: Turn
+
+
+class _Answered(NamedTuple):
+    intent: Intent
+    confidence: float
+    answer: answers.Answer
+    procedure: ProcedureFacts | None = None  # the procedure the answer is about, named in the reply
+
+
 @dataclass
 class Assistant:
     redis: Redis
@@ -82,16 +104,6 @@ class Assistant:
         message = normalize(text)
         return message, self._understander(message)
 
-    async def _status_by_code(
-        self, text: str, code: re.Match[str], *, user_id: uuid.UUID | None, locale: str, channel: str
-    ) -> answers.Answer:
-        keys = lookup_keys(text[: code.start()] + " " + text[code.end() :])
-        found = await self.dossiers.lookup(code.group(1).upper(), user_id=user_id, keys=keys)
-        if found is not None:
-            return answers.dossier_status([found], locale, by_code=True)
-        # an unknown code, a stranger's, a wrong key: one answer, naming nothing of any dossier
-        return answers.dossier_key_needed(locale, can_sign_in=channel == dialogue.APP)
-
     async def reply(
         self,
         body: AssistantIn,
@@ -100,72 +112,95 @@ class Assistant:
         channel: str = dialogue.APP,
         conversation: str | None = None,
     ) -> AssistantOut:
-        """One turn. In the app the session is the one the client names, if this server minted it for
-        this caller; a chat platform's adapter names its conversation itself (`conversation`)."""
-        if channel == dialogue.APP or conversation is None:
-            session_id, state = await dialogue.resume_app_session(self.redis, body.session_id, user_id)
-        else:
-            session_id = conversation
-            state = await dialogue.load(self.redis, session_id, channel=channel) or dialogue.DialogueState()
+        """One turn: find the session, read the message, answer it, remember the turn."""
+        session_id, state = await self._session(body.session_id, user_id, channel, conversation)
         message, understood = self._understood(body.text[:MAX_TEXT])
         locale = body.locale if body.locale in {"vi", "en"} else ("en" if message.english else state.locale)
-        procedure: ProcedureFacts | None = None
-        answer: answers.Answer
-
         code = _CODE.search(body.text)
         turn = follow(understood, message, state, self._names)
-        intent, confidence = turn.intent, turn.confidence
-        candidates = [self._by_slug[s] for s in turn.candidates if s in self._by_slug]
-        if code and intent is not Intent.HUMAN_HANDOFF:  # "cho em gặp cán bộ về hồ sơ ..." is a hand-off
-            intent, confidence = Intent.DOSSIER_STATUS, max(confidence, 0.9)
-            state.dossier_code = code.group(1).upper()
-            answer = await self._status_by_code(body.text, code, user_id=user_id, locale=locale, channel=channel)
-        elif intent is Intent.DOSSIER_STATUS:
-            if user_id is None:
-                answer = answers.dossier_key_needed(locale, can_sign_in=channel == dialogue.APP)
-            else:
-                answer = answers.dossier_status(await self.dossiers.active_for(user_id), locale)
-        elif intent is Intent.PAYMENT_HELP:
-            mine = await self.dossiers.active_for(user_id) if user_id else None
-            unpaid = [d for d in mine or [] if d.status == "awaiting_payment"]
-            procedure = self._by_slug.get(turn.procedure or "")
-            answer = answers.payment_help(unpaid if user_id else None, locale, procedure)
-        elif intent in PROCEDURE_INTENTS:
-            procedure = self._by_slug.get(turn.procedure or "")
-            if procedure is not None:
-                if understood.procedure == procedure.slug:  # named now, not carried from earlier turns
-                    confidence = round(min(1.0, (confidence + understood.procedure_confidence) / 2), 2)
-                if turn.intents:  # two questions read alike: which one?
-                    answer = answers.ask_which_question(turn.intents, procedure, locale)
-                else:
-                    office = None
-                    if intent is Intent.PROCEDURE_LOCATION and self.offices is not None:
-                        office = await self.offices.office_for(procedure.agency, user_id)
-                    answer = answers.about_procedure(intent, procedure, locale, office)
-            else:  # named, but not clearly which, or not at all: ask, with the candidates as quick replies
-                answer = answers.ask_which_procedure(candidates, locale, list(self._by_slug.values()))
-        else:
-            if intent is Intent.HUMAN_HANDOFF:
-                await self.handoffs.open(
-                    session_id=session_id,
-                    user_id=user_id,
-                    message=body.text[:MAX_TEXT],
-                    procedure_slug=state.procedure,
-                    channel=channel,
-                    dossier_code=code.group(1).upper() if code else state.dossier_code,
-                )
-            answer = answers.small_talk(intent, locale, self.hotline)
-
+        asked = _Asked(body.text, code, user_id, channel, session_id, locale, understood, turn)
+        answered = await self._answer(asked, state)
         state.locale = locale
         state.turns += 1
         await dialogue.save(self.redis, session_id, state, channel=channel)
+        procedure = answered.procedure
         return AssistantOut(
             session_id=session_id,
-            intent=intent,
+            intent=answered.intent,
             procedure=ProcedureRef(slug=procedure.slug, name=procedure.names.get(locale) or procedure.names["vi"])
             if procedure
             else None,
-            reply=answer.reply,
-            quick_replies=answer.quick_replies,
-            confidence=round(confidence, 2),
+            reply=answered.answer.reply,
+            quick_replies=answered.answer.quick_replies,
+            confidence=round(answered.confidence, 2),
         )
+
+    async def _session(
+        self, client_session: str | None, user_id: uuid.UUID | None, channel: str, conversation: str | None
+    ) -> tuple[str, dialogue.DialogueState]:
+        """In the app the session is the one the client names, if this server minted it for this caller;
+        a chat platform's adapter names its conversation itself (`conversation`)."""
+        if channel == dialogue.APP or conversation is None:
+            return await dialogue.resume_app_session(self.redis, client_session, user_id)
+        state = await dialogue.load(self.redis, conversation, channel=channel) or dialogue.DialogueState()
+        return conversation, state
+
+    async def _answer(self, asked: _Asked, state: dialogue.DialogueState) -> _Answered:
+        """The answer to what the turn asks; a dossier code in the message outranks everything but a
+        request for a person ("cho em gặp cán bộ về hồ sơ ..." is a hand-off)."""
+        intent, confidence, locale = asked.turn.intent, asked.turn.confidence, asked.locale
+        if asked.code and intent is not Intent.HUMAN_HANDOFF:
+            state.dossier_code = asked.code.group(1).upper()
+            answer = await self._status_by_code(asked, asked.code)
+            return _Answered(Intent.DOSSIER_STATUS, max(confidence, 0.9), answer)
+        if intent is Intent.DOSSIER_STATUS:
+            if asked.user_id is None:
+                answer = answers.dossier_key_needed(locale, can_sign_in=asked.channel == dialogue.APP)
+            else:
+                answer = answers.dossier_status(await self.dossiers.active_for(asked.user_id), locale)
+            return _Answered(intent, confidence, answer)
+        if intent is Intent.PAYMENT_HELP:
+            mine = await self.dossiers.active_for(asked.user_id) if asked.user_id else None
+            unpaid = [d for d in mine or [] if d.status == "awaiting_payment"]
+            procedure = self._by_slug.get(asked.turn.procedure or "")
+            answer = answers.payment_help(unpaid if asked.user_id else None, locale, procedure)
+            return _Answered(intent, confidence, answer, procedure)
+        if intent in PROCEDURE_INTENTS:
+            return await self._about_procedure(asked)
+        if intent is Intent.HUMAN_HANDOFF:
+            await self.handoffs.open(
+                session_id=asked.session_id,
+                user_id=asked.user_id,
+                message=asked.text[:MAX_TEXT],
+                procedure_slug=state.procedure,
+                channel=asked.channel,
+                dossier_code=asked.code.group(1).upper() if asked.code else state.dossier_code,
+            )
+        return _Answered(intent, confidence, answers.small_talk(intent, locale, self.hotline))
+
+    async def _about_procedure(self, asked: _Asked) -> _Answered:
+        intent, confidence, locale = asked.turn.intent, asked.turn.confidence, asked.locale
+        procedure = self._by_slug.get(asked.turn.procedure or "")
+        if procedure is None:  # named, but not clearly which, or not at all: ask, with the candidates as quick replies
+            candidates = [self._by_slug[s] for s in asked.turn.candidates if s in self._by_slug]
+            answer = answers.ask_which_procedure(candidates, locale, list(self._by_slug.values()))
+            return _Answered(intent, confidence, answer)
+        if asked.understood.procedure == procedure.slug:  # named now, not carried from earlier turns
+            confidence = round(min(1.0, (confidence + asked.understood.procedure_confidence) / 2), 2)
+        if asked.turn.intents:  # two questions read alike: which one?
+            return _Answered(
+                intent, confidence, answers.ask_which_question(asked.turn.intents, procedure, locale), procedure
+            )
+        office = None
+        if intent is Intent.PROCEDURE_LOCATION and self.offices is not None:
+            office = await self.offices.office_for(procedure.agency, asked.user_id)
+        return _Answered(intent, confidence, answers.about_procedure(intent, procedure, locale, office), procedure)
+
+    async def _status_by_code(self, asked: _Asked, code: re.Match[str]) -> answers.Answer:
+        text = asked.text
+        keys = lookup_keys(text[: code.start()] + " " + text[code.end() :])
+        found = await self.dossiers.lookup(code.group(1).upper(), user_id=asked.user_id, keys=keys)
+        if found is not None:
+            return answers.dossier_status([found], asked.locale, by_code=True)
+        # an unknown code, a stranger's, a wrong key: one answer, naming nothing of any dossier
+        return answers.dossier_key_needed(asked.locale, can_sign_in=asked.channel == dialogue.APP)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from core.clock import VN_TZ
+
 _NARROW_NBSP = "\u202f"  # CLDR puts it before AM/PM; a plain no-break space shows in every font
 
 

@@ -7,8 +7,9 @@ is shortened to make room, never the dossier code, the date or the amount."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, Literal, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal
+from uuid import UUID
 
 import msgspec
 
@@ -22,11 +23,9 @@ from core.events import (
 )
 from i18n.format import Lang, language, short_date, vnd
 from i18n.messages import Plural, Text
+from notifications.fitting import BODY_MAX, TITLE_MAX, Render, Slot, clip, fit, free_text, one_line
 
 __all__ = ["BODY_MAX", "TITLE_MAX", "TYPES", "Category", "Rendered", "clip", "one_line", "render"]
-
-TITLE_MAX: Final = 40
-BODY_MAX: Final = 180
 
 Category = Literal["status", "payment", "reminder"]
 
@@ -161,70 +160,76 @@ def _dossier(event: DossierStatusChanged, lang: Lang) -> Rendered | None:
     if kind not in TYPES or (status == "withdrawn" and event.from_status in (None, "draft")):
         return None
     values = _refs(event.code, lang)
-    slots: dict[str, _Slot] = {"proc": _Slot(_procedure(event.procedure_names, lang), optional=True)}
-    title_key = kind
+    title_key, template, slots = _dossier_text(event, lang, values)
+    about = _about(kind, status, event.dossier_id, event.code, event.event_id)
+    return _rendered(kind, title_key, lang, fit(template, values, slots), "status", about)
+
+
+def _dossier_text(event: DossierStatusChanged, lang: Lang, values: dict[str, str]) -> tuple[str, str, dict[str, Slot]]:
+    """Title key, body template and slots of a dossier's move; adds to `values` what the template names."""
+    kind = f"dossier.{event.to_status}"
+    proc = {"proc": Slot(_procedure(event.procedure_names, lang), optional=True)}
     # the system's own move right after reception: this push also tells the reception (see _RECEIVED_*)
     just_received = event.from_status == "received" and event.actor_role == "system"
-    match status:
+    match event.to_status:
         case "submitted":
             resubmitted = event.from_status == "supplement_requested"
             title_key = "dossier.resubmitted" if resubmitted else kind
-            template = (_RESUBMITTED if resubmitted else _SUBMITTED).pick(lang)
+            return title_key, (_RESUBMITTED if resubmitted else _SUBMITTED).pick(lang), proc
         case "received":
-            slots = {}
-            template = _RECEIVED.pick(lang)
-            if event.appointment_date is not None:
-                template = _RECEIVED_ON.pick(lang)
-                values["date"] = short_date(event.appointment_date, lang)
+            return kind, _received(event, lang, values), {}
         case "supplement_requested":
-            names = event.missing_names.get(lang) or event.missing_names.get("vi") or []
-            missing = _names(names, lang)
-            template = (_SUPPLEMENT if missing(BODY_MAX) else _SUPPLEMENT_UNNAMED).pick(lang)
-            slots = {
-                "missing": _Slot(missing),
-                # the papers first: the note gets what they leave
-                "note": _Slot(_text(event.note, prefix=_NOTE.pick(lang), sentence=True), optional=True),
-            }
+            template, slots = _supplement(event, lang)
+            return kind, template, slots
         case "awaiting_payment" | "processing" if just_received:
-            title_key, template, slots = _moved_on(event, lang, values, slots)
+            return _moved_on(event, lang, values, proc)
         case "awaiting_payment":
-            slots = {}
-            template = (_AWAITING_PAYMENT if event.fee > 0 else _AWAITING_PAYMENT_UNKNOWN).pick(lang)
             values["amount"] = vnd(event.fee, lang)
+            return kind, (_AWAITING_PAYMENT if event.fee > 0 else _AWAITING_PAYMENT_UNKNOWN).pick(lang), {}
         case "processing":
-            template = (_PROCESSING_PAID if event.action == "settle_payment" else _PROCESSING).pick(lang)
-            if event.appointment_date is not None:
-                template += _DUE.pick(lang)
-                values["date"] = short_date(event.appointment_date, lang)
+            return kind, _processing(event, lang, values), proc
         case "result_ready":
-            template = _RESULT_READY[_delivery(event)].pick(lang)
+            return kind, _RESULT_READY[_delivery(event)].pick(lang), proc
         case "returned":
-            template = _RETURNED.pick(lang)
+            return kind, _RETURNED.pick(lang), proc
         case "rejected":
             reason = one_line(event.reason or event.note)
             template = (_REJECTED if reason else _REJECTED_NO_REASON).pick(lang)
-            slots["reason"] = _Slot(_text(reason, sentence=True))
+            return kind, template, {**proc, "reason": Slot(free_text(reason, sentence=True))}
         case _:  # withdrawn
             by_citizen = event.actor_role == "citizen"
-            template = (_WITHDRAWN if by_citizen else _WITHDRAWN_BY_OTHER).pick(lang)
-    return Rendered(
-        type=kind,
-        title=clip(TITLES[title_key].pick(lang), TITLE_MAX),
-        body=_fit(template, values, slots),
-        data={
-            "dossier_id": str(event.dossier_id),
-            "code": event.code or "",
-            "status": status,
-            "event_id": str(event.event_id),
-            "type": kind,
-        },
-        category="status",
-    )
+            return kind, (_WITHDRAWN if by_citizen else _WITHDRAWN_BY_OTHER).pick(lang), proc
+
+
+def _received(event: DossierStatusChanged, lang: Lang, values: dict[str, str]) -> str:
+    if event.appointment_date is None:
+        return _RECEIVED.pick(lang)
+    values["date"] = short_date(event.appointment_date, lang)
+    return _RECEIVED_ON.pick(lang)
+
+
+def _supplement(event: DossierStatusChanged, lang: Lang) -> tuple[str, dict[str, Slot]]:
+    names = event.missing_names.get(lang) or event.missing_names.get("vi") or []
+    missing = _names(names, lang)
+    template = (_SUPPLEMENT if missing(BODY_MAX) else _SUPPLEMENT_UNNAMED).pick(lang)
+    return template, {
+        "missing": Slot(missing),
+        # the papers first: the note gets what they leave
+        "note": Slot(free_text(event.note, prefix=_NOTE.pick(lang), sentence=True), optional=True),
+    }
+
+
+def _processing(event: DossierStatusChanged, lang: Lang, values: dict[str, str]) -> str:
+    template = (_PROCESSING_PAID if event.action == "settle_payment" else _PROCESSING).pick(lang)
+    if event.appointment_date is None:
+        return template
+    values["date"] = short_date(event.appointment_date, lang)
+    return template + _DUE.pick(lang)
 
 
 def _moved_on(
-    event: DossierStatusChanged, lang: Lang, values: dict[str, str], slots: dict[str, _Slot]
-) -> tuple[str, str, dict[str, _Slot]]:
+    event: DossierStatusChanged, lang: Lang, values: dict[str, str], slots: dict[str, Slot]
+) -> tuple[str, str, dict[str, Slot]]:
     """Title key, template and slots of the one push for a reception and the system's next move."""
     due = (
         _RECEIVED_DUE.pick(lang).format(date=short_date(event.appointment_date, lang)) if event.appointment_date else ""
@@ -239,36 +244,41 @@ def _moved_on(
 def _payment(event: PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded, lang: Lang) -> Rendered:
     values = _refs(event.dossier_code, lang)
     values["amount"] = vnd(event.amount, lang)
-    slots: dict[str, _Slot] = {"proc": _Slot(_procedure(event.procedure_names, lang), optional=True)}
+    slots: dict[str, Slot] = {"proc": Slot(_procedure(event.procedure_names, lang), optional=True)}
     match event:
         case PaymentSucceeded():
             status, template = "succeeded", _PAID.pick(lang)
         case PaymentFailed():
             status, template = "failed", _FAILED.pick(lang)
-            slots["reason"] = _Slot(_text(_failure(event.reason, lang), prefix=" (", suffix=")"), optional=True)
+            slots["reason"] = Slot(free_text(_failure(event.reason, lang), prefix=" (", suffix=")"), optional=True)
         case PaymentExpired():
             status, template = "expired", _EXPIRED.pick(lang)
         case PaymentRefunded():
             status = "refunded"
             reason = one_line(event.reason)
             template = (_REFUNDED if reason else _REFUNDED_NO_REASON).pick(lang)
-            slots["reason"] = _Slot(_text(reason, sentence=True))
+            slots["reason"] = Slot(free_text(reason, sentence=True))
     kind = f"payment.{status}"
+    about = _about(kind, status, event.dossier_id, event.dossier_code, event.event_id)
+    data = {**about, "payment_id": str(event.payment_id), "amount": str(event.amount)}
+    return _rendered(kind, kind, lang, fit(template, values, slots), "payment", data)
+
+
+def _rendered(kind: str, title_key: str, lang: Lang, body: str, category: Category, data: dict[str, str]) -> Rendered:
     return Rendered(
-        type=kind,
-        title=clip(TITLES[kind].pick(lang), TITLE_MAX),
-        body=_fit(template, values, slots),
-        data={
-            "dossier_id": str(event.dossier_id),
-            "code": event.dossier_code or "",
-            "status": status,
-            "event_id": str(event.event_id),
-            "type": kind,
-            "payment_id": str(event.payment_id),
-            "amount": str(event.amount),
-        },
-        category="payment",
+        type=kind, title=clip(TITLES[title_key].pick(lang), TITLE_MAX), body=body, data=data, category=category
     )
+
+
+def _about(kind: str, status: str, dossier_id: UUID, code: str | None, event_id: UUID) -> dict[str, str]:
+    """The push's `data`: what the app opens when the citizen taps it."""
+    return {
+        "dossier_id": str(dossier_id),
+        "code": code or "",
+        "status": status,
+        "event_id": str(event_id),
+        "type": kind,
+    }
 
 
 def _refs(code: str | None, lang: Lang) -> dict[str, str]:
@@ -279,7 +289,7 @@ def _refs(code: str | None, lang: Lang) -> dict[str, str]:
 
 
 def _procedure(names: Mapping[str, str], lang: Lang) -> Render:
-    return _text(one_line(names.get(lang)) or names.get("vi"), prefix=" (", suffix=")")
+    return free_text(one_line(names.get(lang)) or names.get("vi"), prefix=" (", suffix=")")
 
 
 def _delivery(event: DossierStatusChanged) -> str | None:
@@ -300,64 +310,6 @@ def _failure(reason: str, lang: Lang) -> str:
     if known is not None:
         return known.pick(lang)
     return "" if reason.isdigit() else reason
-
-
-# ---- fitting a body into BODY_MAX ---------------------------------------------------------------
-
-Render = Callable[[int], str]
-"""A variable part of a body: the best text it can be within the given number of characters."""
-
-_TERMINAL: Final = (".", "!", "?", "…")
-_ROOMY: Final = 100_000
-
-
-class _Slot(NamedTuple):
-    render: Render
-    optional: bool = False  # gets only what the essential parts leave over
-
-
-def _fit(template: str, values: Mapping[str, str], slots: Mapping[str, _Slot], limit: int = BODY_MAX) -> str:
-    """Fill `template`: `values` as they are, `slots` shortened to share what is left of `limit`,
-    the essential ones first."""
-    chosen: dict[str, str] = dict.fromkeys(slots, "")
-    budget = limit - len(template.format(**values, **chosen))
-    for optional in (False, True):
-        tier = {name: slot.render for name, slot in slots.items() if slot.optional is optional}
-        budget -= _share(tier, budget, chosen)
-    return clip(template.format(**values, **chosen), limit)
-
-
-def _share(renders: Mapping[str, Render], budget: int, out: dict[str, str]) -> int:
-    """Max-min fair: the shortest parts take what they need, the longest split the rest."""
-    natural = {name: len(r(_ROOMY)) for name, r in renders.items()}
-    used = 0
-    order = sorted(renders, key=natural.__getitem__)
-    for index, name in enumerate(order):
-        cap = min(natural[name], max(0, budget - used) // (len(order) - index))
-        text = renders[name](cap)
-        text = text if len(text) <= cap else clip(text, cap)
-        out[name] = text
-        used += len(text)
-    return used
-
-
-def _text(value: str | None, *, prefix: str = "", suffix: str = "", sentence: bool = False, least: int = 6) -> Render:
-    """Free text from the event with its decoration; a sentence gets its full stop. Nothing at all
-    when fewer than `least` of its characters would fit."""
-    core = one_line(value)
-    stop = "." if sentence and core and not core.endswith(_TERMINAL) else ""
-
-    def render(room: int) -> str:
-        if not core:
-            return ""
-        space = room - len(prefix) - len(suffix)
-        if space >= len(core) + len(stop):
-            return prefix + core + stop + suffix
-        if space < min(least, len(core)):
-            return ""
-        return prefix + clip(core, space) + suffix
-
-    return render
 
 
 def _names(names: Sequence[str], lang: Lang) -> Render:
@@ -385,21 +337,3 @@ def _more(rest: int, lang: Lang) -> str:
 
 def _count(total: int, lang: Lang) -> str:
     return _PAPERS.render(lang, total)
-
-
-def one_line(value: str | None) -> str:
-    """One line, single spaces."""
-    return " ".join(value.split()) if value else ""
-
-
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary when one is near, marked with "…"."""
-    if len(text) <= limit:
-        return text
-    if limit <= 1:
-        return "…"[:limit]
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= max(1, len(cut) - 12):
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-–(") + "…"

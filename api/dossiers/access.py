@@ -24,10 +24,10 @@ from api.dossiers.views import (
     Dossier,
     Ref,
 )
-from api.dossiers.workdays import VN_TZ
 from api.pages import Page, Paging
 from core.audit import AuditActor, AuditedRead, AuditEntry, record, trail
 from core.auth import Principal, Role
+from core.clock import VN_TZ
 from core.errors import DomainError, NotFoundError
 from i18n.messages import status_label
 

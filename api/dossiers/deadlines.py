@@ -12,7 +12,7 @@ import asyncpg
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import procedure_of, today_in_vn
-from api.dossiers.workdays import VN_TZ
+from core.clock import VN_TZ
 from core.db import acquire
 from core.events import DeadlineApproaching, DeadlineBacklog
 

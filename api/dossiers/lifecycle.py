@@ -29,9 +29,9 @@ from api.dossiers.models import (
 )
 from api.dossiers.receipts import receipt
 from api.dossiers.views import Dossier, Receipt
-from api.dossiers.workdays import VN_TZ
 from core.audit import ONE_STOP, AuditActor, AuditEntry, audited
 from core.auth import Principal, Role
+from core.clock import VN_TZ
 from core.db import json_text
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
 from core.events import DossierStatusChanged, Event, PaymentSucceeded

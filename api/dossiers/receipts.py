@@ -25,9 +25,9 @@ from api.dossiers.views import (
     TrackHistoryItem,
     Tracking,
 )
-from api.dossiers.workdays import VN_TZ
 from core.audit import AuditedRead
 from core.auth import Principal
+from core.clock import VN_TZ
 from core.errors import ConflictError, NotFoundError, ValidationError
 from i18n.messages import status_label
 

@@ -20,7 +20,6 @@ from core.clock import VN_TZ
 
 __all__ = (
     "DEFAULT_WORKING_HOURS",
-    "VN_TZ",
     "CalendarOverride",
     "WorkCalendar",
     "load_default_overrides",

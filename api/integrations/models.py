@@ -10,13 +10,12 @@ import uuid
 from datetime import date, datetime
 from typing import Final, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import msgspec
 
+from core.clock import VN_TZ
 from core.events import DossierStatusChanged, PaymentRefunded, PaymentSucceeded
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/cloudevents+json; charset=utf-8"  # structured mode of the HTTP binding
 TYPE_PREFIX: Final = "vn.motcua."

@@ -9,7 +9,7 @@ import pytest
 from firebase_admin import _retry
 from google.auth import credentials
 
-from notifications.senders import _ReusedAuthRequest, _ShallowCopiedRetry
+from notifications.firebase_internals import ReusedAuthRequest, ShallowCopiedRetry
 
 
 class CountingTokens(credentials.Credentials):
@@ -26,7 +26,7 @@ class CountingTokens(credentials.Credentials):
 
 def test_a_token_is_fetched_once_and_refreshed_after_a_401() -> None:
     creds = CountingTokens()
-    flow = _ReusedAuthRequest(creds)
+    flow = ReusedAuthRequest(creds)
     first = httpx.Request("POST", "https://fcm.googleapis.com/v1/projects/p/messages:send")
     steps = flow.auth_flow(first)
     assert next(steps).headers["authorization"] == "Bearer token-1"
@@ -43,7 +43,7 @@ def test_a_token_is_fetched_once_and_refreshed_after_a_401() -> None:
 
 
 def test_a_copied_retry_policy_counts_down_on_its_own() -> None:
-    policy = _ShallowCopiedRetry.of(_retry.HttpxRetry(max_retries=4, status_forcelist=[500, 503], backoff_factor=0.5))
+    policy = ShallowCopiedRetry.of(_retry.HttpxRetry(max_retries=4, status_forcelist=[500, 503], backoff_factor=0.5))
     first, second = policy.copy(), policy.copy()
     request = httpx.Request("POST", "http://127.0.0.1/x")
     first.increment(request, httpx.Response(503, request=request))

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.dossiers.workdays import VN_TZ, CalendarOverride, WorkCalendar, load_default_overrides
+from api.dossiers.workdays import CalendarOverride, WorkCalendar, load_default_overrides
+from core.clock import VN_TZ
 
 CAL = WorkCalendar(load_default_overrides())
 

@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 
 from api.dossiers.workdays import (
     DEFAULT_WORKING_HOURS,
-    VN_TZ,
     CalendarOverride,
     WorkCalendar,
     load_default_overrides,
     parse_working_hours,
 )
+from core.clock import VN_TZ
 
 CAL = WorkCalendar(load_default_overrides())
 EIGHT = timedelta(hours=8)
