@@ -9,10 +9,10 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-import qrcode
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from core.qr import qr_png
 from documents import fonts
 
 FAMILY = "DejaVu"
@@ -24,14 +24,6 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 # fontTools reports every table it leaves out of a subset; a paper is not the place to hear it
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-
-
-def qr_png(data: str) -> bytes:
-    """The QR image of `data`, with the quiet zone a reader needs."""
-    image = qrcode.make(data, border=4, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 class Paper:
@@ -104,7 +96,7 @@ class Paper:
         if pdf.get_y() + size + 12 > pdf.h - MARGIN:
             pdf.add_page()
         x, y = pdf.w - MARGIN - size, pdf.get_y()
-        pdf.image(io.BytesIO(qr_png(data)), x=x, y=y, w=size, h=size)
+        pdf.image(io.BytesIO(qr_png(data, box_size=8)), x=x, y=y, w=size, h=size)
         pdf.set_xy(x - 20, y + size)
         pdf.set_font(FAMILY, "", 8)
         pdf.multi_cell(size + 20, 4, caption, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -10,8 +10,9 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from core.qr import qr_png
 from documents import fonts
-from documents.paper import FAMILY, qr_png
+from documents.paper import FAMILY
 from i18n.format import date_time
 from i18n.messages import Text
 
@@ -32,7 +33,7 @@ def stamp_pdf(*, signed_by: str, signed_at: datetime, verify_url: str, width_pt:
     pdf.set_draw_color(200, 0, 0)
     pdf.rect(0.5, 0.5, width - 1, height - 1)
     side = height - 3
-    pdf.image(io.BytesIO(qr_png(verify_url)), x=1.5, y=1.5, w=side, h=side)
+    pdf.image(io.BytesIO(qr_png(verify_url, box_size=8)), x=1.5, y=1.5, w=side, h=side)
     text_x = side + 3
     pdf.set_xy(text_x, 3)
     pdf.set_text_color(200, 0, 0)
