@@ -22,7 +22,8 @@ def _repo_root() -> Path:
 
 ROOT = _repo_root()
 DATA_FILE = ROOT / "api" / "catalog" / "data" / "procedures.json"
-SLUGS_FILE = ROOT / ".." / "shared" / "catalog-slugs.md"
+SLUGS_FILE = ROOT / "tests" / "data" / "catalog-slugs.md"  # a copy of the contract, so a clone alone checks it
+SHARED_SLUGS_FILE = ROOT / ".." / "shared" / "catalog-slugs.md"  # the contract itself, beside the repository
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ROW_RE = re.compile(r"^\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|\s*$")
@@ -67,9 +68,13 @@ def test_file_is_nfc_utf8(raw: bytes) -> None:
     assert unicodedata.normalize("NFC", text) == text
 
 
+def test_the_copied_slug_list_is_the_contract_s_own() -> None:
+    if not SHARED_SLUGS_FILE.is_file():
+        pytest.skip(f"no contract beside the repository to compare the copy with ({SHARED_SLUGS_FILE})")
+    assert SLUGS_FILE.read_text(encoding="utf-8") == SHARED_SLUGS_FILE.read_text(encoding="utf-8")
+
+
 def test_slugs_match_the_contract(procedures: tuple[Procedure, ...]) -> None:
-    if not SLUGS_FILE.is_file():
-        pytest.skip(f"{SLUGS_FILE} not available")
     table = _slug_table()
     assert len(table) == 40
     by_slug = {p.slug: p for p in procedures}
