@@ -27,7 +27,7 @@ from core.db import acquire
 from core.settings import Settings
 from tests.integration.commands import ROOT, environment, motcua
 from tests.integration.conftest import TokenFactory, _admin_database_url, _with_database, bearer
-from tests.integration.payments.test_payments import vietqr_payment
+from tests.integration.factories import vietqr_payment
 
 # what a province sets in production: nothing at a development value
 PRODUCTION = {

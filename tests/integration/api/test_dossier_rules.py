@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -36,19 +35,13 @@ async def _submitted(client: AsyncTestClient[Any], token: str, **changes: Any) -
     return dict(dossier)
 
 
-def _ctx(client: AsyncTestClient[Any], pool: asyncpg.Pool) -> AppContext:
-    """The app's context on the test's own pool: the app's pool lives on the client's event loop."""
-    ctx: AppContext = client.app.state.ctx
-    return replace(ctx, pool=pool)
-
-
 async def test_fifty_concurrent_submissions_get_fifty_consecutive_codes(
-    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool, app_context: AppContext
 ) -> None:
     token = await make_token("0912000001")
     drafts = [await _submitted(client, token) for _ in range(50)]
     agency = drafts[0]["agency"]["code"]
-    ctx = _ctx(client, pool)
+    ctx = app_context
     owner = await _owner(ctx, drafts[0]["id"])
     principal = Principal(user_id=owner, role=Role.CITIZEN, phone="0912000001")
 
@@ -68,12 +61,12 @@ async def _owner(ctx: AppContext, dossier_id: str) -> uuid.UUID:
 
 
 async def test_two_officers_acting_at_once_exactly_one_wins(
-    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool, app_context: AppContext
 ) -> None:
     token = await make_token("0912000002")
     dossier = await _submitted(client, token)
     assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))).status_code == 200
-    ctx = _ctx(client, pool)
+    ctx = app_context
     agency = dossier["agency"]["code"]
     officers = [
         Principal(user_id=uuid.uuid4(), role=Role.OFFICER, phone=f"090000000{i}", agencies=(agency,)) for i in range(2)

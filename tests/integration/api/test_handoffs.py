@@ -18,10 +18,8 @@ from core.db import acquire
 from core.outbox import Dispatcher
 from notifications import handoff_alerts
 from notifications.senders import FirebaseSender
-from tests.integration.assistant.test_assistant import ask
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import submitted_dossier
-from tests.integration.payments.test_payments import passport_dossier
+from tests.integration.factories import ask, passport_dossier, submitted_dossier
 from tests.integration.standins.fcm import FcmStandin
 
 HANDOFFS = "/api/v1/officer/handoffs"
