@@ -58,7 +58,7 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_version(settings: Settings) -> None:
+def test_version_prints_the_installed_package_s_version(settings: Settings) -> None:
     result = motcua(settings, "--version")
     assert result.returncode == 0
     assert result.stdout == f"motcua {metadata.version('motcua')}\n"

@@ -84,12 +84,12 @@ def test_slugs_match_the_contract(procedures: tuple[Procedure, ...]) -> None:
         assert by_slug[slug].names.en == en, slug
 
 
-def test_slugs_unique(procedures: tuple[Procedure, ...]) -> None:
+def test_no_two_procedures_share_a_slug(procedures: tuple[Procedure, ...]) -> None:
     counts = Counter(p.slug for p in procedures)
     assert [s for s, n in counts.items() if n > 1] == []
 
 
-def test_agency_kinds(catalog: CatalogData) -> None:
+def test_agency_kinds_are_unique_and_ubnd_xa_is_the_commune_level(catalog: CatalogData) -> None:
     codes = [a.code for a in catalog.agency_kinds]
     assert len(codes) == len(set(codes))
     commune = {a.code: a for a in catalog.agency_kinds}["UBND-XA"]
@@ -159,7 +159,9 @@ def test_every_procedure_has_a_legal_basis(procedures: tuple[Procedure, ...]) ->
         assert all(b.strip() for b in p.legal_basis), p.slug
 
 
-def test_sizes(procedures: tuple[Procedure, ...]) -> None:
+def test_every_procedure_has_2_to_6_papers_2_to_6_fields_and_8_to_20_keywords(
+    procedures: tuple[Procedure, ...],
+) -> None:
     for p in procedures:
         assert 2 <= len(p.requirements) <= 6, p.slug
         assert 2 <= len(p.form_fields) <= 6, p.slug
