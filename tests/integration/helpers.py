@@ -1,5 +1,6 @@
-"""Request bodies, files and office codes the integration tests share. Records made through the API
-from these bodies are in factories.py."""
+"""What the integration tests send and read, shared: request bodies, files, office codes, the signed
+request the bank and the one-stop system make, and a QR image read back as a phone reads it. Records
+made through the API from these bodies are in factories.py."""
 
 from __future__ import annotations
 
