@@ -14,6 +14,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from redis.asyncio import Redis
 
 from api.accounts.service import bind_agency, ensure_user, principal_for
 from api.accounts.sms import MemorySmsSender
+from api.context import AppContext
 from api.seed import seed_all
 from asgi import create_app
 from core import embedded
@@ -167,6 +169,13 @@ async def client(settings: Settings, clock: FixedClock, sms: MemorySmsSender) ->
     app = create_app(settings, clock=clock, sms=sms)
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def app_context(client: AsyncTestClient[Any], pool: asyncpg.Pool) -> AppContext:
+    """The app's context on the test's own pool: the app's pool lives on the client's event loop."""
+    ctx: AppContext = client.app.state.ctx
+    return replace(ctx, pool=pool)
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,14 @@
-"""Request bodies and files the integration tests share."""
+"""What the integration tests send and read, shared: request bodies, files, office codes, the signed
+request the bank and the one-stop system make, and a QR image read back as a phone reads it. Records
+made through the API from these bodies are in factories.py."""
 
 from __future__ import annotations
 
 import subprocess
 from typing import Any
+
+from core.clock import FixedClock
+from core.signing import sign
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c636800000082008177cd72b6"
@@ -19,7 +24,10 @@ EXE = (
     + b"This program cannot be run in DOS mode"
 )
 
-BEN_THANH = "000.00.12.H04"
+POLICE = "000.00.01.H29"  # Công an Thành phố Hồ Chí Minh, the only office issuing passports
+BEN_THANH = "000.01.14.H29"  # UBND phường Bến Thành, where the applicant of applicant() lives
+SAI_GON = "000.01.73.H29"  # UBND phường Sài Gòn, another ward's office
+WALK_IN_APPLICANT_PHONE = "0912777001"  # the phone of walk_in()'s applicant
 
 
 def applicant(phone: str = "0912345678", **changes: Any) -> dict[str, Any]:
@@ -52,6 +60,21 @@ def birth_registration(phone: str = "0912345678", **changes: Any) -> dict[str, A
     return body
 
 
+def walk_in(phone: str = WALK_IN_APPLICANT_PHONE, **changes: Any) -> dict[str, Any]:
+    """A birth registration an officer files at the counter for an applicant who walked in."""
+    return {**birth_registration(phone), "channel": "counter", **changes}
+
+
+def passport_issuance(**changes: Any) -> dict[str, Any]:
+    return {
+        "procedure": "passport-issuance",
+        "applicant": applicant(),
+        "form": {"request_type": "cap_lan_dau"},
+        "delivery": {"method": "desk"},
+        **changes,
+    }
+
+
 def upload(name: str, content: bytes, content_type: str, requirement: str | None = None) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"files": {"file": (name, content, content_type)}}
     if requirement is not None:
@@ -59,17 +82,18 @@ def upload(name: str, content: bytes, content_type: str, requirement: str | None
     return kwargs
 
 
-async def submitted_dossier(client: Any, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A birth registration (or `body`) filed online with both mandatory papers, as the citizen sees it now."""
-    auth = {"Authorization": f"Bearer {token}"}
-    dossier = (await client.post("/api/v1/dossiers", json=body or birth_registration(), headers=auth)).json()
-    for key in ("declaration-form", "birth-certificate"):
-        await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/documents", headers=auth, **upload("a.pdf", PDF, "application/pdf", key)
-        )
-    assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=auth)).status_code == 200
-    found: dict[str, Any] = (await client.get(f"/api/v1/dossiers/{dossier['id']}", headers=auth)).json()
-    return found
+def signed_request(raw: bytes, clock: FixedClock, secret: str, age: int = 0) -> dict[str, Any]:
+    """A JSON body as the client's keyword arguments, signed `age` seconds ago the way the bank and the
+    one-stop system sign their calls to us (HMAC over the timestamp and the raw body)."""
+    timestamp = str(int(clock.now().timestamp()) - age)
+    return {
+        "content": raw,
+        "headers": {
+            "Content-Type": "application/json",
+            "X-Motcua-Timestamp": timestamp,
+            "X-Motcua-Signature": sign(secret, timestamp, raw),
+        },
+    }
 
 
 def read_qr(png: bytes) -> str:

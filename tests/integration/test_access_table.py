@@ -41,8 +41,9 @@ from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import LoggingSender
 from tests.integration.api.catalog_helpers import procedure_document, restore
 from tests.integration.conftest import MESSENGER_VERIFY_TOKEN, TokenFactory, bearer
-from tests.integration.helpers import PDF, applicant, upload
-from tests.integration.payments.test_payments import credit, passport_dossier, signed
+from tests.integration.factories import passport_dossier
+from tests.integration.helpers import PDF, passport_issuance, upload
+from tests.integration.payments_helpers import BANK, credit, signed
 
 Who = Literal["anonymous", "citizen_b", "officer_y", "citizen_a", "officer_x", "admin"]
 CALLERS: tuple[Who, ...] = ("anonymous", "citizen_b", "officer_y", "citizen_a", "officer_x", "admin")
@@ -55,17 +56,6 @@ PHONES: dict[Who, str] = {
     "officer_x": "0900000004",
     "admin": "0900000005",
 }
-BANK = "/api/v1/payments/webhooks/bank"
-
-
-def passport(**changes: Any) -> dict[str, Any]:
-    return {
-        "procedure": "passport-issuance",
-        "applicant": applicant(),
-        "form": {"request_type": "cap_lan_dau"},
-        "delivery": {"method": "desk"},
-        **changes,
-    }
 
 
 @dataclass
@@ -152,7 +142,7 @@ class World:
         """A's draft in office X, with one paper of two."""
 
         async def make() -> dict[str, Any]:
-            draft = await self._ok("POST", "/api/v1/dossiers", "citizen_a", 201, json=passport())
+            draft = await self._ok("POST", "/api/v1/dossiers", "citizen_a", 201, json=passport_issuance())
             paper = await self._ok(
                 "POST",
                 f"/api/v1/dossiers/{draft['id']}/documents",
@@ -169,7 +159,7 @@ class World:
 
         async def make() -> dict[str, Any]:
             return await self._ok(
-                "POST", "/api/v1/officer/dossiers", "officer_x", 201, json=passport(channel="counter")
+                "POST", "/api/v1/officer/dossiers", "officer_x", 201, json=passport_issuance(channel="counter")
             )
 
         return dict(await self._once("counter", make))
@@ -478,7 +468,7 @@ ROWS: tuple[Row, ...] = (
         "POST",
         "/api/v1/dossiers",
         "citizen_only",
-        call("POST", "/api/v1/dossiers", json=passport()),
+        call("POST", "/api/v1/dossiers", json=passport_issuance()),
         (401, 201, 403, 201, 403, 403),
     ),
     Row("GET", DOSSIER, "signed_in", on("GET", "/api/v1/dossiers/{id}", dossier), OWNER_OR_OFFICE),
@@ -586,7 +576,7 @@ ROWS: tuple[Row, ...] = (
         "POST",
         "/api/v1/officer/dossiers",
         "officer_only",
-        call("POST", "/api/v1/officer/dossiers", json=passport(channel="counter", agency=OFFICE_X)),
+        call("POST", "/api/v1/officer/dossiers", json=passport_issuance(channel="counter", agency=OFFICE_X)),
         (401, 403, 403, 403, 201, 201),
     ),
     Row(

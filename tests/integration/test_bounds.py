@@ -40,8 +40,9 @@ from tests.integration.conftest import (
     TokenFactory,
     bearer,
 )
+from tests.integration.factories import vietqr_payment
 from tests.integration.helpers import birth_registration
-from tests.integration.payments.test_payments import credit, ledger_balance, signed, vietqr_payment, vnpay_ipn
+from tests.integration.payments_helpers import credit, ledger_balance, signed, vnpay_ipn
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 WEBHOOKS = {

@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from core.db import acquire
 from core.settings import Settings
 from tests.integration.api.catalog_helpers import seeded_catalog
-from tests.integration.test_cli import _motcua
+from tests.integration.commands import motcua
 
 __all__ = ["seeded_catalog"]
 
@@ -25,7 +25,7 @@ async def _versions(pool: asyncpg.Pool) -> dict[str, int]:
 
 
 def _export(settings: Settings, path: Path) -> dict[str, Any]:
-    result = _motcua(settings, "catalog", "export", str(path))
+    result = motcua(settings, "catalog", "export", str(path))
     assert result.returncode == 0, result.stderr
     exported: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return exported
@@ -40,7 +40,7 @@ async def test_importing_what_was_exported_changes_nothing(
     assert list(exported) == ["procedures"] and len(exported["procedures"]) == 40
     assert all(p["sources"] and p["fees"] for p in exported["procedures"])
 
-    result = _motcua(settings, "catalog", "import", str(tmp_path / "catalog.json"))
+    result = motcua(settings, "catalog", "import", str(tmp_path / "catalog.json"))
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0 added, 0 changed, 40 unchanged"
@@ -61,12 +61,12 @@ async def test_a_dry_run_counts_and_changes_nothing_then_the_import_applies_and_
     path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     before = await _versions(pool)
 
-    dry = _motcua(settings, "catalog", "import", str(path), "--dry-run")
+    dry = motcua(settings, "catalog", "import", str(path), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("1 added, 1 changed, 39 unchanged")
     assert await _versions(pool) == before
 
-    real = _motcua(settings, "catalog", "import", str(path))
+    real = motcua(settings, "catalog", "import", str(path))
     assert real.returncode == 0, real.stderr
     assert real.stdout.strip() == "1 added, 1 changed, 39 unchanged"
     after = await _versions(pool)
@@ -103,7 +103,7 @@ async def test_a_broken_file_names_each_error_and_changes_nothing(
     path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     before = await _versions(pool)
 
-    result = _motcua(settings, "catalog", "import", str(path))
+    result = motcua(settings, "catalog", "import", str(path))
 
     assert result.returncode == 1
     for field in (
@@ -117,6 +117,6 @@ async def test_a_broken_file_names_each_error_and_changes_nothing(
     assert await _versions(pool) == before
 
     path.write_text('{"procedures": [', encoding="utf-8")
-    unreadable = _motcua(settings, "catalog", "import", str(path))
+    unreadable = motcua(settings, "catalog", "import", str(path))
     assert unreadable.returncode == 1 and "nothing imported" in unreadable.stderr
     assert await _versions(pool) == before

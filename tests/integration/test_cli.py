@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from core.auth import verify_access_token
 from core.clock import SystemClock
 from core.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _motcua(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "MOTCUA_JWT_SECRET": settings.jwt_secret,
-        "MOTCUA_DATA_DIR": settings.data_dir,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.integration.commands import ROOT, environment, motcua
 
 
 def test_token_prints_only_a_valid_access_token(settings: Settings) -> None:
-    result = _motcua(settings, "token", "--phone", "+84 912 000 999", "--role", "officer", "--agency", "000.00.01.H29")
+    result = motcua(settings, "token", "--phone", "+84 912 000 999", "--role", "officer", "--agency", "000.00.01.H29")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -46,27 +24,20 @@ def test_token_prints_only_a_valid_access_token(settings: Settings) -> None:
 
 
 def test_token_refuses_an_unknown_office(settings: Settings) -> None:
-    result = _motcua(settings, "token", "--phone", "0912000998", "--role", "officer", "--agency", "NOPE")
+    result = motcua(settings, "token", "--phone", "0912000998", "--role", "officer", "--agency", "NOPE")
     assert result.returncode != 0
     assert "unknown office" in result.stderr
 
 
 def test_seed_is_idempotent(settings: Settings) -> None:
-    result = _motcua(settings, "seed")
+    result = motcua(settings, "seed")
     assert result.returncode == 0, result.stderr
     assert "procedures: 40 (0 changed)" in result.stdout
 
 
 def test_worker_stops_on_sigterm(settings: Settings) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "MOTCUA_JWT_SECRET": settings.jwt_secret,
-        "MOTCUA_DATA_DIR": settings.data_dir,
-    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "cli", "worker"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "cli", "worker"], cwd=ROOT, env=environment(settings), stderr=subprocess.PIPE, text=True
     )
     try:
         time.sleep(3)
@@ -80,6 +51,6 @@ def test_worker_stops_on_sigterm(settings: Settings) -> None:
 
 def test_the_committed_nlu_report_is_what_the_model_measures(settings: Settings) -> None:
     """Train the model again, or change what it is measured on: `uv run motcua nlu report --write`."""
-    result = _motcua(settings, "nlu", "report")
+    result = motcua(settings, "nlu", "report")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (ROOT / "assistant" / "nlu" / "REPORT.md").read_text("utf-8")

@@ -33,7 +33,7 @@ from core.signing import sign
 from tests.integration.clusters import MotcuaProcess, PrivatePostgres, serve_until_ready
 from tests.integration.conftest import bearer
 from tests.integration.helpers import PDF, applicant, birth_registration
-from tests.integration.payments.test_payments import BANK, credit
+from tests.integration.payments_helpers import BANK, credit
 
 CREATE = "/api/v1/dossiers"
 PASSPORT_OFFICE = "000.00.01.H29"

@@ -35,8 +35,8 @@ from tests.integration.conftest import (
     TokenFactory,
     bearer,
 )
+from tests.integration.factories import passport_dossier
 from tests.integration.helpers import PDF, birth_registration
-from tests.integration.payments.test_payments import passport_dossier
 
 FuzzCase = Case[APIOperation[Any, Any, Any, Any]]
 SIGNED = {

@@ -11,8 +11,8 @@ from litestar.testing import AsyncTestClient
 from core.clock import FixedClock
 from core.signing import sign
 from tests.integration.conftest import BANK_SECRET, TokenFactory, bearer
+from tests.integration.factories import passport_dossier
 from tests.integration.helpers import applicant, birth_registration
-from tests.integration.payments.test_payments import passport_dossier
 
 
 async def test_a_bad_body_field_named_like_a_dependency_is_422_not_500(

@@ -16,8 +16,8 @@ from core.clock import FixedClock
 from core.headers import CACHEABLE_PREFIXES
 from core.settings import Settings
 from tests.integration.conftest import METRICS_TOKEN, TokenFactory, bearer
-from tests.integration.helpers import submitted_dossier
-from tests.integration.payments.test_payments import credit, signed, vietqr_payment
+from tests.integration.factories import submitted_dossier, vietqr_payment
+from tests.integration.payments_helpers import credit, signed
 
 
 def _security(response: Any) -> None:

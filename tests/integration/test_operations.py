@@ -27,7 +27,7 @@ from core.db import acquire
 from core.settings import Settings
 from tests.integration.commands import ROOT, environment, motcua
 from tests.integration.conftest import TokenFactory, _admin_database_url, _with_database, bearer
-from tests.integration.payments.test_payments import vietqr_payment
+from tests.integration.factories import vietqr_payment
 
 # what a province sets in production: nothing at a development value
 PRODUCTION = {
@@ -58,7 +58,7 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_version(settings: Settings) -> None:
+def test_version_prints_the_installed_package_s_version(settings: Settings) -> None:
     result = motcua(settings, "--version")
     assert result.returncode == 0
     assert result.stdout == f"motcua {metadata.version('motcua')}\n"

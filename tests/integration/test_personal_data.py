@@ -23,11 +23,10 @@ from core.outbox import Dispatcher
 from core.redis import create_redis
 from core.settings import Settings
 from notifications.senders import FirebaseSender
-from tests.integration.api.test_onestop import URL as ONESTOP_URL
-from tests.integration.api.test_onestop import _signed as onestop_signed
+from tests.integration.api.onestop_helpers import ONESTOP_URL, onestop_signed
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import PDF, applicant, birth_registration, upload
-from tests.integration.payments.test_payments import BANK, credit, signed
+from tests.integration.payments_helpers import BANK, credit, signed
 from tests.integration.standins.fcm import Behaviour, FcmStandin
 
 CITIZEN_PHONE = "0987654321"  # signs in as +84987654321

@@ -24,7 +24,7 @@ from core.settings import Settings
 from tests.integration.clusters import MotcuaProcess, free_port
 from tests.integration.commands import environment
 from tests.integration.conftest import PROJECT, TokenFactory, bearer
-from tests.integration.helpers import submitted_dossier
+from tests.integration.factories import submitted_dossier
 from tests.integration.standins.fcm import FcmStandin
 
 START_SECONDS = 45.0  # three interpreters importing the app at once on a small machine

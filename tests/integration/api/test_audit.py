@@ -16,12 +16,10 @@ from core.auth import verify_access_token
 from core.db import acquire
 from core.events import DossierStatusChanged
 from core.settings import Settings
-from tests.integration.api.test_counter import filed, scan
-from tests.integration.api.test_onestop import URL as ONESTOP_URL
-from tests.integration.api.test_onestop import _signed
+from tests.integration.api.onestop_helpers import ONESTOP_URL, onestop_signed
 from tests.integration.conftest import DEFAULT_NOW, TokenFactory, bearer
-from tests.integration.helpers import PDF, submitted_dossier, upload
-from tests.integration.payments.test_receipts_refunds import paid_dossier
+from tests.integration.factories import filed_at_counter, paid_dossier, scan, submitted_dossier
+from tests.integration.helpers import PDF, upload
 
 
 def _user_id(token: str, settings: Settings) -> str:
@@ -130,9 +128,9 @@ async def test_a_one_stop_event_is_on_the_trail_with_the_one_stop_actor(
         "occurred_at": clock.now().isoformat(),
         "actor": {"id": "cb-17", "name": "Lê Văn Bình"},
     }
-    response = await client.post(ONESTOP_URL, **_signed(event, clock))
+    response = await client.post(ONESTOP_URL, **onestop_signed(event, clock))
     assert response.status_code == 200, response.text
-    replay = await client.post(ONESTOP_URL, **_signed(event, clock))
+    replay = await client.post(ONESTOP_URL, **onestop_signed(event, clock))
     assert replay.status_code == 200
     trail = await _trail(client, officer, dossier["id"])
     assert trail["items"] == [
@@ -144,7 +142,7 @@ async def test_a_one_stop_event_is_on_the_trail_with_the_one_stop_actor(
         }
     ]  # once: the replay changed nothing
     refused = {**event, "event_id": "ONESTOP-AUDIT-2", "action": "return"}  # not from received
-    assert (await client.post(ONESTOP_URL, **_signed(refused, clock))).status_code == 409
+    assert (await client.post(ONESTOP_URL, **onestop_signed(refused, clock))).status_code == 409
     assert (await _trail(client, officer, dossier["id"]))["total"] == 1
 
 
@@ -183,7 +181,7 @@ async def test_counter_filing_and_refunds_are_on_the_trail(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: Any, settings: Settings
 ) -> None:
     officer = await make_token("0900800007", "officer", ("000.01.14.H29",))
-    dossier = await filed(client, officer)
+    dossier = await filed_at_counter(client, officer)
     assert (await scan(client, officer, dossier["id"], "birth-certificate")).status_code == 201
     trail = await _trail(client, officer, dossier["id"])
     assert [i["action"] for i in trail["items"]] == ["add_document", "file_at_counter"]

@@ -16,7 +16,8 @@ from core.clock import VN_TZ, FixedClock
 from core.db import acquire
 from tests.integration.api.catalog_helpers import document, seeded_catalog
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import PDF, birth_registration, submitted_dossier, upload
+from tests.integration.factories import submitted_dossier
+from tests.integration.helpers import PDF, birth_registration, upload
 
 __all__ = ["seeded_catalog"]  # the fixture, used by name
 

@@ -10,40 +10,23 @@ from litestar.testing import AsyncTestClient
 from api.accounts.sms import MemorySmsSender
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
-from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import EXE, PDF, PNG, birth_registration, upload
+from tests.integration.factories import act, filed_at_counter, scan
+from tests.integration.helpers import (
+    BEN_THANH,
+    EXE,
+    PNG,
+    SAI_GON,
+    WALK_IN_APPLICANT_PHONE,
+    birth_registration,
+    upload,
+    walk_in,
+)
+from tests.integration.push_helpers import drain
 from tests.integration.standins.fcm import FcmStandin
 
-PHONE = "0912777001"
 DEVICE = "fcm-counter-" + "d" * 40
-BEN_THANH = "000.01.14.H29"  # UBND phường Bến Thành, where the applicant lives
-OTHER_OFFICE = "000.01.73.H29"  # UBND phường Sài Gòn
-
-
-def walk_in(phone: str = PHONE, **changes: Any) -> dict[str, Any]:
-    return {**birth_registration(phone), "channel": "counter", **changes}
-
-
-async def filed(client: AsyncTestClient[Any], officer: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    response = await client.post("/api/v1/officer/dossiers", json=body or walk_in(), headers=bearer(officer))
-    assert response.status_code == 201, response.text
-    dossier: dict[str, Any] = response.json()
-    return dossier
-
-
-async def scan(client: AsyncTestClient[Any], officer: str, dossier_id: str, requirement: str) -> Any:
-    return await client.post(
-        f"/api/v1/officer/dossiers/{dossier_id}/documents",
-        headers=bearer(officer),
-        **upload("scan.pdf", PDF, "application/pdf", requirement),
-    )
-
-
-async def act(client: AsyncTestClient[Any], officer: str, dossier_id: str, **body: Any) -> Any:
-    return await client.post(f"/api/v1/officer/dossiers/{dossier_id}/actions", json=body, headers=bearer(officer))
 
 
 async def sign_in(client: AsyncTestClient[Any], sms: MemorySmsSender, phone: str) -> str:
@@ -52,15 +35,6 @@ async def sign_in(client: AsyncTestClient[Any], sms: MemorySmsSender, phone: str
     assert tokens.status_code == 200, tokens.text
     token: str = tokens.json()["access_token"]
     return token
-
-
-async def drain(pool: asyncpg.Pool, clock: FixedClock, sender: FirebaseSender) -> int:
-    consumer = push_consumer(pool, clock, sender)
-    dispatcher = Dispatcher(pool, dict.fromkeys(TOPICS, consumer), clock=clock)
-    total = 0
-    while claimed := await dispatcher.run_once():
-        total += claimed
-    return total
 
 
 async def test_filed_with_scans_then_the_citizen_signs_in_sees_it_and_gets_the_next_push(
@@ -75,7 +49,7 @@ async def test_filed_with_scans_then_the_citizen_signs_in_sees_it_and_gets_the_n
     officer = await make_token("0900700001", "officer", (BEN_THANH,))
     async with acquire(pool) as conn:
         await conn.execute("UPDATE users SET full_name = 'Lê Văn Tâm' WHERE phone = '0900700001'")
-    draft = await filed(client, officer)
+    draft = await filed_at_counter(client, officer)
     assert (draft["status"], draft["channel"], draft["agency"]["code"]) == ("draft", "counter", BEN_THANH)
     assert draft["digitized"] is False and draft["reception_due_at"] is None
     for key in ("declaration-form", "birth-certificate"):
@@ -106,7 +80,7 @@ async def test_filed_with_scans_then_the_citizen_signs_in_sees_it_and_gets_the_n
     await drain(pool, clock, sender)
     assert fcm.messages == []  # nobody to tell yet
 
-    citizen = await sign_in(client, sms, PHONE)
+    citizen = await sign_in(client, sms, WALK_IN_APPLICANT_PHONE)
     mine = (await client.get("/api/v1/dossiers", headers=bearer(citizen))).json()
     assert [d["id"] for d in mine["items"]] == [draft["id"]]
     receipt = (await client.get(f"/api/v1/dossiers/{draft['id']}/receipt", headers=bearer(citizen))).json()
@@ -125,13 +99,13 @@ async def test_filed_with_scans_then_the_citizen_signs_in_sees_it_and_gets_the_n
 async def test_an_existing_account_owns_it_from_reception_and_a_fee_waits_for_payment(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
-    citizen = await make_token(PHONE)
+    citizen = await make_token(WALK_IN_APPLICANT_PHONE)
     officer = await make_token("0900700002", "officer", (BEN_THANH,))
     body = walk_in(
         procedure="certified-copy",
         form={"document_type": "Bằng tốt nghiệp", "number_of_copies": 2, "pages_per_copy": 1},
     )
-    draft = await filed(client, officer, body)
+    draft = await filed_at_counter(client, officer, body)
     assert (await client.get(f"/api/v1/dossiers/{draft['id']}", headers=bearer(citizen))).status_code == 404
     assert (await client.get("/api/v1/dossiers", headers=bearer(citizen))).json()["total"] == 0  # not while a draft
     photo = await client.post(
@@ -154,7 +128,7 @@ async def test_a_paper_only_seen_in_the_original_is_not_digitized(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
     officer = await make_token("0900700003", "officer", (BEN_THANH,))
-    draft = await filed(client, officer)
+    draft = await filed_at_counter(client, officer)
     missing = await act(client, officer, draft["id"], action="receive")
     assert missing.status_code == 422
     assert set(missing.json()["missing_requirements"]) == {"declaration-form", "birth-certificate"}
@@ -182,9 +156,9 @@ async def test_another_office_cannot_file_scan_receive_or_see(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
     officer = await make_token("0900700004", "officer", (BEN_THANH,))
-    stranger = await make_token("0900700005", "officer", (OTHER_OFFICE,))
+    stranger = await make_token("0900700005", "officer", (SAI_GON,))
     citizen = await make_token("0912777009")
-    draft = await filed(client, officer)
+    draft = await filed_at_counter(client, officer)
     forbidden = await client.post("/api/v1/officer/dossiers", json=walk_in(agency=BEN_THANH), headers=bearer(stranger))
     assert forbidden.status_code == 403
     assert (await scan(client, stranger, draft["id"], "declaration-form")).status_code == 404

@@ -10,10 +10,18 @@ from litestar.testing import AsyncTestClient
 
 from core.clock import FixedClock
 from notifications.senders import FirebaseSender
-from tests.integration.api.test_counter import BEN_THANH, OTHER_OFFICE, PHONE, act, drain, filed, scan, walk_in
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import PNG, birth_registration, submitted_dossier, upload
-from tests.integration.payments.test_payments import pay_by_bank
+from tests.integration.factories import act, filed_at_counter, pay_by_bank, scan, submitted_dossier
+from tests.integration.helpers import (
+    BEN_THANH,
+    PNG,
+    SAI_GON,
+    WALK_IN_APPLICANT_PHONE,
+    birth_registration,
+    upload,
+    walk_in,
+)
+from tests.integration.push_helpers import drain
 from tests.integration.standins.fcm import FcmStandin
 
 DEVICE = "fcm-resubmit-" + "r" * 40
@@ -54,14 +62,14 @@ async def test_the_officer_scans_the_paper_brought_and_receives_it_again_the_own
     fcm: FcmStandin,
     sender: FirebaseSender,
 ) -> None:
-    citizen = await make_token(PHONE)  # the applicant's phone belongs to an account
+    citizen = await make_token(WALK_IN_APPLICANT_PHONE)  # the applicant's phone belongs to an account
     put = await client.put(
         f"/api/v1/devices/{DEVICE}", json={"platform": "android", "locale": "vi"}, headers=bearer(citizen)
     )
     assert put.status_code == 200
     officer = await make_token("0900710001", "officer", (BEN_THANH,))
-    stranger = await make_token("0900710002", "officer", (OTHER_OFFICE,))
-    draft = await filed(client, officer)
+    stranger = await make_token("0900710002", "officer", (SAI_GON,))
+    draft = await filed_at_counter(client, officer)
     for key in ("declaration-form", "birth-certificate"):
         assert (await scan(client, officer, draft["id"], key)).status_code == 201
     first = (await act(client, officer, draft["id"], action="receive", counter="Quầy số 3")).json()
@@ -107,9 +115,9 @@ async def test_the_officer_scans_the_paper_brought_and_receives_it_again_the_own
 async def test_a_paid_dossier_goes_back_to_processing_and_missing_papers_are_refused_until_seen(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
 ) -> None:
-    citizen = await make_token(PHONE)
+    citizen = await make_token(WALK_IN_APPLICANT_PHONE)
     officer = await make_token("0900710003", "officer", (BEN_THANH,))
-    draft = await filed(
+    draft = await filed_at_counter(
         client,
         officer,
         walk_in(
@@ -157,7 +165,7 @@ async def test_only_a_counter_dossier_sent_back_is_resubmitted_by_an_officer(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
     officer = await make_token("0900710004", "officer", (BEN_THANH,))
-    draft = await filed(client, officer)
+    draft = await filed_at_counter(client, officer)
     for key in ("declaration-form", "birth-certificate"):
         assert (await scan(client, officer, draft["id"], key)).status_code == 201
     conflict = await resubmit(client, officer, draft["id"])
@@ -176,9 +184,9 @@ async def test_only_a_counter_dossier_sent_back_is_resubmitted_by_an_officer(
 async def test_the_owner_may_resubmit_in_the_app_and_an_original_seen_at_the_counter_still_counts(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
-    citizen = await make_token(PHONE)
+    citizen = await make_token(WALK_IN_APPLICANT_PHONE)
     officer = await make_token("0900710005", "officer", (BEN_THANH,))
-    draft = await filed(client, officer)
+    draft = await filed_at_counter(client, officer)
     assert (await scan(client, officer, draft["id"], "declaration-form")).status_code == 201
     seen = await see_original(client, officer, draft["id"], "birth-certificate")
     assert seen.status_code == 201

@@ -9,15 +9,15 @@ from typing import Any
 import asyncpg
 from litestar.testing import AsyncTestClient
 
+from api.context import AppContext
 from api.dossiers.deadlines import warn_of_deadlines
 from core.clock import VN_TZ, FixedClock
 from core.outbox import Dispatcher
 from notifications import officer_alerts
 from notifications.senders import FirebaseSender
-from tests.integration.api.test_counter import BEN_THANH, OTHER_OFFICE, act, filed, scan, walk_in
-from tests.integration.api.test_reception_deadline import context
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import birth_registration, submitted_dossier
+from tests.integration.factories import act, filed_at_counter, scan, submitted_dossier
+from tests.integration.helpers import BEN_THANH, SAI_GON, birth_registration, walk_in
 from tests.integration.standins.fcm import FcmStandin
 
 BEN_THANH_DEVICE = "fcm-backlog-" + "b" * 40
@@ -33,7 +33,7 @@ async def received_on(
 ) -> str:
     """A same-day walk-in dossier received at `when`: its appointment date is that day."""
     clock.set(when)
-    draft = await filed(client, officer, walk_in(agency=agency))
+    draft = await filed_at_counter(client, officer, walk_in(agency=agency))
     for key in ("declaration-form", "birth-certificate"):
         assert (await scan(client, officer, draft["id"], key)).status_code == 201
     received = await act(client, officer, draft["id"], action="receive")
@@ -49,9 +49,10 @@ async def test_an_old_backlog_is_one_digest_per_office_and_recent_misses_alert_o
     pool: asyncpg.Pool,
     fcm: FcmStandin,
     sender: FirebaseSender,
+    app_context: AppContext,
 ) -> None:
     officer = await make_token("0900720001", "officer", (BEN_THANH,))
-    other = await make_token("0900720002", "officer", (OTHER_OFFICE,))
+    other = await make_token("0900720002", "officer", (SAI_GON,))
     for token, device in ((officer, BEN_THANH_DEVICE), (other, SAI_GON_DEVICE)):
         put = await client.put(
             f"/api/v1/devices/{device}", json={"platform": "android", "locale": "vi"}, headers=bearer(token)
@@ -62,15 +63,15 @@ async def test_an_old_backlog_is_one_digest_per_office_and_recent_misses_alert_o
     for day in (1, 2, 6, 7, 8):
         await received_on(client, clock, officer, at(10, day, 9))
     for day in (5, 9):
-        await received_on(client, clock, other, at(10, day, 9), agency=OTHER_OFFICE)
+        await received_on(client, clock, other, at(10, day, 9), agency=SAI_GON)
     clock.set(at(10, 1, 9))
     await submitted_dossier(client, await make_token("0912720001"), birth_registration("0912720001"))
     recent = await received_on(client, clock, officer, at(11, 20, 9))  # Friday: missed, but recently
     today = await received_on(client, clock, officer, at(11, 23, 8))  # due today
 
     clock.set(at(11, 23, 10))
-    assert await warn_of_deadlines(context(client, pool)) == 5 + 2 + 1 + 2
-    assert await warn_of_deadlines(context(client, pool)) == 0  # each told once
+    assert await warn_of_deadlines(app_context) == 5 + 2 + 1 + 2
+    assert await warn_of_deadlines(app_context) == 0  # each told once
 
     topics = {
         t: officer_alerts.officer_alerts(pool, clock, sender)

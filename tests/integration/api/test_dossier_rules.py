@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import EXE, PDF, PNG, birth_registration, upload
 
 
-async def _submitted(client: AsyncTestClient[Any], token: str, **changes: Any) -> dict[str, Any]:
+async def _complete_draft(client: AsyncTestClient[Any], token: str, **changes: Any) -> dict[str, Any]:
     response = await client.post("/api/v1/dossiers", json=birth_registration(**changes), headers=bearer(token))
     assert response.status_code == 201, response.text
     dossier = response.json()
@@ -36,19 +35,13 @@ async def _submitted(client: AsyncTestClient[Any], token: str, **changes: Any) -
     return dict(dossier)
 
 
-def _ctx(client: AsyncTestClient[Any], pool: asyncpg.Pool) -> AppContext:
-    """The app's context on the test's own pool: the app's pool lives on the client's event loop."""
-    ctx: AppContext = client.app.state.ctx
-    return replace(ctx, pool=pool)
-
-
 async def test_fifty_concurrent_submissions_get_fifty_consecutive_codes(
-    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool, app_context: AppContext
 ) -> None:
     token = await make_token("0912000001")
-    drafts = [await _submitted(client, token) for _ in range(50)]
+    drafts = [await _complete_draft(client, token) for _ in range(50)]
     agency = drafts[0]["agency"]["code"]
-    ctx = _ctx(client, pool)
+    ctx = app_context
     owner = await _owner(ctx, drafts[0]["id"])
     principal = Principal(user_id=owner, role=Role.CITIZEN, phone="0912000001")
 
@@ -68,12 +61,12 @@ async def _owner(ctx: AppContext, dossier_id: str) -> uuid.UUID:
 
 
 async def test_two_officers_acting_at_once_exactly_one_wins(
-    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool
+    client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool, app_context: AppContext
 ) -> None:
     token = await make_token("0912000002")
-    dossier = await _submitted(client, token)
+    dossier = await _complete_draft(client, token)
     assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))).status_code == 200
-    ctx = _ctx(client, pool)
+    ctx = app_context
     agency = dossier["agency"]["code"]
     officers = [
         Principal(user_id=uuid.uuid4(), role=Role.OFFICER, phone=f"090000000{i}", agencies=(agency,)) for i in range(2)
@@ -100,7 +93,7 @@ async def test_second_identical_action_over_http_is_a_conflict(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
     token = await make_token("0912000003")
-    dossier = await _submitted(client, token)
+    dossier = await _complete_draft(client, token)
     await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))
     officer = await make_token("0900000003", "officer", (dossier["agency"]["code"],))
     url = f"/api/v1/officer/dossiers/{dossier['id']}/actions"
@@ -212,7 +205,7 @@ async def test_supplement_round_trip_keeps_code_and_key(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
 ) -> None:
     token = await make_token("0912000013")
-    dossier = await _submitted(client, token)
+    dossier = await _complete_draft(client, token)
     receipt = (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))).json()
     officer = await make_token("0900000013", "officer", (dossier["agency"]["code"],))
     url = f"/api/v1/officer/dossiers/{dossier['id']}/actions"
@@ -257,7 +250,7 @@ async def test_wallet_document_attaches_to_a_new_dossier(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
     token = await make_token("0912000015")
-    first = await _submitted(client, token)
+    first = await _complete_draft(client, token)
     wallet = (await client.get("/api/v1/documents", headers=bearer(token))).json()
     assert wallet["total"] >= 1
     second = (await client.post("/api/v1/dossiers", json=birth_registration(), headers=bearer(token))).json()

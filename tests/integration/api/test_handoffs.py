@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
+from api.context import AppContext
 from api.officer.handoff_service import open_handoff
 from core.clock import FixedClock
 from core.db import acquire
 from core.outbox import Dispatcher
 from notifications import handoff_alerts
 from notifications.senders import FirebaseSender
-from tests.integration.assistant.test_assistant import ask
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import submitted_dossier
-from tests.integration.payments.test_payments import passport_dossier
+from tests.integration.factories import ask, passport_dossier, submitted_dossier
 from tests.integration.standins.fcm import FcmStandin
 
 HANDOFFS = "/api/v1/officer/handoffs"
@@ -169,11 +167,12 @@ async def test_an_anonymous_question_goes_to_the_province_queue(
 
 
 async def test_simultaneous_asks_in_one_conversation_open_one_hand_off(
-    client: AsyncTestClient[Any], pool: asyncpg.Pool
+    app_context: AppContext, pool: asyncpg.Pool
 ) -> None:
-    ctx = replace(client.app.state.ctx, pool=pool)  # the test's own pool lives on the test's event loop
     asks = [
-        open_handoff(ctx, session_id="s-1", user_id=None, message=f"gặp cán bộ {n}", procedure_slug=None, channel="app")
+        open_handoff(
+            app_context, session_id="s-1", user_id=None, message=f"gặp cán bộ {n}", procedure_slug=None, channel="app"
+        )
         for n in range(5)
     ]
     assert len(set(await asyncio.gather(*asks))) == 1

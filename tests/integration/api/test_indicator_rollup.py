@@ -4,7 +4,6 @@ and after dossiers closed, were received again or filed since."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -109,11 +108,6 @@ RANGES = [
 ]
 
 
-def context(client: AsyncTestClient[Any], pool: asyncpg.Pool) -> AppContext:
-    ctx: AppContext = client.app.state.ctx
-    return replace(ctx, pool=pool)  # the test's own pool lives on the test's event loop
-
-
 async def assert_same_answers(conn: asyncpg.Connection, clock: FixedClock) -> None:
     now = clock.now()
     today = now.astimezone(VN_TZ).date()
@@ -137,9 +131,13 @@ def test_whole_months_of_a_period() -> None:
 
 
 async def test_the_rollup_answers_exactly_what_the_real_tables_say_before_and_after_changes(
-    client: AsyncTestClient[Any], pool: asyncpg.Pool, clock: FixedClock, make_token: TokenFactory
+    client: AsyncTestClient[Any],
+    pool: asyncpg.Pool,
+    clock: FixedClock,
+    make_token: TokenFactory,
+    app_context: AppContext,
 ) -> None:
-    ctx = context(client, pool)
+    ctx = app_context
     async with acquire(pool) as conn:
         await conn.execute(FIXTURE.replace("$1::uuid", f"'{RESULT}'::uuid"))
         await assert_same_answers(conn, clock)  # nothing rolled up yet: all read live

@@ -9,7 +9,8 @@ from litestar.testing import AsyncTestClient
 
 from core.clock import VN_TZ, FixedClock
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import PDF, applicant, birth_registration, submitted_dossier, upload
+from tests.integration.factories import submitted_dossier
+from tests.integration.helpers import PDF, applicant, birth_registration, upload
 
 BEN_THANH = "000.01.14.H29"
 SAI_GON = "000.01.73.H29"

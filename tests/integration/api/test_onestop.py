@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -10,42 +9,17 @@ from litestar.testing import AsyncTestClient
 
 from core.clock import FixedClock
 from core.signing import sign
+from tests.integration.api.onestop_helpers import ONESTOP_URL, onestop_signed
 from tests.integration.conftest import ONESTOP_SECRET, TokenFactory, bearer
-from tests.integration.helpers import PDF, birth_registration, upload
-
-URL = "/api/v1/integrations/one-stop/events"
-
-
-async def _submitted_code(client: AsyncTestClient[Any], token: str) -> tuple[str, str]:
-    dossier = (await client.post("/api/v1/dossiers", json=birth_registration(), headers=bearer(token))).json()
-    for key in ("birth-certificate", "declaration-form"):
-        await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/documents",
-            headers=bearer(token),
-            **upload("a.pdf", PDF, "application/pdf", key),
-        )
-    receipt = (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))).json()
-    return dossier["id"], receipt["code"]
-
-
-def _signed(body: dict[str, Any], clock: FixedClock, *, secret: str = ONESTOP_SECRET, age: int = 0) -> dict[str, Any]:
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    timestamp = str(int(clock.now().timestamp()) - age)
-    return {
-        "content": raw,
-        "headers": {
-            "Content-Type": "application/json",
-            "X-Motcua-Timestamp": timestamp,
-            "X-Motcua-Signature": sign(secret, timestamp, raw),
-        },
-    }
+from tests.integration.factories import submitted_dossier
 
 
 async def test_signed_event_moves_the_dossier_once(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
 ) -> None:
     token = await make_token("0912300001")
-    dossier_id, code = await _submitted_code(client, token)
+    dossier = await submitted_dossier(client, token)
+    dossier_id, code = dossier["id"], dossier["code"]
     event = {
         "event_id": "ONESTOP-1",
         "dossier_code": code,
@@ -54,11 +28,11 @@ async def test_signed_event_moves_the_dossier_once(
         "occurred_at": clock.now().isoformat(),
         "actor": {"id": "cb-17", "name": "Lê Văn Bình", "agency": "x"},
     }
-    first = await client.post(URL, **_signed(event, clock))
+    first = await client.post(ONESTOP_URL, **onestop_signed(event, clock))
     assert first.status_code == 200, first.text
     assert first.json()["status"] == "received"
     clock.advance(timedelta(seconds=30))
-    replay = await client.post(URL, **_signed(event, clock))
+    replay = await client.post(ONESTOP_URL, **onestop_signed(event, clock))
     assert replay.status_code == 200
     assert replay.json() == first.json()
     history = (await client.get(f"/api/v1/dossiers/{dossier_id}/history", headers=bearer(token))).json()["items"]
@@ -70,11 +44,12 @@ async def test_bad_signature_and_stale_timestamp_are_401_and_change_nothing(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
 ) -> None:
     token = await make_token("0912300002")
-    dossier_id, code = await _submitted_code(client, token)
+    dossier = await submitted_dossier(client, token)
+    dossier_id, code = dossier["id"], dossier["code"]
     event = {"event_id": "ONESTOP-2", "dossier_code": code, "action": "receive", "occurred_at": clock.now().isoformat()}
-    forged = await client.post(URL, **_signed(event, clock, secret="not-the-secret"))
-    stale = await client.post(URL, **_signed(event, clock, age=301))
-    unsigned = await client.post(URL, json=event)
+    forged = await client.post(ONESTOP_URL, **onestop_signed(event, clock, secret="not-the-secret"))
+    stale = await client.post(ONESTOP_URL, **onestop_signed(event, clock, age=301))
+    unsigned = await client.post(ONESTOP_URL, json=event)
     assert forged.status_code == stale.status_code == unsigned.status_code == 401
     dossier = (await client.get(f"/api/v1/dossiers/{dossier_id}", headers=bearer(token))).json()
     assert dossier["status"] == "submitted"
@@ -84,9 +59,9 @@ async def test_a_move_the_status_forbids_is_409(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
 ) -> None:
     token = await make_token("0912300003")
-    _, code = await _submitted_code(client, token)
+    code = (await submitted_dossier(client, token))["code"]
     event = {"event_id": "ONESTOP-3", "dossier_code": code, "action": "return", "occurred_at": clock.now().isoformat()}
-    response = await client.post(URL, **_signed(event, clock))
+    response = await client.post(ONESTOP_URL, **onestop_signed(event, clock))
     assert response.status_code == 409
 
 
@@ -94,7 +69,7 @@ async def test_a_well_signed_body_that_is_not_json_is_400(client: AsyncTestClien
     raw = b'{"event_id": "ONESTOP-4", '
     timestamp = str(int(clock.now().timestamp()))
     headers = {"X-Motcua-Timestamp": timestamp, "X-Motcua-Signature": sign(ONESTOP_SECRET, timestamp, raw)}
-    response = await client.post(URL, content=raw, headers={"Content-Type": "application/json", **headers})
+    response = await client.post(ONESTOP_URL, content=raw, headers={"Content-Type": "application/json", **headers})
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["code"] == "malformed-request"

@@ -3,7 +3,6 @@ holiday, the officers' overdue filters, and the warning that reaches the office'
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,8 @@ from core.outbox import Dispatcher
 from notifications import officer_alerts
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import birth_registration, submitted_dossier
+from tests.integration.factories import submitted_dossier
+from tests.integration.helpers import birth_registration
 from tests.integration.standins.fcm import FcmStandin
 
 OFFICER_PHONE_TOKEN = "fcm-officer-" + "e" * 40
@@ -28,11 +28,6 @@ SAI_GON = "000.01.73.H29"
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=VN_TZ)
-
-
-def context(client: AsyncTestClient[Any], pool: asyncpg.Pool) -> AppContext:
-    ctx: AppContext = client.app.state.ctx
-    return replace(ctx, pool=pool)  # the test's own pool lives on the test's event loop
 
 
 async def overdue_ids(client: AsyncTestClient[Any], officer: str, kind: str) -> list[str]:
@@ -48,6 +43,7 @@ async def test_the_deadline_crosses_a_weekend_and_a_holiday_and_the_office_is_wa
     pool: asyncpg.Pool,
     fcm: FcmStandin,
     sender: FirebaseSender,
+    app_context: AppContext,
 ) -> None:
     citizen = await make_token("0912888001")
     officer = await make_token("0900800001", "officer", (BEN_THANH,))
@@ -66,7 +62,7 @@ async def test_the_deadline_crosses_a_weekend_and_a_holiday_and_the_office_is_wa
     assert datetime.fromisoformat(dossier["reception_due_at"]) == at(11, 25, 7, 45)
     assert dossier["overdue"] is None and dossier["channel"] == "online"
 
-    ctx = context(client, pool)
+    ctx = app_context
     clock.set(at(11, 23, 16, 0))  # the warning is due an hour of office time before: Mon 16:15
     assert await warn_of_deadlines(ctx) == 0
     clock.set(at(11, 23, 16, 20))
@@ -116,7 +112,10 @@ async def test_the_deadline_crosses_a_weekend_and_a_holiday_and_the_office_is_wa
 
 
 async def test_a_counter_dossier_has_no_reception_deadline(
-    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, pool: asyncpg.Pool
+    client: AsyncTestClient[Any],
+    make_token: TokenFactory,
+    clock: FixedClock,
+    app_context: AppContext,
 ) -> None:
     officer = await make_token("0900800003", "officer", (BEN_THANH,))
     draft = await client.post(
@@ -125,4 +124,4 @@ async def test_a_counter_dossier_has_no_reception_deadline(
     assert draft.status_code == 201
     clock.set(at(11, 27, 9, 0))
     assert await overdue_ids(client, officer, "reception") == []
-    assert await warn_of_deadlines(context(client, pool)) == 0
+    assert await warn_of_deadlines(app_context) == 0

@@ -9,26 +9,15 @@ from litestar.testing import AsyncTestClient
 
 from core.clock import VN_TZ, FixedClock
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import PDF, birth_registration, upload
-
-
-async def _file(client: AsyncTestClient[Any], token: str) -> dict[str, Any]:
-    dossier = (await client.post("/api/v1/dossiers", json=birth_registration(), headers=bearer(token))).json()
-    for key in ("birth-certificate", "declaration-form"):
-        await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/documents",
-            headers=bearer(token),
-            **upload("a.pdf", PDF, "application/pdf", key),
-        )
-    assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))).status_code == 200
-    return dict(dossier)
+from tests.integration.factories import submitted_dossier
+from tests.integration.helpers import PDF, upload
 
 
 async def test_early_on_time_late_and_overdue(
     client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
 ) -> None:
     citizen = await make_token("0912500001")
-    dossiers = [await _file(client, citizen) for _ in range(4)]
+    dossiers = [await submitted_dossier(client, citizen) for _ in range(4)]
     agency = dossiers[0]["agency"]["code"]
     officer = await make_token("0900500001", "officer", (agency,))
 

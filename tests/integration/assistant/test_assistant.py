@@ -8,18 +8,9 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import submitted_dossier
-from tests.integration.notifications.test_pushes import submitted
+from tests.integration.factories import ask, submitted_dossier
 
 URL = "/api/v1/assistant/messages"
-
-
-async def ask(client: AsyncTestClient[Any], text: str, **extra: Any) -> dict[str, Any]:
-    headers = extra.pop("headers", {})
-    response = await client.post(URL, json={"text": text, **extra}, headers=headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def test_documents_then_duration_in_the_same_conversation(client: AsyncTestClient[Any]) -> None:
@@ -110,7 +101,7 @@ async def test_my_dossiers_and_a_code_in_the_text(client: AsyncTestClient[Any], 
     citizen = await make_token("0912990001")
     anonymous = await ask(client, "hồ sơ của tôi đến đâu rồi")
     assert anonymous["intent"] == "dossier_status" and "đăng nhập" in anonymous["reply"]
-    dossier = await submitted(client, citizen)
+    dossier = await submitted_dossier(client, citizen)
     mine = await ask(client, "ho so cua toi den dau roi", headers=bearer(citizen))
     receipt = (await client.get(f"/api/v1/dossiers/{dossier['id']}/receipt", headers=bearer(citizen))).json()
     assert mine["intent"] == "dossier_status" and receipt["code"] in mine["reply"]
@@ -251,7 +242,7 @@ async def test_where_to_file_names_the_citizens_own_commune_office(
     citizen = await make_token("0912990003")
     anonymous = await ask(client, "khai sinh nộp ở đâu")
     assert "UBND phường Bến Thành" not in anonymous["reply"]
-    await submitted(client, citizen)  # applicant at 12 Lê Lợi, phường Bến Thành
+    await submitted_dossier(client, citizen)  # applicant at 12 Lê Lợi, phường Bến Thành
     mine = await ask(client, "khai sinh nộp ở đâu", headers=bearer(citizen))
     assert "UBND phường Bến Thành (theo địa chỉ trong hồ sơ gần nhất của bạn)" in mine["reply"]
 

@@ -32,7 +32,7 @@ from tests.integration.conftest import (
     TokenFactory,
     bearer,
 )
-from tests.integration.helpers import submitted_dossier
+from tests.integration.factories import submitted_dossier
 from tests.integration.standins.graph_api import GraphStandin
 from tests.integration.standins.zalo_oa import TOKEN_PATH, ZaloStandin
 

@@ -23,8 +23,8 @@ from core.db import acquire
 from core.events import DossierStatusChanged, write_outbox
 from core.outbox import Dispatcher
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import submitted_dossier
-from tests.integration.payments.test_payments import BANK, credit, signed, vietqr_payment
+from tests.integration.factories import submitted_dossier, vietqr_payment
+from tests.integration.payments_helpers import BANK, credit, signed
 from tests.integration.standins.subscriber import Subscriber
 
 SUBSCRIPTIONS = "/api/v1/admin/subscriptions"

@@ -16,8 +16,7 @@ from core.db import acquire
 from core.events import EventBus
 from core.settings import Settings
 from tests.integration.conftest import PROJECT, TokenFactory, bearer
-from tests.integration.notifications.test_pushes import EN_TABLET, VI_PHONE
-from tests.integration.notifications.test_worker_crash import _moved, outbox_statuses, start_worker
+from tests.integration.push_helpers import EN_TABLET, VI_PHONE, outbox_statuses, start_worker, status_change
 from tests.integration.standins.fcm import Behaviour, FcmStandin
 
 EVENTS = 20
@@ -35,7 +34,7 @@ async def test_fcm_hanging_then_down_keeps_the_api_fast_and_loses_nothing(
         owner: uuid.UUID = await conn.fetchval("SELECT id FROM users WHERE phone = '0912950003'")
         async with conn.transaction():
             for n in range(EVENTS):
-                await EventBus().publish(conn, _moved(owner, n))
+                await EventBus().publish(conn, status_change(owner, n))
 
     slowest = 0.0
     with FcmStandin(PROJECT, hang_seconds=40) as fcm:

@@ -247,7 +247,9 @@ async def test_nothing_to_send(fcm: FcmStandin, sender: FirebaseSender) -> None:
     assert fcm.requests == []
 
 
-async def test_fail_everything(fcm: FcmStandin, sender: FirebaseSender) -> None:
+async def test_when_fcm_says_every_token_is_unregistered_each_is_a_dead_token(
+    fcm: FcmStandin, sender: FirebaseSender
+) -> None:
     fcm.fail_all = Behaviour.UNREGISTERED
 
     results = await sender.send([push("tok-a"), push("tok-b")])

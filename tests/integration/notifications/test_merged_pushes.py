@@ -13,8 +13,8 @@ from litestar.testing import AsyncTestClient
 from core.clock import FixedClock
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.notifications.conftest import drain
-from tests.integration.payments.test_payments import passport_dossier, pay_by_bank
+from tests.integration.factories import passport_dossier, pay_by_bank
+from tests.integration.push_helpers import drain
 from tests.integration.standins.fcm import FcmStandin
 
 VI_PHONE = "fcm-vi-" + "d" * 40

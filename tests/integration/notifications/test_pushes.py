@@ -20,29 +20,16 @@ from core.db import acquire
 from notifications.realtime import LivePublisher
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import PDF, birth_registration, upload
-from tests.integration.notifications.conftest import drain
+from tests.integration.factories import submitted_dossier
+from tests.integration.helpers import PDF, upload
+from tests.integration.push_helpers import EN_TABLET, VI_PHONE, drain
 from tests.integration.standins.fcm import Behaviour, FcmStandin
 
-VI_PHONE = "fcm-vi-" + "a" * 40
-EN_TABLET = "fcm-en-" + "b" * 40
 OLD_PHONE = "fcm-old-" + "c" * 40
 
 
-async def submitted(client: AsyncTestClient[Any], citizen: str) -> dict[str, Any]:
-    dossier = (await client.post("/api/v1/dossiers", json=birth_registration(), headers=bearer(citizen))).json()
-    for key in ("birth-certificate", "declaration-form"):
-        await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/documents",
-            headers=bearer(citizen),
-            **upload("a.pdf", PDF, "application/pdf", key),
-        )
-    assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(citizen))).status_code == 200
-    return dict(dossier)
-
-
 async def walk(client: AsyncTestClient[Any], citizen: str, make_token: TokenFactory, clock: FixedClock) -> str:
-    dossier = await submitted(client, citizen)
+    dossier = await submitted_dossier(client, citizen)
     officer = await make_token("0900900001", "officer", (dossier["agency"]["code"],))
     url = f"/api/v1/officer/dossiers/{dossier['id']}/actions"
     for action in ("receive", "start_processing"):
@@ -123,7 +110,7 @@ async def test_a_throttled_device_is_retried_without_resending_to_the_others(
             f"/api/v1/devices/{token}", json={"platform": "android", "locale": "vi"}, headers=bearer(citizen)
         )
     fcm.behave(EN_TABLET, Behaviour.QUOTA_EXCEEDED)
-    await submitted(client, citizen)
+    await submitted_dossier(client, citizen)
     assert await drain(pool, clock, sender) == 1
     async with acquire(pool) as conn:
         row = await conn.fetchrow("SELECT status, available_at, last_error FROM outbox")
@@ -150,7 +137,7 @@ async def test_muted_status_pushes_still_reach_the_inbox(
     )
     prefs = await client.put("/api/v1/notifications/preferences", json={"push_status": False}, headers=bearer(citizen))
     assert prefs.json() == {"push_status": False, "push_payment": True, "push_reminder": True, "sms_status": True}
-    await submitted(client, citizen)
+    await submitted_dossier(client, citizen)
     await drain(pool, clock, sender)
     assert fcm.messages == []
     assert (await client.get("/api/v1/notifications", headers=bearer(citizen))).json()["total"] == 1

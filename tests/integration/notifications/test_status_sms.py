@@ -20,9 +20,9 @@ from core.db import acquire
 from core.outbox import Dispatcher
 from core.redis import create_redis
 from notifications.senders import FirebaseSender
-from tests.integration.api.test_counter import act, filed, scan, walk_in
 from tests.integration.conftest import TokenFactory, bearer
-from tests.integration.helpers import submitted_dossier
+from tests.integration.factories import act, filed_at_counter, scan, submitted_dossier
+from tests.integration.helpers import walk_in
 from tests.integration.standins.esms import EsmsStandin
 from tests.integration.standins.fcm import FcmStandin
 
@@ -80,7 +80,7 @@ async def test_a_walk_in_applicant_without_the_app_gets_an_unaccented_sms_with_t
     client: AsyncTestClient[Any], make_token: TokenFactory, esms: EsmsStandin, worker: Dispatcher, fcm: FcmStandin
 ) -> None:
     officer = await make_token("0900555001", "officer", (BEN_THANH,))
-    draft = await filed(client, officer, walk_in(WALK_IN_PHONE))
+    draft = await filed_at_counter(client, officer, walk_in(WALK_IN_PHONE))
     for key in ("declaration-form", "birth-certificate"):
         assert (await scan(client, officer, draft["id"], key)).status_code == 201
     received = (await act(client, officer, draft["id"], action="receive")).json()
@@ -118,7 +118,7 @@ async def test_a_step_is_sent_once_even_when_its_event_is_handled_again(
     clock: FixedClock,
 ) -> None:
     officer = await make_token("0900555001", "officer", (BEN_THANH,))
-    draft = await filed(client, officer, walk_in(WALK_IN_PHONE))
+    draft = await filed_at_counter(client, officer, walk_in(WALK_IN_PHONE))
     for key in ("declaration-form", "birth-certificate"):
         await scan(client, officer, draft["id"], key)
     await act(client, officer, draft["id"], action="receive")
@@ -142,7 +142,7 @@ async def test_a_gateway_failure_is_retried_and_the_step_arrives_once(
     clock: FixedClock,
 ) -> None:
     officer = await make_token("0900555001", "officer", (BEN_THANH,))
-    draft = await filed(client, officer, walk_in(WALK_IN_PHONE))
+    draft = await filed_at_counter(client, officer, walk_in(WALK_IN_PHONE))
     for key in ("declaration-form", "birth-certificate"):
         await scan(client, officer, draft["id"], key)
     await act(client, officer, draft["id"], action="receive")

@@ -4,16 +4,10 @@ no device gets a push twice."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -21,13 +15,13 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from core.db import acquire
-from core.events import DossierStatusChanged, EventBus
+from core.events import EventBus
 from core.settings import Settings
 from tests.integration.conftest import PROJECT, TokenFactory, bearer
-from tests.integration.notifications.test_pushes import EN_TABLET, VI_PHONE, submitted
+from tests.integration.factories import submitted_dossier
+from tests.integration.push_helpers import EN_TABLET, VI_PHONE, outbox_statuses, start_worker, status_change
 from tests.integration.standins.fcm import Behaviour, FcmStandin
 
-ROOT = Path(__file__).resolve().parents[3]
 DOSSIERS = 8
 
 
@@ -35,32 +29,6 @@ DOSSIERS = 8
 def fcm() -> Iterator[FcmStandin]:
     with FcmStandin(PROJECT, hang_seconds=60) as standin:
         yield standin
-
-
-def start_worker(settings: Settings, fcm: FcmStandin, *, lease: int | None = 3) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "REDIS_URL": str(settings.redis_url),
-        "MOTCUA_JWT_SECRET": settings.jwt_secret,
-        "MOTCUA_DATA_DIR": settings.data_dir,
-        "MOTCUA_FIREBASE_CREDENTIALS": "anonymous",
-        "MOTCUA_FIREBASE_PROJECT_ID": PROJECT,
-        "MOTCUA_FCM_BASE_URL": fcm.url,
-    }
-    if lease is not None:
-        env["MOTCUA_OUTBOX_LEASE_SECONDS"] = str(lease)
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-async def outbox_statuses(pool: asyncpg.Pool) -> Counter[str]:
-    """The dossier moves' rows only: on the wall clock the worker also announces the reception
-    deadlines these dossiers (submitted on the tests' fixed date) have long passed."""
-    async with acquire(pool) as conn:
-        rows = await conn.fetch("SELECT status FROM outbox WHERE topic = 'dossier.status_changed'")
-        return Counter(r["status"] for r in rows)
 
 
 async def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice(
@@ -72,7 +40,7 @@ async def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice(
             f"/api/v1/devices/{token}", json={"platform": "android", "locale": "vi"}, headers=bearer(citizen)
         )
     for _ in range(DOSSIERS):
-        await submitted(client, citizen)
+        await submitted_dossier(client, citizen)
     assert await outbox_statuses(pool) == Counter({"pending": DOSSIERS})
 
     fcm.fail_all = Behaviour.HANG
@@ -104,23 +72,6 @@ async def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice(
 BURST = 150  # status changes of one citizen with two phones: 300 pushes
 
 
-def _moved(owner: uuid.UUID, n: int) -> DossierStatusChanged:
-    return DossierStatusChanged(
-        event_id=uuid.uuid4(),
-        occurred_at=datetime.now(UTC),
-        dossier_id=uuid.uuid4(),
-        code=f"000.00.01.H29-261123-{n:04d}",
-        owner_id=owner,
-        agency_code="000.00.01.H29",
-        procedure_slug="passport-issuance",
-        procedure_names={"vi": "Cấp hộ chiếu phổ thông", "en": "Passport issuance"},
-        from_status="received",
-        to_status="processing",
-        action="start_processing",
-        actor_role="officer",
-    )
-
-
 async def test_a_worker_killed_mid_burst_hands_over_within_30_s_and_resends_only_what_it_had_not_recorded(
     client: AsyncTestClient[Any], make_token: TokenFactory, pool: asyncpg.Pool, settings: Settings
 ) -> None:
@@ -138,7 +89,7 @@ async def test_a_worker_killed_mid_burst_hands_over_within_30_s_and_resends_only
         owner = await conn.fetchval("SELECT id FROM users WHERE phone = '0912950002'")
         async with conn.transaction():
             for n in range(BURST):
-                await EventBus().publish(conn, _moved(owner, n))
+                await EventBus().publish(conn, status_change(owner, n))
     expected = BURST * 2
 
     with FcmStandin(PROJECT, answer_every=0.008) as fcm:

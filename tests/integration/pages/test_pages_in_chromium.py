@@ -17,9 +17,8 @@ from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 
 from core.clock import FixedClock
 from tests.integration.conftest import TokenFactory, bearer
+from tests.integration.factories import paid_dossier, passport_dossier
 from tests.integration.helpers import PDF, birth_registration, read_qr, upload
-from tests.integration.payments.test_payments import passport_dossier
-from tests.integration.payments.test_receipts_refunds import paid_dossier
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

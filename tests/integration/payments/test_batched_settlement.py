@@ -18,7 +18,8 @@ from payments.bank_queue import BankNotificationQueue
 from payments.models import BankNotification
 from payments.service import PaymentsContext
 from tests.integration.conftest import TokenFactory
-from tests.integration.payments.test_payments import credit, ledger_balance, vietqr_payment
+from tests.integration.factories import vietqr_payment
+from tests.integration.payments_helpers import credit, ledger_balance
 
 OFFICE = "000.00.01.H29"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -14,98 +13,15 @@ from litestar.testing import AsyncTestClient
 
 from core.clock import FixedClock
 from core.db import acquire
-from core.signing import sign
-from payments import vnpay
 from payments.bank_notifications import receive_bank_notification
 from payments.models import BankNotification
 from payments.service import PaymentsContext, expire_due
 from payments.vietqr import parse_payload
 from payments.vnpay_ipn import receive_vnpay_ipn
-from tests.integration.conftest import BANK_SECRET, VNPAY_SECRET, TokenFactory, bearer
-from tests.integration.helpers import PDF, applicant, read_qr, upload
-
-BANK = "/api/v1/payments/webhooks/bank"
-
-
-async def passport_dossier(
-    client: AsyncTestClient[Any], token: str, *, receive_with: str | None = None
-) -> dict[str, Any]:
-    body = {
-        "procedure": "passport-issuance",
-        "applicant": applicant(),
-        "form": {"request_type": "cap_lan_dau"},
-        "delivery": {"method": "desk"},
-    }
-    response = await client.post("/api/v1/dossiers", json=body, headers=bearer(token))
-    assert response.status_code == 201, response.text
-    dossier = response.json()
-    for key in ("tk01-form", "portrait-photos"):
-        response = await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/documents",
-            headers=bearer(token),
-            **upload("a.pdf", PDF, "application/pdf", key),
-        )
-        assert response.status_code == 201, response.text
-    assert (await client.post(f"/api/v1/dossiers/{dossier['id']}/submit", headers=bearer(token))).status_code == 200
-    if receive_with:
-        response = await client.post(
-            f"/api/v1/officer/dossiers/{dossier['id']}/actions",
-            json={"action": "receive"},
-            headers=bearer(receive_with),
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["status"] == "awaiting_payment"
-    return dict(dossier)
-
-
-async def vietqr_payment(
-    client: AsyncTestClient[Any], make_token: TokenFactory, phone: str
-) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
-    """A citizen's passport dossier awaiting its fee and its open VietQR payment, with the citizen's and
-    the receiving officer's tokens."""
-    citizen = await make_token(phone)
-    officer = await make_token("09" + phone[2:], "officer", ("000.00.01.H29",))
-    dossier = await passport_dossier(client, citizen, receive_with=officer)
-    payment = (
-        await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
-        )
-    ).json()
-    return citizen, officer, dossier, payment
-
-
-def signed(body: dict[str, Any], clock: FixedClock, *, secret: str = BANK_SECRET, age: int = 0) -> dict[str, Any]:
-    raw = json.dumps(body).encode()
-    timestamp = str(int(clock.now().timestamp()) - age)
-    return {
-        "content": raw,
-        "headers": {
-            "Content-Type": "application/json",
-            "X-Motcua-Timestamp": timestamp,
-            "X-Motcua-Signature": sign(secret, timestamp, raw),
-        },
-    }
-
-
-def credit(
-    payment: dict[str, Any], *, amount: int | None = None, memo: str | None = None, txn: str | None = None
-) -> dict[str, Any]:
-    return {
-        "transaction_id": txn or f"FT{uuid.uuid4().int % 10**11:011d}",
-        "bank_bin": payment["vietqr"]["bank_bin"],
-        "account_number": payment["vietqr"]["account_number"],
-        "amount": payment["amount"] if amount is None else amount,
-        "content": memo
-        or f"CT DEN:0123 {payment['reference'].lower()[:5]} {payment['reference'].lower()[5:]} thanh toan ho so",
-        "transacted_at": "2026-11-23T09:30:00+07:00",
-    }
-
-
-async def ledger_balance(pool: asyncpg.Pool) -> tuple[int, int]:
-    async with acquire(pool) as conn:
-        row = await conn.fetchrow("SELECT count(*) AS n, coalesce(sum(amount), 0) AS total FROM ledger_entries")
-    assert row is not None
-    return row["n"], row["total"]
+from tests.integration.conftest import TokenFactory, bearer
+from tests.integration.factories import passport_dossier, pay_by_bank
+from tests.integration.helpers import read_qr
+from tests.integration.payments_helpers import BANK, credit, ledger_balance, signed, vnpay_ipn
 
 
 async def test_vietqr_payment_settles_from_the_bank_and_moves_the_dossier(
@@ -219,33 +135,6 @@ async def test_paid_before_reception_goes_straight_to_processing(
         f"/api/v1/officer/dossiers/{dossier['id']}/actions", json={"action": "receive"}, headers=bearer(officer)
     )
     assert received.status_code == 200 and received.json()["status"] == "processing"
-
-
-async def pay_by_bank(client: AsyncTestClient[Any], citizen: str, dossier: dict[str, Any], clock: FixedClock) -> None:
-    """The citizen opens a VietQR payment and the bank's signed notification settles it."""
-    payment = (
-        await client.post(
-            f"/api/v1/dossiers/{dossier['id']}/payments", json={"method": "vietqr"}, headers=bearer(citizen)
-        )
-    ).json()
-    assert (await client.post(BANK, **signed(credit(payment), clock))).json() == {"result": "settled"}
-
-
-def vnpay_ipn(payment: dict[str, Any], *, code: str = "00", amount: int | None = None) -> dict[str, str]:
-    params = {
-        "vnp_Amount": str((payment["amount"] if amount is None else amount) * 100),
-        "vnp_BankCode": "NCB",
-        "vnp_BankTranNo": "VNP14422574",
-        "vnp_CardType": "ATM",
-        "vnp_OrderInfo": "Thanh toan le phi ho so",
-        "vnp_PayDate": "20261123093000",
-        "vnp_ResponseCode": code,
-        "vnp_TmnCode": "MOTCUA01",
-        "vnp_TransactionNo": str(uuid.uuid4().int % 10**8),
-        "vnp_TransactionStatus": code,
-        "vnp_TxnRef": payment["reference"],
-    }
-    return {**params, "vnp_SecureHashType": "HmacSHA512", "vnp_SecureHash": vnpay.sign(params, VNPAY_SECRET)}
 
 
 async def test_bank_and_vnpay_for_one_dossier_settle_once(

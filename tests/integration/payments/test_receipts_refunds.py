@@ -10,26 +10,11 @@ from litestar.testing import AsyncTestClient
 from core.clock import FixedClock
 from core.db import acquire
 from tests.integration.conftest import TokenFactory, bearer
+from tests.integration.factories import paid_dossier, passport_dossier
 from tests.integration.helpers import read_qr
-from tests.integration.payments.test_payments import (
-    BANK,
-    credit,
-    ledger_balance,
-    passport_dossier,
-    signed,
-    vietqr_payment,
-    vnpay_ipn,
-)
+from tests.integration.payments_helpers import BANK, credit, ledger_balance, signed, vnpay_ipn
 
 OFFICE = "000.00.01.H29"
-
-
-async def paid_dossier(
-    client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock, phone: str
-) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
-    citizen, officer, dossier, payment = await vietqr_payment(client, make_token, phone)
-    assert (await client.post(BANK, **signed(credit(payment), clock))).json() == {"result": "settled"}
-    return citizen, officer, dossier, payment
 
 
 async def test_settled_payment_has_a_verifiable_e_receipt(

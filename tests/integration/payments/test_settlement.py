@@ -18,7 +18,8 @@ from payments.bank_notifications import receive_bank_notification
 from payments.models import BankNotification
 from payments.service import PaymentsContext
 from tests.integration.conftest import TokenFactory
-from tests.integration.payments.test_payments import BANK, credit, ledger_balance, signed, vietqr_payment
+from tests.integration.factories import vietqr_payment
+from tests.integration.payments_helpers import BANK, credit, ledger_balance, signed
 
 OFFICE = "000.00.01.H29"
 

@@ -22,7 +22,8 @@ from payments.consumers import vnpay_refunds
 from payments.service import PaymentsContext
 from payments.vnpay_api import VNPayApi
 from tests.integration.conftest import VNPAY_SECRET, TokenFactory, bearer
-from tests.integration.payments.test_payments import passport_dossier, vnpay_ipn
+from tests.integration.factories import passport_dossier
+from tests.integration.payments_helpers import vnpay_ipn
 from tests.integration.standins.vnpay_api import VNPayStandin
 
 ROOT = Path(__file__).resolve().parents[3]

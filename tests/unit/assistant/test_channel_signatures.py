@@ -46,7 +46,7 @@ def test_messenger_vector() -> None:
         (MESSENGER_BODY, MESSENGER_SIGNATURE, ""),  # not configured: nothing is genuine
     ],
 )
-def test_messenger_refuses(body: bytes, header: str | None, secret: str) -> None:
+def test_a_messenger_body_without_its_right_signature_is_refused(body: bytes, header: str | None, secret: str) -> None:
     assert not messenger_signature_ok(body, header, secret)
 
 
@@ -77,5 +77,7 @@ def test_zalo_vector() -> None:
         (ZALO_BODY.replace(b',"timestamp":"1717061839659"', b""), ZALO_MAC, ZALO_APP, "TEST_OA_SECRET_KEY"),
     ],
 )
-def test_zalo_refuses(body: bytes, header: str | None, app_id: str, secret: str) -> None:
+def test_a_zalo_body_without_its_right_signature_is_refused(
+    body: bytes, header: str | None, app_id: str, secret: str
+) -> None:
     assert not zalo_signature_ok(body, header, app_id=app_id, oa_secret=secret)

@@ -95,7 +95,7 @@ def test_a_procedure_named_alone_is_asked_about(text: str, slug: str) -> None:
         ("lam ho chieu tren vneid dc ko", Intent.PROCEDURE_LOCATION),
     ],
 )
-def test_the_intent(text: str, intent: Intent) -> None:
+def test_a_message_is_understood_as_its_intent(text: str, intent: Intent) -> None:
     assert said(text).intent is intent
 
 
@@ -139,7 +139,7 @@ def test_quick_replies_are_understood_exactly() -> None:
         ("food safety certificate for my new restaurant", "food-safety-certificate"),
     ],
 )
-def test_the_procedure_named(text: str, slug: str) -> None:
+def test_a_message_is_understood_to_name_its_procedure(text: str, slug: str) -> None:
     assert said(text).procedure == slug
 
 

@@ -73,7 +73,7 @@ def test_valid_mobile_prefixes(phone: str) -> None:
         "０912345678",
     ],
 )
-def test_normalize_rejects(raw: str) -> None:
+def test_a_number_that_is_not_a_vietnamese_mobile_is_refused(raw: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011
         normalize_phone(raw)
 
@@ -95,7 +95,7 @@ subscribers = st.text(alphabet="0123456789", min_size=7, max_size=7)
 
 
 @given(prefixes, subscribers)
-def test_all_forms_agree(prefix: str, subscriber: str) -> None:
+def test_national_international_and_spaced_forms_of_a_number_agree(prefix: str, subscriber: str) -> None:
     national = prefix + subscriber
     e164 = "+84" + national[1:]
     assert normalize_phone(e164) == national

@@ -78,7 +78,9 @@ CASES: list[tuple[str, str, str | None, str | None]] = [
 
 
 @pytest.mark.parametrize(("raw", "status", "ward", "province"), CASES)
-def test_normalize(raw: str, status: str, ward: str | None, province: str | None) -> None:
+def test_an_address_normalizes_to_its_ward_and_province(
+    raw: str, status: str, ward: str | None, province: str | None
+) -> None:
     got = normalize_address(raw)
     assert (got.status, got.ward, got.province) == (status, ward, province)
     assert got.raw == raw
@@ -153,7 +155,7 @@ def test_every_new_unit_resolves_to_itself() -> None:
         assert got.ward_code == unit.code, unit
 
 
-def test_new_units(mapping: dict[str, Any]) -> None:
+def test_the_new_units_are_3321_wards_communes_and_special_zones_in_34_provinces(mapping: dict[str, Any]) -> None:
     units = new_units()
     assert len(units) == 3321
     assert len({u.code for u in units}) == len(units)
@@ -162,7 +164,7 @@ def test_new_units(mapping: dict[str, Any]) -> None:
     assert all(u.name and u.name.split()[0] in {"Phường", "Xã", "Đặc"} for u in units)
 
 
-def test_speed() -> None:
+def test_an_address_normalizes_in_under_5_ms_on_average() -> None:
     normalize_address("warm up")
     raws = [c[0] for c in CASES]
     start = time.perf_counter()

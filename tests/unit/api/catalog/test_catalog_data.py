@@ -22,7 +22,8 @@ def _repo_root() -> Path:
 
 ROOT = _repo_root()
 DATA_FILE = ROOT / "api" / "catalog" / "data" / "procedures.json"
-SLUGS_FILE = ROOT / ".." / "shared" / "catalog-slugs.md"
+SLUGS_FILE = ROOT / "tests" / "data" / "catalog-slugs.md"  # a copy of the contract, so a clone alone checks it
+SHARED_SLUGS_FILE = ROOT / ".." / "shared" / "catalog-slugs.md"  # the contract itself, beside the repository
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ROW_RE = re.compile(r"^\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|\s*([^|]+?)\s*\|\s*$")
@@ -67,9 +68,13 @@ def test_file_is_nfc_utf8(raw: bytes) -> None:
     assert unicodedata.normalize("NFC", text) == text
 
 
+def test_the_copied_slug_list_is_the_contract_s_own() -> None:
+    if not SHARED_SLUGS_FILE.is_file():
+        pytest.skip(f"no contract beside the repository to compare the copy with ({SHARED_SLUGS_FILE})")
+    assert SLUGS_FILE.read_text(encoding="utf-8") == SHARED_SLUGS_FILE.read_text(encoding="utf-8")
+
+
 def test_slugs_match_the_contract(procedures: tuple[Procedure, ...]) -> None:
-    if not SLUGS_FILE.is_file():
-        pytest.skip(f"{SLUGS_FILE} not available")
     table = _slug_table()
     assert len(table) == 40
     by_slug = {p.slug: p for p in procedures}
@@ -79,12 +84,12 @@ def test_slugs_match_the_contract(procedures: tuple[Procedure, ...]) -> None:
         assert by_slug[slug].names.en == en, slug
 
 
-def test_slugs_unique(procedures: tuple[Procedure, ...]) -> None:
+def test_no_two_procedures_share_a_slug(procedures: tuple[Procedure, ...]) -> None:
     counts = Counter(p.slug for p in procedures)
     assert [s for s, n in counts.items() if n > 1] == []
 
 
-def test_agency_kinds(catalog: CatalogData) -> None:
+def test_agency_kinds_are_unique_and_ubnd_xa_is_the_commune_level(catalog: CatalogData) -> None:
     codes = [a.code for a in catalog.agency_kinds]
     assert len(codes) == len(set(codes))
     commune = {a.code: a for a in catalog.agency_kinds}["UBND-XA"]
@@ -154,7 +159,9 @@ def test_every_procedure_has_a_legal_basis(procedures: tuple[Procedure, ...]) ->
         assert all(b.strip() for b in p.legal_basis), p.slug
 
 
-def test_sizes(procedures: tuple[Procedure, ...]) -> None:
+def test_every_procedure_has_2_to_6_papers_2_to_6_fields_and_8_to_20_keywords(
+    procedures: tuple[Procedure, ...],
+) -> None:
     for p in procedures:
         assert 2 <= len(p.requirements) <= 6, p.slug
         assert 2 <= len(p.form_fields) <= 6, p.slug

@@ -37,12 +37,12 @@ def test_sequence_above_9999_keeps_all_digits() -> None:
         ("H29", date(2100, 1, 1), 1),
     ],
 )
-def test_dossier_code_rejects(agency: str, day: date, seq: int) -> None:
+def test_no_code_is_made_for_a_bad_agency_a_day_out_of_range_or_sequence_0(agency: str, day: date, seq: int) -> None:
     with pytest.raises(ValueError):  # noqa: PT011
         dossier_code(agency, day, seq)
 
 
-def test_parse_examples() -> None:
+def test_a_code_parses_into_its_agency_day_and_sequence() -> None:
     assert parse_dossier_code("000.00.01.H29-240115-0001") == ("000.00.01.H29", date(2024, 1, 15), 1)
     assert parse_dossier_code("H15.50.05.13-261008-0975") == ("H15.50.05.13", date(2026, 10, 8), 975)
     assert parse_dossier_code(" G01-X-260101-1234567 ") == ("G01-X", date(2026, 1, 1), 1234567)
@@ -65,7 +65,7 @@ def test_parse_examples() -> None:
         "H29-２60101-0001",
     ],
 )
-def test_parse_rejects(code: str) -> None:
+def test_text_that_is_not_a_dossier_code_parses_to_none(code: str) -> None:
     assert parse_dossier_code(code) is None
 
 

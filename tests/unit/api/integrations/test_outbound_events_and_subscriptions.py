@@ -1,3 +1,7 @@
+"""What the province's systems receive from us: each dossier step as the contract's CloudEvent (drafts never
+leave), the event types a subscription may ask for, the addresses it may deliver to, and the cursors
+of the pull feed."""
+
 import ipaddress
 import uuid
 from datetime import UTC, date, datetime
