@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.testing import AsyncTestClient
+import httpx
 
 from core.clock import FixedClock
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import PDF, POLICE, birth_registration, passport_issuance, upload, walk_in
 from tests.integration.payments_helpers import BANK, credit, signed
 
-Client = AsyncTestClient[Any]
+# Litestar's test client is an httpx client: the builders serve a real server over HTTP as well
+Client = httpx.AsyncClient
 
 # ---- dossiers filed online ---------------------------------------------------------------------------
 
