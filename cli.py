@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -198,7 +197,7 @@ def worker() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, _frame: asked_to_stop.append(signum))
 
-    from asgi import background, catalog_follower, close_runtime
+    from runtime import run_worker
 
     settings = _settings_to_start("worker")
 
@@ -209,35 +208,9 @@ def worker() -> None:
             loop.add_signal_handler(sig, stop.set)
         if asked_to_stop:
             stop.set()
-        runtime = await _runtime_once_the_database_answers(settings, stop)
-        if runtime is None:  # asked to stop before the database came
-            return
-        try:
-            await asyncio.gather(*background(runtime, stop), catalog_follower(runtime, stop))
-        finally:
-            await close_runtime(runtime)
+        await run_worker(settings, stop)
 
     _run(go())
-
-
-async def _runtime_once_the_database_answers(settings: Settings, stop: asyncio.Event) -> Any:
-    """The worker's runtime; while the database does not answer, tried again after a pause that
-    doubles up to 30 s (a worker started during a database restart waits for it rather than exiting)."""
-    from asgi import start_runtime
-    from core.db import unavailable
-
-    pause = 1.0
-    while not stop.is_set():
-        try:
-            return await start_runtime(settings, pool_size=10)  # a batch of events works in parallel
-        except Exception as exc:
-            if not unavailable(exc):
-                raise
-            logging.getLogger("motcua").warning("the database is unavailable (%r); trying again in %.0f s", exc, pause)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=pause)
-        pause = min(pause * 2, 30.0)
-    return None
 
 
 @main.group()

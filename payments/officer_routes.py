@@ -8,6 +8,7 @@ from typing import Annotated
 
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.types import ControllerRouterHandler
 from msgspec import Struct
 
 from core.clock import VN_TZ
@@ -100,3 +101,12 @@ async def reconciliation(
     if agency is not None and not caller.serves(agency):
         raise ForbiddenError()
     return await reconcile(conn, day=day or payments.clock.now().astimezone(VN_TZ).date(), agency=agency)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [
+    refund,
+    list_exceptions,
+    resolve,
+    reconciliation,
+]

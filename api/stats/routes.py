@@ -7,6 +7,7 @@ from typing import Annotated
 
 from litestar import get
 from litestar.params import FromQuery, QueryParameter
+from litestar.types import ControllerRouterHandler
 
 from api.catalog.models import Level
 from api.deps import Ctx
@@ -83,3 +84,7 @@ async def indicators(
     to: FromQuery[date | None] = None,
 ) -> Indicators:
     return await service.indicators(conn, ctx, caller, agency=agency, level=level, start=from_, end=to)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [on_time, indicators]

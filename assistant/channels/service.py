@@ -21,12 +21,11 @@ from assistant.channels.tokens import ZaloTokens
 from assistant.service import Assistant, AssistantIn
 from core.clock import Clock
 from core.db import acquire
-from core.events import ChatMessageReceived, Event, EventBus
-from core.outbox import Consumer, PermanentFailure, RetryLater
+from core.events import ChatMessageReceived, Consumer, Event, EventBus, PermanentFailure, RetryLater, topic_of
 from core.settings import Settings
 from i18n.messages import CHAT_SUGGESTIONS
 
-TOPIC = "chat.message_received"
+TOPIC = topic_of(ChatMessageReceived)
 # how long a message waits for an earlier one of the same citizen to be answered first
 _ORDER_WINDOW = timedelta(minutes=2)
 

@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from api.accounts.sms import MemorySmsSender
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from api.dossiers.deadlines import warn_of_deadlines
 from core.clock import VN_TZ, FixedClock
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from notifications import officer_alerts
 from notifications.senders import FirebaseSender
 from tests.integration.api.test_counter import BEN_THANH, OTHER_OFFICE, act, filed, scan, walk_in

@@ -20,8 +20,7 @@ from api.integrations.placing import TOPICS, Placer
 from cli import OPENAPI_PATH
 from core.clock import FixedClock
 from core.db import acquire
-from core.events import DossierStatusChanged, write_outbox
-from core.outbox import Dispatcher
+from core.events import Dispatcher, DossierStatusChanged, write_outbox
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import submitted_dossier
 from tests.integration.payments.test_payments import BANK, credit, signed, vietqr_payment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from core.clock import FixedClock
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import FirebaseSender
 
