@@ -20,6 +20,7 @@ from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.service import OfficeDirectory, load_directory
 from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords, OfficeFacts
 from api.catalog import refresh as catalog_refresh
+from api.catalog.refresh import today_in_vn
 from api.catalog.service import Catalog, load_catalog
 from api.context import AppContext
 from api.dossiers.deadlines import warn_of_deadlines
@@ -248,11 +249,11 @@ def _national_code(ctx: AppContext) -> Callable[[str], str | None]:
 def build_assistant(ctx: AppContext) -> Assistant:
     return Assistant(
         redis=ctx.redis,
-        catalog=CatalogFacts(ctx),
-        dossiers=DossierFactsReader(ctx),
+        catalog=CatalogFacts(ctx.catalog, today_in_vn(ctx)),
+        dossiers=DossierFactsReader(ctx.pool, ctx.catalog),
         handoffs=HandoffRecords(ctx),
         hotline=ctx.settings.hotline,
-        offices=OfficeFacts(ctx),
+        offices=OfficeFacts(ctx.pool, ctx.offices),
     )
 
 

@@ -43,7 +43,7 @@ class SubscriptionController(Controller):
     async def create(
         self, data: JSONBody[SubscriptionIn], ctx: Ctx, conn: Conn, caller: Caller, now: Now
     ) -> NewSubscription:
-        return await service.subscribe(conn, ctx, caller, data, now)
+        return await service.subscribe(conn, caller, data, now, production=ctx.settings.production)
 
     @get(
         "/",

@@ -83,7 +83,9 @@ async def indicators(
     from_: Annotated[date | None, QueryParameter(name="from")] = None,
     to: FromQuery[date | None] = None,
 ) -> Indicators:
-    return await service.indicators(conn, ctx, caller, agency=agency, level=level, start=from_, end=to)
+    return await service.indicators(
+        conn, ctx.offices, caller, agency=agency, level=level, start=from_, end=to, now=ctx.clock.now()
+    )
 
 
 # what this package serves, handed to the app whole by asgi.py
