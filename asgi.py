@@ -95,7 +95,7 @@ def _serve_state(app: Litestar, runtime: Runtime, settings: Settings, disabled: 
         app.state.assistant = runtime.chat.assistant if runtime.chat else build_assistant(ctx)
 
     runtime.ctx.catalog_listeners.append(on_catalog)  # after rebuild_assistant: the chat's is new by then
-    app.state.channel_inbox = ChannelInbox(settings=settings, bus=runtime.ctx.bus, clock=runtime.ctx.clock)
+    app.state.channel_inbox = ChannelInbox.of(settings, runtime.ctx.bus, runtime.ctx.clock)
 
 
 def _lifespan(

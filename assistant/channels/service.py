@@ -32,11 +32,26 @@ _ORDER_WINDOW = timedelta(minutes=2)
 
 @dataclass(frozen=True)
 class ChannelInbox:
-    """What the webhooks need: the platforms' secrets, and where messages go."""
+    """What the webhooks need: the platforms' secrets (empty: that platform's events are refused), and
+    where messages go."""
 
-    settings: Settings
+    messenger_verify_token: str
+    messenger_app_secret: str
+    zalo_app_id: str
+    zalo_oa_secret: str
     bus: EventBus
     clock: Clock
+
+    @classmethod
+    def of(cls, settings: Settings, bus: EventBus, clock: Clock) -> ChannelInbox:
+        return cls(
+            messenger_verify_token=settings.messenger_verify_token,
+            messenger_app_secret=settings.messenger_app_secret,
+            zalo_app_id=settings.zalo_app_id,
+            zalo_oa_secret=settings.zalo_oa_secret,
+            bus=bus,
+            clock=clock,
+        )
 
 
 async def receive(conn: asyncpg.Connection, inbox: ChannelInbox, messages: list[Inbound]) -> int:
