@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from importlib import resources
 
+import asyncpg
 import msgspec
 
+from api.agencies.service import OfficeDirectory
 from api.catalog.models import Level, Names
-from api.catalog.refresh import today_in_vn
+from api.catalog.service import Catalog
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.models import ACTIVE
@@ -40,16 +42,15 @@ def load_filing() -> dict[str, Filing]:
 class CatalogFacts:
     """The catalog as it stands today in Vietnam; built again whenever the catalog or the day changes."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        today = today_in_vn(ctx)
+    def __init__(self, catalog: Catalog, today: date) -> None:
         filing = load_filing()
-        self._facts = [self._shape(ctx, p.slug, today, filing.get(p.slug)) for p in ctx.catalog.procedures]
+        self._facts = [self._shape(catalog, p.slug, today, filing.get(p.slug)) for p in catalog.procedures]
 
     @staticmethod
-    def _shape(ctx: AppContext, slug: str, today: date, filing: Filing | None) -> ProcedureFacts:
-        p = ctx.catalog.by_slug[slug]
-        r = ctx.catalog.resolved(slug, today)
-        kind = ctx.catalog.kinds.get(r.agency)
+    def _shape(catalog: Catalog, slug: str, today: date, filing: Filing | None) -> ProcedureFacts:
+        p = catalog.by_slug[slug]
+        r = catalog.resolved(slug, today)
+        kind = catalog.kinds.get(r.agency)
         main = r.fee_line
         return ProcedureFacts(
             slug=p.slug,
@@ -88,17 +89,18 @@ class OfficeFacts:
     """The office a citizen's dossier of a kind would go to: the province's department, or for a
     commune-level kind the office of the ward of the citizen's latest resolved address."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
+    def __init__(self, pool: asyncpg.Pool, offices: OfficeDirectory) -> None:
+        self._pool = pool
+        self._offices = offices
 
     async def office_for(self, agency: str, user_id: uuid.UUID | None) -> dict[str, str] | None:
-        offices = self._ctx.offices
+        offices = self._offices
         department = offices.sole(agency)
         if department is not None and department.level is Level.PROVINCE:
             return {"vi": department.names.vi, "en": department.names.en}
         if user_id is None:
             return None
-        async with acquire(self._ctx.pool) as conn:
+        async with acquire(self._pool) as conn:
             ward = await conn.fetchval(queries.LAST_RESOLVED_WARD, user_id)
         if ward is None:
             return None
@@ -109,12 +111,16 @@ class OfficeFacts:
 
 
 class DossierFactsReader:
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
+    """A citizen's dossiers, and one asked for by code and key, named from the catalog it was built with
+    (built again with the assistant whenever the catalog changes)."""
+
+    def __init__(self, pool: asyncpg.Pool, catalog: Catalog) -> None:
+        self._pool = pool
+        self._catalog = catalog
 
     def _shape(self, row: object) -> DossierFacts:
         r: dict[str, object] = dict(row)  # type: ignore[call-overload]
-        procedure = self._ctx.catalog.by_slug[str(r["procedure_slug"])]
+        procedure = self._catalog.by_slug[str(r["procedure_slug"])]
         status = str(r["status"])
         label = STATUS_LABELS.get(status)
         return DossierFacts(
@@ -128,12 +134,12 @@ class DossierFactsReader:
         )
 
     async def active_for(self, user_id: uuid.UUID) -> list[DossierFacts]:
-        async with acquire(self._ctx.pool) as conn:
+        async with acquire(self._pool) as conn:
             rows = await conn.fetch(queries.LIST_OWN, user_id, None, 20, 0)
         return [self._shape(r) for r in rows if r["status"] in ACTIVE]
 
     async def lookup(self, code: str, *, user_id: uuid.UUID | None, keys: Sequence[str]) -> DossierFacts | None:
-        async with acquire(self._ctx.pool) as conn:
+        async with acquire(self._pool) as conn:
             row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code)
         owned = row is not None and user_id is not None and row["owner_id"] == user_id
         keyed = key_matches(row, keys)  # compared whatever else holds, so an unknown code times alike

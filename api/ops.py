@@ -8,6 +8,7 @@ import msgspec
 from litestar import Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins.prometheus import PrometheusController
+from litestar.types import ControllerRouterHandler
 
 from api.deps import Ctx
 from core.guards import operator_token, public
@@ -66,3 +67,7 @@ class MetricsController(PrometheusController):
     async def get(self) -> Response[bytes]:
         response: Response[bytes] = await PrometheusController.get.fn(self)
         return response
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [live, ready, MetricsController]

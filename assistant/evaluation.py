@@ -41,7 +41,9 @@ class Dialogue(msgspec.Struct, frozen=True):
     turns: list[Case]
 
 
-class Outcome(msgspec.Struct, frozen=True):
+class Understood(msgspec.Struct, frozen=True):
+    """What the assistant made of one case: its intent, its procedure, whether it asked back."""
+
     case: Case
     intent: Intent
     procedure: str | None
@@ -62,8 +64,8 @@ class Outcome(msgspec.Struct, frozen=True):
         return self.intent_right and self.procedure_right
 
 
-def _outcome(case: Case, turn: Turn) -> Outcome:
-    return Outcome(case, turn.intent, turn.procedure, bool(turn.candidates))
+def _understood(case: Case, turn: Turn) -> Understood:
+    return Understood(case, turn.intent, turn.procedure, bool(turn.candidates))
 
 
 class Rate(msgspec.Struct, frozen=True):
@@ -97,17 +99,19 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     misses: list[str]
 
 
-def _rate(outcomes: Iterable[Outcome], ok: str) -> Rate:
+def _rate(outcomes: Iterable[Understood], ok: str) -> Rate:
     items = list(outcomes)
     return Rate(sum(bool(getattr(o, ok)) for o in items), len(items))
 
 
-def run_dialogue(dialogue: Dialogue, understander: Understander, names: Mapping[str, Sequence[str]]) -> list[Outcome]:
+def run_dialogue(
+    dialogue: Dialogue, understander: Understander, names: Mapping[str, Sequence[str]]
+) -> list[Understood]:
     state = DialogueState()
     out = []
     for case in dialogue.turns:
         message = normalize(case.text)
-        out.append(_outcome(case, follow(understander(message), message, state, names)))
+        out.append(_understood(case, follow(understander(message), message, state, names)))
     return out
 
 
@@ -120,7 +124,7 @@ def evaluate(
     outcomes = []
     for case in cases:
         message = normalize(case.text)
-        outcomes.append(_outcome(case, follow(understander(message), message, DialogueState(), names)))
+        outcomes.append(_understood(case, follow(understander(message), message, DialogueState(), names)))
     turns = [o for d in dialogues for o in run_dialogue(d, understander, names)]
     confusion: dict[str, dict[str, int]] = {i.value: {} for i in Intent}
     for o in outcomes:

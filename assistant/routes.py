@@ -9,7 +9,9 @@ from typing import Any
 from litestar import Request, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
+from litestar.types import ControllerRouterHandler
 
+from assistant.channels.routes import messenger_webhook, verify_messenger, zalo_webhook
 from assistant.dialogue import is_minted
 from assistant.service import Assistant, AssistantIn, AssistantOut
 from core.errors import ValidationError
@@ -63,3 +65,12 @@ async def ask(
     # each other are resolved in a task group, a measurable share of this hot route's CPU time
     assistant: Assistant = state.assistant
     return await assistant.reply(data, user_id=user_id)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [
+    ask,
+    verify_messenger,
+    messenger_webhook,
+    zalo_webhook,
+]

@@ -52,11 +52,11 @@ async def count_statements(runtime: Any, body: bytes, *, show: bool = False) -> 
 
 async def run(args: argparse.Namespace, env: dict[str, str], name: str, notes: list[wh.Note]) -> wh.LoadResult:
     os.environ.update(env)
-    from asgi import close_runtime, start_runtime
     from core.db import acquire
     from core.settings import from_env
     from payments.bank_notifications import receive_bank_notification
     from payments.models import BankNotification
+    from runtime import close_runtime, start_runtime
 
     logging.getLogger("motcua.payments").setLevel(logging.ERROR)  # one warning per unmatched notification
     runtime = await start_runtime(from_env(), pool_size=args.pool)

@@ -11,8 +11,7 @@ import asyncpg
 
 from core.clock import Clock
 from core.db import acquire
-from core.events import Event, HandoffOpened
-from core.outbox import Consumer
+from core.events import Consumer, Event, HandoffOpened, topic_of
 from i18n.format import language
 from i18n.messages import Text
 from notifications import alert_queries
@@ -20,7 +19,8 @@ from notifications.officer_alerts import Alert, tell_officers
 from notifications.senders import PushSender
 from notifications.templates import BODY_MAX, clip, one_line
 
-TOPIC = "handoff.opened"
+EVENTS = (HandoffOpened,)
+TOPIC = topic_of(HandoffOpened)
 
 _TITLES = {
     True: Text("Công dân cần gặp cán bộ"),

@@ -17,16 +17,16 @@ import msgspec
 
 from core.clock import Clock
 from core.db import acquire
-from core.events import DeadlineApproaching, DeadlineBacklog, Event
-from core.outbox import Consumer
+from core.events import Consumer, DeadlineApproaching, DeadlineBacklog, Event, topic_of
 from i18n.format import date_time, language, short_date
 from i18n.messages import Text
 from notifications import alert_queries, queries
 from notifications.pushes import Device, load_owners, retry_later, send_recorded
 from notifications.senders import Outcome, Push, PushSender
 
-TOPIC = "dossier.deadline_approaching"
-BACKLOG_TOPIC = "dossier.deadline_backlog"
+EVENTS = (DeadlineApproaching, DeadlineBacklog)
+TOPIC = topic_of(DeadlineApproaching)
+BACKLOG_TOPIC = topic_of(DeadlineBacklog)
 
 _TITLES = {
     "reception": Text("Sắp quá hạn tiếp nhận"),

@@ -21,8 +21,18 @@ from redis.exceptions import RedisError
 
 from core.clock import Clock
 from core.db import acquire
-from core.events import AnyEvent, DossierStatusChanged, Event
-from core.outbox import Outcome, RetryLater
+from core.events import (
+    AnyEvent,
+    ConsumerResult,
+    DossierStatusChanged,
+    Event,
+    PaymentExpired,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentSucceeded,
+    RetryLater,
+    topic_of,
+)
 from notifications import queries
 from notifications.models import Preferences
 from notifications.realtime import LivePublisher
@@ -36,7 +46,8 @@ log = logging.getLogger("motcua.pushes")
 # (on a busy FCM, the groups in flight), which each phone then shows once, by the dossier's tag
 RECORD_EVERY = 20
 
-TOPICS = ("dossier.status_changed", "payment.succeeded", "payment.failed", "payment.expired", "payment.refunded")
+EVENTS = (DossierStatusChanged, PaymentSucceeded, PaymentFailed, PaymentExpired, PaymentRefunded)
+TOPICS = tuple(topic_of(kind) for kind in EVENTS)
 _LOCALES = ("vi", "en")
 
 
@@ -75,7 +86,7 @@ class _Item:
 
 
 class PushConsumer:
-    """A core.outbox.BatchConsumer; called with one event it settles a batch of one."""
+    """A core.events.BatchConsumer; called with one event it settles a batch of one."""
 
     def __init__(self, pool: asyncpg.Pool, clock: Clock, sender: PushSender, live: LivePublisher | None) -> None:
         self._pool = pool
@@ -88,8 +99,8 @@ class PushConsumer:
         if outcome is not None:
             raise outcome
 
-    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
-        outcomes: list[Outcome] = [None] * len(events)
+    async def batch(self, events: Sequence[Event]) -> list[ConsumerResult]:
+        outcomes: list[ConsumerResult] = [None] * len(events)
         rendered = [_rendered(event) for event in events]
         owners_ids = list({owner for owner, _ in filter(None, rendered)})
         if not owners_ids:

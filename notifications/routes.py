@@ -6,6 +6,7 @@ import uuid
 
 from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody
+from litestar.types import ControllerRouterHandler
 
 from core.errors import ValidationError
 from core.guards import signed_in
@@ -14,6 +15,7 @@ from core.openapi import problems
 from core.paging import Limit, Offset
 from notifications import service
 from notifications.models import Device, DeviceIn, Inbox, Preferences, PreferencesIn
+from notifications.realtime import stream
 
 
 class DeviceController(Controller):
@@ -86,3 +88,7 @@ class NotificationController(Controller):
     )
     async def put_preferences(self, data: JSONBody[PreferencesIn], conn: Conn, caller: Caller, now: Now) -> Preferences:
         return await service.update_preferences(conn, user_id=caller.user_id, body=data, now=now)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [DeviceController, NotificationController, stream]

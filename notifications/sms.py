@@ -19,14 +19,13 @@ import asyncpg
 
 from core.clock import Clock
 from core.db import acquire
-from core.events import DossierStatusChanged, Event
-from core.outbox import Outcome, RetryLater
+from core.events import ConsumerResult, DossierStatusChanged, Event, RetryLater
 from notifications import queries
 from notifications.sms_texts import sms_text
 
 log = logging.getLogger("motcua.sms.steps")
 
-TOPICS: Final = ("dossier.status_changed",)
+EVENTS: Final = (DossierStatusChanged,)
 _AT_ONCE: Final = 10  # messages in flight to the gateway at a time
 
 
@@ -41,7 +40,7 @@ def masked(phone: str) -> str:
 
 
 class SmsConsumer:
-    """A core.outbox.BatchConsumer; called with one event it settles a batch of one."""
+    """A core.events.BatchConsumer; called with one event it settles a batch of one."""
 
     def __init__(self, pool: asyncpg.Pool, clock: Clock, sender: TextSender) -> None:
         self._pool = pool
@@ -54,8 +53,8 @@ class SmsConsumer:
         if outcome is not None:
             raise outcome
 
-    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
-        outcomes: list[Outcome] = [None] * len(events)
+    async def batch(self, events: Sequence[Event]) -> list[ConsumerResult]:
+        outcomes: list[ConsumerResult] = [None] * len(events)
         told = [
             (index, event, text)
             for index, event in enumerate(events)

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from core.clock import VN_TZ
 from core.db import acquire, fetch_one_as
-from core.events import Event, PaymentRefunded
-from core.outbox import Consumer, PermanentFailure, RetryLater
+from core.events import Consumer, Event, PaymentRefunded, PermanentFailure, RetryLater
 from payments import queries
 from payments.rows import SettlingVNPayRow
 from payments.service import PaymentsContext

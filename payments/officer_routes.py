@@ -8,6 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.types import ControllerRouterHandler
 from msgspec import Struct
 
 from core.clock import VN_TZ
@@ -93,3 +94,6 @@ class OfficerPaymentsController(Controller):
         if agency is not None and not caller.serves(agency):
             raise ForbiddenError()
         return await reconcile(conn, day=day or payments.clock.now().astimezone(VN_TZ).date(), agency=agency)
+
+
+ROUTES: list[ControllerRouterHandler] = [OfficerPaymentsController]

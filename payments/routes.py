@@ -14,6 +14,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.types import ControllerRouterHandler
 
 from core import qr
 from core.errors import DomainError, NotFoundError
@@ -246,3 +247,18 @@ async def vnpay_return(request: Request[Any, Any, Any], payments: Payments, loca
         return html_page(pages.vnpay_outcome("invalid", locale, params), 400)
     ok = params.get("vnp_ResponseCode") == "00" and params.get("vnp_TransactionStatus", "00") == "00"
     return html_page(pages.vnpay_outcome("success" if ok else "failure", locale, params))
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [
+    open_payment,
+    get_payment,
+    qr_png,
+    qr_svg,
+    bank_webhook,
+    vnpay_ipn,
+    vnpay_return,
+    get_receipt,
+    receipt_qr,
+    verify_receipt_page,
+]

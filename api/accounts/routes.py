@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
+from litestar.types import ControllerRouterHandler
 
 from api.accounts import service
 from api.accounts.models import Me, OtpRequest, OtpSent, RefreshRequest, TokenPair, TokenRequest
@@ -86,3 +87,7 @@ class AuthController(Controller):
 )
 async def get_me(caller: Caller, conn: Conn) -> Me:
     return await service.me(conn, caller)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [AuthController, get_me]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import get
 from litestar.params import FromQuery
+from litestar.types import ControllerRouterHandler
 
 from api.agencies.models import AgencyOut
 from api.catalog.models import Level
@@ -38,3 +39,7 @@ async def list_agencies(
         for o in found[paging.offset : paging.offset + paging.limit]
     ]
     return Page(items=items, total=len(found))
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [list_agencies]

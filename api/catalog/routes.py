@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.types import ControllerRouterHandler
 
 from api.catalog import service
 from api.catalog.models import OnlineService, Procedure
@@ -176,3 +177,12 @@ async def add_procedure(
     )
     await announce(ctx)
     return _detail(ctx, data.slug, today, locale)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [
+    ProcedureController,
+    list_procedure_versions,
+    replace_procedure,
+    add_procedure,
+]

@@ -32,7 +32,9 @@ def load_catalog_data() -> CatalogData:
     return msgspec.json.decode(raw, type=CatalogData)
 
 
-class Outcome(StrEnum):
+class Written(StrEnum):
+    """What storing one procedure did."""
+
     ADDED = "added"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
@@ -75,7 +77,7 @@ async def _write(
     editor: Editor,
     now: datetime,
     position: int | None = None,
-) -> tuple[Outcome, int]:
+) -> tuple[Written, int]:
     """Store one procedure as a new version (or nothing when it did not change); the caller holds the
     row's lock and moves the catalog revision."""
     doc = _doc(p)
@@ -85,16 +87,16 @@ async def _write(
         if not status.endswith(" 1"):  # added by someone else since the caller looked
             raise ConflictError("procedure-exists", slug=p.slug)
         await conn.execute(queries.INSERT_VERSION, p.slug, 1, doc, list(doc), now, editor.user_id, editor.role)
-        return Outcome.ADDED, 1
+        return Written.ADDED, 1
     before = _normalized(row["doc"])
     fields = changed_fields(before if isinstance(before, dict) else {}, doc)
     if not fields:
         if position is not None:
             await conn.execute(queries.SET_SEED_POSITION, p.slug, position)
-        return Outcome.UNCHANGED, row["version"]
+        return Written.UNCHANGED, row["version"]
     version: int = await conn.fetchval(queries.UPDATE_PROCEDURE, p.slug, p.agency, doc, now, position, seed_doc)
     await conn.execute(queries.INSERT_VERSION, p.slug, version, doc, fields, now, editor.user_id, editor.role)
-    return Outcome.CHANGED, version
+    return Written.CHANGED, version
 
 
 async def seed_catalog(conn: asyncpg.Connection, data: CatalogData, *, now: datetime) -> int:
@@ -111,7 +113,7 @@ async def seed_catalog(conn: asyncpg.Connection, data: CatalogData, *, now: date
                 log.info("procedure %s was edited since it was seeded: the edit is kept", procedure.slug)
                 continue
             outcome, _ = await _write(conn, procedure, row, editor=SEED, now=now, position=position)
-            changed += outcome is not Outcome.UNCHANGED
+            changed += outcome is not Written.UNCHANGED
         if changed:
             await _next_revision(conn)
     return changed
@@ -194,7 +196,7 @@ async def replace_procedure(
         if row is None:
             raise NotFoundError("procedure-not-found", slug=slug)
         outcome, version = await _write(conn, p, row, editor=editor, now=now)
-        if outcome is not Outcome.UNCHANGED:
+        if outcome is not Written.UNCHANGED:
             await _next_revision(conn)
     return version
 
@@ -284,14 +286,14 @@ async def import_catalog(
     conn: asyncpg.Connection, procedures: Sequence[Procedure], *, editor: Editor, now: datetime, dry_run: bool = False
 ) -> ImportReport:
     """Apply a checked import in one transaction: all of it, or (a dry run, or any failure) none of it."""
-    counts = dict.fromkeys(Outcome, 0)
+    counts = dict.fromkeys(Written, 0)
     try:
         async with conn.transaction():
             rows = {r["slug"]: r for r in await conn.fetch(queries.SELECT_PROCEDURES_FOR_UPDATE)}
             for p in procedures:
                 outcome, _ = await _write(conn, p, rows.get(p.slug), editor=editor, now=now)
                 counts[outcome] += 1
-            report = ImportReport(counts[Outcome.ADDED], counts[Outcome.CHANGED], counts[Outcome.UNCHANGED])
+            report = ImportReport(counts[Written.ADDED], counts[Written.CHANGED], counts[Written.UNCHANGED])
             if report.added or report.changed:
                 await _next_revision(conn)
             if dry_run:

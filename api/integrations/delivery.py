@@ -30,8 +30,7 @@ from api.integrations.placing import Placer
 from api.integrations.signing import signed_headers
 from core.clock import Clock
 from core.db import acquire
-from core.events import Event
-from core.outbox import Outcome
+from core.events import ConsumerResult, Event
 
 log = logging.getLogger("motcua.webhooks")
 
@@ -213,7 +212,7 @@ class WebhookDeliverer:
 
 class IntegrationConsumer:
     """The outbox consumer of the topics that leave: places what committed (their deliveries are
-    queued in the same transaction) and wakes the sender. A core.outbox.BatchConsumer."""
+    queued in the same transaction) and wakes the sender. A core.events.BatchConsumer."""
 
     def __init__(self, deliverer: WebhookDeliverer) -> None:
         self._deliverer = deliverer
@@ -221,7 +220,7 @@ class IntegrationConsumer:
     async def __call__(self, event: Event) -> None:
         await self.batch([event])
 
-    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+    async def batch(self, events: Sequence[Event]) -> list[ConsumerResult]:
         await self._deliverer.place()
         self._deliverer.wake()
         return [None] * len(events)

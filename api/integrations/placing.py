@@ -30,11 +30,12 @@ from api.integrations import queries
 from api.integrations.models import CloudEvent, dossier_event, leaves, payment_event
 from core.clock import Clock
 from core.db import acquire
-from core.events import DossierStatusChanged, PaymentRefunded, PaymentSucceeded, event_from_row
+from core.events import DossierStatusChanged, PaymentRefunded, PaymentSucceeded, event_from_row, topic_of
 
 log = logging.getLogger("motcua.webhooks")
 
-TOPICS: Final = ("dossier.status_changed", "payment.succeeded", "payment.refunded")
+EVENTS: Final = (DossierStatusChanged, PaymentSucceeded, PaymentRefunded)
+TOPICS: Final = tuple(topic_of(kind) for kind in EVENTS)
 _encoder = msgspec.json.Encoder()
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.types import ControllerRouterHandler
 
 from api.deps import Ctx
 from api.integrations import service
@@ -42,7 +43,7 @@ class SubscriptionController(Controller):
     async def create(
         self, data: JSONBody[SubscriptionIn], ctx: Ctx, conn: Conn, caller: Caller, now: Now
     ) -> NewSubscription:
-        return await service.subscribe(conn, ctx, caller, data, now)
+        return await service.subscribe(conn, caller, data, now, production=ctx.settings.production)
 
     @get(
         "/",
@@ -114,3 +115,7 @@ async def event_feed(
     conn: Conn, caller: Caller, after: FromQuery[str | None] = None, limit: FeedLimit = 100
 ) -> EventFeed:
     return await service.feed(conn, after=after, limit=limit)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [SubscriptionController, event_feed]

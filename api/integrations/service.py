@@ -9,7 +9,6 @@ from datetime import datetime
 import asyncpg
 import msgspec
 
-from api.context import AppContext
 from api.integrations import queries
 from api.integrations.models import (
     CloudEvent,
@@ -59,11 +58,11 @@ async def feed(conn: asyncpg.Connection, *, after: str | None, limit: int) -> Ev
 
 
 async def subscribe(
-    conn: asyncpg.Connection, ctx: AppContext, caller: Principal, body: SubscriptionIn, now: datetime
+    conn: asyncpg.Connection, caller: Principal, body: SubscriptionIn, now: datetime, *, production: bool
 ) -> NewSubscription:
     url = body.url.strip()
     errors = type_problems(body.types)
-    problem = url_problem(url, production=ctx.settings.production)
+    problem = url_problem(url, production=production)
     if problem is not None:
         errors.insert(0, ("url", problem, {"max": 2048}))
     if errors:

@@ -8,12 +8,14 @@ from typing import Any, Literal
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.types import ControllerRouterHandler
 
 from api.deps import Ctx
 from api.dossiers import access, documents, lifecycle, service
 from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue, Status
 from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
 from api.dossiers.views import AuditItem, DocumentOut, Dossier, OriginalSeen
+from api.officer.handoffs import HandoffController
 from api.pages import Page, Paging
 from core.guards import officer_only
 from core.injected import Caller, Conn, Locale
@@ -192,3 +194,7 @@ class OfficerDossierController(Controller):
         self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0
     ) -> Page[AuditItem]:
         return await access.audit_trail(conn, caller, dossier_id, Paging.of(limit, offset))
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [OfficerDossierController, HandoffController]

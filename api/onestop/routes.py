@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import ControllerRouterHandler
 
 from api.deps import Ctx
 from api.dossiers.views import Dossier
@@ -39,3 +40,7 @@ async def one_stop_event(request: Request[Any, Any, Any], ctx: Ctx, conn: Conn) 
         type=OneStopEvent,
     )
     return Response(await apply_event(conn, ctx, event, request_locale(request)))
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [one_stop_event]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from litestar import get
 from litestar.params import FromQuery, QueryParameter
+from litestar.types import ControllerRouterHandler
 
 from api.catalog.models import Level
 from api.deps import Ctx
@@ -82,4 +83,10 @@ async def indicators(
     from_: Annotated[date | None, QueryParameter(name="from")] = None,
     to: FromQuery[date | None] = None,
 ) -> Indicators:
-    return await service.indicators(conn, ctx, caller, agency=agency, level=level, start=from_, end=to)
+    return await service.indicators(
+        conn, ctx.offices, caller, agency=agency, level=level, start=from_, end=to, now=ctx.clock.now()
+    )
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [on_time, indicators]

@@ -6,27 +6,27 @@ from datetime import date, datetime, timedelta
 
 import asyncpg
 
+from api.agencies.service import OfficeDirectory
 from api.catalog.models import Level
-from api.context import AppContext
-from api.dossiers.access import today_in_vn
 from api.dossiers.receipts import vn_day_bounds
 from api.stats import queries
 from api.stats.models import Indicators, ratio
 from core.auth import Principal, Role
+from core.clock import VN_TZ
 from core.errors import ForbiddenError, ValidationError
 
 
-def _offices(ctx: AppContext, caller: Principal, agency: str | None, level: Level | None) -> list[str]:
+def _offices(directory: OfficeDirectory, caller: Principal, agency: str | None, level: Level | None) -> list[str]:
     """The office asked for (its officers and admins), or every office of `level` (admins only)."""
     if agency is None:
         if level is None:
             raise ValidationError([("agency", "required", {})])
         if caller.role is not Role.ADMIN:
             raise ForbiddenError()
-        return [o.code for o in ctx.offices.by_code.values() if o.level is level]
+        return [o.code for o in directory.by_code.values() if o.level is level]
     if not caller.serves(agency):
         raise ForbiddenError()
-    office = ctx.offices.get(agency)
+    office = directory.get(agency)
     if office is None:
         raise ValidationError([("agency", "invalid", {})])
     if level is not None and office.level is not level:
@@ -61,23 +61,22 @@ def rolled_up_params(
 
 async def indicators(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    directory: OfficeDirectory,
     caller: Principal,
     *,
     agency: str | None,
     level: Level | None,
     start: date | None,
     end: date | None,
+    now: datetime,
 ) -> Indicators:
-    offices = _offices(ctx, caller, agency, level)
-    today = today_in_vn(ctx)
+    offices = _offices(directory, caller, agency, level)
+    today = now.astimezone(VN_TZ).date()
     start = start or date(today.year, 1, 1)
     end = end or today
     if end < start:
         raise ValidationError([("to", "invalid", {})])
-    row = await conn.fetchrow(
-        queries.INDICATORS_ROLLED_UP, *rolled_up_params(offices, start, end, ctx.clock.now(), today)
-    )
+    row = await conn.fetchrow(queries.INDICATORS_ROLLED_UP, *rolled_up_params(offices, start, end, now, today))
     assert row is not None
     return Indicators(
         from_=start,

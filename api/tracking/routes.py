@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
+from litestar.types import ControllerRouterHandler
 
 from api.deps import Ctx
 from api.dossiers import receipts
@@ -92,3 +93,7 @@ async def tracking_lookup_page(
         return html_page(page.lookup(locale, hotline=ctx.settings.hotline))
     switch = switch_query({"code": code, "key": key}, locale)
     return await _tracking_answer(request, ctx, conn, locale, code, key, switch)
+
+
+# what this package serves, handed to the app whole by asgi.py
+ROUTES: list[ControllerRouterHandler] = [track, tracking_page, tracking_lookup_page]

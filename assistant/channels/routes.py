@@ -46,7 +46,7 @@ async def verify_messenger(
     token: Annotated[str | None, QueryParameter(name="hub.verify_token")] = None,
     challenge: Annotated[str | None, QueryParameter(name="hub.challenge")] = None,
 ) -> Response[str]:
-    echoed = messenger_challenge(mode, token, challenge, channel_inbox.settings.messenger_verify_token)
+    echoed = messenger_challenge(mode, token, challenge, channel_inbox.messenger_verify_token)
     if echoed is None:
         raise ForbiddenError()
     return Response(echoed, media_type=MediaType.TEXT)
@@ -79,7 +79,7 @@ async def _accept(
 )
 async def messenger_webhook(request: Request[Any, Any, Any], channel_inbox: Inbox, conn: Conn) -> WebhookAck:
     body = await request.body()
-    secret = channel_inbox.settings.messenger_app_secret
+    secret = channel_inbox.messenger_app_secret
     genuine = messenger_signature_ok(body, request.headers.get("x-hub-signature-256"), secret)
     return await _accept(conn, channel_inbox, body, genuine=genuine, parse=messenger_inbound)
 
@@ -100,8 +100,10 @@ async def messenger_webhook(request: Request[Any, Any, Any], channel_inbox: Inbo
 )
 async def zalo_webhook(request: Request[Any, Any, Any], channel_inbox: Inbox, conn: Conn) -> WebhookAck:
     body = await request.body()
-    settings = channel_inbox.settings
     genuine = zalo_signature_ok(
-        body, request.headers.get("x-zevent-signature"), app_id=settings.zalo_app_id, oa_secret=settings.zalo_oa_secret
+        body,
+        request.headers.get("x-zevent-signature"),
+        app_id=channel_inbox.zalo_app_id,
+        oa_secret=channel_inbox.zalo_oa_secret,
     )
     return await _accept(conn, channel_inbox, body, genuine=genuine, parse=zalo_inbound)

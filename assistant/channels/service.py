@@ -21,23 +21,37 @@ from assistant.channels.tokens import ZaloTokens
 from assistant.service import Assistant, AssistantIn
 from core.clock import Clock
 from core.db import acquire
-from core.events import ChatMessageReceived, Event, EventBus
-from core.outbox import Consumer, PermanentFailure, RetryLater
+from core.events import ChatMessageReceived, Consumer, Event, EventBus, PermanentFailure, RetryLater, topic_of
 from core.settings import Settings
 from i18n.messages import CHAT_SUGGESTIONS
 
-TOPIC = "chat.message_received"
+TOPIC = topic_of(ChatMessageReceived)
 # how long a message waits for an earlier one of the same citizen to be answered first
 _ORDER_WINDOW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
 class ChannelInbox:
-    """What the webhooks need: the platforms' secrets, and where messages go."""
+    """What the webhooks need: the platforms' secrets (empty: that platform's events are refused), and
+    where messages go."""
 
-    settings: Settings
+    messenger_verify_token: str
+    messenger_app_secret: str
+    zalo_app_id: str
+    zalo_oa_secret: str
     bus: EventBus
     clock: Clock
+
+    @classmethod
+    def of(cls, settings: Settings, bus: EventBus, clock: Clock) -> ChannelInbox:
+        return cls(
+            messenger_verify_token=settings.messenger_verify_token,
+            messenger_app_secret=settings.messenger_app_secret,
+            zalo_app_id=settings.zalo_app_id,
+            zalo_oa_secret=settings.zalo_oa_secret,
+            bus=bus,
+            clock=clock,
+        )
 
 
 async def receive(conn: asyncpg.Connection, inbox: ChannelInbox, messages: list[Inbound]) -> int:

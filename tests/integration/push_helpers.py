@@ -16,8 +16,7 @@ import asyncpg
 
 from core.clock import FixedClock
 from core.db import acquire
-from core.events import DossierStatusChanged
-from core.outbox import Dispatcher
+from core.events import Dispatcher, DossierStatusChanged
 from core.settings import Settings
 from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import FirebaseSender

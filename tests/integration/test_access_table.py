@@ -36,7 +36,7 @@ from api.officer import handoff_queries
 from core import guards
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from notifications.pushes import TOPICS, push_consumer
 from notifications.senders import LoggingSender
 from tests.integration.api.catalog_helpers import procedure_document, restore

@@ -26,8 +26,7 @@ from core.auth import Role, issue_access_token
 from core.clock import FixedClock, SystemClock
 from core.db import acquire, create_pool, unavailable
 from core.errors import ServiceUnavailableError
-from core.events import DossierStatusChanged, Event, EventBus
-from core.outbox import Dispatcher
+from core.events import Dispatcher, DossierStatusChanged, Event, EventBus
 from core.settings import Settings
 from core.signing import sign
 from tests.integration.clusters import MotcuaProcess, PrivatePostgres, serve_until_ready

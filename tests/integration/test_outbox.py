@@ -13,8 +13,18 @@ import asyncpg
 
 from core.clock import FixedClock, SystemClock
 from core.db import acquire
-from core.events import DossierStatusChanged, Event, EventBus
-from core.outbox import CLAIM, Dispatcher, Outcome, PermanentFailure, RetryLater, all_of, backoff
+from core.events import (
+    CLAIM,
+    ConsumerResult,
+    Dispatcher,
+    DossierStatusChanged,
+    Event,
+    EventBus,
+    PermanentFailure,
+    RetryLater,
+    all_of,
+    backoff,
+)
 
 TOPIC = "dossier.status_changed"
 
@@ -166,7 +176,7 @@ class Batched:
         if outcome is not None:
             raise outcome
 
-    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+    async def batch(self, events: Sequence[Event]) -> list[ConsumerResult]:
         self.calls.append([e.event_id for e in events])
         return [self.fail.get(e.event_id) for e in events]
 
@@ -196,7 +206,7 @@ async def test_a_batch_consumer_that_raises_retries_its_whole_batch(pool: asyncp
     await _publish(pool, clock, 3)
 
     class Broken(Batched):
-        async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+        async def batch(self, events: Sequence[Event]) -> list[ConsumerResult]:
             raise ConnectionResetError("database went away")
 
     assert await Dispatcher(pool, {TOPIC: Broken()}, clock=clock).run_once() == 3
@@ -213,7 +223,7 @@ async def test_run_claims_the_next_batch_while_one_is_in_hand_and_finishes_both_
     started: list[int] = []
 
     class Slow(Batched):
-        async def batch(self, events: Sequence[Event]) -> list[Outcome]:
+        async def batch(self, events: Sequence[Event]) -> list[ConsumerResult]:
             started.append(len(events))
             await release.wait()
             return await super().batch(events)

@@ -16,13 +16,13 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.accounts.sms import LoggingSmsSender, MemorySmsSender
-from asgi import Runtime, outbox_consumers
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from core.redis import create_redis
 from core.settings import Settings
 from notifications.senders import FirebaseSender
+from runtime import Runtime, outbox_consumers
 from tests.integration.api.onestop_helpers import ONESTOP_URL, onestop_signed
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.helpers import PDF, applicant, birth_registration, upload

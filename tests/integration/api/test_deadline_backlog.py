@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from api.context import AppContext
 from api.dossiers.deadlines import warn_of_deadlines
 from core.clock import VN_TZ, FixedClock
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from notifications import officer_alerts
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer

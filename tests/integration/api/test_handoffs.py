@@ -15,7 +15,7 @@ from api.context import AppContext
 from api.officer.handoff_service import open_handoff
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from notifications import handoff_alerts
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer

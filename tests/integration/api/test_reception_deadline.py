@@ -13,7 +13,7 @@ from api.context import AppContext
 from api.dossiers.deadlines import warn_of_deadlines
 from core.clock import VN_TZ, FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from notifications import officer_alerts
 from notifications.senders import FirebaseSender
 from tests.integration.conftest import TokenFactory, bearer

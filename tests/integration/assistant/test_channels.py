@@ -16,14 +16,14 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
-from asgi import Runtime, chat_replies, outbox_consumers
 from assistant.channels.platforms import MessengerApi
 from assistant.channels.service import TOPIC, ChatReplies, reply_consumer
 from assistant.channels.signatures import messenger_signature, zalo_signature
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from core.settings import Settings
+from runtime import Runtime, chat_replies, outbox_consumers
 from tests.integration.conftest import (
     MESSENGER_APP_SECRET,
     MESSENGER_VERIFY_TOKEN,

@@ -20,8 +20,7 @@ from api.integrations.placing import TOPICS, Placer
 from cli import OPENAPI_PATH
 from core.clock import FixedClock
 from core.db import acquire
-from core.events import DossierStatusChanged, write_outbox
-from core.outbox import Dispatcher
+from core.events import Dispatcher, DossierStatusChanged, write_outbox
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.factories import submitted_dossier, vietqr_payment
 from tests.integration.payments_helpers import BANK, credit, signed

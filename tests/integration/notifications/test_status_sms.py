@@ -14,12 +14,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.accounts.sms import EsmsSender
-from asgi import Runtime, outbox_consumers
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from core.redis import create_redis
 from notifications.senders import FirebaseSender
+from runtime import Runtime, outbox_consumers
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.factories import act, filed_at_counter, scan, submitted_dossier
 from tests.integration.helpers import walk_in

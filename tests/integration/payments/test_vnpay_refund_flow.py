@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from core.clock import FixedClock
 from core.db import acquire
-from core.outbox import Dispatcher
+from core.events import Dispatcher
 from core.settings import Settings
 from payments.consumers import vnpay_refunds
 from payments.service import PaymentsContext

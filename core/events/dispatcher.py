@@ -16,78 +16,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import asyncpg
 import msgspec
 
 from core.clock import Clock
 from core.db import acquire, unavailable
-from core.events import OUTBOX_CHANNEL, Event, event_from_row
+from core.events.consumers import Consumer, ConsumerResult, PermanentFailure, RetryLater, backoff, results_of
+from core.events.kinds import Event
+from core.events.outbox import CLAIM, MARK_DEAD, MARK_DONE, MARK_RETRY, OUTBOX_CHANNEL, RENEW, event_from_row
 
 log = logging.getLogger("motcua.outbox")
 
 LISTEN_TIMEOUT = 2.0  # seconds to get the LISTEN connection; without it the dispatcher polls
-
-Consumer = Callable[[Event], Awaitable[None]]
-Outcome = BaseException | None  # None: done; RetryLater, PermanentFailure or any other error otherwise
-
-
-@runtime_checkable
-class BatchConsumer(Protocol):
-    """A consumer that can also settle many events at once (one query for a whole claimed batch instead
-    of one per event). It stays a plain Consumer for callers that hand it one event."""
-
-    async def __call__(self, event: Event) -> None: ...
-
-    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
-        """One outcome per event, in order; raising fails (retries) every event of the call."""
-        ...
-
-
-class RetryLater(Exception):
-    def __init__(self, reason: str, *, after: float | None = None) -> None:
-        super().__init__(reason)
-        self.after = after
-
-
-class PermanentFailure(Exception):
-    pass
-
-
-def backoff(attempt: int, *, base: float = 2.0, cap: float = 900.0, rand: Callable[[], float] = random.random) -> float:
-    """Seconds before try `attempt + 1`: exponential with full jitter, at least one second."""
-    ceiling: float = min(cap, base * 2.0 ** max(attempt - 1, 0))
-    return float(max(1.0, ceiling * rand()))
-
-
-CLAIM = """
-UPDATE outbox SET available_at = $2, attempts = attempts + 1
-WHERE id IN (
-    SELECT id FROM outbox
-    WHERE status = 'pending' AND available_at <= $1 AND topic = ANY($3::text[])
-    ORDER BY available_at, created_at
-    LIMIT $4
-    FOR UPDATE SKIP LOCKED
-)
-RETURNING id, topic, payload, attempts
-"""
-# the rows of this claim still pending (a claim's `attempts` tells it from a later claim of the same row)
-RENEW = """
-WITH renewed AS (
-    UPDATE outbox o SET available_at = $3
-    FROM unnest($1::uuid[], $2::int[]) AS c(id, attempts)
-    WHERE o.id = c.id AND o.attempts = c.attempts AND o.status = 'pending'
-    RETURNING 1
-)
-SELECT count(*) FROM renewed
-"""
-MARK_DONE = "UPDATE outbox SET status = 'done', done_at = $2, last_error = NULL WHERE id = ANY($1::uuid[])"
-MARK_RETRY = "UPDATE outbox SET available_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'"
-MARK_DEAD = "UPDATE outbox SET status = 'dead', done_at = $2, last_error = $3 WHERE id = $1"
 
 
 class Dispatcher:
@@ -135,16 +79,16 @@ class Dispatcher:
         return rows
 
     async def _settle(self, rows: Sequence[Any]) -> None:
-        """Hands the rows to their consumers, renewing their lease meanwhile, then records every outcome:
+        """Hands the rows to their consumers, renewing their lease meanwhile, then records every result:
         the done rows in one statement."""
         done_consuming = asyncio.Event()
         renewing = asyncio.create_task(self._renew(rows, done_consuming))
         try:
-            outcomes = await self._outcomes_of(rows)
+            results = await self._results_of_rows(rows)
         finally:
             done_consuming.set()
-            await renewing  # never mid-statement: a renewal after the outcomes would undo a retry's delay
-        await self._record(rows, outcomes)
+            await renewing  # never mid-statement: a renewal after the results would undo a retry's delay
+        await self._record(rows, results)
 
     async def _renew(self, rows: Sequence[Any], done: asyncio.Event) -> None:
         """Every third of the lease, until `done`: the rows' lease starts again from now."""
@@ -164,42 +108,42 @@ class Dispatcher:
             if kept < len(ids):
                 log.warning("outbox: %d of %d rows in hand were claimed by another worker", len(ids) - kept, len(ids))
 
-    async def _outcomes_of(self, rows: Sequence[Any]) -> list[Outcome]:
-        """Each row's outcome; a batch consumer gets all of its rows in one call."""
+    async def _results_of_rows(self, rows: Sequence[Any]) -> list[ConsumerResult]:
+        """Each row's result; a batch consumer gets all of its rows in one call."""
         groups: dict[int, tuple[Consumer, list[int]]] = {}
         for index, row in enumerate(rows):
             consumer = self.consumers[row["topic"]]
             groups.setdefault(id(consumer), (consumer, []))[1].append(index)
-        outcomes: list[Outcome] = [None] * len(rows)
+        results: list[ConsumerResult] = [None] * len(rows)
 
         async def run(consumer: Consumer, indexes: list[int]) -> None:
-            for index, outcome in zip(indexes, await _consume(consumer, [rows[i] for i in indexes]), strict=True):
-                outcomes[index] = outcome
+            for index, result in zip(indexes, await _consume(consumer, [rows[i] for i in indexes]), strict=True):
+                results[index] = result
 
         await asyncio.gather(*(run(consumer, indexes) for consumer, indexes in groups.values()))
-        return outcomes
+        return results
 
-    async def _record(self, rows: Sequence[Any], outcomes: Sequence[Outcome]) -> None:
+    async def _record(self, rows: Sequence[Any], results: Sequence[ConsumerResult]) -> None:
         now = self.clock.now()
-        done = [row["id"] for row, outcome in zip(rows, outcomes, strict=True) if outcome is None]
+        done = [row["id"] for row, result in zip(rows, results, strict=True) if result is None]
         async with acquire(self.pool) as conn:
             if done:
                 await conn.execute(MARK_DONE, done, now)
-            for row, outcome in zip(rows, outcomes, strict=True):
-                if outcome is not None:
-                    await self._mark_failed(conn, row, outcome, now)
+            for row, result in zip(rows, results, strict=True):
+                if result is not None:
+                    await self._mark_failed(conn, row, result, now)
 
-    async def _mark_failed(self, conn: asyncpg.Connection, row: Any, outcome: BaseException, now: datetime) -> None:
+    async def _mark_failed(self, conn: asyncpg.Connection, row: Any, result: BaseException, now: datetime) -> None:
         event_id, topic, attempts = row["id"], row["topic"], row["attempts"]
         retry: RetryLater | None = None
         dead_reason: str | None = None
-        if isinstance(outcome, PermanentFailure):
-            dead_reason = str(outcome) or type(outcome).__name__
-        elif isinstance(outcome, RetryLater):
-            retry = outcome
+        if isinstance(result, PermanentFailure):
+            dead_reason = str(result) or type(result).__name__
+        elif isinstance(result, RetryLater):
+            retry = result
         else:  # a consumer bug, or the database gone, must not stop the others: retry, then dead
-            _log_fault(f"consumer of {topic} failed on {event_id}", outcome)
-            retry = RetryLater(f"{type(outcome).__name__}: {outcome}")
+            _log_fault(f"consumer of {topic} failed on {event_id}", result)
+            retry = RetryLater(f"{type(result).__name__}: {result}")
         if retry is not None and attempts >= self.max_attempts:
             dead_reason = f"retry budget spent: {retry}"
         if dead_reason is not None:
@@ -323,63 +267,20 @@ class _Listener:
             await self._pool.release(conn)
 
 
-async def _consume(consumer: Consumer, rows: Sequence[Any]) -> list[Outcome]:
-    """The outcome of each row, never raising (an unreadable payload is retried like a failure: a
+async def _consume(consumer: Consumer, rows: Sequence[Any]) -> list[ConsumerResult]:
+    """The result of each row, never raising (an unreadable payload is retried like a failure: a
     newer version of the code may read it)."""
     events: list[Event] = []
     readable: list[int] = []
-    outcomes: list[Outcome] = []
+    results: list[ConsumerResult] = []
     for index, row in enumerate(rows):
         try:
             events.append(event_from_row(row["payload"]))
         except msgspec.ValidationError as exc:
-            outcomes.append(exc)
+            results.append(exc)
         else:
             readable.append(index)
-            outcomes.append(None)
-    for index, outcome in zip(readable, await _outcomes(consumer, events), strict=True):
-        outcomes[index] = outcome
-    return outcomes
-
-
-async def _outcomes(consumer: Consumer, events: Sequence[Event]) -> list[Outcome]:
-    if not events:
-        return []
-    if isinstance(consumer, BatchConsumer):
-        try:
-            results: list[Any] = list(await consumer.batch(events))
-        except Exception as exc:
-            results = [exc] * len(events)
-    else:
-        results = list(await asyncio.gather(*(consumer(e) for e in events), return_exceptions=True))
-    for result in results:
-        if isinstance(result, BaseException) and not isinstance(result, Exception):
-            raise result  # cancellation and interpreter exits are not outcomes
-    return [result if isinstance(result, BaseException) else None for result in results]
-
-
-class _AllOf:
-    """Consumers of one topic run in order; an event one of them fails is not given to the next."""
-
-    def __init__(self, consumers: Sequence[Consumer]) -> None:
-        self._consumers = consumers
-
-    async def __call__(self, event: Event) -> None:
-        for consumer in self._consumers:
-            await consumer(event)
-
-    async def batch(self, events: Sequence[Event]) -> list[Outcome]:
-        outcomes: list[Outcome] = [None] * len(events)
-        for consumer in self._consumers:
-            still = [i for i, outcome in enumerate(outcomes) if outcome is None]
-            for index, outcome in zip(still, await _outcomes(consumer, [events[i] for i in still]), strict=True):
-                outcomes[index] = outcome
-        return outcomes
-
-
-def all_of(*consumers: Consumer) -> Consumer:
-    """Several consumers of one topic. A retry re-runs them all, which is safe because every
-    consumer is idempotent by event id. A batch consumer among them still gets whole batches."""
-    if len(consumers) == 1:
-        return consumers[0]
-    return _AllOf(consumers)
+            results.append(None)
+    for index, result in zip(readable, await results_of(consumer, events), strict=True):
+        results[index] = result
+    return results

@@ -1,27 +1,17 @@
-"""The events packages share, and the bus that publishes them inside the caller's transaction.
-
-publish() runs the in-transaction handlers registered by the composition root (they may fail the
-transaction), then writes the outbox row that drives every network side effect from the worker; the
-rows of events those handlers publish go in with it, in one statement."""
+"""The events packages share: one frozen Struct per kind, versioned, its outbox topic as its tag."""
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
-import asyncpg
 import msgspec
-
-from core.db import json_text
-
-OUTBOX_CHANNEL = "motcua_outbox"
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="topic"):
+    """One kind of event per subclass; its tag is its outbox topic, written nowhere else."""
+
     event_id: uuid.UUID
     occurred_at: datetime
     version: int = 1
@@ -109,7 +99,7 @@ class DeadlineApproaching(Event, frozen=True, kw_only=True, tag="dossier.deadlin
 
     @property
     def type(self) -> str:
-        return "dossier.deadline_approaching"
+        return topic_of(type(self))
 
 
 class DeadlineBacklog(Event, frozen=True, kw_only=True, tag="dossier.deadline_backlog"):
@@ -123,7 +113,7 @@ class DeadlineBacklog(Event, frozen=True, kw_only=True, tag="dossier.deadline_ba
 
     @property
     def type(self) -> str:
-        return "dossier.deadline_backlog"
+        return topic_of(type(self))
 
 
 class HandoffOpened(Event, frozen=True, kw_only=True, tag="handoff.opened"):
@@ -140,94 +130,18 @@ class HandoffOpened(Event, frozen=True, kw_only=True, tag="handoff.opened"):
 
     @property
     def type(self) -> str:
-        return "handoff.opened"
+        return topic_of(type(self))
 
 
 # the dossier and payment events a citizen is told about
 AnyEvent = DossierStatusChanged | PaymentSucceeded | PaymentFailed | PaymentExpired | PaymentRefunded
 # every event the outbox carries
 OutboxEvent = AnyEvent | ChatMessageReceived | DeadlineApproaching | DeadlineBacklog | HandoffOpened
-Handler = Callable[[asyncpg.Connection, Any], Awaitable[None]]
-# a handler given every event of one publish_many call at once, so it can answer them in set-based SQL
-BatchHandler = Callable[[asyncpg.Connection, list[Any]], Awaitable[None]]
 
 
-class EventBus:
-    def __init__(self) -> None:
-        self._handlers: dict[type[Event], list[BatchHandler]] = defaultdict(list)
-
-    def subscribe(self, event_type: type[Event], handler: Handler) -> None:
-        async def each(conn: asyncpg.Connection, events: list[Any]) -> None:
-            for event in events:
-                await handler(conn, event)
-
-        self._handlers[event_type].append(each)
-
-    def subscribe_batch(self, event_type: type[Event], handler: BatchHandler) -> None:
-        self._handlers[event_type].append(handler)
-
-    async def publish(self, conn: asyncpg.Connection, event: Event) -> None:
-        await self.publish_many(conn, [event])
-
-    async def publish_many(self, conn: asyncpg.Connection, events: list[Event]) -> None:
-        if not conn.is_in_transaction():
-            raise RuntimeError("events are published inside the transaction that caused them")
-        if not events:
-            return
-        outer = _publishing.get()
-        # events the handlers publish on this connection are written with these: one round trip
-        batch = _Batch(conn)
-        token = _publishing.set(batch)
-        try:
-            by_type: dict[type[Event], list[Event]] = defaultdict(list)
-            for event in events:
-                by_type[type(event)].append(event)
-            for event_type, of_type in by_type.items():
-                for handler in self._handlers.get(event_type, ()):
-                    await handler(conn, of_type)
-        finally:
-            _publishing.reset(token)
-        batch.events.extend(events)
-        if outer is not None and outer.conn is conn:
-            outer.events.extend(batch.events)
-        else:
-            await write_outbox(conn, batch.events)
-
-
-class _Batch:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-        self.events: list[Event] = []
-
-
-_publishing: ContextVar[_Batch | None] = ContextVar("motcua_publishing", default=None)
-
-# One prepared statement for any number of events. The payload goes as text and is cast here, so no
-# array codec is needed. The NOTIFY payload is constant: PostgreSQL folds identical notifications of one
-# transaction into one, and the dispatcher only needs waking, not the ids.
-_OUTBOX_INSERT = """
-WITH written AS (
-    INSERT INTO outbox (id, topic, payload, created_at, available_at)
-    SELECT e.id, e.topic, e.payload::jsonb, e.at, e.at
-    FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) AS e (id, topic, payload, at)
-)
-SELECT pg_notify($1, '')
-"""
-
-
-async def write_outbox(conn: asyncpg.Connection, events: list[Event]) -> None:
-    """The outbox rows of `events` and the dispatcher's wake-up, in one statement of the caller's transaction."""
-    await conn.execute(
-        _OUTBOX_INSERT,
-        OUTBOX_CHANNEL,
-        [event.event_id for event in events],
-        [event.__struct_config__.tag for event in events],
-        [json_text(event) for event in events],
-        [event.occurred_at for event in events],
-    )
-
-
-def event_from_row(payload: object) -> OutboxEvent:
-    """An event from an outbox row's payload, already decoded from jsonb."""
-    event: OutboxEvent = msgspec.convert(payload, type=OutboxEvent)
-    return event
+def topic_of(event_type: type[Event]) -> str:
+    """The outbox topic of a kind of event: its tag, the one place the string is written."""
+    tag = event_type.__struct_config__.tag
+    if not isinstance(tag, str):
+        raise TypeError(f"{event_type.__name__} is not a kind of event the outbox carries")
+    return tag

@@ -1,0 +1,92 @@
+"""What the `motcua` commands that work on the database share: the settings, the database (embedded
+when DATABASE_URL is unset), a migrated connection. Heavy imports stay inside the functions, so
+`motcua --version` and `--help` start at once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from core.settings import Settings, from_env
+
+T = TypeVar("T")
+log = logging.getLogger("motcua")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def settings_or_fail() -> Settings:
+    try:
+        return from_env()
+    except ValueError as exc:  # a setting that cannot be read: say which, no traceback
+        raise click.ClickException(str(exc)) from exc
+
+
+def database_url(settings: Settings) -> str:
+    # not through runtime.py: a command that only needs the database should not import the whole app
+    from core import embedded
+
+    return settings.database_url or embedded.start_postgres(Path(settings.data_dir))
+
+
+def _data_steps(settings: Settings) -> list[Any]:
+    """What every migration run does beyond SQL (core/migrate.py): seal identity numbers still in clear."""
+    from api.dossiers.sealed import seal_clear_rows
+    from core.sealing import DataKeys
+
+    keys = DataKeys.from_text(settings.data_key)
+
+    async def seal_identity_numbers(conn: Any) -> None:
+        sealed = await seal_clear_rows(conn, keys)
+        if sealed:
+            log.info("sealed the identity numbers of %d dossiers kept in clear", sealed)
+
+    return [seal_identity_numbers]
+
+
+async def migrate_database(settings: Settings, conn: Any) -> list[str]:
+    from core.migrate import migrate
+
+    return await migrate(conn, _data_steps(settings))
+
+
+async def with_connection(settings: Settings, url: str, work: Callable[[Any], Awaitable[T]]) -> T:
+    """`work` on a connection to the migrated database."""
+    from core.db import connect
+
+    conn = await connect(url)
+    try:
+        await migrate_database(settings, conn)
+        return await work(conn)
+    finally:
+        await conn.close()
+
+
+async def prepare(settings: Settings, url: str) -> tuple[list[str], Any]:
+    """Migrate and seed: what `serve` does before it answers."""
+    from api.seed import seed_all
+    from core.clock import SystemClock
+    from core.db import connect
+
+    conn = await connect(url)
+    try:
+        applied = await migrate_database(settings, conn)
+        report = await seed_all(conn, now=SystemClock().now(), province_code=settings.province_code)
+    finally:
+        await conn.close()
+    return applied, report
+
+
+async def ensure_reference_data(conn: Any, province_code: str) -> None:
+    if not await conn.fetchval("SELECT EXISTS (SELECT 1 FROM offices WHERE province_code = $1)", province_code):
+        from api.seed import seed_all
+        from core.clock import SystemClock
+
+        await seed_all(conn, now=SystemClock().now(), province_code=province_code)
