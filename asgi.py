@@ -27,7 +27,7 @@ from api.accounts.routes import AuthController, get_me
 from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.routes import list_agencies
 from api.agencies.service import load_directory
-from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords, OfficeFacts
+from api.assistant_facts import CatalogFacts, DossierFactsReader, OfficeFacts
 from api.catalog import refresh as catalog_refresh
 from api.catalog.routes import ProcedureController, add_procedure, list_procedure_versions, replace_procedure
 from api.catalog.service import load_catalog
@@ -41,12 +41,13 @@ from api.dossiers.routes import DossierController, list_documents
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar, load_default_overrides, parse_working_hours
 from api.examples import EXAMPLES
+from api.handoffs.routes import HandoffController
+from api.handoffs.service import HandoffRecords
 from api.integrations import delivery as webhooks
 from api.integrations import placing
 from api.integrations.models import source_of
 from api.integrations.routes import SubscriptionController, event_feed
 from api.links import LINKS
-from api.officer.handoffs import HandoffController
 from api.officer.routes import OfficerDossierController
 from api.onestop.routes import one_stop_event
 from api.ops import MetricsController, live, ready

@@ -20,7 +20,7 @@ MODULES = (
     "api.seed",
     "payments.queries",
     "notifications.queries",
-    "api.officer.handoff_queries",
+    "api.handoffs.queries",
     "api.stats.queries",
     "notifications.alert_queries",
     "core.outbox",

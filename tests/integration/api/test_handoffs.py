@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.officer.handoff_service import open_handoff
+from api.handoffs.service import open_handoff
 from core.clock import FixedClock
 from core.db import acquire
 from core.outbox import Dispatcher
