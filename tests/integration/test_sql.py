@@ -15,7 +15,7 @@ MODULES = (
     "api.agencies.queries",
     "api.catalog.queries",
     "api.dossiers.queries",
-    "api.onestop.service",
+    "api.onestop.queries",
     "core.events",
     "api.seed",
     "payments.queries",
