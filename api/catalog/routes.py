@@ -121,7 +121,7 @@ async def list_procedure_versions(
 ) -> Page[ProcedureVersion]:
     if ctx.catalog.get(slug) is None:
         raise NotFoundError("procedure-not-found", slug=slug)
-    rows, total = await service.list_versions(conn, slug, limit=paging.limit, offset=paging.offset)
+    rows, total = await service.list_versions(conn, slug, paging)
     items = [
         ProcedureVersion(
             version=r.version,
