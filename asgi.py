@@ -33,6 +33,7 @@ from api.deps import DEPENDENCIES
 from api.docs import docs_assets, docs_router, docs_ui
 from api.dossiers.routes import DossierController, list_documents
 from api.examples import EXAMPLES
+from api.handoffs import routes as handoffs
 from api.integrations import routes as integrations
 from api.links import LINKS
 from api.officer import routes as officer
@@ -66,6 +67,7 @@ ROUTES: list[ControllerRouterHandler] = [
     DossierController,
     list_documents,
     *officer.ROUTES,
+    *handoffs.ROUTES,
     *tracking.ROUTES,
     *onestop.ROUTES,
     *integrations.ROUTES,

@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 
 from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.service import OfficeDirectory, load_directory
-from api.assistant_facts import CatalogFacts, DossierFactsReader, HandoffRecords, OfficeFacts
+from api.assistant_facts import CatalogFacts, DossierFactsReader, OfficeFacts
 from api.catalog import refresh as catalog_refresh
 from api.catalog.refresh import today_in_vn
 from api.catalog.service import Catalog, load_catalog
@@ -28,6 +28,7 @@ from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import CalendarOverride, WorkCalendar, load_default_overrides, parse_working_hours
+from api.handoffs.service import HandoffRecords
 from api.integrations import delivery as webhooks
 from api.integrations import placing
 from api.integrations.models import source_of

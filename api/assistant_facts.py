@@ -13,11 +13,9 @@ import msgspec
 from api.agencies.service import OfficeDirectory
 from api.catalog.models import Level, Names
 from api.catalog.service import Catalog
-from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.models import ACTIVE
 from api.dossiers.receipts import key_matches
-from api.officer.handoff_service import open_handoff
 from assistant.ports import DossierFacts, FeeFacts, ProcedureFacts, RequirementFacts
 from core.db import acquire
 from i18n.messages import STATUS_LABELS
@@ -144,30 +142,3 @@ class DossierFactsReader:
         owned = row is not None and user_id is not None and row["owner_id"] == user_id
         keyed = key_matches(row, keys)  # compared whatever else holds, so an unknown code times alike
         return self._shape(row) if row is not None and (owned or keyed) else None
-
-
-class HandoffRecords:
-    """Hand-offs as rows officers list and close (api/officer/handoffs.py)."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
-
-    async def open(
-        self,
-        *,
-        session_id: str,
-        user_id: uuid.UUID | None,
-        message: str,
-        procedure_slug: str | None,
-        channel: str = "app",
-        dossier_code: str | None = None,
-    ) -> None:
-        await open_handoff(
-            self._ctx,
-            session_id=session_id,
-            user_id=user_id,
-            message=message,
-            procedure_slug=procedure_slug,
-            channel=channel,
-            dossier_code=dossier_code,
-        )

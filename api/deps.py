@@ -1,4 +1,4 @@
-"""Dependency providers: the context, a pooled connection, the caller and their language."""
+"""Dependency providers: the context, a pooled connection, the caller, their language, the page asked for."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from core.auth import Principal
 from core.db import acquire
 from core.errors import UnauthorizedError
 from core.guards import CALLER, MAYBE_CALLER, principal_of
+from core.paging import paging_from_query
 from payments.service import PaymentsContext
 
 # Handler parameters name the dependency they take (Litestar injects by name).
@@ -74,4 +75,5 @@ DEPENDENCIES = {
     CALLER: Provide(provide_caller, sync_to_thread=False),
     MAYBE_CALLER: Provide(provide_maybe_caller, sync_to_thread=False),
     "locale": Provide(provide_locale, sync_to_thread=False),
+    "paging": Provide(paging_from_query, sync_to_thread=False),
 }

@@ -8,11 +8,10 @@ from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.types import ControllerRouterHandler
 
-from core.errors import ValidationError
 from core.guards import signed_in
 from core.injected import Caller, Conn, Now
 from core.openapi import problems
-from core.paging import Limit, Offset
+from core.paging import PagingQuery
 from notifications import service
 from notifications.models import Device, DeviceIn, Inbox, Preferences, PreferencesIn
 from notifications.realtime import stream
@@ -56,10 +55,8 @@ class NotificationController(Controller):
         responses=problems(422),
         summary="The inbox, newest first, with the unread count",
     )
-    async def list_inbox(self, conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0) -> Inbox:
-        if not 1 <= limit <= 100 or offset < 0:
-            raise ValidationError([("limit", "invalid", {})])
-        return await service.inbox(conn, user_id=caller.user_id, limit=limit, offset=offset)
+    async def list_inbox(self, conn: Conn, caller: Caller, *, paging: PagingQuery) -> Inbox:
+        return await service.inbox(conn, user_id=caller.user_id, paging=paging)
 
     @post(
         "/{notification_id:uuid}/read",

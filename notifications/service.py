@@ -8,6 +8,7 @@ from datetime import datetime
 import asyncpg
 
 from core.errors import NotFoundError, ValidationError
+from core.paging import Paging
 from notifications import queries
 from notifications.models import (
     Device,
@@ -44,8 +45,8 @@ async def forget_device(conn: asyncpg.Connection, *, user_id: uuid.UUID, token: 
         raise NotFoundError("not-found")
 
 
-async def inbox(conn: asyncpg.Connection, *, user_id: uuid.UUID, limit: int, offset: int) -> Inbox:
-    rows = await conn.fetch(queries.LIST_INBOX, user_id, limit, offset)
+async def inbox(conn: asyncpg.Connection, *, user_id: uuid.UUID, paging: Paging) -> Inbox:
+    rows = await conn.fetch(queries.LIST_INBOX, user_id, paging.limit, paging.offset)
     return Inbox(
         items=[
             Notification(

@@ -9,11 +9,10 @@ from litestar.types import ControllerRouterHandler
 from api.agencies.models import AgencyOut
 from api.catalog.models import Level
 from api.deps import Ctx
-from api.pages import Page, Paging
 from core.guards import public
 from core.injected import Locale
 from core.openapi import problems
-from core.paging import Limit, Offset, SearchText
+from core.paging import Page, PagingQuery, SearchText
 
 
 @get(
@@ -29,14 +28,13 @@ async def list_agencies(
     locale: Locale,
     q: SearchText = None,
     level: FromQuery[Level | None] = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
+    *,
+    paging: PagingQuery,
 ) -> Page[AgencyOut]:
-    paging = Paging.of(limit, offset)
     found = ctx.offices.search(q, level)
     items = [
         AgencyOut(code=o.code, name=o.names.pick(locale), names=o.names, kind=o.kind, level=o.level, ward=o.ward)
-        for o in found[paging.offset : paging.offset + paging.limit]
+        for o in paging.window(found)
     ]
     return Page(items=items, total=len(found))
 

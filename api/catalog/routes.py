@@ -17,13 +17,12 @@ from api.catalog.refresh import announce, today_in_vn
 from api.catalog.validation import FIRST_DAY, LAST_DAY
 from api.catalog.views import ProcedureDetail, ProcedureSummary, detail, summary
 from api.deps import Ctx
-from api.pages import Page, Paging
 from core import offload
 from core.errors import NotFoundError, ValidationError
 from core.guards import admin_only, officer_only, public
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems
-from core.paging import Limit, Offset, SearchText
+from core.paging import Page, PagingQuery, SearchText
 
 On = Annotated[
     date | None,
@@ -68,10 +67,9 @@ class ProcedureController(Controller):
         agency: FromQuery[str | None] = None,
         online: FromQuery[OnlineService | None] = None,
         on: On = None,
-        limit: Limit = 20,
-        offset: Offset = 0,
+        *,
+        paging: PagingQuery,
     ) -> Page[ProcedureSummary]:
-        paging = Paging.of(limit, offset)
         day = _day(ctx, on)
         catalog = ctx.catalog
         if q and q.strip():
@@ -84,8 +82,9 @@ class ProcedureController(Controller):
             for p in found
             if (agency is None or facts[p.slug].agency == agency) and (online is None or p.online is online)
         ]
-        page = found[paging.offset : paging.offset + paging.limit]
-        items = [summary(p, facts[p.slug], catalog.kinds.get(facts[p.slug].agency), locale) for p in page]
+        items = [
+            summary(p, facts[p.slug], catalog.kinds.get(facts[p.slug].agency), locale) for p in paging.window(found)
+        ]
         return Page(items=items, total=len(found))
 
     @get(
@@ -119,12 +118,11 @@ class ProcedureVersion(msgspec.Struct, frozen=True, kw_only=True):
     tags=["catalog"],
 )
 async def list_procedure_versions(
-    slug: FromPath[str], caller: Caller, ctx: Ctx, conn: Conn, limit: Limit = 20, offset: Offset = 0
+    slug: FromPath[str], caller: Caller, ctx: Ctx, conn: Conn, *, paging: PagingQuery
 ) -> Page[ProcedureVersion]:
-    paging = Paging.of(limit, offset)
     if ctx.catalog.get(slug) is None:
         raise NotFoundError("procedure-not-found", slug=slug)
-    rows, total = await service.list_versions(conn, slug, limit=paging.limit, offset=paging.offset)
+    rows, total = await service.list_versions(conn, slug, paging)
     items = [
         ProcedureVersion(
             version=r.version,

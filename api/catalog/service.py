@@ -20,6 +20,7 @@ from api.catalog.models import AgencyKind, CatalogData, ExportData, Procedure, R
 from api.catalog.search import ProcedureIndex
 from api.catalog.validation import Error, changed_fields, check_procedure, decode_error
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.paging import Paging
 
 log = logging.getLogger("motcua.catalog")
 
@@ -221,10 +222,8 @@ class VersionRow(msgspec.Struct, frozen=True, kw_only=True):
     fields: list[str]
 
 
-async def list_versions(
-    conn: asyncpg.Connection, slug: str, *, limit: int, offset: int
-) -> tuple[list[VersionRow], int]:
-    rows = await conn.fetch(queries.LIST_VERSIONS, slug, limit, offset)
+async def list_versions(conn: asyncpg.Connection, slug: str, paging: Paging) -> tuple[list[VersionRow], int]:
+    rows = await conn.fetch(queries.LIST_VERSIONS, slug, paging.limit, paging.offset)
     items = [
         VersionRow(
             version=r["version"],

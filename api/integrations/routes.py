@@ -23,7 +23,7 @@ from api.integrations.models import (
 from core.guards import admin_only
 from core.injected import Caller, Conn, Now
 from core.openapi import problems
-from core.paging import Limit, Offset
+from core.paging import PagingQuery
 
 FeedLimit = Annotated[int, QueryParameter(ge=1, le=service.FEED_MAX, description="Events per page (1-1000)")]
 
@@ -52,8 +52,8 @@ class SubscriptionController(Controller):
         responses=problems(422),
         summary="The subscriptions, oldest first",
     )
-    async def list_all(self, conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0) -> Subscriptions:
-        return await service.subscriptions(conn, limit=limit, offset=offset)
+    async def list_all(self, conn: Conn, caller: Caller, *, paging: PagingQuery) -> Subscriptions:
+        return await service.subscriptions(conn, paging)
 
     @delete(
         "/{subscription_id:uuid}",
@@ -79,10 +79,10 @@ class SubscriptionController(Controller):
         conn: Conn,
         caller: Caller,
         status: FromQuery[DeliveryStatus | None] = None,
-        limit: Limit = 20,
-        offset: Offset = 0,
+        *,
+        paging: PagingQuery,
     ) -> Deliveries:
-        return await service.deliveries(conn, subscription_id, status=status, limit=limit, offset=offset)
+        return await service.deliveries(conn, subscription_id, status=status, paging=paging)
 
     @post(
         "/{subscription_id:uuid}/deliveries/{delivery_id:uuid}/retry",

@@ -29,6 +29,7 @@ from api.integrations.models import (
 from api.integrations.signing import new_secret, secret_text
 from core.auth import Principal
 from core.errors import ConflictError, NotFoundError, ValidationError
+from core.paging import Paging
 
 FEED_MAX = 1000
 _encoder = msgspec.json.Encoder()
@@ -83,8 +84,8 @@ async def subscribe(
     return NewSubscription(id=subscription_id, url=url, types=types, secret=secret_text(key), created_at=now)
 
 
-async def subscriptions(conn: asyncpg.Connection, *, limit: int, offset: int) -> Subscriptions:
-    rows = await conn.fetch(queries.LIST_SUBSCRIPTIONS, limit, offset)
+async def subscriptions(conn: asyncpg.Connection, paging: Paging) -> Subscriptions:
+    rows = await conn.fetch(queries.LIST_SUBSCRIPTIONS, paging.limit, paging.offset)
     return Subscriptions(
         items=[
             Subscription(id=r["id"], url=r["url"], types=list(r["types"]), created_at=r["created_at"]) for r in rows
@@ -104,10 +105,9 @@ async def deliveries(
     subscription_id: uuid.UUID,
     *,
     status: DeliveryStatus | None,
-    limit: int,
-    offset: int,
+    paging: Paging,
 ) -> Deliveries:
-    rows = await conn.fetch(queries.LIST_DELIVERIES, subscription_id, status, limit, offset)
+    rows = await conn.fetch(queries.LIST_DELIVERIES, subscription_id, status, paging.limit, paging.offset)
     if not rows and not await conn.fetchval(queries.SUBSCRIPTION_EXISTS, subscription_id):
         raise NotFoundError("subscription-not-found")
     return Deliveries(items=[_delivery(r) for r in rows], total=rows[0]["total"] if rows else 0)

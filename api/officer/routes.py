@@ -15,12 +15,10 @@ from api.dossiers import access, documents, lifecycle, service
 from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue, Status
 from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
 from api.dossiers.views import AuditItem, DocumentOut, Dossier, OriginalSeen
-from api.officer.handoffs import HandoffController
-from api.pages import Page, Paging
 from core.guards import officer_only
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
-from core.paging import Limit, Offset
+from core.paging import Page, PagingQuery
 
 
 class OriginalSeenIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -48,8 +46,8 @@ class OfficerDossierController(Controller):
         status: FromQuery[Status | None] = None,
         agency: FromQuery[str | None] = None,
         overdue: FromQuery[Overdue | None] = None,
-        limit: Limit = 20,
-        offset: Offset = 0,
+        *,
+        paging: PagingQuery,
     ) -> Page[Dossier]:
         return await access.list_for_officer(
             conn,
@@ -58,7 +56,7 @@ class OfficerDossierController(Controller):
             status=status,
             agency=agency,
             overdue=overdue,
-            paging=Paging.of(limit, offset),
+            paging=paging,
             locale=locale,
         )
 
@@ -191,10 +189,10 @@ class OfficerDossierController(Controller):
         ),
     )
     async def audit(
-        self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0
+        self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, *, paging: PagingQuery
     ) -> Page[AuditItem]:
-        return await access.audit_trail(conn, caller, dossier_id, Paging.of(limit, offset))
+        return await access.audit_trail(conn, caller, dossier_id, paging)
 
 
 # what this package serves, handed to the app whole by asgi.py
-ROUTES: list[ControllerRouterHandler] = [OfficerDossierController, HandoffController]
+ROUTES: list[ControllerRouterHandler] = [OfficerDossierController]

@@ -9,15 +9,9 @@ from api.context import AppContext
 from api.dossiers import access, lifecycle
 from api.dossiers.models import Actor, OfficerActionIn
 from api.dossiers.queries import GET_DOSSIER, GET_DOSSIER_BY_CODE
+from api.onestop import queries
 from api.onestop.models import OneStopEvent
 from core.errors import NotFoundError
-
-CLAIM_EVENT = """
-INSERT INTO onestop_events (event_id, dossier_id, response, received_at) VALUES ($1, $2, '{}'::jsonb, $3)
-ON CONFLICT (event_id) DO NOTHING RETURNING event_id
-"""
-GET_EVENT_RESPONSE = "SELECT response FROM onestop_events WHERE event_id = $1"
-SET_EVENT_RESPONSE = "UPDATE onestop_events SET response = $2 WHERE event_id = $1"
 
 
 async def apply_event(conn: asyncpg.Connection, ctx: AppContext, event: OneStopEvent, locale: str) -> dict[str, object]:
@@ -26,9 +20,9 @@ async def apply_event(conn: asyncpg.Connection, ctx: AppContext, event: OneStopE
         row = await conn.fetchrow(GET_DOSSIER_BY_CODE, event.dossier_code.strip())
         if row is None:
             raise NotFoundError("dossier-not-found")
-        claimed = await conn.fetchval(CLAIM_EVENT, event.event_id, row["id"], ctx.clock.now())
+        claimed = await conn.fetchval(queries.CLAIM_EVENT, event.event_id, row["id"], ctx.clock.now())
         if claimed is None:
-            stored: dict[str, object] = await conn.fetchval(GET_EVENT_RESPONSE, event.event_id)
+            stored: dict[str, object] = await conn.fetchval(queries.GET_EVENT_RESPONSE, event.event_id)
             return stored
         actor = event.actor
         name = actor.name if actor and actor.name else None
@@ -51,5 +45,5 @@ async def apply_event(conn: asyncpg.Connection, ctx: AppContext, event: OneStopE
         assert updated is not None
         view = await access.view(conn, ctx, updated, locale)
         response: dict[str, object] = msgspec.to_builtins(view)
-        await conn.execute(SET_EVENT_RESPONSE, event.event_id, response)
+        await conn.execute(queries.SET_EVENT_RESPONSE, event.event_id, response)
         return response

@@ -22,6 +22,9 @@ from core.guards import officer_only
 from core.injected import Caller, Conn
 from core.openapi import problems
 
+# `?from=`, the first day of a period (`from` is a Python keyword: handlers call it `from_`)
+PeriodStart = Annotated[date | None, QueryParameter(name="from")]
+
 
 @get(
     "/api/v1/stats/on-time",
@@ -36,7 +39,7 @@ async def on_time(
     conn: Conn,
     caller: Caller,
     agency: FromQuery[str],
-    from_: Annotated[date | None, QueryParameter(name="from")] = None,
+    from_: PeriodStart = None,
     to: FromQuery[date | None] = None,
 ) -> OnTimeStats:
     if not caller.serves(agency):
@@ -80,7 +83,7 @@ async def indicators(
     caller: Caller,
     agency: FromQuery[str | None] = None,
     level: FromQuery[Level | None] = None,
-    from_: Annotated[date | None, QueryParameter(name="from")] = None,
+    from_: PeriodStart = None,
     to: FromQuery[date | None] = None,
 ) -> Indicators:
     return await service.indicators(

@@ -32,7 +32,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from litestar.types import HTTPDisconnectEvent
 
-from api.officer import handoff_queries
+from api.handoffs import queries as handoff_queries
 from core import guards
 from core.clock import FixedClock
 from core.db import acquire

@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.context import AppContext
-from api.officer.handoff_service import open_handoff
+from api.handoffs.service import open_handoff
 from core.clock import FixedClock
 from core.db import acquire
 from core.events import Dispatcher

@@ -1,4 +1,31 @@
-"""All SQL of assistant hand-offs."""
+"""All SQL of assistant hand-offs, and the rows it returns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import msgspec
+
+
+class OpenedRow(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    inserted: bool
+
+
+class HandoffRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    session_id: str
+    channel: str
+    message: str
+    procedure_slug: str | None
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    agency_code: str | None
+    phone: str | None  # the signed-in citizen's, None for an anonymous conversation
+    total: int
+
 
 # `inserted` is false when the conversation already had an open hand-off: that one keeps its office
 # and its alert, only the latest words are kept
