@@ -14,12 +14,13 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.context import AppContext
 from api.deps import Ctx
-from api.dossiers import access, documents, lifecycle, receipts, service
-from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn, Status
+from api.dossiers import documents, lifecycle, reads, receipts, service
+from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn
 from api.dossiers.qr import qr_png
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
 from api.pages import Page, Paging
 from core.auth import Principal
+from core.dossier_status import DossierStatus
 from core.errors import DomainError, ValidationError
 from core.guards import citizen_only, signed_in
 from core.injected import Caller, Conn, Locale
@@ -109,11 +110,11 @@ class DossierController(Controller):
         conn: Conn,
         caller: Caller,
         locale: Locale,
-        status: FromQuery[Status | None] = None,
+        status: FromQuery[DossierStatus | None] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> Page[Dossier]:
-        return await access.list_own(conn, ctx, caller, status, Paging.of(limit, offset), locale)
+        return await reads.list_own(conn, ctx, caller, status, Paging.of(limit, offset), locale)
 
     @get(
         "/{dossier_id:uuid}",
@@ -130,7 +131,7 @@ class DossierController(Controller):
         caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
+        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @patch(
         "/{dossier_id:uuid}",

@@ -10,11 +10,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.deps import Ctx
-from api.dossiers import access, documents, lifecycle, service
-from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue, Status
+from api.dossiers import documents, lifecycle, reads, service
+from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue
 from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
 from api.dossiers.views import AuditItem, DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
+from core.dossier_status import DossierStatus
 from core.guards import officer_only
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
@@ -43,13 +44,13 @@ class OfficerDossierController(Controller):
         conn: Conn,
         caller: Caller,
         locale: Locale,
-        status: FromQuery[Status | None] = None,
+        status: FromQuery[DossierStatus | None] = None,
         agency: FromQuery[str | None] = None,
         overdue: FromQuery[Overdue | None] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> Page[Dossier]:
-        return await access.list_for_officer(
+        return await reads.list_for_officer(
             conn,
             ctx,
             caller,
@@ -107,7 +108,7 @@ class OfficerDossierController(Controller):
         caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
+        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/actions",
@@ -128,7 +129,7 @@ class OfficerDossierController(Controller):
         await lifecycle.act(
             conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(caller), principal=caller, locale=locale
         )
-        return await access.get_dossier(conn, ctx, caller, dossier_id, locale, on_record=False)
+        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale, on_record=False)
 
     @post(
         "/{dossier_id:uuid}/resubmit",
@@ -191,4 +192,4 @@ class OfficerDossierController(Controller):
     async def audit(
         self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0
     ) -> Page[AuditItem]:
-        return await access.audit_trail(conn, caller, dossier_id, Paging.of(limit, offset))
+        return await reads.audit_trail(conn, caller, dossier_id, Paging.of(limit, offset))

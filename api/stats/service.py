@@ -8,7 +8,7 @@ import asyncpg
 
 from api.catalog.models import Level
 from api.context import AppContext
-from api.dossiers.access import today_in_vn
+from api.dossiers.reads import today_in_vn
 from api.dossiers.receipts import vn_day_bounds
 from api.stats import queries
 from api.stats.models import Indicators, ratio
