@@ -3,81 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Awaitable
+from functools import partial
+from typing import Any
 from urllib.parse import quote
 
-import asyncpg
-import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from api.context import AppContext
 from api.deps import Ctx
 from api.dossiers import documents, lifecycle, reads, receipts, service
 from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn
 from api.dossiers.qr import qr_png
+from api.dossiers.upload_routes import AttachIn, paper_or_json, upload_paper
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
 from api.pages import Page, Paging
-from core.auth import Principal
 from core.dossier_status import DossierStatus
-from core.errors import DomainError, ValidationError
 from core.guards import citizen_only, signed_in
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
 from core.paging import Limit, Offset
-
-
-class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    requirement: str
-    document_id: uuid.UUID
-
-
-async def read_upload(request: Request[Any, Any, Any], *, need_requirement: bool) -> tuple[str, str, bytes]:
-    """(requirement, file name, content) from a multipart upload."""
-    form = await request.form()
-    file = form.get("file")
-    requirement = form.get("requirement")
-    errors: list[tuple[str, str, dict[str, Any]]] = []
-    if not isinstance(file, UploadFile):
-        errors.append(("file", "required", {}))
-    if need_requirement and not (isinstance(requirement, str) and requirement.strip()):
-        errors.append(("requirement", "required", {}))
-    if errors or not isinstance(file, UploadFile):
-        raise ValidationError(errors)
-    content = await file.read()
-    return (requirement.strip() if isinstance(requirement, str) else ""), file.filename or "", content
-
-
-T = TypeVar("T")
-
-
-def decode_json(raw: bytes, kind: type[T]) -> T:
-    """A JSON body read by hand (routes that also take multipart): 400 unreadable, 422 wrong shape."""
-    try:
-        return msgspec.json.decode(raw, type=kind)
-    except msgspec.ValidationError as exc:
-        raise ValidationError([("body", "invalid", {})]) from exc
-    except msgspec.DecodeError as exc:
-        raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
-
-
-async def upload_paper(
-    request: Request[Any, Any, Any],
-    conn: asyncpg.Connection,
-    ctx: AppContext,
-    principal: Principal,
-    dossier_id: uuid.UUID,
-) -> DocumentOut:
-    """A scan or photo of one paper, from a multipart upload (the citizen's, or the officer's at the counter)."""
-    requirement, name, content = await read_upload(request, need_requirement=True)
-    return await documents.upload_document(
-        conn, ctx, principal, dossier_id, requirement=requirement, file_name=name, content=content
-    )
-
-
-def is_multipart(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
 
 
 class DossierController(Controller):
@@ -168,11 +113,13 @@ class DossierController(Controller):
         conn: Conn,
         caller: Caller,
     ) -> DocumentOut:
-        if is_multipart(request):
-            return await upload_paper(request, conn, ctx, caller, dossier_id)
-        body = decode_json(await request.body(), AttachIn)
-        return await documents.attach_from_wallet(
-            conn, ctx, caller, dossier_id, requirement=body.requirement, document_id=body.document_id
+        def attach(body: AttachIn) -> Awaitable[DocumentOut]:
+            return documents.attach_from_wallet(
+                conn, ctx, caller, dossier_id, requirement=body.requirement, document_id=body.document_id
+            )
+
+        return await paper_or_json(
+            request, partial(upload_paper, request, conn, ctx, caller, dossier_id), AttachIn, attach
         )
 
     @delete(

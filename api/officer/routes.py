@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
+from functools import partial
 from typing import Any, Literal
 
 import msgspec
@@ -12,7 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from api.deps import Ctx
 from api.dossiers import documents, lifecycle, reads, service
 from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue
-from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
+from api.dossiers.upload_routes import paper_or_json, read_upload, upload_paper
 from api.dossiers.views import AuditItem, DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
 from core.dossier_status import DossierStatus
@@ -89,10 +91,12 @@ class OfficerDossierController(Controller):
         conn: Conn,
         caller: Caller,
     ) -> DocumentOut | OriginalSeen:
-        if is_multipart(request):
-            return await upload_paper(request, conn, ctx, caller, dossier_id)
-        body = decode_json(await request.body(), OriginalSeenIn)
-        return await documents.record_original_seen(conn, ctx, caller, dossier_id, requirement=body.requirement)
+        def seen(body: OriginalSeenIn) -> Awaitable[OriginalSeen]:
+            return documents.record_original_seen(conn, ctx, caller, dossier_id, requirement=body.requirement)
+
+        return await paper_or_json(
+            request, partial(upload_paper, request, conn, ctx, caller, dossier_id), OriginalSeenIn, seen
+        )
 
     @get(
         "/{dossier_id:uuid}",
