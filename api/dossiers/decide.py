@@ -11,7 +11,7 @@ from msgspec.structs import replace
 
 from api.catalog.models import Procedure, ResultKind
 from api.dossiers.models import RECEPTION_ANSWERS, Action, Actor, InvalidTransition, after_receive, next_status
-from api.dossiers.rows import JsonObject, MoveRow
+from api.dossiers.rows import Clocks, JsonObject, MoveRow
 from api.dossiers.workdays import WorkCalendar
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, DomainError, ValidationError
@@ -61,32 +61,6 @@ class Step(msgspec.Struct, frozen=True, kw_only=True):
     missing: list[str] = msgspec.field(default_factory=list)
     moved_on_to: DossierStatus | None = None  # where the system moves the dossier on to in the same write
     data: JsonObject = msgspec.field(default_factory=dict)
-
-
-class Clocks(msgspec.Struct, frozen=True, kw_only=True):
-    """A dossier's dates and deadlines."""
-
-    submitted_at: datetime | None
-    received_at: datetime | None
-    appointment_date: date | None
-    resolved_at: datetime | None
-    returned_at: datetime | None
-    reception_due_at: datetime | None
-    reception_warn_at: datetime | None
-    reception_answered_at: datetime | None
-
-    @classmethod
-    def of(cls, state: MoveRow) -> Clocks:
-        return cls(
-            submitted_at=state.submitted_at,
-            received_at=state.received_at,
-            appointment_date=state.appointment_date,
-            resolved_at=state.resolved_at,
-            returned_at=state.returned_at,
-            reception_due_at=state.reception_due_at,
-            reception_warn_at=state.reception_warn_at,
-            reception_answered_at=state.reception_answered_at,
-        )
 
 
 class Move(msgspec.Struct, frozen=True, kw_only=True):

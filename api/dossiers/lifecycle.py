@@ -74,19 +74,23 @@ def timing_of(ctx: AppContext) -> Timing:
 async def submit(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
-    async with conn.transaction():
-        row = await load(conn, principal, dossier_id, lock=True)
-        await _move(conn, ctx, row, Action.SUBMIT, ActorInfo.of(principal), Said(locale=locale))
+    await _by_applicant(conn, ctx, principal, dossier_id, Action.SUBMIT, locale)
     return await receipt(conn, ctx, principal, dossier_id, locale)
 
 
 async def withdraw(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Dossier:
+    await _by_applicant(conn, ctx, principal, dossier_id, Action.WITHDRAW, locale)
+    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+
+
+async def _by_applicant(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, action: Action, locale: str
+) -> None:
     async with conn.transaction():
         row = await load(conn, principal, dossier_id, lock=True)
-        await _move(conn, ctx, row, Action.WITHDRAW, ActorInfo.of(principal), Said(locale=locale))
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+        await _move(conn, ctx, row, action, ActorInfo.of(principal), Said(locale=locale))
 
 
 async def resubmit_at_counter(

@@ -24,6 +24,9 @@ from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
 from core.paging import Limit, Offset
 
+# the dossier a route's path names
+DossierId = FromPath[uuid.UUID]
+
 
 class DossierController(Controller):
     path = "/api/v1/dossiers"
@@ -68,14 +71,7 @@ class DossierController(Controller):
         responses=problems(404),
         summary="One dossier",
     )
-    async def get_one(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Dossier:
+    async def get_one(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Dossier:
         return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @patch(
@@ -87,7 +83,7 @@ class DossierController(Controller):
     )
     async def update(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         data: JSONBody[DossierUpdate],
         ctx: Ctx,
         conn: Conn,
@@ -107,7 +103,7 @@ class DossierController(Controller):
     )
     async def add_document(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
@@ -132,7 +128,7 @@ class DossierController(Controller):
     )
     async def remove_document(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         attachment_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
@@ -148,14 +144,7 @@ class DossierController(Controller):
         responses=problems(404, 409, 422),
         summary="Submit; returns the receipt",
     )
-    async def submit(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Receipt:
+    async def submit(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Receipt:
         return await lifecycle.submit(conn, ctx, caller, dossier_id, locale)
 
     @post(
@@ -168,7 +157,7 @@ class DossierController(Controller):
     )
     async def withdraw(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
@@ -183,7 +172,7 @@ class DossierController(Controller):
         responses=problems(404),
         summary="Every step, oldest first",
     )
-    async def history(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, caller: Caller) -> History:
+    async def history(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller) -> History:
         return await receipts.history(conn, ctx, caller, dossier_id)
 
     @get(
@@ -193,14 +182,7 @@ class DossierController(Controller):
         responses=problems(404),
         summary="The receipt of a submitted dossier",
     )
-    async def receipt(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Receipt:
+    async def receipt(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Receipt:
         return await receipts.receipt(conn, ctx, caller, dossier_id, locale)
 
     @get(
@@ -213,7 +195,7 @@ class DossierController(Controller):
     )
     async def receipt_png(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
@@ -232,7 +214,7 @@ class DossierController(Controller):
     )
     async def rate(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         data: JSONBody[RatingIn],
         ctx: Ctx,
         conn: Conn,
@@ -248,7 +230,7 @@ class DossierController(Controller):
         summary="The electronic result file",
         media_type="application/octet-stream",
     )
-    async def result(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, caller: Caller) -> Response[bytes]:
+    async def result(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller) -> Response[bytes]:
         content, content_type, name = await documents.result_file(conn, ctx, caller, dossier_id)
         return Response(
             content,

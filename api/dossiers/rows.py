@@ -15,7 +15,25 @@ from core.dossier_status import DossierStatus
 JsonObject = dict[str, object]
 
 
-class MoveRow(msgspec.Struct, frozen=True, kw_only=True):
+class Clocks(msgspec.Struct, frozen=True, kw_only=True):
+    """A dossier's dates and deadlines."""
+
+    submitted_at: datetime | None
+    received_at: datetime | None
+    appointment_date: date | None
+    resolved_at: datetime | None
+    returned_at: datetime | None
+    reception_due_at: datetime | None
+    reception_warn_at: datetime | None
+    reception_answered_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Clocks) -> Clocks:
+        """The clocks alone of a row that has them."""
+        return cls(**{name: getattr(row, name) for name in cls.__struct_fields__})
+
+
+class MoveRow(Clocks, frozen=True, kw_only=True):
     """What a move decides on and its event tells of a dossier (queries._MOVE_COLUMNS)."""
 
     id: uuid.UUID
@@ -29,14 +47,6 @@ class MoveRow(msgspec.Struct, frozen=True, kw_only=True):
     fee: int
     paid_at: datetime | None
     result_document: uuid.UUID | None
-    submitted_at: datetime | None
-    received_at: datetime | None
-    appointment_date: date | None
-    resolved_at: datetime | None
-    returned_at: datetime | None
-    reception_due_at: datetime | None
-    reception_warn_at: datetime | None
-    reception_answered_at: datetime | None
     applicant_phone: str | None  # a walk-in's SMS go there while no account owns the dossier
 
     @property

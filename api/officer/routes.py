@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable
 from functools import partial
 from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 
 from api.deps import Ctx
 from api.dossiers import documents, lifecycle, reads, service
 from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue
+from api.dossiers.routes import DossierId
 from api.dossiers.upload_routes import paper_or_json, read_upload, upload_paper
 from api.dossiers.views import AuditItem, DocumentOut, Dossier, OriginalSeen
 from api.pages import Page, Paging
@@ -85,7 +85,7 @@ class OfficerDossierController(Controller):
     )
     async def add_document(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
@@ -104,14 +104,7 @@ class OfficerDossierController(Controller):
         responses=problems(404),
         summary="One dossier of the officer's offices",
     )
-    async def get_one(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Dossier:
+    async def get_one(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Dossier:
         return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @post(
@@ -123,7 +116,7 @@ class OfficerDossierController(Controller):
     )
     async def act(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         data: JSONBody[OfficerActionIn],
         ctx: Ctx,
         conn: Conn,
@@ -151,7 +144,7 @@ class OfficerDossierController(Controller):
     )
     async def resubmit(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
@@ -171,7 +164,7 @@ class OfficerDossierController(Controller):
     )
     async def attach_result(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
@@ -194,6 +187,6 @@ class OfficerDossierController(Controller):
         ),
     )
     async def audit(
-        self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0
+        self, dossier_id: DossierId, conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0
     ) -> Page[AuditItem]:
         return await reads.audit_trail(conn, caller, dossier_id, Paging.of(limit, offset))
