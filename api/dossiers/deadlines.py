@@ -27,7 +27,7 @@ def _event(
     due_at: datetime,
     now: datetime,
 ) -> DeadlineApproaching:
-    procedure = procedure_of(ctx, row.procedure_slug)
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
     return DeadlineApproaching(
         event_id=uuid.uuid4(),
         occurred_at=now,
@@ -52,7 +52,7 @@ async def _digest_backlog(conn: asyncpg.Connection, ctx: AppContext, now: dateti
     told = 0
     backlogs: tuple[tuple[Literal["reception", "processing"], str, datetime | date], ...] = (
         ("reception", queries.RECEPTION_BACKLOG, now - window),
-        ("processing", queries.PROCESSING_BACKLOG, today_in_vn(ctx) - window),
+        ("processing", queries.PROCESSING_BACKLOG, today_in_vn(ctx.clock) - window),
     )
     for deadline, sql, before in backlogs:
         for row in await fetch_all_as(BacklogRow, conn, sql, now, before):
@@ -85,7 +85,7 @@ async def warn_of_deadlines(ctx: AppContext) -> int:
             await ctx.bus.publish(conn, _event(ctx, row, "reception", row.reception_due_at, now))
         await conn.execute(queries.MARK_RECEPTION_WARNED, [r.id for r in reception], now)
         processing = await fetch_all_as(
-            ProcessingWarningRow, conn, queries.PROCESSING_WARNINGS_DUE, today_in_vn(ctx), BATCH
+            ProcessingWarningRow, conn, queries.PROCESSING_WARNINGS_DUE, today_in_vn(ctx.clock), BATCH
         )
         for late in processing:
             due_at = datetime.combine(late.appointment_date, closing, VN_TZ)

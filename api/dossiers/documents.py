@@ -107,7 +107,7 @@ async def _on_record(
 
 async def _refresh_digitized(conn: asyncpg.Connection, ctx: AppContext, row: DossierRow) -> None:
     """Digitized: every mandatory requirement has a stored file (an original only seen does not count)."""
-    procedure = procedure_of(ctx, row.procedure_slug)
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
     present = {r.requirement for r in await fetch_all_as(RequirementRow, conn, queries.ATTACHED_REQUIREMENTS, row.id)}
     digitized = all(r.key in present for r in procedure.requirements if r.mandatory)
     await conn.execute(queries.SET_DIGITIZED, row.id, digitized)
@@ -119,7 +119,7 @@ async def record_original_seen(
     """A paper the officer checked in the original at the counter without scanning it."""
     async with conn.transaction():
         row = await _lock_editable(conn, officer, dossier_id)
-        _requirement(procedure_of(ctx, row.procedure_slug), requirement)
+        _requirement(procedure_of(ctx.catalog, row.procedure_slug), requirement)
         found = await fetch_one_as(
             SeenRow, conn, queries.INSERT_ORIGINAL_SEEN, dossier_id, requirement, officer.user_id, ctx.clock.now()
         )
@@ -140,7 +140,7 @@ async def upload_document(
 ) -> DocumentOut:
     async with conn.transaction():
         row = await _lock_editable(conn, principal, dossier_id)
-        allowed = _requirement(procedure_of(ctx, row.procedure_slug), requirement)
+        allowed = _requirement(procedure_of(ctx.catalog, row.procedure_slug), requirement)
         used = await conn.fetchval(queries.DOSSIER_BYTES, dossier_id)
         if used + len(content) > ctx.settings.max_dossier_bytes:
             raise DomainError("dossier-too-large", status=413, limit_mb=ctx.settings.max_dossier_bytes // (1024 * 1024))
@@ -165,7 +165,7 @@ async def attach_from_wallet(
 ) -> DocumentOut:
     async with conn.transaction():
         row = await _lock_editable(conn, principal, dossier_id)
-        allowed = _requirement(procedure_of(ctx, row.procedure_slug), requirement)
+        allowed = _requirement(procedure_of(ctx.catalog, row.procedure_slug), requirement)
         document = await fetch_one_as(DocumentRow, conn, queries.GET_DOCUMENT, document_id)
         if document is None or document.owner_id != principal.user_id:
             raise NotFoundError("document-not-found")
@@ -261,7 +261,7 @@ async def result_file(
         DossierStatus.RETURNED,
     }:
         raise NotFoundError("document-not-found")
-    audit = read_entry(ctx, principal, dossier_id, "download", of="result", document_id=str(row.result_document))
+    audit = read_entry(ctx.clock, principal, dossier_id, "download", of="result", document_id=str(row.result_document))
     found = await GET_RESULT_DOCUMENT.fetchrow(conn, row.result_document, entry=audit)
     assert found is not None
     document = row_as(DocumentRow, found)

@@ -168,7 +168,7 @@ def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, list[
         changes: list[tuple[MoveRow, Step, ActorInfo]] = []
         for row in rows:
             if row.status is DossierStatus.AWAITING_PAYMENT:
-                facts = Facts(procedure=procedure_of(ctx, row.procedure_slug), timing=timing_of(ctx))
+                facts = Facts(procedure=procedure_of(ctx.catalog, row.procedure_slug), timing=timing_of(ctx))
                 move = decide(row, Action.SETTLE_PAYMENT, Actor.SYSTEM, facts, now)
                 changes += [(replace(row, status=move.status), step, SYSTEM) for step in move.steps]
         if changes:
@@ -197,7 +197,7 @@ async def _facts(
 ) -> Facts:
     """What deciding needs besides the row: a dossier being filed (submitted, or a walk-in draft
     received) needs its papers and, never numbered yet, the fee of the law in force today."""
-    procedure = procedure_of(ctx, row.procedure_slug)
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
     filing = action is Action.SUBMIT or (action is Action.RECEIVE and row.status is DossierStatus.DRAFT)
     return Facts(
         procedure=procedure,
@@ -304,7 +304,7 @@ async def _publish(
 
 
 def _event(ctx: AppContext, row: MoveRow, step: Step, who: ActorInfo, now: datetime) -> DossierStatusChanged:
-    procedure = procedure_of(ctx, row.procedure_slug)
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
     names = {r.key: r.names for r in procedure.requirements}
     return DossierStatusChanged(
         event_id=uuid.uuid4(),

@@ -252,15 +252,15 @@ class RatingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
 # ---- form validation (pure) -----------------------------------------------------------------
 
-FieldErrors = list[tuple[str, str, dict[str, Any]]]
+FieldErrors = list[tuple[str, str, dict[str, object]]]
 
 
 def validate_form(
-    fields: tuple[FormField, ...], form: Mapping[str, Any], *, prefix: str = "form"
-) -> tuple[dict[str, Any], FieldErrors]:
+    fields: tuple[FormField, ...], form: Mapping[str, object], *, prefix: str = "form"
+) -> tuple[dict[str, object], FieldErrors]:
     """Check a form against the procedure's fields; returns the cleaned form and field errors."""
     errors: FieldErrors = []
-    cleaned: dict[str, Any] = {}
+    cleaned: dict[str, object] = {}
     known = {f.key: f for f in fields}
     for key in form:
         if key not in known:
@@ -280,7 +280,7 @@ def validate_form(
     return cleaned, errors
 
 
-def _check_value(spec: FormField, value: Any) -> tuple[str, dict[str, Any]] | None:
+def _check_value(spec: FormField, value: object) -> tuple[str, dict[str, object]] | None:
     match spec.type:
         case FieldType.TEXT:
             if not isinstance(value, str):

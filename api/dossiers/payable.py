@@ -22,7 +22,7 @@ class PayableDossiers:
         self._ctx = ctx
 
     def _shape(self, row: MoveRow | PayableRow, payer_name: str) -> PayableDossier:
-        procedure = procedure_of(self._ctx, row.procedure_slug)
+        procedure = procedure_of(self._ctx.catalog, row.procedure_slug)
         return PayableDossier(
             id=row.id,
             code=row.code,

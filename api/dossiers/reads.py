@@ -10,6 +10,7 @@ import asyncpg
 import msgspec
 
 from api.catalog.models import Procedure
+from api.catalog.service import Catalog
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import load
@@ -30,6 +31,7 @@ from api.dossiers.workdays import VN_TZ
 from api.pages import Page, Paging
 from core.audit import AuditActor, AuditedRead, AuditEntry, record, trail
 from core.auth import Principal, Role
+from core.clock import Clock
 from core.db import fetch_all_as, row_as
 from core.dossier_status import DossierStatus
 from core.errors import DomainError, NotFoundError
@@ -38,24 +40,24 @@ from i18n.messages import status_label
 LIST_ATTACHMENTS = AuditedRead(queries.LIST_ATTACHMENTS, 1)
 
 
-def procedure_of(ctx: AppContext, slug: str) -> Procedure:
-    procedure = ctx.catalog.get(slug)
+def procedure_of(catalog: Catalog, slug: str) -> Procedure:
+    procedure = catalog.get(slug)
     if procedure is None:  # the catalog only grows; a dossier's procedure is always there
         raise NotFoundError("procedure-not-found", slug=slug)
     return procedure
 
 
-def today_in_vn(ctx: AppContext) -> date:
-    return ctx.clock.now().astimezone(VN_TZ).date()
+def today_in_vn(clock: Clock) -> date:
+    return clock.now().astimezone(VN_TZ).date()
 
 
 def read_entry(
-    ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, action: str = "view", **detail: str
+    clock: Clock, principal: Principal, dossier_id: uuid.UUID, action: str = "view", **detail: str
 ) -> AuditEntry | None:
     """What the audit trail keeps of a read: officers' and admins' reads; a citizen reading their own, nothing."""
     if principal.role is Role.CITIZEN:
         return None
-    return AuditEntry(dossier_id, AuditActor.of(principal), action, ctx.clock.now(), detail or None)
+    return AuditEntry(dossier_id, AuditActor.of(principal), action, clock.now(), detail or None)
 
 
 async def attachments_of(
@@ -102,7 +104,7 @@ def overdue_of(ctx: AppContext, row: DossierRow) -> Overdue | None:
         received_at=row.received_at,
         appointment_date=row.appointment_date,
         now=ctx.clock.now(),
-        today=today_in_vn(ctx),
+        today=today_in_vn(ctx.clock),
     )
 
 
@@ -136,7 +138,7 @@ async def view(
 ) -> Dossier:
     """The dossier as the API shows it; `papers`: its documents and originals seen, when the caller read
     them already (a list page reads every row's in one query); `audit`: the read on the audit trail."""
-    procedure = procedure_of(ctx, row.procedure_slug)
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
     if papers is None:
         papers = await attachments(conn, row.id, audit), (await originals_seen_of(conn, [row.id]))[row.id]
     elif audit is not None:
@@ -190,7 +192,7 @@ async def get_dossier(
     """The dossier as `principal` may see it; an officer's read goes on the audit trail unless it is the
     answer to an action the trail already holds (`on_record=False`)."""
     row = await load(conn, principal, dossier_id)
-    audit = read_entry(ctx, principal, dossier_id) if on_record else None
+    audit = read_entry(ctx.clock, principal, dossier_id) if on_record else None
     return await view(conn, ctx, row, locale, audit=audit)
 
 
@@ -259,6 +261,6 @@ async def list_for_officer(
         paging.offset,
         overdue,
         ctx.clock.now(),
-        today_in_vn(ctx),
+        today_in_vn(ctx.clock),
     )
     return await _page(conn, ctx, rows, locale)

@@ -30,6 +30,7 @@ from api.dossiers.views import (
 from api.dossiers.workdays import VN_TZ
 from core.audit import AuditedRead
 from core.auth import Principal
+from core.clock import Clock
 from core.db import fetch_all_as, fetch_one_as, row_as
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, NotFoundError, ValidationError
@@ -46,8 +47,8 @@ async def receipt(
     row = await load(conn, principal, dossier_id)
     if row.code is None or row.lookup_key is None or row.submitted_at is None:
         raise NotFoundError("not-found")
-    procedure = procedure_of(ctx, row.procedure_slug)
-    papers = await attachments(conn, dossier_id, read_entry(ctx, principal, dossier_id, of="receipt"))
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    papers = await attachments(conn, dossier_id, read_entry(ctx.clock, principal, dossier_id, of="receipt"))
     names = {r.key: r.names.pick(locale) for r in procedure.requirements}
     return Receipt(
         dossier_id=row.id,
@@ -76,9 +77,9 @@ async def receipt(
 LIST_HISTORY = AuditedRead(queries.LIST_HISTORY, 1)
 
 
-async def history(conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID) -> History:
+async def history(conn: asyncpg.Connection, clock: Clock, principal: Principal, dossier_id: uuid.UUID) -> History:
     await load(conn, principal, dossier_id)
-    records = await LIST_HISTORY.fetch(conn, dossier_id, entry=read_entry(ctx, principal, dossier_id, of="history"))
+    records = await LIST_HISTORY.fetch(conn, dossier_id, entry=read_entry(clock, principal, dossier_id, of="history"))
     rows = [row_as(HistoryRow, r) for r in records]
     return History(
         items=[
@@ -123,7 +124,7 @@ async def public_history(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> lis
 
 
 def tracking_of(ctx: AppContext, row: DossierRow, steps: list[HistoryRow], locale: str) -> Tracking:
-    procedure = procedure_of(ctx, row.procedure_slug)
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
     status = row.status
     assert row.code is not None  # found by its code
     return Tracking(
@@ -146,7 +147,7 @@ async def track(conn: asyncpg.Connection, ctx: AppContext, code: str, key: str |
 
 
 async def rate(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, body: RatingIn
+    conn: asyncpg.Connection, clock: Clock, principal: Principal, dossier_id: uuid.UUID, body: RatingIn
 ) -> Rating:
     if not 1 <= body.score <= 5:
         raise ValidationError([("score", "score-range", {})])
@@ -154,7 +155,7 @@ async def rate(
         row = await load(conn, principal, dossier_id, lock=True)
         if row.status is not DossierStatus.RETURNED:
             raise ConflictError("conflict")
-        now = ctx.clock.now()
+        now = clock.now()
         comment = (body.comment or "").strip() or None
         if await conn.fetchval(queries.INSERT_RATING, dossier_id, body.score, comment, now) is None:
             raise ConflictError("already-rated")

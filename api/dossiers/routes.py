@@ -173,7 +173,7 @@ class DossierController(Controller):
         summary="Every step, oldest first",
     )
     async def history(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller) -> History:
-        return await receipts.history(conn, ctx, caller, dossier_id)
+        return await receipts.history(conn, ctx.clock, caller, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",
@@ -220,7 +220,7 @@ class DossierController(Controller):
         conn: Conn,
         caller: Caller,
     ) -> Rating:
-        return await receipts.rate(conn, ctx, caller, dossier_id, data)
+        return await receipts.rate(conn, ctx.clock, caller, dossier_id, data)
 
     @get(
         "/{dossier_id:uuid}/result",

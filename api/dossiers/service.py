@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 import msgspec
@@ -22,6 +21,7 @@ from api.dossiers.models import (
     Delivery,
     DossierCreate,
     DossierUpdate,
+    FieldErrors,
     validate_form,
 )
 from api.dossiers.reads import get_dossier, procedure_of, today_in_vn
@@ -38,7 +38,7 @@ AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 14)
 
 def _route(
     ctx: AppContext, procedure: Procedure, stored: StoredApplicant, requested: str | None
-) -> tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]:
+) -> tuple[str, bool, FieldErrors]:
     """The office that handles the dossier: the one asked for, else the one the address points to."""
     if requested is not None:
         office = ctx.offices.get(requested)
@@ -67,7 +67,7 @@ class _Checked:
     procedure: Procedure
     applicant: StoredApplicant
     identity_number: str
-    form: dict[str, Any]
+    form: dict[str, object]
     fee: int
     agency_code: str
     flagged: bool  # the office was guessed from an address that did not fully resolve
@@ -81,10 +81,10 @@ def _check_new(ctx: AppContext, principal: Principal, body: DossierCreate, count
         raise ValidationError([("procedure", "invalid", {})])
     requested = _counter_office(ctx, principal, procedure, body.agency) if counter else body.agency
     stored, identity, errors = clean_applicant(
-        body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+        body.applicant, today=today_in_vn(ctx.clock), read_address=ctx.offices.read_address
     )
     form, form_errors = validate_form(procedure.form_fields, body.form)
-    today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx))
+    today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx.clock))
     fee, fee_errors = dossier_fee(procedure, form, today, "counter" if counter else "online")
     errors += form_errors + fee_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
@@ -163,14 +163,14 @@ async def update_dossier(
         row = await load(conn, principal, dossier_id, lock=True)
         if row.status not in EDITABLE:
             raise ConflictError("not-editable")
-        procedure = procedure_of(ctx, row.procedure_slug)
-        errors: list[tuple[str, str, dict[str, Any]]] = []
+        procedure = procedure_of(ctx.catalog, row.procedure_slug)
+        errors: FieldErrors = []
         applicant_json: dict[str, object] = row.applicant
         identity: SealedIdentity | None = None
         agency_code, flagged = row.agency_code, row.address_flagged
         if body.applicant is not None:
             stored, number, errors = clean_applicant(
-                body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+                body.applicant, today=today_in_vn(ctx.clock), read_address=ctx.offices.read_address
             )
             if stored is not None:
                 applicant_json = as_json(stored)
@@ -185,7 +185,7 @@ async def update_dossier(
             form, form_errors = validate_form(procedure.form_fields, body.form)
             errors += form_errors
             if row.status is DossierStatus.DRAFT:  # the fee is fixed once submitted
-                today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx))
+                today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx.clock))
                 fee, fee_errors = dossier_fee(procedure, form, today, row.channel)
                 errors += fee_errors
         delivery = body.delivery if body.delivery is not None else msgspec.convert(row.delivery, Delivery)

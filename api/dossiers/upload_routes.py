@@ -14,6 +14,7 @@ from litestar.datastructures import UploadFile
 
 from api.context import AppContext
 from api.dossiers import documents
+from api.dossiers.models import FieldErrors
 from api.dossiers.views import DocumentOut
 from core.auth import Principal
 from core.errors import DomainError, ValidationError
@@ -29,7 +30,7 @@ async def read_upload(request: Request[Any, Any, Any], *, need_requirement: bool
     form = await request.form()
     file = form.get("file")
     requirement = form.get("requirement")
-    errors: list[tuple[str, str, dict[str, Any]]] = []
+    errors: FieldErrors = []
     if not isinstance(file, UploadFile):
         errors.append(("file", "required", {}))
     if need_requirement and not (isinstance(requirement, str) and requirement.strip()):

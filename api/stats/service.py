@@ -70,7 +70,7 @@ async def indicators(
     end: date | None,
 ) -> Indicators:
     offices = _offices(ctx, caller, agency, level)
-    today = today_in_vn(ctx)
+    today = today_in_vn(ctx.clock)
     start = start or date(today.year, 1, 1)
     end = end or today
     if end < start:

@@ -29,7 +29,7 @@ async def tracking_page(
     row = await receipts.tracked_row(conn, code, key)
     steps = await receipts.public_history(conn, row.id)
     status = row.status
-    names = {r.key: r.names.pick(locale) for r in procedure_of(ctx, row.procedure_slug).requirements}
+    names = {r.key: r.names.pick(locale) for r in procedure_of(ctx.catalog, row.procedure_slug).requirements}
     missing = _asked_for(steps) if status is DossierStatus.SUPPLEMENT_REQUESTED else []
     return TrackingPage(
         tracking=receipts.tracking_of(ctx, row, steps, locale),
