@@ -140,5 +140,7 @@ class DossierFactsReader:
         async with acquire(self._pool) as conn:
             row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code)
         owned = row is not None and user_id is not None and row["owner_id"] == user_id
-        keyed = key_matches(row, keys)  # compared whatever else holds, so an unknown code times alike
+        keyed = key_matches(
+            row["lookup_key"] if row is not None else None, keys
+        )  # compared whatever else holds, so an unknown code times alike
         return self._shape(row) if row is not None and (owned or keyed) else None

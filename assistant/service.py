@@ -20,6 +20,7 @@ from assistant.nlu.normalize import Normalized, normalize
 from assistant.nlu.understand import Understander, Understanding
 from assistant.ports import CatalogReader, DossierReader, HandoffDesk, OfficeFinder, ProcedureFacts
 from core.bounds import MessageText
+from core.dossier_status import DossierStatus
 
 # Citizens repeat the same short messages (quick replies, "lệ phí bao nhiêu"), and understanding one
 # costs more than the rest of a turn; a few thousand short texts are well under a few MB.
@@ -161,7 +162,7 @@ class Assistant:
             return _Answered(intent, confidence, answer)
         if intent is Intent.PAYMENT_HELP:
             mine = await self.dossiers.active_for(asked.user_id) if asked.user_id else None
-            unpaid = [d for d in mine or [] if d.status == "awaiting_payment"]
+            unpaid = [d for d in mine or [] if d.status == DossierStatus.AWAITING_PAYMENT]
             procedure = self._by_slug.get(asked.turn.procedure or "")
             answer = answers.payment_help(unpaid if asked.user_id else None, locale, procedure)
             return _Answered(intent, confidence, answer, procedure)

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final
 
+from core.dossier_status import DossierStatus
 from core.events import DossierStatusChanged
 from i18n.format import short_date
 from i18n.text import strip_diacritics
@@ -80,26 +81,26 @@ def sms_text(event: DossierStatusChanged) -> str | None:
     """The SMS of a step, None for a step told by no SMS (or told by the next one: a reception the
     system moved on from at once is told with that move, as the push is)."""
     status = event.to_status
-    just_received = event.from_status == "received" and event.actor_role == "system"
+    just_received = event.from_status == DossierStatus.RECEIVED and event.actor_role == "system"
     values = {"code": plain(event.code) or "cua ban"}  # "Ho so cua ban": a step before the code is given
     due = _DUE.format(date=short_date(event.appointment_date)) if event.appointment_date else ""
     procedure = plain(event.procedure_names.get("vi"))
     match status:
-        case "received" if event.moved_on_to is None:
+        case DossierStatus.RECEIVED if event.moved_on_to is None:
             return _fit(_RECEIVED, {**values, "due": due}, optional={"proc": procedure})
-        case "awaiting_payment" if just_received:
+        case DossierStatus.AWAITING_PAYMENT if just_received:
             amount = f"{event.fee:,}".replace(",", ".") + " dong"
             return _fit(_RECEIVED_PAY, {**values, "due": due, "amount": amount}, optional={"proc": procedure})
-        case "processing" if just_received:
+        case DossierStatus.PROCESSING if just_received:
             return _fit(_RECEIVED_PROCESSING, {**values, "due": due}, optional={"proc": procedure})
-        case "supplement_requested":
+        case DossierStatus.SUPPLEMENT_REQUESTED:
             names = _papers(event.missing_names.get("vi") or [])
             if not names:
                 return _fit(_SUPPLEMENT_UNNAMED, values)
             return _fit(_SUPPLEMENT, values, essential={"missing": names})
-        case "result_ready":
+        case DossierStatus.RESULT_READY:
             return _fit(_RESULT_READY, values, optional={"proc": procedure})
-        case "rejected":
+        case DossierStatus.REJECTED:
             reason = plain(event.reason or event.note)
             if not reason:
                 return _fit(_REJECTED_NO_REASON, values, optional={"proc": procedure})

@@ -9,6 +9,7 @@ from enum import StrEnum
 import msgspec
 
 from core.bounds import money_in_range
+from core.dossier_status import DossierStatus
 
 
 class PaymentStatus(StrEnum):
@@ -35,7 +36,7 @@ class ExceptionReason(StrEnum):
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"  # below 0 or above 10^12 VND: no fee, and booked as 0
 
 
-PAYABLE_DOSSIER_STATUSES = frozenset({"submitted", "received", "awaiting_payment"})
+PAYABLE_DOSSIER_STATUSES = frozenset({DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.AWAITING_PAYMENT})
 
 
 class PaymentCreate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

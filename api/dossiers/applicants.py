@@ -6,7 +6,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import msgspec
 
@@ -91,6 +90,6 @@ def check_delivery(delivery: Delivery) -> FieldErrors:
     return []
 
 
-def as_json(applicant: StoredApplicant) -> dict[str, Any]:
-    result: dict[str, Any] = msgspec.to_builtins(applicant)
+def as_json(applicant: StoredApplicant) -> dict[str, object]:
+    result: dict[str, object] = msgspec.to_builtins(applicant)
     return result

@@ -11,9 +11,10 @@ import asyncpg
 
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import procedure_of, today_in_vn
+from api.dossiers.reads import procedure_of, today_in_vn
+from api.dossiers.rows import BacklogRow, ProcessingWarningRow, ReceptionWarningRow, WarningRow
 from core.clock import VN_TZ
-from core.db import acquire
+from core.db import acquire, fetch_all_as
 from core.events import DeadlineApproaching, DeadlineBacklog
 
 BATCH = 200
@@ -21,21 +22,21 @@ BATCH = 200
 
 def _event(
     ctx: AppContext,
-    row: asyncpg.Record,
+    row: WarningRow,
     deadline: Literal["reception", "processing"],
     due_at: datetime,
     now: datetime,
 ) -> DeadlineApproaching:
-    procedure = procedure_of(ctx, row["procedure_slug"])
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
     return DeadlineApproaching(
         event_id=uuid.uuid4(),
         occurred_at=now,
-        dossier_id=row["id"],
-        code=row["code"],
-        agency_code=row["agency_code"],
+        dossier_id=row.id,
+        code=row.code,
+        agency_code=row.agency_code,
         procedure_slug=procedure.slug,
         procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
-        status=row["status"],
+        status=row.status,
         deadline=deadline,
         due_at=due_at,
     )
@@ -51,22 +52,22 @@ async def _digest_backlog(conn: asyncpg.Connection, ctx: AppContext, now: dateti
     told = 0
     backlogs: tuple[tuple[Literal["reception", "processing"], str, datetime | date], ...] = (
         ("reception", queries.RECEPTION_BACKLOG, now - window),
-        ("processing", queries.PROCESSING_BACKLOG, today_in_vn(ctx) - window),
+        ("processing", queries.PROCESSING_BACKLOG, today_in_vn(ctx.clock) - window),
     )
     for deadline, sql, before in backlogs:
-        for row in await conn.fetch(sql, now, before):
+        for row in await fetch_all_as(BacklogRow, conn, sql, now, before):
             await ctx.bus.publish(
                 conn,
                 DeadlineBacklog(
                     event_id=uuid.uuid4(),
                     occurred_at=now,
-                    agency_code=row["agency_code"],
+                    agency_code=row.agency_code,
                     deadline=deadline,
-                    dossiers=row["dossiers"],
-                    oldest_due=row["oldest_due"],
+                    dossiers=row.dossiers,
+                    oldest_due=row.oldest_due,
                 ),
             )
-            told += row["dossiers"]
+            told += row.dossiers
     return told
 
 
@@ -79,13 +80,15 @@ async def warn_of_deadlines(ctx: AppContext) -> int:
     closing = ctx.calendar.hours[-1][1]
     async with acquire(ctx.pool) as conn, conn.transaction():
         told = await _digest_backlog(conn, ctx, now)
-        reception = await conn.fetch(queries.RECEPTION_WARNINGS_DUE, now, BATCH)
+        reception = await fetch_all_as(ReceptionWarningRow, conn, queries.RECEPTION_WARNINGS_DUE, now, BATCH)
         for row in reception:
-            await ctx.bus.publish(conn, _event(ctx, row, "reception", row["reception_due_at"], now))
-        await conn.execute(queries.MARK_RECEPTION_WARNED, [r["id"] for r in reception], now)
-        processing = await conn.fetch(queries.PROCESSING_WARNINGS_DUE, today_in_vn(ctx), BATCH)
-        for row in processing:
-            due_at = datetime.combine(row["appointment_date"], closing, VN_TZ)
-            await ctx.bus.publish(conn, _event(ctx, row, "processing", due_at, now))
-        await conn.execute(queries.MARK_PROCESSING_WARNED, [r["id"] for r in processing], now)
+            await ctx.bus.publish(conn, _event(ctx, row, "reception", row.reception_due_at, now))
+        await conn.execute(queries.MARK_RECEPTION_WARNED, [r.id for r in reception], now)
+        processing = await fetch_all_as(
+            ProcessingWarningRow, conn, queries.PROCESSING_WARNINGS_DUE, today_in_vn(ctx.clock), BATCH
+        )
+        for late in processing:
+            due_at = datetime.combine(late.appointment_date, closing, VN_TZ)
+            await ctx.bus.publish(conn, _event(ctx, late, "processing", due_at, now))
+        await conn.execute(queries.MARK_PROCESSING_WARNED, [r.id for r in processing], now)
         return told + len(reception) + len(processing)

@@ -9,13 +9,17 @@ import asyncpg
 from api.catalog.models import Procedure
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import attachments, load, procedure_of, read_entry
+from api.dossiers.access import load
 from api.dossiers.filetypes import accepted, sniff
-from api.dossiers.models import EDITABLE, Status
+from api.dossiers.models import EDITABLE
+from api.dossiers.reads import attachments, procedure_of, read_entry
+from api.dossiers.rows import DocumentRow, DossierRow, RequirementRow, SeenRow, WalletRow
 from api.dossiers.views import DocumentOut, OriginalSeen, WalletDocument
 from api.pages import Page, Paging
 from core.audit import AuditActor, AuditedRead, AuditEntry, record
 from core.auth import Principal, Role
+from core.db import fetch_all_as, fetch_one_as, row_as
+from core.dossier_status import DossierStatus
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
 
 GET_RESULT_DOCUMENT = AuditedRead(queries.GET_DOCUMENT, 1)
@@ -83,12 +87,12 @@ def _requirement(procedure: Procedure, key: str) -> tuple[str, ...]:
     raise ValidationError([("requirement", "unknown-requirement", {})], requirement=key)
 
 
-async def _lock_editable(conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID) -> asyncpg.Record:
+async def _lock_editable(conn: asyncpg.Connection, principal: Principal, dossier_id: uuid.UUID) -> DossierRow:
     """Citizens edit their own dossiers; officers only the papers of walk-in dossiers they file."""
     row = await load(conn, principal, dossier_id, lock=True)
-    if principal.role is not Role.CITIZEN and row["channel"] != "counter":
+    if principal.role is not Role.CITIZEN and not row.at_counter:
         raise NotFoundError("dossier-not-found")
-    if Status(row["status"]) not in EDITABLE:
+    if row.status not in EDITABLE:
         raise ConflictError("not-editable")
     return row
 
@@ -101,12 +105,12 @@ async def _on_record(
         await record(conn, AuditEntry(dossier_id, AuditActor.of(principal), action, ctx.clock.now(), detail))
 
 
-async def _refresh_digitized(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record) -> None:
+async def _refresh_digitized(conn: asyncpg.Connection, ctx: AppContext, row: DossierRow) -> None:
     """Digitized: every mandatory requirement has a stored file (an original only seen does not count)."""
-    procedure = procedure_of(ctx, row["procedure_slug"])
-    present = {r["requirement"] for r in await conn.fetch(queries.ATTACHED_REQUIREMENTS, row["id"])}
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    present = {r.requirement for r in await fetch_all_as(RequirementRow, conn, queries.ATTACHED_REQUIREMENTS, row.id)}
     digitized = all(r.key in present for r in procedure.requirements if r.mandatory)
-    await conn.execute(queries.SET_DIGITIZED, row["id"], digitized)
+    await conn.execute(queries.SET_DIGITIZED, row.id, digitized)
 
 
 async def record_original_seen(
@@ -115,13 +119,13 @@ async def record_original_seen(
     """A paper the officer checked in the original at the counter without scanning it."""
     async with conn.transaction():
         row = await _lock_editable(conn, officer, dossier_id)
-        _requirement(procedure_of(ctx, row["procedure_slug"]), requirement)
-        found = await conn.fetchrow(
-            queries.INSERT_ORIGINAL_SEEN, dossier_id, requirement, officer.user_id, ctx.clock.now()
+        _requirement(procedure_of(ctx.catalog, row.procedure_slug), requirement)
+        found = await fetch_one_as(
+            SeenRow, conn, queries.INSERT_ORIGINAL_SEEN, dossier_id, requirement, officer.user_id, ctx.clock.now()
         )
         assert found is not None
         await _on_record(conn, ctx, officer, dossier_id, "original_seen", requirement=requirement)
-    return OriginalSeen(requirement=found["requirement"], original_seen=True, created_at=found["created_at"])
+    return OriginalSeen(requirement=found.requirement, original_seen=True, created_at=found.created_at)
 
 
 async def upload_document(
@@ -136,7 +140,7 @@ async def upload_document(
 ) -> DocumentOut:
     async with conn.transaction():
         row = await _lock_editable(conn, principal, dossier_id)
-        allowed = _requirement(procedure_of(ctx, row["procedure_slug"]), requirement)
+        allowed = _requirement(procedure_of(ctx.catalog, row.procedure_slug), requirement)
         used = await conn.fetchval(queries.DOSSIER_BYTES, dossier_id)
         if used + len(content) > ctx.settings.max_dossier_bytes:
             raise DomainError("dossier-too-large", status=413, limit_mb=ctx.settings.max_dossier_bytes // (1024 * 1024))
@@ -161,27 +165,27 @@ async def attach_from_wallet(
 ) -> DocumentOut:
     async with conn.transaction():
         row = await _lock_editable(conn, principal, dossier_id)
-        allowed = _requirement(procedure_of(ctx, row["procedure_slug"]), requirement)
-        document = await conn.fetchrow(queries.GET_DOCUMENT, document_id)
-        if document is None or document["owner_id"] != principal.user_id:
+        allowed = _requirement(procedure_of(ctx.catalog, row.procedure_slug), requirement)
+        document = await fetch_one_as(DocumentRow, conn, queries.GET_DOCUMENT, document_id)
+        if document is None or document.owner_id != principal.user_id:
             raise NotFoundError("document-not-found")
-        if not accepted(document["content_type"], allowed):
+        if not accepted(document.content_type, allowed):
             raise DomainError("unsupported-file-type", status=415, accepted=", ".join(_short(t) for t in allowed))
         used = await conn.fetchval(queries.DOSSIER_BYTES, dossier_id)
-        if used + document["size"] > ctx.settings.max_dossier_bytes:
+        if used + document.size > ctx.settings.max_dossier_bytes:
             raise DomainError("dossier-too-large", status=413, limit_mb=ctx.settings.max_dossier_bytes // (1024 * 1024))
         return await _attach(conn, ctx, row, requirement, document_id)
 
 
 async def _attach(
-    conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, requirement: str, document_id: uuid.UUID
+    conn: asyncpg.Connection, ctx: AppContext, row: DossierRow, requirement: str, document_id: uuid.UUID
 ) -> DocumentOut:
     attachment_id = uuid.uuid4()
     now = ctx.clock.now()
-    await conn.execute(queries.ATTACH_DOCUMENT, attachment_id, row["id"], requirement, document_id, now)
-    await conn.execute("UPDATE dossiers SET updated_at = $2 WHERE id = $1", row["id"], now)
+    await conn.execute(queries.ATTACH_DOCUMENT, attachment_id, row.id, requirement, document_id, now)
+    await conn.execute(queries.TOUCH_DOSSIER, row.id, now)
     await _refresh_digitized(conn, ctx, row)
-    return next(d for d in await attachments(conn, row["id"]) if d.id == attachment_id)
+    return next(d for d in await attachments(conn, row.id) if d.id == attachment_id)
 
 
 async def delete_document(
@@ -195,19 +199,19 @@ async def delete_document(
 
 
 async def wallet(conn: asyncpg.Connection, principal: Principal, paging: Paging) -> Page[WalletDocument]:
-    rows = await conn.fetch(queries.LIST_WALLET, principal.user_id, paging.limit, paging.offset)
+    rows = await fetch_all_as(WalletRow, conn, queries.LIST_WALLET, principal.user_id, paging.limit, paging.offset)
     items = [
         WalletDocument(
-            id=r["id"],
-            file_name=r["file_name"],
-            content_type=r["content_type"],
-            size=r["size"],
-            sha256=r["sha256"],
-            created_at=r["created_at"],
+            id=r.id,
+            file_name=r.file_name,
+            content_type=r.content_type,
+            size=r.size,
+            sha256=r.sha256,
+            created_at=r.created_at,
         )
         for r in rows
     ]
-    return Page(items=items, total=rows[0]["total"] if rows else 0)
+    return Page(items=items, total=rows[0].total if rows else 0)
 
 
 async def attach_result(
@@ -221,12 +225,12 @@ async def attach_result(
 ) -> DocumentOut:
     async with conn.transaction():
         row = await load(conn, officer, dossier_id, lock=True)
-        if Status(row["status"]) is not Status.PROCESSING:
+        if row.status is not DossierStatus.PROCESSING:
             raise ConflictError("conflict")
         document_id, digest, detected = await store_document(
             conn,
             ctx,
-            owner_id=row["owner_id"],
+            owner_id=row.owner_id,
             file_name=file_name,
             content=content,
             allowed=("application/pdf", "image/jpeg", "image/png"),
@@ -234,13 +238,13 @@ async def attach_result(
         now = ctx.clock.now()
         await conn.execute(queries.SET_RESULT, dossier_id, document_id, now)
         await _on_record(conn, ctx, officer, dossier_id, "attach_result", document_id=str(document_id))
-        document = await conn.fetchrow(queries.GET_DOCUMENT, document_id)
+        document = await fetch_one_as(DocumentRow, conn, queries.GET_DOCUMENT, document_id)
         assert document is not None
     return DocumentOut(
         id=document_id,
         requirement="result",
         document_id=document_id,
-        file_name=document["file_name"],
+        file_name=document.file_name,
         content_type=detected,
         size=len(content),
         sha256=digest,
@@ -252,9 +256,13 @@ async def result_file(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID
 ) -> tuple[bytes, str, str]:
     row = await load(conn, principal, dossier_id)
-    if row["result_document"] is None or Status(row["status"]) not in {Status.RESULT_READY, Status.RETURNED}:
+    if row.result_document is None or row.status not in {
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+    }:
         raise NotFoundError("document-not-found")
-    audit = read_entry(ctx, principal, dossier_id, "download", of="result", document_id=str(row["result_document"]))
-    document = await GET_RESULT_DOCUMENT.fetchrow(conn, row["result_document"], entry=audit)
-    assert document is not None
-    return await ctx.files.get(document["sha256"]), document["content_type"], document["file_name"]
+    audit = read_entry(ctx.clock, principal, dossier_id, "download", of="result", document_id=str(row.result_document))
+    found = await GET_RESULT_DOCUMENT.fetchrow(conn, row.result_document, entry=audit)
+    assert found is not None
+    document = row_as(DocumentRow, found)
+    return await ctx.files.get(document.sha256), document.content_type, document.file_name

@@ -7,7 +7,6 @@ say; everywhere else a dossier's fee is the catalog's `fee` as it is."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from api.catalog.models import Procedure, Resolved, fee_for_form
 from api.dossiers.models import FieldErrors
@@ -15,10 +14,10 @@ from api.dossiers.models import FieldErrors
 MAX_COPIES = 100  # a request for more is a mistake, or for another channel than a phone
 MAX_PAGES = 1000
 
-Rule = Callable[[int, Mapping[str, Any]], tuple[int, FieldErrors]]
+Rule = Callable[[int, Mapping[str, object]], tuple[int, FieldErrors]]
 
 
-def _quantity(form: Mapping[str, Any], key: str, most: int) -> tuple[int, FieldErrors]:
+def _quantity(form: Mapping[str, object], key: str, most: int) -> tuple[int, FieldErrors]:
     value = form.get(key)
     if value is None:  # a required field left out is already an error of the form
         return 1, []
@@ -28,14 +27,14 @@ def _quantity(form: Mapping[str, Any], key: str, most: int) -> tuple[int, FieldE
 
 
 def _per_copy(key: str) -> Rule:
-    def fee(one: int, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
+    def fee(one: int, form: Mapping[str, object]) -> tuple[int, FieldErrors]:
         copies, errors = _quantity(form, key, MAX_COPIES)
         return one * copies, errors
 
     return fee
 
 
-def _certified_copy(one_page: int, form: Mapping[str, Any]) -> tuple[int, FieldErrors]:
+def _certified_copy(one_page: int, form: Mapping[str, object]) -> tuple[int, FieldErrors]:
     """Thông tư 226/2016/TT-BTC: the first two pages at the page fee, 1,000 đồng each page from the
     third, at most 200,000 đồng a copy."""
     copies, errors = _quantity(form, "number_of_copies", MAX_COPIES)
@@ -53,7 +52,7 @@ RULES: dict[str, Rule] = {
 
 
 def dossier_fee(
-    procedure: Procedure, form: Mapping[str, Any], resolved: Resolved, channel: str
+    procedure: Procedure, form: Mapping[str, object], resolved: Resolved, channel: str
 ) -> tuple[int, FieldErrors]:
     """The fee the dossier owes for what its form asks under the law of `resolved`'s day, or the errors
     of the quantities asked: the fee line its answers make its case (of one copy or page where the

@@ -1,373 +1,96 @@
-"""Moving dossiers through the state machine; each move is one transaction: status, history row, outbox event."""
+"""Moving dossiers through the state machine. Every move is one transaction, in four steps: lock the
+dossier's row, decide the move (decide.py, pure), write it (status, code, clocks), then publish it (its
+history rows and outbox events, in the same transaction)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
 
 import asyncpg
+from msgspec.structs import asdict, replace
 
-from api.catalog.models import Procedure, ResultKind
+from api.catalog.models import Procedure
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import attachments, get_dossier, load, originals_seen_of, procedure_of, visible_to
+from api.dossiers.access import load, lock_any
 from api.dossiers.codes import dossier_code, lookup_key
+from api.dossiers.decide import Facts, Move, Said, Step, Timing, decide
 from api.dossiers.fees import dossier_fee
-from api.dossiers.models import (
-    RECEPTION_ANSWERS,
-    Action,
-    Actor,
-    CounterResubmitIn,
-    InvalidTransition,
-    OfficerActionIn,
-    Status,
-    after_receive,
-    next_status,
-)
+from api.dossiers.models import Action, Actor, CounterResubmitIn, OfficerActionIn, next_status
+from api.dossiers.reads import attachments, get_dossier, originals_seen_of, procedure_of
 from api.dossiers.receipts import receipt
+from api.dossiers.rows import DossierRow, MoveRow
 from api.dossiers.views import Dossier, Receipt
 from core.audit import ONE_STOP, AuditActor, AuditEntry, audited
 from core.auth import Principal, Role
 from core.clock import VN_TZ
-from core.db import json_text
-from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
-from core.events import DossierStatusChanged, Event, PaymentSucceeded
+from core.db import fetch_all_as, json_text
+from core.dossier_status import DossierStatus
+from core.errors import DomainError, ValidationError
+from core.events import DossierStatusChanged, PaymentSucceeded
 
 AUDITED_UPDATE_MOVE = audited(queries.UPDATE_MOVE, 13)
 
 
 @dataclass(frozen=True)
 class ActorInfo:
+    """Who moves a dossier, as its history and audit trail tell it. Citizens' moves are not on the audit
+    trail; officers' are, and so are the one-stop system's (`principal` None, `external_id` its id of its
+    officer, `on_record` what its trail entry keeps besides the move, e.g. the one-stop event's id)."""
+
     role: Actor
     user_id: uuid.UUID | None
     name: str | None = None
     source: str | None = None
-    external_id: str | None = None  # the one-stop system's id of its officer
+    external_id: str | None = None
+    principal: Principal | None = None
+    on_record: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
     def of(cls, principal: Principal) -> ActorInfo:
         role = Actor.CITIZEN if principal.role is Role.CITIZEN else Actor.OFFICER
-        return cls(role=role, user_id=principal.user_id)
+        return cls(role=role, user_id=principal.user_id, principal=principal)
 
 
-@dataclass
-class _Move:
-    status: Status
-    code: str | None
-    lookup_key: str | None
-    submitted_at: datetime | None
-    received_at: datetime | None
-    appointment_date: date | None
-    resolved_at: datetime | None
-    returned_at: datetime | None
-    reception_due_at: datetime | None
-    reception_warn_at: datetime | None
-    reception_answered_at: datetime | None
-
-    @classmethod
-    def of(cls, row: asyncpg.Record) -> _Move:
-        return cls(
-            status=Status(row["status"]),
-            code=row["code"],
-            lookup_key=row["lookup_key"],
-            submitted_at=row["submitted_at"],
-            received_at=row["received_at"],
-            appointment_date=row["appointment_date"],
-            resolved_at=row["resolved_at"],
-            returned_at=row["returned_at"],
-            reception_due_at=row["reception_due_at"],
-            reception_warn_at=row["reception_warn_at"],
-            reception_answered_at=row["reception_answered_at"],
-        )
+SYSTEM = ActorInfo(role=Actor.SYSTEM, user_id=None)
 
 
-def _cutoff(ctx: AppContext) -> time:
+def timing_of(ctx: AppContext) -> Timing:
     hours, _, minutes = ctx.settings.same_day_cutoff.partition(":")
-    return time(int(hours), int(minutes or 0))
-
-
-@dataclass(frozen=True)
-class _Change:
-    """One move as history and event record it."""
-
-    row: asyncpg.Record
-    move: _Move
-    action: Action | str
-    actor: ActorInfo
-    from_status: Status | None
-    note: str | None = None
-    reason: str | None = None
-    missing: list[str] | None = None
-    moved_on_to: Status | None = None
-    extra: dict[str, Any] | None = None
-
-
-async def _apply(
-    conn: asyncpg.Connection,
-    ctx: AppContext,
-    row: asyncpg.Record,
-    move: _Move,
-    *,
-    action: Action | str,
-    actor: ActorInfo,
-    from_status: Status | None,
-    note: str | None = None,
-    reason: str | None = None,
-    missing: list[str] | None = None,
-    moved_on_to: Status | None = None,
-    extra: dict[str, Any] | None = None,
-    now: datetime,
-    audit: AuditEntry | None = None,
-) -> None:
-    """Store the move, its history row and its event: the three always go together.
-    `moved_on_to`: the status the system moves the dossier on to next, in this transaction.
-    `audit`: the audit trail's entry for the action, written by the same statement as the move."""
-    await conn.execute(
-        queries.UPDATE_MOVE if audit is None else AUDITED_UPDATE_MOVE,
-        row["id"],
-        move.status.value,
-        move.code,
-        move.lookup_key,
-        move.submitted_at,
-        move.received_at,
-        move.appointment_date,
-        move.resolved_at,
-        move.returned_at,
-        now,
-        move.reception_due_at,
-        move.reception_warn_at,
-        move.reception_answered_at,
-        *(audit.params() if audit else ()),
-    )
-    change = _Change(row, move, action, actor, from_status, note, reason, missing, moved_on_to, extra)
-    await _record(conn, ctx, [change], now)
-
-
-async def _record(conn: asyncpg.Connection, ctx: AppContext, changes: list[_Change], now: datetime) -> None:
-    """The history rows and events of moves already stored, in one statement each however many."""
-    if not changes:
-        return
-    columns: list[list[Any]] = [[] for _ in range(9)]
-    events: list[Event] = []
-    for c in changes:
-        data: dict[str, Any] = dict(c.extra or {})
-        if c.reason:
-            data["reason"] = c.reason
-        if c.missing:
-            data["missing"] = c.missing
-        if c.actor.source:
-            data["source"] = c.actor.source
-        values = (
-            c.row["id"],
-            c.from_status.value if c.from_status else None,
-            c.move.status.value,
-            str(c.action),
-            c.actor.user_id,
-            c.actor.role.value,
-            c.actor.name,
-            c.note or c.reason,
-            json_text(data),
-        )
-        for column, value in zip(columns, values, strict=True):
-            column.append(value)
-        events.append(_event(ctx, c, now))
-    await conn.execute(queries.INSERT_HISTORY_MANY, *columns, now)
-    await ctx.bus.publish_many(conn, events)
-
-
-def _event(ctx: AppContext, c: _Change, now: datetime) -> DossierStatusChanged:
-    procedure = procedure_of(ctx, c.row["procedure_slug"])
-    names = {r.key: r.names for r in procedure.requirements}
-    missing = c.missing or []
-    return DossierStatusChanged(
-        event_id=uuid.uuid4(),
-        occurred_at=now,
-        dossier_id=c.row["id"],
-        code=c.move.code,
-        owner_id=c.row["owner_id"],
-        agency_code=c.row["agency_code"],
-        procedure_slug=procedure.slug,
-        procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
-        from_status=c.from_status.value if c.from_status else None,
-        to_status=c.move.status.value,
-        action=str(c.action),
-        actor_role=c.actor.role.value,
-        note=c.note,
-        reason=c.reason,
-        missing=missing,
-        missing_names={
-            "vi": [names[k].vi for k in missing if k in names],
-            "en": [names[k].en for k in missing if k in names],
-        },
-        appointment_date=c.move.appointment_date,
-        fee=c.row["fee"],
-        moved_on_to=c.moved_on_to.value if c.moved_on_to else None,
-        channel=c.row["channel"],
-        contact_phone=c.row["applicant_phone"] if c.row["owner_id"] is None else None,
+    return Timing(
+        calendar=ctx.calendar,
+        reception_hours=ctx.settings.reception_hours,
+        reception_warning_minutes=ctx.settings.reception_warning_minutes,
+        same_day_cutoff=time(int(hours), int(minutes or 0)),
     )
 
 
-def _step(status: Status, action: Action, actor: Actor, *, counter: bool = False) -> Status:
-    try:
-        return next_status(status, action, actor, counter=counter)
-    except InvalidTransition as exc:
-        raise ConflictError(
-            "invalid-transition",
-            action=action.value,
-            current=status.value,
-        ) from exc
-
-
-async def _system_move(
-    conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, move: _Move, action: Action, now: datetime
-) -> _Move:
-    after = replace(move, status=_step(move.status, action, Actor.SYSTEM))
-    await _apply(
-        conn,
-        ctx,
-        row,
-        after,
-        action=action,
-        actor=ActorInfo(role=Actor.SYSTEM, user_id=None),
-        from_status=move.status,
-        now=now,
-    )
-    return after
-
-
-def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, list[PaymentSucceeded]], Awaitable[None]]:
-    """In the settling transaction: the dossiers are paid, and those waiting for payment move on.
-    A dossier paid before reception moves on when it is received. Every settlement of one transaction
-    (a batch of bank notifications, or one) in the same two statements."""
-
-    moved_to = _step(Status.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM)
-    system = ActorInfo(role=Actor.SYSTEM, user_id=None)
-
-    async def handle(conn: asyncpg.Connection, events: list[PaymentSucceeded]) -> None:
-        # the settling transactions hold these dossiers' locks already; sorted all the same, as every
-        # statement that locks several dossiers takes them
-        paid = sorted({e.dossier_id: e for e in events}.values(), key=lambda e: e.dossier_id)
-        # one statement marks them paid and moves them; it returns the rows as they were before
-        rows = await conn.fetch(
-            queries.MARK_PAID_MANY, [e.dossier_id for e in paid], [e.occurred_at for e in paid], moved_to.value
-        )
-        changes = [
-            _Change(
-                row, replace(_Move.of(row), status=moved_to), Action.SETTLE_PAYMENT, system, Status.AWAITING_PAYMENT
-            )
-            for row in rows
-            if Status(row["status"]) is Status.AWAITING_PAYMENT
-        ]
-        if changes:
-            await _record(conn, ctx, changes, paid[0].occurred_at)
-
-    return handle
-
-
-def _require_papers(procedure: Procedure, present: set[str], locale: str) -> None:
-    missing = [r for r in procedure.requirements if r.mandatory and r.key not in present]
-    if missing:
-        raise DomainError(
-            "missing-documents",
-            status=422,
-            names=", ".join(r.names.pick(locale) for r in missing),
-            missing_requirements=[r.key for r in missing],
-        )
-
-
-async def _papers_present(conn: asyncpg.Connection, row: asyncpg.Record) -> set[str]:
-    """The requirements a dossier has a paper for: attached files, and at the counter the originals seen."""
-    present = {d.requirement for d in await attachments(conn, row["id"])}
-    if row["channel"] == "counter":
-        present.update((await originals_seen_of(conn, [row["id"]]))[row["id"]])
-    return present
-
-
-async def _submit_step(
-    conn: asyncpg.Connection,
-    ctx: AppContext,
-    row: asyncpg.Record,
-    *,
-    actor: ActorInfo,
-    locale: str,
-    moved_on_to: Status | None = None,
-    extra: dict[str, Any] | None = None,
-    audit_as: Principal | None = None,
-) -> None:
-    """Draft or sent back -> submitted: every mandatory paper there, numbered once (a resubmission
-    keeps code and key), the reception clock started for an online dossier. `audit_as`: the officer
-    submitting for the applicant, on the audit trail."""
-    status = Status(row["status"])
-    move = _Move.of(row)
-    move.status = _step(status, Action.SUBMIT, actor.role, counter=row["channel"] == "counter")
-    procedure = procedure_of(ctx, row["procedure_slug"])
-    _require_papers(procedure, await _papers_present(conn, row), locale)
-    now = ctx.clock.now()
-    if move.code is None:
-        row = await _fix_fee(conn, ctx, row, now)
-    await _number(conn, row, move, now)
-    move.submitted_at = now
-    if row["channel"] == "online":
-        _start_reception_clock(ctx, move, now)
-    # provisional until an officer receives it: the clock starts at reception
-    move.appointment_date = ctx.calendar.appointment_date(now, procedure.processing_days, cutoff=_cutoff(ctx))
-    await _apply(
-        conn,
-        ctx,
-        row,
-        move,
-        action=Action.SUBMIT,
-        actor=actor,
-        from_status=status,
-        moved_on_to=moved_on_to,
-        extra=extra,
-        now=now,
-        audit=_entry(audit_as, row, Action.SUBMIT, status, move, now) if audit_as else None,
-    )
-
-
-def _entry(
-    principal: Principal, row: asyncpg.Record, action: Action | str, before: Status, move: _Move, now: datetime
-) -> AuditEntry:
-    return AuditEntry(
-        row["id"], AuditActor.of(principal), str(action), now, {"from": before.value, "to": move.status.value}
-    )
-
-
-def _action_entry(
-    principal: Principal | None,
-    actor: ActorInfo,
-    row: asyncpg.Record,
-    action: Action,
-    before: Status,
-    move: _Move,
-    now: datetime,
-    detail: dict[str, Any] | None,
-) -> AuditEntry:
-    """An officer's action as the audit trail keeps it; without a principal, the one-stop system's."""
-    if principal is not None:
-        entry = _entry(principal, row, action, before, move, now)
-    else:
-        entry = AuditEntry(
-            row["id"],
-            AuditActor(actor.external_id, ONE_STOP),
-            str(action),
-            now,
-            {"from": before.value, "to": move.status.value},
-        )
-    return replace(entry, detail={**(entry.detail or {}), **detail}) if detail else entry
+# ---- the use cases ---------------------------------------------------------------------------
 
 
 async def submit(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
+    await _by_applicant(conn, ctx, principal, dossier_id, Action.SUBMIT, locale)
+    return await receipt(conn, ctx, principal, dossier_id, locale)
+
+
+async def withdraw(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+) -> Dossier:
+    await _by_applicant(conn, ctx, principal, dossier_id, Action.WITHDRAW, locale)
+    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+
+
+async def _by_applicant(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, action: Action, locale: str
+) -> None:
     async with conn.transaction():
         row = await load(conn, principal, dossier_id, lock=True)
-        await _submit_step(conn, ctx, row, actor=ActorInfo.of(principal), locale=locale)
-    return await receipt(conn, ctx, principal, dossier_id, locale)
+        await _move(conn, ctx, row, action, ActorInfo.of(principal), Said(locale=locale))
 
 
 async def resubmit_at_counter(
@@ -383,141 +106,14 @@ async def resubmit_at_counter(
     received by an officer, told as one (the submitted step is not pushed on its own)."""
     async with conn.transaction():
         row = await load(conn, officer, dossier_id, lock=True)
-        if row["channel"] != "counter":
+        if not row.at_counter:
             raise DomainError("resubmitted-by-citizen", status=403)
-        desk = _counter_note(row, body.counter)
-        await _submit_step(
-            conn,
-            ctx,
-            row,
-            actor=ActorInfo.of(officer),
-            locale=locale,
-            moved_on_to=Status.RECEIVED,
-            extra=desk,
-            audit_as=officer,
-        )
-        await act(
-            conn,
-            ctx,
-            dossier_id,
-            OfficerActionIn(action=Action.RECEIVE.value, note=body.note, counter=body.counter),
-            actor=ActorInfo.of(officer),
-            principal=officer,
-            locale=locale,
-        )
+        who = ActorInfo.of(officer)
+        said = Said(locale=locale, desk=body.counter, resubmitted_at_counter=True)
+        await _move(conn, ctx, row, Action.SUBMIT, who, said)
+        receive = OfficerActionIn(action=Action.RECEIVE.value, note=body.note, counter=body.counter)
+        await act(conn, ctx, dossier_id, receive, actor=who, principal=officer, locale=locale)
     return await get_dossier(conn, ctx, officer, dossier_id, locale, on_record=False)
-
-
-async def withdraw(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
-) -> Dossier:
-    async with conn.transaction():
-        row = await load(conn, principal, dossier_id, lock=True)
-        status = Status(row["status"])
-        move = _Move.of(row)
-        move.status = _step(status, Action.WITHDRAW, Actor.CITIZEN)
-        now = ctx.clock.now()
-        await _apply(
-            conn,
-            ctx,
-            row,
-            move,
-            action=Action.WITHDRAW,
-            actor=ActorInfo.of(principal),
-            from_status=status,
-            now=now,
-        )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
-
-
-async def _fix_fee(conn: asyncpg.Connection, ctx: AppContext, row: asyncpg.Record, now: datetime) -> asyncpg.Record:
-    """A dossier owes the fee of the law in force on the day it is first filed (in Vietnam), whatever the
-    catalog says later; fixed in the transaction that numbers it, before anything can be paid."""
-    resolved = ctx.catalog.resolved(row["procedure_slug"], now.astimezone(VN_TZ).date())
-    procedure = procedure_of(ctx, row["procedure_slug"])
-    fee, _ = dossier_fee(procedure, row["form"], resolved, row["channel"])  # its quantities were checked
-    if fee == row["fee"]:
-        return row
-    await conn.execute(queries.SET_FEE, row["id"], fee)
-    refreshed = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, row["id"])
-    assert refreshed is not None
-    return refreshed
-
-
-async def _number(conn: asyncpg.Connection, row: asyncpg.Record, move: _Move, now: datetime) -> None:
-    """The dossier code and lookup key, given once (a resubmission keeps them)."""
-    if move.code is None:
-        day = now.astimezone(VN_TZ).date()
-        number = await conn.fetchval(queries.NEXT_CODE_NUMBER, row["agency_code"], day)
-        move.code = dossier_code(row["agency_code"], day, number)
-        move.lookup_key = lookup_key()
-
-
-def _start_reception_clock(ctx: AppContext, move: _Move, now: datetime) -> None:
-    hours = timedelta(hours=ctx.settings.reception_hours)
-    warning = min(timedelta(minutes=ctx.settings.reception_warning_minutes), hours)
-    move.reception_due_at = ctx.calendar.add_working_time(now, hours)
-    move.reception_warn_at = ctx.calendar.add_working_time(now, hours - warning)
-    move.reception_answered_at = None
-
-
-async def _file_at_counter(
-    conn: asyncpg.Connection,
-    ctx: AppContext,
-    row: asyncpg.Record,
-    procedure: Procedure,
-    move: _Move,
-    now: datetime,
-    locale: str,
-) -> asyncpg.Record:
-    """A walk-in dossier being received: every mandatory paper scanned or seen in the original,
-    numbered now, and owned by the citizen account of the applicant's phone if there is one."""
-    _require_papers(procedure, await _papers_present(conn, row), locale)
-    if move.code is None:
-        row = await _fix_fee(conn, ctx, row, now)
-    await _number(conn, row, move, now)
-    move.submitted_at = now
-    citizen = await conn.fetchval(queries.CITIZEN_BY_PHONE, row["applicant"]["phone"])
-    if citizen is not None:
-        await conn.execute(queries.SET_OWNER, row["id"], citizen)
-        refreshed = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, row["id"])
-        assert refreshed is not None
-        return refreshed
-    return row
-
-
-def _parse_action(body: OfficerActionIn) -> Action:
-    try:
-        action = Action(body.action)
-    except ValueError:
-        action = None
-    if action is None or action in {
-        Action.SUBMIT,
-        Action.WITHDRAW,
-        Action.REQUEST_PAYMENT,
-        Action.SETTLE_PAYMENT,
-    }:
-        raise ValidationError([("action", "invalid", {})])
-    return action
-
-
-def _requested_papers(procedure: Procedure, body: OfficerActionIn) -> list[str]:
-    keys = {r.key for r in procedure.requirements}
-    missing = list(dict.fromkeys(body.missing or []))
-    if not missing:
-        raise ValidationError([("missing", "empty-list", {})])
-    unknown = [k for k in missing if k not in keys]
-    if unknown:
-        raise ValidationError([(f"missing[{missing.index(k)}]", "unknown-requirement", {}) for k in unknown])
-    return missing
-
-
-def _counter_note(row: asyncpg.Record, counter: str | None) -> dict[str, Any]:
-    """What the history keeps of a reception besides who: through which channel, at which office and desk."""
-    note: dict[str, Any] = {"channel": row["channel"], "office": row["agency_code"]}
-    if counter and counter.strip():
-        note["counter"] = counter.strip()
-    return note
 
 
 async def act(
@@ -529,69 +125,210 @@ async def act(
     actor: ActorInfo,
     principal: Principal | None,
     locale: str = "vi",
-    audit_detail: dict[str, Any] | None = None,
 ) -> None:
-    """An officer's (or the one-stop system's) action, in the caller's transaction if any, on the audit
-    trail with `audit_detail` (e.g. the one-stop event's id) beside the move."""
+    """An officer's (or the one-stop system's, `principal` None) action, in the caller's transaction if any."""
     action = _parse_action(body)
     async with conn.transaction():
-        row = await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, row_id)
-        if principal is not None:
-            row = visible_to(row, principal)
-        elif row is None:
-            raise NotFoundError("dossier-not-found")
-        status = Status(row["status"])
-        procedure = procedure_of(ctx, row["procedure_slug"])
-        move = _Move.of(row)
-        counter = row["channel"] == "counter"
-        move.status = _step(status, action, Actor.OFFICER, counter=counter)
-        now = ctx.clock.now()
-        missing: list[str] | None = None
-        reason: str | None = None
-        extra: dict[str, Any] | None = None
-        if status is Status.DRAFT:  # only a counter dossier gets here (next_status)
-            row = await _file_at_counter(conn, ctx, row, procedure, move, now, locale)
-        if status is Status.SUBMITTED and action in RECEPTION_ANSWERS and move.reception_answered_at is None:
-            move.reception_answered_at = now
-        if action is Action.RECEIVE:
-            extra = _counter_note(row, body.counter)
-        match action:
-            case Action.REQUEST_SUPPLEMENT:
-                missing = _requested_papers(procedure, body)
-            case Action.REJECT:
-                reason = (body.reason or "").strip() or None
-                if reason is None:
-                    raise ValidationError([("reason", "required", {})])
-                move.resolved_at = now
-            case Action.RECEIVE:
-                move.received_at = now
-                move.appointment_date = ctx.calendar.appointment_date(
-                    now, procedure.processing_days, cutoff=_cutoff(ctx)
-                )
-            case Action.APPROVE:
-                if procedure.result is ResultKind.ELECTRONIC and row["result_document"] is None:
-                    raise DomainError("result-required", status=422)
-                move.resolved_at = now
-            case Action.RETURN:
-                move.returned_at = now
-            case _:
-                pass
-        follow_up = after_receive(row["fee"], row["paid_at"] is not None) if action is Action.RECEIVE else None
-        await _apply(
+        row = await (lock_any(conn, row_id) if principal is None else load(conn, principal, row_id, lock=True))
+        said = Said(locale=locale, note=body.note, reason=body.reason, missing=body.missing, desk=body.counter)
+        await _move(conn, ctx, row, action, actor, said)
+
+
+def _parse_action(body: OfficerActionIn) -> Action:
+    try:
+        action = Action(body.action)
+    except ValueError:
+        action = None
+    if action is None or action in {Action.SUBMIT, Action.WITHDRAW, Action.REQUEST_PAYMENT, Action.SETTLE_PAYMENT}:
+        raise ValidationError([("action", "invalid", {})])
+    return action
+
+
+def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, list[PaymentSucceeded]], Awaitable[None]]:
+    """In the settling transaction: the dossiers are paid, and those waiting for payment move on.
+    A dossier paid before reception moves on when it is received. Every settlement of one transaction
+    (a batch of bank notifications, or one) in the same two statements."""
+
+    moved_to = next_status(DossierStatus.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM)
+
+    async def handle(conn: asyncpg.Connection, events: list[PaymentSucceeded]) -> None:
+        # the settling transactions hold these dossiers' locks already; sorted all the same, as every
+        # statement that locks several dossiers takes them
+        paid = sorted({e.dossier_id: e for e in events}.values(), key=lambda e: e.dossier_id)
+        now = paid[0].occurred_at
+        # one statement marks them paid and moves them; it returns the rows as they were before
+        rows = await fetch_all_as(
+            MoveRow,
             conn,
-            ctx,
-            row,
-            move,
-            action=action,
-            actor=actor,
-            from_status=status,
-            note=body.note,
-            reason=reason,
-            missing=missing,
-            moved_on_to=_step(move.status, follow_up, Actor.SYSTEM) if follow_up else None,
-            extra=extra,
-            now=now,
-            audit=_action_entry(principal, actor, row, action, status, move, now, audit_detail),
+            queries.MARK_PAID_MANY,
+            [e.dossier_id for e in paid],
+            [e.occurred_at for e in paid],
+            moved_to.value,
         )
-        if follow_up is not None:
-            await _system_move(conn, ctx, row, move, follow_up, now)
+        changes: list[tuple[MoveRow, Step, ActorInfo]] = []
+        for row in rows:
+            if row.status is DossierStatus.AWAITING_PAYMENT:
+                facts = Facts(procedure=procedure_of(ctx.catalog, row.procedure_slug), timing=timing_of(ctx))
+                move = decide(row, Action.SETTLE_PAYMENT, Actor.SYSTEM, facts, now)
+                changes += [(replace(row, status=move.status), step, SYSTEM) for step in move.steps]
+        if changes:
+            await _publish(conn, ctx, changes, now)
+
+    return handle
+
+
+# ---- lock -> decide -> write -> publish ------------------------------------------------------
+
+
+async def _move(
+    conn: asyncpg.Connection, ctx: AppContext, row: DossierRow, action: Action, who: ActorInfo, said: Said
+) -> None:
+    """One move of a dossier the caller has locked: decided, written, published."""
+    now = ctx.clock.now()
+    move = decide(row, action, who.role, await _facts(conn, ctx, row, action, said, now), now)
+    written = await _write(conn, row, move, _audit(who, row.id, move.steps[0], now), now)
+    await _publish(
+        conn, ctx, [(written, step, SYSTEM if step.actor is Actor.SYSTEM else who) for step in move.steps], now
+    )
+
+
+async def _facts(
+    conn: asyncpg.Connection, ctx: AppContext, row: DossierRow, action: Action, said: Said, now: datetime
+) -> Facts:
+    """What deciding needs besides the row: a dossier being filed (submitted, or a walk-in draft
+    received) needs its papers and, never numbered yet, the fee of the law in force today."""
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    filing = action is Action.SUBMIT or (action is Action.RECEIVE and row.status is DossierStatus.DRAFT)
+    return Facts(
+        procedure=procedure,
+        timing=timing_of(ctx),
+        said=said,
+        papers=await _papers_present(conn, row) if filing else frozenset(),
+        fee_due=_fee_due(ctx, procedure, row, now) if filing and row.code is None else None,
+    )
+
+
+async def _papers_present(conn: asyncpg.Connection, row: DossierRow) -> frozenset[str]:
+    """The requirements a dossier has a paper for: attached files, and at the counter the originals seen."""
+    present = {d.requirement for d in await attachments(conn, row.id)}
+    if row.at_counter:
+        present.update((await originals_seen_of(conn, [row.id]))[row.id])
+    return frozenset(present)
+
+
+def _fee_due(ctx: AppContext, procedure: Procedure, row: DossierRow, now: datetime) -> int:
+    """The fee of the law in force today (in Vietnam) for what the dossier's form asks."""
+    resolved = ctx.catalog.resolved(row.procedure_slug, now.astimezone(VN_TZ).date())
+    fee, _ = dossier_fee(procedure, row.form, resolved, row.channel)  # its quantities were checked
+    return fee
+
+
+def _audit(who: ActorInfo, dossier_id: uuid.UUID, step: Step, now: datetime) -> AuditEntry | None:
+    """An officer's move as the audit trail keeps it, written by the same statement as the move; without
+    a principal, the one-stop system's."""
+    if who.role is not Actor.OFFICER:
+        return None
+    actor = AuditActor.of(who.principal) if who.principal is not None else AuditActor(who.external_id, ONE_STOP)
+    detail = {"from": step.from_status.value, "to": step.to_status.value, **who.on_record}
+    return AuditEntry(dossier_id, actor, step.action.value, now, detail)
+
+
+async def _write(
+    conn: asyncpg.Connection, row: DossierRow, move: Move, audit: AuditEntry | None, now: datetime
+) -> MoveRow:
+    """Store the move: its fee fixed, its code given, its walk-in applicant's account made its owner, then
+    status and clocks (with the audit trail's entry, if any, in the same statement). Returns the row as
+    the move left it."""
+    fee, code, key, owner = row.fee, row.code, row.lookup_key, row.owner_id
+    if move.fee is not None:
+        await conn.execute(queries.SET_FEE, row.id, move.fee)
+        fee = move.fee
+    if move.number:
+        day = now.astimezone(VN_TZ).date()
+        code = dossier_code(row.agency_code, day, await conn.fetchval(queries.NEXT_CODE_NUMBER, row.agency_code, day))
+        key = lookup_key()
+    if move.claim_owner:
+        citizen: uuid.UUID | None = await conn.fetchval(queries.CITIZEN_BY_PHONE, row.applicant_phone)
+        if citizen is not None:
+            await conn.execute(queries.SET_OWNER, row.id, citizen)
+            owner = citizen if owner is None else owner
+    c = move.clocks
+    await conn.execute(
+        queries.UPDATE_MOVE if audit is None else AUDITED_UPDATE_MOVE,
+        row.id,
+        move.status.value,
+        code,
+        key,
+        c.submitted_at,
+        c.received_at,
+        c.appointment_date,
+        c.resolved_at,
+        c.returned_at,
+        now,
+        c.reception_due_at,
+        c.reception_warn_at,
+        c.reception_answered_at,
+        *(audit.params() if audit else ()),
+    )
+    return replace(row, status=move.status, fee=fee, code=code, lookup_key=key, owner_id=owner, **asdict(c))
+
+
+async def _publish(
+    conn: asyncpg.Connection, ctx: AppContext, changes: list[tuple[MoveRow, Step, ActorInfo]], now: datetime
+) -> None:
+    """The history rows and events of moves already written, in one statement each however many."""
+    columns: list[list[object]] = [[] for _ in range(9)]
+    for row, step, who in changes:
+        data: dict[str, object] = dict(step.data)
+        if step.reason:
+            data["reason"] = step.reason
+        if step.missing:
+            data["missing"] = step.missing
+        if who.source:
+            data["source"] = who.source
+        values = (
+            row.id,
+            step.from_status.value,
+            step.to_status.value,
+            step.action.value,
+            who.user_id,
+            who.role.value,
+            who.name,
+            step.note or step.reason,
+            json_text(data),
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    await conn.execute(queries.INSERT_HISTORY_MANY, *columns, now)
+    await ctx.bus.publish_many(conn, [_event(ctx, row, step, who, now) for row, step, who in changes])
+
+
+def _event(ctx: AppContext, row: MoveRow, step: Step, who: ActorInfo, now: datetime) -> DossierStatusChanged:
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    names = {r.key: r.names for r in procedure.requirements}
+    return DossierStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=now,
+        dossier_id=row.id,
+        code=row.code,
+        owner_id=row.owner_id,
+        agency_code=row.agency_code,
+        procedure_slug=procedure.slug,
+        procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
+        from_status=step.from_status.value,
+        to_status=step.to_status.value,
+        action=step.action.value,
+        actor_role=who.role.value,
+        note=step.note,
+        reason=step.reason,
+        missing=step.missing,
+        missing_names={
+            "vi": [names[k].vi for k in step.missing if k in names],
+            "en": [names[k].en for k in step.missing if k in names],
+        },
+        appointment_date=row.appointment_date,
+        fee=row.fee,
+        moved_on_to=step.moved_on_to.value if step.moved_on_to else None,
+        channel=row.channel,
+        contact_phone=row.applicant_phone if row.owner_id is None else None,
+    )

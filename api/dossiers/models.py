@@ -14,9 +14,6 @@ from api.catalog.models import FieldType, FormField
 from core.bounds import MAX_DAY, MIN_DAY, day_in_range
 from core.dossier_status import DossierStatus
 
-# One word across packages: payments, notifications and the assistant compare statuses too.
-Status = DossierStatus
-
 
 class Action(StrEnum):
     SUBMIT = "submit"
@@ -37,95 +34,118 @@ class Actor(StrEnum):
     SYSTEM = "system"
 
 
-# The diagram of design.md §3, and nothing else.
-TRANSITIONS: Mapping[Status, frozenset[Status]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
-    Status.SUBMITTED: frozenset({Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.SUPPLEMENT_REQUESTED: frozenset({Status.SUBMITTED}),
-    Status.RECEIVED: frozenset({Status.AWAITING_PAYMENT, Status.PROCESSING}),
-    Status.AWAITING_PAYMENT: frozenset({Status.PROCESSING}),
-    Status.PROCESSING: frozenset({Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY, Status.REJECTED}),
-    Status.RESULT_READY: frozenset({Status.RETURNED}),
-    Status.RETURNED: frozenset(),
-    Status.REJECTED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
+# The diagram of design.md §3, and nothing else: every move of an online dossier is one of its edges.
+TRANSITIONS: Mapping[DossierStatus, frozenset[DossierStatus]] = {
+    DossierStatus.DRAFT: frozenset({DossierStatus.SUBMITTED, DossierStatus.WITHDRAWN}),
+    DossierStatus.SUBMITTED: frozenset(
+        {DossierStatus.RECEIVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.REJECTED, DossierStatus.WITHDRAWN}
+    ),
+    DossierStatus.SUPPLEMENT_REQUESTED: frozenset({DossierStatus.SUBMITTED}),
+    DossierStatus.RECEIVED: frozenset({DossierStatus.AWAITING_PAYMENT, DossierStatus.PROCESSING}),
+    DossierStatus.AWAITING_PAYMENT: frozenset({DossierStatus.PROCESSING}),
+    DossierStatus.PROCESSING: frozenset(
+        {DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.RESULT_READY, DossierStatus.REJECTED}
+    ),
+    DossierStatus.RESULT_READY: frozenset({DossierStatus.RETURNED}),
+    DossierStatus.RETURNED: frozenset(),
+    DossierStatus.REJECTED: frozenset(),
+    DossierStatus.WITHDRAWN: frozenset(),
 }
 
+# A walk-in dossier's diagram: the online one, and its draft received at once (the officer files and
+# receives it in one step, so it never waits in `submitted`). Every move of a counter dossier is one of its edges.
+COUNTER_TRANSITIONS: Mapping[DossierStatus, frozenset[DossierStatus]] = {
+    **TRANSITIONS,
+    DossierStatus.DRAFT: TRANSITIONS[DossierStatus.DRAFT] | {DossierStatus.RECEIVED},
+}
+
+
+def transitions(*, counter: bool) -> Mapping[DossierStatus, frozenset[DossierStatus]]:
+    return COUNTER_TRANSITIONS if counter else TRANSITIONS
+
+
 # action -> (statuses it starts from, status it leads to, who may take it)
-ACTIONS: Mapping[Action, tuple[frozenset[Status], Status, frozenset[Actor]]] = {
+ACTIONS: Mapping[Action, tuple[frozenset[DossierStatus], DossierStatus, frozenset[Actor]]] = {
     Action.SUBMIT: (
-        frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED}),
-        Status.SUBMITTED,
+        frozenset({DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED}),
+        DossierStatus.SUBMITTED,
         frozenset({Actor.CITIZEN}),
     ),
     Action.WITHDRAW: (
-        frozenset({Status.DRAFT, Status.SUBMITTED}),
-        Status.WITHDRAWN,
+        frozenset({DossierStatus.DRAFT, DossierStatus.SUBMITTED}),
+        DossierStatus.WITHDRAWN,
         frozenset({Actor.CITIZEN}),
     ),
-    Action.RECEIVE: (frozenset({Status.SUBMITTED}), Status.RECEIVED, frozenset({Actor.OFFICER})),
+    Action.RECEIVE: (frozenset({DossierStatus.SUBMITTED}), DossierStatus.RECEIVED, frozenset({Actor.OFFICER})),
     Action.REQUEST_SUPPLEMENT: (
-        frozenset({Status.SUBMITTED, Status.PROCESSING}),
-        Status.SUPPLEMENT_REQUESTED,
+        frozenset({DossierStatus.SUBMITTED, DossierStatus.PROCESSING}),
+        DossierStatus.SUPPLEMENT_REQUESTED,
         frozenset({Actor.OFFICER}),
     ),
     Action.REJECT: (
-        frozenset({Status.SUBMITTED, Status.PROCESSING}),
-        Status.REJECTED,
+        frozenset({DossierStatus.SUBMITTED, DossierStatus.PROCESSING}),
+        DossierStatus.REJECTED,
         frozenset({Actor.OFFICER}),
     ),
-    Action.START_PROCESSING: (frozenset({Status.RECEIVED}), Status.PROCESSING, frozenset({Actor.OFFICER})),
+    Action.START_PROCESSING: (
+        frozenset({DossierStatus.RECEIVED}),
+        DossierStatus.PROCESSING,
+        frozenset({Actor.OFFICER}),
+    ),
     Action.REQUEST_PAYMENT: (
-        frozenset({Status.RECEIVED}),
-        Status.AWAITING_PAYMENT,
+        frozenset({DossierStatus.RECEIVED}),
+        DossierStatus.AWAITING_PAYMENT,
         frozenset({Actor.SYSTEM}),
     ),
     Action.SETTLE_PAYMENT: (
-        frozenset({Status.AWAITING_PAYMENT, Status.RECEIVED}),
-        Status.PROCESSING,
+        frozenset({DossierStatus.AWAITING_PAYMENT, DossierStatus.RECEIVED}),
+        DossierStatus.PROCESSING,
         frozenset({Actor.SYSTEM}),
     ),
-    Action.APPROVE: (frozenset({Status.PROCESSING}), Status.RESULT_READY, frozenset({Actor.OFFICER})),
-    Action.RETURN: (frozenset({Status.RESULT_READY}), Status.RETURNED, frozenset({Actor.OFFICER})),
+    Action.APPROVE: (frozenset({DossierStatus.PROCESSING}), DossierStatus.RESULT_READY, frozenset({Actor.OFFICER})),
+    Action.RETURN: (frozenset({DossierStatus.RESULT_READY}), DossierStatus.RETURNED, frozenset({Actor.OFFICER})),
 }
 
 OFFICER_ACTIONS = frozenset(a for a, (_, _, actors) in ACTIONS.items() if Actor.OFFICER in actors)
 ACTIVE = frozenset(
     {
-        Status.SUBMITTED,
-        Status.RECEIVED,
-        Status.SUPPLEMENT_REQUESTED,
-        Status.AWAITING_PAYMENT,
-        Status.PROCESSING,
-        Status.RESULT_READY,
+        DossierStatus.SUBMITTED,
+        DossierStatus.RECEIVED,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.AWAITING_PAYMENT,
+        DossierStatus.PROCESSING,
+        DossierStatus.RESULT_READY,
     }
 )
-RESOLVED = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REJECTED})
-EDITABLE = frozenset({Status.DRAFT, Status.SUPPLEMENT_REQUESTED})
+RESOLVED = frozenset({DossierStatus.RESULT_READY, DossierStatus.RETURNED, DossierStatus.REJECTED})
+EDITABLE = frozenset({DossierStatus.DRAFT, DossierStatus.SUPPLEMENT_REQUESTED})
 
 
 class InvalidTransition(Exception):
-    def __init__(self, status: Status, action: Action) -> None:
+    def __init__(self, status: DossierStatus, action: Action) -> None:
         super().__init__(f"{action} is not allowed from {status}")
         self.status = status
         self.action = action
 
 
-def next_status(status: Status, action: Action, actor: Actor, *, counter: bool = False) -> Status:
-    """Where `action` by `actor` leads from `status`; raises InvalidTransition otherwise.
+# (status, action) -> status: the moves only an officer makes, and only on a walk-in dossier. Its draft is
+# received straight away; sent back for papers, it is resubmitted by the officer the applicant brings them to
+# (and received in the same step).
+COUNTER_ACTIONS: Mapping[tuple[DossierStatus, Action], DossierStatus] = {
+    (DossierStatus.DRAFT, Action.RECEIVE): DossierStatus.RECEIVED,
+    (DossierStatus.SUPPLEMENT_REQUESTED, Action.SUBMIT): DossierStatus.SUBMITTED,
+}
 
-    A dossier filed at the counter (`counter`) is received straight from its draft: the officer
-    files and receives it in one step, so it never waits in `submitted`. Sent back for papers, it is
-    resubmitted by the officer the applicant brings them to (and received in the same step)."""
-    if counter and actor is Actor.OFFICER:
-        if status is Status.DRAFT and action is Action.RECEIVE:
-            return Status.RECEIVED
-        if status is Status.SUPPLEMENT_REQUESTED and action is Action.SUBMIT:
-            return Status.SUBMITTED
-    sources, target, actors = ACTIONS[action]
-    if status not in sources or actor not in actors:
-        raise InvalidTransition(status, action)
-    assert target in TRANSITIONS[status], "ACTIONS must stay inside the diagram"
+
+def next_status(status: DossierStatus, action: Action, actor: Actor, *, counter: bool = False) -> DossierStatus:
+    """Where `action` by `actor` leads from `status`; raises InvalidTransition otherwise. `counter`: a
+    dossier filed at the counter, which has COUNTER_ACTIONS besides ACTIONS."""
+    target = COUNTER_ACTIONS.get((status, action)) if counter and actor is Actor.OFFICER else None
+    if target is None:
+        sources, target, actors = ACTIONS[action]
+        if status not in sources or actor not in actors:
+            raise InvalidTransition(status, action)
+    assert target in transitions(counter=counter)[status], "every move stays inside its channel's diagram"
     return target
 
 
@@ -143,7 +163,7 @@ RECEPTION_ANSWERS = frozenset({Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action
 
 
 def missed_deadline(
-    status: Status,
+    status: DossierStatus,
     *,
     reception_due_at: datetime | None,
     received_at: datetime | None,
@@ -154,11 +174,11 @@ def missed_deadline(
     """Which deadline an open dossier has missed: reception (an online submission neither received
     nor sent back in time) before processing (received, past its appointment date, no result).
     queries.overdue_sql says the same in SQL."""
-    if status is Status.SUBMITTED and reception_due_at is not None and reception_due_at < now:
+    if status is DossierStatus.SUBMITTED and reception_due_at is not None and reception_due_at < now:
         return "reception"
     if (
         status in ACTIVE
-        and status is not Status.RESULT_READY
+        and status is not DossierStatus.RESULT_READY
         and received_at is not None
         and appointment_date is not None
         and appointment_date < today
@@ -232,15 +252,15 @@ class RatingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 
 # ---- form validation (pure) -----------------------------------------------------------------
 
-FieldErrors = list[tuple[str, str, dict[str, Any]]]
+FieldErrors = list[tuple[str, str, dict[str, object]]]
 
 
 def validate_form(
-    fields: tuple[FormField, ...], form: Mapping[str, Any], *, prefix: str = "form"
-) -> tuple[dict[str, Any], FieldErrors]:
+    fields: tuple[FormField, ...], form: Mapping[str, object], *, prefix: str = "form"
+) -> tuple[dict[str, object], FieldErrors]:
     """Check a form against the procedure's fields; returns the cleaned form and field errors."""
     errors: FieldErrors = []
-    cleaned: dict[str, Any] = {}
+    cleaned: dict[str, object] = {}
     known = {f.key: f for f in fields}
     for key in form:
         if key not in known:
@@ -260,7 +280,7 @@ def validate_form(
     return cleaned, errors
 
 
-def _check_value(spec: FormField, value: Any) -> tuple[str, dict[str, Any]] | None:
+def _check_value(spec: FormField, value: object) -> tuple[str, dict[str, object]] | None:
     match spec.type:
         case FieldType.TEXT:
             if not isinstance(value, str):

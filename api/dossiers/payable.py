@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import asyncpg
 
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import procedure_of, visible_to
+from api.dossiers.access import visible_to
+from api.dossiers.reads import procedure_of
+from api.dossiers.rows import DossierRow, MoveRow, PayableRow
 from core.auth import Principal
+from core.db import fetch_all_as, fetch_one_as
 from core.errors import NotFoundError
 from payments.ports import PayableDossier
 
@@ -19,19 +21,19 @@ class PayableDossiers:
     def __init__(self, ctx: AppContext) -> None:
         self._ctx = ctx
 
-    def _shape(self, row: Any, payer_name: str | None = None) -> PayableDossier:
-        procedure = procedure_of(self._ctx, row["procedure_slug"])
+    def _shape(self, row: MoveRow | PayableRow, payer_name: str) -> PayableDossier:
+        procedure = procedure_of(self._ctx.catalog, row.procedure_slug)
         return PayableDossier(
-            id=row["id"],
-            code=row["code"],
-            status=row["status"],
-            fee=row["fee"],
-            agency_code=row["agency_code"],
-            owner_id=row["owner_id"],
+            id=row.id,
+            code=row.code,
+            status=row.status,
+            fee=row.fee,
+            agency_code=row.agency_code,
+            owner_id=row.owner_id,
             procedure_slug=procedure.slug,
             procedure_names={"vi": procedure.names.vi, "en": procedure.names.en},
-            agency_names=self._office_names(row["agency_code"]),
-            payer_name=payer_name if payer_name is not None else row["applicant"]["full_name"],
+            agency_names=self._office_names(row.agency_code),
+            payer_name=payer_name,
         )
 
     def _office_names(self, code: str) -> dict[str, str]:
@@ -42,14 +44,16 @@ class PayableDossiers:
         self, conn: asyncpg.Connection, dossier_id: uuid.UUID, principal: Principal
     ) -> PayableDossier | None:
         try:
-            row = visible_to(await conn.fetchrow(queries.GET_DOSSIER_FOR_UPDATE, dossier_id), principal)
+            row = visible_to(
+                await fetch_one_as(DossierRow, conn, queries.GET_DOSSIER_FOR_UPDATE, dossier_id), principal
+            )
         except NotFoundError:
             return None
-        return self._shape(row)
+        return self._shape(row, row.applicant_name)
 
     async def get(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
-        row = await conn.fetchrow(queries.GET_DOSSIER, dossier_id)
-        return self._shape(row) if row is not None else None
+        row = await fetch_one_as(DossierRow, conn, queries.GET_DOSSIER, dossier_id)
+        return self._shape(row, row.applicant_name) if row is not None else None
 
     async def lock(self, conn: asyncpg.Connection, dossier_id: uuid.UUID) -> PayableDossier | None:
         return (await self.lock_many(conn, [dossier_id])).get(dossier_id)
@@ -57,5 +61,5 @@ class PayableDossiers:
     async def lock_many(
         self, conn: asyncpg.Connection, dossier_ids: list[uuid.UUID]
     ) -> dict[uuid.UUID, PayableDossier]:
-        rows = await conn.fetch(queries.GET_PAYABLE_DOSSIERS_FOR_UPDATE, sorted(set(dossier_ids)))
-        return {row["id"]: self._shape(row, payer_name=row["payer_name"]) for row in rows}
+        rows = await fetch_all_as(PayableRow, conn, queries.GET_PAYABLE_DOSSIERS_FOR_UPDATE, sorted(set(dossier_ids)))
+        return {row.id: self._shape(row, row.payer_name) for row in rows}

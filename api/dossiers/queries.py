@@ -8,12 +8,12 @@ d.digitized, d.reception_due_at, d.reception_warn_at, d.reception_answered_at,
 d.applicant ->> 'phone' AS applicant_phone
 """
 
-# what a move and its event read of a dossier: no applicant, form or delivery (JSON each, decoded for nothing),
-# only the applicant's phone as text (a walk-in's SMS go there while no account owns the dossier)
+# what a move and its event read of a dossier (rows.MoveRow): no applicant, form or delivery (JSON each,
+# decoded for nothing), only the applicant's phone as text (a walk-in's SMS go there while no account owns the dossier)
 _MOVE_COLUMNS = """
-d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.fee, d.submitted_at,
-d.received_at, d.appointment_date, d.resolved_at, d.returned_at, d.reception_due_at, d.reception_warn_at,
-d.reception_answered_at, d.channel, d.applicant ->> 'phone' AS applicant_phone
+d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.fee, d.paid_at,
+d.result_document, d.submitted_at, d.received_at, d.appointment_date, d.resolved_at, d.returned_at,
+d.reception_due_at, d.reception_warn_at, d.reception_answered_at, d.channel, d.applicant ->> 'phone' AS applicant_phone
 """
 
 
@@ -149,6 +149,9 @@ FROM (
 WHERE d.id = before.id
 RETURNING before.*
 """
+
+# a paper attached: the dossier changed
+TOUCH_DOSSIER = "UPDATE dossiers SET updated_at = $2 WHERE id = $1"
 
 SET_RESULT = "UPDATE dossiers SET result_document = $2, updated_at = $3 WHERE id = $1"
 

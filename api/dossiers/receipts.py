@@ -12,9 +12,11 @@ import msgspec
 
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import agency_ref, attachments, load, procedure_of, read_entry
+from api.dossiers.access import load
 from api.dossiers.identity import mask_name
-from api.dossiers.models import Actor, Delivery, RatingIn, Status
+from api.dossiers.models import Actor, Delivery, RatingIn
+from api.dossiers.reads import agency_ref, attachments, procedure_of, read_entry
+from api.dossiers.rows import DossierRow, HistoryRow
 from api.dossiers.views import (
     History,
     HistoryItem,
@@ -27,7 +29,9 @@ from api.dossiers.views import (
 )
 from core.audit import AuditedRead
 from core.auth import Principal
-from core.clock import VN_TZ
+from core.clock import VN_TZ, Clock
+from core.db import fetch_all_as, fetch_one_as, row_as
+from core.dossier_status import DossierStatus
 from core.errors import ConflictError, NotFoundError, ValidationError
 from i18n.messages import status_label
 
@@ -40,117 +44,117 @@ async def receipt(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
     row = await load(conn, principal, dossier_id)
-    if row["code"] is None or row["lookup_key"] is None or row["submitted_at"] is None:
+    if row.code is None or row.lookup_key is None or row.submitted_at is None:
         raise NotFoundError("not-found")
-    procedure = procedure_of(ctx, row["procedure_slug"])
-    papers = await attachments(conn, dossier_id, read_entry(ctx, principal, dossier_id, of="receipt"))
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    papers = await attachments(conn, dossier_id, read_entry(ctx.clock, principal, dossier_id, of="receipt"))
     names = {r.key: r.names.pick(locale) for r in procedure.requirements}
     return Receipt(
-        dossier_id=row["id"],
-        code=row["code"],
-        status=Status(row["status"]),
+        dossier_id=row.id,
+        code=row.code,
+        status=row.status,
         procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
-        agency=agency_ref(ctx, row["agency_code"], locale),
-        applicant_name=row["applicant"]["full_name"],
+        agency=agency_ref(ctx, row.agency_code, locale),
+        applicant_name=row.applicant_name,
         documents=[
             ReceiptDocument(
                 requirement=d.requirement, name=names.get(d.requirement, d.requirement), file_name=d.file_name
             )
             for d in papers
         ],
-        submitted_at=row["submitted_at"],
-        appointment_date=row["appointment_date"],
+        submitted_at=row.submitted_at,
+        appointment_date=row.appointment_date,
         processing_days=procedure.processing_days,
-        fee=row["fee"],
-        delivery=msgspec.convert(row["delivery"], Delivery),
-        lookup_key=row["lookup_key"],
-        tracking_url=tracking_url(ctx, row["code"], row["lookup_key"]),
-        qr_png_url=f"/api/v1/dossiers/{row['id']}/receipt.png",
+        fee=row.fee,
+        delivery=msgspec.convert(row.delivery, Delivery),
+        lookup_key=row.lookup_key,
+        tracking_url=tracking_url(ctx, row.code, row.lookup_key),
+        qr_png_url=f"/api/v1/dossiers/{row.id}/receipt.png",
     )
 
 
 LIST_HISTORY = AuditedRead(queries.LIST_HISTORY, 1)
 
 
-async def history(conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID) -> History:
+async def history(conn: asyncpg.Connection, clock: Clock, principal: Principal, dossier_id: uuid.UUID) -> History:
     await load(conn, principal, dossier_id)
-    rows = await LIST_HISTORY.fetch(conn, dossier_id, entry=read_entry(ctx, principal, dossier_id, of="history"))
+    records = await LIST_HISTORY.fetch(conn, dossier_id, entry=read_entry(clock, principal, dossier_id, of="history"))
+    rows = [row_as(HistoryRow, r) for r in records]
     return History(
         items=[
             HistoryItem(
-                from_status=Status(r["from_status"]) if r["from_status"] else None,
-                to_status=Status(r["to_status"]),
-                action=r["action"],
-                actor_role=r["actor_role"],
-                actor_name=r["actor_name"] if r["actor_role"] != Actor.CITIZEN.value else None,
-                note=r["note"],
-                data=r["data"],
-                at=r["at"],
+                from_status=r.from_status,
+                to_status=r.to_status,
+                action=r.action,
+                actor_role=r.actor_role,
+                actor_name=r.actor_name if r.actor_role != Actor.CITIZEN.value else None,
+                note=r.note,
+                data=r.data,
+                at=r.at,
             )
             for r in rows
         ]
     )
 
 
-def key_matches(row: asyncpg.Record | None, keys: Sequence[str]) -> bool:
-    """Whether one of `keys` is the dossier's lookup key; every key is compared in constant time, and
-    as long for a missing row, so neither the answer nor its timing tells an unknown code apart."""
-    expected = ((row["lookup_key"] if row is not None else None) or "-" * 8).encode()
+def key_matches(stored: str | None, keys: Sequence[str]) -> bool:
+    """Whether one of `keys` is the dossier's lookup key `stored`; every key is compared in constant time,
+    and as long for a missing row or key, so neither the answer nor its timing tells an unknown code apart."""
+    expected = (stored or "-" * 8).encode()
     matched = False
     for candidate in keys:
         matched |= hmac.compare_digest(candidate.strip().upper().encode(), expected)
-    return matched and row is not None and row["lookup_key"] is not None
+    return matched and stored is not None
 
 
-async def tracked_row(conn: asyncpg.Connection, code: str, key: str | None) -> asyncpg.Record:
+async def tracked_row(conn: asyncpg.Connection, code: str, key: str | None) -> DossierRow:
     """The dossier a code and its lookup key name; a wrong key raises exactly like an unknown code."""
-    row = await conn.fetchrow(queries.GET_DOSSIER_BY_CODE, code.strip().upper())  # typed from paper: any case
-    if not key_matches(row, [key or ""]):
+    # typed from paper: any case
+    row = await fetch_one_as(DossierRow, conn, queries.GET_DOSSIER_BY_CODE, code.strip().upper())
+    if not key_matches(row.lookup_key if row is not None else None, [key or ""]) or row is None:
         raise NotFoundError("dossier-not-found")
-    assert row is not None
     return row
 
 
-async def public_history(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[asyncpg.Record]:
+async def public_history(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> list[HistoryRow]:
     """The history anyone with the key sees: every step after the draft."""
-    return [r for r in await conn.fetch(queries.LIST_HISTORY, dossier_id) if r["to_status"] != Status.DRAFT.value]
+    steps = await fetch_all_as(HistoryRow, conn, queries.LIST_HISTORY, dossier_id)
+    return [r for r in steps if r.to_status is not DossierStatus.DRAFT]
 
 
-def tracking_of(ctx: AppContext, row: asyncpg.Record, steps: list[asyncpg.Record], locale: str) -> Tracking:
-    procedure = procedure_of(ctx, row["procedure_slug"])
-    status = Status(row["status"])
+def tracking_of(ctx: AppContext, row: DossierRow, steps: list[HistoryRow], locale: str) -> Tracking:
+    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    status = row.status
+    assert row.code is not None  # found by its code
     return Tracking(
-        code=row["code"],
+        code=row.code,
         procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
-        agency=agency_ref(ctx, row["agency_code"], locale),
+        agency=agency_ref(ctx, row.agency_code, locale),
         status=status,
         status_label=status_label(status, locale),
-        appointment_date=row["appointment_date"],
-        applicant_name=mask_name(row["applicant"]["full_name"]),
+        appointment_date=row.appointment_date,
+        applicant_name=mask_name(row.applicant_name),
         history=[
-            TrackHistoryItem(
-                status=Status(r["to_status"]), status_label=status_label(r["to_status"], locale), at=r["at"]
-            )
-            for r in steps
+            TrackHistoryItem(status=r.to_status, status_label=status_label(r.to_status, locale), at=r.at) for r in steps
         ],
     )
 
 
 async def track(conn: asyncpg.Connection, ctx: AppContext, code: str, key: str | None, locale: str) -> Tracking:
     row = await tracked_row(conn, code, key)
-    return tracking_of(ctx, row, await public_history(conn, row["id"]), locale)
+    return tracking_of(ctx, row, await public_history(conn, row.id), locale)
 
 
 async def rate(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, body: RatingIn
+    conn: asyncpg.Connection, clock: Clock, principal: Principal, dossier_id: uuid.UUID, body: RatingIn
 ) -> Rating:
     if not 1 <= body.score <= 5:
         raise ValidationError([("score", "score-range", {})])
     async with conn.transaction():
         row = await load(conn, principal, dossier_id, lock=True)
-        if Status(row["status"]) is not Status.RETURNED:
+        if row.status is not DossierStatus.RETURNED:
             raise ConflictError("conflict")
-        now = ctx.clock.now()
+        now = clock.now()
         comment = (body.comment or "").strip() or None
         if await conn.fetchval(queries.INSERT_RATING, dossier_id, body.score, comment, now) is None:
             raise ConflictError("already-rated")

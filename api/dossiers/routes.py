@@ -3,80 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Awaitable
+from functools import partial
+from typing import Any
 from urllib.parse import quote
 
-import asyncpg
-import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from api.context import AppContext
 from api.deps import Ctx
-from api.dossiers import access, documents, lifecycle, receipts, service
-from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn, Status
+from api.dossiers import documents, lifecycle, reads, receipts, service
+from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn
+from api.dossiers.upload_routes import AttachIn, paper_or_json, upload_paper
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
 from api.pages import Page, Paging
-from core.auth import Principal
-from core.errors import DomainError, ValidationError
+from core.dossier_status import DossierStatus
 from core.guards import citizen_only, signed_in
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
 from core.paging import Limit, Offset
 from core.qr import qr_png
 
-
-class AttachIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    requirement: str
-    document_id: uuid.UUID
-
-
-async def read_upload(request: Request[Any, Any, Any], *, need_requirement: bool) -> tuple[str, str, bytes]:
-    """(requirement, file name, content) from a multipart upload."""
-    form = await request.form()
-    file = form.get("file")
-    requirement = form.get("requirement")
-    errors: list[tuple[str, str, dict[str, Any]]] = []
-    if not isinstance(file, UploadFile):
-        errors.append(("file", "required", {}))
-    if need_requirement and not (isinstance(requirement, str) and requirement.strip()):
-        errors.append(("requirement", "required", {}))
-    if errors or not isinstance(file, UploadFile):
-        raise ValidationError(errors)
-    content = await file.read()
-    return (requirement.strip() if isinstance(requirement, str) else ""), file.filename or "", content
-
-
-T = TypeVar("T")
-
-
-def decode_json(raw: bytes, kind: type[T]) -> T:
-    """A JSON body read by hand (routes that also take multipart): 400 unreadable, 422 wrong shape."""
-    try:
-        return msgspec.json.decode(raw, type=kind)
-    except msgspec.ValidationError as exc:
-        raise ValidationError([("body", "invalid", {})]) from exc
-    except msgspec.DecodeError as exc:
-        raise DomainError("malformed-request", status=400, reason=str(exc)) from exc
-
-
-async def upload_paper(
-    request: Request[Any, Any, Any],
-    conn: asyncpg.Connection,
-    ctx: AppContext,
-    principal: Principal,
-    dossier_id: uuid.UUID,
-) -> DocumentOut:
-    """A scan or photo of one paper, from a multipart upload (the citizen's, or the officer's at the counter)."""
-    requirement, name, content = await read_upload(request, need_requirement=True)
-    return await documents.upload_document(
-        conn, ctx, principal, dossier_id, requirement=requirement, file_name=name, content=content
-    )
-
-
-def is_multipart(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
+# the dossier a route's path names
+DossierId = FromPath[uuid.UUID]
 
 
 class DossierController(Controller):
@@ -109,11 +58,11 @@ class DossierController(Controller):
         conn: Conn,
         caller: Caller,
         locale: Locale,
-        status: FromQuery[Status | None] = None,
+        status: FromQuery[DossierStatus | None] = None,
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> Page[Dossier]:
-        return await access.list_own(conn, ctx, caller, status, Paging.of(limit, offset), locale)
+        return await reads.list_own(conn, ctx, caller, status, Paging.of(limit, offset), locale)
 
     @get(
         "/{dossier_id:uuid}",
@@ -122,15 +71,8 @@ class DossierController(Controller):
         responses=problems(404),
         summary="One dossier",
     )
-    async def get_one(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Dossier:
-        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
+    async def get_one(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Dossier:
+        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @patch(
         "/{dossier_id:uuid}",
@@ -141,7 +83,7 @@ class DossierController(Controller):
     )
     async def update(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         data: JSONBody[DossierUpdate],
         ctx: Ctx,
         conn: Conn,
@@ -161,17 +103,19 @@ class DossierController(Controller):
     )
     async def add_document(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
     ) -> DocumentOut:
-        if is_multipart(request):
-            return await upload_paper(request, conn, ctx, caller, dossier_id)
-        body = decode_json(await request.body(), AttachIn)
-        return await documents.attach_from_wallet(
-            conn, ctx, caller, dossier_id, requirement=body.requirement, document_id=body.document_id
+        def attach(body: AttachIn) -> Awaitable[DocumentOut]:
+            return documents.attach_from_wallet(
+                conn, ctx, caller, dossier_id, requirement=body.requirement, document_id=body.document_id
+            )
+
+        return await paper_or_json(
+            request, partial(upload_paper, request, conn, ctx, caller, dossier_id), AttachIn, attach
         )
 
     @delete(
@@ -184,7 +128,7 @@ class DossierController(Controller):
     )
     async def remove_document(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         attachment_id: FromPath[uuid.UUID],
         ctx: Ctx,
         conn: Conn,
@@ -200,14 +144,7 @@ class DossierController(Controller):
         responses=problems(404, 409, 422),
         summary="Submit; returns the receipt",
     )
-    async def submit(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Receipt:
+    async def submit(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Receipt:
         return await lifecycle.submit(conn, ctx, caller, dossier_id, locale)
 
     @post(
@@ -220,7 +157,7 @@ class DossierController(Controller):
     )
     async def withdraw(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
@@ -235,8 +172,8 @@ class DossierController(Controller):
         responses=problems(404),
         summary="Every step, oldest first",
     )
-    async def history(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, caller: Caller) -> History:
-        return await receipts.history(conn, ctx, caller, dossier_id)
+    async def history(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller) -> History:
+        return await receipts.history(conn, ctx.clock, caller, dossier_id)
 
     @get(
         "/{dossier_id:uuid}/receipt",
@@ -245,14 +182,7 @@ class DossierController(Controller):
         responses=problems(404),
         summary="The receipt of a submitted dossier",
     )
-    async def receipt(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Receipt:
+    async def receipt(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Receipt:
         return await receipts.receipt(conn, ctx, caller, dossier_id, locale)
 
     @get(
@@ -265,7 +195,7 @@ class DossierController(Controller):
     )
     async def receipt_png(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
@@ -286,13 +216,13 @@ class DossierController(Controller):
     )
     async def rate(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         data: JSONBody[RatingIn],
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
     ) -> Rating:
-        return await receipts.rate(conn, ctx, caller, dossier_id, data)
+        return await receipts.rate(conn, ctx.clock, caller, dossier_id, data)
 
     @get(
         "/{dossier_id:uuid}/result",
@@ -302,7 +232,7 @@ class DossierController(Controller):
         summary="The electronic result file",
         media_type="application/octet-stream",
     )
-    async def result(self, dossier_id: FromPath[uuid.UUID], ctx: Ctx, conn: Conn, caller: Caller) -> Response[bytes]:
+    async def result(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller) -> Response[bytes]:
         content, content_type, name = await documents.result_file(conn, ctx, caller, dossier_id)
         return Response(
             content,

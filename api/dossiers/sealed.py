@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 
@@ -40,11 +39,11 @@ def seal_identity(keys: DataKeys, dossier_id: uuid.UUID, number: str) -> SealedI
 def seal_form(
     keys: DataKeys,
     dossier_id: uuid.UUID,
-    form: Mapping[str, Any],
+    form: Mapping[str, object],
     *,
-    kept_form: Mapping[str, Any] | None = None,
+    kept_form: Mapping[str, object] | None = None,
     kept_sealed: Mapping[str, str] | None = None,
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, object], dict[str, str]]:
     """The form as stored, its identity fields masked, and their sealed values by field key.
 
     A value equal to what is stored for that field already stands for the number sealed before: an app

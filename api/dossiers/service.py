@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
 
 import asyncpg
 import msgspec
@@ -11,7 +11,7 @@ import msgspec
 from api.catalog.models import Procedure
 from api.context import AppContext
 from api.dossiers import queries
-from api.dossiers.access import get_dossier, load, procedure_of, today_in_vn
+from api.dossiers.access import load
 from api.dossiers.applicants import StoredApplicant, as_json, check_delivery, clean_applicant
 from api.dossiers.fees import dossier_fee
 from api.dossiers.models import (
@@ -21,14 +21,16 @@ from api.dossiers.models import (
     Delivery,
     DossierCreate,
     DossierUpdate,
-    Status,
+    FieldErrors,
     validate_form,
 )
+from api.dossiers.reads import get_dossier, procedure_of, today_in_vn
 from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal
 from core.db import json_text, transaction
+from core.dossier_status import DossierStatus
 from core.errors import ConflictError, ForbiddenError, ValidationError
 
 AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 14)
@@ -36,7 +38,7 @@ AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 14)
 
 def _route(
     ctx: AppContext, procedure: Procedure, stored: StoredApplicant, requested: str | None
-) -> tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]:
+) -> tuple[str, bool, FieldErrors]:
     """The office that handles the dossier: the one asked for, else the one the address points to."""
     if requested is not None:
         office = ctx.offices.get(requested)
@@ -58,19 +60,31 @@ def _counter_office(ctx: AppContext, officer: Principal, procedure: Procedure, r
     return mine[0] if len(mine) == 1 else None
 
 
-async def create_dossier(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, body: DossierCreate, locale: str
-) -> Dossier:
+@dataclass(frozen=True)
+class _Checked:
+    """A new dossier as checked: its applicant, form, fee and office."""
+
+    procedure: Procedure
+    applicant: StoredApplicant
+    identity_number: str
+    form: dict[str, object]
+    fee: int
+    agency_code: str
+    flagged: bool  # the office was guessed from an address that did not fully resolve
+
+
+def _check_new(ctx: AppContext, principal: Principal, body: DossierCreate, counter: bool) -> _Checked:
+    """Every field error of a new dossier at once, or the dossier checked; a walk-in dossier must go to
+    an office of the officer filing it."""
     procedure = ctx.catalog.get(body.procedure)
     if procedure is None:
         raise ValidationError([("procedure", "invalid", {})])
-    counter = isinstance(body, CounterDossierCreate)
     requested = _counter_office(ctx, principal, procedure, body.agency) if counter else body.agency
     stored, identity, errors = clean_applicant(
-        body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+        body.applicant, today=today_in_vn(ctx.clock), read_address=ctx.offices.read_address
     )
     form, form_errors = validate_form(procedure.form_fields, body.form)
-    today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx))
+    today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx.clock))
     fee, fee_errors = dossier_fee(procedure, form, today, "counter" if counter else "online")
     errors += form_errors + fee_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
@@ -81,13 +95,21 @@ async def create_dossier(
         raise ValidationError(errors)
     if counter and not principal.serves(agency_code):
         raise ForbiddenError()
+    return _Checked(procedure, stored, identity, form, fee, agency_code, flagged)
+
+
+async def create_dossier(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, body: DossierCreate, locale: str
+) -> Dossier:
+    counter = isinstance(body, CounterDossierCreate)
+    new = _check_new(ctx, principal, body, counter)
     dossier_id = uuid.uuid4()
     now = ctx.clock.now()
-    sealed = seal_identity(ctx.keys, dossier_id, identity)
-    form, form_sealed = seal_form(ctx.keys, dossier_id, form)
+    sealed = seal_identity(ctx.keys, dossier_id, new.identity_number)
+    form, form_sealed = seal_form(ctx.keys, dossier_id, new.form)
     # a walk-in dossier filed by an officer is on the audit trail from its first statement
     audit = (
-        AuditEntry(dossier_id, AuditActor.of(principal), "file_at_counter", now, {"office": agency_code})
+        AuditEntry(dossier_id, AuditActor.of(principal), "file_at_counter", now, {"office": new.agency_code})
         if counter
         else None
     )
@@ -98,18 +120,18 @@ async def create_dossier(
         await conn.execute(
             queries.INSERT_DOSSIER if audit is None else AUDITED_INSERT_DOSSIER,
             dossier_id,
-            procedure.slug,
-            agency_code,
+            new.procedure.slug,
+            new.agency_code,
             None if counter else principal.user_id,  # a counter dossier is the office's until received
             "counter" if counter else "online",
-            as_json(stored),
+            as_json(new.applicant),
             sealed.sealed,
             sealed.hash,
             form,
             form_sealed,
             msgspec.to_builtins(body.delivery),
-            fee,  # as filed today; fixed when the dossier is submitted (lifecycle._fix_fee)
-            flagged,
+            new.fee,  # as filed today; fixed when the dossier is numbered (decide._fixed_fee)
+            new.flagged,
             now,
             *(audit.params() if audit else ()),
         )
@@ -117,13 +139,13 @@ async def create_dossier(
             queries.INSERT_HISTORY_MANY,
             [dossier_id],
             [None],
-            [Status.DRAFT.value],
+            [DossierStatus.DRAFT.value],
             ["create"],
             [principal.user_id],
             [(Actor.OFFICER if counter else Actor.CITIZEN).value],
             [None],
             [None],
-            [json_text({"channel": "counter", "office": agency_code} if counter else {})],
+            [json_text({"channel": "counter", "office": new.agency_code} if counter else {})],
             now,
         )
         return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)
@@ -139,40 +161,40 @@ async def update_dossier(
 ) -> Dossier:
     async with conn.transaction():
         row = await load(conn, principal, dossier_id, lock=True)
-        if Status(row["status"]) not in EDITABLE:
+        if row.status not in EDITABLE:
             raise ConflictError("not-editable")
-        procedure = procedure_of(ctx, row["procedure_slug"])
-        errors: list[tuple[str, str, dict[str, Any]]] = []
-        applicant_json: dict[str, Any] = row["applicant"]
+        procedure = procedure_of(ctx.catalog, row.procedure_slug)
+        errors: FieldErrors = []
+        applicant_json: dict[str, object] = row.applicant
         identity: SealedIdentity | None = None
-        agency_code, flagged = row["agency_code"], row["address_flagged"]
+        agency_code, flagged = row.agency_code, row.address_flagged
         if body.applicant is not None:
             stored, number, errors = clean_applicant(
-                body.applicant, today=today_in_vn(ctx), read_address=ctx.offices.read_address
+                body.applicant, today=today_in_vn(ctx.clock), read_address=ctx.offices.read_address
             )
             if stored is not None:
                 applicant_json = as_json(stored)
                 identity = seal_identity(ctx.keys, dossier_id, number)
-                if row["code"] is None:  # once numbered, the dossier stays with its office
+                if row.code is None:  # once numbered, the dossier stays with its office
                     agency_code, flagged, route_errors = _route(ctx, procedure, stored, None)
                     errors += route_errors
-        form: dict[str, Any] = row["form"]
-        fee: int = row["fee"]
+        form: dict[str, object] = row.form
+        fee: int = row.fee
         form_sealed: dict[str, str] | None = None
         if body.form is not None:
             form, form_errors = validate_form(procedure.form_fields, body.form)
             errors += form_errors
-            if Status(row["status"]) is Status.DRAFT:  # the fee is fixed once submitted
-                today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx))
-                fee, fee_errors = dossier_fee(procedure, form, today, row["channel"])
+            if row.status is DossierStatus.DRAFT:  # the fee is fixed once submitted
+                today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx.clock))
+                fee, fee_errors = dossier_fee(procedure, form, today, row.channel)
                 errors += fee_errors
-        delivery = body.delivery if body.delivery is not None else msgspec.convert(row["delivery"], Delivery)
+        delivery = body.delivery if body.delivery is not None else msgspec.convert(row.delivery, Delivery)
         errors += check_delivery(delivery)
         if errors:
             raise ValidationError(errors)
         if body.form is not None:
             kept = await conn.fetchval(queries.FORM_SEALED, dossier_id)
-            form, form_sealed = seal_form(ctx.keys, dossier_id, form, kept_form=row["form"], kept_sealed=kept)
+            form, form_sealed = seal_form(ctx.keys, dossier_id, form, kept_form=row.form, kept_sealed=kept)
         await conn.execute(
             queries.UPDATE_CONTENT,
             dossier_id,

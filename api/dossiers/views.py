@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 import msgspec
 
-from api.dossiers.models import Delivery, Status
+from api.dossiers.models import Delivery
+from core.dossier_status import DossierStatus
 
 
 class Ref(msgspec.Struct, frozen=True):
@@ -60,7 +61,7 @@ class WalletDocument(msgspec.Struct, frozen=True, kw_only=True):
 class Dossier(msgspec.Struct, frozen=True, kw_only=True):
     id: uuid.UUID
     code: str | None
-    status: Status
+    status: DossierStatus
     status_label: str
     procedure: Ref
     agency: AgencyRef
@@ -100,7 +101,7 @@ class ReceiptDocument(msgspec.Struct, frozen=True):
 class Receipt(msgspec.Struct, frozen=True, kw_only=True):
     dossier_id: uuid.UUID
     code: str
-    status: Status
+    status: DossierStatus
     procedure: Ref
     agency: AgencyRef
     applicant_name: str
@@ -116,8 +117,8 @@ class Receipt(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class HistoryItem(msgspec.Struct, frozen=True, kw_only=True):
-    from_status: Status | None
-    to_status: Status
+    from_status: DossierStatus | None
+    to_status: DossierStatus
     action: str
     actor_role: str
     actor_name: str | None
@@ -131,7 +132,7 @@ class History(msgspec.Struct, frozen=True):
 
 
 class TrackHistoryItem(msgspec.Struct, frozen=True):
-    status: Status
+    status: DossierStatus
     status_label: str
     at: datetime
 
@@ -140,7 +141,7 @@ class Tracking(msgspec.Struct, frozen=True, kw_only=True):
     code: str
     procedure: Ref
     agency: AgencyRef
-    status: Status
+    status: DossierStatus
     status_label: str
     appointment_date: date | None
     applicant_name: str

@@ -14,22 +14,14 @@ from urllib.parse import urlsplit
 import msgspec
 
 from core.clock import VN_TZ
+from core.dossier_status import DossierStatus
 from core.events import DossierStatusChanged, PaymentRefunded, PaymentSucceeded
 
 SPEC_VERSION: Final = "1.0"
 CONTENT_TYPE: Final = "application/cloudevents+json; charset=utf-8"  # structured mode of the HTTP binding
 TYPE_PREFIX: Final = "vn.motcua."
-DOSSIER_STATUSES: Final = (
-    "submitted",
-    "received",
-    "supplement_requested",
-    "awaiting_payment",
-    "processing",
-    "result_ready",
-    "returned",
-    "rejected",
-    "withdrawn",
-)
+# every status a dossier enters after its draft, in the order of the diagram
+DOSSIER_STATUSES: Final = tuple(s.value for s in DossierStatus if s is not DossierStatus.DRAFT)
 EVENT_TYPES: Final[tuple[str, ...]] = (
     *(f"{TYPE_PREFIX}dossier.{status}" for status in DOSSIER_STATUSES),
     f"{TYPE_PREFIX}payment.settled",
@@ -106,9 +98,9 @@ def source_of(province_code: str) -> str:
 
 def leaves(event: DossierStatusChanged) -> bool:
     """Every status a dossier enters after its draft; a draft, or a draft thrown away, never leaves."""
-    if event.to_status == "draft":
+    if event.to_status == DossierStatus.DRAFT:
         return False
-    return not (event.to_status == "withdrawn" and event.from_status in (None, "draft"))
+    return not (event.to_status == DossierStatus.WITHDRAWN and event.from_status in (None, DossierStatus.DRAFT))
 
 
 def dossier_event(event: DossierStatusChanged, *, source: str, national_code: str | None) -> CloudEvent:
@@ -123,7 +115,7 @@ def dossier_event(event: DossierStatusChanged, *, source: str, national_code: st
         channel=event.channel,
         appointment_date=event.appointment_date,
         missing=list(event.missing),
-        reason=event.reason if event.to_status == "rejected" else None,
+        reason=event.reason if event.to_status == DossierStatus.REJECTED else None,
         occurred_at=local_time(event.occurred_at),
     )
     return _envelope(event.event_id, f"dossier.{event.to_status}", event.code, event.occurred_at, source, data)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Awaitable
+from functools import partial
 from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.types import ControllerRouterHandler
 
 from api.deps import Ctx
-from api.dossiers import access, documents, lifecycle, service
-from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue, Status
-from api.dossiers.routes import decode_json, is_multipart, read_upload, upload_paper
+from api.dossiers import documents, lifecycle, reads, service
+from api.dossiers.models import CounterDossierCreate, CounterResubmitIn, OfficerActionIn, Overdue
+from api.dossiers.routes import DossierId
+from api.dossiers.upload_routes import paper_or_json, read_upload, upload_paper
 from api.dossiers.views import AuditItem, DocumentOut, Dossier, OriginalSeen
+from core.dossier_status import DossierStatus
 from core.guards import officer_only
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
@@ -43,13 +46,13 @@ class OfficerDossierController(Controller):
         conn: Conn,
         caller: Caller,
         locale: Locale,
-        status: FromQuery[Status | None] = None,
+        status: FromQuery[DossierStatus | None] = None,
         agency: FromQuery[str | None] = None,
         overdue: FromQuery[Overdue | None] = None,
         *,
         paging: PagingQuery,
     ) -> Page[Dossier]:
-        return await access.list_for_officer(
+        return await reads.list_for_officer(
             conn,
             ctx,
             caller,
@@ -82,16 +85,18 @@ class OfficerDossierController(Controller):
     )
     async def add_document(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
     ) -> DocumentOut | OriginalSeen:
-        if is_multipart(request):
-            return await upload_paper(request, conn, ctx, caller, dossier_id)
-        body = decode_json(await request.body(), OriginalSeenIn)
-        return await documents.record_original_seen(conn, ctx, caller, dossier_id, requirement=body.requirement)
+        def seen(body: OriginalSeenIn) -> Awaitable[OriginalSeen]:
+            return documents.record_original_seen(conn, ctx, caller, dossier_id, requirement=body.requirement)
+
+        return await paper_or_json(
+            request, partial(upload_paper, request, conn, ctx, caller, dossier_id), OriginalSeenIn, seen
+        )
 
     @get(
         "/{dossier_id:uuid}",
@@ -99,15 +104,8 @@ class OfficerDossierController(Controller):
         responses=problems(404),
         summary="One dossier of the officer's offices",
     )
-    async def get_one(
-        self,
-        dossier_id: FromPath[uuid.UUID],
-        ctx: Ctx,
-        conn: Conn,
-        caller: Caller,
-        locale: Locale,
-    ) -> Dossier:
-        return await access.get_dossier(conn, ctx, caller, dossier_id, locale)
+    async def get_one(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Dossier:
+        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/actions",
@@ -118,7 +116,7 @@ class OfficerDossierController(Controller):
     )
     async def act(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         data: JSONBody[OfficerActionIn],
         ctx: Ctx,
         conn: Conn,
@@ -128,7 +126,7 @@ class OfficerDossierController(Controller):
         await lifecycle.act(
             conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(caller), principal=caller, locale=locale
         )
-        return await access.get_dossier(conn, ctx, caller, dossier_id, locale, on_record=False)
+        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale, on_record=False)
 
     @post(
         "/{dossier_id:uuid}/resubmit",
@@ -146,7 +144,7 @@ class OfficerDossierController(Controller):
     )
     async def resubmit(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         ctx: Ctx,
         conn: Conn,
         caller: Caller,
@@ -166,7 +164,7 @@ class OfficerDossierController(Controller):
     )
     async def attach_result(
         self,
-        dossier_id: FromPath[uuid.UUID],
+        dossier_id: DossierId,
         request: Request[Any, Any, Any],
         ctx: Ctx,
         conn: Conn,
@@ -188,10 +186,8 @@ class OfficerDossierController(Controller):
             "not itself on it."
         ),
     )
-    async def audit(
-        self, dossier_id: FromPath[uuid.UUID], conn: Conn, caller: Caller, *, paging: PagingQuery
-    ) -> Page[AuditItem]:
-        return await access.audit_trail(conn, caller, dossier_id, paging)
+    async def audit(self, dossier_id: DossierId, conn: Conn, caller: Caller, *, paging: PagingQuery) -> Page[AuditItem]:
+        return await reads.audit_trail(conn, caller, dossier_id, paging)
 
 
 # what this package serves, handed to the app whole by asgi.py

@@ -6,11 +6,13 @@ import asyncpg
 import msgspec
 
 from api.context import AppContext
-from api.dossiers import access, lifecycle
+from api.dossiers import lifecycle, reads
 from api.dossiers.models import Actor, OfficerActionIn
 from api.dossiers.queries import GET_DOSSIER, GET_DOSSIER_BY_CODE
+from api.dossiers.rows import DossierRow
 from api.onestop import queries
 from api.onestop.models import OneStopEvent
+from core.db import fetch_one_as
 from core.errors import NotFoundError
 
 
@@ -37,13 +39,13 @@ async def apply_event(conn: asyncpg.Connection, ctx: AppContext, event: OneStopE
                 name=name,
                 source="one-stop",
                 external_id=actor.id if actor and actor.id else None,
+                on_record={"event_id": event.event_id},
             ),
             principal=None,
-            audit_detail={"event_id": event.event_id},
         )
-        updated = await conn.fetchrow(GET_DOSSIER, row["id"])
+        updated = await fetch_one_as(DossierRow, conn, GET_DOSSIER, row["id"])
         assert updated is not None
-        view = await access.view(conn, ctx, updated, locale)
+        view = await reads.view(conn, ctx, updated, locale)
         response: dict[str, object] = msgspec.to_builtins(view)
         await conn.execute(queries.SET_EVENT_RESPONSE, event.event_id, response)
         return response

@@ -6,8 +6,9 @@ from enum import StrEnum
 
 import msgspec
 
-from api.dossiers.models import DeliveryMethod, Status
+from api.dossiers.models import DeliveryMethod
 from api.dossiers.views import Tracking
+from core.dossier_status import DossierStatus
 
 
 class NextStep(StrEnum):
@@ -26,14 +27,14 @@ class NextStep(StrEnum):
 
 
 _BY_STATUS = {
-    Status.SUBMITTED: NextStep.SUBMITTED,
-    Status.RECEIVED: NextStep.IN_PROGRESS,
-    Status.PROCESSING: NextStep.IN_PROGRESS,
-    Status.AWAITING_PAYMENT: NextStep.PAY,
-    Status.SUPPLEMENT_REQUESTED: NextStep.SUPPLEMENT,
-    Status.RETURNED: NextStep.RETURNED,
-    Status.REJECTED: NextStep.REJECTED,
-    Status.WITHDRAWN: NextStep.WITHDRAWN,
+    DossierStatus.SUBMITTED: NextStep.SUBMITTED,
+    DossierStatus.RECEIVED: NextStep.IN_PROGRESS,
+    DossierStatus.PROCESSING: NextStep.IN_PROGRESS,
+    DossierStatus.AWAITING_PAYMENT: NextStep.PAY,
+    DossierStatus.SUPPLEMENT_REQUESTED: NextStep.SUPPLEMENT,
+    DossierStatus.RETURNED: NextStep.RETURNED,
+    DossierStatus.REJECTED: NextStep.REJECTED,
+    DossierStatus.WITHDRAWN: NextStep.WITHDRAWN,
 }
 _COLLECT = {
     DeliveryMethod.DESK: NextStep.COLLECT_DESK,
@@ -42,8 +43,8 @@ _COLLECT = {
 }
 
 
-def next_step(status: Status, delivery: DeliveryMethod) -> NextStep:
-    if status is Status.RESULT_READY:
+def next_step(status: DossierStatus, delivery: DeliveryMethod) -> NextStep:
+    if status is DossierStatus.RESULT_READY:
         return _COLLECT[delivery]
     return _BY_STATUS.get(status, NextStep.IN_PROGRESS)
 

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from api.dossiers.access import LIST_ATTACHMENTS
+from api.dossiers.reads import LIST_ATTACHMENTS
 from core.audit import AuditActor, AuditEntry
 from core.auth import verify_access_token
 from core.db import acquire

@@ -10,11 +10,11 @@ from api.dossiers.models import (
     Action,
     Actor,
     InvalidTransition,
-    Status,
     after_receive,
     missed_deadline,
     next_status,
 )
+from core.dossier_status import DossierStatus
 
 DIAGRAM = {
     ("draft", "submitted"),
@@ -47,7 +47,7 @@ def test_every_action_edge_is_in_the_diagram() -> None:
 
 @given(st.lists(st.tuples(st.sampled_from(list(Action)), st.sampled_from(list(Actor))), max_size=40))
 def test_no_sequence_of_actions_leaves_the_diagram(steps: list[tuple[Action, Actor]]) -> None:
-    status = Status.DRAFT
+    status = DossierStatus.DRAFT
     for action, actor in steps:
         try:
             new = next_status(status, action, actor)
@@ -57,8 +57,11 @@ def test_no_sequence_of_actions_leaves_the_diagram(steps: list[tuple[Action, Act
         status = new
 
 
-@given(st.sampled_from([Status.RETURNED, Status.REJECTED, Status.WITHDRAWN]), st.sampled_from(list(Action)))
-def test_final_statuses_admit_no_action(status: Status, action: Action) -> None:
+@given(
+    st.sampled_from([DossierStatus.RETURNED, DossierStatus.REJECTED, DossierStatus.WITHDRAWN]),
+    st.sampled_from(list(Action)),
+)
+def test_final_statuses_admit_no_action(status: DossierStatus, action: Action) -> None:
     for actor in Actor:
         try:
             next_status(status, action, actor)
@@ -79,13 +82,13 @@ def test_citizens_cannot_take_officer_actions() -> None:
 
 
 def test_only_a_settled_payment_leaves_awaiting_payment() -> None:
-    assert next_status(Status.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM) is Status.PROCESSING
+    assert next_status(DossierStatus.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM) is DossierStatus.PROCESSING
     for action in Action:
         if action is Action.SETTLE_PAYMENT:
             continue
         for actor in Actor:
             try:
-                next_status(Status.AWAITING_PAYMENT, action, actor)
+                next_status(DossierStatus.AWAITING_PAYMENT, action, actor)
             except InvalidTransition:
                 continue
             raise AssertionError(action)
@@ -95,33 +98,36 @@ def test_reception_follow_up_depends_on_the_fee() -> None:
     assert after_receive(200_000, paid=False) is Action.REQUEST_PAYMENT
     assert after_receive(200_000, paid=True) is Action.SETTLE_PAYMENT
     assert after_receive(0, paid=False) is None
-    assert next_status(Status.RECEIVED, Action.SETTLE_PAYMENT, Actor.SYSTEM) is Status.PROCESSING
+    assert next_status(DossierStatus.RECEIVED, Action.SETTLE_PAYMENT, Actor.SYSTEM) is DossierStatus.PROCESSING
 
 
 def test_only_a_counter_draft_is_received_straight_away_and_only_by_an_officer() -> None:
-    assert next_status(Status.DRAFT, Action.RECEIVE, Actor.OFFICER, counter=True) is Status.RECEIVED
+    assert next_status(DossierStatus.DRAFT, Action.RECEIVE, Actor.OFFICER, counter=True) is DossierStatus.RECEIVED
     with pytest.raises(InvalidTransition):
-        next_status(Status.DRAFT, Action.RECEIVE, Actor.OFFICER)
+        next_status(DossierStatus.DRAFT, Action.RECEIVE, Actor.OFFICER)
     for actor in (Actor.CITIZEN, Actor.SYSTEM):
         with pytest.raises(InvalidTransition):
-            next_status(Status.DRAFT, Action.RECEIVE, actor, counter=True)
-    assert next_status(Status.SUBMITTED, Action.RECEIVE, Actor.OFFICER, counter=True) is Status.RECEIVED
+            next_status(DossierStatus.DRAFT, Action.RECEIVE, actor, counter=True)
+    assert next_status(DossierStatus.SUBMITTED, Action.RECEIVE, Actor.OFFICER, counter=True) is DossierStatus.RECEIVED
 
 
 def test_an_officer_resubmits_only_a_counter_dossier_sent_back_for_papers() -> None:
-    assert next_status(Status.SUPPLEMENT_REQUESTED, Action.SUBMIT, Actor.OFFICER, counter=True) is Status.SUBMITTED
+    assert (
+        next_status(DossierStatus.SUPPLEMENT_REQUESTED, Action.SUBMIT, Actor.OFFICER, counter=True)
+        is DossierStatus.SUBMITTED
+    )
     with pytest.raises(InvalidTransition):
-        next_status(Status.SUPPLEMENT_REQUESTED, Action.SUBMIT, Actor.OFFICER)  # an online one is the citizen's
+        next_status(DossierStatus.SUPPLEMENT_REQUESTED, Action.SUBMIT, Actor.OFFICER)  # an online one is the citizen's
     with pytest.raises(InvalidTransition):
-        next_status(Status.DRAFT, Action.SUBMIT, Actor.OFFICER, counter=True)  # a counter draft is received
-    for status in set(Status) - {Status.SUPPLEMENT_REQUESTED, Status.DRAFT}:
+        next_status(DossierStatus.DRAFT, Action.SUBMIT, Actor.OFFICER, counter=True)  # a counter draft is received
+    for status in set(DossierStatus) - {DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.DRAFT}:
         with pytest.raises(InvalidTransition):
             next_status(status, Action.SUBMIT, Actor.OFFICER, counter=True)
 
 
 @given(st.lists(st.tuples(st.sampled_from(list(Action)), st.sampled_from(list(Actor))), max_size=40))
 def test_no_sequence_of_counter_actions_leaves_the_diagram(steps: list[tuple[Action, Actor]]) -> None:
-    status = Status.DRAFT
+    status = DossierStatus.DRAFT
     for action, actor in steps:
         try:
             new = next_status(status, action, actor, counter=True)
@@ -136,15 +142,17 @@ def test_a_missed_reception_is_told_before_a_missed_appointment() -> None:
     today, yesterday = date(2026, 11, 25), date(2026, 11, 24)
     passed, ahead = now - timedelta(minutes=15), now + timedelta(minutes=15)
 
-    def missed(status: Status, due: datetime | None, received: datetime | None, appointment: date | None) -> str | None:
+    def missed(
+        status: DossierStatus, due: datetime | None, received: datetime | None, appointment: date | None
+    ) -> str | None:
         return missed_deadline(
             status, reception_due_at=due, received_at=received, appointment_date=appointment, now=now, today=today
         )
 
-    assert missed(Status.SUBMITTED, passed, None, None) == "reception"
-    assert missed(Status.SUBMITTED, passed, now, yesterday) == "reception"  # resubmitted while processing
-    assert missed(Status.SUBMITTED, ahead, now, yesterday) == "processing"
-    assert missed(Status.PROCESSING, None, now, yesterday) == "processing"
-    assert missed(Status.PROCESSING, None, now, today) is None
-    assert missed(Status.RESULT_READY, None, now, yesterday) is None
-    assert missed(Status.SUBMITTED, ahead, None, None) is None
+    assert missed(DossierStatus.SUBMITTED, passed, None, None) == "reception"
+    assert missed(DossierStatus.SUBMITTED, passed, now, yesterday) == "reception"  # resubmitted while processing
+    assert missed(DossierStatus.SUBMITTED, ahead, now, yesterday) == "processing"
+    assert missed(DossierStatus.PROCESSING, None, now, yesterday) == "processing"
+    assert missed(DossierStatus.PROCESSING, None, now, today) is None
+    assert missed(DossierStatus.RESULT_READY, None, now, yesterday) is None
+    assert missed(DossierStatus.SUBMITTED, ahead, None, None) is None

@@ -6,18 +6,19 @@ from datetime import date, datetime
 
 import pytest
 
-from api.dossiers.models import DeliveryMethod, Status
+from api.dossiers.models import DeliveryMethod
 from api.dossiers.views import AgencyRef, Ref, TrackHistoryItem, Tracking
 from api.tracking import page
 from api.tracking.models import NextStep, TrackingPage, next_step
 from core.clock import VN_TZ
+from core.dossier_status import DossierStatus
 from i18n.html import switch_query
 from i18n.messages import PAGE_TEXTS
 
 EVIL = "<script>alert(1)</script>"
 
 
-def _view(status: Status = Status.SUPPLEMENT_REQUESTED, **changes: object) -> TrackingPage:
+def _view(status: DossierStatus = DossierStatus.SUPPLEMENT_REQUESTED, **changes: object) -> TrackingPage:
     at = datetime(2026, 11, 23, 9, 30, tzinfo=VN_TZ)
     tracking = Tracking(
         code="000.00.12.H04-261123-0007",
@@ -27,7 +28,7 @@ def _view(status: Status = Status.SUPPLEMENT_REQUESTED, **changes: object) -> Tr
         status_label=f"Nhãn {EVIL}",
         appointment_date=date(2026, 12, 4),
         applicant_name=f"N*** {EVIL}",
-        history=[TrackHistoryItem(status=Status.SUBMITTED, status_label=EVIL, at=at)],
+        history=[TrackHistoryItem(status=DossierStatus.SUBMITTED, status_label=EVIL, at=at)],
     )
     values: dict[str, object] = {
         "tracking": tracking,
@@ -48,7 +49,7 @@ def test_every_stored_value_is_escaped() -> None:
 
 
 def test_the_fee_to_pay_is_in_the_next_step_in_both_languages() -> None:
-    view = _view(Status.AWAITING_PAYMENT)
+    view = _view(DossierStatus.AWAITING_PAYMENT)
     # the amount never wraps between the number and its currency
     assert 'Nộp lệ phí <span class="nowrap">200.000 ₫</span>' in page.tracking(view, "vi", switch="?", hotline="1")
     assert 'Pay the fee of <span class="nowrap">200,000 VND</span>' in page.tracking(
@@ -60,18 +61,18 @@ def test_the_fee_to_pay_is_in_the_next_step_in_both_languages() -> None:
 @pytest.mark.parametrize(
     ("status", "delivery", "step"),
     [
-        (Status.SUBMITTED, DeliveryMethod.DESK, NextStep.SUBMITTED),
-        (Status.PROCESSING, DeliveryMethod.DESK, NextStep.IN_PROGRESS),
-        (Status.AWAITING_PAYMENT, DeliveryMethod.POST, NextStep.PAY),
-        (Status.SUPPLEMENT_REQUESTED, DeliveryMethod.DESK, NextStep.SUPPLEMENT),
-        (Status.RESULT_READY, DeliveryMethod.DESK, NextStep.COLLECT_DESK),
-        (Status.RESULT_READY, DeliveryMethod.POST, NextStep.COLLECT_POST),
-        (Status.RESULT_READY, DeliveryMethod.ELECTRONIC, NextStep.COLLECT_ELECTRONIC),
-        (Status.RETURNED, DeliveryMethod.DESK, NextStep.RETURNED),
-        (Status.REJECTED, DeliveryMethod.DESK, NextStep.REJECTED),
+        (DossierStatus.SUBMITTED, DeliveryMethod.DESK, NextStep.SUBMITTED),
+        (DossierStatus.PROCESSING, DeliveryMethod.DESK, NextStep.IN_PROGRESS),
+        (DossierStatus.AWAITING_PAYMENT, DeliveryMethod.POST, NextStep.PAY),
+        (DossierStatus.SUPPLEMENT_REQUESTED, DeliveryMethod.DESK, NextStep.SUPPLEMENT),
+        (DossierStatus.RESULT_READY, DeliveryMethod.DESK, NextStep.COLLECT_DESK),
+        (DossierStatus.RESULT_READY, DeliveryMethod.POST, NextStep.COLLECT_POST),
+        (DossierStatus.RESULT_READY, DeliveryMethod.ELECTRONIC, NextStep.COLLECT_ELECTRONIC),
+        (DossierStatus.RETURNED, DeliveryMethod.DESK, NextStep.RETURNED),
+        (DossierStatus.REJECTED, DeliveryMethod.DESK, NextStep.REJECTED),
     ],
 )
-def test_next_step_by_status(status: Status, delivery: DeliveryMethod, step: NextStep) -> None:
+def test_next_step_by_status(status: DossierStatus, delivery: DeliveryMethod, step: NextStep) -> None:
     assert next_step(status, delivery) is step
 
 
