@@ -86,6 +86,9 @@ class DisabledAccounts:
             await pipe.execute()
 
 
+BLOCK_SECONDS = 1.0
+
+
 async def announce(redis: Redis, user_id: uuid.UUID, *, disabled: bool, wait_seconds: float = 5.0) -> tuple[int, int]:
     """Tell every serving process; (how many listened, how many confirmed within `wait_seconds`)."""
     ack = key("accounts", "ack", uuid.uuid4().hex)
@@ -95,8 +98,9 @@ async def announce(redis: Redis, user_id: uuid.UUID, *, disabled: bool, wait_sec
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait_seconds
     while confirmed < listening and (left := deadline - loop.time()) > 0:
-        if await redis.blpop([ack], timeout=max(left, 0.01)) is None:
-            break
-        confirmed += 1
+        # each wait stays well under the client's socket timeout (redis-py: 5 s), which would otherwise
+        # end a long wait for a listener that never confirms with an error instead of a count
+        if await redis.blpop([ack], timeout=min(max(left, 0.01), BLOCK_SECONDS)) is not None:
+            confirmed += 1
     await redis.delete(ack)
     return listening, confirmed

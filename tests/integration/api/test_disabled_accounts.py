@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import asyncpg
 from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
 
-from api.accounts.disabled import DisabledAccounts
+from api.accounts.disabled import CHANNEL, DisabledAccounts, announce
 from api.accounts.service import issue_tokens
 from api.accounts.sms import MemorySmsSender
 from core.clock import FixedClock
@@ -93,3 +95,20 @@ async def test_a_process_that_starts_later_reads_the_disabled_accounts(
     async with pool.acquire() as conn:
         user_id = await conn.fetchval("SELECT id FROM users WHERE phone = '0900111003'")
     assert user_id in disabled
+
+
+async def test_a_listener_that_never_confirms_is_counted_not_an_error(redis_url: str) -> None:
+    """A process that heard the announcement and died before confirming: the command waits its five
+    seconds and reports it (redis-py's 5 s socket timeout once ended that wait with an error)."""
+    silent = Redis.from_url(redis_url)
+    subscription = silent.pubsub()
+    await subscription.subscribe(CHANNEL)
+    announcer = Redis.from_url(redis_url)
+    try:
+        listening, confirmed = await announce(announcer, uuid.uuid4(), disabled=True, wait_seconds=5.5)
+    finally:
+        await subscription.aclose()
+        await silent.aclose()
+        await announcer.aclose()
+    assert listening >= 1
+    assert confirmed < listening
