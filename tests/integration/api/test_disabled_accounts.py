@@ -107,7 +107,7 @@ async def test_a_listener_that_never_confirms_is_counted_not_an_error(redis_url:
     try:
         listening, confirmed = await announce(announcer, uuid.uuid4(), disabled=True, wait_seconds=5.5)
     finally:
-        await subscription.aclose()
+        await subscription.aclose()  # type: ignore[no-untyped-call]
         await silent.aclose()
         await announcer.aclose()
     assert listening >= 1
