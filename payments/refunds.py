@@ -16,7 +16,7 @@ from payments import queries
 from payments.models import Method, PaymentExceptionOut, ResolveAction, ResolveIn
 from payments.receipts import issue_receipt
 from payments.rows import ExceptionRow, PaymentRow
-from payments.service import PaymentsContext, event_fields
+from payments.service import PaymentsContext, payment_event
 from payments.settlement import book
 
 
@@ -52,7 +52,7 @@ async def refund_payment(
             now=now,
         )
         dossier = await pctx.dossiers.get(conn, refunded.dossier_id)
-        await pctx.bus.publish(conn, PaymentRefunded(**event_fields(refunded, dossier, now), reason=text))
+        await pctx.bus.publish(conn, payment_event(PaymentRefunded, refunded, dossier, now, reason=text))
         detail = {"payment_id": str(payment_id), "amount": amount}
         await record(conn, AuditEntry(refunded.dossier_id, AuditActor.of(officer), "refund", now, detail))
     return refunded
@@ -125,7 +125,7 @@ async def _accept_unmatched(conn: asyncpg.Connection, pctx: PaymentsContext, row
         now=now,
     )
     await issue_receipt(conn, settled, dossier, now)
-    await pctx.bus.publish(conn, PaymentSucceeded(**event_fields(settled, dossier, now), settled_by=settled_by))
+    await pctx.bus.publish(conn, payment_event(PaymentSucceeded, settled, dossier, now, settled_by=settled_by))
 
 
 async def resolve_exception(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypedDict
+from typing import TypeVar
 
 import asyncpg
 
@@ -15,7 +15,7 @@ from core.auth import Principal, Role
 from core.clock import Clock
 from core.db import acquire, fetch_all_as, fetch_one_as
 from core.errors import ConflictError, NotFoundError
-from core.events import EventBus, PaymentExpired
+from core.events import EventBus, PaymentEvent, PaymentExpired
 from core.settings import Settings
 from payments import queries, vietqr, vnpay
 from payments.models import PAYABLE_DOSSIER_STATUSES, Method, Payment, VietQRInfo, VNPayInfo
@@ -69,38 +69,28 @@ def to_payment(row: PaymentRow) -> Payment:
     )
 
 
-class PaymentEventFields(TypedDict):
-    """The fields every payment event carries (core.events._PaymentEvent)."""
-
-    event_id: uuid.UUID
-    occurred_at: datetime
-    payment_id: uuid.UUID
-    dossier_id: uuid.UUID
-    dossier_code: str | None
-    owner_id: uuid.UUID | None
-    agency_code: str
-    procedure_slug: str
-    procedure_names: dict[str, str]
-    method: str
-    amount: int
-    reference: str
+PaymentEventT = TypeVar("PaymentEventT", bound=PaymentEvent)
 
 
-def event_fields(row: PaymentRow, dossier: PayableDossier | None, now: datetime) -> PaymentEventFields:
-    return {
-        "event_id": uuid.uuid4(),
-        "occurred_at": now,
-        "payment_id": row.id,
-        "dossier_id": row.dossier_id,
-        "dossier_code": dossier.code if dossier else None,
-        "owner_id": row.owner_id,
-        "agency_code": row.agency_code,
-        "procedure_slug": dossier.procedure_slug if dossier else "",
-        "procedure_names": dossier.procedure_names if dossier else {},
-        "method": row.method.value,
-        "amount": row.amount,
-        "reference": row.reference,
-    }
+def payment_event(
+    kind: type[PaymentEventT], row: PaymentRow, dossier: PayableDossier | None, now: datetime, **extra: str | bool
+) -> PaymentEventT:
+    """An event of `kind` about the payment `row` of `dossier`; `extra` are the fields of that kind alone."""
+    return kind(
+        event_id=uuid.uuid4(),
+        occurred_at=now,
+        payment_id=row.id,
+        dossier_id=row.dossier_id,
+        dossier_code=dossier.code if dossier else None,
+        owner_id=row.owner_id,
+        agency_code=row.agency_code,
+        procedure_slug=dossier.procedure_slug if dossier else "",
+        procedure_names=dossier.procedure_names if dossier else {},
+        method=row.method.value,
+        amount=row.amount,
+        reference=row.reference,
+        **extra,  # type: ignore[arg-type]  # the fields of `kind` alone; mypy reads them against every field
+    )
 
 
 # ---- opening a payment ----------------------------------------------------------------------
@@ -201,7 +191,7 @@ async def open_payment(
             if current.method is method and current.expires_at > now:
                 return to_payment(current), False
             await conn.execute(queries.MARK_EXPIRED, current.id, now)
-            await pctx.bus.publish(conn, PaymentExpired(**event_fields(current, dossier, now), replaced=True))
+            await pctx.bus.publish(conn, payment_event(PaymentExpired, current, dossier, now, replaced=True))
         row = await _insert(conn, pctx, dossier, method, client_ip, now)
     return to_payment(row), True
 
@@ -229,5 +219,5 @@ async def expire_due(pctx: PaymentsContext, *, batch: int = 500) -> int:
         rows = await fetch_all_as(PaymentRow, conn, queries.EXPIRE_DUE, now, batch)
         for row in rows:
             dossier = await pctx.dossiers.get(conn, row.dossier_id)
-            await pctx.bus.publish(conn, PaymentExpired(**event_fields(row, dossier, now)))
+            await pctx.bus.publish(conn, payment_event(PaymentExpired, row, dossier, now))
     return len(rows)

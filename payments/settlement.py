@@ -17,7 +17,7 @@ from payments import queries
 from payments.models import ExceptionReason
 from payments.ports import PayableDossier
 from payments.rows import PaymentRow, RowVersion, SettledRow
-from payments.service import PaymentsContext, event_fields
+from payments.service import PaymentsContext, payment_event
 
 log = logging.getLogger("motcua.payments")
 
@@ -82,7 +82,7 @@ async def settle_many(
             continue
         if item.bank_transaction is not None and not row.noted:  # never settle without its notification marked
             raise RuntimeError(f"bank notification {item.bank_transaction} was not marked as settling {row.id}")
-        events.append(PaymentSucceeded(**event_fields(row, item.dossier, now), settled_by=item.settled_by))
+        events.append(payment_event(PaymentSucceeded, row, item.dossier, now, settled_by=item.settled_by))
     await pctx.bus.publish_many(conn, events)
     return settled
 

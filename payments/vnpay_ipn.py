@@ -14,7 +14,7 @@ from payments.models import ExceptionReason, Method, PaymentStatus
 from payments.ports import PayableDossier
 from payments.receipts import issue_receipts
 from payments.rows import PaymentRow, SettledRow
-from payments.service import PaymentsContext, event_fields
+from payments.service import PaymentsContext, payment_event
 from payments.settlement import ToSettle, Unmatched, settle_many, store_exceptions
 
 
@@ -86,7 +86,7 @@ async def receive_vnpay_ipn(
         elif decision.failed and payment is not None and payment.status is PaymentStatus.PENDING:
             await conn.execute(queries.MARK_FAILED, payment.id, now)
             reason = params.get("vnp_ResponseCode", "")
-            await pctx.bus.publish(conn, PaymentFailed(**event_fields(payment, dossier, now), reason=reason))
+            await pctx.bus.publish(conn, payment_event(PaymentFailed, payment, dossier, now, reason=reason))
         payment_id = payment.id if payment is not None else None
         await conn.execute(queries.SET_VNPAY_RESULT, transaction_no, decision.rsp_code, payment_id)
         if settled is not None:

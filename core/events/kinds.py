@@ -48,7 +48,9 @@ class DossierStatusChanged(Event, frozen=True, kw_only=True, tag="dossier.status
         return f"dossier.{self.to_status}"
 
 
-class _PaymentEvent(Event, frozen=True, kw_only=True):
+class PaymentEvent(Event, frozen=True, kw_only=True):
+    """What every payment event says of the payment and its dossier."""
+
     payment_id: uuid.UUID
     dossier_id: uuid.UUID
     dossier_code: str | None
@@ -61,19 +63,19 @@ class _PaymentEvent(Event, frozen=True, kw_only=True):
     reference: str
 
 
-class PaymentSucceeded(_PaymentEvent, frozen=True, kw_only=True, tag="payment.succeeded"):
+class PaymentSucceeded(PaymentEvent, frozen=True, kw_only=True, tag="payment.succeeded"):
     settled_by: str
 
 
-class PaymentFailed(_PaymentEvent, frozen=True, kw_only=True, tag="payment.failed"):
+class PaymentFailed(PaymentEvent, frozen=True, kw_only=True, tag="payment.failed"):
     reason: str
 
 
-class PaymentExpired(_PaymentEvent, frozen=True, kw_only=True, tag="payment.expired"):
+class PaymentExpired(PaymentEvent, frozen=True, kw_only=True, tag="payment.expired"):
     replaced: bool = False  # the citizen chose another method: nothing to tell them
 
 
-class PaymentRefunded(_PaymentEvent, frozen=True, kw_only=True, tag="payment.refunded"):
+class PaymentRefunded(PaymentEvent, frozen=True, kw_only=True, tag="payment.refunded"):
     reason: str
 
 
