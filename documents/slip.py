@@ -4,16 +4,16 @@ the QR of the tracking page, as provinces print it today."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 import msgspec
 
 from documents.paper import Paper
-from i18n.format import date_time, language, vnd
+from i18n.format import date_time, language, short_date, vnd
 from i18n.messages import Plural, Text
 
-Delivery = Literal["counter", "post", "electronic"]
+Delivery = Literal["desk", "post", "electronic"]
 
 
 class PaperReceived(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,7 +24,7 @@ class PaperReceived(msgspec.Struct, frozen=True, kw_only=True):
 
 class ReceiptSlip(msgspec.Struct, frozen=True, kw_only=True):
     office: str
-    place: str  # the ward or province the slip is dated at
+    place: str  # where the slip is dated (the office's ward or province); may be empty
     code: str
     applicant_name: str
     applicant_address: str
@@ -33,7 +33,7 @@ class ReceiptSlip(msgspec.Struct, frozen=True, kw_only=True):
     papers: tuple[PaperReceived, ...]
     processing_days: int | None
     received_at: datetime
-    appointment_at: datetime | None
+    appointment_date: date | None
     delivery: Delivery
     fee: int | None
     lookup_key: str
@@ -62,7 +62,7 @@ APPOINTMENT = Text("5. Thời gian trả kết quả giải quyết hồ sơ:")
 NOT_SET = Text("sẽ được thông báo khi hồ sơ được xử lý")
 DELIVERY = Text("6. Đăng ký nhận kết quả tại:")
 DELIVERIES: dict[Delivery, Text] = {
-    "counter": Text("Bộ phận tiếp nhận và trả kết quả"),
+    "desk": Text("Bộ phận tiếp nhận và trả kết quả"),
     "post": Text("Qua dịch vụ bưu chính công ích"),
     "electronic": Text("Bản điện tử trên ứng dụng Một Cửa"),
 }
@@ -78,7 +78,8 @@ SIGN = Text("(Ký và ghi rõ họ tên)")
 def render_slip(slip: ReceiptSlip, locale: str = "vi") -> bytes:
     lang = language(locale)
     paper = Paper(title=TITLE.pick(lang), subject=slip.code, created=slip.received_at)
-    paper.heading(slip.office, PLACE_DATE.render(lang, place=slip.place, when=date_time(slip.received_at, lang)))
+    when = date_time(slip.received_at, lang)
+    paper.heading(slip.office, PLACE_DATE.render(lang, place=slip.place, when=when) if slip.place else when)
     paper.title(TITLE.pick(lang), code=CODE.render(lang, code=slip.code))
     paper.line(FROM.pick(lang), slip.applicant_name, bold_value=True)
     paper.line(ADDRESS.pick(lang), slip.applicant_address)
@@ -91,7 +92,7 @@ def render_slip(slip: ReceiptSlip, locale: str = "vi") -> bytes:
     if slip.processing_days is not None:
         paper.line(DAYS.pick(lang), N_DAYS.render(lang, slip.processing_days))
     paper.line(RECEIVED.pick(lang), date_time(slip.received_at, lang))
-    due = date_time(slip.appointment_at, lang) if slip.appointment_at else NOT_SET.pick(lang)
+    due = short_date(slip.appointment_date, lang) if slip.appointment_date else NOT_SET.pick(lang)
     paper.line(APPOINTMENT.pick(lang), due, bold_value=True)
     paper.line(DELIVERY.pick(lang), DELIVERIES[slip.delivery].pick(lang))
     paper.line(FEE.pick(lang), vnd(slip.fee, lang) if slip.fee else NO_FEE.pick(lang))

@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from api.deps import Ctx
 from api.dossiers import documents, lifecycle, reads, receipts, service
 from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn
+from api.dossiers.slip import receipt_slip_pdf
 from api.dossiers.upload_routes import AttachIn, paper_or_json, upload_paper
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
 from api.pages import Page, Paging
@@ -184,6 +185,22 @@ class DossierController(Controller):
     )
     async def receipt(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Receipt:
         return await receipts.receipt(conn, ctx, caller, dossier_id, locale)
+
+    @get(
+        "/{dossier_id:uuid}/receipt.pdf",
+        guards=[signed_in],
+        operation_id="getDossierReceiptPdf",
+        responses=problems(404),
+        summary="The receipt and appointment slip (Giấy tiếp nhận hồ sơ và hẹn trả kết quả) as an A4 PDF",
+        media_type="application/pdf",
+    )
+    async def receipt_pdf(
+        self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale
+    ) -> Response[bytes]:
+        pdf = await receipt_slip_pdf(conn, ctx, caller, dossier_id, locale)
+        disposition = f'inline; filename="giay-tiep-nhan-{dossier_id}.pdf"'
+        headers = {"Cache-Control": "private", "Content-Disposition": disposition}
+        return Response(pdf, media_type="application/pdf", headers=headers)
 
     @get(
         "/{dossier_id:uuid}/receipt.png",

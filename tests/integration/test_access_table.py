@@ -530,6 +530,13 @@ ROWS: tuple[Row, ...] = (
         on("GET", "/api/v1/dossiers/{id}/receipt.png", dossier),
         OWNER_OR_OFFICE,
     ),
+    Row(
+        "GET",
+        DOSSIER + "/receipt.pdf",
+        "signed_in",
+        on("GET", "/api/v1/dossiers/{id}/receipt.pdf", dossier),
+        OWNER_OR_OFFICE,
+    ),
     Row("GET", DOSSIER + "/result", "signed_in", on("GET", "/api/v1/dossiers/{id}/result", dossier), OWNER_OR_OFFICE),
     Row(
         "POST",

@@ -7,7 +7,7 @@ import io
 import subprocess
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pypdf
@@ -83,8 +83,8 @@ SLIP = ReceiptSlip(
     ),
     processing_days=3,
     received_at=datetime(2026, 12, 7, 2, 15, tzinfo=UTC),
-    appointment_at=datetime(2026, 12, 10, 9, 0, tzinfo=UTC),
-    delivery="counter",
+    appointment_date=date(2026, 12, 10),
+    delivery="desk",
     fee=8000,
     lookup_key="K7Q2",
     tracking_url="https://motcua.example.vn/t/000.00.12.H29-261207-0042",

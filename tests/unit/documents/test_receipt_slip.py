@@ -32,7 +32,7 @@ def test_the_slip_says_in_vietnamese_who_filed_what_and_when_the_result_is_due(
         "Giấy chứng sinh",
         "Đã đối chiếu bản chính",
         "09:15 07/12/2026",  # received, on Vietnam's clock
-        "16:00 10/12/2026",  # the appointment
+        "10/12/2026",  # the appointment
         "8.000 ₫",
         "K7Q2",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -53,7 +53,7 @@ def test_the_slip_in_english_keeps_the_names_and_translates_the_form(
 def test_a_slip_without_an_appointment_says_it_will_be_announced(
     read: Callable[[bytes], str], slip: ReceiptSlip
 ) -> None:
-    text = read(render_slip(msgspec.structs.replace(slip, appointment_at=None, fee=None)))
+    text = read(render_slip(msgspec.structs.replace(slip, appointment_date=None, fee=None)))
     assert "sẽ được thông báo khi hồ sơ được xử lý" in text
     assert "Không thu phí" in text
 
