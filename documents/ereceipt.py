@@ -45,7 +45,8 @@ ELECTRONIC = Text("Biên lai điện tử, không cần chữ ký, đóng dấu"
 def render_ereceipt(receipt: EReceiptPaper, locale: str = "vi") -> bytes:
     lang = language(locale)
     paper = Paper(title=TITLE.pick(lang), subject=receipt.number, created=receipt.paid_at)
-    paper.heading(receipt.office, PLACE_DATE.render(lang, place=receipt.place, when=date_time(receipt.paid_at, lang)))
+    when = date_time(receipt.paid_at, lang)
+    paper.heading(receipt.office, PLACE_DATE.render(lang, place=receipt.place, when=when) if receipt.place else when)
     paper.title(TITLE.pick(lang), code=NUMBER.render(lang, number=receipt.number))
     paper.note(SUBTITLE.pick(lang))
     paper.line(PAYER.pick(lang), receipt.payer, bold_value=True)

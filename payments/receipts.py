@@ -3,6 +3,7 @@ holding the receipt's link."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 import uuid
@@ -16,7 +17,7 @@ from core.db import fetch_all_as, fetch_one_as, json_text
 from core.errors import NotFoundError
 from core.settings import Settings
 from payments import queries
-from payments.models import EReceipt
+from payments.models import EReceipt, Method
 from payments.ports import PayableDossier
 from payments.rows import IssuedReceiptRow, PaymentRow, ReceiptRow, VerifiedReceiptRow
 from payments.words import vnd_in_words, vnd_in_words_en
@@ -93,3 +94,26 @@ async def verified_receipt(conn: asyncpg.Connection, number: str, key: str | Non
     if not hmac.compare_digest((key or "").encode(), expected.encode()) or row is None:
         raise NotFoundError("not-found")
     return row
+
+
+METHOD_NAMES = {Method.VIETQR: "VietQR", Method.VNPAY: "VNPay"}
+
+
+async def receipt_pdf(receipt: EReceipt, locale: str) -> bytes:
+    """The receipt set on an A4 page (documents/ereceipt.py), off the event loop."""
+    from documents.ereceipt import EReceiptPaper, render_ereceipt  # fpdf loads on the first paper asked
+
+    paper = EReceiptPaper(
+        number=receipt.number,
+        office=receipt.agency,
+        place="",
+        payer=receipt.payer,
+        fee_name=receipt.procedure,
+        dossier_code=receipt.dossier_code,
+        amount=receipt.amount,
+        amount_in_words=receipt.amount_in_words,
+        method=METHOD_NAMES.get(receipt.method, receipt.method.value),
+        paid_at=receipt.paid_at,
+        verify_url=receipt.verify_url,
+    )
+    return await asyncio.to_thread(render_ereceipt, paper, locale)

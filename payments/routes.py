@@ -192,6 +192,26 @@ async def get_receipt(
 
 
 @get(
+    "/api/v1/payments/{payment_id:uuid}/receipt.pdf",
+    guards=[signed_in],
+    operation_id="getPaymentReceiptPdf",
+    responses=problems(404),
+    summary="The electronic receipt as an A4 PDF: amount in figures and in words, payer, fee, dossier, verification QR",
+    tags=["payments"],
+    media_type="application/pdf",
+)
+async def receipt_pdf(
+    payment_id: FromPath[uuid.UUID], payments: Payments, conn: Conn, caller: Caller, locale: Locale
+) -> Response[bytes]:
+    await service.visible_payment(conn, caller, payment_id)
+    pdf = await receipts.receipt_pdf(
+        receipts.shape(payments.settings, await receipts.receipt_of(conn, payment_id), locale), locale
+    )
+    headers = {"Cache-Control": "private", "Content-Disposition": f'inline; filename="bien-lai-{payment_id}.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+@get(
     "/api/v1/payments/{payment_id:uuid}/receipt.png",
     guards=[signed_in],
     operation_id="getPaymentReceiptQr",
@@ -259,6 +279,7 @@ ROUTES: list[ControllerRouterHandler] = [
     vnpay_ipn,
     vnpay_return,
     get_receipt,
+    receipt_pdf,
     receipt_qr,
     verify_receipt_page,
 ]

@@ -682,6 +682,13 @@ ROWS: tuple[Row, ...] = (
     Row("GET", PAYMENT + "/receipt", "signed_in", on("GET", "/api/v1/payments/{id}/receipt", payment), OWNER_OR_OFFICE),
     Row(
         "GET",
+        PAYMENT + "/receipt.pdf",
+        "signed_in",
+        on("GET", "/api/v1/payments/{id}/receipt.pdf", payment),
+        OWNER_OR_OFFICE,
+    ),
+    Row(
+        "GET",
         PAYMENT + "/receipt.png",
         "signed_in",
         on("GET", "/api/v1/payments/{id}/receipt.png", payment),
