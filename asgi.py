@@ -42,6 +42,7 @@ from api.problems import EXCEPTION_HANDLERS
 from api.stats import routes as stats
 from api.tracking import routes as tracking
 from api.unread_body import DrainUnreadBody
+from api.verification import routes as verification
 from assistant import routes as assistant
 from assistant.channels.service import ChannelInbox
 from core import embedded
@@ -69,6 +70,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *officer.ROUTES,
     *handoffs.ROUTES,
     *tracking.ROUTES,
+    *verification.ROUTES,
     *onestop.ROUTES,
     *integrations.ROUTES,
     *stats.ROUTES,

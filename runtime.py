@@ -26,6 +26,7 @@ from api.context import AppContext
 from api.dossiers.deadlines import warn_of_deadlines
 from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
+from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import CalendarOverride, WorkCalendar, load_default_overrides, parse_working_hours
 from api.handoffs.service import HandoffRecords
@@ -164,6 +165,7 @@ def _app_context(
         files=FileStore(Path(settings.storage_dir)),
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
         keys=DataKeys.from_text(settings.data_key),
+        signing=ResultSigning.from_settings(settings),
     )
 
 

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from api.accounts.sms import SmsSender
 from api.agencies.service import OfficeDirectory
 from api.catalog.service import Catalog
+from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar
 from core.clock import Clock
@@ -34,5 +35,6 @@ class AppContext:
     files: FileStore
     limiter: RateLimiter
     keys: DataKeys  # seals identity numbers at rest
+    signing: ResultSigning | None = None  # signs results on approval (api/dossiers/signed_results.py)
     # called with the context each time the catalog is reloaded or the day turns (what is built from it)
     catalog_listeners: list[Callable[[AppContext], None]] = field(default_factory=list)

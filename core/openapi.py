@@ -43,6 +43,7 @@ TAGS = [
     Tag(name="notifications", description="Push devices, the inbox, preferences, live events"),
     Tag(name="assistant", description="The Vietnamese assistant in the app"),
     Tag(name="tracking", description="Public status behind the receipt QR (no sign-in, rate-limited)"),
+    Tag(name="verification", description="Checking a signed result by code and key, or by its file (public)"),
     Tag(name="stats", description="Indicators of an office"),
     Tag(
         name="integrations",

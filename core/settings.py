@@ -103,6 +103,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # could be chosen for (the province-wide queue)
     handoff_queue_offices: str = ""
     log_level: str = "INFO"
+    # results are signed PAdES with this PKCS#12 (one certificate for the deployment); empty outside production:
+    # a development CA under data_dir issues each office a certificate
+    sign_results: bool = True  # False: results reach citizens as uploaded (tests of other things)
+    signing_p12: str = ""
+    signing_p12_password: str = ""
+    signing_trust_roots: str = ""  # a PEM bundle of further roots verification accepts
     metrics_token: str = ""  # empty: /metrics answers 404 to everyone
     log_format: str = "plain"  # or "json": one object per line
     # secrets this process generated under data_dir because none was set (development only)
@@ -208,7 +214,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
             continue
         if field in _INT_FIELDS:
             values[field] = int(raw)
-        elif field in {"rate_limits", "inprocess_worker"}:
+        elif field in {"rate_limits", "inprocess_worker", "sign_results"}:
             values[field] = _bool(raw)
         elif field in _CHOICES:
             values[field] = raw.strip().lower()

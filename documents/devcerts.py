@@ -47,9 +47,13 @@ def _usage(*, sign_certificates: bool) -> x509.KeyUsage:
     )
 
 
-def development_keys(office: str, now: datetime, password: bytes) -> DevelopmentKeys:
-    """A CA named as for development, and a certificate for `office` (its name as the subject's common
-    name and organization, which is what a verifier shows as "signed by")."""
+class DevelopmentCa(msgspec.Struct, frozen=True):
+    key_pem: bytes
+    cert_pem: bytes
+
+
+def development_ca(now: datetime) -> DevelopmentCa:
+    """A certificate authority named as for development, kept by the caller to issue offices' certificates."""
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("Một Cửa development CA", "Một Cửa")
     ca = (
@@ -65,6 +69,21 @@ def development_keys(office: str, now: datetime, password: bytes) -> Development
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
+    return DevelopmentCa(
+        key_pem=ca_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        cert_pem=ca.public_bytes(serialization.Encoding.PEM),
+    )
+
+
+def office_keys(authority: DevelopmentCa, office: str, now: datetime, password: bytes) -> DevelopmentKeys:
+    """A certificate for `office` issued by `authority`: its name as the subject's common name and
+    organization, which is what a verifier shows as "signed by"."""
+    ca_key = serialization.load_pem_private_key(authority.key_pem, password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    ca = x509.load_pem_x509_certificate(authority.cert_pem)
+    ca_name = ca.subject
     key = ec.generate_private_key(ec.SECP256R1())
     certificate = (
         x509.CertificateBuilder()
@@ -82,4 +101,9 @@ def development_keys(office: str, now: datetime, password: bytes) -> Development
     p12 = pkcs12.serialize_key_and_certificates(
         office.encode(), key, certificate, [ca], serialization.BestAvailableEncryption(password)
     )
-    return DevelopmentKeys(p12=p12, password=password, ca_pem=ca.public_bytes(serialization.Encoding.PEM))
+    return DevelopmentKeys(p12=p12, password=password, ca_pem=authority.cert_pem)
+
+
+def development_keys(office: str, now: datetime, password: bytes) -> DevelopmentKeys:
+    """A new development CA and a certificate for `office` under it."""
+    return office_keys(development_ca(now), office, now, password)

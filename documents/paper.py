@@ -122,3 +122,15 @@ class Paper:
 
     def bytes(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+def image_as_pdf(image: bytes, *, title: str) -> bytes:
+    """A photographed or scanned result (JPEG, PNG) on an A4 page, so that it can be signed like a PDF."""
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_title(title)
+    pdf.set_creator("Một Cửa")
+    pdf.add_page()
+    # keep_aspect_ratio fits the image in the box; the bottom stays free for the signature's stamp
+    pdf.image(io.BytesIO(image), x=MARGIN, y=MARGIN, w=pdf.epw, h=pdf.eph - 40, keep_aspect_ratio=True)
+    return bytes(pdf.output())

@@ -68,3 +68,12 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate]) -> Verdict:
     else:
         reason = None
     return Verdict(valid=reason is None, sha256=digest, reason=reason, signed_by=signed_by, signed_at=signed_at)
+
+
+def chain_pem(p12: bytes, password: bytes) -> bytes:
+    """The certificates a PKCS#12 carries besides its own (its CA chain), as PEM: the roots its
+    signatures are checked against."""
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    _, _, chain = pkcs12.load_key_and_certificates(p12, password or None)
+    return b"".join(certificate.public_bytes(Encoding.PEM) for certificate in chain)

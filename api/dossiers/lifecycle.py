@@ -23,6 +23,7 @@ from api.dossiers.models import Action, Actor, CounterResubmitIn, OfficerActionI
 from api.dossiers.reads import attachments, get_dossier, originals_seen_of, procedure_of
 from api.dossiers.receipts import receipt
 from api.dossiers.rows import DossierRow, MoveRow
+from api.dossiers.signed_results import sign_on_approval
 from api.dossiers.views import Dossier, Receipt
 from core.audit import ONE_STOP, AuditActor, AuditEntry, audited
 from core.auth import Principal, Role
@@ -186,6 +187,8 @@ async def _move(
     """One move of a dossier the caller has locked: decided, written, published."""
     now = ctx.clock.now()
     move = decide(row, action, who.role, await _facts(conn, ctx, row, action, said, now), now)
+    if action is Action.APPROVE:
+        await sign_on_approval(conn, ctx, row, now)  # no unsigned result reaches a citizen
     written = await _write(conn, row, move, _audit(who, row.id, move.steps[0], now), now)
     await _publish(
         conn, ctx, [(written, step, SYSTEM if step.actor is Actor.SYSTEM else who) for step in move.steps], now

@@ -285,3 +285,22 @@ FROM marked GROUP BY agency_code ORDER BY agency_code
 
 # one worker at a time digests the backlog (two would split an office's into two digests)
 BACKLOG_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('motcua.deadline_backlog'))"
+
+# ---- results signed by their office -------------------------------------------------------------------
+RECORD_SIGNED_RESULT = """
+INSERT INTO signed_results (dossier_id, document_id, sha256, signed_by, signed_at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (dossier_id) DO UPDATE SET
+    document_id = EXCLUDED.document_id, sha256 = EXCLUDED.sha256, signed_by = EXCLUDED.signed_by,
+    signed_at = EXCLUDED.signed_at
+"""
+
+SIGNED_RESULT_BY_CODE = """
+SELECT d.code, d.lookup_key, d.status, d.procedure_slug, s.signed_by, s.signed_at, s.sha256
+FROM dossiers d LEFT JOIN signed_results s ON s.dossier_id = d.id
+WHERE d.code = $1
+"""
+
+SIGNED_RESULT_BY_HASH = """
+SELECT d.code, s.signed_by, s.signed_at FROM signed_results s JOIN dossiers d ON d.id = s.dossier_id
+WHERE s.sha256 = $1
+"""

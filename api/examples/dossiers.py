@@ -169,4 +169,24 @@ DOSSIERS: dict[str, dict[str, Any]] = {
             ],
         }
     },
+    "verifyResultByCode": {
+        "200": {
+            "code": DOSSIER_CODE,
+            "procedure": PROCEDURE,
+            "status": "result_ready",
+            "signed_by": "UBND phường Bến Thành",
+            "signed_at": "2026-11-25T08:30:00Z",
+            "sha256": "5f1c0e9a7b2d4c3e8f6a1b0d9c7e5f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e",
+        }
+    },
+    "verifyResultFile": {
+        "200": {
+            "valid": True,
+            "reason": None,
+            "signed_by": "UBND phường Bến Thành",
+            "signed_at": "2026-11-25T08:30:00Z",
+            "dossier_code": DOSSIER_CODE,
+            "issued_here": True,
+        }
+    },
 }

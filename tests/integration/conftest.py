@@ -139,6 +139,7 @@ def settings(database_url: str, redis_url: str) -> Settings:
         jwt_secret=JWT_SECRET,
         data_key=DATA_KEY,
         inprocess_worker=False,  # tests drive the dispatcher and housekeeping themselves
+        sign_results=False,  # the papers tests upload are stand-ins no signer reads; signing has its own tests
         onestop_webhook_secret=ONESTOP_SECRET,
         bank_webhook_secret=BANK_SECRET,
         vnpay_tmn_code="MOTCUA01",

@@ -846,6 +846,21 @@ ROWS: tuple[Row, ...] = (
     ),
     Row("GET", "/t/{code}", "public", on("GET", "/t/{found[code]}?key={found[lookup_key]}", dossier), ALL_200),
     Row("GET", "/t", "public", call("GET", "/t"), ALL_200),
+    Row(
+        "GET",
+        "/api/v1/verify/{code}",
+        "public",
+        on("GET", "/api/v1/verify/{found[code]}?key={found[lookup_key]}", dossier),
+        ALL_200,
+    ),
+    Row("GET", "/v/{code}", "public", on("GET", "/v/{found[code]}?key={found[lookup_key]}", dossier), ALL_200),
+    Row(
+        "POST",
+        "/api/v1/verify",
+        "public",
+        call("POST", "/api/v1/verify", **upload("kq.pdf", PDF, "application/pdf")),
+        ALL_200,
+    ),
     # operations and documentation
     Row("GET", "/health/live", "public", call("GET", "/health/live"), ALL_200),
     Row("GET", "/health/ready", "public", call("GET", "/health/ready"), ALL_200),

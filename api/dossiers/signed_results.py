@@ -1,0 +1,60 @@
+"""Results signed by their office before a citizen sees them. When signing is configured (MOTCUA_SIGNING_P12,
+or the development CA under the data directory outside production), approving a dossier with an
+electronic result signs that result PAdES in the same transaction: a photographed result is first set on
+an A4 page. The signed file becomes the result; `signed_results` says who signed it, when, and its hash."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+import asyncpg
+
+from api.context import AppContext
+from api.dossiers import queries
+from api.dossiers.documents import store_document
+from api.dossiers.rows import DocumentRow, DossierRow
+from api.dossiers.signing_keys import ResultSigning, verification_url
+from core.db import fetch_one_as
+from core.errors import DomainError
+
+REASON = "Kết quả giải quyết thủ tục hành chính"
+log = logging.getLogger("motcua.dossiers")
+
+
+def _sign(
+    signing: ResultSigning, office_code: str, office_name: str, pdf: bytes, url: str, now: datetime
+) -> tuple[bytes, str]:
+    from documents.signing import SigningKey, sign_result
+
+    p12, password = signing.key_for(office_code, office_name)
+    signed = sign_result(pdf, SigningKey(p12=p12, password=password), verify_url=url, reason=REASON, now=now)
+    return signed.pdf, signed.signed_by
+
+
+async def sign_on_approval(conn: asyncpg.Connection, ctx: AppContext, row: DossierRow, now: datetime) -> None:
+    """Sign the result of a dossier being approved, inside the caller's transaction."""
+    signing = ctx.signing
+    if signing is None or row.result_document is None or row.code is None or row.lookup_key is None:
+        return
+    document = await fetch_one_as(DocumentRow, conn, queries.GET_DOCUMENT, row.result_document)
+    assert document is not None
+    content = await ctx.files.get(document.sha256)
+    if document.content_type != "application/pdf":
+        from documents.paper import image_as_pdf
+
+        content = await asyncio.to_thread(image_as_pdf, content, title=row.code)
+    known = ctx.offices.get(row.agency_code)
+    office = known.names.pick("vi") if known is not None else row.agency_code
+    url = verification_url(ctx.settings, row.code, row.lookup_key)
+    try:
+        pdf, signed_by = await asyncio.to_thread(_sign, signing, row.agency_code, office, content, url, now)
+    except Exception as exc:  # pyHanko and fpdf raise many kinds on a file they cannot read
+        log.info("the result of dossier %s could not be signed: %r", row.id, exc)
+        raise DomainError("result-not-signable", status=422) from exc
+    document_id, digest, _ = await store_document(
+        conn, ctx, owner_id=row.owner_id, file_name=f"ket-qua-{row.code}.pdf", content=pdf, allowed=("application/pdf",)
+    )
+    await conn.execute(queries.SET_RESULT, row.id, document_id, now)
+    await conn.execute(queries.RECORD_SIGNED_RESULT, row.id, document_id, digest, signed_by, now)
