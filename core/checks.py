@@ -59,7 +59,7 @@ def onestop_webhook_secret(s: Settings) -> Finding | None:
 
 
 def signing_certificate(s: Settings) -> Finding | None:
-    if not getattr(s, "signing_p12", "set"):
+    if not s.signing_p12:
         return _finding("signing-certificate", "signing_p12", "results are signed with a locally generated certificate")
     return None
 

@@ -13,10 +13,8 @@ from typing import Literal
 import msgspec
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -37,7 +35,9 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def trust_roots(pem_bundle: bytes) -> list[asn1_x509.Certificate]:
-    """The certificates of a PEM bundle (one or more CERTIFICATE blocks)."""
+    """The certificates of a PEM bundle (one or more CERTIFICATE blocks); none for an empty one."""
+    if not pem_bundle.strip():
+        return []
     return [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(pem_bundle, multiple=True)]
 
 
@@ -45,7 +45,7 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate]) -> Verdict:
     digest = hashlib.sha256(data).hexdigest()
     try:
         signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except Exception as exc:  # an upload is anything: pyHanko's reader raises many kinds on what is no PDF
         log.info("an uploaded file is not a readable PDF: %r", exc)
         return Verdict(valid=False, sha256=digest, reason="not-a-pdf")
     if not signatures:
@@ -53,7 +53,7 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate]) -> Verdict:
     signature = signatures[-1]
     try:
         status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots, allow_fetching=False))
-    except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # a signature dictionary can be malformed in as many ways
         log.info("a signature could not be validated: %r", exc)
         return Verdict(valid=False, sha256=digest, reason="invalid-signature")
     certificate = status.signing_cert

@@ -21,6 +21,7 @@ PRODUCTION = {
     "MOTCUA_PUBLIC_BASE_URL": "https://dichvucong.bacninh.example.vn",
     "MOTCUA_FIREBASE_CREDENTIALS": "/etc/motcua/firebase.json",
     "MOTCUA_SMS_PROVIDER": "esms",
+    "MOTCUA_SIGNING_P12": "/etc/motcua/office.p12",
 }
 
 
@@ -36,6 +37,7 @@ def test_a_laptop_s_settings_are_all_development_values(tmp_path: Path) -> None:
         "jwt-secret",
         "bank-webhook-secret",
         "onestop-webhook-secret",
+        "signing-certificate",
         "data-key",
         "sample-bank-account",
         "placeholder-hotline",

@@ -88,6 +88,12 @@ def test_an_unsigned_file_and_a_file_that_is_no_pdf_are_not_valid(
     assert verify_pdf(render_slip(slip), roots).reason == "unsigned"
     assert verify_pdf(b"%PDF-1.7 but nothing else", roots).reason == "not-a-pdf"
     assert verify_pdf("Kết quả".encode(), roots).reason == "not-a-pdf"
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010800000000")
+    assert verify_pdf(png, roots).reason == "not-a-pdf"  # once a 500: the reader raised what was not caught
+
+
+def test_with_no_trust_roots_yet_a_signature_is_untrusted(signed: Signed) -> None:
+    assert verify_pdf(signed.pdf, trust_roots(b"")).reason == "untrusted"  # once a 500: an empty bundle
 
 
 def test_a_signature_from_an_authority_not_trusted_here_is_untrusted(signed: Signed) -> None:
