@@ -134,3 +134,14 @@ def image_as_pdf(image: bytes, *, title: str) -> bytes:
     # keep_aspect_ratio fits the image in the box; the bottom stays free for the signature's stamp
     pdf.image(io.BytesIO(image), x=MARGIN, y=MARGIN, w=pdf.epw, h=pdf.eph - 40, keep_aspect_ratio=True)
     return bytes(pdf.output())
+
+
+def envelope(original: bytes, *, file_name: str, lines: list[tuple[str, str]], title: str, created: datetime) -> bytes:
+    """An A4 page saying what result it carries, with the original file embedded in it: what is signed
+    when the file itself cannot be (a PDF no reader opens, a format with no place for a signature)."""
+    paper = Paper(title=title, subject=file_name, created=created)
+    paper.title(title)
+    for label, value in lines:
+        paper.line(label, value)
+    paper.pdf.embed_file(bytes=original, basename=file_name or "ket-qua", modification_date=created.astimezone(UTC))
+    return paper.bytes()

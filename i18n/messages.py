@@ -86,10 +86,6 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
     ),
     "missing-documents": (Text("Thiếu giấy tờ bắt buộc"), Text("Hồ sơ còn thiếu: {names}")),
     "result-required": (Text("Chưa có kết quả điện tử"), Text("Cần đính kèm tệp kết quả điện tử trước khi duyệt.")),
-    "result-not-signable": (
-        Text("Không ký số được kết quả"),
-        Text("Tệp kết quả không đọc được để ký số: hãy đính kèm lại bản PDF hoặc ảnh chụp rõ nét."),
-    ),
     "already-rated": (Text("Đã đánh giá"), Text("Hồ sơ này đã được đánh giá.")),
     "file-too-large": (Text("Tệp quá lớn"), Text("Tệp vượt quá {limit_mb} MB.")),
     "dossier-too-large": (Text("Hồ sơ quá lớn"), Text("Tổng dung lượng giấy tờ của hồ sơ vượt quá {limit_mb} MB.")),

@@ -17,7 +17,6 @@ from api.dossiers.documents import store_document
 from api.dossiers.rows import DocumentRow, DossierRow
 from api.dossiers.signing_keys import ResultSigning, verification_url
 from core.db import fetch_one_as
-from core.errors import DomainError
 
 REASON = "Kết quả giải quyết thủ tục hành chính"
 log = logging.getLogger("motcua.dossiers")
@@ -33,6 +32,21 @@ def _sign(
     return signed.pdf, signed.signed_by
 
 
+ENVELOPE_TITLE = "Kết quả giải quyết hồ sơ"
+
+
+def _envelope(original: bytes, document: DocumentRow, row: DossierRow, office: str, now: datetime) -> bytes:
+    from documents.paper import envelope
+
+    lines = [
+        ("Mã hồ sơ:", row.code or ""),
+        ("Cơ quan:", office),
+        ("Tệp kết quả đính kèm:", document.file_name),
+        ("SHA-256 của tệp:", document.sha256),
+    ]
+    return envelope(original, file_name=document.file_name, lines=lines, title=ENVELOPE_TITLE, created=now)
+
+
 async def sign_on_approval(conn: asyncpg.Connection, ctx: AppContext, row: DossierRow, now: datetime) -> None:
     """Sign the result of a dossier being approved, inside the caller's transaction."""
     signing = ctx.signing
@@ -40,19 +54,23 @@ async def sign_on_approval(conn: asyncpg.Connection, ctx: AppContext, row: Dossi
         return
     document = await fetch_one_as(DocumentRow, conn, queries.GET_DOCUMENT, row.result_document)
     assert document is not None
-    content = await ctx.files.get(document.sha256)
+    original = content = await ctx.files.get(document.sha256)
     if document.content_type != "application/pdf":
         from documents.paper import image_as_pdf
 
-        content = await asyncio.to_thread(image_as_pdf, content, title=row.code)
+        try:
+            content = await asyncio.to_thread(image_as_pdf, content, title=row.code)
+        except Exception:  # an image fpdf cannot read: the envelope below carries it
+            content = b""
     known = ctx.offices.get(row.agency_code)
     office = known.names.pick("vi") if known is not None else row.agency_code
     url = verification_url(ctx.settings, row.code, row.lookup_key)
     try:
         pdf, signed_by = await asyncio.to_thread(_sign, signing, row.agency_code, office, content, url, now)
     except Exception as exc:  # pyHanko and fpdf raise many kinds on a file they cannot read
-        log.info("the result of dossier %s could not be signed: %r", row.id, exc)
-        raise DomainError("result-not-signable", status=422) from exc
+        log.info("the result of dossier %s is signed in an envelope: %r", row.id, exc)
+        wrapped = await asyncio.to_thread(_envelope, original, document, row, office, now)
+        pdf, signed_by = await asyncio.to_thread(_sign, signing, row.agency_code, office, wrapped, url, now)
     document_id, digest, _ = await store_document(
         conn, ctx, owner_id=row.owner_id, file_name=f"ket-qua-{row.code}.pdf", content=pdf, allowed=("application/pdf",)
     )

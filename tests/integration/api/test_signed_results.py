@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pypdf
 import pytest
 from litestar.testing import AsyncTestClient
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -135,12 +136,17 @@ async def test_the_citizen_downloads_a_result_signed_by_the_office_that_anyone_c
     assert (unsigned["valid"], unsigned["reason"]) == (False, "unsigned")
 
 
-async def test_a_result_no_signer_can_read_is_refused_and_the_dossier_stays_in_processing(
+async def test_a_result_no_reader_opens_reaches_the_citizen_signed_in_an_envelope_that_carries_it(
     signing_client: AsyncTestClient[Any], make_token: TokenFactory, clock: FixedClock
 ) -> None:
-    _, officer, dossier = await processing(signing_client, make_token, clock, "0912777102")
+    citizen, officer, dossier = await processing(signing_client, make_token, clock, "0912777102")
     answer = await approved(signing_client, officer, dossier["id"], PDF)  # a header, no page
-    assert answer.status_code == 422
-    assert answer.json()["code"] == "result-not-signable"
-    again = await signing_client.get(f"/api/v1/officer/dossiers/{dossier['id']}", headers=bearer(officer))
-    assert again.json()["status"] == "processing"
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "result_ready"
+    signed = (await signing_client.get(f"/api/v1/dossiers/{dossier['id']}/result", headers=bearer(citizen))).content
+    (signature,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    attachments = pypdf.PdfReader(io.BytesIO(signed)).attachments
+    assert attachments == {"kq.pdf": [PDF]}
+    uploaded = await signing_client.post("/api/v1/verify", files={"file": ("kq.pdf", signed, "application/pdf")})
+    assert uploaded.json()["valid"] is True and uploaded.json()["issued_here"] is True
