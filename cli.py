@@ -16,6 +16,7 @@ from api.accounts.commands import officer, token
 from api.agencies.commands import offices
 from api.catalog.commands import catalog
 from api.commands import database_url, migrate_database, prepare, run, settings_or_fail, with_connection
+from api.dossiers.commands import certs
 from core import logs
 from core.settings import Settings, from_env, start_refusals
 
@@ -380,7 +381,7 @@ def check() -> None:
         raise SystemExit(1)
 
 
-for command in (token, officer, catalog, offices):
+for command in (token, officer, catalog, offices, certs):
     main.add_command(command)
 
 if __name__ == "__main__":
