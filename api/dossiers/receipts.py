@@ -43,7 +43,14 @@ def tracking_url(ctx: AppContext, code: str, key: str) -> str:
 async def receipt(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
-    row = await load(conn, principal, dossier_id)
+    return await receipt_of(conn, ctx, principal, await load(conn, principal, dossier_id), locale)
+
+
+async def receipt_of(
+    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, row: DossierRow, locale: str
+) -> Receipt:
+    """The receipt of a dossier the caller has loaded (and so may see)."""
+    dossier_id = row.id
     if row.code is None or row.lookup_key is None or row.submitted_at is None:
         raise NotFoundError("not-found")
     procedure = procedure_of(ctx.catalog, row.procedure_slug)

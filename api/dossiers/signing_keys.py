@@ -27,6 +27,7 @@ class ResultSigning:
     ) -> None:
         self.p12, self.password, self.roots_pem, self.dev_dir = p12, password, roots_pem, dev_dir
         self._lock = threading.Lock()
+        self._issued: dict[str, tuple[bytes, bytes]] = {}  # development keys by office, read from disk once
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ResultSigning | None:
@@ -51,6 +52,8 @@ class ResultSigning:
         from documents.devcerts import DevelopmentCa, development_ca, office_keys
 
         with self._lock:
+            if office_code in self._issued:
+                return self._issued[office_code]
             self.dev_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             ca_key, ca_cert = self.dev_dir / "ca-key.pem", self.dev_dir / "ca.pem"
             if not ca_cert.exists():
@@ -65,7 +68,8 @@ class ResultSigning:
                 password_file.write_bytes(password)
                 office_file.write_bytes(made_keys.p12)
             self.roots_pem = authority.cert_pem
-            return office_file.read_bytes(), password_file.read_bytes()
+            self._issued[office_code] = (office_file.read_bytes(), password_file.read_bytes())
+            return self._issued[office_code]
 
     def roots(self) -> bytes:
         if self.dev_dir is not None and not self.roots_pem and (self.dev_dir / "ca.pem").exists():

@@ -11,7 +11,7 @@ import asyncpg
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import load
-from api.dossiers.receipts import receipt
+from api.dossiers.receipts import receipt_of
 from api.dossiers.rows import OriginalSeenRow
 from core.auth import Principal
 from core.db import fetch_all_as
@@ -34,8 +34,8 @@ async def receipt_slip_pdf(
 ) -> bytes:
     from documents.slip import PaperReceived, ReceiptSlip, render_slip  # fpdf loads on the first paper asked
 
-    found = await receipt(conn, ctx, principal, dossier_id, locale)
     row = await load(conn, principal, dossier_id)
+    found = await receipt_of(conn, ctx, principal, row, locale)
     seen = {r.requirement for r in await fetch_all_as(OriginalSeenRow, conn, queries.LIST_ORIGINALS_SEEN, [dossier_id])}
     lang = language(locale)
     slip = ReceiptSlip(

@@ -5,6 +5,8 @@ made through the API from these bodies are in factories.py."""
 from __future__ import annotations
 
 import subprocess
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from core.clock import FixedClock
@@ -102,3 +104,23 @@ def read_qr(png: bytes) -> str:
         ["zbarimg", "--quiet", "--raw", "-"], input=png, capture_output=True, check=True, timeout=30
     )
     return result.stdout.decode().strip()
+
+
+def first_page_png(pdf: bytes, dpi: int = 150) -> bytes:
+    """A PDF's first page as a printer or a screen shows it: rendered by poppler's pdftoppm."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "paper.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", f"{folder}/paper.pdf", f"{folder}/page"],
+            check=True,
+            timeout=60,
+        )
+        return (Path(folder) / "page.png").read_bytes()
+
+
+def read_qr_codes(png: bytes) -> set[str]:
+    """Every QR code zbar finds on an image (a page may carry more than one)."""
+    found = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-"], input=png, capture_output=True, check=False, timeout=30
+    )
+    return {line for line in found.stdout.decode().splitlines() if line}

@@ -5,9 +5,6 @@ office's officers only."""
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -15,18 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.factories import submitted_dossier
-from tests.integration.helpers import BEN_THANH, birth_registration, read_qr
-
-
-def rendered_first_page(pdf: bytes) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "slip.pdf").write_bytes(pdf)
-        subprocess.run(
-            ["pdftoppm", "-r", "150", "-png", "-singlefile", f"{folder}/slip.pdf", f"{folder}/page"],
-            check=True,
-            timeout=60,
-        )
-        return (Path(folder) / "page.png").read_bytes()
+from tests.integration.helpers import BEN_THANH, birth_registration, first_page_png, read_qr
 
 
 async def received(client: AsyncTestClient[Any], make_token: TokenFactory) -> tuple[dict[str, Any], str, str]:
@@ -58,7 +44,7 @@ async def test_the_owner_prints_an_a4_slip_with_the_code_the_applicant_and_the_a
     assert f"{d}/{m}/{y}" in text
     receipt = (await client.get(f"/api/v1/dossiers/{dossier['id']}/receipt", headers=bearer(citizen))).json()
     assert receipt["lookup_key"] in text
-    assert read_qr(rendered_first_page(answer.content)) == receipt["tracking_url"]
+    assert read_qr(first_page_png(answer.content)) == receipt["tracking_url"]
 
 
 async def test_the_office_prints_it_in_english_too_and_a_stranger_gets_nothing(

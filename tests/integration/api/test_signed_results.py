@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import subprocess
-import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +28,7 @@ from documents.paper import Paper
 from documents.verification import trust_roots
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.factories import paid_dossier
-from tests.integration.helpers import PDF, upload
+from tests.integration.helpers import PDF, first_page_png, read_qr_codes, upload
 
 
 def a_real_result() -> bytes:
@@ -38,16 +36,6 @@ def a_real_result() -> bytes:
     paper.title("Quyết định cấp hộ chiếu phổ thông")
     paper.line("Cấp cho:", "Nguyễn Văn An")
     return paper.bytes()
-
-
-def qr_codes_on_first_page(pdf: bytes) -> set[str]:
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "r.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", f"{folder}/r.pdf", f"{folder}/p"], check=True)
-        found = subprocess.run(
-            ["zbarimg", "--quiet", "--raw", f"{folder}/p.png"], capture_output=True, check=False, timeout=30
-        )
-    return {line for line in found.stdout.decode().splitlines() if line}
 
 
 @pytest.fixture
@@ -100,7 +88,7 @@ async def test_the_citizen_downloads_a_result_signed_by_the_office_that_anyone_c
     receipt = (await client.get(f"/api/v1/dossiers/{dossier['id']}/receipt", headers=bearer(citizen))).json()
     code, key = receipt["code"], receipt["lookup_key"]
     page_url = f"{signing_settings.public_base_url}/v/{code}?key={key}"
-    assert page_url in qr_codes_on_first_page(signed)
+    assert page_url in read_qr_codes(first_page_png(signed))
 
     by_code = await client.get(f"/api/v1/verify/{code}", params={"key": key})
     assert by_code.status_code == 200

@@ -4,9 +4,6 @@ and the QR of the public verification page that a real reader finds on the rende
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -15,18 +12,7 @@ from litestar.testing import AsyncTestClient
 from core.clock import FixedClock
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.factories import paid_dossier
-from tests.integration.helpers import read_qr
-
-
-def rendered_first_page(pdf: bytes) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "receipt.pdf").write_bytes(pdf)
-        subprocess.run(
-            ["pdftoppm", "-r", "150", "-png", "-singlefile", f"{folder}/receipt.pdf", f"{folder}/page"],
-            check=True,
-            timeout=60,
-        )
-        return (Path(folder) / "page.png").read_bytes()
+from tests.integration.helpers import first_page_png, read_qr
 
 
 async def test_the_payer_prints_the_receipt_with_the_amount_in_words_and_its_verification_qr(
@@ -47,7 +33,7 @@ async def test_the_payer_prints_the_receipt_with_the_amount_in_words_and_its_ver
         receipt["dossier_code"],
     ):
         assert expected in text, expected
-    assert read_qr(rendered_first_page(answer.content)) == receipt["verify_url"]
+    assert read_qr(first_page_png(answer.content)) == receipt["verify_url"]
     office = await client.get(f"/api/v1/payments/{payment['id']}/receipt.pdf", headers=bearer(officer))
     assert office.status_code == 200
 

@@ -4,54 +4,21 @@ page, zbar's reader for the QR codes on it."""
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pypdf
 import pytest
 
 from documents.devcerts import DevelopmentKeys, development_keys
 from documents.slip import PaperReceived, ReceiptSlip
+from tests.integration.helpers import first_page_png, read_qr_codes
 
 NOW = datetime(2026, 12, 7, 2, 30, tzinfo=UTC)
 
 
 def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-
-
-def first_page_png(pdf: bytes, dpi: int = 150) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "paper.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-r",
-                str(dpi),
-                "-png",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                str(source),
-                str(Path(folder) / "page"),
-            ],
-            check=True,
-            timeout=60,
-        )
-        return (Path(folder) / "page.png").read_bytes()
-
-
-def qr_codes(png: bytes) -> set[str]:
-    found = subprocess.run(
-        ["zbarimg", "--quiet", "--raw", "-"], input=png, capture_output=True, check=False, timeout=30
-    )
-    return {line for line in found.stdout.decode().splitlines() if line}
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +33,7 @@ def read() -> Callable[[bytes], str]:
 
 @pytest.fixture(scope="session")
 def qr_on_first_page() -> Callable[[bytes], set[str]]:
-    return lambda pdf: qr_codes(first_page_png(pdf))
+    return lambda pdf: read_qr_codes(first_page_png(pdf))
 
 
 SLIP = ReceiptSlip(
