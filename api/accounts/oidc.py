@@ -144,6 +144,11 @@ class RelyingParty:
         }
         return f"{provider.authorization_endpoint}?{urlencode(query)}"
 
+    async def forget(self, state: str | None) -> None:
+        """Spend a flow without finishing it (the citizen declined at the provider)."""
+        if state:
+            await self._redis.delete(_flow_key(state))
+
     async def finish(self, *, code: str, state: str) -> Identity:
         """The identity of a callback; its state is spent whatever happens next."""
         raw = await self._redis.getdel(_flow_key(state))
