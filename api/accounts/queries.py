@@ -83,4 +83,5 @@ WHERE v.user_id = $1
 
 IDENTITY_SUMMARY = "SELECT provider, level, identity_masked FROM verified_identities WHERE user_id = $1"
 
-USER_PHONE = "SELECT phone FROM users WHERE id = $1"
+# an account without a name takes the verified one; a name an officer or admin was given stays
+USER_PHONE_NAMED = "UPDATE users SET full_name = coalesce(full_name, $2) WHERE id = $1 RETURNING phone"

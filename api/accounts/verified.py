@@ -103,7 +103,7 @@ async def link_identity(conn: asyncpg.Connection, *, keys: DataKeys, identity: I
         keys.seal(profile, _profile_context(user_id)),
         now,
     )
-    account_phone: str = await conn.fetchval(queries.USER_PHONE, user_id)
+    account_phone: str = await conn.fetchval(queries.USER_PHONE_NAMED, user_id, identity.name)
     await claim_counter_dossiers(conn, user_id=user_id, phone=account_phone)
     return user_id
 

@@ -121,7 +121,7 @@ async def test_the_ticket_works_once_and_me_shows_the_verified_identity_masked(
     assert again.headers["content-type"].startswith("application/problem+json")
 
     me = (await client.get("/api/v1/me", headers=bearer(pair.json()["access_token"]))).json()
-    assert me["phone"] == NHUNG_PHONE
+    assert (me["phone"], me["full_name"]) == (NHUNG_PHONE, CITIZEN["name"])
     assert me["identity"] == {"verified": True, "level": 2, "provider": "vneid", "identity_number_masked": MASKED}
     # the refresh token rotates like any other
     refreshed = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair.json()["refresh_token"]})
