@@ -128,7 +128,7 @@ async def test_a_token_without_kid_is_checked_against_each_published_key(
     assert (await party.finish(code=code, state=state)).level == 2
     provider.foreign_key = RSAKey.generate_key(2048)
     code, state = await consent(await party.start())
-    with pytest.raises(OidcRefusedError, match="signature|key"):
+    with pytest.raises(OidcRefusedError, match=r"signature|key"):
         await party.finish(code=code, state=state)
 
 
