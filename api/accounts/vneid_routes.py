@@ -63,7 +63,7 @@ class VneidController(Controller):
         "/callback",
         status_code=302,
         operation_id="finishVneidSignIn",
-        responses=problems(401, 404, 429),
+        responses=problems(401, 404, 422, 429),
         summary="VNeID's answer: the app is sent a one-time ticket",
     )
     async def callback(
@@ -71,8 +71,8 @@ class VneidController(Controller):
         ctx: Ctx,
         request: Request[Any, Any, Any],
         code: Annotated[str | None, QueryParameter(max_length=2000)] = None,
-        # `state` is a name Litestar keeps for the application's state
-        flow: Annotated[str | None, QueryParameter(name="state", max_length=200)] = None,
+        # `state` is a name Litestar keeps for the application's state; any length is looked up by its hash
+        flow: Annotated[str | None, QueryParameter(name="state")] = None,
         error: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> Redirect:
         party = _party(ctx)
