@@ -16,6 +16,7 @@ import asyncpg
 import httpx
 from redis.asyncio import Redis
 
+from api.accounts.oidc import OidcConfig, RelyingParty
 from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.service import OfficeDirectory, load_directory
 from api.assistant_facts import CatalogFacts, DossierFactsReader, OfficeFacts
@@ -166,7 +167,20 @@ def _app_context(
         limiter=RateLimiter(redis, clock, enabled=settings.rate_limits),
         keys=DataKeys.from_text(settings.data_key),
         signing=ResultSigning.from_settings(settings),
+        oidc=_relying_party(settings, redis),
     )
+
+
+def _relying_party(settings: Settings, redis: Redis) -> RelyingParty | None:
+    if not settings.oidc_issuer:
+        return None
+    config = OidcConfig(
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        redirect_uri=settings.oidc_callback_url,
+    )
+    return RelyingParty(config, redis)
 
 
 def _payments_context(ctx: AppContext) -> PaymentsContext:
@@ -301,6 +315,7 @@ async def close_runtime(runtime: Runtime) -> None:
         runtime.chat_http,
         runtime.own_sms,
         runtime.webhooks,
+        runtime.ctx.oidc,
     ]
     for client in clients:
         if client is not None:

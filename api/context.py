@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import asyncpg
 from redis.asyncio import Redis
 
+from api.accounts.oidc import RelyingParty
 from api.accounts.sms import SmsSender
 from api.agencies.service import OfficeDirectory
 from api.catalog.service import Catalog
@@ -36,5 +37,6 @@ class AppContext:
     limiter: RateLimiter
     keys: DataKeys  # seals identity numbers at rest
     signing: ResultSigning | None = None  # signs results on approval (api/dossiers/signed_results.py)
+    oidc: RelyingParty | None = None  # sign-in with VNeID, when MOTCUA_OIDC_ISSUER is set
     # called with the context each time the catalog is reloaded or the day turns (what is built from it)
     catalog_listeners: list[Callable[[AppContext], None]] = field(default_factory=list)

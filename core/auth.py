@@ -24,6 +24,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     role: Role
     phone: str
     agencies: tuple[str, ...] = ()
+    # 0: an account known by its phone only; 1 or 2: the level of the identity VNeID vouched for
+    identity_level: int = 0
 
     def serves(self, agency_code: str) -> bool:
         return self.role is Role.ADMIN or agency_code in self.agencies
@@ -40,6 +42,7 @@ def issue_access_token(principal: Principal, *, secret: str, now: datetime, ttl:
         "role": principal.role.value,
         "phone": principal.phone,
         "agencies": list(principal.agencies),
+        "idl": principal.identity_level,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=ttl)).timestamp()),
         "typ": "access",
@@ -67,6 +70,7 @@ def verify_access_token(token: str, *, secret: str, now: datetime) -> Principal:
             role=Role(claims["role"]),
             phone=str(claims.get("phone", "")),
             agencies=tuple(str(a) for a in claims.get("agencies", [])),
+            identity_level=int(claims.get("idl", 0)),
         )
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc

@@ -64,6 +64,15 @@ def signing_certificate(s: Settings) -> Finding | None:
     return None
 
 
+def oidc_provider(s: Settings) -> Finding | None:
+    issuer = getattr(s, "oidc_issuer", "")
+    if issuer and not issuer.startswith("https://"):
+        return _finding("oidc-provider", "oidc_issuer", f"sign-in with VNeID trusts {issuer} over plain HTTP")
+    if issuer and not (s.oidc_client_id and s.oidc_client_secret):
+        return _finding("oidc-provider", "oidc_client_secret", "sign-in with VNeID has no client credentials")
+    return None
+
+
 def data_key(s: Settings) -> Finding | None:
     if "data_key" in s.generated:
         return _finding("data-key", "data_key", f"identity numbers are encrypted with a key generated in {s.data_dir}")
@@ -134,6 +143,7 @@ CHECKS: tuple[Check, ...] = (
     bank_webhook_secret,
     onestop_webhook_secret,
     signing_certificate,
+    oidc_provider,
     data_key,
     sample_bank_account,
     placeholder_hotline,

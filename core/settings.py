@@ -110,6 +110,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     signing_p12_password: str = ""
     signing_trust_roots: str = ""  # a PEM bundle of further roots verification accepts
     metrics_token: str = ""  # empty: /metrics answers 404 to everyone
+    # sign-in with VNeID (OpenID Connect); an empty issuer: the routes answer 404 oidc-not-configured
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_redirect_uri: str = ""  # empty: <public base>/api/v1/auth/oidc/callback
+    app_redirect: str = "motcua://signed-in"  # where the callback hands the app its one-time ticket
     log_format: str = "plain"  # or "json": one object per line
     # secrets this process generated under data_dir because none was set (development only)
     generated: frozenset[str] = frozenset()
@@ -134,6 +140,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             except ValueError as exc:
                 raise ValueError(f"MOTCUA_TRUSTED_PROXIES: {part.strip()!r} is not an address or CIDR") from exc
         return tuple(networks)
+
+    @property
+    def oidc_callback_url(self) -> str:
+        return self.oidc_redirect_uri or self.public_base_url.rstrip("/") + "/api/v1/auth/oidc/callback"
 
     @property
     def embedded_postgres(self) -> bool:

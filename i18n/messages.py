@@ -114,6 +114,37 @@ PROBLEMS: dict[str, tuple[Text, Text]] = {
         Text("Phiên đăng nhập hết hạn"),
         Text("Phiên đăng nhập không còn hiệu lực, vui lòng đăng nhập lại."),
     ),
+    "oidc-not-configured": (
+        Text("Chưa hỗ trợ đăng nhập bằng VNeID"),
+        Text("Hệ thống chưa được cấu hình để đăng nhập bằng tài khoản định danh điện tử VNeID."),
+    ),
+    "oidc-unavailable": (
+        Text("VNeID chưa phản hồi"),
+        Text("Chưa kết nối được với VNeID. Vui lòng thử lại sau ít phút hoặc đăng nhập bằng số điện thoại."),
+    ),
+    "oidc-refused": (
+        Text("Không đăng nhập được bằng VNeID"),
+        Text("Phiên đăng nhập VNeID không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại."),
+    ),
+    "oidc-ticket-invalid": (
+        Text("Mã đăng nhập không hợp lệ"),
+        Text("Mã đăng nhập một lần không đúng, đã được dùng hoặc đã hết hạn. Vui lòng đăng nhập lại bằng VNeID."),
+    ),
+    "oidc-no-phone": (
+        Text("Tài khoản VNeID chưa có số điện thoại"),
+        Text(
+            "Tài khoản VNeID chưa có số điện thoại di động để nhận thông báo. Vui lòng cập nhật trên VNeID "
+            "hoặc đăng nhập bằng số điện thoại."
+        ),
+    ),
+    "identity-not-verified": (
+        Text("Chưa xác thực danh tính"),
+        Text("Tài khoản này chưa được xác thực bằng VNeID. Hãy đăng nhập bằng VNeID để điền sẵn thông tin."),
+    ),
+    "identity-level-required": (
+        Text("Cần tài khoản định danh điện tử mức {level}"),
+        Text("Thủ tục này chỉ nộp trực tuyến được khi đăng nhập bằng tài khoản định danh điện tử VNeID mức {level}."),
+    ),
     "subscription-not-found": (Text("Không tìm thấy đăng ký nhận sự kiện"), Text("Không có đăng ký nhận sự kiện này.")),
     "delivery-not-found": (Text("Không tìm thấy lượt gửi"), Text("Đăng ký này không có lượt gửi sự kiện này.")),
     "delivery-not-failed": (

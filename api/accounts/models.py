@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from datetime import date
 
 import msgspec
 
@@ -37,12 +38,37 @@ class TokenPair(msgspec.Struct, frozen=True):
     token_type: str = "Bearer"
 
 
+class TicketExchange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    ticket: str
+
+
+class IdentityOut(msgspec.Struct, frozen=True, kw_only=True):
+    """The identity VNeID vouched for, as `/me` shows it: never the whole number."""
+
+    verified: bool = True
+    level: int
+    provider: str
+    identity_number_masked: str | None
+
+
 class Me(msgspec.Struct, frozen=True):
     id: uuid.UUID
     phone: str
     role: Role
     agencies: list[str]
     full_name: str | None
+    identity: IdentityOut | None = None  # None: an account known by its phone only
+
+
+class ApplicantPrefill(msgspec.Struct, frozen=True, kw_only=True):
+    """What a dossier's applicant block can start from: the verified identity, the number masked (a dossier
+    filed by this account takes the number from the identity whatever its body says)."""
+
+    full_name: str | None
+    date_of_birth: date | None
+    address: str | None
+    phone: str
+    identity_number_masked: str | None
 
 
 class StaffMember(msgspec.Struct, frozen=True):

@@ -18,11 +18,12 @@ import msgspec
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
+from joserfc.jws import extract_compact
 from redis.asyncio import Redis
 
 FLOW_SECONDS = 600  # from the redirect to the provider until the callback
 TICKET_SECONDS = 60
-LEEWAY_SECONDS = 60  # clock skew tolerated on exp and iat
+LEEWAY_SECONDS = 10  # clock skew tolerated on exp and iat (both clocks keep NTP time)
 ALGORITHMS = ["RS256", "ES256", "PS256"]
 SCOPE = "openid profile phone"
 CACHE_SECONDS = 3600
@@ -144,6 +145,11 @@ class RelyingParty:
         }
         return f"{provider.authorization_endpoint}?{urlencode(query)}"
 
+    async def forget(self, state: str | None) -> None:
+        """Spend a flow without finishing it (the citizen declined at the provider)."""
+        if state:
+            await self._redis.delete(_flow_key(state))
+
     async def finish(self, *, code: str, state: str) -> Identity:
         """The identity of a callback; its state is spent whatever happens next."""
         raw = await self._redis.getdel(_flow_key(state))
@@ -220,9 +226,27 @@ class RelyingParty:
         try:
             return jwt.decode(id_token, keys, algorithms=ALGORITHMS)
         except InvalidKeyIdError as exc:
+            if _kid_of(id_token) is None:  # a provider with one key may leave `kid` out: each key is tried
+                return _decode_with_any(id_token, keys)
             raise _UnknownKeyError from exc
         except JoseError as exc:
             raise OidcRefusedError(f"the ID token's signature was refused ({exc.error})") from exc
+
+
+def _kid_of(id_token: str) -> object:
+    try:
+        return extract_compact(id_token.encode()).protected.get("kid")
+    except (JoseError, ValueError) as exc:
+        raise OidcRefusedError("the ID token is not a JWS") from exc
+
+
+def _decode_with_any(id_token: str, keys: KeySet) -> jwt.Token:
+    for key in keys.keys:
+        try:
+            return jwt.decode(id_token, key, algorithms=ALGORITHMS)
+        except JoseError:
+            continue
+    raise _UnknownKeyError
 
 
 class _UnknownKeyError(Exception):

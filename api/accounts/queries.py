@@ -10,7 +10,11 @@ SET_ROLE = "UPDATE users SET role = $2 WHERE id = $1"
 
 SET_FULL_NAME = "UPDATE users SET full_name = $2 WHERE id = $1"
 
-GET_USER = "SELECT id, phone, role, full_name FROM users WHERE id = $1"
+GET_USER = """
+SELECT u.id, u.phone, u.role, u.full_name, coalesce(v.level, 0) AS identity_level
+FROM users u LEFT JOIN verified_identities v ON v.user_id = u.id
+WHERE u.id = $1
+"""
 
 GET_USER_BY_PHONE = "SELECT id, phone, role, full_name FROM users WHERE phone = $1"
 
@@ -77,4 +81,7 @@ FROM verified_identities v JOIN users u ON u.id = v.user_id
 WHERE v.user_id = $1
 """
 
-USER_PHONE = "SELECT phone FROM users WHERE id = $1"
+IDENTITY_SUMMARY = "SELECT provider, level, identity_masked FROM verified_identities WHERE user_id = $1"
+
+# an account without a name takes the verified one; a name an officer or admin was given stays
+USER_PHONE_NAMED = "UPDATE users SET full_name = coalesce(full_name, $2) WHERE id = $1 RETURNING phone"

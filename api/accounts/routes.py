@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 from litestar.types import ControllerRouterHandler
 
-from api.accounts import service
+from api.accounts import service, vneid_routes
 from api.accounts.models import Me, OtpRequest, OtpSent, RefreshRequest, TokenPair, TokenRequest
 from api.accounts.phones import normalize_phone
 from api.deps import Ctx
@@ -90,4 +90,4 @@ async def get_me(caller: Caller, conn: Conn) -> Me:
 
 
 # what this package serves, handed to the app whole by asgi.py
-ROUTES: list[ControllerRouterHandler] = [AuthController, get_me]
+ROUTES: list[ControllerRouterHandler] = [AuthController, get_me, *vneid_routes.ROUTES]

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from api.accounts import queries
 from api.accounts.codes import OneTimeCodes
 from api.accounts.models import (
+    IdentityOut,
     Me,
     StaffMember,
     TokenPair,
@@ -70,7 +71,13 @@ async def principal_for(conn: asyncpg.Connection, user_id: uuid.UUID) -> Princip
     if row is None:
         raise NotFoundError()
     agencies = tuple(r["office_code"] for r in await conn.fetch(queries.USER_AGENCIES, user_id))
-    return Principal(user_id=row["id"], role=Role(row["role"]), phone=row["phone"], agencies=agencies)
+    return Principal(
+        user_id=row["id"],
+        role=Role(row["role"]),
+        phone=row["phone"],
+        agencies=agencies,
+        identity_level=row["identity_level"],
+    )
 
 
 async def issue_tokens(
@@ -135,12 +142,20 @@ async def me(conn: asyncpg.Connection, principal: Principal) -> Me:
     if row is None:
         raise UnauthorizedError()
     agencies = [r["office_code"] for r in await conn.fetch(queries.USER_AGENCIES, principal.user_id)]
+    verified = await conn.fetchrow(queries.IDENTITY_SUMMARY, principal.user_id)
     return Me(
         id=row["id"],
         phone=row["phone"],
         role=Role(row["role"]),
         agencies=agencies,
         full_name=row["full_name"],
+        identity=None
+        if verified is None
+        else IdentityOut(
+            level=verified["level"],
+            provider=verified["provider"],
+            identity_number_masked=verified["identity_masked"],
+        ),
     )
 
 

@@ -6,17 +6,20 @@ the profile are sealed at rest; only the masked number leaves without a reason t
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 import msgspec
+from redis.asyncio import Redis
 
 from api.accounts import queries
-from api.accounts.oidc import Identity
+from api.accounts.models import ApplicantPrefill
+from api.accounts.oidc import Identity, issue_ticket
 from api.accounts.phones import normalize_phone
 from api.dossiers.identity import mask_identity
 from api.dossiers.owners import claim_counter_dossiers
-from core.errors import UnauthorizedError
+from core.db import acquire
+from core.errors import NotFoundError, UnauthorizedError
 from core.sealing import DataKeys
 
 PROVIDER = "vneid"
@@ -26,6 +29,12 @@ class Profile(msgspec.Struct, frozen=True, kw_only=True):
     full_name: str | None = None
     date_of_birth: str | None = None
     address: str | None = None
+
+    def born(self) -> date | None:
+        try:
+            return date.fromisoformat(self.date_of_birth) if self.date_of_birth else None
+        except ValueError:  # the provider's claim is text; an unreadable one is as if not given
+            return None
 
 
 class VerifiedIdentity(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,7 +103,7 @@ async def link_identity(conn: asyncpg.Connection, *, keys: DataKeys, identity: I
         keys.seal(profile, _profile_context(user_id)),
         now,
     )
-    account_phone: str = await conn.fetchval(queries.USER_PHONE, user_id)
+    account_phone: str = await conn.fetchval(queries.USER_PHONE_NAMED, user_id, identity.name)
     await claim_counter_dossiers(conn, user_id=user_id, phone=account_phone)
     return user_id
 
@@ -112,4 +121,26 @@ async def verified_identity(conn: asyncpg.Connection, keys: DataKeys, user_id: u
         identity_number_masked=row["identity_masked"],
         profile=profile,
         phone=row["phone"],
+    )
+
+
+async def sign_in_verified(
+    pool: asyncpg.Pool, redis: Redis, *, keys: DataKeys, identity: Identity, now: datetime
+) -> str:
+    """The one-time ticket of the account `identity` signs in to, linked and its walk-in dossiers claimed."""
+    async with acquire(pool) as conn, conn.transaction():
+        user_id = await link_identity(conn, keys=keys, identity=identity, now=now)
+    return await issue_ticket(redis, user_id)
+
+
+async def applicant_of(conn: asyncpg.Connection, keys: DataKeys, user_id: uuid.UUID) -> ApplicantPrefill:
+    identity = await verified_identity(conn, keys, user_id)
+    if identity is None:
+        raise NotFoundError("identity-not-verified")
+    return ApplicantPrefill(
+        full_name=identity.profile.full_name,
+        date_of_birth=identity.profile.born(),
+        address=identity.profile.address,
+        phone=identity.phone,
+        identity_number_masked=identity.identity_number_masked,
     )

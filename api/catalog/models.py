@@ -103,13 +103,17 @@ class FeeLine(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
     def in_force(self, day: date) -> bool:
         return self.from_ <= day and (self.to is None or day <= self.to)
 
-    def applies_to(self, form: Mapping[str, Any], channel: str) -> bool:
+    def applies_to(self, form: Mapping[str, Any], channel: str, identity_level: int = 0) -> bool:
+        told = {CHANNEL: channel, IDENTITY_LEVEL: str(identity_level)}
         return bool(self.when) and all(
-            (channel if key == CHANNEL else _answer(form.get(key))) in values for key, values in self.when.items()
+            (told[key] if key in told else _answer(form.get(key))) in values for key, values in self.when.items()
         )
 
 
 CHANNEL = "channel"  # in a fee line's `when`: how the dossier is filed
+# in a fee line's `when`: the level of the identity VNeID vouched for of the account filing online ("0": a
+# phone-only account or a walk-in), for fees waived for level-2 accounts
+IDENTITY_LEVEL = "identity_level"
 
 
 def _answer(value: object) -> str:
@@ -177,6 +181,12 @@ class Procedure(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only
     unconfirmed: Names | None = None
     agencies: tuple[DatedAgency, ...] = ()
     durations: tuple[DatedDuration, ...] = ()
+    # filed online only from an account whose identity VNeID vouched for at this level or above; None: any
+    requires_identity_level: Annotated[int, Meta(ge=1, le=2)] | None = None
+
+    def admits(self, identity_level: int) -> bool:
+        """Whether an account with this verified level (0: phone only) may file it online."""
+        return self.requires_identity_level is None or identity_level >= self.requires_identity_level
 
 
 class CatalogData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -230,10 +240,12 @@ def primary_fee(lines: tuple[FeeLine, ...], day: date) -> FeeLine | None:
     return next((line for line in in_force if line.case == first_case), in_force[0] if in_force else None)
 
 
-def fee_for_form(resolved: Resolved, form: Mapping[str, Any], channel: str) -> int:
-    """What a dossier with this form, filed this way, owes by the lines in force: the first line whose
-    `when` its answers meet; the summary's fee when no line says which answers make its case."""
-    line = next((line for line in resolved.fees if line.applies_to(form, channel)), None)
+def fee_for_form(resolved: Resolved, form: Mapping[str, Any], channel: str, identity_level: int = 0) -> int:
+    """What a dossier with this form, filed this way by this account, owes by the lines in force: of the lines
+    whose `when` its answers meet, the one that asks most (a waiver for level-2 accounts beside the renewal
+    fee it waives), the first of equals; the summary's fee when no line says which answers make its case."""
+    met = [line for line in resolved.fees if line.applies_to(form, channel, identity_level)]
+    line = max(met, key=lambda line: len(line.when), default=None)  # max keeps the first of equals
     return line.amount if line is not None else resolved.fee
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from api.catalog.models import CHANNEL, FeeLine, FieldType, FormField, Procedure
+from api.catalog.models import CHANNEL, IDENTITY_LEVEL, FeeLine, FieldType, FormField, Procedure
 
 FIRST_DAY = date(1900, 1, 1)  # the date bounds of contracts.md "Privacy, bounds and audit"
 LAST_DAY = date(2100, 12, 31)
@@ -80,7 +80,7 @@ def _fee_lines(field: str, lines: Sequence[FeeLine]) -> list[Error]:
 
 def _conditions(field: str, lines: Sequence[FeeLine], form_fields: Sequence[FormField]) -> list[Error]:
     """A line's `when` names answers a dossier can give: a field of the form, or how it is filed."""
-    answers: dict[str, set[str]] = {CHANNEL: {"online", "counter"}}
+    answers: dict[str, set[str]] = {CHANNEL: {"online", "counter"}, IDENTITY_LEVEL: {"0", "1", "2"}}
     for f in form_fields:
         if f.type is FieldType.SELECT:
             answers[f.key] = set(f.options or ())

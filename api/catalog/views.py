@@ -85,6 +85,8 @@ class ProcedureDetail(ProcedureSummary, frozen=True, kw_only=True):
     form_fields: list[FormFieldOut]
     legal_basis: list[str]
     guidance: str
+    # filed online only when signed in with VNeID at this level (2: the verified one); null: any account
+    requires_identity_level: int | None = None
 
 
 def summary(p: Procedure, r: Resolved, kind: AgencyKind | None, locale: str) -> ProcedureSummary:
@@ -132,6 +134,7 @@ def detail(p: Procedure, r: Resolved, kind: AgencyKind | None, locale: str, *, v
         unconfirmed=_unconfirmed(p, r, locale),
         fee_note=p.fee_note.pick(locale) if p.fee_note else None,
         result=p.result,
+        requires_identity_level=p.requires_identity_level,
         requirements=[
             RequirementOut(
                 key=r.key,

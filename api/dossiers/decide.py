@@ -14,7 +14,7 @@ from api.dossiers.models import RECEPTION_ANSWERS, Action, Actor, InvalidTransit
 from api.dossiers.rows import Clocks, JsonObject, MoveRow
 from api.dossiers.workdays import WorkCalendar
 from core.dossier_status import DossierStatus
-from core.errors import ConflictError, DomainError, ValidationError
+from core.errors import ConflictError, DomainError, ForbiddenError, ValidationError
 
 
 class Timing(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,6 +47,7 @@ class Facts(msgspec.Struct, frozen=True, kw_only=True):
     said: Said = Said()
     papers: frozenset[str] = frozenset()  # requirements with a paper attached, or seen in the original
     fee_due: int | None = None  # None: the dossier's fee stands
+    identity_level: int = 0  # of the account filing online (core.auth.Principal.identity_level)
 
 
 class Step(msgspec.Struct, frozen=True, kw_only=True):
@@ -104,6 +105,7 @@ def _submit(state: MoveRow, target: DossierStatus, actor: Actor, facts: Facts, n
     """Draft or sent back -> submitted: every mandatory paper there, numbered once (a resubmission keeps
     code and key), the reception clock started for an online dossier, and a provisional appointment
     date (the processing clock starts at reception)."""
+    _require_identity(state, facts)
     _require_papers(facts)
     clocks = replace(Clocks.of(state), submitted_at=now, appointment_date=_appointment(facts, now))
     if not state.at_counter:
@@ -231,6 +233,12 @@ def _desk_note(state: MoveRow, desk: str | None) -> JsonObject:
     if desk and desk.strip():
         note["counter"] = desk.strip()
     return note
+
+
+def _require_identity(state: MoveRow, facts: Facts) -> None:
+    """A procedure filed online only from a verified account (at the counter, the officer sees the papers)."""
+    if not state.at_counter and not facts.procedure.admits(facts.identity_level):
+        raise ForbiddenError("identity-level-required", level=facts.procedure.requires_identity_level)
 
 
 def _require_papers(facts: Facts) -> None:

@@ -52,12 +52,12 @@ RULES: dict[str, Rule] = {
 
 
 def dossier_fee(
-    procedure: Procedure, form: Mapping[str, object], resolved: Resolved, channel: str
+    procedure: Procedure, form: Mapping[str, object], resolved: Resolved, channel: str, identity_level: int = 0
 ) -> tuple[int, FieldErrors]:
     """The fee the dossier owes for what its form asks under the law of `resolved`'s day, or the errors
-    of the quantities asked: the fee line its answers make its case (of one copy or page where the
-    procedure counts them)."""
-    unit = fee_for_form(resolved, form, channel)
+    of the quantities asked: the fee line its answers (and the filing account's verified identity) make
+    its case (of one copy or page where the procedure counts them)."""
+    unit = fee_for_form(resolved, form, channel, identity_level)
     rule = RULES.get(procedure.slug)
     if rule is None or unit == 0:
         return unit, []

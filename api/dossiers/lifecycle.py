@@ -186,7 +186,7 @@ async def _move(
 ) -> None:
     """One move of a dossier the caller has locked: decided, written, published."""
     now = ctx.clock.now()
-    move = decide(row, action, who.role, await _facts(conn, ctx, row, action, said, now), now)
+    move = decide(row, action, who.role, await _facts(conn, ctx, row, action, who, said, now), now)
     if action is Action.APPROVE:
         await sign_on_approval(conn, ctx, row, now)  # no unsigned result reaches a citizen
     written = await _write(conn, row, move, _audit(who, row.id, move.steps[0], now), now)
@@ -196,18 +196,27 @@ async def _move(
 
 
 async def _facts(
-    conn: asyncpg.Connection, ctx: AppContext, row: DossierRow, action: Action, said: Said, now: datetime
+    conn: asyncpg.Connection,
+    ctx: AppContext,
+    row: DossierRow,
+    action: Action,
+    who: ActorInfo,
+    said: Said,
+    now: datetime,
 ) -> Facts:
     """What deciding needs besides the row: a dossier being filed (submitted, or a walk-in draft
-    received) needs its papers and, never numbered yet, the fee of the law in force today."""
+    received) needs its papers and, never numbered yet, the fee of the law in force today for the
+    account filing it (a fee may be waived for a verified identity)."""
     procedure = procedure_of(ctx.catalog, row.procedure_slug)
     filing = action is Action.SUBMIT or (action is Action.RECEIVE and row.status is DossierStatus.DRAFT)
+    level = who.principal.identity_level if who.role is Actor.CITIZEN and who.principal is not None else 0
     return Facts(
         procedure=procedure,
         timing=timing_of(ctx),
         said=said,
         papers=await _papers_present(conn, row) if filing else frozenset(),
-        fee_due=_fee_due(ctx, procedure, row, now) if filing and row.code is None else None,
+        fee_due=_fee_due(ctx, procedure, row, now, level) if filing and row.code is None else None,
+        identity_level=level,
     )
 
 
@@ -219,10 +228,10 @@ async def _papers_present(conn: asyncpg.Connection, row: DossierRow) -> frozense
     return frozenset(present)
 
 
-def _fee_due(ctx: AppContext, procedure: Procedure, row: DossierRow, now: datetime) -> int:
+def _fee_due(ctx: AppContext, procedure: Procedure, row: DossierRow, now: datetime, identity_level: int) -> int:
     """The fee of the law in force today (in Vietnam) for what the dossier's form asks."""
     resolved = ctx.catalog.resolved(row.procedure_slug, now.astimezone(VN_TZ).date())
-    fee, _ = dossier_fee(procedure, row.form, resolved, row.channel)  # its quantities were checked
+    fee, _ = dossier_fee(procedure, row.form, resolved, row.channel, identity_level)  # its quantities were checked
     return fee
 
 

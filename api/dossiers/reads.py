@@ -11,6 +11,7 @@ import msgspec
 
 from api.catalog.models import Procedure
 from api.catalog.service import Catalog
+from api.catalog.views import AgencyRef
 from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import load
@@ -19,7 +20,6 @@ from api.dossiers.models import Delivery, Overdue, missed_deadline
 from api.dossiers.rows import AttachmentRow, AuditRow, DossierRow, ListedDossierRow, OriginalSeenRow
 from api.dossiers.views import (
     AddressOut,
-    AgencyRef,
     ApplicantOut,
     AuditActorOut,
     AuditItem,

@@ -26,9 +26,10 @@ from api.dossiers.models import (
 )
 from api.dossiers.reads import get_dossier, procedure_of, today_in_vn
 from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
+from api.dossiers.verified_applicant import as_verified
 from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
-from core.auth import Principal
+from core.auth import Principal, Role
 from core.db import json_text, transaction
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, ForbiddenError, ValidationError
@@ -79,13 +80,16 @@ def _check_new(ctx: AppContext, principal: Principal, body: DossierCreate, count
     procedure = ctx.catalog.get(body.procedure)
     if procedure is None:
         raise ValidationError([("procedure", "invalid", {})])
+    level = 0 if counter else principal.identity_level
+    if not counter and not procedure.admits(level):
+        raise ForbiddenError("identity-level-required", level=procedure.requires_identity_level)
     requested = _counter_office(ctx, principal, procedure, body.agency) if counter else body.agency
     stored, identity, errors = clean_applicant(
         body.applicant, today=today_in_vn(ctx.clock), read_address=ctx.offices.read_address
     )
     form, form_errors = validate_form(procedure.form_fields, body.form)
     today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx.clock))
-    fee, fee_errors = dossier_fee(procedure, form, today, "counter" if counter else "online")
+    fee, fee_errors = dossier_fee(procedure, form, today, "counter" if counter else "online", level)
     errors += form_errors + fee_errors + check_delivery(body.delivery)
     agency_code, flagged = "", False
     if stored is not None:
@@ -102,6 +106,8 @@ async def create_dossier(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, body: DossierCreate, locale: str
 ) -> Dossier:
     counter = isinstance(body, CounterDossierCreate)
+    if not counter:
+        body = msgspec.structs.replace(body, applicant=await as_verified(conn, ctx.keys, principal, body.applicant))
     new = _check_new(ctx, principal, body, counter)
     dossier_id = uuid.uuid4()
     now = ctx.clock.now()
@@ -169,8 +175,11 @@ async def update_dossier(
         identity: SealedIdentity | None = None
         agency_code, flagged = row.agency_code, row.address_flagged
         if body.applicant is not None:
+            applicant = (
+                body.applicant if row.at_counter else await as_verified(conn, ctx.keys, principal, body.applicant)
+            )
             stored, number, errors = clean_applicant(
-                body.applicant, today=today_in_vn(ctx.clock), read_address=ctx.offices.read_address
+                applicant, today=today_in_vn(ctx.clock), read_address=ctx.offices.read_address
             )
             if stored is not None:
                 applicant_json = as_json(stored)
@@ -186,7 +195,8 @@ async def update_dossier(
             errors += form_errors
             if row.status is DossierStatus.DRAFT:  # the fee is fixed once submitted
                 today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx.clock))
-                fee, fee_errors = dossier_fee(procedure, form, today, row.channel)
+                level = 0 if row.at_counter or principal.role is not Role.CITIZEN else principal.identity_level
+                fee, fee_errors = dossier_fee(procedure, form, today, row.channel, level)
                 errors += fee_errors
         delivery = body.delivery if body.delivery is not None else msgspec.convert(row.delivery, Delivery)
         errors += check_delivery(delivery)

@@ -8,17 +8,13 @@ from typing import Any, Literal
 
 import msgspec
 
+from api.catalog.views import AgencyRef
 from api.dossiers.models import Delivery
 from core.dossier_status import DossierStatus
 
 
 class Ref(msgspec.Struct, frozen=True):
     slug: str
-    name: str
-
-
-class AgencyRef(msgspec.Struct, frozen=True):
-    code: str
     name: str
 
 

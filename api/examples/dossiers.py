@@ -88,6 +88,22 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
             "role": "citizen",
             "agencies": [],
             "full_name": "Nguyễn Thị Lan",
+            "identity": {
+                "verified": True,
+                "level": 2,
+                "provider": "vneid",
+                "identity_number_masked": "0791******34",
+            },
+        }
+    },
+    "exchangeVneidTicket": {"request": {"ticket": "q8Zk…"}, "200": _TOKENS},
+    "getMyApplicant": {
+        "200": {
+            "full_name": "Nguyễn Thị Lan",
+            "date_of_birth": "1990-05-12",
+            "address": "12 Lê Lợi, phường Bến Thành, TP.HCM",
+            "phone": "0912345678",
+            "identity_number_masked": "0791******34",
         }
     },
 }

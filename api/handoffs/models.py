@@ -7,7 +7,7 @@ from datetime import datetime
 
 import msgspec
 
-from api.dossiers.views import AgencyRef
+from api.catalog.views import AgencyRef
 
 
 class Handoff(msgspec.Struct, frozen=True, kw_only=True):

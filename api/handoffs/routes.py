@@ -10,9 +10,9 @@ from litestar import Controller, get, post
 from litestar.params import Body, FromPath, FromQuery
 from litestar.types import ControllerRouterHandler
 
+from api.catalog.views import AgencyRef
 from api.context import AppContext
 from api.deps import Ctx
-from api.dossiers.views import AgencyRef
 from api.handoffs import service
 from api.handoffs.models import Handoff
 from api.handoffs.queries import HandoffRow

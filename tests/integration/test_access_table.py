@@ -447,6 +447,24 @@ ROWS: tuple[Row, ...] = (
         (401,) * 6,
     ),
     Row("GET", "/api/v1/me", "signed_in", call("GET", "/api/v1/me"), SIGNED_IN_200),
+    # the suite's app has no VNeID configured: the routes say so to everyone
+    Row("GET", "/api/v1/auth/oidc/start", "public", call("GET", "/api/v1/auth/oidc/start"), (404,) * 6),
+    Row(
+        "GET",
+        "/api/v1/auth/oidc/callback",
+        "public",
+        call("GET", "/api/v1/auth/oidc/callback", params={"code": "c", "state": "s"}),
+        (404,) * 6,
+    ),
+    Row(
+        "POST",
+        "/api/v1/auth/oidc/exchange",
+        "public",
+        call("POST", "/api/v1/auth/oidc/exchange", json={"ticket": "not-a-ticket-of-anyone"}),
+        (401,) * 6,  # the ticket is the proof, a bearer token changes nothing
+    ),
+    # nobody of the table signed in with VNeID
+    Row("GET", "/api/v1/me/applicant", "signed_in", call("GET", "/api/v1/me/applicant"), (401,) + (404,) * 5),
     Row(
         "POST",
         "/api/v1/assistant/messages",

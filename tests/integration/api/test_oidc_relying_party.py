@@ -98,6 +98,7 @@ async def test_an_invented_state_is_refused_before_the_provider_is_asked(
         ({"nonce": "another-nonce"}, "nonce"),
         ({"iss": "https://evil.example"}, "iss"),
         ({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}, "expired"),
+        ({"exp": int(time.time()) - 30, "iat": int(time.time()) - 330}, "expired"),  # past any clock skew
     ],
 )
 async def test_an_id_token_for_another_client_nonce_issuer_or_past_its_expiry_is_refused(
@@ -115,6 +116,19 @@ async def test_a_token_signed_by_a_key_the_provider_does_not_publish_is_refused(
     provider.foreign_key = RSAKey.generate_key(2048)
     code, state = await consent(await party.start())
     with pytest.raises(OidcRefusedError, match="signature"):
+        await party.finish(code=code, state=state)
+
+
+async def test_a_token_without_kid_is_checked_against_each_published_key(
+    party: RelyingParty, provider: OidcProvider
+) -> None:
+    provider.rotate()  # two keys published, the token signed by the second and naming none
+    provider.omit_kid = True
+    code, state = await consent(await party.start())
+    assert (await party.finish(code=code, state=state)).level == 2
+    provider.foreign_key = RSAKey.generate_key(2048)
+    code, state = await consent(await party.start())
+    with pytest.raises(OidcRefusedError, match=r"signature|key"):
         await party.finish(code=code, state=state)
 
 

@@ -83,6 +83,7 @@ class OidcProvider(ThreadServed):
         self.claims: dict[str, Any] = dict(CITIZEN)
         self.overrides: dict[str, Any] = {}  # claims a test forces into the next ID tokens
         self.foreign_key: RSAKey | None = None  # signs with a key not published, under a published kid
+        self.omit_kid = False  # a provider with one key may leave `kid` out of the token's header
 
     @property
     def issuer(self) -> str:
@@ -139,7 +140,7 @@ class OidcProvider(ThreadServed):
             **self.overrides,
         }
         key = self.foreign_key or self.signing_key
-        header = {"alg": "RS256", "kid": self.signing_key.kid}
+        header = {"alg": "RS256"} if self.omit_kid else {"alg": "RS256", "kid": self.signing_key.kid}
         return 200, {
             "access_token": secrets.token_urlsafe(24),
             "token_type": "Bearer",

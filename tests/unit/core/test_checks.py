@@ -72,6 +72,7 @@ def test_each_check_names_the_setting_to_change(tmp_path: Path) -> None:
         "embedded-database": {"DATABASE_URL": ""},
         "embedded-redis": {"REDIS_URL": ""},
         "rate-limits-off": {"MOTCUA_RATE_LIMITS": "off"},
+        "oidc-provider": {"MOTCUA_OIDC_ISSUER": "http://vneid.example", "MOTCUA_OIDC_CLIENT_ID": "app"},
     }
     for name, env in changed.items():
         found = [f for f in development_values(from_env({**PRODUCTION, **env, "MOTCUA_DATA_DIR": str(tmp_path)}))]
@@ -91,3 +92,14 @@ def test_settings_another_part_adds_are_checked_once_they_exist() -> None:
     assert {"signing-certificate", "data-key"} <= set(_names(development_values(bare)))
     signed = msgspec.structs.replace(bare, signing_p12="/etc/motcua/office.p12", data_key="k")
     assert not {"signing-certificate", "data-key"} & set(_names(development_values(signed)))
+
+
+def test_vneid_needs_tls_and_its_client_credentials_once_set(tmp_path: Path) -> None:
+    def findings(**env: str) -> list[str]:
+        return _names(development_values(from_env({**PRODUCTION, **env, "MOTCUA_DATA_DIR": str(tmp_path)})))
+
+    assert "oidc-provider" not in findings()  # not set up: phone sign-in only
+    assert "oidc-provider" in findings(MOTCUA_OIDC_ISSUER="https://vneid.example")  # no credentials
+    complete = {"MOTCUA_OIDC_CLIENT_ID": "app", "MOTCUA_OIDC_CLIENT_SECRET": "s"}
+    assert "oidc-provider" in findings(MOTCUA_OIDC_ISSUER="http://vneid.example", **complete)
+    assert "oidc-provider" not in findings(MOTCUA_OIDC_ISSUER="https://vneid.example", **complete)

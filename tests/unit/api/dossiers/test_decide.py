@@ -152,3 +152,19 @@ def test_an_electronic_result_is_attached_before_approval() -> None:
     with pytest.raises(DomainError) as refused:
         decide(state(DossierStatus.PROCESSING, result_document=None), Action.APPROVE, Actor.OFFICER, FACTS, NOW)
     assert refused.value.code == "result-required"
+
+
+def test_a_procedure_for_level_2_accounts_refuses_a_lower_one_online_but_not_at_the_counter() -> None:
+    facts = replace(FACTS, procedure=replace(PROCEDURE, requires_identity_level=2))
+    for level in (0, 1):
+        with pytest.raises(DomainError) as refused:
+            decide(state(DossierStatus.DRAFT), Action.SUBMIT, Actor.CITIZEN, replace(facts, identity_level=level), NOW)
+        assert (refused.value.code, refused.value.status, refused.value.params) == (
+            "identity-level-required",
+            403,
+            {"level": 2},
+        )
+    verified = decide(state(DossierStatus.DRAFT), Action.SUBMIT, Actor.CITIZEN, replace(facts, identity_level=2), NOW)
+    assert verified.status is DossierStatus.SUBMITTED
+    walk_in = decide(state(DossierStatus.DRAFT, counter=True), Action.RECEIVE, Actor.OFFICER, facts, NOW)
+    assert walk_in.status is not DossierStatus.DRAFT  # the officer sees the papers at the counter

@@ -3,9 +3,10 @@
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 
-from api.catalog.models import resolve
+from api.catalog.models import Names, resolve
 from api.catalog.service import load_catalog_data
 from api.dossiers.fees import RULES, dossier_fee
 
@@ -72,3 +73,23 @@ def test_every_rule_is_a_procedure_of_the_catalog_whose_fee_note_counts_copies_o
         note = PROCEDURES[slug].fee_note
         assert note is not None
         assert any(word in note.vi for word in ("/bản", "/trang", "/Phiếu")), slug
+
+
+def test_a_line_for_level_2_accounts_wins_over_the_line_it_waives_and_only_for_them() -> None:
+    procedure = PROCEDURES["citizen-identity-card"]
+    renewal = next(
+        line for line in procedure.fees if line.in_force(DAY) and line.when == {"request_type": ("cap_doi",)}
+    )
+    waiver = msgspec.structs.replace(
+        renewal,
+        amount=0,
+        case="Miễn",
+        cases=Names(vi="Miễn", en="Waived"),
+        when={**renewal.when, "identity_level": ("2",)},
+    )
+    waived = msgspec.structs.replace(procedure, fees=(*procedure.fees, waiver))
+    form = {"request_type": "cap_doi"}
+    resolved = resolve(waived, DAY, "79")
+    owed = {level: dossier_fee(waived, form, resolved, "online", level)[0] for level in (0, 1, 2)}
+    assert owed == {0: renewal.amount, 1: renewal.amount, 2: 0}
+    assert dossier_fee(waived, {"request_type": "cap_lai"}, resolved, "online", 2)[0] > 0  # another case pays

@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
+from api.catalog.views import AgencyRef
 from api.dossiers.models import DeliveryMethod
-from api.dossiers.views import AgencyRef, Ref, TrackHistoryItem, Tracking
+from api.dossiers.views import Ref, TrackHistoryItem, Tracking
 from api.tracking import page
 from api.tracking.models import NextStep, TrackingPage, next_step
 from core.clock import VN_TZ
