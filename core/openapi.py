@@ -301,6 +301,22 @@ def _add_examples(operation: Operation, examples: dict[str, Any]) -> None:
 def _complete(
     operation: Operation, rule: guards.Guard, takes: set[str], opt: dict[str, Any], components: dict[str, Any]
 ) -> None:
+    """What Litestar cannot know of an operation: who may call it and what it answers then, the query
+    strings read by hand, and the bodies the handler reads as raw bytes (signed JSON, uploads)."""
+    _security_and_answers(operation, rule, takes)
+    described: dict[str, str] = opt.get(QUERY_STRINGS, {})
+    operation.parameters = [
+        *(operation.parameters or []),
+        *(
+            Parameter(name=name, param_in="query", required=False, description=text, schema=SchemaObject(type="string"))  # type: ignore[arg-type]
+            for name, text in described.items()
+        ),
+    ] or None
+    _signed_body(operation, opt, components)
+    _upload_body(operation, opt, components)
+
+
+def _security_and_answers(operation: Operation, rule: guards.Guard, takes: set[str]) -> None:
     responses = operation.responses if operation.responses is not None else {}
     operation.responses = responses
     litestar_400 = responses.get("400")
@@ -325,14 +341,9 @@ def _complete(
             answer.headers = {
                 "Retry-After": OpenAPIHeader(schema=SchemaObject(type="integer"), description="Seconds to wait")  # type: ignore[arg-type]
             }
-    described: dict[str, str] = opt.get(QUERY_STRINGS, {})
-    operation.parameters = [
-        *(operation.parameters or []),
-        *(
-            Parameter(name=name, param_in="query", required=False, description=text, schema=SchemaObject(type="string"))  # type: ignore[arg-type]
-            for name, text in described.items()
-        ),
-    ] or None
+
+
+def _signed_body(operation: Operation, opt: dict[str, Any], components: dict[str, Any]) -> None:
     signed = opt.get(SIGNED_BODY)
     if signed is not None:
         headers = _SIGNED_HEADERS
@@ -342,7 +353,11 @@ def _complete(
             headers = [Parameter(name=name, param_in="header", required=True, description=text, schema=text_schema)]
         operation.parameters = [*(operation.parameters or []), *headers]
         operation.request_body = RequestBody(required=True, content={"application/json": _json(signed, components)})
-        responses.setdefault("401", _as_response(401))
+        if operation.responses is not None:
+            operation.responses.setdefault("401", _as_response(401))
+
+
+def _upload_body(operation: Operation, opt: dict[str, Any], components: dict[str, Any]) -> None:
     if UPLOAD in opt:
         requirement, json_body = opt[UPLOAD]
         fields: dict[str, Any] = {

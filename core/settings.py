@@ -209,9 +209,24 @@ _NOT_FROM_ENV = {"generated"}
 _LOCAL_SECRETS = ("jwt_secret", "bank_webhook_secret")
 
 
-def from_env(environ: Mapping[str, str] | None = None) -> Settings:
-    """Build Settings from the environment; unknown values keep their defaults."""
-    env = os.environ if environ is None else environ
+_BOOL_FIELDS = {"rate_limits", "inprocess_worker", "sign_results"}
+
+
+def _value(field: str, raw: str) -> object:
+    """One setting as read from its variable: a number, a switch, one of its choices, or the text."""
+    if field in _INT_FIELDS:
+        return int(raw)
+    if field in _BOOL_FIELDS:
+        return _bool(raw)
+    if field in _CHOICES:
+        chosen = raw.strip().lower()
+        if chosen not in _CHOICES[field]:
+            raise ValueError(f"{env_name(field)} must be one of {', '.join(_CHOICES[field])}, not {raw!r}")
+        return chosen
+    return raw
+
+
+def _values(env: Mapping[str, str]) -> dict[str, object]:
     values: dict[str, object] = {}
     province = env.get("MOTCUA_PROVINCE") or env.get("MOTCUA_PROVINCE_CODE")
     if province:
@@ -220,21 +235,16 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         if field in _NOT_FROM_ENV or field == "province_code":
             continue
         raw = env.get(env_name(field)) or env.get(_FORMER_ENV_NAMES.get(field, ""))
-        if raw is None or raw == "":
-            continue
-        if field in _INT_FIELDS:
-            values[field] = int(raw)
-        elif field in {"rate_limits", "inprocess_worker", "sign_results"}:
-            values[field] = _bool(raw)
-        elif field in _CHOICES:
-            values[field] = raw.strip().lower()
-            if values[field] not in _CHOICES[field]:
-                raise ValueError(f"{env_name(field)} must be one of {', '.join(_CHOICES[field])}, not {raw!r}")
-        else:
-            values[field] = raw
+        if raw:
+            values[field] = _value(field, raw)
     if "storage_dir" not in values and "data_dir" in values:
         values["storage_dir"] = str(Path(str(values["data_dir"])) / "files")
-    settings = Settings(**values)  # type: ignore[arg-type]
+    return values
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from the environment; unknown values keep their defaults."""
+    settings = Settings(**_values(os.environ if environ is None else environ))  # type: ignore[arg-type]
     if settings.jwt_secret and len(settings.jwt_secret.encode()) < 32:
         raise ValueError("MOTCUA_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2)")
     generated = {

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -100,35 +100,16 @@ class PushConsumer:
             raise outcome
 
     async def batch(self, events: Sequence[Event]) -> list[ConsumerResult]:
+        """Each event in its owner's inbox (live to an open app), then pushed to each device not pushed to
+        yet; an event some push of which FCM asked to retry is retried (the others are recorded)."""
         outcomes: list[ConsumerResult] = [None] * len(events)
         rendered = [_rendered(event) for event in events]
         owners_ids = list({owner for owner, _ in filter(None, rendered)})
         if not owners_ids:
             return outcomes
-        async with acquire(self._pool) as conn:
-            owners = await load_owners(conn, owners_ids)
-            items: list[_Item] = []
-            for event, found in zip(events, rendered, strict=True):
-                if found is not None:
-                    owner, texts = found
-                    items.append(_item(event, owner, texts, owners[owner]))
-            new = await _store_inbox(conn, items)
-            # only an event whose inbox entry already existed can have been pushed before (a retry)
-            again = [item.event.event_id for item in items if item.event.event_id not in new]
-            delivered = (
-                {(r["event_id"], r["token"]) for r in await conn.fetch(queries.DELIVERED, again)} if again else set()
-            )
+        items, owners, delivered = await self._into_inboxes(events, rendered, owners_ids)
         await self._publish_live(items)
-        pushes: list[Push] = []
-        sent_for: list[uuid.UUID] = []
-        for item in items:
-            whose = owners[item.owner]
-            if _pushed_later(item.event) or not _push_allowed(item.entry.category, whose.prefs):
-                continue
-            for device in whose.devices:
-                if (item.event.event_id, device.token) not in delivered:
-                    pushes.append(_push(item.rendered.get(device.locale) or item.entry, device))
-                    sent_for.append(item.event.event_id)
+        pushes, sent_for = _pushes_due(items, owners, delivered)
         if not pushes:
             return outcomes
         results = await send_recorded(self._pool, self._clock, self._sender, pushes, sent_for)
@@ -136,10 +117,29 @@ class PushConsumer:
         for event_id, result in zip(sent_for, results, strict=True):
             if result.outcome is SendOutcome.RETRY:
                 retries[event_id].append(result)
-        for index, event in enumerate(events):
-            if event.event_id in retries:
-                outcomes[index] = retry_later(retries[event.event_id])
-        return outcomes
+        return [retry_later(retries[e.event_id]) if e.event_id in retries else None for e in events]
+
+    async def _into_inboxes(
+        self,
+        events: Sequence[Event],
+        rendered: Sequence[tuple[uuid.UUID, dict[str, Rendered]] | None],
+        owners_ids: list[uuid.UUID],
+    ) -> tuple[list[_Item], dict[uuid.UUID, Owner], set[tuple[uuid.UUID, str]]]:
+        """The events' inbox entries stored, their owners, and the (event, device) pairs already pushed."""
+        async with acquire(self._pool) as conn:
+            owners = await load_owners(conn, owners_ids)
+            items = [
+                _item(event, found[0], found[1], owners[found[0]])
+                for event, found in zip(events, rendered, strict=True)
+                if found is not None
+            ]
+            new = await _store_inbox(conn, items)
+            # only an event whose inbox entry already existed can have been pushed before (a retry)
+            again = [item.event.event_id for item in items if item.event.event_id not in new]
+            delivered = (
+                {(r["event_id"], r["token"]) for r in await conn.fetch(queries.DELIVERED, again)} if again else set()
+            )
+        return items, owners, delivered
 
     async def _publish_live(self, items: Sequence[_Item]) -> None:
         """Best effort: the inbox already holds it for an app that was closed."""
@@ -279,3 +279,21 @@ def _push(rendered: Rendered, device: Device) -> Push:
 def retry_later(results: Sequence[SendResult]) -> RetryLater:
     waits = [r.retry_after for r in results if r.retry_after is not None]
     return RetryLater(f"{len(results)} push(es) to retry: {results[0].error}", after=max(waits) if waits else None)
+
+
+def _pushes_due(
+    items: Sequence[_Item], owners: Mapping[uuid.UUID, Owner], delivered: set[tuple[uuid.UUID, str]]
+) -> tuple[list[Push], list[uuid.UUID]]:
+    """One push per device of each item's owner that allows its category and was not pushed to yet, in the
+    device's language; beside them, the event each push is for."""
+    pushes: list[Push] = []
+    sent_for: list[uuid.UUID] = []
+    for item in items:
+        whose = owners[item.owner]
+        if _pushed_later(item.event) or not _push_allowed(item.entry.category, whose.prefs):
+            continue
+        for device in whose.devices:
+            if (item.event.event_id, device.token) not in delivered:
+                pushes.append(_push(item.rendered.get(device.locale) or item.entry, device))
+                sent_for.append(item.event.event_id)
+    return pushes, sent_for

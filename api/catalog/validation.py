@@ -98,26 +98,43 @@ def _conditions(field: str, lines: Sequence[FeeLine], form_fields: Sequence[Form
 
 def check_procedure(p: Procedure, *, agency_kinds: Collection[str], today: date, prefix: str = "") -> list[Error]:
     """Every rule a stored procedure keeps; [] when it may be stored."""
-    errors: list[Error] = []
-    errors += _conditions("fees", p.fees, p.form_fields)
-    for code, override in sorted(p.provinces.items()):
-        errors += _conditions(f"provinces.{code}.fees", override.fees, p.form_fields)
-    if p.agency not in agency_kinds:
-        errors.append(("agency", "unknown-agency", {}))
-    for i, a in enumerate(p.agencies):
-        if a.agency not in agency_kinds:
-            errors.append((f"agencies[{i}].agency", "unknown-agency", {}))
-    errors += _fee_lines("fees", p.fees)
-    errors += _periods("agencies", p.agencies)
-    errors += _periods("durations", p.durations)
+    errors = _fees(p, today) + _offices(p, agency_kinds) + _sourced(p, today) + _shape(p)
+    return [(_join(prefix, field), key, params) for field, key, params in errors]
+
+
+def _fees(p: Procedure, today: date) -> list[Error]:
+    """The fee lines, national and each province's: their conditions, cases and periods, and their sources."""
+    errors = _conditions("fees", p.fees, p.form_fields) + _fee_lines("fees", p.fees)
     if p.provinces and not p.provincial_fee:
         errors.append(("provinces", "provinces-without-provincial-fee", {}))
     for code, override in sorted(p.provinces.items()):
+        errors += _conditions(f"provinces.{code}.fees", override.fees, p.form_fields)
         errors += _fee_lines(f"provinces.{code}.fees", override.fees)
         errors += _checked(f"provinces.{code}", override.sources, override.verified_on, today)
-    errors += _checked("", p.sources, p.verified_on, today)
+    return errors
+
+
+def _offices(p: Procedure, agency_kinds: Collection[str]) -> list[Error]:
+    """Today's office and those of other periods are kinds of office the catalog knows; periods do not overlap."""
+    errors: list[Error] = [] if p.agency in agency_kinds else [("agency", "unknown-agency", {})]
+    errors += [
+        (f"agencies[{i}].agency", "unknown-agency", {})
+        for i, a in enumerate(p.agencies)
+        if a.agency not in agency_kinds
+    ]
+    return errors + _periods("agencies", p.agencies) + _periods("durations", p.durations)
+
+
+def _sourced(p: Procedure, today: date) -> list[Error]:
+    errors = _checked("", p.sources, p.verified_on, today)
     if p.verified_on is None and p.unconfirmed is None:
         errors.append(("unconfirmed", "unconfirmed-needs-note", {}))
+    return errors
+
+
+def _shape(p: Procedure) -> list[Error]:
+    """Keys unique, a mandatory paper at least, options where a field is a choice, a legal basis."""
+    errors: list[Error] = []
     for field, keys in (
         ("requirements", [r.key for r in p.requirements]),
         ("form_fields", [f.key for f in p.form_fields]),
@@ -134,7 +151,7 @@ def check_procedure(p: Procedure, *, agency_kinds: Collection[str], today: date,
             errors.append((f"form_fields[{i}].options", "invalid", {}))
     if not [b for b in p.legal_basis if b.strip()]:
         errors.append(("legal_basis", "empty-list", {}))
-    return [(_join(prefix, field), key, params) for field, key, params in errors]
+    return errors
 
 
 def _checked(field: str, sources: Sequence[Any], verified_on: date | None, today: date) -> list[Error]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -280,29 +280,47 @@ def validate_form(
     return cleaned, errors
 
 
-def _check_value(spec: FormField, value: object) -> tuple[str, dict[str, object]] | None:
-    match spec.type:
-        case FieldType.TEXT:
-            if not isinstance(value, str):
-                return "invalid", {}
-            if len(value) > 500:
-                return "too-long", {"max": 500}
-        case FieldType.DATE:
-            if not isinstance(value, str):
-                return "invalid-date", {}
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                return "invalid-date", {}
-            if not day_in_range(day):
-                return "date-out-of-range", {"min": MIN_DAY.isoformat(), "max": MAX_DAY.isoformat()}
-        case FieldType.NUMBER:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                return "not-a-number", {}
-        case FieldType.SELECT:
-            if value not in spec.options:
-                return "not-an-option", {"options": ", ".join(spec.options)}
-        case FieldType.BOOLEAN:
-            if not isinstance(value, bool):
-                return "not-a-boolean", {}
-    return None
+Problem = tuple[str, dict[str, object]] | None
+
+
+def _check_value(spec: FormField, value: object) -> Problem:
+    return _CHECKS[spec.type](spec, value)
+
+
+def _text(_: FormField, value: object) -> Problem:
+    if not isinstance(value, str):
+        return "invalid", {}
+    return ("too-long", {"max": 500}) if len(value) > 500 else None
+
+
+def _date(_: FormField, value: object) -> Problem:
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        return "invalid-date", {}
+    return (
+        None if day_in_range(day) else ("date-out-of-range", {"min": MIN_DAY.isoformat(), "max": MAX_DAY.isoformat()})
+    )
+
+
+def _number(_: FormField, value: object) -> Problem:
+    return ("not-a-number", {}) if isinstance(value, bool) or not isinstance(value, int | float) else None
+
+
+def _choice(spec: FormField, value: object) -> Problem:
+    return None if value in spec.options else ("not-an-option", {"options": ", ".join(spec.options)})
+
+
+def _boolean(_: FormField, value: object) -> Problem:
+    return None if isinstance(value, bool) else ("not-a-boolean", {})
+
+
+_CHECKS: dict[FieldType, Callable[[FormField, object], Problem]] = {
+    FieldType.TEXT: _text,
+    FieldType.DATE: _date,
+    FieldType.NUMBER: _number,
+    FieldType.SELECT: _choice,
+    FieldType.BOOLEAN: _boolean,
+}
