@@ -53,7 +53,9 @@ from core.events import (
     PaymentSucceeded,
 )
 from core.periodic import every
+from core.probe import open_probes
 from core.ratelimit import RateLimiter
+from core.readiness import Readiness, readiness
 from core.redis import create_redis
 from core.sealing import DataKeys
 from core.settings import Settings
@@ -366,11 +368,27 @@ async def start_once_the_database_answers(settings: Settings, stop: asyncio.Even
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
-    """`motcua worker`: the background loops and the catalog follower until `stop`."""
-    runtime = await start_once_the_database_answers(settings, stop)
-    if runtime is None:  # asked to stop before the database came
-        return
+    """`motcua worker`: the background loops and the catalog follower until `stop`; its probes, when it
+    has a probe port, from the start (alive while it waits for the database, ready once it has it)."""
+    started: list[Runtime] = []
+
+    async def ready() -> Readiness:
+        if not started:
+            return Readiness("unavailable", {"postgres": "down: not connected yet", "redis": "down: not connected yet"})
+        return await readiness(started[0].ctx.pool, started[0].ctx.redis)
+
+    port = settings.worker_probe_port
+    probes = await open_probes(settings.worker_probe_host, port, ready) if port else None
     try:
-        await asyncio.gather(*background(runtime, stop), catalog_follower(runtime, stop))
+        runtime = await start_once_the_database_answers(settings, stop)
+        if runtime is None:  # asked to stop before the database came
+            return
+        started.append(runtime)
+        try:
+            await asyncio.gather(*background(runtime, stop), catalog_follower(runtime, stop))
+        finally:
+            await close_runtime(runtime)
     finally:
-        await close_runtime(runtime)
+        if probes is not None:
+            probes.close()
+            await probes.wait_closed()

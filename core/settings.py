@@ -110,6 +110,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     signing_p12_password: str = ""
     signing_trust_roots: str = ""  # a PEM bundle of further roots verification accepts
     metrics_token: str = ""  # empty: /metrics answers 404 to everyone
+    # `motcua worker` answers /health/live and /health/ready on this port (0: no probes); in a container
+    # the host is 0.0.0.0 so that the orchestrator reaches it
+    worker_probe_port: int = 0
+    worker_probe_host: str = "127.0.0.1"
     # sign-in with VNeID (OpenID Connect); an empty issuer: the routes answer 404 oidc-not-configured
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -183,6 +187,7 @@ _INT_FIELDS = {
     "reception_warning_minutes",
     "deadline_alert_days",
     "catalog_check_seconds",
+    "worker_probe_port",
 }
 _ENV_NAMES = {
     "database_url": "DATABASE_URL",

@@ -47,6 +47,17 @@ def test_every_resource_a_kustomization_names_exists() -> None:
             assert (folder / resource).exists(), f"{folder.name} names {resource}, which is missing"
 
 
+def test_the_worker_is_probed_on_its_probe_port() -> None:
+    worker = containers(workloads()["motcua-worker"])[0]
+    env = {e["name"]: e["value"] for e in worker["env"]}
+    port = {p["name"]: p["containerPort"] for p in worker["ports"]}
+    assert worker["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+    assert worker["livenessProbe"]["httpGet"]["path"] == "/health/live"
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert str(port[worker[probe]["httpGet"]["port"]]) == env["MOTCUA_WORKER_PROBE_PORT"]
+    assert env["MOTCUA_WORKER_PROBE_HOST"] == "0.0.0.0"
+
+
 def test_the_api_the_worker_and_the_migration_run_the_commands_motcua_has() -> None:
     found = {name: containers(w)[0]["args"][0] for name, w in workloads().items()}
     assert found == {"motcua-api": "serve", "motcua-worker": "worker", "motcua-migrate": "migrate"}
