@@ -28,10 +28,12 @@ def overdue_sql(kind: str, now: str, today: str) -> str:
     )
 
 
-INSERT_DOSSIER = """
-INSERT INTO dossiers (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_sealed,
+# the new draft as the API shows it: its answer needs no second read
+INSERT_DOSSIER = f"""
+INSERT INTO dossiers AS d (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_sealed,
     identity_hash, form, form_sealed, delivery, fee, address_flagged, created_at, updated_at)
 VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+RETURNING {_DOSSIER_COLUMNS}
 """
 
 GET_DOSSIER = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"

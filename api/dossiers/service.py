@@ -24,13 +24,14 @@ from api.dossiers.models import (
     FieldErrors,
     validate_form,
 )
-from api.dossiers.reads import get_dossier, procedure_of, today_in_vn
+from api.dossiers.reads import get_dossier, procedure_of, today_in_vn, view
+from api.dossiers.rows import DossierRow
 from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.verified_applicant import as_verified
 from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal, Role
-from core.db import json_text, transaction
+from core.db import fetch_one_as, json_text, transaction
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, ForbiddenError, ValidationError
 
@@ -123,7 +124,9 @@ async def create_dossier(
     # (a 503 for a dossier that was filed makes the retry file a second one), and the answer is read
     # before the COMMIT, so nothing after it can fail.
     async with transaction(conn, ctx.pool):
-        await conn.execute(
+        row = await fetch_one_as(
+            DossierRow,
+            conn,
             queries.INSERT_DOSSIER if audit is None else AUDITED_INSERT_DOSSIER,
             dossier_id,
             new.procedure.slug,
@@ -154,7 +157,8 @@ async def create_dossier(
             [json_text({"channel": "counter", "office": new.agency_code} if counter else {})],
             now,
         )
-        return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)
+        assert row is not None  # an INSERT … RETURNING returns its row
+        return await view(conn, ctx, row, locale, papers=([], []))  # a new draft has no paper yet
 
 
 async def update_dossier(
