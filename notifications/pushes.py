@@ -172,6 +172,7 @@ async def send_recorded(
     async def group(start: int) -> list[SendResult]:
         async with gate:
             results = await sender.send(pushes[start : start + RECORD_EVERY])
+            tell_of_retries(results)
             await record_deliveries(pool, clock, event_ids[start : start + RECORD_EVERY], results)
             return results
 
@@ -182,6 +183,29 @@ async def send_recorded(
         if isinstance(outcome, BaseException):
             raise outcome
     return [result for results in groups if not isinstance(results, BaseException) for result in results]
+
+
+# what FCM answers when the server's credentials are not the app's project's: a setting to fix, not a load
+_REFUSED_US = ("PermissionDeniedError", "UnauthenticatedError", "PERMISSION_DENIED", "UNAUTHENTICATED")
+
+
+def tell_of_retries(results: Sequence[SendResult]) -> None:
+    """Pushes FCM asked to retry wait in the outbox; an operator hears of it at once, loudly when FCM
+    refuses the credentials themselves (no push will leave until the setting is fixed)."""
+    retried = [r for r in results if r.outcome is SendOutcome.RETRY]
+    if not retried:
+        return
+    refused = next((r for r in retried if any(word in (r.error or "") for word in _REFUSED_US)), None)
+    if refused is not None:
+        log.error(
+            "FCM refuses this server's credentials (%s): no push leaves until MOTCUA_FIREBASE_CREDENTIALS and "
+            "MOTCUA_FIREBASE_PROJECT_ID name the app's Firebase project; %d of %d pushes wait to be retried",
+            refused.error,
+            len(retried),
+            len(results),
+        )
+    else:
+        log.warning("FCM asked to retry %d of %d pushes (%s)", len(retried), len(results), retried[0].error)
 
 
 async def record_deliveries(

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import messaging
 
 from notifications import senders
+from notifications.pushes import tell_of_retries
 from notifications.senders import (
     FirebaseSender,
     LoggingSender,
@@ -369,3 +370,26 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(None) is None
     assert parse_retry_after("") is None
     assert parse_retry_after("soon") is None
+
+
+async def test_credentials_of_another_project_are_retried_and_said_loudly(
+    fcm: FcmStandin, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = FirebaseSender(credentials="anonymous", project_id="another-project", base_url=fcm.url, timeout=5.0)
+    try:
+        results = await wrong.send([push("tok-1"), push("tok-2")])
+    finally:
+        await wrong.aclose()
+    assert [r.outcome for r in results] == [Outcome.RETRY, Outcome.RETRY]  # sent once the setting is fixed
+
+    with caplog.at_level(logging.WARNING, logger="motcua.pushes"):
+        tell_of_retries(results)
+        tell_of_retries([SendResult(token="tok-3", outcome=Outcome.RETRY, error="QuotaExceededError: slow down")])
+        tell_of_retries([SendResult(token="tok-4", outcome=Outcome.SENT)])
+
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "MOTCUA_FIREBASE_PROJECT_ID" in errors[0].getMessage()
+    assert "2 of 2 pushes" in errors[0].getMessage()
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "1 of 1 pushes" in warnings[0].getMessage()
+    assert "tok-1" not in caplog.text  # tokens stay out of the log
