@@ -4,6 +4,7 @@ which dossier is access.py's."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 import asyncpg
@@ -12,7 +13,7 @@ import msgspec
 from api.catalog.models import Procedure
 from api.catalog.service import Catalog
 from api.context import AppContext
-from api.dossiers import queries
+from api.dossiers import queries, queue
 from api.dossiers.access import load
 from api.dossiers.applicants import StoredApplicant
 from api.dossiers.models import Delivery, Overdue, missed_deadline
@@ -172,11 +173,13 @@ async def view(
     )
 
 
-async def _page(conn: asyncpg.Connection, ctx: AppContext, rows: list[ListedDossierRow], locale: str) -> Page[Dossier]:
+async def _page(
+    conn: asyncpg.Connection, ctx: AppContext, rows: Sequence[DossierRow], locale: str, total: int
+) -> Page[Dossier]:
     ids = [r.id for r in rows]
     papers, originals = await attachments_of(conn, ids), await originals_seen_of(conn, ids)
     items = [await view(conn, ctx, r, locale, (papers[r.id], originals[r.id])) for r in rows]
-    return Page(items=items, total=rows[0].total if rows else 0)
+    return Page(items=items, total=total)
 
 
 async def get_dossier(
@@ -225,7 +228,7 @@ async def list_own(
         paging.limit,
         paging.offset,
     )
-    return await _page(conn, ctx, rows, locale)
+    return await _page(conn, ctx, rows, locale, rows[0].total if rows else 0)
 
 
 def _offices(ctx: AppContext, officer: Principal, agency: str | None) -> list[str]:
@@ -250,16 +253,15 @@ async def list_for_officer(
     locale: str,
     overdue: Overdue | None = None,
 ) -> Page[Dossier]:
-    rows = await fetch_all_as(
-        ListedDossierRow,
+    records, total = await queue.page_of(
         conn,
-        queries.LIST_FOR_OFFICES,
         _offices(ctx, officer, agency),
-        status.value if status else None,
-        paging.limit,
-        paging.offset,
-        overdue,
-        ctx.clock.now(),
-        today_in_vn(ctx.clock),
+        status=status,
+        overdue=overdue,
+        limit=paging.limit,
+        offset=paging.offset,
+        now=ctx.clock.now(),
+        today=today_in_vn(ctx.clock),
     )
-    return await _page(conn, ctx, rows, locale)
+    rows = [row_as(DossierRow, r) for r in records]
+    return await _page(conn, ctx, rows, locale, total)
