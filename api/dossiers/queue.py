@@ -19,6 +19,7 @@ import asyncpg
 
 from api.dossiers.models import Overdue
 from api.dossiers.queries import DOSSIER_COLUMNS, REACHED_THE_OFFICE, overdue_sql
+from api.dossiers.views import DocumentOut
 from core.db import acquire
 from core.dossier_status import DossierStatus
 
@@ -28,6 +29,10 @@ def _order(alias: str) -> str:
     return f"{alias}.submitted_at ASC NULLS LAST, {alias}.created_at ASC, {alias}.id"
 
 
+# One round trip: the total (first, so an empty page is still one row, of nulls), then the page's
+# rows in order, each with its papers (as the parallel arrays asyncpg decodes natively, in
+# queries.LIST_ATTACHMENTS' order) and its originals seen (queries.LIST_ORIGINALS_SEEN's order).
+# $1 offices, $2 limit, $3 offset, the filters' values from $4.
 _PAGE = f"""
 WITH page AS (
     SELECT k.id, k.submitted_at, k.created_at
@@ -40,9 +45,27 @@ WITH page AS (
     ) k
     ORDER BY {_order("k")}
     LIMIT $2 OFFSET $3
+), listed AS (
+    SELECT {DOSSIER_COLUMNS}, papers.*, seen.originals_seen
+    FROM page p JOIN dossiers d ON d.id = p.id
+    CROSS JOIN LATERAL (
+        SELECT array_agg(a.id ORDER BY a.created_at, a.id) AS paper_ids,
+            array_agg(a.requirement ORDER BY a.created_at, a.id) AS paper_requirements,
+            array_agg(a.document_id ORDER BY a.created_at, a.id) AS paper_documents,
+            array_agg(a.created_at ORDER BY a.created_at, a.id) AS paper_created_at,
+            array_agg(f.file_name ORDER BY a.created_at, a.id) AS paper_file_names,
+            array_agg(f.content_type ORDER BY a.created_at, a.id) AS paper_content_types,
+            array_agg(f.size ORDER BY a.created_at, a.id) AS paper_sizes,
+            array_agg(f.sha256 ORDER BY a.created_at, a.id) AS paper_sha256
+        FROM dossier_documents a JOIN documents f ON f.id = a.document_id WHERE a.dossier_id = d.id
+    ) papers
+    CROSS JOIN LATERAL (
+        SELECT array_agg(s.requirement ORDER BY s.requirement) AS originals_seen
+        FROM dossier_originals_seen s WHERE s.dossier_id = d.id
+    ) seen
 )
-SELECT {DOSSIER_COLUMNS} FROM page p JOIN dossiers d ON d.id = p.id
-ORDER BY {_order("p")}
+SELECT t.total, l.* FROM ({{count}}) AS t (total) LEFT JOIN listed l ON true
+ORDER BY {_order("l")}
 """
 
 _KEPT_COUNT = """
@@ -68,19 +91,18 @@ def _filters(status: bool, overdue: Overdue | None, first: int, alias: str = "d"
     return "".join(f"\n    AND {p}" for p in parts)
 
 
-def _statements(status: bool, overdue: Overdue | None) -> tuple[str, str]:
-    page = _PAGE.format(filters=_filters(status, overdue, 4))
+def _statement(status: bool, overdue: Overdue | None) -> str:
     if overdue is None:
-        count = _KEPT_COUNT.format(filters=_filters(status, None, 2, alias="c"))
+        count = _KEPT_COUNT.format(filters=_filters(status, None, 4, alias="c"))
     else:
         reached = "" if overdue == "processing" else f" AND {REACHED_THE_OFFICE}"
-        count = _OVERDUE_COUNT.format(reached=reached, filters=_filters(status, overdue, 2))
-    return page, count
+        count = _OVERDUE_COUNT.format(reached=reached, filters=_filters(status, overdue, 4))
+    return _PAGE.format(filters=_filters(status, overdue, 4), count=count.strip())
 
 
-# (a status asked for, the overdue filter) -> (the page, its total): every variant, prepared by the tests
-STATEMENTS: dict[tuple[bool, Overdue | None], tuple[str, str]] = {
-    (status, overdue): _statements(status, overdue)
+# (a status asked for, the overdue filter) -> the statement: every variant, prepared by the tests
+STATEMENTS: dict[tuple[bool, Overdue | None], str] = {
+    (status, overdue): _statement(status, overdue)
     for status in (False, True)
     for overdue in (None, "reception", "processing")
 }
@@ -105,12 +127,32 @@ async def page_of(
     now: datetime,
     today: date,
 ) -> tuple[list[asyncpg.Record], int]:
-    """The rows of one page of the queue, in its order, and how many the whole queue holds."""
-    page, count = STATEMENTS[(status is not None, overdue)]
-    given = values(status, overdue, now, today)
-    rows = await conn.fetch(page, offices, limit, offset, *given)
-    total: int = await conn.fetchval(count, offices, *given)
-    return rows, total
+    """The rows of one page of the queue, in its order, with their papers (papers_of), and how many the
+    whole queue holds."""
+    found = await conn.fetch(
+        STATEMENTS[(status is not None, overdue)], offices, limit, offset, *values(status, overdue, now, today)
+    )
+    total: int = found[0]["total"]
+    return [r for r in found if r["id"] is not None], total
+
+
+def papers_of(row: asyncpg.Record) -> tuple[list[DocumentOut], list[str]]:
+    """A listed dossier's documents and the requirements seen in the original, from its arrays."""
+    documents = [
+        DocumentOut(id=i, requirement=r, document_id=d, file_name=n, content_type=t, size=z, sha256=h, created_at=c)
+        for i, r, d, c, n, t, z, h in zip(
+            row["paper_ids"] or (),
+            row["paper_requirements"] or (),
+            row["paper_documents"] or (),
+            row["paper_created_at"] or (),
+            row["paper_file_names"] or (),
+            row["paper_content_types"] or (),
+            row["paper_sizes"] or (),
+            row["paper_sha256"] or (),
+            strict=True,
+        )
+    ]
+    return documents, list(row["originals_seen"] or ())
 
 
 # ---- the counts ----------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ which dossier is access.py's."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import date
 
 import asyncpg
@@ -173,13 +172,11 @@ async def view(
     )
 
 
-async def _page(
-    conn: asyncpg.Connection, ctx: AppContext, rows: Sequence[DossierRow], locale: str, total: int
-) -> Page[Dossier]:
+async def _page(conn: asyncpg.Connection, ctx: AppContext, rows: list[ListedDossierRow], locale: str) -> Page[Dossier]:
     ids = [r.id for r in rows]
     papers, originals = await attachments_of(conn, ids), await originals_seen_of(conn, ids)
     items = [await view(conn, ctx, r, locale, (papers[r.id], originals[r.id])) for r in rows]
-    return Page(items=items, total=total)
+    return Page(items=items, total=rows[0].total if rows else 0)
 
 
 async def get_dossier(
@@ -228,7 +225,7 @@ async def list_own(
         paging.limit,
         paging.offset,
     )
-    return await _page(conn, ctx, rows, locale, rows[0].total if rows else 0)
+    return await _page(conn, ctx, rows, locale)
 
 
 def _offices(ctx: AppContext, officer: Principal, agency: str | None) -> list[str]:
@@ -263,5 +260,5 @@ async def list_for_officer(
         now=ctx.clock.now(),
         today=today_in_vn(ctx.clock),
     )
-    rows = [row_as(DossierRow, r) for r in records]
-    return await _page(conn, ctx, rows, locale, total)
+    items = [await view(conn, ctx, row_as(DossierRow, r), locale, queue.papers_of(r)) for r in records]
+    return Page(items=items, total=total)

@@ -59,9 +59,8 @@ async def assert_counts_exact(conn: asyncpg.Connection) -> None:
 
 async def test_every_statement_of_the_queue_prepares(pool: asyncpg.Pool) -> None:
     async with acquire(pool) as conn:
-        for page, count in queue.STATEMENTS.values():
-            await conn.prepare(page)
-            await conn.prepare(count)
+        for statement in queue.STATEMENTS.values():
+            await conn.prepare(statement)
         await conn.prepare(queue.FOLD)
 
 
@@ -94,6 +93,12 @@ async def a_story_of_moves(client: AsyncTestClient[Any], make_token: TokenFactor
         assert (await scan(client, officer, received["id"], key)).status_code == 201
     assert (await act(client, officer, received["id"], action="receive")).status_code == 200
     assert walk_in_draft["status"] == "draft"
+    seen = await client.post(
+        f"/api/v1/officer/dossiers/{walk_in_draft['id']}/documents",
+        json={"requirement": "birth-certificate", "original_seen": True},
+        headers=bearer(officer),
+    )
+    assert seen.status_code == 201, seen.text
     await paid_dossier(client, make_token, clock, "0912400002")  # received, awaiting the fee, settled by the bank
     return officer
 
@@ -160,3 +165,9 @@ async def test_every_page_and_total_is_the_definitions(
                 assert body["total"] == len(expected), (query, offset)  # past the end too
                 seen += [d["id"] for d in body["items"]]
             assert seen == expected, query
+        # an item of a page is the dossier as its own page shows it, papers and originals seen included
+        listed = (await client.get("/api/v1/officer/dossiers", params={"limit": 100}, headers=bearer(officer))).json()
+        assert any(d["documents"] for d in listed["items"]) and any(d["originals_seen"] for d in listed["items"])
+        for item in listed["items"]:
+            alone = await client.get(f"/api/v1/officer/dossiers/{item['id']}", headers=bearer(officer))
+            assert alone.json() == item
