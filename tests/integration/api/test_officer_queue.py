@@ -15,6 +15,7 @@ from api.dossiers import queue
 from api.dossiers.queries import REACHED_THE_OFFICE, overdue_sql
 from core.clock import VN_TZ, FixedClock
 from core.db import acquire
+from core.paging import MAX_OFFSET
 from tests.integration.api.onestop_helpers import ONESTOP_URL, onestop_signed
 from tests.integration.conftest import TokenFactory, bearer
 from tests.integration.factories import act, filed_at_counter, paid_dossier, scan, submitted_dossier
@@ -165,6 +166,11 @@ async def test_every_page_and_total_is_the_definitions(
                 assert body["total"] == len(expected), (query, offset)  # past the end too
                 seen += [d["id"] for d in body["items"]]
             assert seen == expected, query
+        farthest = await client.get(
+            "/api/v1/officer/dossiers", params={"limit": 100, "offset": MAX_OFFSET}, headers=bearer(officer)
+        )
+        assert farthest.status_code == 200, farthest.text
+        assert farthest.json()["items"] == [] and farthest.json()["total"] > 0
         # an item of a page is the dossier as its own page shows it, papers and originals seen included
         listed = (await client.get("/api/v1/officer/dossiers", params={"limit": 100}, headers=bearer(officer))).json()
         assert any(d["documents"] for d in listed["items"]) and any(d["originals_seen"] for d in listed["items"])
