@@ -27,6 +27,7 @@ from api.context import AppContext
 from api.dossiers.deadlines import warn_of_deadlines
 from api.dossiers.lifecycle import on_payment_succeeded
 from api.dossiers.payable import PayableDossiers
+from api.dossiers.queue import fold as fold_queue_counts
 from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import CalendarOverride, WorkCalendar, load_default_overrides, parse_working_hours
@@ -342,6 +343,8 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
         every(60, stop, lambda: warn_of_deadlines(ctx), "deadline warnings"),
         every(300, stop, lambda: roll_up(ctx.pool, ctx.clock.now), "indicator rollup"),
+        # each move adds a row to its office's count; folding keeps a count a few rows to sum
+        every(60, stop, lambda: fold_queue_counts(ctx.pool), "queue counts folded"),
     ]
 
 

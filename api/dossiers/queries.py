@@ -1,6 +1,6 @@
 """All SQL of dossiers."""
 
-_DOSSIER_COLUMNS = """
+DOSSIER_COLUMNS = """
 d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.channel,
 d.applicant, d.form, d.delivery, d.fee, d.paid_at, d.address_flagged, d.submitted_at, d.received_at,
 d.appointment_date, d.resolved_at, d.returned_at, d.result_document, d.created_at, d.updated_at,
@@ -36,9 +36,9 @@ VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $1
 RETURNING {_DOSSIER_COLUMNS}
 """
 
-GET_DOSSIER = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"
+GET_DOSSIER = f"SELECT {DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"
 
-GET_DOSSIER_FOR_UPDATE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1 FOR UPDATE"
+GET_DOSSIER_FOR_UPDATE = f"SELECT {DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1 FOR UPDATE"
 
 # what settling needs of several dossiers, locked in id order, the order every statement locking more than
 # one follows
@@ -48,10 +48,10 @@ SELECT d.id, d.code, d.status, d.fee, d.agency_code, d.owner_id, d.procedure_slu
 FROM dossiers d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE
 """
 
-GET_DOSSIER_BY_CODE = f"SELECT {_DOSSIER_COLUMNS} FROM dossiers d WHERE d.code = $1"
+GET_DOSSIER_BY_CODE = f"SELECT {DOSSIER_COLUMNS} FROM dossiers d WHERE d.code = $1"
 
 LIST_OWN = f"""
-SELECT {_DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
+SELECT {DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
 WHERE d.owner_id = $1 AND ($2::text IS NULL OR d.status = $2)
 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4
 """
@@ -64,15 +64,6 @@ LAST_RESOLVED_WARD = """
 SELECT d.applicant -> 'address' ->> 'ward_code' FROM dossiers d
 WHERE d.owner_id = $1 AND d.applicant -> 'address' ->> 'status' = 'resolved'
 ORDER BY d.created_at DESC LIMIT 1
-"""
-
-LIST_FOR_OFFICES = f"""
-SELECT {_DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d
-WHERE d.agency_code = ANY($1::text[]) AND ($2::text IS NULL OR d.status = $2) AND {REACHED_THE_OFFICE}
-    AND ($5::text IS NULL
-         OR ($5 = 'reception' AND {overdue_sql("reception", "$6", "$7")})
-         OR ($5 = 'processing' AND {overdue_sql("processing", "$6", "$7")}))
-ORDER BY d.submitted_at ASC NULLS LAST, d.created_at ASC, d.id LIMIT $3 OFFSET $4
 """
 
 # $3/$4 (a new identity number, sealed and hashed) and $6 (the form's sealed numbers) null: unchanged

@@ -13,7 +13,7 @@ from api.catalog.models import Procedure
 from api.catalog.service import Catalog
 from api.catalog.views import AgencyRef
 from api.context import AppContext
-from api.dossiers import queries
+from api.dossiers import queries, queue
 from api.dossiers.access import load
 from api.dossiers.applicants import StoredApplicant
 from api.dossiers.models import Delivery, Overdue, missed_deadline
@@ -250,16 +250,15 @@ async def list_for_officer(
     locale: str,
     overdue: Overdue | None = None,
 ) -> Page[Dossier]:
-    rows = await fetch_all_as(
-        ListedDossierRow,
+    records, total = await queue.page_of(
         conn,
-        queries.LIST_FOR_OFFICES,
         _offices(ctx, officer, agency),
-        status.value if status else None,
-        paging.limit,
-        paging.offset,
-        overdue,
-        ctx.clock.now(),
-        today_in_vn(ctx.clock),
+        status=status,
+        overdue=overdue,
+        limit=paging.limit,
+        offset=paging.offset,
+        now=ctx.clock.now(),
+        today=today_in_vn(ctx.clock),
     )
-    return await _page(conn, ctx, rows, locale)
+    items = [await view(conn, ctx, row_as(DossierRow, r), locale, queue.papers_of(r)) for r in records]
+    return Page(items=items, total=total)

@@ -15,6 +15,8 @@ _RECEIVED = f"""
         count(*) AS received,
         count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved,
         count(*) FILTER (WHERE (resolved_at AT TIME ZONE {_TZ})::date <= appointment_date) AS resolved_on_time,
+        count(*) FILTER (WHERE (resolved_at AT TIME ZONE {_TZ})::date < appointment_date) AS resolved_early,
+        count(*) FILTER (WHERE (resolved_at AT TIME ZONE {_TZ})::date > appointment_date) AS resolved_late,
         count(*) FILTER (WHERE channel = 'online') AS online,
         count(*) FILTER (WHERE digitized) AS digitized,
         count(*) FILTER (WHERE status IN ('result_ready', 'returned')) AS results,
@@ -22,7 +24,17 @@ _RECEIVED = f"""
             AS electronic_results"""
 _RECEIVED_SUMS = ", ".join(
     f"sum({c})::bigint AS {c}"
-    for c in ("received", "resolved", "resolved_on_time", "online", "digitized", "results", "electronic_results")
+    for c in (
+        "received",
+        "resolved",
+        "resolved_on_time",
+        "resolved_early",
+        "resolved_late",
+        "online",
+        "digitized",
+        "results",
+        "electronic_results",
+    )
 )
 
 
@@ -65,15 +77,19 @@ SELECT * FROM received, reception, rated, open
 """
 
 
-def _not_rolled_up(columns: str, source: str, at: str) -> str:
+def _not_rolled_up(
+    columns: str, source: str, at: str, bounds: tuple[str, str, str, str] = ("$2", "$6", "$7", "$3")
+) -> str:
     """`columns` over the rows of `source` (a table and a first condition) that the rollup does not
-    answer for: those of the part-months at either end, and within the whole months those not rolled up."""
+    answer for: those of the part-months at either end, and within the whole months those not rolled up.
+    `bounds`: the parameters of the period's start, the whole months' start and end, the period's end."""
+    low, first, stop, high = bounds
     return f"""
-        SELECT {columns} FROM {source} AND {at} >= $2 AND {at} < $6
+        SELECT {columns} FROM {source} AND {at} >= {low} AND {at} < {first}
         UNION ALL
-        SELECT {columns} FROM {source} AND {at} >= $7 AND {at} < $3
+        SELECT {columns} FROM {source} AND {at} >= {stop} AND {at} < {high}
         UNION ALL
-        SELECT {columns} FROM {source} AND {at} >= $6 AND {at} < $7 AND NOT rolled_up"""
+        SELECT {columns} FROM {source} AND {at} >= {first} AND {at} < {stop} AND NOT rolled_up"""
 
 
 _DOSSIERS = "dossiers WHERE agency_code = ANY($1::text[])"
@@ -106,6 +122,35 @@ WITH received AS (
     ) parts
 ), {_OPEN_NOW}
 SELECT * FROM received, reception, rated, open
+"""
+
+# ---- on-time statistics of one office (GET /api/v1/stats/on-time) ------------------------------
+
+_ON_TIME_LIVE = f"""
+        count(*) AS received,
+        count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved,
+        count(*) FILTER (WHERE (resolved_at AT TIME ZONE {_TZ})::date < appointment_date) AS early,
+        count(*) FILTER (WHERE (resolved_at AT TIME ZONE {_TZ})::date = appointment_date) AS on_time,
+        count(*) FILTER (WHERE (resolved_at AT TIME ZONE {_TZ})::date > appointment_date) AS late,
+        count(*) FILTER (WHERE resolved_at IS NULL AND status NOT IN ('withdrawn') AND appointment_date < $4)
+            AS pending_overdue"""
+
+# ON_TIME_STATS (api/dossiers/queries.py, the definition) from the rollup: $1 the office, $2/$3 the
+# period, $4 today in Vietnam, $5/$6 the bounds of its whole months and $7/$8 their first days (as
+# INDICATORS_ROLLED_UP). A rolled-up dossier is closed: returned or rejected ones were resolved (the
+# state machine sets resolved_at on approve and reject), withdrawn ones are never pending, so none is
+# pending_overdue.
+ON_TIME_ROLLED_UP = f"""
+SELECT coalesce(sum(received), 0)::bigint AS received, coalesce(sum(resolved), 0)::bigint AS resolved,
+    coalesce(sum(early), 0)::bigint AS early, coalesce(sum(on_time), 0)::bigint AS on_time,
+    coalesce(sum(late), 0)::bigint AS late, coalesce(sum(pending_overdue), 0)::bigint AS pending_overdue
+FROM (
+    {_not_rolled_up(_ON_TIME_LIVE, "dossiers WHERE agency_code = $1", "received_at", ("$2", "$5", "$6", "$3"))}
+    UNION ALL
+    SELECT sum(received), sum(resolved), sum(resolved_early), sum(resolved_on_time) - sum(resolved_early),
+        sum(resolved_late), 0
+    FROM indicator_months WHERE agency_code = $1 AND month >= $7 AND month < $8
+) parts
 """
 
 # ---- the worker's rollup (api/stats/rollup.py) ----------------------------------------------
@@ -159,8 +204,9 @@ _MONTH_OF = (
 
 # $1 offices, $2 their months, $3 now: each (office, month) recomputed from its rolled-up dossiers
 RECOMPUTE_MONTHS = f"""
-INSERT INTO indicator_months AS m (agency_code, month, received, resolved, resolved_on_time, online, digitized,
-    results, electronic_results, reception_due, reception_met, ratings, score_sum, computed_at)
+INSERT INTO indicator_months AS m (agency_code, month, received, resolved, resolved_on_time, resolved_early,
+    resolved_late, online, digitized, results, electronic_results, reception_due, reception_met, ratings, score_sum,
+    computed_at)
 SELECT t.agency_code, t.month, r.*, s.*, g.ratings, coalesce(g.score_sum, 0), $3
 FROM unnest($1::text[], $2::date[]) AS t (agency_code, month)
 CROSS JOIN LATERAL (
@@ -177,6 +223,7 @@ CROSS JOIN LATERAL (
 ) g
 ON CONFLICT (agency_code, month) DO UPDATE SET
     received = excluded.received, resolved = excluded.resolved, resolved_on_time = excluded.resolved_on_time,
+    resolved_early = excluded.resolved_early, resolved_late = excluded.resolved_late,
     online = excluded.online, digitized = excluded.digitized, results = excluded.results,
     electronic_results = excluded.electronic_results, reception_due = excluded.reception_due,
     reception_met = excluded.reception_met, ratings = excluded.ratings, score_sum = excluded.score_sum,

@@ -11,8 +11,6 @@ from litestar.types import ControllerRouterHandler
 
 from api.catalog.models import Level
 from api.deps import Ctx
-from api.dossiers import queries
-from api.dossiers.receipts import vn_day_bounds
 from api.dossiers.views import OnTimeStats
 from api.stats import service
 from api.stats.models import Indicators
@@ -51,22 +49,7 @@ async def on_time(
     end = to or today
     if end < start:
         raise ValidationError([("to", "invalid", {})])
-    low, high = vn_day_bounds(start, end)
-    row = await conn.fetchrow(queries.ON_TIME_STATS, agency, low, high, today)
-    assert row is not None
-    resolved_dated = row["early"] + row["on_time"] + row["late"]
-    return OnTimeStats(
-        agency=agency,
-        from_=start,
-        to=end,
-        received=row["received"],
-        resolved=row["resolved"],
-        early=row["early"],
-        on_time=row["on_time"],
-        late=row["late"],
-        on_time_rate=round((row["early"] + row["on_time"]) / resolved_dated, 4) if resolved_dated else None,
-        pending_overdue=row["pending_overdue"],
-    )
+    return await service.on_time(conn, agency, start, end, today)
 
 
 @get(

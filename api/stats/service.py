@@ -9,6 +9,7 @@ import asyncpg
 from api.agencies.service import OfficeDirectory
 from api.catalog.models import Level
 from api.dossiers.receipts import vn_day_bounds
+from api.dossiers.views import OnTimeStats
 from api.stats import queries
 from api.stats.models import Indicators, ratio
 from core.auth import Principal, Role
@@ -47,16 +48,44 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime, datetime, datetime, date, date]:
+    """The instants of the days [start, end] in Vietnam, those of its whole months (the period's end
+    twice when there is none) and their first days: what a read of the rollup takes."""
+    low, high = vn_day_bounds(start, end)
+    first, stop = whole_months(start, end)
+    if first == stop:
+        return low, high, high, high, first, first
+    span_low, span_high = vn_day_bounds(first, stop - timedelta(days=1))
+    return low, high, span_low, span_high, first, stop
+
+
 def rolled_up_params(
     offices: list[str], start: date, end: date, now: datetime, today: date
 ) -> tuple[list[str], datetime, datetime, datetime, date, datetime, datetime, date, date]:
     """The parameters of INDICATORS_ROLLED_UP for the days [start, end] in Vietnam."""
-    low, high = vn_day_bounds(start, end)
-    first, stop = whole_months(start, end)
-    if first == stop:
-        return offices, low, high, now, today, high, high, first, first
-    span_low, span_high = vn_day_bounds(first, stop - timedelta(days=1))
+    low, high, span_low, span_high, first, stop = period_bounds(start, end)
     return offices, low, high, now, today, span_low, span_high, first, stop
+
+
+async def on_time(conn: asyncpg.Connection, agency: str, start: date, end: date, today: date) -> OnTimeStats:
+    """On-time resolution of one office over the days [start, end] in Vietnam: ON_TIME_STATS (the
+    definition, over the real tables) answered from the rollup plus what it does not hold."""
+    low, high, span_low, span_high, first, stop = period_bounds(start, end)
+    row = await conn.fetchrow(queries.ON_TIME_ROLLED_UP, agency, low, high, today, span_low, span_high, first, stop)
+    assert row is not None
+    resolved_dated = row["early"] + row["on_time"] + row["late"]
+    return OnTimeStats(
+        agency=agency,
+        from_=start,
+        to=end,
+        received=row["received"],
+        resolved=row["resolved"],
+        early=row["early"],
+        on_time=row["on_time"],
+        late=row["late"],
+        on_time_rate=round((row["early"] + row["on_time"]) / resolved_dated, 4) if resolved_dated else None,
+        pending_overdue=row["pending_overdue"],
+    )
 
 
 async def indicators(

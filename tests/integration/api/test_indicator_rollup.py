@@ -11,10 +11,11 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from api.context import AppContext
+from api.dossiers import queries as dossier_queries
 from api.dossiers.receipts import vn_day_bounds
 from api.stats import queries
 from api.stats.rollup import roll_up_indicators
-from api.stats.service import rolled_up_params, whole_months
+from api.stats.service import on_time, rolled_up_params, whole_months
 from core.clock import VN_TZ, FixedClock
 from core.db import acquire
 from tests.integration.conftest import TokenFactory, bearer
@@ -120,6 +121,14 @@ async def assert_same_answers(conn: asyncpg.Connection, clock: FixedClock) -> No
             )
             assert raw is not None and rolled is not None
             assert dict(rolled) == dict(raw), (offices, start, end)
+    for office in OFFICES:  # on-time statistics, of one office at a time
+        for start, end in RANGES:
+            low, high = vn_day_bounds(start, end)
+            defined = await conn.fetchrow(dossier_queries.ON_TIME_STATS, office, low, high, today)
+            assert defined is not None
+            expected = dict(defined)
+            answered = await on_time(conn, office, start, end, today)
+            assert {k: getattr(answered, k) for k in expected} == expected, (office, start, end)
 
 
 def test_whole_months_of_a_period() -> None:
