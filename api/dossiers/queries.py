@@ -33,7 +33,7 @@ INSERT_DOSSIER = f"""
 INSERT INTO dossiers AS d (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_sealed,
     identity_hash, form, form_sealed, delivery, fee, address_flagged, created_at, updated_at)
 VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-RETURNING {_DOSSIER_COLUMNS}
+RETURNING {DOSSIER_COLUMNS}
 """
 
 GET_DOSSIER = f"SELECT {DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"
