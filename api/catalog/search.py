@@ -24,6 +24,7 @@ WHOLE_NAME: Final = 97.0
 a procedure leads even the model's beliefs, so one an administrator just added is found by its name
 before the model has ever seen it."""
 _LEAD_SCORE: Final = 100.0
+_REMEMBERED: Final = 2048  # queries whose results are kept (a list of a few slugs each); the oldest go first
 
 
 def procedure_phrases(p: Procedure) -> list[tuple[str, float]]:
@@ -34,6 +35,7 @@ class ProcedureIndex(PhraseIndex):
     def __init__(self, procedures: Sequence[Procedure]) -> None:
         super().__init__([(p.slug, procedure_phrases(p)) for p in procedures])
         self._understander = Understander([p.slug for p in procedures])
+        self._answered: dict[tuple[str, int, tuple[str, ...] | None, float | None], list[tuple[str, float]]] = {}
 
     def search(
         self,
@@ -44,7 +46,20 @@ class ProcedureIndex(PhraseIndex):
         min_coverage: float | None = None,
     ) -> list[tuple[str, float]]:
         """(slug, score) best first: the procedures the model believes the query names (scores above
-        100), then the phrase matches (0-100)."""
+        100), then the phrase matches (0-100). A query asked again is answered from memory (this index
+        is built again when the catalog changes)."""
+        key = (query, limit, tuple(words) if words is not None else None, min_coverage)
+        found = self._answered.get(key)
+        if found is None:
+            found = self._search(query, limit, words=words, min_coverage=min_coverage)
+            if len(self._answered) >= _REMEMBERED:
+                del self._answered[next(iter(self._answered))]
+            self._answered[key] = found
+        return list(found)
+
+    def _search(
+        self, query: str, limit: int, *, words: Sequence[str] | None, min_coverage: float | None
+    ) -> list[tuple[str, float]]:
         phrases = (
             super().search(query, limit, words=words)
             if min_coverage is None
