@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 
 from api.catalog import queries
+from api.catalog.answers import Answers
 from api.catalog.models import AgencyKind, CatalogData, ExportData, Procedure, Resolved, resolve
 from api.catalog.search import ProcedureIndex
 from api.catalog.validation import Error, changed_fields, check_procedure, decode_error
@@ -131,6 +132,7 @@ class Catalog:
     revision: int = 0
     by_slug: dict[str, Procedure] = field(init=False)
     index: ProcedureIndex = field(init=False)
+    answers: Answers = field(init=False, default_factory=Answers)  # made from this catalog: go with it
     _days: dict[date, dict[str, Resolved]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
