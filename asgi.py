@@ -19,7 +19,6 @@ from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ControllerRouterHandler, Middleware
 
 from api import ops
@@ -51,6 +50,7 @@ from core.events import EventBus
 from core.guards import TokenVerifier, check_routes
 from core.headers import security_headers
 from core.input_bounds import InputBounds
+from core.metrics import RequestMetrics
 from core.openapi import TAGS, document
 from core.ratelimit import TRUSTED_PROXIES
 from core.redis import create_redis
@@ -148,7 +148,7 @@ def _middleware(settings: Settings, max_body: int) -> list[Middleware]:
     return [
         request_ids,
         DefineMiddleware(DrainUnreadBody, limit=max_body),
-        PrometheusConfig(app_name="motcua", group_path=True).middleware,
+        DefineMiddleware(RequestMetrics, app_name="motcua"),
         InputBounds(max_json_bytes=settings.max_json_bytes),
     ]
 
