@@ -44,7 +44,7 @@ from api.unread_body import DrainUnreadBody
 from api.verification import routes as verification
 from assistant import routes as assistant
 from assistant.channels.service import ChannelInbox
-from core import dependencies, embedded
+from core import embedded, hot_path
 from core.clock import Clock
 from core.events import EventBus
 from core.guards import TokenVerifier, check_routes
@@ -165,7 +165,7 @@ def create_app(
     channels_redis = create_redis(settings.redis_url or "")
     channels = ChannelsPlugin(backend=RedisChannelsPubSubBackend(redis=channels_redis), arbitrary_channels_allowed=True)
     max_body = settings.max_file_bytes + 1024 * 1024
-    dependencies.install()
+    hot_path.install()
     app = Litestar(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],

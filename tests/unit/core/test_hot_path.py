@@ -1,5 +1,6 @@
 """Dependencies resolved without a task group for the plain-function ones: every handler still gets
-what it asks for, a generator's cleanup still runs after the answer, a failure is still the answer."""
+what it asks for, a generator's cleanup still runs after the answer, a failure is still the answer.
+Guards still run on every request, given the route's handler itself rather than a copy of it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.testing import TestClient
 
-from core import dependencies
+from core import hot_path
 
 closed: list[str] = []
 Dep = NamedDependency[str]
@@ -63,15 +64,36 @@ def one_waits(plain: Dep, other: Dep, pooled: Dep) -> list[str]:
     return [plain, other, pooled]
 
 
+guarded_by: list[Any] = []
+
+
+async def noting(connection: Any, handler: Any) -> None:
+    guarded_by.append(handler)
+
+
+async def refusing(connection: Any, handler: Any) -> None:
+    raise NotAuthorizedException()
+
+
+@get("/guarded", sync_to_thread=False, guards=[noting])
+def guarded() -> str:
+    return "in"
+
+
+@get("/shut", sync_to_thread=False, guards=[noting, refusing])
+def shut() -> str:
+    return "in"
+
+
 @get("/refused", sync_to_thread=False)
 def refused(refuses: Dep, pooled: Dep) -> str:
     return refuses
 
 
 def app() -> Litestar:
-    dependencies.install()
+    hot_path.install()
     return Litestar(
-        [everything, one_waits, refused],
+        [everything, one_waits, refused, guarded, shut],
         dependencies={
             "plain": Provide(plain, sync_to_thread=False),
             "other": Provide(other, sync_to_thread=False),
@@ -105,9 +127,20 @@ def test_a_task_group_only_for_two_or_more_that_wait(monkeypatch: pytest.MonkeyP
         groups.append(object())
         return real()
 
-    monkeypatch.setattr(dependencies, "create_task_group", counted)
+    monkeypatch.setattr(hot_path, "create_task_group", counted)
     with TestClient(app()) as client:
         assert client.get("/one-waits").json() == ["plain", "plain+other", "pooled"]
         assert groups == []
         assert client.get("/all").status_code == 200
         assert len(groups) == 1  # waits, pooled and pooled_too together; plain and other in turn
+
+
+def test_guards_run_on_every_request_in_order_on_the_handler_itself() -> None:
+    guarded_by.clear()
+    with TestClient(app()) as client:
+        assert client.get("/guarded").text == "in"
+        assert client.get("/guarded").text == "in"
+        assert client.get("/shut").status_code == 401
+    names = [getattr(handler, "handler_name", None) for handler in guarded_by]
+    assert names == ["guarded", "guarded", "shut"]
+    assert guarded_by[0] is guarded_by[1]  # the app's handler, not a copy made for each request
