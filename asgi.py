@@ -50,6 +50,7 @@ from core.events import EventBus
 from core.guards import TokenVerifier, check_routes
 from core.headers import security_headers
 from core.input_bounds import InputBounds
+from core.memory import release_freed_memory
 from core.metrics import RequestMetrics
 from core.openapi import TAGS, document
 from core.ratelimit import TRUSTED_PROXIES
@@ -118,6 +119,7 @@ def _lifespan(
         jobs = [*background(runtime, stop)] if settings.inprocess_worker else []
         jobs += [catalog_follower(runtime, stop), disabled.listen(runtime.ctx.redis, runtime.ctx.pool, stop)]
         tasks = [asyncio.ensure_future(job) for job in jobs]
+        release_freed_memory()
         try:
             yield
         finally:

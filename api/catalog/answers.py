@@ -10,15 +10,18 @@ most of the list's."""
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, Final
 
-from litestar import Response
-from litestar.enums import MediaType
-from litestar.serialization import encode_json
+import msgspec
 
 KEPT = 1024
 """Answers kept per catalog: every detail in both languages for a few days, and the searches most
 asked (a page is a few kilobytes: a few megabytes at most). Past it the oldest go first."""
+
+
+_ENCODER: Final = msgspec.json.Encoder()
+"""What Litestar encodes a handler's answer with, for the types these answers hold (structs, strings,
+numbers, dates, enums): the same bytes (tests/unit/api/catalog/test_answers.py)."""
 
 
 class Answers:
@@ -34,13 +37,8 @@ class Answers:
 
     def keep(self, key: Hashable, answer: Any) -> bytes:
         """`answer` encoded, kept under `key`."""
-        encoded = encode_json(answer)
+        encoded = _ENCODER.encode(answer)
         if len(self._bytes) >= self._kept:
             del self._bytes[next(iter(self._bytes))]
         self._bytes[key] = encoded
         return encoded
-
-
-def json_answer(body: bytes) -> Response[Any]:
-    """Bytes already encoded, sent as the JSON they are."""
-    return Response(body, media_type=MediaType.JSON)

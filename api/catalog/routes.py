@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post, put
+from litestar.enums import MediaType
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.catalog import service
-from api.catalog.answers import json_answer
 from api.catalog.models import OnlineService, Procedure
 from api.catalog.refresh import announce, today_in_vn
 from api.catalog.service import Catalog
@@ -49,6 +49,11 @@ def _detail(ctx: Ctx, slug: str, day: date, locale: str) -> ProcedureDetail:
     resolved = catalog.resolved(slug, day)
     kind = catalog.kinds.get(resolved.agency)
     return detail(procedure, resolved, kind, locale, version=catalog.versions.get(slug, 1))
+
+
+def json_answer(body: bytes) -> Response[Any]:
+    """Bytes already encoded (api/catalog/answers.py), sent as the JSON they are."""
+    return Response(body, media_type=MediaType.JSON)
 
 
 async def _found(catalog: Catalog, q: str | None) -> list[Procedure]:

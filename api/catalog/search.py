@@ -10,12 +10,13 @@ first; the phrase index adds what is typed partly or misspelt ("khai s", "ho chi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from api.catalog.models import Procedure
-from assistant.nlu.normalize import normalize
-from assistant.nlu.understand import Understander
 from i18n.phrases import PhraseIndex
+
+if TYPE_CHECKING:
+    from assistant.nlu.understand import Understander
 
 LEAD: Final = 0.2
 """The least belief of the procedure model for a procedure to lead the results."""
@@ -33,8 +34,12 @@ def procedure_phrases(p: Procedure) -> list[tuple[str, float]]:
 
 class ProcedureIndex(PhraseIndex):
     def __init__(self, procedures: Sequence[Procedure]) -> None:
+        # the model (numpy and its weights) is read when a catalog is held, not when this module is
+        # imported: `motcua serve` seeds the catalog before its workers start, without it
+        from assistant.nlu.understand import Understander
+
         super().__init__([(p.slug, procedure_phrases(p)) for p in procedures])
-        self._understander = Understander([p.slug for p in procedures])
+        self._understander: Understander = Understander([p.slug for p in procedures])
         self._answered: dict[tuple[str, int, tuple[str, ...] | None, float | None], list[tuple[str, float]]] = {}
 
     def search(
@@ -60,6 +65,8 @@ class ProcedureIndex(PhraseIndex):
     def _search(
         self, query: str, limit: int, *, words: Sequence[str] | None, min_coverage: float | None
     ) -> list[tuple[str, float]]:
+        from assistant.nlu.normalize import normalize
+
         phrases = (
             super().search(query, limit, words=words)
             if min_coverage is None
