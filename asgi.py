@@ -19,7 +19,6 @@ from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ControllerRouterHandler, Middleware
 
 from api import ops
@@ -45,12 +44,14 @@ from api.unread_body import DrainUnreadBody
 from api.verification import routes as verification
 from assistant import routes as assistant
 from assistant.channels.service import ChannelInbox
-from core import embedded
+from core import embedded, hot_path
 from core.clock import Clock
 from core.events import EventBus
 from core.guards import TokenVerifier, check_routes
 from core.headers import security_headers
 from core.input_bounds import InputBounds
+from core.memory import release_freed_memory
+from core.metrics import RequestMetrics
 from core.openapi import TAGS, document
 from core.ratelimit import TRUSTED_PROXIES
 from core.redis import create_redis
@@ -118,6 +119,7 @@ def _lifespan(
         jobs = [*background(runtime, stop)] if settings.inprocess_worker else []
         jobs += [catalog_follower(runtime, stop), disabled.listen(runtime.ctx.redis, runtime.ctx.pool, stop)]
         tasks = [asyncio.ensure_future(job) for job in jobs]
+        release_freed_memory()
         try:
             yield
         finally:
@@ -148,7 +150,7 @@ def _middleware(settings: Settings, max_body: int) -> list[Middleware]:
     return [
         request_ids,
         DefineMiddleware(DrainUnreadBody, limit=max_body),
-        PrometheusConfig(app_name="motcua", group_path=True).middleware,
+        DefineMiddleware(RequestMetrics, app_name="motcua"),
         InputBounds(max_json_bytes=settings.max_json_bytes),
     ]
 
@@ -165,6 +167,7 @@ def create_app(
     channels_redis = create_redis(settings.redis_url or "")
     channels = ChannelsPlugin(backend=RedisChannelsPubSubBackend(redis=channels_redis), arbitrary_channels_allowed=True)
     max_body = settings.max_file_bytes + 1024 * 1024
+    hot_path.install()
     app = Litestar(
         plugins=[channels],
         on_shutdown=[channels_redis.aclose],

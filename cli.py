@@ -18,6 +18,7 @@ from api.catalog.commands import catalog
 from api.commands import database_url, migrate_database, prepare, run, settings_or_fail, with_connection
 from api.dossiers.commands import certs
 from core import logs
+from core.memory import release_freed_memory
 from core.settings import Settings, from_env, start_refusals
 
 OPENAPI_PATH = Path(__file__).parent / "openapi" / "openapi.json"
@@ -94,6 +95,7 @@ def serve(host: str, port: int, workers: int) -> None:
     url = database_url(settings)
     redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
     applied, report = run(prepare(settings, url))
+    release_freed_memory()  # before granian forks the worker, which inherits this process's heap
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = url
     os.environ["REDIS_URL"] = redis_url

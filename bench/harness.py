@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import math
 import os
+import re
 import resource
 import secrets
 import shutil
@@ -253,3 +254,37 @@ async def sample_waits(database_url: str, stop: asyncio.Event, max_seconds: floa
     finally:
         await conn.close()
     return seen
+
+
+# ---- wrk --------------------------------------------------------------------------------------
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    def grab(pattern: str) -> str:
+        match = re.search(pattern, out, re.MULTILINE)
+        if not match:
+            raise RuntimeError(f"wrk's output has no {pattern!r}:\n{out}")
+        return match.group(1)
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)$", out, re.MULTILINE)
+    return {
+        "rate": float(grab(r"^Requests/sec:\s+([\d.]+)")),
+        "p50": _ms(grab(r"^\s+50%\s+(\S+)")),
+        "p90": _ms(grab(r"^\s+90%\s+(\S+)")),
+        "p99": _ms(grab(r"^\s+99%\s+(\S+)")),
+        "max": _ms(grab(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)")),
+        "requests": int(grab(r"^\s+(\d+) requests in")),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "errors": errors.group(1).strip() if errors else "",
+    }

@@ -41,7 +41,6 @@ import asyncio
 import contextlib
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -588,37 +587,6 @@ class Measured:
     postgres_ms: float
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-
-
-def _ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
-    if not match:
-        raise ValueError(f"not a wrk duration: {text!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def parse_wrk(out: str) -> dict[str, Any]:
-    def grab(pattern: str) -> str:
-        match = re.search(pattern, out, re.MULTILINE)
-        if not match:
-            raise RuntimeError(f"wrk's output has no {pattern!r}:\n{out}")
-        return match.group(1)
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: (.*)$", out, re.MULTILINE)
-    return {
-        "rate": float(grab(r"^Requests/sec:\s+([\d.]+)")),
-        "p50": _ms(grab(r"^\s+50%\s+(\S+)")),
-        "p90": _ms(grab(r"^\s+90%\s+(\S+)")),
-        "p99": _ms(grab(r"^\s+99%\s+(\S+)")),
-        "max": _ms(grab(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)")),
-        "requests": int(grab(r"^\s+(\d+) requests in")),
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        "errors": errors.group(1).strip() if errors else "",
-    }
-
-
 def wrk(url: str, token: str, connections: int, threads: int, seconds: float) -> str:
     cmd = [
         "wrk",
@@ -648,7 +616,7 @@ def measure(
     server0, pg0 = harness.cpu_seconds(tree), harness.cpu_seconds(backends)
     out = wrk(base + read.path, token, args.connections, args.threads, args.duration)
     server1, pg1 = harness.cpu_seconds(tree), harness.cpu_seconds(backends)
-    got = parse_wrk(out)
+    got = harness.parse_wrk(out)
     done = max(1, got["requests"])
     return Measured(**got, server_ms=(server1 - server0) / done * 1000, postgres_ms=(pg1 - pg0) / done * 1000), out
 

@@ -7,13 +7,19 @@ apps scan from a screen."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
-from qrcode.image.svg import SvgPathImage
+if TYPE_CHECKING:
+    import qrcode
+
+# qrcode is imported when the first QR is drawn: it brings Pillow and lxml (10 MB, a tenth of a second)
+# that a process answering no QR never needs
 
 
 def _code(text: str, box_size: int) -> qrcode.QRCode:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
     code.add_data(text)
     code.make(fit=True)
@@ -27,6 +33,8 @@ def qr_png(text: str, *, box_size: int = 10) -> bytes:
 
 
 def qr_svg(text: str, *, box_size: int = 10) -> bytes:
+    from qrcode.image.svg import SvgPathImage
+
     buffer = io.BytesIO()
     _code(text, box_size).make_image(image_factory=SvgPathImage).save(buffer)
     return buffer.getvalue()

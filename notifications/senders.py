@@ -12,7 +12,8 @@ FirebaseSender uses the official SDK, firebase-admin 7.x (vn-integrations.md §5
 HTTP v1 request, sent concurrently by `messaging.send_each_async` (at most 500 per call). Three things in
 it need care (a CPU-hungry HTTP client, no way to reach a local stand-in, an App that cannot be deleted
 inside a running event loop); notifications/firebase_internals.py handles them with the SDK's private
-attributes.
+attributes. The SDK (with google-auth and requests, half a second of imports) is imported when the
+first FirebaseSender is made: an API process that sends no push never loads it.
 The SDK retries 500 and 503 itself, 4 times with backoff 0, 1, 2, 4 s (about 7 s), ignoring
 Retry-After (§5.6). It offers no option to change that (the retry policy is fixed when the service
 builds its httpx client), so it is left alone: a send that meets a failing FCM is slow, and its
@@ -32,15 +33,12 @@ import warnings
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
-import firebase_admin
 import msgspec
-from firebase_admin import exceptions as firebase_exceptions
-from firebase_admin import messaging
-from google.auth.credentials import AnonymousCredentials
 
-from notifications.firebase_internals import close_app, delete_app, lighten, messaging_service, point_at
+if TYPE_CHECKING:
+    from firebase_admin import messaging
 
 __all__ = [
     "ANONYMOUS",
@@ -141,6 +139,11 @@ class FirebaseSender:
         timeout: float = 10.0,
         app_name: str | None = None,
     ) -> None:
+        import firebase_admin
+        from google.auth.credentials import AnonymousCredentials
+
+        from notifications.firebase_internals import delete_app, lighten, messaging_service, point_at
+
         credential: Any
         if credentials == ANONYMOUS:
             credential = AnonymousCredentials()  # type: ignore[no-untyped-call]  # google-auth leaves __init__ bare
@@ -180,6 +183,8 @@ class FirebaseSender:
         if self._closed:
             return
         self._closed = True
+        from notifications.firebase_internals import close_app
+
         await close_app(self._app)
 
     async def _send_chunk(self, pushes: Sequence[Push]) -> list[SendResult]:
@@ -199,6 +204,9 @@ class FirebaseSender:
         return [r for r in results if r is not None]
 
     async def _send_each(self, messages: list[Any], pushes: list[Push]) -> list[SendResult]:
+        from firebase_admin import exceptions as firebase_exceptions
+        from firebase_admin import messaging
+
         try:
             batch = await messaging.send_each_async(messages, app=self._app)
         except ValueError as error:
@@ -305,6 +313,8 @@ def _token_field_allowed() -> Iterator[None]:
 def _message(push: Push) -> Any:
     """The FCM message for a push (inside _token_field_allowed). Every platform's block is included (each
     device reads its own), so a push whose `platform` is wrong still rings: `platform` only shows in logs."""
+    from firebase_admin import messaging
+
     apns_headers = {"apns-priority": "10"}
     if push.collapse_key:
         apns_headers["apns-collapse-id"] = push.collapse_key
@@ -334,6 +344,9 @@ def _message(push: Push) -> Any:
 
 def _failure(token: str, error: BaseException | None) -> SendResult:
     """The outcome for a failed message (vn-integrations.md §5.5)."""
+    from firebase_admin import exceptions as firebase_exceptions
+    from firebase_admin import messaging
+
     if isinstance(error, messaging.UnregisteredError | messaging.SenderIdMismatchError):
         return SendResult(token=token, outcome=Outcome.DEAD_TOKEN, error=_text(error))
     if isinstance(error, firebase_exceptions.InvalidArgumentError):

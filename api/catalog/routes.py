@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
+from litestar.enums import MediaType
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.catalog import service
 from api.catalog.models import OnlineService, Procedure
 from api.catalog.refresh import announce, today_in_vn
+from api.catalog.service import Catalog
 from api.catalog.validation import FIRST_DAY, LAST_DAY
 from api.catalog.views import ProcedureDetail, ProcedureSummary, detail, summary
 from api.deps import Ctx
@@ -22,7 +25,7 @@ from core.errors import NotFoundError, ValidationError
 from core.guards import admin_only, officer_only, public
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems
-from core.paging import Page, PagingQuery, SearchText
+from core.paging import Page, Paging, PagingQuery, SearchText
 
 On = Annotated[
     date | None,
@@ -48,6 +51,38 @@ def _detail(ctx: Ctx, slug: str, day: date, locale: str) -> ProcedureDetail:
     return detail(procedure, resolved, kind, locale, version=catalog.versions.get(slug, 1))
 
 
+def json_answer(body: bytes) -> Response[Any]:
+    """Bytes already encoded (api/catalog/answers.py), sent as the JSON they are."""
+    return Response(body, media_type=MediaType.JSON)
+
+
+async def _found(catalog: Catalog, q: str | None) -> list[Procedure]:
+    """The procedures `q` finds, best first; the whole catalog in its order without one."""
+    if q and q.strip():
+        return [catalog.by_slug[slug] for slug, _ in await offload.by_length(catalog.index.search, q)]
+    return list(catalog.procedures)
+
+
+@dataclass(frozen=True)
+class _Filters:
+    agency: str | None
+    online: OnlineService | None
+
+
+def _page(
+    catalog: Catalog, found: list[Procedure], day: date, filters: _Filters, locale: str, paging: Paging
+) -> Page[ProcedureSummary]:
+    facts = catalog.on(day)
+    kept = [
+        p
+        for p in found
+        if (filters.agency is None or facts[p.slug].agency == filters.agency)
+        and (filters.online is None or p.online is filters.online)
+    ]
+    items = [summary(p, facts[p.slug], catalog.kinds.get(facts[p.slug].agency), locale) for p in paging.window(kept)]
+    return Page(items=items, total=len(kept))
+
+
 class ProcedureController(Controller):
     path = "/api/v1/procedures"
     tags = ["catalog"]
@@ -69,23 +104,15 @@ class ProcedureController(Controller):
         on: On = None,
         *,
         paging: PagingQuery,
-    ) -> Page[ProcedureSummary]:
+    ) -> Response[Page[ProcedureSummary]]:
         day = _day(ctx, on)
         catalog = ctx.catalog
-        if q and q.strip():
-            found = [catalog.by_slug[slug] for slug, _ in await offload.by_length(catalog.index.search, q)]
-        else:
-            found = list(catalog.procedures)
-        facts = catalog.on(day)
-        found = [
-            p
-            for p in found
-            if (agency is None or facts[p.slug].agency == agency) and (online is None or p.online is online)
-        ]
-        items = [
-            summary(p, facts[p.slug], catalog.kinds.get(facts[p.slug].agency), locale) for p in paging.window(found)
-        ]
-        return Page(items=items, total=len(found))
+        key = ("list", q, agency, online, day, locale, paging.limit, paging.offset)
+        answer = catalog.answers.get(key)
+        if answer is None:
+            found = await _found(catalog, q)
+            answer = catalog.answers.keep(key, _page(catalog, found, day, _Filters(agency, online), locale, paging))
+        return json_answer(answer)
 
     @get(
         "/{slug:str}",
@@ -93,8 +120,15 @@ class ProcedureController(Controller):
         responses=problems(404, 422),
         summary="One procedure with its requirements, form, sources and the fee lines in force on the day asked",
     )
-    async def get_procedure(self, slug: FromPath[str], ctx: Ctx, locale: Locale, on: On = None) -> ProcedureDetail:
-        return _detail(ctx, slug, _day(ctx, on), locale)
+    async def get_procedure(
+        self, slug: FromPath[str], ctx: Ctx, locale: Locale, on: On = None
+    ) -> Response[ProcedureDetail]:
+        day = _day(ctx, on)
+        key = ("detail", slug, day, locale)
+        answer = ctx.catalog.answers.get(key)
+        if answer is None:
+            answer = ctx.catalog.answers.keep(key, _detail(ctx, slug, day, locale))
+        return json_answer(answer)
 
 
 class ChangedBy(msgspec.Struct, frozen=True):

@@ -10,12 +10,13 @@ first; the phrase index adds what is typed partly or misspelt ("khai s", "ho chi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from api.catalog.models import Procedure
-from assistant.nlu.normalize import normalize
-from assistant.nlu.understand import Understander
 from i18n.phrases import PhraseIndex
+
+if TYPE_CHECKING:
+    from assistant.nlu.understand import Understander
 
 LEAD: Final = 0.2
 """The least belief of the procedure model for a procedure to lead the results."""
@@ -24,6 +25,7 @@ WHOLE_NAME: Final = 97.0
 a procedure leads even the model's beliefs, so one an administrator just added is found by its name
 before the model has ever seen it."""
 _LEAD_SCORE: Final = 100.0
+_REMEMBERED: Final = 2048  # queries whose results are kept (a list of a few slugs each); the oldest go first
 
 
 def procedure_phrases(p: Procedure) -> list[tuple[str, float]]:
@@ -32,8 +34,13 @@ def procedure_phrases(p: Procedure) -> list[tuple[str, float]]:
 
 class ProcedureIndex(PhraseIndex):
     def __init__(self, procedures: Sequence[Procedure]) -> None:
+        # the model (numpy and its weights) is read when a catalog is held, not when this module is
+        # imported: `motcua serve` seeds the catalog before its workers start, without it
+        from assistant.nlu.understand import Understander
+
         super().__init__([(p.slug, procedure_phrases(p)) for p in procedures])
-        self._understander = Understander([p.slug for p in procedures])
+        self._understander: Understander = Understander([p.slug for p in procedures])
+        self._answered: dict[tuple[str, int, tuple[str, ...] | None, float | None], list[tuple[str, float]]] = {}
 
     def search(
         self,
@@ -44,7 +51,22 @@ class ProcedureIndex(PhraseIndex):
         min_coverage: float | None = None,
     ) -> list[tuple[str, float]]:
         """(slug, score) best first: the procedures the model believes the query names (scores above
-        100), then the phrase matches (0-100)."""
+        100), then the phrase matches (0-100). A query asked again is answered from memory (this index
+        is built again when the catalog changes)."""
+        key = (query, limit, tuple(words) if words is not None else None, min_coverage)
+        found = self._answered.get(key)
+        if found is None:
+            found = self._search(query, limit, words=words, min_coverage=min_coverage)
+            if len(self._answered) >= _REMEMBERED:
+                del self._answered[next(iter(self._answered))]
+            self._answered[key] = found
+        return list(found)
+
+    def _search(
+        self, query: str, limit: int, *, words: Sequence[str] | None, min_coverage: float | None
+    ) -> list[tuple[str, float]]:
+        from assistant.nlu.normalize import normalize
+
         phrases = (
             super().search(query, limit, words=words)
             if min_coverage is None

@@ -10,17 +10,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import msgspec
 
 from api.catalog import queries
+from api.catalog.answers import Answers
 from api.catalog.models import AgencyKind, CatalogData, ExportData, Procedure, Resolved, resolve
 from api.catalog.search import ProcedureIndex
 from api.catalog.validation import Error, changed_fields, check_procedure, decode_error
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.paging import Paging
+
+if TYPE_CHECKING:
+    from core.paging import Paging
 
 log = logging.getLogger("motcua.catalog")
 
@@ -131,11 +134,13 @@ class Catalog:
     revision: int = 0
     by_slug: dict[str, Procedure] = field(init=False)
     index: ProcedureIndex = field(init=False)
+    answers: Answers = field(init=False)  # made from this catalog: they go with it
     _days: dict[date, dict[str, Resolved]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_slug = {p.slug: p for p in self.procedures}
         self.index = ProcedureIndex(self.procedures)
+        self.answers = Answers()
 
     def get(self, slug: str) -> Procedure | None:
         return self.by_slug.get(slug)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
+from itertools import product
 from typing import Any
 
 import asyncpg
@@ -42,6 +43,20 @@ async def _eventually(check: Callable[[], Awaitable[bool]], seconds: float = 10)
         await asyncio.sleep(0.1)
 
 
+# the public reads of the passport's fee, answered from bytes made once per catalog, language and question
+READS = (
+    "/api/v1/procedures/passport-issuance",
+    "/api/v1/procedures?q=ho%20chieu",
+    "/api/v1/procedures?q=h%E1%BB%99%20chi%E1%BA%BFu",
+)
+
+
+def _fee(response: Any) -> int:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return int(body["items"][0]["fee"] if "items" in body else body["fee"])
+
+
 async def _fee_reply(client: AsyncTestClient[Any], text: str) -> str:
     response = await client.post("/api/v1/assistant/messages", json={"text": text, "locale": "vi"})
     assert response.status_code == 200, response.text
@@ -57,6 +72,13 @@ async def test_an_edit_reaches_the_other_server_and_its_assistant(
     clock.set(AFTER_REVIEW)
     admin = await make_token("0900191001", "admin")
     assert "200.000 ₫" in await _fee_reply(other_server, "lệ phí làm hộ chiếu bao nhiêu")
+    for server in (client, other_server):
+        for read, language in product(READS, ("vi", "en")):
+            assert _fee(await server.get(read, headers={"Accept-Language": language})) == 200000, (read, language)
+        names = [
+            (await server.get(READS[0], headers={"Accept-Language": lang})).json()["name"] for lang in ("vi", "en")
+        ]
+        assert names == ["Cấp hộ chiếu phổ thông", "Ordinary passport issuance"]
     doc = document("passport-issuance")
     doc["fees"][1]["amount"] = 230000
 
@@ -68,6 +90,9 @@ async def test_an_edit_reaches_the_other_server_and_its_assistant(
         return bool(body["version"] == edited.json()["version"] and body["fee"] == 230000)
 
     await _eventually(other_sees_it, seconds=5)
+    for server in (client, other_server):  # answers made before the edit, in each language, are not kept
+        for read, language in product(READS, ("vi", "en")):
+            assert _fee(await server.get(read, headers={"Accept-Language": language})) == 230000, (read, language)
     assert "230.000 ₫" in await _fee_reply(other_server, "lệ phí làm hộ chiếu bao nhiêu")
     assert "230.000 ₫" in await _fee_reply(client, "lệ phí làm hộ chiếu bao nhiêu")
 

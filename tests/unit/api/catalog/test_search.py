@@ -56,3 +56,31 @@ def test_a_name_several_procedures_share_finds_them_all() -> None:
 
 def test_what_names_no_procedure_finds_nothing() -> None:
     assert INDEX.search("thời tiết hôm nay") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        # typed without diacritics
+        ("dang ky khai sinh", "birth-registration"),
+        ("chung thuc ban sao", "certified-copy"),
+        ("xac nhan tinh trang hon nhan", "marital-status-certificate"),
+        # misspelt, with or without diacritics
+        ("dang ki khai sinh", "birth-registration"),
+        ("hộ chíu", "passport-issuance"),
+        ("pasport", "passport-issuance"),
+        ("dangkykhaisinh", "birth-registration"),
+        # abbreviated
+        ("dk khai sinh", "birth-registration"),
+        ("đk kết hôn", "marriage-registration"),
+        ("dk thuong tru", "permanent-residence-registration"),
+    ],
+)
+def test_without_diacritics_misspelt_or_abbreviated_the_procedure_comes_first(query: str, slug: str) -> None:
+    assert top3(query)[0] == slug, top3(query)
+
+
+def test_a_query_asked_again_has_the_same_answer_and_the_caller_cannot_change_it() -> None:
+    first = INDEX.search("ho chieu")
+    first.clear()
+    assert INDEX.search("ho chieu") == ProcedureIndex(load_catalog_data().procedures).search("ho chieu") != []

@@ -1,0 +1,267 @@
+"""The public doors of the catalog beside the framework's ceiling, in one run (issue 23's first table).
+
+    uv run python bench/doors.py [--connections 64] [--duration 8] [--warmup 2] [--rounds 1]
+
+A scratch database (`motcua_bench_<random>`, dropped at the end) is migrated and seeded with the real
+commands. Then, on this machine, side by side:
+
+- the **ceiling**: `bench/ceiling.py`, one bare Litestar route answering a msgspec struct on granian
+  (one worker, uvloop, as `motcua serve` runs the app), nothing else;
+- **`motcua serve --workers 1`** on that database (started through `uv run`, as an operator would),
+  timed from the spawn to its first `200` on `/health/ready`, and `uv run`'s own start measured apart;
+- for each door, the ceiling, then the door: 2 s of wrk unmeasured, then `wrk -t2 -c64 -d8s --latency`;
+  requests/s, p50/p99 and the server's CPU per request (its processes' CPU time over the measured
+  seconds, the figure least moved by other load); the ratio to the ceiling measured just before;
+- the memory of the serving process group after the load: RSS of each process and their sum, and the
+  proportional share (PSS: a page shared by the supervisor and its forked worker counted once);
+- in-process: a catalog search for a query not asked before (the index's cost without its memory).
+
+Rate limits are off (as in every benchmark here: wrk is one address). Every loop is bounded in count
+and time; the servers are stopped, the database dropped, whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import harness
+import httpx
+import psutil
+
+READY_TIMEOUT = 60.0
+WRK_GRACE = 30.0
+
+
+@dataclass(frozen=True)
+class Door:
+    name: str
+    path: str
+    headers: tuple[str, ...] = ()
+    target_ratio: float | None = None
+    target_p99_ms: float | None = None
+
+
+DOORS = (
+    Door("GET /api/v1/procedures/birth-registration", "/api/v1/procedures/birth-registration", (), 0.5, 50),
+    Door(
+        "… the same, Accept-Language: en",
+        "/api/v1/procedures/birth-registration",
+        ("Accept-Language: en",),
+        0.5,
+        50,
+    ),
+    Door("GET /api/v1/procedures?q=dang ky khai sinh", "/api/v1/procedures?q=dang%20ky%20khai%20sinh", (), 0.3, 50),
+    Door("GET /api/v1/procedures (the whole list)", "/api/v1/procedures", (), None, None),
+)
+
+
+@dataclass
+class Measured:
+    rate: float
+    p50: float
+    p99: float
+    non_2xx: int
+    errors: str
+    cpu_ms: float
+
+
+def wrk(url: str, headers: tuple[str, ...], args: argparse.Namespace, seconds: float) -> dict[str, Any]:
+    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+    cmd += ["--timeout", "10s", *(part for h in headers for part in ("-H", h)), url]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + WRK_GRACE, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr[-2000:]}")
+    return harness.parse_wrk(done.stdout)
+
+
+def measure(url: str, headers: tuple[str, ...], server_pid: int, args: argparse.Namespace) -> Measured:
+    if args.warmup > 0:
+        wrk(url, headers, args, args.warmup)
+    tree = harness.process_tree(server_pid)
+    before = harness.cpu_seconds(tree)
+    got = wrk(url, headers, args, args.duration)
+    used = harness.cpu_seconds(tree) - before
+    return Measured(
+        rate=got["rate"],
+        p50=got["p50"],
+        p99=got["p99"],
+        non_2xx=got["non_2xx"],
+        errors=got["errors"],
+        cpu_ms=used / max(1, got["requests"]) * 1000,
+    )
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, started: float) -> float:
+    """Seconds from `started` to the first 200 at `url` (polled every 20 ms)."""
+    with httpx.Client(timeout=1.0) as http:
+        while time.monotonic() - started < READY_TIMEOUT:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            try:
+                if http.get(url).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+    raise RuntimeError(f"not ready within {READY_TIMEOUT:.0f}s:\n{log.read_text()[-3000:]}")
+
+
+def uv_start(env: dict[str, str], runs: int = 3) -> float:
+    """`uv run`'s own start: the median of `uv run python -c pass`."""
+    times = []
+    for _ in range(runs):
+        started = time.monotonic()
+        subprocess.run(["uv", "run", "--quiet", "python", "-c", "pass"], cwd=harness.ROOT, env=env, check=True)
+        times.append(time.monotonic() - started)
+    return statistics.median(times)
+
+
+def memory(pid: int) -> list[tuple[str, int, int]]:
+    """(command, RSS, PSS) in MiB of each process of the tree under `pid`."""
+    found = []
+    for proc in harness.process_tree(pid):
+        try:
+            info = proc.memory_full_info()
+            cmd = proc.cmdline()
+            name = " ".join([Path(cmd[0]).name, *cmd[1:3]])
+        except psutil.Error:
+            continue
+        found.append((name, info.rss >> 20, info.pss >> 20))
+    return found
+
+
+def fresh_search_us(env: dict[str, str]) -> str:
+    """The catalog index for queries it has not answered before, in a process of its own."""
+    code = (
+        "import time, statistics\n"
+        "from api.catalog.search import ProcedureIndex\n"
+        "from api.catalog.service import load_catalog_data\n"
+        "index = ProcedureIndex(load_catalog_data().procedures)\n"
+        "queries = [f'{w} {i}' for i in range(40) for w in "
+        "('dang ky khai sinh', 'ho chieu', 'lltp', 'giay doc than', 'dk thuong tru', 'khai sihn')]\n"
+        "times = []\n"
+        "for q in queries:\n"
+        "    t = time.perf_counter(); index.search(q); times.append((time.perf_counter() - t) * 1e6)\n"
+        "t = time.perf_counter(); index.search(queries[0]); again = (time.perf_counter() - t) * 1e6\n"
+        "print(f'{statistics.median(times):.0f} us median, {max(times):.0f} us max over {len(times)} queries; "
+        "asked again {again:.1f} us')\n"
+    )
+    done = subprocess.run(
+        ["uv", "run", "--quiet", "python", "-c", code],
+        cwd=harness.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout.strip()
+
+
+def start(cmd: list[str], env: dict[str, str], log: Path, ready: str) -> tuple[subprocess.Popen[bytes], float]:
+    started = time.monotonic()
+    proc = harness.spawn(cmd, env, log)
+    try:
+        return proc, wait_ready(ready, proc, log, started)
+    except BaseException:
+        harness.stop(proc)
+        raise
+
+
+def load_line(label: str) -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{label}: {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC, load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def report_doors(results: list[tuple[Door, Measured, Measured]], args: argparse.Namespace) -> None:
+    print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency, one `motcua serve` worker\n")
+    print(
+        "| door | req/s | p50 ms | p99 ms | server CPU ms/req | ceiling req/s, p99 ms, CPU ms/req (just before) "
+        "| ratio (req/s) | ratio (CPU) | target |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for door, got, ceiling in results:
+        ratio = got.rate / ceiling.rate if ceiling.rate else 0.0
+        target = ""
+        if door.target_ratio is not None:
+            ok = ratio >= door.target_ratio and got.p99 < (door.target_p99_ms or float("inf"))
+            target = f"≥ {door.target_ratio}×, p99 < {door.target_p99_ms:g} ms: {'yes' if ok else 'no'}"
+        bad = f" ({got.non_2xx} non-2xx {got.errors})" if got.non_2xx or got.errors else ""
+        by_cpu = ceiling.cpu_ms / got.cpu_ms if got.cpu_ms else 0.0
+        print(
+            f"| {door.name}{bad} | {got.rate:,.0f} | {got.p50:.1f} | {got.p99:.1f} | {got.cpu_ms:.3f} "
+            f"| {ceiling.rate:,.0f}, {ceiling.p99:.1f}, {ceiling.cpu_ms:.3f} "
+            f"| {ratio:.2f}× | {by_cpu:.2f}× | {target} |"
+        )
+
+
+def report_memory(serve_pid: int, ceiling_pid: int) -> None:
+    for label, pid in (("motcua serve", serve_pid), ("ceiling", ceiling_pid)):
+        rows = memory(pid)
+        rss, pss = sum(r for _, r, _ in rows), sum(p for _, _, p in rows)
+        without_uv = sum(r for name, r, _ in rows if not name.startswith("uv "))
+        print(f"\n{label}: RSS {rss} MiB summed ({without_uv} without `uv run`'s own process), PSS {pss} MiB")
+        for name, rss, pss in rows:
+            print(f"    {rss:4d} MiB RSS, {pss:4d} MiB PSS  {name}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    print(load_line("before"), flush=True)
+    with harness.scratch() as db:
+        env = harness.bench_env(db.url, db.dir)
+        harness.migrate_and_seed(env)
+        uv = uv_start(env)
+        port, ceiling_port = harness.free_port(), harness.free_port()
+        base = f"http://{harness.HOST}:{port}"
+        ceiling_url = f"http://{harness.HOST}:{ceiling_port}/"
+        serve_cmd = ["uv", "run", "--quiet", "motcua", "serve", "--host", harness.HOST, "--port", str(port)]
+        server, ready = start(serve_cmd, env, db.dir / "serve.log", base + "/health/ready")
+        try:
+            ceiling_cmd = ["uv", "run", "--quiet", "python", "bench/ceiling.py", str(ceiling_port)]
+            ceiling, _ = start(ceiling_cmd, env, db.dir / "ceiling.log", ceiling_url)
+            try:
+                print(
+                    f"\n`motcua serve` ready {ready:.2f} s after its spawn; `uv run`'s own start {uv:.2f} s", flush=True
+                )
+                results = []
+                for _ in range(args.rounds):
+                    for door in DOORS:
+                        top = measure(ceiling_url, (), ceiling.pid, args)
+                        got = measure(base + door.path, door.headers, server.pid, args)
+                        results.append((door, got, top))
+                        print(f"  {door.name}: {got.rate:,.0f} req/s against {top.rate:,.0f}", flush=True)
+                report_doors(results, args)
+                report_memory(server.pid, ceiling.pid)
+            finally:
+                harness.stop(ceiling)
+        finally:
+            harness.stop(server)
+        print(f"\ncatalog search, a query not asked before (in-process): {fresh_search_us(env)}")
+    print(load_line("after"))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds of wrk per door")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of wrk before each measure")
+    parser.add_argument("--rounds", type=int, default=1, help="times each door is measured")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

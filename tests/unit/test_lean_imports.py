@@ -1,0 +1,20 @@
+"""What the API process imports when it starts: the libraries only some requests need are imported
+by those requests (a paper's PDF and signature, a QR image, a push to Firebase, Vietnamese word
+segmentation), so that a worker that never meets them neither loads nor holds them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LATER = ("fpdf", "pyhanko", "qrcode", "PIL", "lxml", "firebase_admin", "google.auth", "requests", "underthesea")
+
+
+def test_importing_the_app_leaves_the_heavy_libraries_for_later() -> None:
+    probe = f"import sys, asgi; print(' '.join(m for m in {LATER!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == []
