@@ -44,16 +44,6 @@ async def _init(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(name, encoder=_encode, decoder=_decode, schema="pg_catalog")
 
 
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """What a connection goes back to the pool with. asyncpg has already rolled back an open transaction
-    and dropped its listener callbacks; its default reset then sends `SELECT pg_advisory_unlock_all();
-    CLOSE ALL; UNLISTEN *; RESET ALL` as one more round trip on every release, about a fifth of a list
-    page's time at a province's scale, for session state this code never leaves behind: its advisory
-    locks are transaction-scoped, its settings `SET LOCAL`, its cursors live inside transactions, and the
-    dispatcher's LISTEN connection unlistens before it is released (tests/unit/core/test_session_state.py
-    keeps it so; `migrate` runs on a connection of its own)."""
-
-
 async def connect(url: str) -> asyncpg.Connection:
     conn = await asyncpg.connect(url)
     await _init(conn)
@@ -94,7 +84,6 @@ async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asy
         min_size=min_size,
         max_size=max_size,
         init=_init,
-        reset=_keep_session,
         max_queries=MAX_QUERIES,
         statement_cache_size=STATEMENT_CACHE_SIZE,
     )

@@ -260,12 +260,9 @@ class _Listener:
         conn, self._conn = self._conn, None
         if conn is None or self._lost:
             return
-        try:
+        with contextlib.suppress(Exception):
             conn.remove_termination_listener(self._terminated)
-            await conn.remove_listener(OUTBOX_CHANNEL, self._notified)  # UNLISTEN: the pool does not reset it
-        except Exception:
-            conn.terminate()  # still listening, perhaps: not a connection to hand to another caller
-            return
+            await conn.remove_listener(OUTBOX_CHANNEL, self._notified)
         with contextlib.suppress(Exception):
             await self._pool.release(conn)
 

@@ -28,18 +28,3 @@ async def test_a_busy_connection_is_not_replaced_after_asyncpgs_default_query_co
             assert await conn.fetchval("SELECT pg_backend_pid()") == backend
     finally:
         await pool.close()
-
-
-async def test_a_connection_goes_back_to_the_pool_without_a_reset_statement(database_url: str) -> None:
-    pool = await create_pool(database_url, min_size=1, max_size=1)
-    sent: list[str] = []
-    try:
-        async with pool.acquire() as conn:
-            conn.add_query_logger(lambda record: sent.append(record.query))
-            async with conn.transaction():
-                await conn.execute("SET LOCAL statement_timeout = 1234")
-        async with pool.acquire() as again:  # the only connection: the same one
-            assert await again.fetchval("SHOW statement_timeout") == "0"  # SET LOCAL ended with its transaction
-    finally:
-        await pool.close()
-    assert not any("RESET ALL" in query or "UNLISTEN" in query for query in sent), sent
