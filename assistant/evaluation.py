@@ -203,11 +203,18 @@ def understander_for(names: Mapping[str, Sequence[str]]) -> tuple[Understander, 
 
 
 def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
-    """The Markdown report of ``motcua nlu report``: the held-out set, then the dev sets."""
+    """The Markdown report of ``motcua nlu report``: the held-out sets, then the dev sets. A set
+    whose file is absent (the second held-out set before it is written) is left out."""
     understander, folded = understander_for(names)
     sections = [
         ("Held-out set (never tuned on)", "nlu_heldout.jsonl", "nlu_heldout_dialogues.jsonl"),
+        (
+            "Independent held-out set (another writer, never tuned on)",
+            "nlu_heldout2.jsonl",
+            "nlu_heldout2_dialogues.jsonl",
+        ),
         ("Dev set (tuned on)", "nlu_dev.jsonl", "nlu_dev_dialogues.jsonl"),
+        ("Second dev set, another writer (tuned on)", "nlu_dev2.jsonl", "nlu_dev2_dialogues.jsonl"),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [
@@ -217,14 +224,16 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
         "the sets: `tests/data/README.md`.",
     ]
     for title, singles, dialogues in sections:
+        if not (data / singles).exists():
+            continue
         cases = load(data / singles, Case)
         if singles == "assistant_eval.jsonl":  # its procedure questions that name none are asked back
             cases = [Case(c.text, c.intent, c.procedure, c.style) for c in cases]
-        talks = load(data / dialogues, Dialogue) if dialogues else []
+        talks = load(data / dialogues, Dialogue) if dialogues and (data / dialogues).exists() else []
         report = evaluate(cases, understander, folded, talks)
         out += ["", render(report, title)]
-        if "Held-out" not in title:
+        if "held-out" not in title.lower():
             continue
-        out += ["", f"Misses on the held-out set ({len(report.misses)}), for the record, not for tuning:", ""]
+        out += ["", f"Misses on this held-out set ({len(report.misses)}), for the record, not for tuning:", ""]
         out += [f"- {m}" for m in report.misses]
     return "\n".join(out) + "\n"

@@ -35,11 +35,12 @@ PROCEDURE_INTENTS: Final = (
     "procedure_duration",
     "procedure_location",
 )
-_FILES: Final = ("corpus.json", "aliases.json")
-_VI_PER_PROCEDURE: Final = 9
+_FILES: Final = ("corpus.json", "aliases.json", "abbreviations.json")
+"""What the corpus is built from (the chat spellings too: the training messages are normalized with them)."""
+_VI_PER_PROCEDURE: Final = 12
 """Vietnamese messages per procedure and procedure intent (each then typed two more ways)."""
-_EN_PER_PROCEDURE: Final = 3
-_SHARED_PER_INTENT: Final = 3
+_EN_PER_PROCEDURE: Final = 4
+_SHARED_PER_INTENT: Final = 5
 _FILLS: Final = 5
 """Procedures named in each status, payment or hand-off carrier that takes one."""
 _MIN_PER_INTENT: Final = 420
@@ -47,6 +48,9 @@ _MIN_PER_INTENT: Final = 420
 _ENGLISH_IN_VIETNAMESE: Final = 0.08
 _PREFIX: Final = 0.3
 _SUFFIX: Final = 0.35
+_CONTEXT: Final = 0.12
+"""Share of procedure questions told after a word about the asker's situation ("tôi là người nước
+ngoài, ..."): such words name no procedure and ask nothing."""
 _NEIGHBOURS: Final = {
     a: b
     for a, b in zip(
@@ -197,6 +201,12 @@ class _Builder:
             text = f"{text} {rng.choice(self.data['suffixes'][lang])}"
         return text
 
+    def _situate(self, text: str, lang: str) -> str:
+        """The question after a word about the asker's situation, now and then."""
+        if self.rng.random() < _CONTEXT:
+            return f"{self.rng.choice(self.data['contexts'][lang])}, {text}"
+        return text
+
     def _add(
         self, text: str, intent: str, procedures: Sequence[str], lang: str, *, dress: bool = True, ways: int = 2
     ) -> None:
@@ -209,7 +219,7 @@ class _Builder:
                 self.samples.append(Sample(self.typist.typos(written), intent, labels, "english"))
             return
         self.samples.append(Sample(written, intent, labels, "accented"))
-        styles = ["unaccented", "teencode", "teencode", "typos", "typos", "mixed"]
+        styles = ["unaccented", "teencode", "teencode", "typos", "typos", "mixed", "mixed"]
         for style in self.rng.sample(styles, ways):
             typed = getattr(self.typist, style)(written)
             if typed != written:
@@ -222,12 +232,12 @@ class _Builder:
         for intent in PROCEDURE_INTENTS:
             for slug in self.slugs:
                 for carrier in self.rng.sample(carriers[intent]["vi"], _VI_PER_PROCEDURE):
-                    self._add(self._fill(carrier, slug) or carrier, intent, [slug], "vi")
+                    self._add(self._situate(self._fill(carrier, slug) or carrier, "vi"), intent, [slug], "vi")
                 done = 0
                 for carrier in self.rng.sample(carriers[intent]["en"], len(carriers[intent]["en"])):
                     text = self._fill(carrier, slug)
                     if text is not None:
-                        self._add(text, intent, [slug], "en")
+                        self._add(self._situate(text, "en"), intent, [slug], "en")
                         done += 1
                     if done == _EN_PER_PROCEDURE:
                         break

@@ -45,9 +45,11 @@ def has_dossier_code(message: Normalized) -> bool:
 
 
 def is_bare_greeting(message: Normalized) -> bool:
-    """Only greeting and courtesy words ("chào ad", "xin chào mọi người", "hello there")."""
+    """Only greeting and courtesy words ("chào ad", "xin chào mọi người", "hello there"), or a call
+    and nothing else ("ad ơi", "chị ơi"): the asker is still to say what about."""
     words = message.words
-    return bool(words) and any(w in _GREETING for w in words) and all(w in _GREETING or w in _COURTESY for w in words)
+    calls = any(w in _GREETING for w in words) or "oi" in words
+    return bool(words) and calls and all(w in _GREETING or w in _COURTESY for w in words)
 
 
 def asks_for_a_person(message: Normalized) -> bool:

@@ -9,8 +9,8 @@
    ``data/model.json.gz`` for :mod:`.model`, which scores without scikit-learn. The runtime
    scorer is checked against scikit-learn's own probabilities before the file is written.
 
-Only dev data (``tests/data/nlu_dev.jsonl``, ``tests/data/assistant_eval.jsonl``) is read to
-report how the settings do; the held-out set is never read here.
+Only dev data (``tests/data/nlu_dev.jsonl``, ``tests/data/nlu_dev2.jsonl``) is read to report how
+the settings do; the held-out sets are never read here.
 """
 
 from __future__ import annotations
@@ -179,7 +179,9 @@ def _report_dev(model: Model, rows: Sequence[dict[str, Any]]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="motcua nlu train", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=_PACKAGE / MODEL_FILE)
-    parser.add_argument("--dev", type=Path, nargs="*", default=[Path("tests/data/nlu_dev.jsonl")])
+    parser.add_argument(
+        "--dev", type=Path, nargs="*", default=[Path("tests/data/nlu_dev.jsonl"), Path("tests/data/nlu_dev2.jsonl")]
+    )
     parser.add_argument("--dry-run", action="store_true", help="train and report, write nothing")
     for key, value in DEFAULTS.items():
         parser.add_argument(f"--{key.replace('_', '-')}", type=type(value), default=value)

@@ -12,7 +12,7 @@ import pytest
 from api.catalog.service import load_catalog_data
 from assistant.conversation import follow
 from assistant.dialogue import DialogueState
-from assistant.evaluation import Case, Dialogue, Report, evaluate, load, understander_for
+from assistant.evaluation import Case, Dialogue, Report, evaluate, load, report_text, understander_for
 from assistant.nlu import Intent, normalize
 
 DATA = Path(__file__).parents[2] / "data"
@@ -20,27 +20,32 @@ CATALOG = load_catalog_data()
 UNDERSTANDER, NAMES = understander_for({p.slug: (p.names.vi, p.names.en) for p in CATALOG.procedures})
 
 # Reached by the model of 2026-12-06 (assistant/nlu/REPORT.md): right answers out of the set's size.
-HELDOUT = {"intent": 698, "procedure": 454, "joint": 687, "fallback_precision": 75, "fallback_recall": 75}
-HELDOUT_DIALOGUE_TURNS = 94
+# The held-out floors were set again once, after the model extended for the second dev set was
+# committed and frozen: higher for intent, procedure and joint, lower for fallback, dialogue turns,
+# some intents and unaccented messages (what that model loses here, measured, not tuned on).
+HELDOUT = {"intent": 699, "procedure": 458, "joint": 692, "fallback_precision": 72, "fallback_recall": 72}
+HELDOUT_DIALOGUE_TURNS = 92
 HELDOUT_BY_INTENT = {
-    "procedure_info": 84,
-    "procedure_documents": 80,
+    "procedure_info": 93,
+    "procedure_documents": 78,
     "procedure_fee": 76,
-    "procedure_duration": 68,
-    "procedure_location": 134,
+    "procedure_duration": 69,
+    "procedure_location": 131,
     "dossier_status": 52,
-    "payment_help": 48,
-    "greeting": 20,
-    "thanks": 19,
+    "payment_help": 47,
+    "greeting": 21,
+    "thanks": 18,
     "goodbye": 15,
     "human_handoff": 27,
-    "fallback": 75,
+    "fallback": 72,
 }
-HELDOUT_BY_STYLE = {"accented": 211, "english": 132, "mixed": 47, "teencode": 102, "typos": 49, "unaccented": 157}
-HELDOUT_JOINT_BY_STYLE = {"accented": 208, "english": 130, "mixed": 46, "teencode": 100, "typos": 48, "unaccented": 155}
-DEV = {"intent": 312, "procedure": 221, "joint": 307}
-DEV_DIALOGUE_TURNS = 29
-EARLIER = {"intent": 419, "procedure": 316, "joint": 415}
+HELDOUT_BY_STYLE = {"accented": 212, "english": 133, "mixed": 48, "teencode": 104, "typos": 49, "unaccented": 153}
+HELDOUT_JOINT_BY_STYLE = {"accented": 210, "english": 130, "mixed": 48, "teencode": 104, "typos": 48, "unaccented": 152}
+DEV = {"intent": 315, "procedure": 222, "joint": 310}
+DEV_DIALOGUE_TURNS = 31
+DEV2 = {"intent": 587, "procedure": 346, "joint": 565, "fallback_precision": 53, "fallback_recall": 53}
+DEV2_DIALOGUE_TURNS = 74
+EARLIER = {"intent": 422, "procedure": 318, "joint": 419}
 INTENT_EVAL_RIGHT = 279  # of tests/unit/assistant/data/intent_eval.jsonl, the earlier intent set
 
 
@@ -90,6 +95,12 @@ def test_the_dev_sets_score_at_least_their_bars() -> None:
     for name, bar in DEV.items():
         assert getattr(dev, name).right >= bar, (name, str(getattr(dev, name)))
     assert dev.dialogue_turns is not None and dev.dialogue_turns.right >= DEV_DIALOGUE_TURNS
+    dev2 = evaluate(
+        load(DATA / "nlu_dev2.jsonl", Case), UNDERSTANDER, NAMES, load(DATA / "nlu_dev2_dialogues.jsonl", Dialogue)
+    )
+    for name, bar in DEV2.items():
+        assert getattr(dev2, name).right >= bar, ("dev2", name, str(getattr(dev2, name)))
+    assert dev2.dialogue_turns is not None and dev2.dialogue_turns.right >= DEV2_DIALOGUE_TURNS
     earlier = [Case(c.text, c.intent, c.procedure, c.style) for c in load(DATA / "assistant_eval.jsonl", Case)]
     report = evaluate(earlier, UNDERSTANDER, NAMES)
     for name, bar in EARLIER.items():
@@ -109,3 +120,21 @@ def test_the_earlier_intent_set() -> None:
         message = normalize(row.text)
         right += follow(UNDERSTANDER(message), message, DialogueState(), NAMES).intent is row.intent
     assert right >= INTENT_EVAL_RIGHT, f"{right}/{len(rows)}"
+
+
+def test_the_report_shows_each_set_present_and_skips_an_absent_one(tmp_path: Path) -> None:
+    """The second held-out set has its own section once its file exists, and none before."""
+    case = {"text": "làm hộ chiếu ở đâu", "intent": "procedure_location", "procedure": "passport-issuance"}
+    turn = {**case, "style": "accented"}  # a turn may say its style
+    line = msgspec.json.encode(case).decode()
+    for name in ("nlu_heldout.jsonl", "nlu_dev.jsonl", "nlu_dev2.jsonl", "assistant_eval.jsonl"):
+        (tmp_path / name).write_text(line + "\n", "utf-8")
+    talk = msgspec.json.encode({"id": "t", "style": "accented", "turns": [turn]}).decode()
+    (tmp_path / "nlu_dev2_dialogues.jsonl").write_text(talk + "\n", "utf-8")
+    names = {p.slug: (p.names.vi, p.names.en) for p in CATALOG.procedures}
+    independent = "### Independent held-out set (another writer, never tuned on)"
+    without = report_text(tmp_path, names)
+    assert "### Second dev set, another writer (tuned on)" in without and independent not in without
+    assert "| dialogue turns | 100.0% (1/1) |" in without
+    (tmp_path / "nlu_heldout2.jsonl").write_text(line + "\n", "utf-8")
+    assert independent in report_text(tmp_path, names)

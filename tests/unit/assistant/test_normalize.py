@@ -23,6 +23,8 @@ from assistant.nlu.normalize import ABBREVIATIONS, is_english, normalize
         ("thutuc hkd mat bn tg", "thủ tục hộ kinh doanh mat bao nhiêu thời gian"),
         ("cho e hoi a", "cho em hoi anh"),
         ("ks cho be dc k ad", "khai sinh cho be được không admin"),
+        ("lm hc onl dc ko mn", "làm hộ chiếu online được không mọi người"),
+        ("dk ho kd", "đăng ký ho kinh doanh"),
     ],
 )
 def test_teencode_is_expanded_with_diacritics(typed: str, text: str) -> None:

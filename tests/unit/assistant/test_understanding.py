@@ -106,6 +106,16 @@ def test_a_dossier_code_means_status(text: str) -> None:
     assert said(text).intent is Intent.DOSSIER_STATUS
 
 
+@pytest.mark.parametrize("text", ["ad ơi", "chị ơi", "admin oi", "anh ơi ạ"])
+def test_a_call_alone_is_a_greeting(text: str) -> None:
+    """Someone who only calls ("ad ơi") has not asked yet: greet, do not say "not understood"."""
+    assert said(text).intent is Intent.GREETING
+
+
+def test_a_call_before_a_question_is_the_question() -> None:
+    assert said("ad ơi làm hộ chiếu ở đâu").intent is Intent.PROCEDURE_LOCATION
+
+
 @pytest.mark.parametrize("text", ["cho tôi gặp cán bộ", "I want to talk to a human", "không muốn nói chuyện với bot"])
 def test_asking_for_a_person_is_a_hand_off(text: str) -> None:
     assert said(text).intent is Intent.HUMAN_HANDOFF
