@@ -1,4 +1,5 @@
-"""The public doors of the catalog beside the framework's ceiling, in one run (issue 23's first table).
+"""The public doors beside the framework's ceiling, in one run (issue 23's first table): the catalog's
+reads, a signed-in citizen's dossier creation and the assistant.
 
     uv run python bench/doors.py [--connections 64] [--duration 8] [--warmup 2] [--rounds 1]
 
@@ -15,6 +16,11 @@ commands. Then, on this machine, side by side:
 - the memory of the serving process group after the load: RSS of each process and their sum, and the
   proportional share (PSS: a page shared by the supervisor and its forked worker counted once);
 - in-process: a catalog search for a query not asked before (the index's cost without its memory).
+
+The two POST doors are driven by a wrk Lua script: `POST /api/v1/dossiers` with a citizen's token
+(`motcua token`), the same birth registration each time (each request files one more draft);
+`POST /api/v1/assistant/messages` anonymous, turning through twelve citizen messages of every kind and
+style (the understanding remembers a message it has read: one message asked again would measure that).
 
 Rate limits are off (as in every benchmark here: wrk is one address). Every loop is bounded in count
 and time; the servers are stopped, the database dropped, whatever happens.
@@ -49,6 +55,34 @@ class Door:
     headers: tuple[str, ...] = ()
     target_ratio: float | None = None
     target_p99_ms: float | None = None
+    bodies: tuple[str, ...] = ()  # POSTed in turn as JSON, by a wrk script; none: GET
+    signed_in: bool = False  # with a citizen's bearer token
+    target_rate: float | None = None  # requests/s, where the target is a rate rather than a ratio
+
+
+FILING = (
+    '{"procedure":"birth-registration","applicant":{"full_name":"Nguyễn Thị Lan","identity_number":"079190001234",'
+    '"date_of_birth":"1990-05-12","phone":"0912345678","address":"12 Lê Lợi, phường Bến Thành, TP.HCM"},'
+    '"form":{"child_full_name":"Trần Minh Khang","child_sex":"nam","child_date_of_birth":"2026-11-01",'
+    '"place_of_birth":"Bệnh viện Từ Dũ, TP.HCM","child_ethnicity":"Kinh"},"delivery":{"method":"desk"}}'
+)
+MESSAGES = tuple(
+    f'{{"text": "{text}"}}'
+    for text in (
+        "Làm giấy khai sinh cho con cần những giấy tờ gì?",
+        "le phi lam ho chieu bao nhieu",
+        "cccd lm lai mat bao lau z ad",
+        "How long does a judicial record certificate take?",
+        "đăng ký kết hôn nộp ở đâu, online được không",
+        "ho so cua toi toi dau roi",
+        "chuyển khoản rồi mà app vẫn báo chưa thanh toán",
+        "xin chào",
+        "cảm ơn nhiều nha",
+        "cho mình gặp cán bộ",
+        "thời tiết hôm nay thế nào",
+        "giay xac nhan tinh trang hon nhan lam o phuong nao",
+    )
+)
 
 
 DOORS = (
@@ -62,7 +96,32 @@ DOORS = (
     ),
     Door("GET /api/v1/procedures?q=dang ky khai sinh", "/api/v1/procedures?q=dang%20ky%20khai%20sinh", (), 0.3, 50),
     Door("GET /api/v1/procedures (the whole list)", "/api/v1/procedures", (), None, None),
+    Door("POST /api/v1/dossiers (signed in)", "/api/v1/dossiers", (), None, 200, (FILING,), True, 600),
+    Door("POST /api/v1/assistant/messages", "/api/v1/assistant/messages", (), None, 100, MESSAGES, False, 1000),
 )
+
+
+def _lua(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def script(door: Door, token: str | None, folder: Path) -> Path:
+    """The wrk script of a POST door: its bodies in turn, JSON, with the citizen's token if it needs one."""
+    headers = {"Content-Type": "application/json"}
+    if door.signed_in and token:
+        headers["Authorization"] = f"Bearer {token}"
+    lines = ['wrk.method = "POST"']
+    lines += [f"wrk.headers[ {_lua(k)} ] = {_lua(v)}" for k, v in headers.items()]  # "[ [" is not "[["
+    lines += ["local bodies = {" + ", ".join(_lua(b) for b in door.bodies) + "}", "local turn = 0"]
+    lines += [
+        "request = function()",
+        "  turn = turn % #bodies + 1",
+        "  return wrk.format(nil, nil, nil, bodies[turn])",
+        "end",
+    ]
+    path = folder / f"door-{abs(hash(door.name))}.lua"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 @dataclass
@@ -75,21 +134,26 @@ class Measured:
     cpu_ms: float
 
 
-def wrk(url: str, headers: tuple[str, ...], args: argparse.Namespace, seconds: float) -> dict[str, Any]:
+def wrk(
+    url: str, headers: tuple[str, ...], args: argparse.Namespace, seconds: float, lua: Path | None = None
+) -> dict[str, Any]:
     cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, round(seconds))}s", "--latency"]
-    cmd += ["--timeout", "10s", *(part for h in headers for part in ("-H", h)), url]
+    cmd += ["--timeout", "10s", *(part for h in headers for part in ("-H", h))]
+    cmd += [*(("-s", str(lua)) if lua else ()), url]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + WRK_GRACE, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr[-2000:]}")
     return harness.parse_wrk(done.stdout)
 
 
-def measure(url: str, headers: tuple[str, ...], server_pid: int, args: argparse.Namespace) -> Measured:
+def measure(
+    url: str, headers: tuple[str, ...], server_pid: int, args: argparse.Namespace, lua: Path | None = None
+) -> Measured:
     if args.warmup > 0:
-        wrk(url, headers, args, args.warmup)
+        wrk(url, headers, args, args.warmup, lua)
     tree = harness.process_tree(server_pid)
     before = harness.cpu_seconds(tree)
-    got = wrk(url, headers, args, args.duration)
+    got = wrk(url, headers, args, args.duration, lua)
     used = harness.cpu_seconds(tree) - before
     return Measured(
         rate=got["rate"],
@@ -99,6 +163,13 @@ def measure(url: str, headers: tuple[str, ...], server_pid: int, args: argparse.
         errors=got["errors"],
         cpu_ms=used / max(1, got["requests"]) * 1000,
     )
+
+
+def citizen_token(env: dict[str, str]) -> str:
+    """A citizen's access token minted by the operator's command, on the benchmark's database."""
+    cmd = ["uv", "run", "--quiet", "motcua", "token", "--phone", "0912345678"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout.strip().splitlines()[-1]
 
 
 def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, started: float) -> float:
@@ -196,6 +267,9 @@ def report_doors(results: list[tuple[Door, Measured, Measured]], args: argparse.
         if door.target_ratio is not None:
             ok = ratio >= door.target_ratio and got.p99 < (door.target_p99_ms or float("inf"))
             target = f"≥ {door.target_ratio}×, p99 < {door.target_p99_ms:g} ms: {'yes' if ok else 'no'}"
+        elif door.target_rate is not None:
+            ok = got.rate >= door.target_rate and got.p99 < (door.target_p99_ms or float("inf"))
+            target = f"≥ {door.target_rate:,.0f}/s, p99 < {door.target_p99_ms:g} ms: {'yes' if ok else 'no'}"
         bad = f" ({got.non_2xx} non-2xx {got.errors})" if got.non_2xx or got.errors else ""
         by_cpu = ceiling.cpu_ms / got.cpu_ms if got.cpu_ms else 0.0
         print(
@@ -235,11 +309,13 @@ def run(args: argparse.Namespace) -> int:
                 print(
                     f"\n`motcua serve` ready {ready:.2f} s after its spawn; `uv run`'s own start {uv:.2f} s", flush=True
                 )
+                token = citizen_token(env)
                 results = []
                 for _ in range(args.rounds):
                     for door in DOORS:
+                        lua = script(door, token, db.dir) if door.bodies else None
                         top = measure(ceiling_url, (), ceiling.pid, args)
-                        got = measure(base + door.path, door.headers, server.pid, args)
+                        got = measure(base + door.path, door.headers, server.pid, args, lua)
                         results.append((door, got, top))
                         print(f"  {door.name}: {got.rate:,.0f} req/s against {top.rate:,.0f}", flush=True)
                 report_doors(results, args)
