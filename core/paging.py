@@ -18,7 +18,6 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from core.bounds import MAX_SEARCH
-from core.errors import ValidationError
 
 T = TypeVar("T")
 
@@ -39,18 +38,6 @@ class Paging(msgspec.Struct, frozen=True):
 
     limit: int
     offset: int
-
-    @classmethod
-    def of(cls, limit: int, offset: int) -> Paging:
-        """For callers that hold `limit` and `offset` apart, checked as the query parameters are."""
-        errors: list[tuple[str, str, dict[str, object]]] = []
-        if not 1 <= limit <= MAX_LIMIT:
-            errors.append(("limit", "invalid", {}))
-        if offset < 0:
-            errors.append(("offset", "invalid", {}))
-        if errors:
-            raise ValidationError(errors)
-        return cls(limit=limit, offset=offset)
 
     def window(self, items: Sequence[T]) -> list[T]:
         """The asked part of a list held in memory."""

@@ -15,12 +15,12 @@ from api.dossiers.models import EDITABLE
 from api.dossiers.reads import attachments, procedure_of, read_entry
 from api.dossiers.rows import DocumentRow, DossierRow, RequirementRow, SeenRow, WalletRow
 from api.dossiers.views import DocumentOut, OriginalSeen, WalletDocument
-from api.pages import Page, Paging
 from core.audit import AuditActor, AuditedRead, AuditEntry, record
 from core.auth import Principal, Role
 from core.db import fetch_all_as, fetch_one_as, row_as
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, DomainError, NotFoundError, ValidationError
+from core.paging import Page, Paging
 
 GET_RESULT_DOCUMENT = AuditedRead(queries.GET_DOCUMENT, 1)
 

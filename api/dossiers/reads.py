@@ -27,13 +27,13 @@ from api.dossiers.views import (
     Dossier,
     Ref,
 )
-from api.pages import Page, Paging
 from core.audit import AuditActor, AuditedRead, AuditEntry, record, trail
 from core.auth import Principal, Role
 from core.clock import VN_TZ, Clock
 from core.db import fetch_all_as, row_as
 from core.dossier_status import DossierStatus
 from core.errors import DomainError, NotFoundError
+from core.paging import Page, Paging
 from i18n.messages import status_label
 
 LIST_ATTACHMENTS = AuditedRead(queries.LIST_ATTACHMENTS, 1)

@@ -17,12 +17,11 @@ from api.dossiers.models import DossierCreate, DossierUpdate, RatingIn
 from api.dossiers.slip import receipt_slip_pdf
 from api.dossiers.upload_routes import AttachIn, paper_or_json, upload_paper
 from api.dossiers.views import DocumentOut, Dossier, History, Rating, Receipt, WalletDocument
-from api.pages import Page, Paging
 from core.dossier_status import DossierStatus
 from core.guards import citizen_only, signed_in
 from core.injected import Caller, Conn, Locale
 from core.openapi import problems, upload
-from core.paging import Limit, Offset
+from core.paging import Page, PagingQuery
 from core.qr import qr_png
 
 # the dossier a route's path names
@@ -60,10 +59,10 @@ class DossierController(Controller):
         caller: Caller,
         locale: Locale,
         status: FromQuery[DossierStatus | None] = None,
-        limit: Limit = 20,
-        offset: Offset = 0,
+        *,
+        paging: PagingQuery,
     ) -> Page[Dossier]:
-        return await reads.list_own(conn, ctx, caller, status, Paging.of(limit, offset), locale)
+        return await reads.list_own(conn, ctx, caller, status, paging, locale)
 
     @get(
         "/{dossier_id:uuid}",
@@ -266,5 +265,5 @@ class DossierController(Controller):
     summary="The citizen's earlier uploads",
     tags=["dossiers"],
 )
-async def list_documents(conn: Conn, caller: Caller, limit: Limit = 20, offset: Offset = 0) -> Page[WalletDocument]:
-    return await documents.wallet(conn, caller, Paging.of(limit, offset))
+async def list_documents(conn: Conn, caller: Caller, *, paging: PagingQuery) -> Page[WalletDocument]:
+    return await documents.wallet(conn, caller, paging)
