@@ -15,7 +15,15 @@ import click
 from api.accounts.commands import officer, token
 from api.agencies.commands import offices
 from api.catalog.commands import catalog
-from api.commands import database_url, migrate_database, prepare, run, settings_or_fail, with_connection
+from api.commands import (
+    database_url,
+    migrate_database,
+    prepare,
+    prepare_apart,
+    run,
+    settings_or_fail,
+    with_connection,
+)
 from api.dossiers.commands import certs
 from core import logs
 from core.memory import release_freed_memory
@@ -94,7 +102,7 @@ def serve(host: str, port: int, workers: int) -> None:
     # the app itself is imported by granian's workers only: this process supervises them
     url = database_url(settings)
     redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
-    applied, report = run(prepare(settings, url))
+    applied, report = prepare_apart(settings, url)
     release_freed_memory()  # before granian forks the worker, which inherits this process's heap
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = url
