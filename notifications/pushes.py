@@ -185,17 +185,13 @@ async def send_recorded(
     return [result for results in groups if not isinstance(results, BaseException) for result in results]
 
 
-# what FCM answers when the server's credentials are not the app's project's: a setting to fix, not a load
-_REFUSED_US = ("PermissionDeniedError", "UnauthenticatedError", "PERMISSION_DENIED", "UNAUTHENTICATED")
-
-
 def tell_of_retries(results: Sequence[SendResult]) -> None:
     """Pushes FCM asked to retry wait in the outbox; an operator hears of it at once, loudly when FCM
     refuses the credentials themselves (no push will leave until the setting is fixed)."""
     retried = [r for r in results if r.outcome is SendOutcome.RETRY]
     if not retried:
         return
-    refused = next((r for r in retried if any(word in (r.error or "") for word in _REFUSED_US)), None)
+    refused = next((r for r in retried if r.refused_us), None)
     if refused is not None:
         log.error(
             "FCM refuses this server's credentials (%s): no push leaves until MOTCUA_FIREBASE_CREDENTIALS and "

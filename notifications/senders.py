@@ -91,6 +91,7 @@ class SendResult(msgspec.Struct, frozen=True, kw_only=True):
     message_id: str | None = None  # FCM's "projects/<p>/messages/<id>" when SENT
     error: str | None = None
     retry_after: float | None = None  # seconds, from FCM's Retry-After header, for RETRY
+    refused_us: bool = False  # RETRY because FCM refuses this server's credentials (403/401): a setting to fix
 
 
 class PushSender(Protocol):
@@ -352,8 +353,12 @@ def _failure(token: str, error: BaseException | None) -> SendResult:
     if isinstance(error, firebase_exceptions.InvalidArgumentError):
         dead = _INVALID_TOKEN_RE.search(str(error)) is not None
         return SendResult(token=token, outcome=Outcome.DEAD_TOKEN if dead else Outcome.INVALID, error=_text(error))
-    # QuotaExceeded, Unavailable, Internal, DeadlineExceeded, any other FirebaseError (or none at all).
-    return SendResult(token=token, outcome=Outcome.RETRY, error=_text(error), retry_after=_retry_after(error))
+    # QuotaExceeded, Unavailable, Internal, DeadlineExceeded, any other FirebaseError (or none at all); kept
+    # when FCM refuses the credentials themselves, so that pushes leave once the setting is fixed
+    refused = isinstance(error, firebase_exceptions.PermissionDeniedError | firebase_exceptions.UnauthenticatedError)
+    return SendResult(
+        token=token, outcome=Outcome.RETRY, error=_text(error), retry_after=_retry_after(error), refused_us=refused
+    )
 
 
 def _retry_after(error: BaseException | None) -> float | None:

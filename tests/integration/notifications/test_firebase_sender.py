@@ -174,6 +174,7 @@ async def test_quota_exceeded_is_retry_after_the_header(fcm: FcmStandin, sender:
     assert result.retry_after == 7.0
     assert result.error is not None and "QuotaExceededError" in result.error
     assert len(fcm.requests) == 1  # the SDK does not retry 429 itself
+    assert not result.refused_us  # a load to wait out, not a setting to fix
 
 
 async def test_retry_after_as_an_http_date(fcm: FcmStandin, sender: FirebaseSender) -> None:
@@ -381,6 +382,7 @@ async def test_credentials_of_another_project_are_retried_and_said_loudly(
     finally:
         await wrong.aclose()
     assert [r.outcome for r in results] == [Outcome.RETRY, Outcome.RETRY]  # sent once the setting is fixed
+    assert all(r.refused_us for r in results)
 
     with caplog.at_level(logging.WARNING, logger="motcua.pushes"):
         tell_of_retries(results)
