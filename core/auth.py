@@ -27,6 +27,11 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     # 0: an account known by its phone only; 1 or 2: the level of the identity VNeID vouched for
     identity_level: int = 0
 
+    def filing_level(self, *, at_counter: bool) -> int:
+        """The verified level a dossier this caller files counts with: a citizen's own filing online; 0 at
+        the counter or for staff (the officer sees the papers, not the applicant's account)."""
+        return 0 if at_counter or self.role is not Role.CITIZEN else self.identity_level
+
     def serves(self, agency_code: str) -> bool:
         return self.role is Role.ADMIN or agency_code in self.agencies
 

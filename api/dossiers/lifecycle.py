@@ -209,7 +209,7 @@ async def _facts(
     account filing it (a fee may be waived for a verified identity)."""
     procedure = procedure_of(ctx.catalog, row.procedure_slug)
     filing = action is Action.SUBMIT or (action is Action.RECEIVE and row.status is DossierStatus.DRAFT)
-    level = who.principal.identity_level if who.role is Actor.CITIZEN and who.principal is not None else 0
+    level = who.principal.filing_level(at_counter=row.at_counter) if who.principal is not None else 0
     return Facts(
         procedure=procedure,
         timing=timing_of(ctx),

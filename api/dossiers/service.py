@@ -30,7 +30,7 @@ from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.verified_applicant import as_verified
 from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
-from core.auth import Principal, Role
+from core.auth import Principal
 from core.db import fetch_one_as, json_text, transaction
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, ForbiddenError, ValidationError
@@ -81,7 +81,7 @@ def _check_new(ctx: AppContext, principal: Principal, body: DossierCreate, count
     procedure = ctx.catalog.get(body.procedure)
     if procedure is None:
         raise ValidationError([("procedure", "invalid", {})])
-    level = 0 if counter else principal.identity_level
+    level = principal.filing_level(at_counter=counter)
     if not counter and not procedure.admits(level):
         raise ForbiddenError("identity-level-required", level=procedure.requires_identity_level)
     requested = _counter_office(ctx, principal, procedure, body.agency) if counter else body.agency
@@ -199,7 +199,7 @@ async def update_dossier(
             errors += form_errors
             if row.status is DossierStatus.DRAFT:  # the fee is fixed once submitted
                 today = ctx.catalog.resolved(procedure.slug, today_in_vn(ctx.clock))
-                level = 0 if row.at_counter or principal.role is not Role.CITIZEN else principal.identity_level
+                level = principal.filing_level(at_counter=row.at_counter)
                 fee, fee_errors = dossier_fee(procedure, form, today, row.channel, level)
                 errors += fee_errors
         delivery = body.delivery if body.delivery is not None else msgspec.convert(row.delivery, Delivery)

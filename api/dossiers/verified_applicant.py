@@ -9,14 +9,14 @@ import msgspec
 
 from api.accounts.verified import verified_identity
 from api.dossiers.models import ApplicantIn
-from core.auth import Principal, Role
+from core.auth import Principal
 from core.sealing import DataKeys
 
 
 async def as_verified(
     conn: asyncpg.Connection, keys: DataKeys, principal: Principal, applicant: ApplicantIn
 ) -> ApplicantIn:
-    if principal.role is not Role.CITIZEN or principal.identity_level == 0:
+    if principal.filing_level(at_counter=False) == 0:
         return applicant  # a phone-only account: what it types is taken as typed
     identity = await verified_identity(conn, keys, principal.user_id)
     if identity is None:
