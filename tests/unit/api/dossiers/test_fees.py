@@ -76,7 +76,10 @@ def test_every_rule_is_a_procedure_of_the_catalog_whose_fee_note_counts_copies_o
 
 
 def test_a_line_for_level_2_accounts_wins_over_the_line_it_waives_and_only_for_them() -> None:
-    procedure = PROCEDURES["citizen-identity-card"]
+    catalog = PROCEDURES["citizen-identity-card"]  # without the catalog's own waivers, to add one of ours
+    procedure = msgspec.structs.replace(
+        catalog, fees=tuple(line for line in catalog.fees if "identity_level" not in line.when)
+    )
     renewal = next(
         line for line in procedure.fees if line.in_force(DAY) and line.when == {"request_type": ("cap_doi",)}
     )
@@ -93,3 +96,27 @@ def test_a_line_for_level_2_accounts_wins_over_the_line_it_waives_and_only_for_t
     owed = {level: dossier_fee(waived, form, resolved, "online", level)[0] for level in (0, 1, 2)}
     assert owed == {0: renewal.amount, 1: renewal.amount, 2: 0}
     assert dossier_fee(waived, {"request_type": "cap_lai"}, resolved, "online", 2)[0] > 0  # another case pays
+
+
+@pytest.mark.parametrize(
+    ("day", "request_type", "owed_by_level"),
+    [
+        # the catalog review of 6/12/2026: Thông tư 64/2025 halves the renewal and re-issue fees to 31/12/2026,
+        # Thông tư 117/2026 waives them for eligible level-2 accounts from 15/8/2026 to 28/2/2027
+        (date(2026, 8, 14), "cap_doi", {0: 25_000, 2: 25_000}),
+        (date(2026, 12, 6), "cap_doi", {0: 25_000, 2: 0}),
+        (date(2026, 12, 6), "cap_lai", {0: 35_000, 2: 0}),
+        (date(2027, 1, 1), "cap_doi", {0: 50_000, 2: 0}),  # the others pay the base rate again
+        (date(2027, 2, 28), "cap_lai", {0: 70_000, 2: 0}),
+        (date(2027, 3, 1), "cap_doi", {0: 50_000, 2: 50_000}),  # the base rates for all
+        (date(2027, 3, 1), "cap_moi", {0: 0, 2: 0}),
+    ],
+)
+def test_an_identity_card_owes_by_the_day_and_the_account_s_level(
+    day: date, request_type: str, owed_by_level: dict[int, int]
+) -> None:
+    procedure = PROCEDURES["citizen-identity-card"]
+    resolved = resolve(procedure, day, "79")
+    form = {"request_type": request_type}
+    owed = {level: dossier_fee(procedure, form, resolved, "online", level)[0] for level in owed_by_level}
+    assert owed == owed_by_level
