@@ -27,6 +27,7 @@ from api.accounts.disabled import DisabledAccounts
 from api.accounts.sms import SmsSender
 from api.agencies import routes as agencies
 from api.catalog import routes as catalog
+from api.catalog.front import in_front
 from api.context import AppContext
 from api.deps import DEPENDENCIES
 from api.docs import docs_assets, docs_router, docs_ui
@@ -186,6 +187,7 @@ def create_app(
     )
     check_routes(app)
     document(app, EXAMPLES, LINKS)
+    in_front(app)
     return app
 
 

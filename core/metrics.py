@@ -36,31 +36,46 @@ def _families() -> tuple[Counter, Histogram, Gauge, Counter]:
     return _metrics["count"], _metrics["time"], _metrics["progress"], _metrics["errors"]
 
 
+class Series:
+    """The labelled series of one app's requests, each made once: what a route's middleware records, and
+    what an answer given in front of the router (api/catalog/front.py) records under its route's name."""
+
+    def __init__(self, app_name: str) -> None:
+        self.app_name = app_name
+        self._count, self._time, self._progress, self._errors = _families()
+        self._done: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._in_progress: dict[tuple[str, str], Any] = {}
+
+    def in_progress(self, method: str, path: str) -> Any:
+        progress = self._in_progress.get((method, path))
+        if progress is None:  # counted under 200 whatever the answer, as Litestar does
+            progress = self._in_progress[(method, path)] = self._progress.labels(method, path, 200, self.app_name)
+        return progress
+
+    def done(self, method: str, path: str, status: int, seconds: float) -> None:
+        key = (method, path, status)
+        found = self._done.get(key)
+        if found is None:
+            values = (method, path, status, self.app_name)
+            found = self._done[key] = (self._count.labels(*values), self._time.labels(*values))
+        if status >= 500:
+            self._errors.labels(method, path, status, self.app_name).inc()
+        found[0].inc()
+        found[1].observe(seconds)
+
+
 class RequestMetrics:
     """ASGI middleware, after routing (it names a request by its route's path template)."""
 
     def __init__(self, app: ASGIApp, *, app_name: str) -> None:
         self.app = app
-        self.app_name = app_name
-        self._count, self._time, self._progress, self._errors = _families()
-        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
-        self._in_progress: dict[tuple[str, str], Any] = {}
-
-    def _done(self, method: str, path: str, status: int) -> tuple[Any, Any]:
-        key = (method, path, status)
-        found = self._series.get(key)
-        if found is None:
-            values = (method, path, status, self.app_name)
-            found = self._series[key] = (self._count.labels(*values), self._time.labels(*values))
-        return found
+        self.series = Series(app_name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]  # a route's middleware sees HTTP and WebSocket scopes only
         method: str = scope["method"] if kind == ScopeType.HTTP else kind  # type: ignore[typeddict-item]
         path: str = scope["path_template"]  # set by the router
-        progress = self._in_progress.get((method, path))
-        if progress is None:  # counted under 200 whatever the answer, as Litestar does
-            progress = self._in_progress[(method, path)] = self._progress.labels(method, path, 200, self.app_name)
+        progress = self.series.in_progress(method, path)
         start = time.perf_counter()
         span = [200, 0.0]  # status, duration (until the last body message)
 
@@ -76,9 +91,4 @@ class RequestMetrics:
             await self.app(scope, receive, measured)
         finally:
             progress.dec()
-            status = int(span[0])
-            count, duration = self._done(method, path, status)
-            if status >= 500:
-                self._errors.labels(method, path, status, self.app_name).inc()
-            count.inc()
-            duration.observe(span[1])
+            self.series.done(method, path, int(span[0]), span[1])

@@ -10,6 +10,7 @@ most of the list's."""
 from __future__ import annotations
 
 from collections.abc import Hashable
+from datetime import date
 from typing import Any, Final
 
 import msgspec
@@ -22,6 +23,17 @@ asked (a page is a few kilobytes: a few megabytes at most). Past it the oldest g
 _ENCODER: Final = msgspec.json.Encoder()
 """What Litestar encodes a handler's answer with, for the types these answers hold (structs, strings,
 numbers, dates, enums): the same bytes (tests/unit/api/catalog/test_answers.py)."""
+
+
+def detail_key(slug: str, day: date, locale: str) -> Hashable:
+    return ("detail", slug, day, locale)
+
+
+def list_key(
+    q: str | None, agency: str | None, online: str | None, day: date, locale: str, limit: int, offset: int
+) -> Hashable:
+    """`online` as its value (a str enum's equals its value, so the route's and the front's keys agree)."""
+    return ("list", q, agency, online, day, locale, limit, offset)
 
 
 class Answers:

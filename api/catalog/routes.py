@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.types import ControllerRouterHandler
 
 from api.catalog import service
+from api.catalog.answers import detail_key, list_key
 from api.catalog.models import OnlineService, Procedure
 from api.catalog.refresh import announce, today_in_vn
 from api.catalog.service import Catalog
@@ -107,7 +108,7 @@ class ProcedureController(Controller):
     ) -> Response[Page[ProcedureSummary]]:
         day = _day(ctx, on)
         catalog = ctx.catalog
-        key = ("list", q, agency, online, day, locale, paging.limit, paging.offset)
+        key = list_key(q, agency, online, day, locale, paging.limit, paging.offset)
         answer = catalog.answers.get(key)
         if answer is None:
             found = await _found(catalog, q)
@@ -124,7 +125,7 @@ class ProcedureController(Controller):
         self, slug: FromPath[str], ctx: Ctx, locale: Locale, on: On = None
     ) -> Response[ProcedureDetail]:
         day = _day(ctx, on)
-        key = ("detail", slug, day, locale)
+        key = detail_key(slug, day, locale)
         answer = ctx.catalog.answers.get(key)
         if answer is None:
             answer = ctx.catalog.answers.keep(key, _detail(ctx, slug, day, locale))
