@@ -3,6 +3,7 @@ route's, byte for byte and header for header; everything the front does not read
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -25,6 +26,21 @@ def front(client: AsyncTestClient[Any]) -> CatalogFront:
     handler = client.app.asgi_handler
     assert isinstance(handler, CatalogFront)
     return handler
+
+
+@pytest.fixture
+def routed_paths(front: CatalogFront) -> Iterator[list[str]]:
+    """The paths of the requests that reach the router, in order."""
+    seen: list[str] = []
+    routed = front.app
+
+    async def watched(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope["path"])
+        await routed(scope, receive, send)
+
+    front.app = watched
+    yield seen
+    front.app = routed
 
 
 def _same(answer: httpx.Response) -> tuple[int, bytes, list[tuple[str, str]]]:
@@ -89,49 +105,28 @@ async def _closed(scope: Scope, receive: Receive, send: Send) -> None:
 )
 async def test_what_the_front_does_not_read_is_routed(
     client: AsyncTestClient[Any],
-    front: CatalogFront,
+    routed_paths: list[str],
     path: str,
     params: dict[str, str],
     headers: dict[str, str],
     status: int,
 ) -> None:
-    seen: list[str] = []
-    routed = front.app
-
-    async def watched(scope: Scope, receive: Receive, send: Send) -> None:
-        seen.append(scope["path"])
-        await routed(scope, receive, send)
-
-    front.app = watched
-    try:
-        for _ in range(2):  # the second time too: such an answer is never the front's
-            answer = await client.get(path, params=params, headers=headers)
-            assert answer.status_code == status, answer.text
-    finally:
-        front.app = routed
-    assert seen == [path, path]
+    for _ in range(2):  # the second time too: such an answer is never the front's
+        answer = await client.get(path, params=params, headers=headers)
+        assert answer.status_code == status, answer.text
+    assert routed_paths == [path, path]
     if "Origin" in headers:
         assert answer.headers["access-control-allow-origin"] == "*"
 
 
 async def test_a_signed_in_caller_is_routed_and_told_no_store(
-    client: AsyncTestClient[Any], front: CatalogFront, make_token: TokenFactory
+    client: AsyncTestClient[Any], routed_paths: list[str], make_token: TokenFactory
 ) -> None:
-    await client.get(DETAIL)
     token = await make_token("0912000444")
-    seen: list[str] = []
-    routed = front.app
-
-    async def watched(scope: Scope, receive: Receive, send: Send) -> None:
-        seen.append(scope["path"])
-        await routed(scope, receive, send)
-
-    front.app = watched
-    try:
-        answer = await client.get(DETAIL, headers=bearer(token))
-    finally:
-        front.app = routed
-    assert (answer.status_code, seen, answer.headers["cache-control"]) == (200, [DETAIL], "no-store")
+    await client.get(DETAIL)  # kept, if it was not yet
+    routed_paths.clear()
+    answer = await client.get(DETAIL, headers=bearer(token))
+    assert (answer.status_code, routed_paths, answer.headers["cache-control"]) == (200, [DETAIL], "no-store")
 
 
 @pytest.mark.usefixtures("seeded_catalog")
