@@ -12,6 +12,7 @@ from api.accounts.oidc import RelyingParty
 from api.accounts.sms import SmsSender
 from api.agencies.service import OfficeDirectory
 from api.catalog.service import Catalog
+from api.dossiers.reads import Showing
 from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar
@@ -40,3 +41,10 @@ class AppContext:
     oidc: RelyingParty | None = None  # sign-in with VNeID, when MOTCUA_OIDC_ISSUER is set
     # called with the context each time the catalog is reloaded or the day turns (what is built from it)
     catalog_listeners: list[Callable[[AppContext], None]] = field(default_factory=list)
+
+    # What each group of use cases takes, built from the above when a request asks: the catalog is
+    # replaced when it is reloaded, so a bundle is never kept past the call it was built for.
+
+    @property
+    def showing(self) -> Showing:
+        return Showing(self.catalog, self.offices, self.clock, self.settings.public_base_url)

@@ -76,14 +76,14 @@ async def submit(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
     await _by_applicant(conn, ctx, principal, dossier_id, Action.SUBMIT, locale)
-    return await receipt(conn, ctx, principal, dossier_id, locale)
+    return await receipt(conn, ctx.showing, principal, dossier_id, locale)
 
 
 async def withdraw(
     conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Dossier:
     await _by_applicant(conn, ctx, principal, dossier_id, Action.WITHDRAW, locale)
-    return await get_dossier(conn, ctx, principal, dossier_id, locale)
+    return await get_dossier(conn, ctx.showing, principal, dossier_id, locale)
 
 
 async def _by_applicant(
@@ -114,7 +114,7 @@ async def resubmit_at_counter(
         await _move(conn, ctx, row, Action.SUBMIT, who, said)
         receive = OfficerActionIn(action=Action.RECEIVE.value, note=body.note, counter=body.counter)
         await act(conn, ctx, dossier_id, receive, actor=who, principal=officer, locale=locale)
-    return await get_dossier(conn, ctx, officer, dossier_id, locale, on_record=False)
+    return await get_dossier(conn, ctx.showing, officer, dossier_id, locale, on_record=False)
 
 
 async def act(

@@ -4,15 +4,16 @@ which dossier is access.py's."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
 import msgspec
 
+from api.agencies.service import OfficeDirectory
 from api.catalog.models import Procedure
 from api.catalog.service import Catalog
 from api.catalog.views import AgencyRef
-from api.context import AppContext
 from api.dossiers import queries, queue
 from api.dossiers.access import load
 from api.dossiers.applicants import StoredApplicant
@@ -37,6 +38,18 @@ from core.paging import Page, Paging
 from i18n.messages import status_label
 
 LIST_ATTACHMENTS = AuditedRead(queries.LIST_ATTACHMENTS, 1)
+
+
+@dataclass(frozen=True)
+class Showing:
+    """What showing a dossier reads besides its rows: its procedure in the catalog, its office's name,
+    the clock (is it overdue? the audit trail's time of a read) and the public address its tracking link
+    starts with."""
+
+    catalog: Catalog
+    offices: OfficeDirectory
+    clock: Clock
+    public_base_url: str
 
 
 def procedure_of(catalog: Catalog, slug: str) -> Procedure:
@@ -96,19 +109,19 @@ async def originals_seen_of(conn: asyncpg.Connection, dossier_ids: list[uuid.UUI
     return found
 
 
-def overdue_of(ctx: AppContext, row: DossierRow) -> Overdue | None:
+def overdue_of(clock: Clock, row: DossierRow) -> Overdue | None:
     return missed_deadline(
         row.status,
         reception_due_at=row.reception_due_at,
         received_at=row.received_at,
         appointment_date=row.appointment_date,
-        now=ctx.clock.now(),
-        today=today_in_vn(ctx.clock),
+        now=clock.now(),
+        today=today_in_vn(clock),
     )
 
 
-def agency_ref(ctx: AppContext, code: str, locale: str) -> AgencyRef:
-    office = ctx.offices.get(code)
+def agency_ref(offices: OfficeDirectory, code: str, locale: str) -> AgencyRef:
+    office = offices.get(code)
     return AgencyRef(code=code, name=office.names.pick(locale) if office else code)
 
 
@@ -129,7 +142,7 @@ def _applicant_out(row: DossierRow) -> ApplicantOut:
 
 async def view(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    showing: Showing,
     row: DossierRow,
     locale: str,
     papers: tuple[list[DocumentOut], list[str]] | None = None,
@@ -137,7 +150,7 @@ async def view(
 ) -> Dossier:
     """The dossier as the API shows it; `papers`: its documents and originals seen, when the caller read
     them already (a list page reads every row's in one query); `audit`: the read on the audit trail."""
-    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    procedure = procedure_of(showing.catalog, row.procedure_slug)
     if papers is None:
         papers = await attachments(conn, row.id, audit), (await originals_seen_of(conn, [row.id]))[row.id]
     elif audit is not None:
@@ -149,7 +162,7 @@ async def view(
         status=row.status,
         status_label=status_label(row.status, locale),
         procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
-        agency=agency_ref(ctx, row.agency_code, locale),
+        agency=agency_ref(showing.offices, row.agency_code, locale),
         channel=row.channel,
         applicant=_applicant_out(row),
         form=row.form,
@@ -165,23 +178,23 @@ async def view(
         received_at=row.received_at,
         appointment_date=row.appointment_date,
         reception_due_at=row.reception_due_at if row.status is DossierStatus.SUBMITTED else None,
-        overdue=overdue_of(ctx, row),
+        overdue=overdue_of(showing.clock, row),
         lookup_key=row.lookup_key,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
 
 
-async def _page(conn: asyncpg.Connection, ctx: AppContext, rows: list[ListedDossierRow], locale: str) -> Page[Dossier]:
+async def _page(conn: asyncpg.Connection, showing: Showing, rows: list[ListedDossierRow], locale: str) -> Page[Dossier]:
     ids = [r.id for r in rows]
     papers, originals = await attachments_of(conn, ids), await originals_seen_of(conn, ids)
-    items = [await view(conn, ctx, r, locale, (papers[r.id], originals[r.id])) for r in rows]
+    items = [await view(conn, showing, r, locale, (papers[r.id], originals[r.id])) for r in rows]
     return Page(items=items, total=rows[0].total if rows else 0)
 
 
 async def get_dossier(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    showing: Showing,
     principal: Principal,
     dossier_id: uuid.UUID,
     locale: str,
@@ -191,8 +204,8 @@ async def get_dossier(
     """The dossier as `principal` may see it; an officer's read goes on the audit trail unless it is the
     answer to an action the trail already holds (`on_record=False`)."""
     row = await load(conn, principal, dossier_id)
-    audit = read_entry(ctx.clock, principal, dossier_id) if on_record else None
-    return await view(conn, ctx, row, locale, audit=audit)
+    audit = read_entry(showing.clock, principal, dossier_id) if on_record else None
+    return await view(conn, showing, row, locale, audit=audit)
 
 
 async def audit_trail(
@@ -210,7 +223,7 @@ async def audit_trail(
 
 async def list_own(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    showing: Showing,
     principal: Principal,
     status: DossierStatus | None,
     paging: Paging,
@@ -225,23 +238,23 @@ async def list_own(
         paging.limit,
         paging.offset,
     )
-    return await _page(conn, ctx, rows, locale)
+    return await _page(conn, showing, rows, locale)
 
 
-def _offices(ctx: AppContext, officer: Principal, agency: str | None) -> list[str]:
+def _offices(offices: OfficeDirectory, officer: Principal, agency: str | None) -> list[str]:
     """The offices an officer's list covers: the one asked for (if theirs), else all of theirs."""
     if agency is not None:
         if not officer.serves(agency):
             raise DomainError("forbidden", status=403)
         return [agency]
     if officer.role is Role.ADMIN:
-        return list(ctx.offices.by_code)
+        return list(offices.by_code)
     return list(officer.agencies)
 
 
 async def list_for_officer(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    showing: Showing,
     officer: Principal,
     *,
     status: DossierStatus | None,
@@ -252,13 +265,13 @@ async def list_for_officer(
 ) -> Page[Dossier]:
     records, total = await queue.page_of(
         conn,
-        _offices(ctx, officer, agency),
+        _offices(showing.offices, officer, agency),
         status=status,
         overdue=overdue,
         limit=paging.limit,
         offset=paging.offset,
-        now=ctx.clock.now(),
-        today=today_in_vn(ctx.clock),
+        now=showing.clock.now(),
+        today=today_in_vn(showing.clock),
     )
-    items = [await view(conn, ctx, row_as(DossierRow, r), locale, queue.papers_of(r)) for r in records]
+    items = [await view(conn, showing, row_as(DossierRow, r), locale, queue.papers_of(r)) for r in records]
     return Page(items=items, total=total)

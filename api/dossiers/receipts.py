@@ -10,12 +10,11 @@ from datetime import date, datetime, time, timedelta
 import asyncpg
 import msgspec
 
-from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import load
 from api.dossiers.identity import mask_name
 from api.dossiers.models import Actor, Delivery, RatingIn
-from api.dossiers.reads import agency_ref, attachments, procedure_of, read_entry
+from api.dossiers.reads import Showing, agency_ref, attachments, procedure_of, read_entry
 from api.dossiers.rows import DossierRow, HistoryRow
 from api.dossiers.views import (
     History,
@@ -36,32 +35,32 @@ from core.errors import ConflictError, NotFoundError, ValidationError
 from i18n.messages import status_label
 
 
-def tracking_url(ctx: AppContext, code: str, key: str) -> str:
-    return f"{ctx.settings.public_base_url.rstrip('/')}/t/{code}?key={key}"
+def tracking_url(public_base_url: str, code: str, key: str) -> str:
+    return f"{public_base_url.rstrip('/')}/t/{code}?key={key}"
 
 
 async def receipt(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+    conn: asyncpg.Connection, showing: Showing, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
-    return await receipt_of(conn, ctx, principal, await load(conn, principal, dossier_id), locale)
+    return await receipt_of(conn, showing, principal, await load(conn, principal, dossier_id), locale)
 
 
 async def receipt_of(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, row: DossierRow, locale: str
+    conn: asyncpg.Connection, showing: Showing, principal: Principal, row: DossierRow, locale: str
 ) -> Receipt:
     """The receipt of a dossier the caller has loaded (and so may see)."""
     dossier_id = row.id
     if row.code is None or row.lookup_key is None or row.submitted_at is None:
         raise NotFoundError("not-found")
-    procedure = procedure_of(ctx.catalog, row.procedure_slug)
-    papers = await attachments(conn, dossier_id, read_entry(ctx.clock, principal, dossier_id, of="receipt"))
+    procedure = procedure_of(showing.catalog, row.procedure_slug)
+    papers = await attachments(conn, dossier_id, read_entry(showing.clock, principal, dossier_id, of="receipt"))
     names = {r.key: r.names.pick(locale) for r in procedure.requirements}
     return Receipt(
         dossier_id=row.id,
         code=row.code,
         status=row.status,
         procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
-        agency=agency_ref(ctx, row.agency_code, locale),
+        agency=agency_ref(showing.offices, row.agency_code, locale),
         applicant_name=row.applicant_name,
         documents=[
             ReceiptDocument(
@@ -75,7 +74,7 @@ async def receipt_of(
         fee=row.fee,
         delivery=msgspec.convert(row.delivery, Delivery),
         lookup_key=row.lookup_key,
-        tracking_url=tracking_url(ctx, row.code, row.lookup_key),
+        tracking_url=tracking_url(showing.public_base_url, row.code, row.lookup_key),
         qr_png_url=f"/api/v1/dossiers/{row.id}/receipt.png",
     )
 
@@ -129,14 +128,14 @@ async def public_history(conn: asyncpg.Connection, dossier_id: uuid.UUID) -> lis
     return [r for r in steps if r.to_status is not DossierStatus.DRAFT]
 
 
-def tracking_of(ctx: AppContext, row: DossierRow, steps: list[HistoryRow], locale: str) -> Tracking:
-    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+def tracking_of(showing: Showing, row: DossierRow, steps: list[HistoryRow], locale: str) -> Tracking:
+    procedure = procedure_of(showing.catalog, row.procedure_slug)
     status = row.status
     assert row.code is not None  # found by its code
     return Tracking(
         code=row.code,
         procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
-        agency=agency_ref(ctx, row.agency_code, locale),
+        agency=agency_ref(showing.offices, row.agency_code, locale),
         status=status,
         status_label=status_label(status, locale),
         appointment_date=row.appointment_date,
@@ -147,9 +146,9 @@ def tracking_of(ctx: AppContext, row: DossierRow, steps: list[HistoryRow], local
     )
 
 
-async def track(conn: asyncpg.Connection, ctx: AppContext, code: str, key: str | None, locale: str) -> Tracking:
+async def track(conn: asyncpg.Connection, showing: Showing, code: str, key: str | None, locale: str) -> Tracking:
     row = await tracked_row(conn, code, key)
-    return tracking_of(ctx, row, await public_history(conn, row.id), locale)
+    return tracking_of(showing, row, await public_history(conn, row.id), locale)
 
 
 async def rate(

@@ -62,7 +62,7 @@ class DossierController(Controller):
         *,
         paging: PagingQuery,
     ) -> Page[Dossier]:
-        return await reads.list_own(conn, ctx, caller, status, paging, locale)
+        return await reads.list_own(conn, ctx.showing, caller, status, paging, locale)
 
     @get(
         "/{dossier_id:uuid}",
@@ -72,7 +72,7 @@ class DossierController(Controller):
         summary="One dossier",
     )
     async def get_one(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Dossier:
-        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
+        return await reads.get_dossier(conn, ctx.showing, caller, dossier_id, locale)
 
     @patch(
         "/{dossier_id:uuid}",
@@ -183,7 +183,7 @@ class DossierController(Controller):
         summary="The receipt of a submitted dossier",
     )
     async def receipt(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Receipt:
-        return await receipts.receipt(conn, ctx, caller, dossier_id, locale)
+        return await receipts.receipt(conn, ctx.showing, caller, dossier_id, locale)
 
     @get(
         "/{dossier_id:uuid}/receipt.pdf",
@@ -217,7 +217,7 @@ class DossierController(Controller):
         caller: Caller,
         locale: Locale,
     ) -> Response[bytes]:
-        found = await receipts.receipt(conn, ctx, caller, dossier_id, locale)
+        found = await receipts.receipt(conn, ctx.showing, caller, dossier_id, locale)
         return Response(
             qr_png(found.tracking_url, box_size=8), media_type="image/png", headers={"Cache-Control": "private"}
         )

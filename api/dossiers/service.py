@@ -158,7 +158,7 @@ async def create_dossier(
             now,
         )
         assert row is not None  # an INSERT … RETURNING returns its row
-        return await view(conn, ctx, row, locale, papers=([], []))  # a new draft has no paper yet
+        return await view(conn, ctx.showing, row, locale, papers=([], []))  # a new draft has no paper yet
 
 
 async def update_dossier(
@@ -223,4 +223,4 @@ async def update_dossier(
             ctx.clock.now(),
             fee,
         )
-    return await get_dossier(conn, ctx, principal, dossier_id, locale, on_record=False)
+    return await get_dossier(conn, ctx.showing, principal, dossier_id, locale, on_record=False)

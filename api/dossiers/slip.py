@@ -35,7 +35,7 @@ async def receipt_slip_pdf(
     from documents.slip import PaperReceived, ReceiptSlip, render_slip  # fpdf loads on the first paper asked
 
     row = await load(conn, principal, dossier_id)
-    found = await receipt_of(conn, ctx, principal, row, locale)
+    found = await receipt_of(conn, ctx.showing, principal, row, locale)
     seen = {r.requirement for r in await fetch_all_as(OriginalSeenRow, conn, queries.LIST_ORIGINALS_SEEN, [dossier_id])}
     lang = language(locale)
     slip = ReceiptSlip(

@@ -54,7 +54,7 @@ class OfficerDossierController(Controller):
     ) -> Page[Dossier]:
         return await reads.list_for_officer(
             conn,
-            ctx,
+            ctx.showing,
             caller,
             status=status,
             agency=agency,
@@ -105,7 +105,7 @@ class OfficerDossierController(Controller):
         summary="One dossier of the officer's offices",
     )
     async def get_one(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Dossier:
-        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale)
+        return await reads.get_dossier(conn, ctx.showing, caller, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/actions",
@@ -126,7 +126,7 @@ class OfficerDossierController(Controller):
         await lifecycle.act(
             conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(caller), principal=caller, locale=locale
         )
-        return await reads.get_dossier(conn, ctx, caller, dossier_id, locale, on_record=False)
+        return await reads.get_dossier(conn, ctx.showing, caller, dossier_id, locale, on_record=False)
 
     @post(
         "/{dossier_id:uuid}/resubmit",

@@ -45,7 +45,7 @@ async def apply_event(conn: asyncpg.Connection, ctx: AppContext, event: OneStopE
         )
         updated = await fetch_one_as(DossierRow, conn, GET_DOSSIER, row["id"])
         assert updated is not None
-        view = await reads.view(conn, ctx, updated, locale)
+        view = await reads.view(conn, ctx.showing, updated, locale)
         response: dict[str, object] = msgspec.to_builtins(view)
         await conn.execute(queries.SET_EVENT_RESPONSE, event.event_id, response)
         return response

@@ -38,7 +38,7 @@ async def track(
     key: FromQuery[str | None] = None,
 ) -> Tracking:
     await ctx.limiter.hit("track", client_address(request), ctx.settings.track_rate_per_minute)
-    return await receipts.track(conn, ctx, code, key, locale)
+    return await receipts.track(conn, ctx.showing, code, key, locale)
 
 
 async def _tracking_answer(

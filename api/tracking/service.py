@@ -32,7 +32,7 @@ async def tracking_page(
     names = {r.key: r.names.pick(locale) for r in procedure_of(ctx.catalog, row.procedure_slug).requirements}
     missing = _asked_for(steps) if status is DossierStatus.SUPPLEMENT_REQUESTED else []
     return TrackingPage(
-        tracking=receipts.tracking_of(ctx, row, steps, locale),
+        tracking=receipts.tracking_of(ctx.showing, row, steps, locale),
         fee=row.fee,
         paid=row.paid_at is not None,
         next=next_step(status, msgspec.convert(row.delivery, Delivery).method),
