@@ -188,7 +188,7 @@ def _relying_party(settings: Settings, redis: Redis) -> RelyingParty | None:
 
 def _payments_context(ctx: AppContext) -> PaymentsContext:
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
-    ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(ctx))
+    ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(lambda: ctx.moving))
     return PaymentsContext(
         settings=ctx.settings, pool=ctx.pool, clock=ctx.clock, bus=ctx.bus, dossiers=PayableDossiers(ctx)
     )

@@ -12,7 +12,11 @@ from api.accounts.oidc import RelyingParty
 from api.accounts.sms import SmsSender
 from api.agencies.service import OfficeDirectory
 from api.catalog.service import Catalog
+from api.dossiers.documents import Papers
+from api.dossiers.lifecycle import Moving, timing_of
 from api.dossiers.reads import Showing
+from api.dossiers.service import Filing
+from api.dossiers.signed_results import ResultSigner
 from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar
@@ -48,3 +52,17 @@ class AppContext:
     @property
     def showing(self) -> Showing:
         return Showing(self.catalog, self.offices, self.clock, self.settings.public_base_url)
+
+    @property
+    def papers(self) -> Papers:
+        s = self.settings
+        return Papers(self.catalog, self.clock, self.files, s.max_file_bytes, s.max_dossier_bytes)
+
+    @property
+    def filing(self) -> Filing:
+        return Filing(self.showing, self.keys, self.pool)
+
+    @property
+    def moving(self) -> Moving:
+        signer = ResultSigner(self.signing, self.offices, self.papers, self.settings.public_base_url)
+        return Moving(self.clock, self.catalog, timing_of(self.settings, self.calendar), self.bus, signer)

@@ -13,25 +13,27 @@ import asyncpg
 from msgspec.structs import asdict, replace
 
 from api.catalog.models import Procedure
-from api.context import AppContext
+from api.catalog.service import Catalog
 from api.dossiers import queries
 from api.dossiers.access import load, lock_any
 from api.dossiers.codes import dossier_code, lookup_key
 from api.dossiers.decide import Facts, Move, Said, Step, Timing, decide
 from api.dossiers.fees import dossier_fee
 from api.dossiers.models import Action, Actor, CounterResubmitIn, OfficerActionIn, next_status
-from api.dossiers.reads import attachments, get_dossier, originals_seen_of, procedure_of
+from api.dossiers.reads import Showing, attachments, get_dossier, originals_seen_of, procedure_of
 from api.dossiers.receipts import receipt
 from api.dossiers.rows import DossierRow, MoveRow
-from api.dossiers.signed_results import sign_on_approval
+from api.dossiers.signed_results import ResultSigner, sign_on_approval
 from api.dossiers.views import Dossier, Receipt
+from api.dossiers.workdays import WorkCalendar
 from core.audit import ONE_STOP, AuditActor, AuditEntry, audited
 from core.auth import Principal, Role
-from core.clock import VN_TZ
+from core.clock import VN_TZ, Clock
 from core.db import fetch_all_as, json_text
 from core.dossier_status import DossierStatus
 from core.errors import DomainError, ValidationError
-from core.events import DossierStatusChanged, PaymentSucceeded
+from core.events import DossierStatusChanged, EventBus, PaymentSucceeded
+from core.settings import Settings
 
 AUDITED_UPDATE_MOVE = audited(queries.UPDATE_MOVE, 13)
 
@@ -59,44 +61,67 @@ class ActorInfo:
 SYSTEM = ActorInfo(role=Actor.SYSTEM, user_id=None)
 
 
-def timing_of(ctx: AppContext) -> Timing:
-    hours, _, minutes = ctx.settings.same_day_cutoff.partition(":")
+def timing_of(settings: Settings, calendar: WorkCalendar) -> Timing:
+    hours, _, minutes = settings.same_day_cutoff.partition(":")
     return Timing(
-        calendar=ctx.calendar,
-        reception_hours=ctx.settings.reception_hours,
-        reception_warning_minutes=ctx.settings.reception_warning_minutes,
+        calendar=calendar,
+        reception_hours=settings.reception_hours,
+        reception_warning_minutes=settings.reception_warning_minutes,
         same_day_cutoff=time(int(hours), int(minutes or 0)),
     )
+
+
+@dataclass(frozen=True)
+class Moving:
+    """What moving a dossier uses besides its row: the clock, the catalog (its procedure's papers and
+    fees), the office's clocks, the bus its events go on, and the signer of a result approved."""
+
+    clock: Clock
+    catalog: Catalog
+    timing: Timing
+    bus: EventBus
+    signer: ResultSigner
 
 
 # ---- the use cases ---------------------------------------------------------------------------
 
 
 async def submit(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+    conn: asyncpg.Connection,
+    moving: Moving,
+    showing: Showing,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    locale: str,
 ) -> Receipt:
-    await _by_applicant(conn, ctx, principal, dossier_id, Action.SUBMIT, locale)
-    return await receipt(conn, ctx.showing, principal, dossier_id, locale)
+    await _by_applicant(conn, moving, principal, dossier_id, Action.SUBMIT, locale)
+    return await receipt(conn, showing, principal, dossier_id, locale)
 
 
 async def withdraw(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+    conn: asyncpg.Connection,
+    moving: Moving,
+    showing: Showing,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    locale: str,
 ) -> Dossier:
-    await _by_applicant(conn, ctx, principal, dossier_id, Action.WITHDRAW, locale)
-    return await get_dossier(conn, ctx.showing, principal, dossier_id, locale)
+    await _by_applicant(conn, moving, principal, dossier_id, Action.WITHDRAW, locale)
+    return await get_dossier(conn, showing, principal, dossier_id, locale)
 
 
 async def _by_applicant(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, action: Action, locale: str
+    conn: asyncpg.Connection, moving: Moving, principal: Principal, dossier_id: uuid.UUID, action: Action, locale: str
 ) -> None:
     async with conn.transaction():
         row = await load(conn, principal, dossier_id, lock=True)
-        await _move(conn, ctx, row, action, ActorInfo.of(principal), Said(locale=locale))
+        await _move(conn, moving, row, action, ActorInfo.of(principal), Said(locale=locale))
 
 
 async def resubmit_at_counter(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    moving: Moving,
+    showing: Showing,
     officer: Principal,
     dossier_id: uuid.UUID,
     body: CounterResubmitIn,
@@ -111,15 +136,15 @@ async def resubmit_at_counter(
             raise DomainError("resubmitted-by-citizen", status=403)
         who = ActorInfo.of(officer)
         said = Said(locale=locale, desk=body.counter, resubmitted_at_counter=True)
-        await _move(conn, ctx, row, Action.SUBMIT, who, said)
+        await _move(conn, moving, row, Action.SUBMIT, who, said)
         receive = OfficerActionIn(action=Action.RECEIVE.value, note=body.note, counter=body.counter)
-        await act(conn, ctx, dossier_id, receive, actor=who, principal=officer, locale=locale)
-    return await get_dossier(conn, ctx.showing, officer, dossier_id, locale, on_record=False)
+        await act(conn, moving, dossier_id, receive, actor=who, principal=officer, locale=locale)
+    return await get_dossier(conn, showing, officer, dossier_id, locale, on_record=False)
 
 
 async def act(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    moving: Moving,
     row_id: uuid.UUID,
     body: OfficerActionIn,
     *,
@@ -132,7 +157,7 @@ async def act(
     async with conn.transaction():
         row = await (lock_any(conn, row_id) if principal is None else load(conn, principal, row_id, lock=True))
         said = Said(locale=locale, note=body.note, reason=body.reason, missing=body.missing, desk=body.counter)
-        await _move(conn, ctx, row, action, actor, said)
+        await _move(conn, moving, row, action, actor, said)
 
 
 def _parse_action(body: OfficerActionIn) -> Action:
@@ -145,10 +170,13 @@ def _parse_action(body: OfficerActionIn) -> Action:
     return action
 
 
-def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, list[PaymentSucceeded]], Awaitable[None]]:
+def on_payment_succeeded(
+    moving_now: Callable[[], Moving],
+) -> Callable[[asyncpg.Connection, list[PaymentSucceeded]], Awaitable[None]]:
     """In the settling transaction: the dossiers are paid, and those waiting for payment move on.
     A dossier paid before reception moves on when it is received. Every settlement of one transaction
-    (a batch of bank notifications, or one) in the same two statements."""
+    (a batch of bank notifications, or one) in the same two statements. `moving_now` is asked at each
+    settlement: the catalog may have been reloaded since the handler was subscribed."""
 
     moved_to = next_status(DossierStatus.AWAITING_PAYMENT, Action.SETTLE_PAYMENT, Actor.SYSTEM)
 
@@ -166,14 +194,15 @@ def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, list[
             [e.occurred_at for e in paid],
             moved_to.value,
         )
+        moving = moving_now()
         changes: list[tuple[MoveRow, Step, ActorInfo]] = []
         for row in rows:
             if row.status is DossierStatus.AWAITING_PAYMENT:
-                facts = Facts(procedure=procedure_of(ctx.catalog, row.procedure_slug), timing=timing_of(ctx))
+                facts = Facts(procedure=procedure_of(moving.catalog, row.procedure_slug), timing=moving.timing)
                 move = decide(row, Action.SETTLE_PAYMENT, Actor.SYSTEM, facts, now)
                 changes += [(replace(row, status=move.status), step, SYSTEM) for step in move.steps]
         if changes:
-            await _publish(conn, ctx, changes, now)
+            await _publish(conn, moving, changes, now)
 
     return handle
 
@@ -182,22 +211,22 @@ def on_payment_succeeded(ctx: AppContext) -> Callable[[asyncpg.Connection, list[
 
 
 async def _move(
-    conn: asyncpg.Connection, ctx: AppContext, row: DossierRow, action: Action, who: ActorInfo, said: Said
+    conn: asyncpg.Connection, moving: Moving, row: DossierRow, action: Action, who: ActorInfo, said: Said
 ) -> None:
     """One move of a dossier the caller has locked: decided, written, published."""
-    now = ctx.clock.now()
-    move = decide(row, action, who.role, await _facts(conn, ctx, row, action, who, said, now), now)
+    now = moving.clock.now()
+    move = decide(row, action, who.role, await _facts(conn, moving, row, action, who, said, now), now)
     if action is Action.APPROVE:
-        await sign_on_approval(conn, ctx, row, now)  # no unsigned result reaches a citizen
+        await sign_on_approval(conn, moving.signer, row, now)  # no unsigned result reaches a citizen
     written = await _write(conn, row, move, _audit(who, row.id, move.steps[0], now), now)
     await _publish(
-        conn, ctx, [(written, step, SYSTEM if step.actor is Actor.SYSTEM else who) for step in move.steps], now
+        conn, moving, [(written, step, SYSTEM if step.actor is Actor.SYSTEM else who) for step in move.steps], now
     )
 
 
 async def _facts(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    moving: Moving,
     row: DossierRow,
     action: Action,
     who: ActorInfo,
@@ -207,15 +236,15 @@ async def _facts(
     """What deciding needs besides the row: a dossier being filed (submitted, or a walk-in draft
     received) needs its papers and, never numbered yet, the fee of the law in force today for the
     account filing it (a fee may be waived for a verified identity)."""
-    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+    procedure = procedure_of(moving.catalog, row.procedure_slug)
     filing = action is Action.SUBMIT or (action is Action.RECEIVE and row.status is DossierStatus.DRAFT)
     level = who.principal.filing_level(at_counter=row.at_counter) if who.principal is not None else 0
     return Facts(
         procedure=procedure,
-        timing=timing_of(ctx),
+        timing=moving.timing,
         said=said,
         papers=await _papers_present(conn, row) if filing else frozenset(),
-        fee_due=_fee_due(ctx, procedure, row, now, level) if filing and row.code is None else None,
+        fee_due=_fee_due(moving.catalog, procedure, row, now, level) if filing and row.code is None else None,
         identity_level=level,
     )
 
@@ -228,9 +257,9 @@ async def _papers_present(conn: asyncpg.Connection, row: DossierRow) -> frozense
     return frozenset(present)
 
 
-def _fee_due(ctx: AppContext, procedure: Procedure, row: DossierRow, now: datetime, identity_level: int) -> int:
+def _fee_due(catalog: Catalog, procedure: Procedure, row: DossierRow, now: datetime, identity_level: int) -> int:
     """The fee of the law in force today (in Vietnam) for what the dossier's form asks."""
-    resolved = ctx.catalog.resolved(row.procedure_slug, now.astimezone(VN_TZ).date())
+    resolved = catalog.resolved(row.procedure_slug, now.astimezone(VN_TZ).date())
     fee, _ = dossier_fee(procedure, row.form, resolved, row.channel, identity_level)  # its quantities were checked
     return fee
 
@@ -286,7 +315,7 @@ async def _write(
 
 
 async def _publish(
-    conn: asyncpg.Connection, ctx: AppContext, changes: list[tuple[MoveRow, Step, ActorInfo]], now: datetime
+    conn: asyncpg.Connection, moving: Moving, changes: list[tuple[MoveRow, Step, ActorInfo]], now: datetime
 ) -> None:
     """The history rows and events of moves already written, in one statement each however many."""
     columns: list[list[object]] = [[] for _ in range(9)]
@@ -312,11 +341,11 @@ async def _publish(
         for column, value in zip(columns, values, strict=True):
             column.append(value)
     await conn.execute(queries.INSERT_HISTORY_MANY, *columns, now)
-    await ctx.bus.publish_many(conn, [_event(ctx, row, step, who, now) for row, step, who in changes])
+    await moving.bus.publish_many(conn, [_event(moving.catalog, row, step, who, now) for row, step, who in changes])
 
 
-def _event(ctx: AppContext, row: MoveRow, step: Step, who: ActorInfo, now: datetime) -> DossierStatusChanged:
-    procedure = procedure_of(ctx.catalog, row.procedure_slug)
+def _event(catalog: Catalog, row: MoveRow, step: Step, who: ActorInfo, now: datetime) -> DossierStatusChanged:
+    procedure = procedure_of(catalog, row.procedure_slug)
     names = {r.key: r.names for r in procedure.requirements}
     return DossierStatusChanged(
         event_id=uuid.uuid4(),

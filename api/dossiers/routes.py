@@ -43,7 +43,7 @@ class DossierController(Controller):
     async def create(
         self, data: JSONBody[DossierCreate], ctx: Ctx, conn: Conn, caller: Caller, locale: Locale
     ) -> Dossier:
-        return await service.create_dossier(conn, ctx, caller, data, locale)
+        return await service.create_dossier(conn, ctx.filing, caller, data, locale)
 
     @get(
         "/",
@@ -90,7 +90,7 @@ class DossierController(Controller):
         caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await service.update_dossier(conn, ctx, caller, dossier_id, data, locale)
+        return await service.update_dossier(conn, ctx.filing, caller, dossier_id, data, locale)
 
     @post(
         "/{dossier_id:uuid}/documents",
@@ -111,11 +111,11 @@ class DossierController(Controller):
     ) -> DocumentOut:
         def attach(body: AttachIn) -> Awaitable[DocumentOut]:
             return documents.attach_from_wallet(
-                conn, ctx, caller, dossier_id, requirement=body.requirement, document_id=body.document_id
+                conn, ctx.papers, caller, dossier_id, requirement=body.requirement, document_id=body.document_id
             )
 
         return await paper_or_json(
-            request, partial(upload_paper, request, conn, ctx, caller, dossier_id), AttachIn, attach
+            request, partial(upload_paper, request, conn, ctx.papers, caller, dossier_id), AttachIn, attach
         )
 
     @delete(
@@ -134,7 +134,7 @@ class DossierController(Controller):
         conn: Conn,
         caller: Caller,
     ) -> None:
-        await documents.delete_document(conn, ctx, caller, dossier_id, attachment_id)
+        await documents.delete_document(conn, ctx.catalog, caller, dossier_id, attachment_id)
 
     @post(
         "/{dossier_id:uuid}/submit",
@@ -145,7 +145,7 @@ class DossierController(Controller):
         summary="Submit; returns the receipt",
     )
     async def submit(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale) -> Receipt:
-        return await lifecycle.submit(conn, ctx, caller, dossier_id, locale)
+        return await lifecycle.submit(conn, ctx.moving, ctx.showing, caller, dossier_id, locale)
 
     @post(
         "/{dossier_id:uuid}/withdraw",
@@ -163,7 +163,7 @@ class DossierController(Controller):
         caller: Caller,
         locale: Locale,
     ) -> Dossier:
-        return await lifecycle.withdraw(conn, ctx, caller, dossier_id, locale)
+        return await lifecycle.withdraw(conn, ctx.moving, ctx.showing, caller, dossier_id, locale)
 
     @get(
         "/{dossier_id:uuid}/history",
@@ -196,7 +196,7 @@ class DossierController(Controller):
     async def receipt_pdf(
         self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller, locale: Locale
     ) -> Response[bytes]:
-        pdf = await receipt_slip_pdf(conn, ctx, caller, dossier_id, locale)
+        pdf = await receipt_slip_pdf(conn, ctx.showing, caller, dossier_id, locale)
         disposition = f'inline; filename="giay-tiep-nhan-{dossier_id}.pdf"'
         headers = {"Cache-Control": "private", "Content-Disposition": disposition}
         return Response(pdf, media_type="application/pdf", headers=headers)
@@ -249,7 +249,7 @@ class DossierController(Controller):
         media_type="application/octet-stream",
     )
     async def result(self, dossier_id: DossierId, ctx: Ctx, conn: Conn, caller: Caller) -> Response[bytes]:
-        content, content_type, name = await documents.result_file(conn, ctx, caller, dossier_id)
+        content, content_type, name = await documents.result_file(conn, ctx.papers, caller, dossier_id)
         return Response(
             content,
             media_type=content_type,

@@ -12,8 +12,8 @@ from pathlib import Path
 from core.settings import Settings
 
 
-def verification_url(settings: Settings, code: str, key: str) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/v/{code}?key={key}"
+def verification_url(public_base_url: str, code: str, key: str) -> str:
+    return f"{public_base_url.rstrip('/')}/v/{code}?key={key}"
 
 
 class ResultSigning:

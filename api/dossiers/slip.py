@@ -8,9 +8,9 @@ import uuid
 
 import asyncpg
 
-from api.context import AppContext
 from api.dossiers import queries
 from api.dossiers.access import load
+from api.dossiers.reads import Showing
 from api.dossiers.receipts import receipt_of
 from api.dossiers.rows import OriginalSeenRow
 from core.auth import Principal
@@ -30,12 +30,12 @@ def _address(applicant: dict[str, object]) -> str:
 
 
 async def receipt_slip_pdf(
-    conn: asyncpg.Connection, ctx: AppContext, principal: Principal, dossier_id: uuid.UUID, locale: str
+    conn: asyncpg.Connection, showing: Showing, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> bytes:
     from documents.slip import PaperReceived, ReceiptSlip, render_slip  # fpdf loads on the first paper asked
 
     row = await load(conn, principal, dossier_id)
-    found = await receipt_of(conn, ctx.showing, principal, row, locale)
+    found = await receipt_of(conn, showing, principal, row, locale)
     seen = {r.requirement for r in await fetch_all_as(OriginalSeenRow, conn, queries.LIST_ORIGINALS_SEEN, [dossier_id])}
     lang = language(locale)
     slip = ReceiptSlip(

@@ -12,7 +12,6 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
-from api.context import AppContext
 from api.dossiers import documents
 from api.dossiers.models import FieldErrors
 from api.dossiers.views import DocumentOut
@@ -57,14 +56,14 @@ def decode_json(raw: bytes, kind: type[T]) -> T:
 async def upload_paper(
     request: Request[Any, Any, Any],
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    papers: documents.Papers,
     principal: Principal,
     dossier_id: uuid.UUID,
 ) -> DocumentOut:
     """A scan or photo of one paper, from a multipart upload (the citizen's, or the officer's at the counter)."""
     requirement, name, content = await read_upload(request, need_requirement=True)
     return await documents.upload_document(
-        conn, ctx, principal, dossier_id, requirement=requirement, file_name=name, content=content
+        conn, papers, principal, dossier_id, requirement=requirement, file_name=name, content=content
     )
 
 

@@ -73,7 +73,7 @@ class OfficerDossierController(Controller):
     async def file_at_counter(
         self, data: JSONBody[CounterDossierCreate], ctx: Ctx, conn: Conn, caller: Caller, locale: Locale
     ) -> Dossier:
-        return await service.create_dossier(conn, ctx, caller, data, locale)
+        return await service.create_dossier(conn, ctx.filing, caller, data, locale)
 
     @post(
         "/{dossier_id:uuid}/documents",
@@ -92,10 +92,10 @@ class OfficerDossierController(Controller):
         caller: Caller,
     ) -> DocumentOut | OriginalSeen:
         def seen(body: OriginalSeenIn) -> Awaitable[OriginalSeen]:
-            return documents.record_original_seen(conn, ctx, caller, dossier_id, requirement=body.requirement)
+            return documents.record_original_seen(conn, ctx.papers, caller, dossier_id, requirement=body.requirement)
 
         return await paper_or_json(
-            request, partial(upload_paper, request, conn, ctx, caller, dossier_id), OriginalSeenIn, seen
+            request, partial(upload_paper, request, conn, ctx.papers, caller, dossier_id), OriginalSeenIn, seen
         )
 
     @get(
@@ -124,7 +124,7 @@ class OfficerDossierController(Controller):
         locale: Locale,
     ) -> Dossier:
         await lifecycle.act(
-            conn, ctx, dossier_id, data, actor=lifecycle.ActorInfo.of(caller), principal=caller, locale=locale
+            conn, ctx.moving, dossier_id, data, actor=lifecycle.ActorInfo.of(caller), principal=caller, locale=locale
         )
         return await reads.get_dossier(conn, ctx.showing, caller, dossier_id, locale, on_record=False)
 
@@ -152,7 +152,7 @@ class OfficerDossierController(Controller):
         data: JSONBody[CounterResubmitIn | None] = None,
     ) -> Dossier:
         body = data or CounterResubmitIn()
-        return await lifecycle.resubmit_at_counter(conn, ctx, caller, dossier_id, body, locale)
+        return await lifecycle.resubmit_at_counter(conn, ctx.moving, ctx.showing, caller, dossier_id, body, locale)
 
     @post(
         "/{dossier_id:uuid}/result",
@@ -171,7 +171,7 @@ class OfficerDossierController(Controller):
         caller: Caller,
     ) -> DocumentOut:
         _, name, content = await read_upload(request, need_requirement=False)
-        return await documents.attach_result(conn, ctx, caller, dossier_id, file_name=name, content=content)
+        return await documents.attach_result(conn, ctx.papers, caller, dossier_id, file_name=name, content=content)
 
     @get(
         "/{dossier_id:uuid}/audit",

@@ -39,7 +39,7 @@ async def one_stop_event(request: Request[Any, Any, Any], ctx: Ctx, conn: Conn) 
         tolerance=ctx.settings.webhook_tolerance_seconds,
         type=OneStopEvent,
     )
-    return Response(await apply_event(conn, ctx, event, request_locale(request)))
+    return Response(await apply_event(conn, ctx.moving, ctx.showing, event, request_locale(request)))
 
 
 # what this package serves, handed to the app whole by asgi.py

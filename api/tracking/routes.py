@@ -46,7 +46,7 @@ async def _tracking_answer(
 ) -> Response[str]:
     await ctx.limiter.hit("track", client_address(request), ctx.settings.track_rate_per_minute)
     try:
-        view = await service.tracking_page(conn, ctx, code, key, locale)
+        view = await service.tracking_page(conn, ctx.showing, code, key, locale)
     except NotFoundError:
         return html_page(page.not_found(locale, hotline=ctx.settings.hotline), 404)
     return html_page(page.tracking(view, locale, switch=switch, hotline=ctx.settings.hotline))

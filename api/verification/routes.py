@@ -47,7 +47,7 @@ async def verify_by_code(
     key: FromQuery[str | None] = None,
 ) -> ResultVerification:
     await ctx.limiter.hit("verify", client_address(request), ctx.settings.track_rate_per_minute)
-    return await service.by_code(conn, ctx, code, key, locale)
+    return await service.by_code(conn, ctx.catalog, code, key, locale)
 
 
 @post(
@@ -65,7 +65,7 @@ async def verify_file(request: Request[Any, Any, Any], ctx: Ctx, conn: Conn) -> 
     _, _, content = await read_upload(request, need_requirement=False)
     if len(content) > ctx.settings.max_file_bytes:
         raise DomainError("file-too-large", status=413, limit_mb=ctx.settings.max_file_bytes // (1024 * 1024))
-    return await service.by_file(conn, ctx, content)
+    return await service.by_file(conn, ctx.signing, content)
 
 
 @get(
@@ -88,7 +88,7 @@ async def verification_page(
     await ctx.limiter.hit("verify", client_address(request), ctx.settings.track_rate_per_minute)
     hotline, switch = ctx.settings.hotline, switch_query({"key": key}, locale)
     try:
-        found = await service.by_code(conn, ctx, code, key, locale)
+        found = await service.by_code(conn, ctx.catalog, code, key, locale)
     except NotFoundError:
         body = f"<p class='notice bad' role='alert'>{escape(UNKNOWN.pick(locale))}</p>"
         return html_page(page(locale, TITLE.pick(locale), body, switch=switch, hotline=hotline), 404)

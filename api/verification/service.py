@@ -9,10 +9,11 @@ from datetime import datetime
 import asyncpg
 import msgspec
 
-from api.context import AppContext
+from api.catalog.service import Catalog
 from api.dossiers import queries
 from api.dossiers.reads import procedure_of
 from api.dossiers.receipts import key_matches
+from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.views import Ref
 from core.dossier_status import DossierStatus
 from core.errors import NotFoundError
@@ -37,13 +38,13 @@ class FileVerification(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def by_code(
-    conn: asyncpg.Connection, ctx: AppContext, code: str, key: str | None, locale: str
+    conn: asyncpg.Connection, catalog: Catalog, code: str, key: str | None, locale: str
 ) -> ResultVerification:
     """A wrong key is the same 404 as an unknown code."""
     row = await conn.fetchrow(queries.SIGNED_RESULT_BY_CODE, code.strip().upper())
     if row is None or not key_matches(row["lookup_key"], [key or ""]):
         raise NotFoundError("not-found")
-    procedure = procedure_of(ctx.catalog, row["procedure_slug"])
+    procedure = procedure_of(catalog, row["procedure_slug"])
     return ResultVerification(
         code=row["code"],
         procedure=Ref(slug=procedure.slug, name=procedure.names.pick(locale)),
@@ -54,10 +55,10 @@ async def by_code(
     )
 
 
-async def by_file(conn: asyncpg.Connection, ctx: AppContext, content: bytes) -> FileVerification:
+async def by_file(conn: asyncpg.Connection, signing: ResultSigning | None, content: bytes) -> FileVerification:
     from documents.verification import trust_roots, verify_pdf  # pyHanko loads with the first check
 
-    roots = trust_roots(ctx.signing.roots()) if ctx.signing is not None else []
+    roots = trust_roots(signing.roots()) if signing is not None else []
     verdict = await asyncio.to_thread(verify_pdf, content, roots)
     issued = await conn.fetchrow(queries.SIGNED_RESULT_BY_HASH, verdict.sha256)
     if not verdict.valid:

@@ -47,7 +47,7 @@ async def test_fifty_concurrent_submissions_get_fifty_consecutive_codes(
 
     async def submit(dossier_id: str) -> str:
         async with acquire(ctx.pool) as conn:  # one real connection each, as fifty requests would have
-            receipt = await lifecycle.submit(conn, ctx, principal, uuid.UUID(dossier_id), "vi")
+            receipt = await lifecycle.submit(conn, ctx.moving, ctx.showing, principal, uuid.UUID(dossier_id), "vi")
         return receipt.code
 
     codes = await asyncio.gather(*(submit(d["id"]) for d in drafts))
@@ -77,7 +77,12 @@ async def test_two_officers_acting_at_once_exactly_one_wins(
         async with acquire(ctx.pool) as conn:
             try:
                 await lifecycle.act(
-                    conn, ctx, uuid.UUID(dossier["id"]), body, actor=lifecycle.ActorInfo.of(officer), principal=officer
+                    conn,
+                    ctx.moving,
+                    uuid.UUID(dossier["id"]),
+                    body,
+                    actor=lifecycle.ActorInfo.of(officer),
+                    principal=officer,
                 )
             except ConflictError:
                 return "lost"
