@@ -21,7 +21,6 @@ from api.accounts.sms import SmsSender, sms_sender_from_settings
 from api.agencies.service import OfficeDirectory, load_directory
 from api.assistant_facts import CatalogFacts, DossierFactsReader, OfficeFacts
 from api.catalog import refresh as catalog_refresh
-from api.catalog.refresh import today_in_vn
 from api.catalog.service import Catalog, load_catalog
 from api.context import AppContext
 from api.dossiers.deadlines import warn_of_deadlines
@@ -31,7 +30,6 @@ from api.dossiers.queue import fold as fold_queue_counts
 from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import CalendarOverride, WorkCalendar, load_default_overrides, parse_working_hours
-from api.handoffs.service import HandoffRecords
 from api.integrations import delivery as webhooks
 from api.integrations import placing
 from api.integrations.models import source_of
@@ -42,7 +40,7 @@ from assistant.channels.service import ChatReplies, reply_consumer
 from assistant.channels.tokens import ZaloTokens
 from assistant.service import Assistant
 from core import embedded
-from core.clock import Clock, SystemClock
+from core.clock import Clock, SystemClock, today_in_vn
 from core.db import acquire, create_pool, unavailable
 from core.events import (
     ChatMessageReceived,
@@ -190,7 +188,11 @@ def _payments_context(ctx: AppContext) -> PaymentsContext:
     # dependency inversion: payments announce, the dossier side reacts in the same transaction
     ctx.bus.subscribe_batch(PaymentSucceeded, on_payment_succeeded(lambda: ctx.moving))
     return PaymentsContext(
-        settings=ctx.settings, pool=ctx.pool, clock=ctx.clock, bus=ctx.bus, dossiers=PayableDossiers(ctx)
+        settings=ctx.settings,
+        pool=ctx.pool,
+        clock=ctx.clock,
+        bus=ctx.bus,
+        dossiers=PayableDossiers(lambda: ctx.catalog, ctx.offices),
     )
 
 
@@ -272,9 +274,9 @@ def _national_code(ctx: AppContext) -> Callable[[str], str | None]:
 def build_assistant(ctx: AppContext) -> Assistant:
     return Assistant(
         redis=ctx.redis,
-        catalog=CatalogFacts(ctx.catalog, today_in_vn(ctx)),
+        catalog=CatalogFacts(ctx.catalog, today_in_vn(ctx.clock)),
         dossiers=DossierFactsReader(ctx.pool, ctx.catalog),
-        handoffs=HandoffRecords(ctx),
+        handoffs=ctx.handoff_records,
         hotline=ctx.settings.hotline,
         offices=OfficeFacts(ctx.pool, ctx.offices),
     )
@@ -341,7 +343,7 @@ def background(runtime: Runtime, stop: asyncio.Event) -> list[Awaitable[None]]:
     return [
         *jobs,
         every(30, stop, lambda: expire_due(runtime.payments), "expired payments"),
-        every(60, stop, lambda: warn_of_deadlines(ctx), "deadline warnings"),
+        every(60, stop, lambda: warn_of_deadlines(ctx.deadline_watch), "deadline warnings"),
         every(300, stop, lambda: roll_up(ctx.pool, ctx.clock.now), "indicator rollup"),
         # each move adds a row to its office's count; folding keeps a count a few rows to sum
         every(60, stop, lambda: fold_queue_counts(ctx.pool), "queue counts folded"),

@@ -12,6 +12,7 @@ from api.accounts.oidc import RelyingParty
 from api.accounts.sms import SmsSender
 from api.agencies.service import OfficeDirectory
 from api.catalog.service import Catalog
+from api.dossiers.deadlines import DeadlineWatch
 from api.dossiers.documents import Papers
 from api.dossiers.lifecycle import Moving, timing_of
 from api.dossiers.reads import Showing
@@ -20,6 +21,7 @@ from api.dossiers.signed_results import ResultSigner
 from api.dossiers.signing_keys import ResultSigning
 from api.dossiers.storage import FileStore
 from api.dossiers.workdays import WorkCalendar
+from api.handoffs.service import HandoffRecords
 from core.clock import Clock
 from core.events import EventBus
 from core.ratelimit import RateLimiter
@@ -66,3 +68,13 @@ class AppContext:
     def moving(self) -> Moving:
         signer = ResultSigner(self.signing, self.offices, self.papers, self.settings.public_base_url)
         return Moving(self.clock, self.catalog, timing_of(self.settings, self.calendar), self.bus, signer)
+
+    @property
+    def deadline_watch(self) -> DeadlineWatch:
+        closing = self.calendar.hours[-1][1]
+        alert_days = self.settings.deadline_alert_days
+        return DeadlineWatch(self.pool, self.clock, self.bus, self.catalog, closing, alert_days)
+
+    @property
+    def handoff_records(self) -> HandoffRecords:
+        return HandoffRecords(self.pool, self.clock, self.bus, self.catalog, self.offices)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,10 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+def today_in_vn(clock: Clock) -> date:
+    return clock.now().astimezone(VN_TZ).date()
 
 
 class SystemClock:

@@ -28,9 +28,9 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.catalog.answers import detail_key, list_key
-from api.catalog.refresh import today_in_vn
 from api.catalog.validation import FIRST_DAY, LAST_DAY
 from core.bounds import MAX_SEARCH
+from core.clock import today_in_vn
 from core.metrics import Series
 from core.paging import DEFAULT_LIMIT
 from core.request_ids import request_id_of
@@ -114,7 +114,7 @@ class CatalogFront:
         asked = _asked(scope["query_string"], allowed)
         if ctx is None or language is None or asked is None:  # no ctx: before the lifespan made it
             return None
-        day = today_in_vn(ctx) if "on" not in asked else _day(asked["on"])
+        day = today_in_vn(ctx.clock) if "on" not in asked else _day(asked["on"])
         if day is None:
             return None
         locale = negotiate(asked.get("lang"), language)

@@ -11,11 +11,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date
 
 from api.catalog.service import current_revision, load_catalog
 from api.context import AppContext
-from core.clock import VN_TZ
+from core.clock import today_in_vn
 from core.db import acquire
 from core.redis import key
 
@@ -24,10 +23,6 @@ log = logging.getLogger("motcua.catalog")
 CHANNEL = key("catalog", "changed")
 
 Listener = Callable[[AppContext], None]
-
-
-def today_in_vn(ctx: AppContext) -> date:
-    return ctx.clock.now().astimezone(VN_TZ).date()
 
 
 async def reload(ctx: AppContext) -> None:
@@ -60,7 +55,7 @@ async def follow(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
     """Until `stop`: reload on every announcement, on a revision found moved, and rebuild on a new day."""
-    day = today_in_vn(ctx)
+    day = today_in_vn(ctx.clock)
     since_check = 0.0
     while not stop.is_set():
         try:
@@ -84,9 +79,9 @@ async def follow(
                         stale = await current_revision(conn) != ctx.catalog.revision
                 if stale:
                     await reload(ctx)
-                    day = today_in_vn(ctx)
-                elif today_in_vn(ctx) != day:
-                    day = today_in_vn(ctx)
+                    day = today_in_vn(ctx.clock)
+                elif today_in_vn(ctx.clock) != day:
+                    day = today_in_vn(ctx.clock)
                     rebuild(ctx)
         except asyncio.CancelledError:
             raise

@@ -16,12 +16,13 @@ from litestar.types import ControllerRouterHandler
 from api.catalog import service
 from api.catalog.answers import detail_key, list_key
 from api.catalog.models import OnlineService, Procedure
-from api.catalog.refresh import announce, today_in_vn
+from api.catalog.refresh import announce
 from api.catalog.service import Catalog
 from api.catalog.validation import FIRST_DAY, LAST_DAY
 from api.catalog.views import ProcedureDetail, ProcedureSummary, detail, summary
 from api.deps import Ctx
 from core import offload
+from core.clock import today_in_vn
 from core.errors import NotFoundError, ValidationError
 from core.guards import admin_only, officer_only, public
 from core.injected import Caller, Conn, Locale
@@ -36,7 +37,7 @@ On = Annotated[
 
 def _day(ctx: Ctx, on: date | None) -> date:
     if on is None:
-        return today_in_vn(ctx)
+        return today_in_vn(ctx.clock)
     if not FIRST_DAY <= on <= LAST_DAY:
         raise ValidationError([("on", "invalid-date", {})])
     return on
@@ -185,7 +186,7 @@ def _editor(caller: Caller) -> service.Editor:
 async def replace_procedure(
     slug: FromPath[str], data: JSONBody[Procedure], caller: Caller, ctx: Ctx, conn: Conn, locale: Locale
 ) -> ProcedureDetail:
-    today = today_in_vn(ctx)
+    today = today_in_vn(ctx.clock)
     await service.replace_procedure(
         conn, data, slug=slug, kinds=ctx.catalog.kinds, editor=_editor(caller), now=ctx.clock.now(), today=today
     )
@@ -204,7 +205,7 @@ async def replace_procedure(
 async def add_procedure(
     data: JSONBody[Procedure], caller: Caller, ctx: Ctx, conn: Conn, locale: Locale
 ) -> ProcedureDetail:
-    today = today_in_vn(ctx)
+    today = today_in_vn(ctx.clock)
     await service.add_procedure(
         conn, data, kinds=ctx.catalog.kinds, editor=_editor(caller), now=ctx.clock.now(), today=today
     )

@@ -87,24 +87,14 @@ class Moving:
 
 
 async def submit(
-    conn: asyncpg.Connection,
-    moving: Moving,
-    showing: Showing,
-    principal: Principal,
-    dossier_id: uuid.UUID,
-    locale: str,
+    conn: asyncpg.Connection, moving: Moving, showing: Showing, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Receipt:
     await _by_applicant(conn, moving, principal, dossier_id, Action.SUBMIT, locale)
     return await receipt(conn, showing, principal, dossier_id, locale)
 
 
 async def withdraw(
-    conn: asyncpg.Connection,
-    moving: Moving,
-    showing: Showing,
-    principal: Principal,
-    dossier_id: uuid.UUID,
-    locale: str,
+    conn: asyncpg.Connection, moving: Moving, showing: Showing, principal: Principal, dossier_id: uuid.UUID, locale: str
 ) -> Dossier:
     await _by_applicant(conn, moving, principal, dossier_id, Action.WITHDRAW, locale)
     return await get_dossier(conn, showing, principal, dossier_id, locale)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import asyncpg
 
-from api.context import AppContext
+from api.agencies.service import OfficeDirectory
+from api.catalog.service import Catalog
 from api.dossiers import queries
 from api.dossiers.access import visible_to
 from api.dossiers.reads import procedure_of
@@ -18,11 +20,14 @@ from payments.ports import PayableDossier
 
 
 class PayableDossiers:
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
+    """Built once for the process: `catalog_now` is asked each time, the catalog being replaced on reload."""
+
+    def __init__(self, catalog_now: Callable[[], Catalog], offices: OfficeDirectory) -> None:
+        self._catalog_now = catalog_now
+        self._offices = offices
 
     def _shape(self, row: MoveRow | PayableRow, payer_name: str) -> PayableDossier:
-        procedure = procedure_of(self._ctx.catalog, row.procedure_slug)
+        procedure = procedure_of(self._catalog_now(), row.procedure_slug)
         return PayableDossier(
             id=row.id,
             code=row.code,
@@ -37,7 +42,7 @@ class PayableDossiers:
         )
 
     def _office_names(self, code: str) -> dict[str, str]:
-        office = self._ctx.offices.get(code)
+        office = self._offices.get(code)
         return {"vi": office.names.vi, "en": office.names.en} if office else {}
 
     async def visible(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 import asyncpg
 import msgspec
@@ -30,7 +29,7 @@ from api.dossiers.views import (
 )
 from core.audit import AuditActor, AuditedRead, AuditEntry, record, trail
 from core.auth import Principal, Role
-from core.clock import VN_TZ, Clock
+from core.clock import Clock, today_in_vn
 from core.db import fetch_all_as, row_as
 from core.dossier_status import DossierStatus
 from core.errors import DomainError, NotFoundError
@@ -57,10 +56,6 @@ def procedure_of(catalog: Catalog, slug: str) -> Procedure:
     if procedure is None:  # the catalog only grows; a dossier's procedure is always there
         raise NotFoundError("procedure-not-found", slug=slug)
     return procedure
-
-
-def today_in_vn(clock: Clock) -> date:
-    return clock.now().astimezone(VN_TZ).date()
 
 
 def read_entry(

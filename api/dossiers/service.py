@@ -25,13 +25,14 @@ from api.dossiers.models import (
     FieldErrors,
     validate_form,
 )
-from api.dossiers.reads import Showing, get_dossier, procedure_of, today_in_vn, view
+from api.dossiers.reads import Showing, get_dossier, procedure_of, view
 from api.dossiers.rows import DossierRow
 from api.dossiers.sealed import SealedIdentity, seal_form, seal_identity
 from api.dossiers.verified_applicant import as_verified
 from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal
+from core.clock import today_in_vn
 from core.db import fetch_one_as, json_text, transaction
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, ForbiddenError, ValidationError

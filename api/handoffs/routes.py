@@ -10,9 +10,9 @@ from litestar import Controller, get, post
 from litestar.params import Body, FromPath, FromQuery
 from litestar.types import ControllerRouterHandler
 
-from api.catalog.views import AgencyRef
-from api.context import AppContext
+from api.agencies.service import OfficeDirectory
 from api.deps import Ctx
+from api.dossiers.reads import agency_ref
 from api.handoffs import service
 from api.handoffs.models import Handoff
 from api.handoffs.queries import HandoffRow
@@ -26,14 +26,7 @@ from core.paging import Page, PagingQuery
 HandoffPage = Annotated[Page[Handoff], Body(schema_component_key="Page_api.officer.handoffs.Handoff_")]
 
 
-def _agency(ctx: AppContext, code: str | None, locale: str) -> AgencyRef | None:
-    if code is None:
-        return None
-    office = ctx.offices.get(code)
-    return AgencyRef(code=code, name=office.names.pick(locale) if office else code)
-
-
-def _handoff(ctx: AppContext, row: HandoffRow, locale: str) -> Handoff:
+def _handoff(offices: OfficeDirectory, row: HandoffRow, locale: str) -> Handoff:
     return Handoff(
         id=row.id,
         session_id=row.session_id,
@@ -41,7 +34,7 @@ def _handoff(ctx: AppContext, row: HandoffRow, locale: str) -> Handoff:
         message=row.message,
         procedure=row.procedure_slug,
         phone=row.phone,
-        agency=_agency(ctx, row.agency_code, locale),
+        agency=None if row.agency_code is None else agency_ref(offices, row.agency_code, locale),
         status=row.status,
         created_at=row.created_at,
         closed_at=row.closed_at,
@@ -70,7 +63,7 @@ class HandoffController(Controller):
         paging: PagingQuery,
     ) -> HandoffPage:
         rows, total = await service.list_handoffs(conn, caller, status=status, paging=paging)
-        return Page(items=[_handoff(ctx, row, locale) for row in rows], total=total)
+        return Page(items=[_handoff(ctx.offices, row, locale) for row in rows], total=total)
 
     @post(
         "/{handoff_id:uuid}/close",

@@ -4,18 +4,21 @@ listing and closing them."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
 
-from api.context import AppContext
+from api.agencies.service import OfficeDirectory
+from api.catalog.service import Catalog
 from api.dossiers.models import ACTIVE
 from api.handoffs import queries
 from api.handoffs.queries import HandoffRow, OpenedRow
 from core.auth import Principal, Role
+from core.clock import Clock
 from core.db import acquire, fetch_all_as, fetch_one_as
 from core.errors import ConflictError, NotFoundError
-from core.events import HandoffOpened
+from core.events import EventBus, HandoffOpened
 from core.paging import Paging
 
 _ACTIVE = sorted(s.value for s in ACTIVE)
@@ -23,7 +26,8 @@ _ACTIVE = sorted(s.value for s in ACTIVE)
 
 async def handoff_office(
     conn: asyncpg.Connection,
-    ctx: AppContext,
+    catalog: Catalog,
+    offices: OfficeDirectory,
     *,
     user_id: uuid.UUID | None,
     procedure_slug: str | None,
@@ -36,19 +40,19 @@ async def handoff_office(
         office: str | None = await conn.fetchval(queries.OFFICE_OF_CODE, dossier_code)
         if office is not None:
             return office
-    procedure = ctx.catalog.by_slug.get(procedure_slug) if procedure_slug else None
+    procedure = catalog.by_slug.get(procedure_slug) if procedure_slug else None
     if procedure is None:
         return None
     if user_id is not None:
         office = await conn.fetchval(queries.OFFICE_OF_OWN_DOSSIER, user_id, procedure.slug, _ACTIVE)
         if office is not None:
             return office
-    sole = ctx.offices.sole(procedure.agency)
+    sole = offices.sole(procedure.agency)
     return sole.code if sole is not None else None
 
 
 async def open_handoff(
-    ctx: AppContext,
+    desk: HandoffRecords,
     *,
     session_id: str,
     user_id: uuid.UUID | None,
@@ -58,11 +62,11 @@ async def open_handoff(
     dossier_code: str | None = None,
 ) -> uuid.UUID:
     """One open hand-off per conversation: asking again keeps the first one, its office and its alert."""
-    now = ctx.clock.now()
-    procedure = ctx.catalog.by_slug.get(procedure_slug) if procedure_slug else None
-    async with acquire(ctx.pool) as conn, conn.transaction():
+    now = desk.clock.now()
+    procedure = desk.catalog.by_slug.get(procedure_slug) if procedure_slug else None
+    async with acquire(desk.pool) as conn, conn.transaction():
         office = await handoff_office(
-            conn, ctx, user_id=user_id, procedure_slug=procedure_slug, dossier_code=dossier_code
+            conn, desk.catalog, desk.offices, user_id=user_id, procedure_slug=procedure_slug, dossier_code=dossier_code
         )
         row = await fetch_one_as(
             OpenedRow,
@@ -90,7 +94,7 @@ async def open_handoff(
                 procedure_names={"vi": procedure.names.vi, "en": procedure.names.en} if procedure else {},
                 message=message,
             )
-            await ctx.bus.publish(conn, event)
+            await desk.bus.publish(conn, event)
     return row.id
 
 
@@ -118,11 +122,17 @@ async def close_handoff(conn: asyncpg.Connection, officer: Principal, handoff_id
         raise ConflictError("conflict")
 
 
+@dataclass(frozen=True)
 class HandoffRecords:
-    """The assistant's HandoffDesk (assistant/ports.py): the hand-offs it opens are rows officers list."""
+    """The assistant's HandoffDesk (assistant/ports.py): the hand-offs it opens are rows officers list,
+    written with the pool and the clock, announced on the bus; the catalog and the offices say which
+    office can answer."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
+    pool: asyncpg.Pool
+    clock: Clock
+    bus: EventBus
+    catalog: Catalog
+    offices: OfficeDirectory
 
     async def open(
         self,
@@ -135,7 +145,7 @@ class HandoffRecords:
         dossier_code: str | None = None,
     ) -> None:
         await open_handoff(
-            self._ctx,
+            self,
             session_id=session_id,
             user_id=user_id,
             message=message,

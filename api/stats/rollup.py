@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 import asyncpg
 
-from api.context import AppContext
 from api.stats import queries
 from core.db import acquire
 
@@ -18,12 +17,8 @@ BATCH = 5000
 MAX_BATCHES = 40  # per run: a first run over a million closed dossiers spreads over a few runs
 
 
-async def roll_up_indicators(ctx: AppContext) -> int:
-    """Roll up what was closed or rated since the last run; returns how many rows were rolled up."""
-    return await roll_up(ctx.pool, ctx.clock.now)
-
-
 async def roll_up(pool: asyncpg.Pool, now: Callable[[], datetime], *, batches: int = MAX_BATCHES) -> int:
+    """Roll up what was closed or rated since the last run; returns how many rows were rolled up."""
     done = 0
     for _ in range(batches):
         async with acquire(pool) as conn, conn.transaction():

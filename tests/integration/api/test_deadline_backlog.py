@@ -70,8 +70,8 @@ async def test_an_old_backlog_is_one_digest_per_office_and_recent_misses_alert_o
     today = await received_on(client, clock, officer, at(11, 23, 8))  # due today
 
     clock.set(at(11, 23, 10))
-    assert await warn_of_deadlines(app_context) == 5 + 2 + 1 + 2
-    assert await warn_of_deadlines(app_context) == 0  # each told once
+    assert await warn_of_deadlines(app_context.deadline_watch) == 5 + 2 + 1 + 2
+    assert await warn_of_deadlines(app_context.deadline_watch) == 0  # each told once
 
     topics = {
         t: officer_alerts.officer_alerts(pool, clock, sender)

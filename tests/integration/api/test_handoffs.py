@@ -171,7 +171,12 @@ async def test_simultaneous_asks_in_one_conversation_open_one_hand_off(
 ) -> None:
     asks = [
         open_handoff(
-            app_context, session_id="s-1", user_id=None, message=f"gặp cán bộ {n}", procedure_slug=None, channel="app"
+            app_context.handoff_records,
+            session_id="s-1",
+            user_id=None,
+            message=f"gặp cán bộ {n}",
+            procedure_slug=None,
+            channel="app",
         )
         for n in range(5)
     ]

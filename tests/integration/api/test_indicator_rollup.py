@@ -14,7 +14,7 @@ from api.context import AppContext
 from api.dossiers import queries as dossier_queries
 from api.dossiers.receipts import vn_day_bounds
 from api.stats import queries
-from api.stats.rollup import roll_up_indicators
+from api.stats.rollup import roll_up
 from api.stats.service import on_time, rolled_up_params, whole_months
 from core.clock import VN_TZ, FixedClock
 from core.db import acquire
@@ -155,8 +155,8 @@ async def test_the_rollup_answers_exactly_what_the_real_tables_say_before_and_af
             "SELECT count(*) FROM dossiers WHERE status IN ('returned', 'rejected', 'withdrawn')"
         )
         rated = await conn.fetchval("SELECT count(*) FROM dossier_ratings")
-        assert await roll_up_indicators(ctx) == closed + rated
-        assert await roll_up_indicators(ctx) == 0  # nothing closed since
+        assert await roll_up(ctx.pool, ctx.clock.now) == closed + rated
+        assert await roll_up(ctx.pool, ctx.clock.now) == 0  # nothing closed since
         assert await conn.fetchval("SELECT count(*) FROM dossiers WHERE rolled_up") == closed
         months = await conn.fetch("SELECT agency_code, month, received FROM indicator_months ORDER BY 1, 2")
         assert {(r["agency_code"], r["month"]) for r in months} >= {
@@ -168,7 +168,7 @@ async def test_the_rollup_answers_exactly_what_the_real_tables_say_before_and_af
         now = f"'{clock.now().isoformat()}'::timestamptz"
         await conn.execute(CHANGES.replace("$2::uuid", f"'{RESULT}'::uuid").replace("$1", now))
         await assert_same_answers(conn, clock)  # what closed since is read live
-        assert await roll_up_indicators(ctx) > 0
+        assert await roll_up(ctx.pool, ctx.clock.now) > 0
         await assert_same_answers(conn, clock)
 
         low, high = vn_day_bounds(date(2026, 1, 1), date(2026, 11, 23))

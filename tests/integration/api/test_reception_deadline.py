@@ -64,10 +64,10 @@ async def test_the_deadline_crosses_a_weekend_and_a_holiday_and_the_office_is_wa
 
     ctx = app_context
     clock.set(at(11, 23, 16, 0))  # the warning is due an hour of office time before: Mon 16:15
-    assert await warn_of_deadlines(ctx) == 0
+    assert await warn_of_deadlines(ctx.deadline_watch) == 0
     clock.set(at(11, 23, 16, 20))
-    assert await warn_of_deadlines(ctx) == 1
-    assert await warn_of_deadlines(ctx) == 0  # once per deadline
+    assert await warn_of_deadlines(ctx.deadline_watch) == 1
+    assert await warn_of_deadlines(ctx.deadline_watch) == 0  # once per deadline
 
     consumer = officer_alerts.officer_alerts(pool, clock, sender)
     dispatcher = Dispatcher(pool, {officer_alerts.TOPIC: consumer}, clock=clock)
@@ -124,4 +124,4 @@ async def test_a_counter_dossier_has_no_reception_deadline(
     assert draft.status_code == 201
     clock.set(at(11, 27, 9, 0))
     assert await overdue_ids(client, officer, "reception") == []
-    assert await warn_of_deadlines(app_context) == 0
+    assert await warn_of_deadlines(app_context.deadline_watch) == 0
