@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from core.db import acquire
 from core.errors import UnauthorizedError
 from core.guards import CALLER, MAYBE_CALLER, principal_of
 from core.paging import paging_from_query
+from core.ratelimit import client_address
 from payments.service import PaymentsContext
 
 # Handler parameters name the dependency they take (Litestar injects by name).
@@ -61,6 +62,15 @@ def provide_now(ctx: Ctx) -> datetime:
     return ctx.clock.now()
 
 
+def provide_throttle(ctx: Ctx, request: Request[Any, Any, Any]) -> Callable[[str], Awaitable[None]]:
+    address = client_address(request)
+
+    async def hit(bucket: str) -> None:
+        await ctx.limiter.hit(bucket, address, ctx.settings.track_rate_per_minute)
+
+    return hit
+
+
 def provide_channel_inbox(state: State) -> ChannelInbox:
     inbox: ChannelInbox = state.channel_inbox
     return inbox
@@ -76,4 +86,5 @@ DEPENDENCIES = {
     MAYBE_CALLER: Provide(provide_maybe_caller, sync_to_thread=False),
     "locale": Provide(provide_locale, sync_to_thread=False),
     "paging": Provide(paging_from_query, sync_to_thread=False),
+    "throttle": Provide(provide_throttle, sync_to_thread=False),
 }

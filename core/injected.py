@@ -3,6 +3,7 @@ root (asgi.py with api/deps.py) provides them by these names."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import asyncpg
@@ -16,3 +17,6 @@ Caller = NamedDependency[Principal]
 MaybeCaller = NamedDependency[Principal | None]  # as `maybe_caller` on a public route: None when anonymous
 Locale = NamedDependency[str]  # "vi" or "en", from ?lang= or Accept-Language
 Now = NamedDependency[datetime]  # the request's time, from the app's clock
+# as `throttle`: counts one public lookup of the client's address (by code and key, or a VNeID sign-in) in
+# the bucket named, MOTCUA_TRACK_RATE_PER_MINUTE a minute in each; 429 past it
+Throttle = NamedDependency[Callable[[str], Awaitable[None]]]

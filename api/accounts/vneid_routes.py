@@ -4,10 +4,10 @@ deep link), the ticket's exchange for our token pair, and the verified applicant
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.response import Redirect
 from litestar.types import ControllerRouterHandler
@@ -16,21 +16,19 @@ from api.accounts import service
 from api.accounts.models import ApplicantPrefill, TicketExchange, TokenPair
 from api.accounts.oidc import OidcRefusedError, RelyingParty, redeem_ticket
 from api.accounts.verified import applicant_of, sign_in_verified
-from api.context import AppContext
 from api.deps import Ctx
 from core.errors import DomainError, NotFoundError, UnauthorizedError
 from core.guards import public, signed_in
-from core.injected import Caller, Conn
+from core.injected import Caller, Conn, Throttle
 from core.openapi import problems
-from core.ratelimit import client_address
 
 log = logging.getLogger("motcua.accounts.vneid")
 
 
-def _party(ctx: AppContext) -> RelyingParty:
-    if ctx.oidc is None:
+def _party(oidc: RelyingParty | None) -> RelyingParty:
+    if oidc is None:
         raise NotFoundError("oidc-not-configured")
-    return ctx.oidc
+    return oidc
 
 
 def _with_ticket(app_redirect: str, ticket: str) -> str:
@@ -49,9 +47,9 @@ class VneidController(Controller):
         responses=problems(404, 429, 503),
         summary="Go to VNeID to sign in (authorization code flow with PKCE)",
     )
-    async def start(self, ctx: Ctx, request: Request[Any, Any, Any]) -> Redirect:
-        party = _party(ctx)
-        await ctx.limiter.hit("oidc", client_address(request), ctx.settings.track_rate_per_minute)
+    async def start(self, ctx: Ctx, throttle: Throttle) -> Redirect:
+        party = _party(ctx.oidc)
+        await throttle("oidc")
         try:
             location = await party.start()
         except OidcRefusedError as exc:
@@ -69,14 +67,14 @@ class VneidController(Controller):
     async def callback(
         self,
         ctx: Ctx,
-        request: Request[Any, Any, Any],
+        throttle: Throttle,
         code: Annotated[str | None, QueryParameter(max_length=2000)] = None,
         # `state` is a name Litestar keeps for the application's state; any length is looked up by its hash
         flow: Annotated[str | None, QueryParameter(name="state")] = None,
         error: Annotated[str | None, QueryParameter(max_length=200)] = None,
     ) -> Redirect:
-        party = _party(ctx)
-        await ctx.limiter.hit("oidc", client_address(request), ctx.settings.track_rate_per_minute)
+        party = _party(ctx.oidc)
+        await throttle("oidc")
         try:
             if error is not None or not code or not flow:
                 await party.forget(flow)  # a flow the citizen cancelled cannot be finished later

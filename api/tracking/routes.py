@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.params import FromPath, FromQuery
 from litestar.types import ControllerRouterHandler
 
@@ -14,10 +12,9 @@ from api.dossiers.views import Tracking
 from api.tracking import page, service
 from core.errors import NotFoundError
 from core.guards import public
-from core.injected import Conn, Locale
+from core.injected import Conn, Locale, Throttle
 from core.openapi import problems
 from core.pages import html_page
-from core.ratelimit import client_address
 from i18n.html import switch_query
 
 
@@ -30,21 +27,16 @@ from i18n.html import switch_query
     tags=["tracking"],
 )
 async def track(
-    code: FromPath[str],
-    request: Request[Any, Any, Any],
-    ctx: Ctx,
-    conn: Conn,
-    locale: Locale,
-    key: FromQuery[str | None] = None,
+    code: FromPath[str], throttle: Throttle, ctx: Ctx, conn: Conn, locale: Locale, key: FromQuery[str | None] = None
 ) -> Tracking:
-    await ctx.limiter.hit("track", client_address(request), ctx.settings.track_rate_per_minute)
+    await throttle("track")
     return await receipts.track(conn, ctx.showing, code, key, locale)
 
 
 async def _tracking_answer(
-    request: Request[Any, Any, Any], ctx: Ctx, conn: Conn, locale: Locale, code: str, key: str | None, switch: str
+    throttle: Throttle, ctx: Ctx, conn: Conn, locale: Locale, code: str, key: str | None, switch: str
 ) -> Response[str]:
-    await ctx.limiter.hit("track", client_address(request), ctx.settings.track_rate_per_minute)
+    await throttle("track")
     try:
         view = await service.tracking_page(conn, ctx.showing, code, key, locale)
     except NotFoundError:
@@ -62,14 +54,9 @@ async def _tracking_answer(
     media_type="text/html",
 )
 async def tracking_page(
-    code: FromPath[str],
-    request: Request[Any, Any, Any],
-    ctx: Ctx,
-    conn: Conn,
-    locale: Locale,
-    key: FromQuery[str | None] = None,
+    code: FromPath[str], throttle: Throttle, ctx: Ctx, conn: Conn, locale: Locale, key: FromQuery[str | None] = None
 ) -> Response[str]:
-    return await _tracking_answer(request, ctx, conn, locale, code, key, switch_query({"key": key}, locale))
+    return await _tracking_answer(throttle, ctx, conn, locale, code, key, switch_query({"key": key}, locale))
 
 
 @get(
@@ -82,7 +69,7 @@ async def tracking_page(
     media_type="text/html",
 )
 async def tracking_lookup_page(
-    request: Request[Any, Any, Any],
+    throttle: Throttle,
     ctx: Ctx,
     conn: Conn,
     locale: Locale,
@@ -92,7 +79,7 @@ async def tracking_lookup_page(
     if not code:
         return html_page(page.lookup(locale, hotline=ctx.settings.hotline))
     switch = switch_query({"code": code, "key": key}, locale)
-    return await _tracking_answer(request, ctx, conn, locale, code, key, switch)
+    return await _tracking_answer(throttle, ctx, conn, locale, code, key, switch)
 
 
 # what this package serves, handed to the app whole by asgi.py

@@ -15,10 +15,9 @@ from api.verification import service
 from api.verification.service import FileVerification, ResultVerification
 from core.errors import DomainError, NotFoundError
 from core.guards import public
-from core.injected import Conn, Locale
+from core.injected import Conn, Locale, Throttle
 from core.openapi import problems, upload
 from core.pages import html_page
-from core.ratelimit import client_address
 from i18n.format import date_time
 from i18n.html import page, switch_query
 from i18n.messages import Text, status_label
@@ -39,14 +38,9 @@ STATUS = Text("Trạng thái: {status}")
     tags=["verification"],
 )
 async def verify_by_code(
-    code: FromPath[str],
-    request: Request[Any, Any, Any],
-    ctx: Ctx,
-    conn: Conn,
-    locale: Locale,
-    key: FromQuery[str | None] = None,
+    code: FromPath[str], throttle: Throttle, ctx: Ctx, conn: Conn, locale: Locale, key: FromQuery[str | None] = None
 ) -> ResultVerification:
-    await ctx.limiter.hit("verify", client_address(request), ctx.settings.track_rate_per_minute)
+    await throttle("verify")
     return await service.by_code(conn, ctx.catalog, code, key, locale)
 
 
@@ -60,8 +54,8 @@ async def verify_by_code(
     tags=["verification"],
     opt=upload(requirement=False),
 )
-async def verify_file(request: Request[Any, Any, Any], ctx: Ctx, conn: Conn) -> FileVerification:
-    await ctx.limiter.hit("verify", client_address(request), ctx.settings.track_rate_per_minute)
+async def verify_file(request: Request[Any, Any, Any], throttle: Throttle, ctx: Ctx, conn: Conn) -> FileVerification:
+    await throttle("verify")
     _, _, content = await read_upload(request, need_requirement=False)
     if len(content) > ctx.settings.max_file_bytes:
         raise DomainError("file-too-large", status=413, limit_mb=ctx.settings.max_file_bytes // (1024 * 1024))
@@ -78,14 +72,9 @@ async def verify_file(request: Request[Any, Any, Any], ctx: Ctx, conn: Conn) -> 
     media_type="text/html",
 )
 async def verification_page(
-    code: FromPath[str],
-    request: Request[Any, Any, Any],
-    ctx: Ctx,
-    conn: Conn,
-    locale: Locale,
-    key: FromQuery[str | None] = None,
+    code: FromPath[str], throttle: Throttle, ctx: Ctx, conn: Conn, locale: Locale, key: FromQuery[str | None] = None
 ) -> Response[str]:
-    await ctx.limiter.hit("verify", client_address(request), ctx.settings.track_rate_per_minute)
+    await throttle("verify")
     hotline, switch = ctx.settings.hotline, switch_query({"key": key}, locale)
     try:
         found = await service.by_code(conn, ctx.catalog, code, key, locale)
