@@ -30,7 +30,6 @@ class EReceiptPaper(msgspec.Struct, frozen=True, kw_only=True):
 TITLE = Text("Biên lai thu phí, lệ phí")
 SUBTITLE = Text("(Bản thể hiện của biên lai điện tử)")
 NUMBER = Text("Số: {number}")
-PLACE_DATE = Text("{place}, {when}")
 PAYER = Text("Người nộp:")
 FOR = Text("Nộp cho thủ tục:")
 DOSSIER = Text("Mã hồ sơ:")
@@ -44,10 +43,15 @@ ELECTRONIC = Text("Biên lai điện tử, không cần chữ ký, đóng dấu"
 
 def render_ereceipt(receipt: EReceiptPaper, locale: str = "vi") -> bytes:
     lang = language(locale)
-    paper = Paper(title=TITLE.pick(lang), subject=receipt.number, created=receipt.paid_at)
-    when = date_time(receipt.paid_at, lang)
-    paper.heading(receipt.office, PLACE_DATE.render(lang, place=receipt.place, when=when) if receipt.place else when)
-    paper.title(TITLE.pick(lang), code=NUMBER.render(lang, number=receipt.number))
+    paper = Paper.issued(
+        title=TITLE.pick(lang),
+        number=NUMBER.render(lang, number=receipt.number),
+        subject=receipt.number,
+        office=receipt.office,
+        place=receipt.place,
+        at=receipt.paid_at,
+        locale=lang,
+    )
     paper.note(SUBTITLE.pick(lang))
     paper.line(PAYER.pick(lang), receipt.payer, bold_value=True)
     paper.line(FOR.pick(lang), receipt.fee_name)

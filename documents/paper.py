@@ -14,6 +14,8 @@ from fpdf.enums import XPos, YPos
 
 from core.qr import qr_png
 from documents import fonts
+from i18n.format import date_time
+from i18n.messages import Text
 
 FAMILY = "DejaVu"
 MARGIN = 18.0  # mm
@@ -21,6 +23,7 @@ TEXT_SIZE = 11
 LINE = 6.5  # mm
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PLACE_DATE = Text("{place}, {when}")
 
 # fontTools reports every table it leaves out of a subset; a paper is not the place to hear it
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -41,6 +44,17 @@ class Paper:
         pdf.set_lang("vi")
         pdf.add_page()
         self.pdf = pdf
+
+    @classmethod
+    def issued(
+        cls, *, title: str, number: str, subject: str, office: str, place: str, at: datetime, locale: str
+    ) -> Paper:
+        """A paper `office` issues: its heading dated `at` (at `place`, where there is one), its title and number."""
+        paper = cls(title=title, subject=subject, created=at)
+        when = date_time(at, locale)
+        paper.heading(office, PLACE_DATE.render(locale, place=place, when=when) if place else when)
+        paper.title(title, code=number)
+        return paper
 
     def heading(self, office: str, place_and_date: str) -> None:
         """The office on the left, the nation and its motto on the right, then the place and date."""

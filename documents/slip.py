@@ -41,7 +41,6 @@ class ReceiptSlip(msgspec.Struct, frozen=True, kw_only=True):
 
 
 TITLE = Text("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
-PLACE_DATE = Text("{place}, {when}")
 CODE = Text("Mã hồ sơ: {code}")
 FROM = Text("Tiếp nhận hồ sơ của:")
 ADDRESS = Text("Địa chỉ:")
@@ -77,10 +76,15 @@ SIGN = Text("(Ký và ghi rõ họ tên)")
 
 def render_slip(slip: ReceiptSlip, locale: str = "vi") -> bytes:
     lang = language(locale)
-    paper = Paper(title=TITLE.pick(lang), subject=slip.code, created=slip.received_at)
-    when = date_time(slip.received_at, lang)
-    paper.heading(slip.office, PLACE_DATE.render(lang, place=slip.place, when=when) if slip.place else when)
-    paper.title(TITLE.pick(lang), code=CODE.render(lang, code=slip.code))
+    paper = Paper.issued(
+        title=TITLE.pick(lang),
+        number=CODE.render(lang, code=slip.code),
+        subject=slip.code,
+        office=slip.office,
+        place=slip.place,
+        at=slip.received_at,
+        locale=lang,
+    )
     paper.line(FROM.pick(lang), slip.applicant_name, bold_value=True)
     paper.line(ADDRESS.pick(lang), slip.applicant_address)
     paper.line(PHONE.pick(lang), slip.applicant_phone)
