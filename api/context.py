@@ -48,8 +48,9 @@ class AppContext:
     # called with the context each time the catalog is reloaded or the day turns (what is built from it)
     catalog_listeners: list[Callable[[AppContext], None]] = field(default_factory=list)
 
-    # What each group of use cases takes, built from the above when a request asks: the catalog is
-    # replaced when it is reloaded, so a bundle is never kept past the call it was built for.
+    # What each group of use cases takes, built from the above at the call (a route, a worker's round):
+    # the catalog is replaced when it is reloaded, so a bundle is not kept. The assistant's hand-off
+    # desk is the exception, built again with the assistant on every reload (runtime.rebuild_assistant).
 
     @property
     def showing(self) -> Showing:
