@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -105,14 +106,25 @@ def test_worker_logs_one_json_object_per_line(settings: Settings) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    # read until the dispatcher says it started (a busy machine starts a worker in more than a few seconds),
+    # a minute at most: past it the worker is killed, which ends the reading
+    deadline = threading.Timer(60, worker.kill)
+    deadline.start()
+    lines: list[str] = []
     try:
-        time.sleep(4)
+        assert worker.stderr is not None
+        for line in worker.stderr:
+            lines.append(line.rstrip("\n"))
+            if "outbox dispatcher started" in line:
+                break
         worker.send_signal(signal.SIGTERM)
-        _, stderr = worker.communicate(timeout=30)
+        _, rest = worker.communicate(timeout=30)
     finally:
+        deadline.cancel()
         if worker.poll() is None:
             worker.kill()
-    lines = stderr.splitlines()
+    stderr = "\n".join(lines)
+    lines += (rest or "").splitlines()
     assert any("outbox dispatcher started" in line for line in lines), stderr
     for line in lines:
         entry = json.loads(line)
