@@ -13,7 +13,7 @@ from uuid import UUID
 
 import msgspec
 
-from core.events import (
+from core.events.kinds import (
     AnyEvent,
     DossierStatusChanged,
     PaymentExpired,
