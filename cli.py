@@ -102,7 +102,7 @@ def serve(host: str, port: int, workers: int) -> None:
     # the app itself is imported by granian's workers only: this process supervises them
     url = database_url(settings)
     redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
-    applied, report = prepare_apart(settings, url)
+    prepared = prepare_apart(settings, url)
     release_freed_memory()  # before granian forks the worker, which inherits this process's heap
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = url
@@ -110,14 +110,14 @@ def serve(host: str, port: int, workers: int) -> None:
     data = Path(settings.data_dir).resolve()
     pg = f"embedded under {data / 'pg'}, stopped with serve" if settings.embedded_postgres else "DATABASE_URL"
     rd = f"embedded ({redis_url})" if settings.embedded_redis else "REDIS_URL"
-    log.info("PostgreSQL: %s; migrations applied now: %d", pg, len(applied))
+    log.info("PostgreSQL: %s; migrations applied now: %d", pg, len(prepared.applied))
     log.info("Redis: %s", rd)
     log.info(
         "%s: %d offices; catalog: %d procedures, %d announced days",
         NAMES[settings.province_code],
-        report.offices,
-        report.procedures,
-        report.calendar_days,
+        prepared.offices,
+        prepared.procedures,
+        prepared.calendar_days,
     )
     log.info("%s", _sms_line(settings))
     log.info("API docs: http://%s:%d/schema  ·  health: http://%s:%d/health/ready", host, port, host, port)
