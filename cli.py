@@ -340,7 +340,7 @@ def nlu() -> None:
 @nlu.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def train(args: tuple[str, ...]) -> None:
-    """Build the corpus, train the models, write assistant/nlu/data/model.json.gz (needs the
+    """Build the corpus, train the models, write assistant/nlu/data/model.npz (needs the
     `train` dependency group: `uv run --group train motcua nlu train`; `--help` for the settings)."""
     from assistant.nlu.train import main as run
 
