@@ -26,7 +26,9 @@ from __future__ import annotations
 import io
 import json
 import math
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, Final, NamedTuple
@@ -103,10 +105,11 @@ class ModelInfo(msgspec.Struct, frozen=True):
 
 
 class Model:
-    def __init__(self, info: ModelInfo, vocabulary: list[str], idf: list[float], heads: dict[str, Head]) -> None:
+    def __init__(self, info: ModelInfo, vocabulary: list[str], idf: Sequence[float], heads: dict[str, Head]) -> None:
         self.info = info
         self._index = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
-        self._idf = idf
+        # 8 bytes a feature, not a float object each (1.4 MB less); an item read is the same float
+        self._idf = array("d", idf)
         self.heads = heads
 
     def vectorize(self, folded: str) -> Vector:

@@ -150,7 +150,7 @@ def test_the_model_file_gives_back_each_number_the_trainer_rounded() -> None:
         "heads": {"intent": _spec(rng, features, 12), "procedure": _spec(rng, features, 41)},
     }
     model = read_model(encode_model(data))
-    assert model._idf == data["idf"] and model.vocabulary_size == features
+    assert model._idf.tolist() == data["idf"] and model.vocabulary_size == features
     vector = Vector(rng.permutation(features)[:120], rng.uniform(0, 1, size=120).astype(np.float32))
     for name, spec in data["heads"].items():
         head = model.heads[name]
