@@ -92,10 +92,7 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the API (granian); embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are unset."""
-    from granian import Granian
-    from granian.constants import Interfaces, Loops
-
-    from core import embedded
+    from core import embedded, supervisor
     from core.provinces import NAMES
 
     settings = _settings_to_start("serve")
@@ -103,7 +100,6 @@ def serve(host: str, port: int, workers: int) -> None:
     url = database_url(settings)
     redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
     prepared = prepare_apart(settings, url)
-    release_freed_memory()  # before granian forks the worker, which inherits this process's heap
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = url
     os.environ["REDIS_URL"] = redis_url
@@ -121,18 +117,12 @@ def serve(host: str, port: int, workers: int) -> None:
     )
     log.info("%s", _sms_line(settings))
     log.info("API docs: http://%s:%d/schema  ·  health: http://%s:%d/health/ready", host, port, host, port)
-    Granian(
-        "asgi:app_from_env",
-        address=host,
-        port=port,
-        workers=workers,
-        interface=Interfaces.ASGI,
-        # about a fifth less CPU per assistant message than asyncio's own loop (bench/README.md)
-        loop=Loops.uvloop,
-        factory=True,
-        log_access=False,
-        log_dictconfig=logs.config(settings.log_level, settings.log_format),
-    ).serve()
+    log_config = logs.config(settings.log_level, settings.log_format)
+    if settings.embedded_postgres or settings.embedded_redis:  # stopped by this process's exit
+        release_freed_memory()  # before granian forks the worker, which inherits this process's heap
+        supervisor.serve(host, port, workers, log_config)
+    else:
+        supervisor.become(host, port, workers, log_config)
 
 
 @main.command()
