@@ -146,7 +146,7 @@ def encode_model(data: dict[str, Any]) -> bytes:
     vocabulary = data["vocabulary"]
     if any("\n" in f for f in vocabulary):
         raise ValueError("a feature holds a line break")
-    arrays = {
+    arrays: dict[str, npt.NDArray[Any]] = {
         "meta": _text(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
         "vocabulary": _text("\n".join(vocabulary)),
         "idf": _fixed(data["idf"], IDF_SCALE),

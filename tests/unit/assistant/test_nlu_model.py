@@ -143,7 +143,7 @@ def _dense(spec: dict[str, Any], features: int) -> npt.NDArray[np.float32]:
 def test_the_model_file_gives_back_each_number_the_trainer_rounded() -> None:
     rng = np.random.default_rng(23)
     features = 300
-    data = {
+    data: dict[str, Any] = {
         "info": {"corpus_digest": "d" * 64, "samples": 1, "settings": {}},
         "vocabulary": [f"c:{i} x" for i in range(features - 1)] + ["w:đ"],
         "idf": [round(float(v), 5) for v in rng.uniform(1, 10, size=features)],
