@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import statistics
 import sys
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 import harness
 import httpx
 import psutil
-from doors import MESSAGES
+from doors import MESSAGES, load_line
 
 
 @dataclass(frozen=True)
@@ -120,8 +119,7 @@ def report(label: str, samples: list[Sample], timed: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    one, five, _ = os.getloadavg()
-    print(f"load average before: {one:.2f} {five:.2f}", flush=True)
+    print(load_line("before"), flush=True)
     with harness.scratch() as db:
         env = harness.bench_env(db.url, db.dir, {"MOTCUA_INPROCESS_WORKER": "true"})
         harness.migrate_and_seed(env)
@@ -147,8 +145,7 @@ def run(args: argparse.Namespace) -> int:
     report("`uv run motcua worker`", worker, timed=False)
     if used:
         report(f"`uv run motcua serve` after {args.requests} requests", used, timed=True)
-    one, five, _ = os.getloadavg()
-    print(f"\nload average after: {one:.2f} {five:.2f}")
+    print("\n" + load_line("after"))
     return 0
 
 
