@@ -92,47 +92,37 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the API (granian); embedded PostgreSQL/Redis when DATABASE_URL/REDIS_URL are unset."""
-    from granian import Granian
-    from granian.constants import Interfaces, Loops
-
-    from core import embedded
+    from core import embedded, supervisor
     from core.provinces import NAMES
 
     settings = _settings_to_start("serve")
     # the app itself is imported by granian's workers only: this process supervises them
     url = database_url(settings)
     redis_url = settings.redis_url or embedded.start_redis(Path(settings.data_dir))
-    applied, report = prepare_apart(settings, url)
-    release_freed_memory()  # before granian forks the worker, which inherits this process's heap
+    prepared = prepare_apart(settings, url)
     # workers are separate processes: they find the resolved services in their environment
     os.environ["DATABASE_URL"] = url
     os.environ["REDIS_URL"] = redis_url
     data = Path(settings.data_dir).resolve()
     pg = f"embedded under {data / 'pg'}, stopped with serve" if settings.embedded_postgres else "DATABASE_URL"
     rd = f"embedded ({redis_url})" if settings.embedded_redis else "REDIS_URL"
-    log.info("PostgreSQL: %s; migrations applied now: %d", pg, len(applied))
+    log.info("PostgreSQL: %s; migrations applied now: %d", pg, len(prepared.applied))
     log.info("Redis: %s", rd)
     log.info(
         "%s: %d offices; catalog: %d procedures, %d announced days",
         NAMES[settings.province_code],
-        report.offices,
-        report.procedures,
-        report.calendar_days,
+        prepared.offices,
+        prepared.procedures,
+        prepared.calendar_days,
     )
     log.info("%s", _sms_line(settings))
     log.info("API docs: http://%s:%d/schema  ·  health: http://%s:%d/health/ready", host, port, host, port)
-    Granian(
-        "asgi:app_from_env",
-        address=host,
-        port=port,
-        workers=workers,
-        interface=Interfaces.ASGI,
-        # about a fifth less CPU per assistant message than asyncio's own loop (bench/README.md)
-        loop=Loops.uvloop,
-        factory=True,
-        log_access=False,
-        log_dictconfig=logs.config(settings.log_level, settings.log_format),
-    ).serve()
+    log_config = logs.config(settings.log_level, settings.log_format)
+    if settings.embedded_postgres or settings.embedded_redis:  # stopped by this process's exit
+        release_freed_memory()  # before granian forks the worker, which inherits this process's heap
+        supervisor.serve(host, port, workers, log_config)
+    else:
+        supervisor.become(host, port, workers, log_config)
 
 
 @main.command()
@@ -340,7 +330,7 @@ def nlu() -> None:
 @nlu.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def train(args: tuple[str, ...]) -> None:
-    """Build the corpus, train the models, write assistant/nlu/data/model.json.gz (needs the
+    """Build the corpus, train the models, write assistant/nlu/data/model.npz (needs the
     `train` dependency group: `uv run --group train motcua nlu train`; `--help` for the settings)."""
     from assistant.nlu.train import main as run
 

@@ -10,7 +10,7 @@ import multiprocessing
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -86,15 +86,27 @@ async def prepare(settings: Settings, url: str) -> tuple[list[str], Any]:
     return applied, report
 
 
-def prepare_apart(settings: Settings, url: str) -> tuple[list[str], Any]:
+class Prepared(NamedTuple):
+    """What `prepare` did, in types this module holds: the child's answer is unpickled in `serve`'s
+    process, and a `SeedReport` there would import the seed's modules (catalog, offices, addresses,
+    holidays, rapidfuzz, asyncpg: 15 MB) into the supervisor that the child keeps them out of."""
+
+    applied: list[str]
+    offices: int
+    procedures: int
+    calendar_days: int
+
+
+def prepare_apart(settings: Settings, url: str) -> Prepared:
     """`prepare` in a forked child: the seed's code and data (about 25 MB) never enter `serve`'s own
     process, which supervises granian's workers for as long as they run."""
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as child:
         return child.submit(_prepare_now, settings, url).result()
 
 
-def _prepare_now(settings: Settings, url: str) -> tuple[list[str], Any]:
-    return run(prepare(settings, url))
+def _prepare_now(settings: Settings, url: str) -> Prepared:
+    applied, report = run(prepare(settings, url))
+    return Prepared(applied, report.offices, report.procedures, report.calendar_days)
 
 
 async def ensure_reference_data(conn: Any, province_code: str) -> None:

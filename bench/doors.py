@@ -41,10 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import harness
-import httpx
-import psutil
 
-READY_TIMEOUT = 60.0
 WRK_GRACE = 30.0
 
 
@@ -172,21 +169,6 @@ def citizen_token(env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, started: float) -> float:
-    """Seconds from `started` to the first 200 at `url` (polled every 20 ms)."""
-    with httpx.Client(timeout=1.0) as http:
-        while time.monotonic() - started < READY_TIMEOUT:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-            try:
-                if http.get(url).status_code == 200:
-                    return time.monotonic() - started
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.02)
-    raise RuntimeError(f"not ready within {READY_TIMEOUT:.0f}s:\n{log.read_text()[-3000:]}")
-
-
 def uv_start(env: dict[str, str], runs: int = 3) -> float:
     """`uv run`'s own start: the median of `uv run python -c pass`."""
     times = []
@@ -195,20 +177,6 @@ def uv_start(env: dict[str, str], runs: int = 3) -> float:
         subprocess.run(["uv", "run", "--quiet", "python", "-c", "pass"], cwd=harness.ROOT, env=env, check=True)
         times.append(time.monotonic() - started)
     return statistics.median(times)
-
-
-def memory(pid: int) -> list[tuple[str, int, int]]:
-    """(command, RSS, PSS) in MiB of each process of the tree under `pid`."""
-    found = []
-    for proc in harness.process_tree(pid):
-        try:
-            info = proc.memory_full_info()
-            cmd = proc.cmdline()
-            name = " ".join([Path(cmd[0]).name, *cmd[1:3]])
-        except psutil.Error:
-            continue
-        found.append((name, info.rss >> 20, info.pss >> 20))
-    return found
 
 
 def fresh_search_us(env: dict[str, str]) -> str:
@@ -237,16 +205,6 @@ def fresh_search_us(env: dict[str, str]) -> str:
         timeout=120,
     )
     return done.stdout.strip()
-
-
-def start(cmd: list[str], env: dict[str, str], log: Path, ready: str) -> tuple[subprocess.Popen[bytes], float]:
-    started = time.monotonic()
-    proc = harness.spawn(cmd, env, log)
-    try:
-        return proc, wait_ready(ready, proc, log, started)
-    except BaseException:
-        harness.stop(proc)
-        raise
 
 
 def load_line(label: str) -> str:
@@ -281,7 +239,7 @@ def report_doors(results: list[tuple[Door, Measured, Measured]], args: argparse.
 
 def report_memory(serve_pid: int, ceiling_pid: int) -> None:
     for label, pid in (("motcua serve", serve_pid), ("ceiling", ceiling_pid)):
-        rows = memory(pid)
+        rows = harness.memory(pid)
         rss, pss = sum(r for _, r, _ in rows), sum(p for _, _, p in rows)
         without_uv = sum(r for name, r, _ in rows if not name.startswith("uv "))
         print(f"\n{label}: RSS {rss} MiB summed ({without_uv} without `uv run`'s own process), PSS {pss} MiB")
@@ -301,10 +259,10 @@ def run(args: argparse.Namespace) -> int:
         base = f"http://{harness.HOST}:{port}"
         ceiling_url = f"http://{harness.HOST}:{ceiling_port}/"
         serve_cmd = ["uv", "run", "--quiet", "motcua", "serve", "--host", harness.HOST, "--port", str(port)]
-        server, ready = start(serve_cmd, env, db.dir / "serve.log", base + "/health/ready")
+        server, ready = harness.start(serve_cmd, env, db.dir / "serve.log", base + "/health/ready")
         try:
             ceiling_cmd = ["uv", "run", "--quiet", "python", "bench/ceiling.py", str(ceiling_port)]
-            ceiling, _ = start(ceiling_cmd, env, db.dir / "ceiling.log", ceiling_url)
+            ceiling, _ = harness.start(ceiling_cmd, env, db.dir / "ceiling.log", ceiling_url)
             try:
                 print(
                     f"\n`motcua serve` ready {ready:.2f} s after its spawn; `uv run`'s own start {uv:.2f} s", flush=True

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,7 @@ PG_ADMIN_DSN = f"postgresql://postgres@127.0.0.1:{PG_PORT}/postgres"
 # the machine's Redis may be shared: REDIS_URL from the environment wins
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 CLI_TIMEOUT = 180.0
+READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
 
 
@@ -153,6 +155,31 @@ def stop(proc: subprocess.Popen[Any]) -> None:
         pass
 
 
+def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, started: float) -> float:
+    """Seconds from `started` to the first 200 at `url` (polled every 20 ms)."""
+    with httpx.Client(timeout=1.0) as http:
+        while time.monotonic() - started < READY_TIMEOUT:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            try:
+                if http.get(url).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.02)
+    raise RuntimeError(f"not ready within {READY_TIMEOUT:.0f}s:\n{log.read_text()[-3000:]}")
+
+
+def start(cmd: list[str], env: dict[str, str], log: Path, ready: str) -> tuple[subprocess.Popen[bytes], float]:
+    started = time.monotonic()
+    proc = spawn(cmd, env, log)
+    try:
+        return proc, wait_ready(ready, proc, log, started)
+    except BaseException:
+        stop(proc)
+        raise
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -177,6 +204,20 @@ def process_tree(pid: int) -> list[psutil.Process]:
         return [root, *root.children(recursive=True)]
     except psutil.Error:
         return []
+
+
+def memory(pid: int) -> list[tuple[str, int, int]]:
+    """(command, RSS, PSS) in MiB of each process of the tree under `pid`."""
+    found = []
+    for proc in process_tree(pid):
+        try:
+            info = proc.memory_full_info()
+            cmd = proc.cmdline()
+            name = " ".join([Path(cmd[0]).name, *cmd[1:3]])
+        except psutil.Error:
+            continue
+        found.append((name, info.rss >> 20, info.pss >> 20))
+    return found
 
 
 def postgres_processes(database: str) -> tuple[list[psutil.Process], list[psutil.Process]]:

@@ -4,13 +4,12 @@ of a request's work carries its request id."""
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.config
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
-
-import msgspec
 
 request_id: ContextVar[str | None] = ContextVar("motcua_request_id", default=None)
 
@@ -33,8 +32,6 @@ class JsonFormatter(logging.Formatter):
     """`time` (ISO 8601, UTC), `level`, `logger`, `message`, and `request_id` and `exception` when
     there is one."""
 
-    _encoder = msgspec.json.Encoder()
-
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -47,7 +44,8 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = rid
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return self._encoder.encode(entry).decode()
+        # the standard library's encoder: `serve`'s supervisor (core/supervisor.py) imports no more for it
+        return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
 def config(level: str = "INFO", fmt: str = "plain") -> dict[str, Any]:

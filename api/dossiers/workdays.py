@@ -3,7 +3,11 @@
 Working days are Monday to Friday minus the public holidays of Bộ luật Lao động 2019 (Điều 112)
 as computed by the ``holidays`` library, corrected by announced overrides (the yearly Tết block,
 swapped days, a Saturday that becomes a working day). Overrides always win, both ways.
-The only file read is the packaged ``data/calendar_overrides.json`` (:func:`load_default_overrides`).
+
+The library's answers for the years of ``data/holidays_vn.json`` are kept there, written by
+:func:`write_holiday_table` and checked against the library by a test: importing the library loads
+every country it knows (300 modules, 17 MB in each process that computes a deadline), so it is
+imported only for a year outside the table. The files read are those two (:func:`load_default_overrides`).
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
-import holidays
 import msgspec
 
 from core.clock import VN_TZ
@@ -22,11 +26,15 @@ __all__ = (
     "DEFAULT_WORKING_HOURS",
     "CalendarOverride",
     "WorkCalendar",
+    "computed_holidays",
     "load_default_overrides",
     "parse_working_hours",
+    "write_holiday_table",
 )
 
 _ONE_DAY = timedelta(days=1)
+HOLIDAY_TABLE = "holidays_vn.json"
+HOLIDAY_TABLE_YEARS = range(2015, 2051)
 _SATURDAY = 5
 
 WorkingHours = tuple[tuple[time, time], ...]
@@ -94,8 +102,9 @@ class WorkCalendar:
     def _holidays_of(self, year: int) -> Mapping[date, str]:
         found = self._holidays.get(year)
         if found is None:
-            computed = holidays.country_holidays("VN", years=year, language="vi")
-            found = {day: str(name) for day, name in computed.items()}
+            found = _holiday_table().get(year)
+            if found is None:
+                found = computed_holidays(year)
             self._holidays[year] = found
         return found
 
@@ -198,3 +207,25 @@ def load_default_overrides() -> tuple[CalendarOverride, ...]:
     """The announced overrides shipped in ``api/dossiers/data/calendar_overrides.json``."""
     raw = (files("api.dossiers") / "data" / "calendar_overrides.json").read_bytes()
     return msgspec.json.decode(raw, type=tuple[CalendarOverride, ...])
+
+
+def computed_holidays(year: int) -> dict[date, str]:
+    """The public holidays of ``year`` as the ``holidays`` library computes them, named in Vietnamese."""
+    import holidays
+
+    return {day: str(name) for day, name in holidays.country_holidays("VN", years=year, language="vi").items()}
+
+
+@cache
+def _holiday_table() -> dict[int, dict[date, str]]:
+    raw = (files("api.dossiers") / "data" / HOLIDAY_TABLE).read_bytes()
+    return msgspec.json.decode(raw, type=dict[int, dict[date, str]])
+
+
+def write_holiday_table() -> None:
+    """Write ``data/holidays_vn.json`` from the library (after an upgrade of ``holidays``, when the
+    test that compares them says so): ``uv run python -c "from api.dossiers.workdays import
+    write_holiday_table; write_holiday_table()"``."""
+    table = {year: computed_holidays(year) for year in HOLIDAY_TABLE_YEARS}
+    path = Path(str(files("api.dossiers") / "data" / HOLIDAY_TABLE))
+    path.write_bytes(msgspec.json.format(msgspec.json.encode(table), indent=1) + b"\n")

@@ -6,7 +6,7 @@
    slugs and ``none``). A name several procedures share is one row per procedure, each weighted by
    its share, so the model spreads its belief instead of choosing.
 3. Weights too small to change an answer are dropped, and what is left is written to
-   ``data/model.json.gz`` for :mod:`.model`, which scores without scikit-learn. The runtime
+   ``data/model.npz`` for :mod:`.model`, which scores without scikit-learn. The runtime
    scorer is checked against scikit-learn's own probabilities before the file is written.
 
 Only dev data (``tests/data/nlu_dev.jsonl``, ``tests/data/nlu_dev2.jsonl``) is read to report how
@@ -16,7 +16,6 @@ the settings do; the held-out sets are never read here.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import time
 from collections import Counter
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Sample, build_corpus, data_digest, summary
-from .model import FORMAT, MODEL_FILE, Model
+from .model import FORMAT, MODEL_FILE, Model, encode_model, read_model
 from .normalize import normalize
 
 __all__ = ("NONE", "main", "train")
@@ -120,7 +119,7 @@ def _head(model: Any, prune: float) -> dict[str, Any]:
 def _check(data: dict[str, Any], vectorizer: Any, models: dict[str, Any], texts: Sequence[str]) -> None:
     """The plain-Python scorer gives scikit-learn's answer on the training messages, except where
     scikit-learn itself hesitated (two classes within 0.1): pruning may only flip those."""
-    runtime = Model(json.loads(json.dumps(data)))
+    runtime = read_model(encode_model(data))  # the file's own numbers, as a worker reads them
     sample = texts[:: max(1, len(texts) // 2000)]
     x = vectorizer.transform(sample)
     for name, model in models.items():
@@ -192,13 +191,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in summary(samples):
         print(line)
     data = train(samples, settings)
-    model = Model(json.loads(json.dumps(data)))
+    raw = encode_model(data)
+    model = read_model(raw)
     print(f"trained in {time.perf_counter() - started:.1f} s; {model.vocabulary_size} features")
     for name, head in data["heads"].items():
         print(f"  {name}: {len(head['classes'])} classes, {len(head['weights'])} weights kept")
     _report_dev(model, _dev(args.dev))
     if not args.dry_run:
-        raw = gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), mtime=0)
         args.out.write_bytes(raw)
         print(f"wrote {args.out} ({len(raw) / 1024:.0f} KiB)")
     return 0

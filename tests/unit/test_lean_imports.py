@@ -1,6 +1,8 @@
 """What the API process imports when it starts: the libraries only some requests need are imported
 by those requests (a paper's PDF and signature, a QR image, a push to Firebase, Vietnamese word
-segmentation), so that a worker that never meets them neither loads nor holds them."""
+segmentation), so that a worker that never meets them neither loads nor holds them. The public
+holidays of the years a deadline falls in are read from a table, not computed by a library that
+loads every country's."""
 
 from __future__ import annotations
 
@@ -9,7 +11,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LATER = ("fpdf", "pyhanko", "qrcode", "PIL", "lxml", "firebase_admin", "google.auth", "requests", "underthesea")
+LATER = (
+    "fpdf",
+    "pyhanko",
+    "qrcode",
+    "PIL",
+    "lxml",
+    "firebase_admin",
+    "google.auth",
+    "requests",
+    "underthesea",
+    "holidays",
+)
 
 
 def test_importing_the_app_leaves_the_heavy_libraries_for_later() -> None:
@@ -18,3 +31,18 @@ def test_importing_the_app_leaves_the_heavy_libraries_for_later() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == []
+
+
+def test_a_deadline_in_the_table_s_years_leaves_the_holidays_library_unloaded() -> None:
+    probe = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from api.dossiers.workdays import WorkCalendar\n"
+        "calendar = WorkCalendar()\n"
+        "assert calendar.add_working_days(date(2026, 4, 24), 3) == date(2026, 5, 4)\n"
+        "print('holidays' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["False"]

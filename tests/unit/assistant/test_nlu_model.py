@@ -7,7 +7,10 @@ import json
 import math
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from api.catalog.service import load_catalog_data
@@ -16,7 +19,7 @@ from assistant.nlu import Intent, normalize
 from assistant.nlu import corpus as corpus_module
 from assistant.nlu.corpus import Sample, build_corpus, data_digest
 from assistant.nlu.features import MAX_CHARS, features
-from assistant.nlu.model import load_model
+from assistant.nlu.model import Vector, encode_model, load_model, read_model
 
 DATA = Path(__file__).parents[2] / "data"
 
@@ -112,3 +115,51 @@ def test_only_the_start_of_a_long_message_counts() -> None:
 def test_features_are_words_pairs_and_letter_sequences() -> None:
     got = features("so do")
     assert {"w:so", "w:do", "b:< so", "b:so do", "b:do >", "c: s", "c:so d", "c: so d"} <= set(got)
+
+
+def _spec(rng: np.random.Generator, features: int, classes: int) -> dict[str, Any]:
+    """A head as the trainer writes it: weights rounded to 4 decimals, some features without any."""
+    counts = rng.integers(0, 3, size=features)
+    counts[::4] = 0
+    indices = [int(c) for n in counts for c in sorted(rng.choice(classes, size=n, replace=False))]
+    weights = [round(float(w), 4) for w in rng.normal(0, 2, size=len(indices))]
+    return {
+        "classes": [f"k{c}" for c in range(classes)],
+        "intercept": [round(float(b), 5) for b in rng.normal(0, 1, size=classes)],
+        "indptr": [0, *np.cumsum(counts).tolist()],
+        "indices": indices,
+        "weights": weights,
+    }
+
+
+def _dense(spec: dict[str, Any], features: int) -> npt.NDArray[np.float32]:
+    """Every feature's row of weights, made as the JSON form's reader made them."""
+    dense = np.zeros((features, len(spec["classes"])), dtype=np.float32)
+    rows = np.repeat(np.arange(features), np.diff(spec["indptr"]))
+    dense[rows, spec["indices"]] = np.asarray(spec["weights"], dtype=np.float32)
+    return dense
+
+
+def test_the_model_file_gives_back_each_number_the_trainer_rounded() -> None:
+    rng = np.random.default_rng(23)
+    features = 300
+    data: dict[str, Any] = {
+        "info": {"corpus_digest": "d" * 64, "samples": 1, "settings": {}},
+        "vocabulary": [f"c:{i} x" for i in range(features - 1)] + ["w:đ"],
+        "idf": [round(float(v), 5) for v in rng.uniform(1, 10, size=features)],
+        "heads": {"intent": _spec(rng, features, 12), "procedure": _spec(rng, features, 41)},
+    }
+    model = read_model(encode_model(data))
+    assert model._idf.tolist() == data["idf"] and model.vocabulary_size == features
+    vector = Vector(rng.permutation(features)[:120], rng.uniform(0, 1, size=120).astype(np.float32))
+    for name, spec in data["heads"].items():
+        head = model.heads[name]
+        assert head.classes == tuple(spec["classes"]) and head.weights == len(spec["weights"])
+        assert head._intercept.tolist() == np.asarray(spec["intercept"], dtype=np.float32).tolist()
+        dense = _dense(spec, features)
+        assert head._weights[head._rows].tobytes() == dense.tobytes()
+        expected = vector.values @ dense[vector.indices] + np.asarray(spec["intercept"], dtype=np.float32)
+        assert head.scores(vector).tobytes() == expected.tobytes()
+    data["idf"][7] += 1e-7
+    with pytest.raises(ValueError, match="decimals"):
+        encode_model(data)

@@ -5,10 +5,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.dossiers.workdays import CalendarOverride, WorkCalendar, load_default_overrides
+from api.dossiers.workdays import (
+    HOLIDAY_TABLE_YEARS,
+    CalendarOverride,
+    WorkCalendar,
+    _holiday_table,
+    computed_holidays,
+    load_default_overrides,
+)
 from core.clock import VN_TZ
 
 CAL = WorkCalendar(load_default_overrides())
+# the properties below draw years outside the holiday table too: the library they are computed by is
+# imported here, once, rather than inside one example's time limit
+computed_holidays(2000)
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 31))
 aware_datetimes = st.datetimes(
@@ -221,3 +231,16 @@ def test_appointment_is_a_working_day_never_before_receipt(received_at: datetime
 @given(aware_datetimes, st.integers(min_value=0, max_value=40))
 def test_one_more_working_day_moves_the_appointment_later(received_at: datetime, n: int) -> None:
     assert CAL.appointment_date(received_at, n) < CAL.appointment_date(received_at, n + 1)
+
+
+def test_the_holiday_table_is_what_the_library_computes_for_each_of_its_years() -> None:
+    """After an upgrade of `holidays` that changes a year: `write_holiday_table()` (its docstring)."""
+    table = _holiday_table()
+    assert sorted(table) == list(HOLIDAY_TABLE_YEARS)
+    assert {year: computed_holidays(year) for year in HOLIDAY_TABLE_YEARS} == table
+
+
+def test_a_year_outside_the_table_is_computed_by_the_library() -> None:
+    year = HOLIDAY_TABLE_YEARS.stop + 3
+    assert year not in _holiday_table()
+    assert WorkCalendar().holiday_name(date(year, 9, 2)) == computed_holidays(year)[date(year, 9, 2)]
