@@ -2,8 +2,9 @@
 
 * The conversation keeps its procedure: "cần giấy tờ gì" after "làm khai sinh" is about birth
   registration; a message that names another procedure clearly switches to it. One believed only
-  weakly (a word of it in "chủ nhà đăng ký giúp được không", "can my landlord do that online?") does
-  not: the talk's procedure is the likelier reading.
+  weakly (a word of it in "chủ trọ làm giúp được không", "can the landlord file it online?") does
+  not: the talk's procedure is the likelier reading. A status question naming a procedure ("my
+  vehicle dossier, ready yet?") makes it the talk's procedure for the questions after it.
 * "Còn tạm vắng thì sao" after a question about papers asks about the papers of the new procedure;
   a follow-up naming none ("what about online?") asks what its own words ask.
 * A name several procedures share ("bằng lái") is asked about, unless the conversation is already
@@ -76,10 +77,10 @@ def follow(
     if picked is not None and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
         intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
         return _about(state, intent, max(confidence, 0.8), picked)
-    if intent is Intent.PAYMENT_HELP:
-        procedure = understood.procedure or state.procedure
-        state.procedure = procedure
-        return Turn(intent=intent, confidence=confidence, procedure=procedure)
+    if intent in {Intent.PAYMENT_HELP, Intent.DOSSIER_STATUS}:
+        state.procedure = understood.procedure or state.procedure
+        about = state.procedure if intent is Intent.PAYMENT_HELP else None  # a status reply is about dossiers
+        return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
     named = understood.procedure is not None or bool(understood.candidates)
@@ -108,7 +109,7 @@ def follow(
 def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:
     """The message names another procedure than the talk's, or a few, but believes it little."""
     other = understood.procedure not in {None, procedure} or bool(understood.candidates)
-    return other and not understood.follow_up and understood.procedure_confidence < KEEP
+    return other and understood.procedure_confidence < KEEP
 
 
 def _about(

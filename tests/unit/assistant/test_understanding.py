@@ -230,6 +230,34 @@ def test_another_procedure_named_weakly_does_not_switch_the_talk() -> None:
     assert follow(clear, normalize("làm khai tử thế nào"), state).procedure == "death-registration"
 
 
+def test_a_follow_up_naming_another_procedure_weakly_keeps_the_talk() -> None:
+    state = DialogueState(procedure="judicial-record-certificate", last_intent="procedure_duration")
+    vague = Understanding(
+        intent=Intent.PROCEDURE_LOCATION,
+        confidence=0.8,
+        procedure_confidence=0.3,
+        candidates=("certified-copy", "civil-status-extract-copy"),
+        follow_up=True,
+    )
+    got = follow(vague, normalize("còn cái đó gửi về nhà được không"), state)
+    assert (got.intent, got.procedure, got.candidates) == (
+        Intent.PROCEDURE_LOCATION,
+        "judicial-record-certificate",
+        (),
+    )
+
+
+def test_a_status_question_naming_a_procedure_is_what_the_talk_is_about_next() -> None:
+    state = DialogueState()
+    status = Understanding(
+        intent=Intent.DOSSIER_STATUS, confidence=0.9, procedure="vehicle-registration", procedure_confidence=0.9
+    )
+    assert follow(status, normalize("hồ sơ đăng ký xe của tôi xong chưa"), state).procedure is None
+    fee = Understanding(intent=Intent.PROCEDURE_FEE, confidence=0.9)
+    got = follow(fee, normalize("lệ phí bao nhiêu"), state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_FEE, "vehicle-registration")
+
+
 def test_a_follow_up_naming_no_procedure_asks_its_own_question() -> None:
     state = DialogueState(procedure="passport-issuance", last_intent="procedure_documents")
     understood = Understanding(intent=Intent.PROCEDURE_INFO, confidence=0.8, follow_up=True)
