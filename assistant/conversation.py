@@ -1,8 +1,12 @@
 """What one turn is about, given the message understood and what the conversation already knows.
 
 * The conversation keeps its procedure: "cần giấy tờ gì" after "làm khai sinh" is about birth
-  registration; a message that names another procedure switches to it.
-* "Còn tạm vắng thì sao" after a question about papers asks about the papers of the new procedure.
+  registration; a message that names another procedure clearly switches to it. One believed only
+  weakly (a word of it in "chủ trọ làm giúp được không", "can the landlord file it online?") does
+  not: the talk's procedure is the likelier reading. A status question naming a procedure ("my
+  vehicle dossier, ready yet?") makes it the talk's procedure for the questions after it.
+* "Còn tạm vắng thì sao" after a question about papers asks about the papers of the new procedure;
+  a follow-up naming none ("what about online?") asks what its own words ask.
 * A name several procedures share ("bằng lái") is asked about, unless the conversation is already
   about one of them; the answer to that question (the quick reply, or any message naming one of
   the candidates) gets the question that was pending.
@@ -16,6 +20,7 @@ Pure: the state is read and changed in memory, saving it is the caller's busines
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 import msgspec
 
@@ -24,7 +29,10 @@ from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, Intent
 from assistant.nlu.normalize import Normalized
 from assistant.nlu.understand import Understanding
 
-__all__ = ("Turn", "follow")
+__all__ = ("KEEP", "Turn", "follow")
+
+KEEP: Final = 0.7
+"""In a conversation about a procedure, another one named with less belief than this does not switch it."""
 
 
 class Turn(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,14 +77,17 @@ def follow(
     if picked is not None and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
         intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
         return _about(state, intent, max(confidence, 0.8), picked)
-    if intent is Intent.PAYMENT_HELP:
-        procedure = understood.procedure or state.procedure
-        state.procedure = procedure
-        return Turn(intent=intent, confidence=confidence, procedure=procedure)
+    if intent in {Intent.PAYMENT_HELP, Intent.DOSSIER_STATUS}:
+        state.procedure = understood.procedure or state.procedure
+        about = state.procedure if intent is Intent.PAYMENT_HELP else None  # a status reply is about dossiers
+        return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
-    if understood.follow_up and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
+    named = understood.procedure is not None or bool(understood.candidates)
+    if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
+    if state.procedure is not None and _weakly_elsewhere(understood, state.procedure):
+        return _about(state, intent, confidence, state.procedure, understood.intents)
     if understood.procedure is not None:
         if intent is Intent.PROCEDURE_INFO and asked in QUESTION_INTENTS:  # "lệ phí?" "— hộ chiếu"
             intent = Intent(asked or intent)
@@ -93,6 +104,12 @@ def follow(
         return Turn(intent=Intent.FALLBACK, confidence=min(confidence, 0.3))
     state.pending_intent = intent
     return Turn(intent=intent, confidence=min(confidence, 0.5))
+
+
+def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:
+    """The message names another procedure than the talk's, or a few, but believes it little."""
+    other = understood.procedure not in {None, procedure} or bool(understood.candidates)
+    return other and understood.procedure_confidence < KEEP
 
 
 def _about(

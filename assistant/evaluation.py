@@ -203,18 +203,24 @@ def understander_for(names: Mapping[str, Sequence[str]]) -> tuple[Understander, 
 
 
 def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
-    """The Markdown report of ``motcua nlu report``: the held-out sets, then the dev sets. A set
-    whose file is absent (the second held-out set before it is written) is left out."""
+    """The Markdown report of ``motcua nlu report``: the held-out set, then the dev sets. A set
+    whose file is absent is left out."""
     understander, folded = understander_for(names)
     sections = [
         ("Held-out set (never tuned on)", "nlu_heldout.jsonl", "nlu_heldout_dialogues.jsonl"),
         (
-            "Independent held-out set (another writer, never tuned on)",
-            "nlu_heldout2.jsonl",
-            "nlu_heldout2_dialogues.jsonl",
+            "Third held-out set, a fifth writer who never saw the model or any other set (never tuned on)",
+            "nlu_heldout3.jsonl",
+            "nlu_heldout3_dialogues.jsonl",
         ),
         ("Dev set (tuned on)", "nlu_dev.jsonl", "nlu_dev_dialogues.jsonl"),
         ("Second dev set, another writer (tuned on)", "nlu_dev2.jsonl", "nlu_dev2_dialogues.jsonl"),
+        ("Third dev set, another writer (tuned on)", "nlu_dev3.jsonl", "nlu_dev3_dialogues.jsonl"),
+        (
+            "Fourth writer's set, once held out, now dev (used to choose between models, tuned on)",
+            "nlu_heldout2.jsonl",
+            "nlu_heldout2_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

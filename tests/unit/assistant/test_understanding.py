@@ -67,7 +67,7 @@ def test_a_topic_beside_a_procedure_or_asked_like_one_is_out_of_scope(text: str)
         ("lam ho chieu", "passport-issuance"),
         ("dki ket hon", "marriage-registration"),
         ("passport", "passport-issuance"),
-        ("sổ đỏ", "land-use-certificate"),
+        ("làm sổ đỏ", "land-use-certificate"),
         ("lltp", "judicial-record-certificate"),
         ("giấy độc thân", "marital-status-certificate"),
         ("criminal record", "judicial-record-certificate"),
@@ -158,6 +158,7 @@ def test_a_name_two_procedures_share_is_asked_about() -> None:
     assert got.procedure is None
     assert set(got.candidates) == {"driving-licence-renewal", "driving-licence-reissue"}
     assert set(turn("bảo hiểm").candidates) == {"health-insurance-card", "unemployment-benefit"}
+    assert set(turn("sổ đỏ").candidates) == {"land-use-certificate", "land-transfer-registration"}
 
 
 def test_paying_for_a_procedure_is_payment_help_about_it() -> None:
@@ -206,6 +207,62 @@ def test_what_about_another_procedure_asks_the_same_question() -> None:
     turn("đăng ký tạm trú cần giấy tờ gì", state)
     got = turn("còn khai báo tạm vắng thì sao", state)
     assert (got.intent, got.procedure) == (Intent.PROCEDURE_DOCUMENTS, "temporary-absence-declaration")
+
+
+def test_another_procedure_named_weakly_does_not_switch_the_talk() -> None:
+    state = DialogueState(procedure="temporary-residence-registration", last_intent="procedure_documents")
+    weak = Understanding(
+        intent=Intent.PROCEDURE_INFO, confidence=0.7, procedure="death-registration", procedure_confidence=0.5
+    )
+    message = normalize("chủ trọ làm giúp được không")
+    assert follow(weak, message, state).procedure == "temporary-residence-registration"
+    vague = Understanding(
+        intent=Intent.PROCEDURE_LOCATION,
+        confidence=0.5,
+        procedure_confidence=0.4,
+        candidates=("land-use-certificate", "land-transfer-registration"),
+    )
+    got = follow(vague, normalize("can the landlord file it online"), state)
+    assert (got.procedure, got.candidates) == ("temporary-residence-registration", ())
+    clear = Understanding(
+        intent=Intent.PROCEDURE_INFO, confidence=0.9, procedure="death-registration", procedure_confidence=0.9
+    )
+    assert follow(clear, normalize("làm khai tử thế nào"), state).procedure == "death-registration"
+
+
+def test_a_follow_up_naming_another_procedure_weakly_keeps_the_talk() -> None:
+    state = DialogueState(procedure="judicial-record-certificate", last_intent="procedure_duration")
+    vague = Understanding(
+        intent=Intent.PROCEDURE_LOCATION,
+        confidence=0.8,
+        procedure_confidence=0.3,
+        candidates=("certified-copy", "civil-status-extract-copy"),
+        follow_up=True,
+    )
+    got = follow(vague, normalize("còn cái đó gửi về nhà được không"), state)
+    assert (got.intent, got.procedure, got.candidates) == (
+        Intent.PROCEDURE_LOCATION,
+        "judicial-record-certificate",
+        (),
+    )
+
+
+def test_a_status_question_naming_a_procedure_is_what_the_talk_is_about_next() -> None:
+    state = DialogueState()
+    status = Understanding(
+        intent=Intent.DOSSIER_STATUS, confidence=0.9, procedure="vehicle-registration", procedure_confidence=0.9
+    )
+    assert follow(status, normalize("hồ sơ đăng ký xe của tôi xong chưa"), state).procedure is None
+    fee = Understanding(intent=Intent.PROCEDURE_FEE, confidence=0.9)
+    got = follow(fee, normalize("lệ phí bao nhiêu"), state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_FEE, "vehicle-registration")
+
+
+def test_a_follow_up_naming_no_procedure_asks_its_own_question() -> None:
+    state = DialogueState(procedure="passport-issuance", last_intent="procedure_documents")
+    understood = Understanding(intent=Intent.PROCEDURE_INFO, confidence=0.8, follow_up=True)
+    got = follow(understood, normalize("còn thủ tục thì sao"), state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_INFO, "passport-issuance")
 
 
 def test_the_answer_to_which_procedure_gets_the_pending_question() -> None:
