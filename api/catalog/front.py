@@ -132,12 +132,12 @@ class CatalogFront:
 
 def _plain(scope: Scope) -> str | None:
     """The Accept-Language of a request with none of the headers that route it ("" when absent), else None."""
-    language = ""
+    language: str | None = ""
     for name, value in scope["headers"]:
         if name in _ROUTED:
             return None
-        if name == b"accept-language":
-            language = value.decode("latin-1")
+        if name == b"accept-language":  # given twice: which one counts is the framework's to say
+            language = value.decode("latin-1") if language == "" else None
     return language
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from api.catalog.front import _asked, _day
+from api.catalog.front import _asked, _day, _plain
 
 ASKS = frozenset({"q", "on", "lang"})
 
@@ -51,3 +51,18 @@ def test_what_it_leaves_to_the_route(query: bytes) -> None:
 )
 def test_the_day_asked(on: str, day: date | None) -> None:
     assert _day(on) == day
+
+
+@pytest.mark.parametrize(
+    ("headers", "language"),
+    [
+        ([(b"host", b"x")], ""),
+        ([(b"accept-language", b"en-US,en;q=0.9")], "en-US,en;q=0.9"),
+        ([(b"accept-language", b"en"), (b"accept-language", b"vi")], None),  # which one counts is the router's
+        ([(b"authorization", b"Bearer x")], None),
+        ([(b"origin", b"https://app.example.vn")], None),
+        ([(b"content-length", b"0")], None),
+    ],
+)
+def test_the_headers_it_answers_without_the_router(headers: list[tuple[bytes, bytes]], language: str | None) -> None:
+    assert _plain({"headers": headers}) == language  # type: ignore[arg-type]  # a scope with its headers only
