@@ -33,7 +33,7 @@ from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal
 from core.clock import today_in_vn
-from core.db import fetch_one_as, json_text, transaction
+from core.db import json_text, row_as, transaction
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, ForbiddenError, ValidationError
 from core.sealing import DataKeys
@@ -137,10 +137,8 @@ async def create_dossier(
     # The citizen must learn whether the dossier exists: a lost answer to the COMMIT is looked up
     # (a 503 for a dossier that was filed makes the retry file a second one), and the answer is read
     # before the COMMIT, so nothing after it can fail.
-    async with transaction(conn, filing.pool):
-        row = await fetch_one_as(
-            DossierRow,
-            conn,
+    async with transaction(conn, filing.pool) as written:
+        inserted = await conn.fetchrow(
             queries.INSERT_DOSSIER if audit is None else AUDITED_INSERT_DOSSIER,
             dossier_id,
             new.procedure.slug,
@@ -158,6 +156,9 @@ async def create_dossier(
             now,
             *(audit.params() if audit else ()),
         )
+        assert inserted is not None  # an INSERT … RETURNING returns its row
+        written.xid = inserted["xid"]
+        row = row_as(DossierRow, inserted)
         await conn.execute(
             queries.INSERT_HISTORY_MANY,
             [dossier_id],
@@ -171,7 +172,6 @@ async def create_dossier(
             [json_text({"channel": "counter", "office": new.agency_code} if counter else {})],
             now,
         )
-        assert row is not None  # an INSERT … RETURNING returns its row
         return await view(conn, filing.showing, row, locale, papers=([], []))  # a new draft has no paper yet
 
 
