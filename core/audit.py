@@ -62,16 +62,21 @@ def audited(sql: str, params: int, *, asynchronous: bool = False) -> str:
     """`sql`, a statement of `params` parameters, that also appends the entry given as the next six
     (AuditEntry.params()). A data-modifying WITH runs whatever the statement returns. `asynchronous`:
     the statement's transaction commits without waiting for the flush (only for a statement that is
-    its own transaction: SET LOCAL would reach every statement of an enclosing one)."""
+    its own transaction: SET LOCAL would reach every statement of an enclosing one). A statement that
+    has its own WITH keeps it, after the entry's."""
     first = params + 1
     values = ", ".join(f"${first + i}" for i in range(6))
     if not asynchronous:
-        return f"WITH audit_entry AS (INSERT INTO {_INSERT_COLUMNS} VALUES ({values}))\n{sql}"
-    return (
-        f"WITH audit_entry AS (INSERT INTO {_INSERT_COLUMNS} SELECT {values}"
-        " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_waiting)\n"
-        f"{sql}"
-    )
+        entry = f"audit_entry AS (INSERT INTO {_INSERT_COLUMNS} VALUES ({values}))"
+    else:
+        entry = (
+            f"audit_entry AS (INSERT INTO {_INSERT_COLUMNS} SELECT {values}"
+            " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_waiting)"
+        )
+    body = sql.lstrip()
+    if body[:5].upper() == "WITH ":
+        return f"WITH {entry},\n{body[5:]}"
+    return f"WITH {entry}\n{sql}"
 
 
 class AuditedRead:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
 import jwt
 import msgspec
@@ -55,15 +57,29 @@ def issue_access_token(principal: Principal, *, secret: str, now: datetime, ttl:
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
+# Tokens whose signature was checked, per worker. A client sends the same token with every request until
+# it is refreshed, and PyJWT's check (the key read again as a possible JWK, the signature, the claims' JSON)
+# was a twelfth of a dossier creation's CPU. What PyJWT checks is a function of the token and the secret
+# alone (the expiry is ours, against our clock, on every request below), so a token it accepted once it
+# accepts again; one it refused is asked again each time.
+SIGNED_CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=SIGNED_CACHE_SIZE)
+def _signed_claims(token: str, secret: str) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        secret,
+        algorithms=[_ALGORITHM],
+        issuer=_ISSUER,
+        options={"require": ["exp", "sub", "iat"], "verify_exp": False, "verify_iat": False},
+    )
+    return claims
+
+
 def verify_access_token(token: str, *, secret: str, now: datetime) -> Principal:
     try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[_ALGORITHM],
-            issuer=_ISSUER,
-            options={"require": ["exp", "sub", "iat"], "verify_exp": False, "verify_iat": False},
-        )
+        claims = _signed_claims(token, secret)  # shared with later requests: only read
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
     # exp is checked against our clock, not the wall clock, so tests can move time

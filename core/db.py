@@ -13,6 +13,7 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import asyncpg
@@ -144,21 +145,36 @@ async def acquire(pool: asyncpg.Pool, *, within: float = ACQUIRE_TIMEOUT) -> Asy
         await pool.release(conn)
 
 
+# what a statement returns, after its write, for `transaction` to know its transaction without asking
+XID_COLUMN = "pg_current_xact_id_if_assigned() AS xid"
+
+
+@dataclass(slots=True)
+class Written:
+    """What the block of `transaction` may tell it: the transaction's id, read by a statement of the
+    block that wrote (returning XID_COLUMN), which spares asking for it before COMMIT."""
+
+    xid: int | None = None
+
+
 @asynccontextmanager
 async def transaction(
     conn: asyncpg.Connection, pool: asyncpg.Pool, *, lookup_seconds: float = COMMIT_LOOKUP_SECONDS
-) -> AsyncIterator[None]:
+) -> AsyncIterator[Written]:
     """`conn.transaction()`, for a use case whose caller must learn the truth of a write (a creation the
     caller cannot tell apart from a repeat). When the connection is lost during COMMIT, the server may
     have committed or not; this asks a fresh connection from `pool` once the server answers again
     (PostgreSQL keeps every transaction's fate: pg_xact_status). Committed: the block succeeds as if the
     answer had come. Otherwise, or still unknown after `lookup_seconds`: the fault is raised. It costs
-    one more statement before COMMIT."""
+    one more statement before COMMIT, unless the block tells the id (`Written.xid`)."""
     tx = conn.transaction()
     await tx.start()
     try:
-        yield
-        xid: int | None = await conn.fetchval("SELECT pg_current_xact_id_if_assigned()")
+        written = Written()
+        yield written
+        xid = written.xid
+        if xid is None:
+            xid = await conn.fetchval("SELECT pg_current_xact_id_if_assigned()")
     except BaseException:
         with suppress(*FAULTS, asyncpg.InterfaceError):  # a lost connection has nothing to roll back
             await tx.rollback()

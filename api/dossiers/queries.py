@@ -1,5 +1,7 @@
 """All SQL of dossiers."""
 
+from core.db import XID_COLUMN
+
 DOSSIER_COLUMNS = """
 d.id, d.code, d.lookup_key, d.status, d.procedure_slug, d.agency_code, d.owner_id, d.channel,
 d.applicant, d.form, d.delivery, d.fee, d.paid_at, d.address_flagged, d.submitted_at, d.received_at,
@@ -28,12 +30,18 @@ def overdue_sql(kind: str, now: str, today: str) -> str:
     )
 
 
-# the new draft as the API shows it: its answer needs no second read
+# the new draft as the API shows it (its answer needs no second read), with its first line of history
+# ($15 actor, $16 their role, $17 data) and the transaction's id: one statement
 INSERT_DOSSIER = f"""
+WITH created AS (
+    INSERT INTO dossier_history (dossier_id, from_status, to_status, action, actor_id, actor_role, actor_name, note,
+        data, at)
+    VALUES ($1, NULL, 'draft', 'create', $15, $16, NULL, NULL, $17::jsonb, $14)
+)
 INSERT INTO dossiers AS d (id, status, procedure_slug, agency_code, owner_id, channel, applicant, identity_sealed,
     identity_hash, form, form_sealed, delivery, fee, address_flagged, created_at, updated_at)
 VALUES ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-RETURNING {DOSSIER_COLUMNS}
+RETURNING {DOSSIER_COLUMNS}, {XID_COLUMN}
 """
 
 GET_DOSSIER = f"SELECT {DOSSIER_COLUMNS} FROM dossiers d WHERE d.id = $1"

@@ -33,12 +33,12 @@ from api.dossiers.views import Dossier
 from core.audit import AuditActor, AuditEntry, audited
 from core.auth import Principal
 from core.clock import today_in_vn
-from core.db import fetch_one_as, json_text, transaction
+from core.db import row_as, transaction
 from core.dossier_status import DossierStatus
 from core.errors import ConflictError, ForbiddenError, ValidationError
 from core.sealing import DataKeys
 
-AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 14)
+AUDITED_INSERT_DOSSIER = audited(queries.INSERT_DOSSIER, 17)
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,8 @@ async def create_dossier(
     # The citizen must learn whether the dossier exists: a lost answer to the COMMIT is looked up
     # (a 503 for a dossier that was filed makes the retry file a second one), and the answer is read
     # before the COMMIT, so nothing after it can fail.
-    async with transaction(conn, filing.pool):
-        row = await fetch_one_as(
-            DossierRow,
-            conn,
+    async with transaction(conn, filing.pool) as written:
+        inserted = await conn.fetchrow(
             queries.INSERT_DOSSIER if audit is None else AUDITED_INSERT_DOSSIER,
             dossier_id,
             new.procedure.slug,
@@ -156,22 +154,14 @@ async def create_dossier(
             new.fee,  # as filed today; fixed when the dossier is numbered (decide._fixed_fee)
             new.flagged,
             now,
+            principal.user_id,  # its history's first line: who created it, as whom, where
+            (Actor.OFFICER if counter else Actor.CITIZEN).value,
+            {"channel": "counter", "office": new.agency_code} if counter else {},
             *(audit.params() if audit else ()),
         )
-        await conn.execute(
-            queries.INSERT_HISTORY_MANY,
-            [dossier_id],
-            [None],
-            [DossierStatus.DRAFT.value],
-            ["create"],
-            [principal.user_id],
-            [(Actor.OFFICER if counter else Actor.CITIZEN).value],
-            [None],
-            [None],
-            [json_text({"channel": "counter", "office": new.agency_code} if counter else {})],
-            now,
-        )
-        assert row is not None  # an INSERT … RETURNING returns its row
+        assert inserted is not None  # an INSERT … RETURNING returns its row
+        written.xid = inserted["xid"]
+        row = row_as(DossierRow, inserted)
         return await view(conn, filing.showing, row, locale, papers=([], []))  # a new draft has no paper yet
 
 

@@ -118,6 +118,7 @@ async def test_birth_registration_from_sign_in_to_return(
         ("result_ready", "returned"),
     ]
     assert [h["actor_role"] for h in history] == ["citizen", "citizen", "officer", "officer", "officer", "officer"]
+    assert (history[0]["action"], history[0]["data"], history[0]["note"]) == ("create", {}, None)
 
     tracked = await client.get(f"/api/v1/track/{receipt['code']}", params={"key": receipt["lookup_key"]})
     assert tracked.status_code == 200, tracked.text

@@ -75,6 +75,8 @@ async def test_filed_with_scans_then_the_citizen_signs_in_sees_it_and_gets_the_n
         (None, "draft", "create"),
         ("draft", "received", "receive"),
     ]
+    assert history[0]["actor_role"] == "officer" and history[0]["actor_name"] == "Lê Văn Tâm"
+    assert history[0]["data"] == {"channel": "counter", "office": BEN_THANH} and history[0]["note"] is None
     assert history[1]["actor_role"] == "officer" and history[1]["actor_name"] == "Lê Văn Tâm"
     assert history[1]["data"] == {"channel": "counter", "office": BEN_THANH, "counter": "Quầy số 3"}
     await drain(pool, clock, sender)

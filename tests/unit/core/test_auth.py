@@ -41,3 +41,15 @@ def test_a_short_configured_secret_is_refused_at_start_up() -> None:
         from_env({"MOTCUA_JWT_SECRET": "short"})
     data_key = "A" * 43 + "="  # set, so that no key is generated in the working directory
     assert from_env({"MOTCUA_JWT_SECRET": "k" * 32, "MOTCUA_DATA_KEY": data_key}).jwt_secret == "k" * 32
+
+
+def test_a_token_accepted_once_is_still_checked_on_each_use() -> None:
+    # the signature's check is remembered per token and secret; the secret and the expiry are not skipped
+    now = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+    token = issue_access_token(PRINCIPAL, secret=SECRET, now=now, ttl=900)
+    assert verify_access_token(token, secret=SECRET, now=now) == PRINCIPAL
+    with pytest.raises(InvalidToken):
+        verify_access_token(token, secret="another-secret-of-thirty-two-bytes!", now=now)
+    with pytest.raises(InvalidToken):
+        verify_access_token(token, secret=SECRET, now=now + timedelta(seconds=900))
+    assert verify_access_token(token, secret=SECRET, now=now + timedelta(seconds=1)) == PRINCIPAL
