@@ -52,7 +52,7 @@ from core.guards import TokenVerifier, check_routes
 from core.headers import security_headers
 from core.input_bounds import InputBounds
 from core.memory import release_freed_memory
-from core.metrics import RequestMetrics
+from core.metrics import APP_NAME, RequestMetrics
 from core.openapi import TAGS, document
 from core.ratelimit import TRUSTED_PROXIES
 from core.redis import create_redis
@@ -151,7 +151,7 @@ def _middleware(settings: Settings, max_body: int) -> list[Middleware]:
     return [
         request_ids,
         DefineMiddleware(DrainUnreadBody, limit=max_body),
-        DefineMiddleware(RequestMetrics, app_name="motcua"),
+        DefineMiddleware(RequestMetrics, app_name=APP_NAME),
         InputBounds(max_json_bytes=settings.max_json_bytes),
     ]
 

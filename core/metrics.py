@@ -18,6 +18,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 PREFIX = "litestar"  # Litestar's default, kept so that dashboards built on it go on reading the same series
 LABELS = ("method", "path", "status_code", "app_name")
+APP_NAME = "motcua"  # the `app_name` label of this service's series, wherever a request is answered
 
 _metrics: dict[str, Any] = {}  # one of each per process: the registry refuses a name twice
 

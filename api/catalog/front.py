@@ -31,7 +31,7 @@ from api.catalog.answers import detail_key, list_key
 from api.catalog.validation import FIRST_DAY, LAST_DAY
 from core.bounds import MAX_SEARCH
 from core.clock import today_in_vn
-from core.metrics import Series
+from core.metrics import APP_NAME, Series
 from core.paging import DEFAULT_LIMIT
 from core.request_ids import request_id_of
 from i18n.locale import negotiate
@@ -71,7 +71,7 @@ class CatalogFront:
     def __init__(self, app: ASGIApp, litestar: Litestar) -> None:
         self.app = app
         self._litestar = litestar
-        self._series = Series("motcua")
+        self._series = Series(APP_NAME)
         templates = {
             handler.operation_id: route.path_format
             for route in litestar.routes
