@@ -11,6 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from litestar.types import Receive, Scope, Send
 
+from api.catalog.answers import Answers
 from api.catalog.front import CatalogFront
 from tests.integration.api.catalog_helpers import procedure_document, seeded_catalog
 from tests.integration.conftest import METRICS_TOKEN, TokenFactory, bearer
@@ -65,6 +66,7 @@ ASKED = [
 async def test_a_kept_answer_is_the_route_s_own(
     client: AsyncTestClient[Any], front: CatalogFront, path: str, params: dict[str, str], headers: dict[str, str]
 ) -> None:
+    client.app.state.ctx.catalog.answers = Answers()  # nothing kept: the first answer is the route's
     routed = await client.get(path, params=params, headers=headers)  # made and kept by the route
     routed_app, front.app = front.app, _closed  # what reaches the router now fails loudly
     try:
