@@ -140,8 +140,8 @@ async def already_prepared(settings: Settings, url: str) -> Prepared | None:
     conn = await connect(url)
     try:
         row = await conn.fetchrow(_PREPARED, settings.province_code)
-    except asyncpg.UndefinedTableError:  # a database from before seed_state, or an empty one
-        return None
+    except asyncpg.PostgresError:  # an empty database, one from before seed_state or after a table's change:
+        return None  # `prepare` finds what to do, or says what is wrong
     finally:
         await conn.close()
     if row is None or row["clear_rows"] or row["fingerprint"] != seed_fingerprint(settings.province_code):
