@@ -45,3 +45,10 @@ async def test_registering_a_device_with_a_token_of_no_account_asks_to_sign_in_a
     assert response.status_code == 401, response.text
     async with acquire(pool) as conn:
         assert await conn.fetchval("SELECT count(*) FROM devices") == 0
+
+
+async def test_reading_ones_account_with_a_token_of_no_account_asks_to_sign_in_again(
+    client: AsyncTestClient[Any], settings: Settings, clock: FixedClock
+) -> None:
+    response = await client.get("/api/v1/me", headers=bearer(_token_of_no_account(settings, clock)))
+    assert response.status_code == 401, response.text
