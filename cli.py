@@ -25,7 +25,7 @@ from api.commands import (
 )
 from api.dossiers.commands import certs
 from core import logs
-from core.memory import release_freed_memory
+from core.memory import settle_heap
 from core.settings import Settings, from_env, start_refusals
 
 OPENAPI_PATH = Path(__file__).parent / "openapi" / "openapi.json"
@@ -114,7 +114,7 @@ def serve(host: str, port: int, workers: int) -> None:
     log.info("API docs: http://%s:%d/schema  ·  health: http://%s:%d/health/ready", host, port, host, port)
     log_config = logs.config(settings.log_level, settings.log_format)
     if settings.embedded_postgres or settings.embedded_redis:  # stopped by this process's exit
-        release_freed_memory()  # before granian forks the worker, which inherits this process's heap
+        settle_heap()  # before granian forks the worker, which inherits this process's heap
         supervisor.serve(host, port, workers, log_config)
     else:
         supervisor.become(host, port, workers, log_config)
