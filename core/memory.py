@@ -2,7 +2,7 @@
 what it keeps set aside from the cyclic garbage collector.
 
 Starting allocates much that is dropped at once: the NLU model's arrays are unpacked (5 MB of
-temporaries), the catalog's documents are decoded, the OpenAPI document built. glibc keeps the freed
+temporaries), the catalog's documents are decoded. glibc keeps the freed
 heap for later use, so a worker's RSS would stay at its start-up peak (12 MB of it when the model was
 still read from JSON, measured). What stays (the app, the catalog, the model's vocabulary: about
 125,000 objects) lives as long as the process, yet a full collection walks it every time: 70–96 ms
