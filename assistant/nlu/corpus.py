@@ -40,7 +40,7 @@ _FILES: Final = ("corpus.json", "aliases.json", "abbreviations.json")
 _VI_PER_PROCEDURE: Final = 12
 """Vietnamese messages per procedure and procedure intent (each then typed two more ways)."""
 _EN_PER_PROCEDURE: Final = 4
-_SHARED_PER_INTENT: Final = 5
+_SHARED_PER_INTENT: Final = 7
 _FILLS: Final = 5
 """Procedures named in each status, payment or hand-off carrier that takes one."""
 _MIN_PER_INTENT: Final = 420
@@ -48,7 +48,7 @@ _MIN_PER_INTENT: Final = 420
 _ENGLISH_IN_VIETNAMESE: Final = 0.08
 _PREFIX: Final = 0.3
 _SUFFIX: Final = 0.35
-_CONTEXT: Final = 0.12
+_CONTEXT: Final = 0.18
 """Share of procedure questions told after a word about the asker's situation ("tôi là người nước
 ngoài, ..."): such words name no procedure and ask nothing."""
 _NEIGHBOURS: Final = {
@@ -86,6 +86,27 @@ _NEIGHBOURS: Final = {
         strict=True,
     )
 }
+
+_MARK_SLIPS: Final = {
+    "ơ": "ưô",
+    "ư": "ơu",
+    "ô": "ơo",
+    "â": "ăa",
+    "ă": "âa",
+    "ê": "e",
+    "ờ": "ừồ",
+    "ừ": "ờ",
+    "ớ": "ứố",
+    "ứ": "ớ",
+    "ả": "àá",
+    "ấ": "ầẩ",
+    "ầ": "ấ",
+    "ị": "ì",
+    "ệ": "ề",
+    "ạ": "à",
+}
+"""Marks slipped onto a neighbouring one: a vowel with its hook, hat or breve confused, a tone
+put on the wrong key."""
 
 
 class Sample(msgspec.Struct, frozen=True):
@@ -154,8 +175,22 @@ class _Typist:
         typed = " ".join(words)
         return strip_diacritics(typed) if self._rng.random() < 0.6 else typed
 
+    def held_key(self, text: str) -> str:
+        """A key held at the end of a word ("khôngg", "nhiềuu"), maybe without diacritics."""
+        words = text.split()
+        spots = [i for i, w in enumerate(words) if len(w) >= 2 and w.isalpha()]
+        if spots:
+            i = self._rng.choice(spots)
+            words[i] += words[i][-1]
+        typed = " ".join(words)
+        return strip_diacritics(typed) if self._rng.random() < 0.5 else typed
+
     def _typo(self, word: str) -> str:
         rng = self._rng
+        marked = [j for j, ch in enumerate(word) if ch in _MARK_SLIPS]
+        if marked and rng.random() < 0.2:  # the wrong mark on a vowel ("cảm ưn", "đâù")
+            j = rng.choice(marked)
+            return word[:j] + rng.choice(_MARK_SLIPS[word[j]]) + word[j + 1 :]
         i = rng.randrange(len(word) - 1)
         kind = rng.randrange(5)
         if kind == 0:  # swapped
@@ -172,6 +207,7 @@ class _Typist:
 
 class _Builder:
     def __init__(self, seed: int) -> None:
+        self._seed = seed
         self.rng = random.Random(seed)  # noqa: S311 - reproducible training data, no secret
         self.data = _read("corpus.json")
         aliases = _read("aliases.json")
@@ -210,7 +246,13 @@ class _Builder:
     def _add(
         self, text: str, intent: str, procedures: Sequence[str], lang: str, *, dress: bool = True, ways: int = 2
     ) -> None:
-        """The message as written, then typed ``ways`` other ways (English: maybe once, with typos)."""
+        """The message as written, then typed ``ways`` other ways (English: maybe once, with typos).
+        A ``{d}`` is a paper or a thing a dossier may need ("bản vẽ", "a DNA test"): a question
+        about it is one about the papers, whichever it is. An ``{a}`` is what the asker does ("bán
+        hàng online"): "{a} có cần {p} không" asks about the procedure itself, not its papers."""
+        for slot, pool in (("{d}", "papers"), ("{a}", "activities")):
+            if slot in text:
+                text = text.replace(slot, self.rng.choice(self.data[pool][lang]))
         written = self._dress(text, lang) if dress else text
         labels = tuple(procedures)
         if lang == "en":
@@ -306,6 +348,36 @@ class _Builder:
                 for _ in range(60):
                     self._add(self._code_question(), intent, [], "vi")
 
+    def shared_asks(self) -> None:
+        """A shared name asked about ("hỏi về sổ đỏ", "tell me about a business licence") is a
+        question to ask back, every time. Drawn last, with a generator of its own, so that adding
+        it leaves every other message as it was."""
+        rng, self.rng = self.rng, random.Random(self._seed + 1)  # noqa: S311 - reproducible, no secret
+        self.typist = _Typist(self.data, self.rng)
+        for group in self.data["shared"]:
+            for name in group["names"]:
+                lang = "en" if name.isascii() and not any(c in name for c in "ăâđêôơư") else "vi"
+                for ask in self.rng.sample(self.data["shared_asks"][lang], 3):
+                    text = ask.replace("{p}", name).replace("{n}", name)
+                    self._add(text, "procedure_info", group["procedures"], lang, dress=False, ways=1)
+        self.rng = rng
+        self.typist = _Typist(self.data, rng)
+
+    def courtesy_typed(self) -> None:
+        """Thanks, farewells and greetings mistyped ("cảm ơm", "thankss"): short, so one slip
+        changes much of them. Drawn last, with a generator of its own, like :meth:`shared_asks`."""
+        rng, self.rng = self.rng, random.Random(self._seed + 2)  # noqa: S311 - reproducible, no secret
+        self.typist = _Typist(self.data, self.rng)
+        for intent in ("thanks", "goodbye", "greeting"):
+            for lang, carriers in self.data["carriers"][intent].items():
+                style = "english" if lang == "en" else "typos"
+                for carrier in carriers:
+                    for typed in (self.typist.typos(carrier), self.typist.held_key(carrier)):
+                        if typed != carrier:
+                            self.samples.append(Sample(typed, intent, (), style))
+        self.rng = rng
+        self.typist = _Typist(self.data, rng)
+
     def _code_question(self) -> str:
         rng = self.rng
         code = f"000.00.{rng.randrange(1, 40):02d}.H{rng.randrange(10, 99)}-26{rng.randrange(1, 13):02d}" + (
@@ -331,6 +403,8 @@ def build_corpus(seed: int = 2026) -> list[Sample]:
     builder.topics_asked()
     builder.bare_questions()
     builder.other_intents()
+    builder.shared_asks()
+    builder.courtesy_typed()
     seen: set[str] = set()
     out: list[Sample] = []
     for sample in builder.samples:
