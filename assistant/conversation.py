@@ -10,6 +10,8 @@
 * A name several procedures share ("bằng lái") is asked about, unless the conversation is already
   about one of them; the answer to that question (the quick reply, or any message naming one of
   the candidates) gets the question that was pending.
+* "Chào" opens a conversation and closes one: after a turn that asked something, a greeting in
+  those words ("chào bạn nhé", "chào, hẹn lần sau") is a farewell.
 * Two questions believed alike (fee or duration?) are asked about once the procedure is known.
 * A question about a procedure that names none, in a conversation about none, asks which one;
   a bare "tell me about it" with nothing to be about is out of scope.
@@ -25,7 +27,7 @@ from typing import Final
 import msgspec
 
 from assistant.dialogue import DialogueState
-from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, Intent
+from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
 from assistant.nlu.normalize import Normalized
 from assistant.nlu.understand import Understanding
 
@@ -71,6 +73,7 @@ def follow(
     """The turn, and ``state`` brought up to date. ``names``: each procedure's names, folded (what a
     quick reply offering it says)."""
     intent, confidence = understood.intent, understood.confidence
+    intent = _counted(intent, message, state)
     pending, asked = state.candidates, state.pending_intent
     state.candidates, state.pending_intent = [], None
     picked = _answered(pending, understood, message, names) if pending else None
@@ -104,6 +107,19 @@ def follow(
         return Turn(intent=Intent.FALLBACK, confidence=min(confidence, 0.3))
     state.pending_intent = intent
     return Turn(intent=intent, confidence=min(confidence, 0.5))
+
+
+_LEAVE_PHRASES: Final = ("tam biet", "hen gap lai", "hen lan sau")
+
+
+def _counted(intent: Intent, message: Normalized, state: DialogueState) -> Intent:
+    """The turn counted; a greeting after something was asked, in words that also take leave, is a farewell."""
+    state.turns += 1
+    leaves = "chao" in message.words or any(phrase in message.folded for phrase in _LEAVE_PHRASES)
+    if intent is Intent.GREETING and state.asked and leaves:
+        intent = Intent.GOODBYE
+    state.asked = state.asked or intent not in SOCIAL_INTENTS
+    return intent
 
 
 def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:

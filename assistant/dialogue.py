@@ -29,6 +29,7 @@ class DialogueState(msgspec.Struct, kw_only=True):
     dossier_code: str | None = None  # the last dossier code the citizen gave: a hand-off goes to its office
     locale: str = "vi"
     turns: int = 0
+    asked: bool = False  # a turn has asked something: "chào" after it takes leave
     # the account an app session was opened (or first signed in) under: nobody else may continue it
     owner: str | None = None
 

@@ -122,7 +122,6 @@ class Assistant:
         asked = _Asked(body.text, code, user_id, channel, session_id, locale, understood, turn)
         answered = await self._answer(asked, state)
         state.locale = locale
-        state.turns += 1
         await dialogue.save(self.redis, session_id, state, channel=channel)
         procedure = answered.procedure
         return AssistantOut(

@@ -309,3 +309,14 @@ def test_a_shared_name_said_in_a_talk_about_another_procedure_asks_which_of_its_
         asked = DialogueState(procedure=state.procedure, last_intent=state.last_intent)
         got = turn(text, asked)
         assert (got.procedure, set(got.candidates)) == (None, {"driving-licence-renewal", "driving-licence-reissue"})
+
+
+def test_chao_after_a_question_takes_leave_and_before_one_greets() -> None:
+    state = DialogueState()
+    assert turn("chào bạn", state).intent is Intent.GREETING
+    assert turn("chào ad", state).intent is Intent.GREETING  # greeted twice, nothing asked yet
+    turn("làm hộ chiếu mất mấy ngày", state)
+    for text in ("chào bạn nhé", "chao nha", "Chào bạn, hẹn lần sau"):
+        assert turn(text, DialogueState(asked=True)).intent is Intent.GOODBYE
+    assert turn("chào nhé", state).intent is Intent.GOODBYE
+    assert state.turns == 4
