@@ -51,20 +51,25 @@ def _names() -> set[str]:
     return names | {normalize(n).folded for p in load_catalog_data().procedures for n in (p.names.vi, p.names.en)}
 
 
-# Four messages of the sixth writer's set are, word for word, messages the corpus drew before the set
-# existed: a short formula alone or with a procedure's name, as anyone asks. Found when the set was
+# Messages of a later writer's set that are, word for word, messages the corpus drew before the set
+# existed: a short formula alone or with a procedure's name, as anyone asks. Found when each set was
 # first checked against the corpus, before it was measured; the report gives its figures without them too.
-_SIXTH_WRITERS_FORMULAS = frozenset(
-    {
-        "have a nice day bye",
-        "cho hoi ve chung thuc giay to",
-        "dang ky kinh doanh mat bao nhieu tien",
-        "noi chuyen voi nguoi that duoc khong",
-    }
-)
+_FORMULAS_MET_BEFORE_MEASURING = {
+    "nlu_heldout4": frozenset(
+        {
+            "have a nice day bye",
+            "cho hoi ve chung thuc giay to",
+            "dang ky kinh doanh mat bao nhieu tien",
+            "noi chuyen voi nguoi that duoc khong",
+        }
+    ),
+    "nlu_heldout5": frozenset(
+        {"chung thuc chu ky mat bao lau", "chuyen truong cho con mat may ngay", "cho toi noi chuyen voi nhan vien"}
+    ),
+}
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout4"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout4", "nlu_heldout5"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -73,7 +78,7 @@ def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -
     trained = {normalize(s.text).folded for s in corpus}
     heldout = [normalize(c.text).folded for c in load(DATA / f"{name}.jsonl", Case)]
     met = [t for t in heldout if len(t.split()) >= 5 and t in trained and t not in names]
-    assert [t for t in met if t not in _SIXTH_WRITERS_FORMULAS] == []
+    assert [t for t in met if t not in _FORMULAS_MET_BEFORE_MEASURING.get(name, ())] == []
 
 
 def _own_words(folded: str, names: list[str]) -> int:
