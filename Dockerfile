@@ -13,6 +13,12 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN uv sync --frozen --no-dev
+# uv compiles site-packages only, and the project is installed editable: its own modules are compiled
+# here, or every process of the image (which runs with PYTHONDONTWRITEBYTECODE) compiles them again as
+# it starts (a quarter of a second of `serve`'s worker; bench/README.md). The sources never change in
+# the image, so the bytecode is not checked against them.
+RUN .venv/bin/python -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+    asgi.py cli.py runtime.py api assistant core documents i18n notifications payments
 
 FROM python:3.11-slim-bookworm AS runtime
 # the font papers are set in (documents/fonts.py)

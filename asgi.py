@@ -51,7 +51,7 @@ from core.events import EventBus
 from core.guards import TokenVerifier, check_routes
 from core.headers import security_headers
 from core.input_bounds import InputBounds
-from core.memory import release_freed_memory
+from core.memory import settle_heap, thaw_heap
 from core.metrics import APP_NAME, RequestMetrics
 from core.openapi import TAGS, document
 from core.ratelimit import TRUSTED_PROXIES
@@ -120,13 +120,14 @@ def _lifespan(
         jobs = [*background(runtime, stop)] if settings.inprocess_worker else []
         jobs += [catalog_follower(runtime, stop), disabled.listen(runtime.ctx.redis, runtime.ctx.pool, stop)]
         tasks = [asyncio.ensure_future(job) for job in jobs]
-        release_freed_memory()
+        settle_heap()
         try:
             yield
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await close_runtime(runtime)
+            thaw_heap()
 
     return lifespan
 

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +25,12 @@ from api.commands import (
 )
 from api.dossiers.commands import certs
 from core import logs
-from core.memory import release_freed_memory
+from core.memory import settle_heap
 from core.settings import Settings, from_env, start_refusals
 
 OPENAPI_PATH = Path(__file__).parent / "openapi" / "openapi.json"
 log = logging.getLogger("motcua")
 NLU_REPORT_PATH = Path(__file__).parent / "assistant" / "nlu" / "REPORT.md"
-
-
-def _version() -> str:
-    try:
-        return metadata.version("motcua")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _refuse_development_values(settings: Settings, command: str) -> None:
@@ -80,7 +72,8 @@ def _sms_line(settings: Settings) -> str:
 
 
 @click.group()
-@click.version_option(_version(), "--version", prog_name="motcua", message="%(prog)s %(version)s")
+# the version is read when asked (importlib.metadata is a tenth of a second of every command's start)
+@click.version_option(None, "--version", package_name="motcua", prog_name="motcua", message="%(prog)s %(version)s")
 def main() -> None:
     """Một Cửa: the one-stop shop backend."""
     logs.configure(os.environ.get("MOTCUA_LOG_LEVEL", "INFO"), os.environ.get("MOTCUA_LOG_FORMAT", "plain"))
@@ -107,6 +100,8 @@ def serve(host: str, port: int, workers: int) -> None:
     pg = f"embedded under {data / 'pg'}, stopped with serve" if settings.embedded_postgres else "DATABASE_URL"
     rd = f"embedded ({redis_url})" if settings.embedded_redis else "REDIS_URL"
     log.info("PostgreSQL: %s; migrations applied now: %d", pg, len(prepared.applied))
+    if prepared.as_before:
+        log.info("migrated and seeded by this same code before: neither done again (`motcua seed` seeds anyway)")
     log.info("Redis: %s", rd)
     log.info(
         "%s: %d offices; catalog: %d procedures, %d announced days",
@@ -119,7 +114,7 @@ def serve(host: str, port: int, workers: int) -> None:
     log.info("API docs: http://%s:%d/schema  ·  health: http://%s:%d/health/ready", host, port, host, port)
     log_config = logs.config(settings.log_level, settings.log_format)
     if settings.embedded_postgres or settings.embedded_redis:  # stopped by this process's exit
-        release_freed_memory()  # before granian forks the worker, which inherits this process's heap
+        settle_heap()  # before granian forks the worker, which inherits this process's heap
         supervisor.serve(host, port, workers, log_config)
     else:
         supervisor.become(host, port, workers, log_config)

@@ -10,10 +10,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import asyncpg
-import httpx
 from redis.asyncio import Redis
 
 from api.accounts.oidc import OidcConfig, RelyingParty
@@ -38,6 +37,7 @@ from api.stats.rollup import roll_up
 from assistant.channels.platforms import MessengerApi, TokenPair, ZaloApi
 from assistant.channels.service import ChatReplies, reply_consumer
 from assistant.channels.tokens import ZaloTokens
+from assistant.nlu.model import load_model
 from assistant.service import Assistant
 from core import embedded
 from core.clock import Clock, SystemClock, today_in_vn
@@ -67,6 +67,9 @@ from payments.bank_queue import BankNotificationQueue
 from payments.consumers import vnpay_refunds
 from payments.service import PaymentsContext, expire_due
 from payments.vnpay_api import VNPayApi
+
+if TYPE_CHECKING:  # imported where an outside client is made: a process with none configured needs no httpx
+    import httpx
 
 log = logging.getLogger("motcua")
 
@@ -215,6 +218,13 @@ def _webhooks(ctx: AppContext) -> webhooks.WebhookDeliverer:
     return webhooks.WebhookDeliverer(ctx.pool, ctx.clock, placer, production=ctx.settings.production)
 
 
+def _read_files() -> None:
+    """What a process reads from its own files before it answers: the message catalogs, and the NLU
+    model that the catalog's search index is built on (kept once read: `load_model` caches it)."""
+    preload_catalogs()
+    load_model()
+
+
 async def start_runtime(
     settings: Settings,
     *,
@@ -226,18 +236,24 @@ async def start_runtime(
     own_sms: SmsSender | None = None
     if sms is None:  # first: a sender refused in production stops the start before anything opens
         sms = own_sms = sms_sender_from_settings(settings)
-    preload_catalogs()
-    database_url, redis_url = resolve_services(settings)
-    pool = await create_pool(database_url, max_size=pool_size)
+    # in a thread: its file reading and unpacking overlap the connections' round trips
+    files = asyncio.ensure_future(asyncio.to_thread(_read_files))
+    try:
+        database_url, redis_url = resolve_services(settings)
+        pool = await create_pool(database_url, max_size=pool_size)
+    except BaseException:
+        await asyncio.gather(files, return_exceptions=True)  # the thread runs on anyway: its outcome is not news
+        raise
     redis = create_redis(redis_url)
     try:
+        await files
         reference = await _read_reference(settings, pool)
     except BaseException:  # e.g. the database went away meanwhile: a caller that tries again leaks nothing
         await redis.aclose()
         await pool.close()
         raise
     ctx = _app_context(settings, pool, redis, reference, clock=clock or SystemClock(), bus=bus or EventBus(), sms=sms)
-    chat_http = httpx.AsyncClient()
+    chat_http = _chat_http(settings)
     payments = _payments_context(ctx)
     runtime = Runtime(
         ctx=ctx,
@@ -282,14 +298,27 @@ def build_assistant(ctx: AppContext) -> Assistant:
     )
 
 
-def chat_replies(ctx: AppContext, http: httpx.AsyncClient) -> ChatReplies:
-    """The worker's side of the chat channels; a platform without credentials gets no client."""
+def _zalo_configured(s: Settings) -> bool:
+    return bool(s.zalo_app_id and (s.zalo_access_token or s.zalo_refresh_token))
+
+
+def _chat_http(settings: Settings) -> httpx.AsyncClient | None:
+    """The chat platforms' HTTP client, when one is configured."""
+    if not (settings.messenger_page_token or _zalo_configured(settings)):
+        return None
+    import httpx
+
+    return httpx.AsyncClient()
+
+
+def chat_replies(ctx: AppContext, http: httpx.AsyncClient | None) -> ChatReplies:
+    """The worker's side of the chat channels; a platform without credentials gets no client (and
+    without any, `http` is None)."""
     s = ctx.settings
-    messenger = (
-        MessengerApi(http, base=s.graph_api_base, page_token=s.messenger_page_token) if s.messenger_page_token else None
-    )
-    zalo = zalo_tokens = None
-    if s.zalo_app_id and (s.zalo_access_token or s.zalo_refresh_token):
+    messenger = zalo = zalo_tokens = None
+    if s.messenger_page_token and http is not None:
+        messenger = MessengerApi(http, base=s.graph_api_base, page_token=s.messenger_page_token)
+    if _zalo_configured(s) and http is not None:
         zalo = ZaloApi(
             http,
             api_base=s.zalo_api_base,

@@ -29,6 +29,8 @@ _TOO_LONG = re.compile(r"Expected `str` of length <= (\d+)")
 # a client told so opens a new one for its next request instead of writing into the closed one.
 _UNREAD_BODY = {"Connection": "close"}
 _MISSING = re.compile(r"Object missing required field `([^`]+)`")
+# PostgreSQL's detail of a foreign key to an account that does not exist
+_USERS_KEY = re.compile(r'is not present in table "users"')
 _HTTP_CODES = {
     400: "malformed-request",
     401: "unauthorized",
@@ -168,6 +170,17 @@ def on_unstorable_text(request: Request[Any, Any, Any], exc: asyncpg.DataError) 
     return problem(request, "validation-failed", 422, extra={"errors": errors})
 
 
+def on_missing_reference(
+    request: Request[Any, Any, Any], exc: asyncpg.ForeignKeyViolationError
+) -> Response[dict[str, Any]]:
+    """A signed token outlives its account (erased, or minted against another database with the same
+    secret): the write that names it is refused as a sign-in to do again, not a server fault. Any other
+    missing reference is a fault of ours."""
+    if _USERS_KEY.search(str(getattr(exc, "detail", "") or "")):
+        return problem(request, "unauthorized", 401)
+    return on_unexpected(request, exc)
+
+
 def on_dependency_down(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """PostgreSQL or Redis does not answer: the caller may retry; nothing of theirs was half done."""
     log.warning("dependency down on %s %s: %r", request.method, request.url.path, exc)
@@ -187,6 +200,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ValidationException: on_validation_exception,
     HTTPException: on_http_exception,
     asyncpg.CharacterNotInRepertoireError: on_unstorable_text,
+    asyncpg.ForeignKeyViolationError: on_missing_reference,
     asyncpg.PostgresConnectionError: on_dependency_down,
     redis.exceptions.ConnectionError: on_dependency_down,
     redis.exceptions.TimeoutError: on_dependency_down,

@@ -14,7 +14,9 @@ machine's PostgreSQL and `REDIS_URL` (never the embedded servers, whose memory i
 - `uv run motcua worker` (ready on its probe port).
 
 Each is started `--runs` times; the median of each figure is printed, then every run, with the CPU
-time the group took to be ready (the figure the machine's load moves least). With `--requests N`,
+time the group took to be ready (the figure the machine's load moves least) and, for `serve`, when
+its log said each phase was over: the database checked (or migrated and seeded), the worker forked
+by granian's supervisor, the worker's app imported and started (its lifespan done). With `--requests N`,
 `serve` is also measured after N requests, one at a time (catalog reads in vi and en, a search, the
 list, and bench/doors.py's twelve assistant messages in turn): the figure a pod's request sits on.
 """
@@ -23,11 +25,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import harness
@@ -35,12 +39,22 @@ import httpx
 import psutil
 from doors import MESSAGES, load_line
 
+# the lines of `serve`'s log that end its phases: the database checked (or migrated and seeded), then
+# granian's supervisor started and forking the worker, the worker's app imported and started
+PHASES = {
+    "prepared": "motcua: PostgreSQL:",
+    "supervisor": "Spawning worker-1",
+    "worker": "Started worker-1",
+}
+_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
+
 
 @dataclass(frozen=True)
 class Sample:
     ready_s: float
     cpu_s: float  # CPU time of the group until ready (the machine's load moves it least)
     processes: list[tuple[str, int, int]]  # (command, RSS MiB, PSS MiB)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds after the spawn, by PHASES' name
 
     @property
     def rss(self) -> int:
@@ -83,16 +97,30 @@ def use(base: str, requests: int) -> None:
                 http.get(paths[n // 2 % len(paths)], headers={"Accept-Language": lang}).raise_for_status()
 
 
+def phases(log: Path, spawned: float) -> dict[str, float]:
+    """When each of PHASES' lines was logged, in seconds after `spawned` (a wall-clock time: the log's
+    stamps are local times to the millisecond)."""
+    found: dict[str, float] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        stamp = _STAMP.match(line)
+        for name, marker in PHASES.items():
+            if stamp and name not in found and marker in line:
+                at = datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+                found[name] = at - spawned
+    return found
+
+
 def sample(
     cmd: list[str], env: dict[str, str], ready_url: str, log_name: str, settle: float, folder: Path, requests: int = 0
 ) -> Sample:
+    spawned = time.time()
     proc, ready = harness.start(cmd, env, folder / log_name, ready_url)
     try:
         cpu = started_cpu_seconds(proc.pid)
         if requests:
             use(ready_url.removesuffix("/health/ready"), requests)
         time.sleep(settle)
-        return Sample(ready, cpu, harness.memory(proc.pid))
+        return Sample(ready, cpu, harness.memory(proc.pid), phases(folder / log_name, spawned))
     finally:
         harness.stop(proc)
 
@@ -106,14 +134,21 @@ def report(label: str, samples: list[Sample], timed: bool) -> None:
     print(f"    PSS {med(lambda s: s.pss):.0f} MiB summed")
     if timed:
         print(f"    ready {med(lambda s: s.ready_s):.2f} s after the spawn, {med(lambda s: s.cpu_s):.2f} s of CPU")
+        if all(name in s.phases for s in samples for name in PHASES):
+            at = {name: statistics.median(s.phases[name] for s in samples) for name in PHASES}
+            print(
+                f"    after the spawn: database checked {at['prepared']:.2f} s, worker forked {at['supervisor']:.2f} s,"
+                f" its app imported and started {at['worker']:.2f} s, ready {med(lambda s: s.ready_s):.2f} s"
+            )
     for index in range(len(samples[0].processes)):
         rss = statistics.median(s.processes[index][1] for s in samples if index < len(s.processes))
         pss = statistics.median(s.processes[index][2] for s in samples if index < len(s.processes))
         print(f"    {rss:5.0f} MiB RSS, {pss:5.0f} MiB PSS  {samples[0].processes[index][0]}")
     for number, s in enumerate(samples, 1):
         each = ", ".join(f"{rss}/{pss}" for _, rss, pss in s.processes)
+        marks = "".join(f"{name} {s.phases[name]:.2f} s, " for name in PHASES if name in s.phases)
         print(
-            f"    run {number}: ready {s.ready_s:.2f} s ({s.cpu_s:.2f} s CPU); "
+            f"    run {number}: {marks}ready {s.ready_s:.2f} s ({s.cpu_s:.2f} s CPU); "
             f"RSS/PSS per process {each}; RSS {s.rss}, PSS {s.pss}"
         )
 

@@ -44,6 +44,12 @@ def load_migrations() -> list[Migration]:
     return found
 
 
+def migration_versions() -> set[int]:
+    """The versions of this code's migrations, from their file names alone."""
+    found = (_NAME.match(entry.name) for entry in resources.files("core.migrations").iterdir())
+    return {int(match.group(1)) for match in found if match}
+
+
 async def migrate(conn: asyncpg.Connection, data_steps: Sequence[DataStep] = ()) -> list[str]:
     """Apply what is missing, then run the data steps; returns the names of the migrations applied."""
     applied_now: list[str] = []

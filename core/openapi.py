@@ -15,10 +15,12 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Example,
     Link,
+    OpenAPI,
     OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
@@ -232,10 +234,32 @@ def document(
     examples: dict[str, dict[str, Any]] | None = None,
     links: dict[str, dict[str, dict[str, tuple[str, dict[str, str]]]]] | None = None,
 ) -> None:
-    """Complete the app's OpenAPI document in place (Litestar serves the same object it caches);
-    `examples` are by operation id: "request" for the body, else a status code; `links` by operation
-    id and status code: link name to (target operation id, parameters)."""
-    schema = app.openapi_schema
+    """Complete the app's OpenAPI document when Litestar first builds it (the first `/schema` asked, or
+    `app.openapi_schema`), not when the app is made: generating it costs a worker about 0.2 s of its
+    start, for a document few ever read. `examples` are by operation id: "request" for the body, else
+    a status code; `links` by operation id and status code: link name to (target operation id,
+    parameters)."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+
+    class Documented(OpenAPIPlugin):
+        # Litestar builds the document in its own plugin, which has no hook for it; a subclass without
+        # slots of its own keeps the instance's layout, so the plugin Litestar holds takes it in place
+        __slots__ = ()
+
+        def _build_openapi(self) -> OpenAPI:
+            schema = super()._build_openapi()
+            _complete_document(app, schema, examples or {}, links or {})
+            return schema
+
+    plugin.__class__ = Documented
+
+
+def _complete_document(
+    app: Litestar,
+    schema: OpenAPI,
+    examples: dict[str, dict[str, Any]],
+    links: dict[str, dict[str, dict[str, tuple[str, dict[str, str]]]]],
+) -> None:
     paths = schema.paths or {}
     components = schema.components.schemas if schema.components.schemas is not None else {}
     schema.components.schemas = components
@@ -251,9 +275,9 @@ def document(
             if isinstance(operation, Operation):
                 takes = set(handler.parsed_fn_signature.parameters)
                 _complete(operation, guards.access_rule(handler), takes, handler.opt, components)
-                _add_examples(operation, (examples or {}).get(operation.operation_id or "", {}))
-                _add_links(operation, (links or {}).get(operation.operation_id or "", {}))
-    _check_link_targets(paths, links or {})
+                _add_examples(operation, examples.get(operation.operation_id or "", {}))
+                _add_links(operation, links.get(operation.operation_id or "", {}))
+    _check_link_targets(paths, links)
 
 
 def _add_links(operation: Operation, links: dict[str, dict[str, tuple[str, dict[str, str]]]]) -> None:

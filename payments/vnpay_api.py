@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import httpx
 import msgspec
 
 from payments import vnpay
+
+if TYPE_CHECKING:  # made with the client, only where VNPay is configured
+    import httpx
 
 _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 # VNPay sends every field as a JSON string; numbers are accepted and read as their decimal text, nulls
@@ -76,6 +78,8 @@ class VNPayApi:
         self._querydr_request = partial(vnpay.querydr_request, tmn_code=tmn_code, secret=secret)
         self._refund_request = partial(vnpay.refund_request, tmn_code=tmn_code, secret=secret)
         self._timeout = timeout
+        import httpx
+
         self._owns_client = client is None
         self._client = client if client is not None else httpx.AsyncClient()
 
@@ -172,6 +176,8 @@ class VNPayApi:
             await self._client.aclose()
 
     async def _post(self, body: dict[str, str]) -> dict[str, str]:
+        import httpx
+
         try:
             response = await self._client.post(
                 self._api_url, content=msgspec.json.encode(body), headers=_JSON_HEADERS, timeout=self._timeout

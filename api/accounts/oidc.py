@@ -11,15 +11,18 @@ import hashlib
 import secrets
 import time
 import uuid
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-import httpx
 import msgspec
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
-from joserfc.jws import extract_compact
 from redis.asyncio import Redis
+
+# imported by the sign-in that needs them, not with the app: most deployments never sign in with VNeID
+# (httpx and joserfc with cryptography: 0.2-0.4 s of a worker's start)
+if TYPE_CHECKING:
+    import httpx
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
 
 FLOW_SECONDS = 600  # from the redirect to the provider until the callback
 TICKET_SECONDS = 60
@@ -101,6 +104,8 @@ def _text(value: object) -> str | None:
 
 class RelyingParty:
     def __init__(self, config: OidcConfig, redis: Redis, http: httpx.AsyncClient | None = None) -> None:
+        import httpx
+
         self.config = config
         self._redis = redis
         self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False)
@@ -120,6 +125,8 @@ class RelyingParty:
         return self._discovery[1]
 
     async def _get(self, url: str) -> httpx.Response:
+        import httpx
+
         try:
             response = await self._http.get(url)
             response.raise_for_status()
@@ -169,6 +176,8 @@ class RelyingParty:
             "client_secret": self.config.client_secret,
             "code_verifier": verifier,
         }
+        import httpx
+
         try:
             response = await self._http.post(provider.token_endpoint, data=form, headers={"Accept": "application/json"})
         except httpx.HTTPError as exc:
@@ -184,6 +193,9 @@ class RelyingParty:
         return token
 
     async def _key_set(self, *, refresh: bool) -> KeySet:
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet
+
         if self._keys is None or refresh:
             provider = await self._provider()
             try:
@@ -193,6 +205,9 @@ class RelyingParty:
         return self._keys
 
     async def _verified_claims(self, id_token: str, nonce: str) -> dict[str, object]:
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+
         try:
             token = self._decode(id_token, await self._key_set(refresh=False))
         except _UnknownKeyError:
@@ -223,6 +238,9 @@ class RelyingParty:
 
     @staticmethod
     def _decode(id_token: str, keys: KeySet) -> jwt.Token:
+        from joserfc import jwt
+        from joserfc.errors import InvalidKeyIdError, JoseError
+
         try:
             return jwt.decode(id_token, keys, algorithms=ALGORITHMS)
         except InvalidKeyIdError as exc:
@@ -234,6 +252,9 @@ class RelyingParty:
 
 
 def _kid_of(id_token: str) -> object:
+    from joserfc.errors import JoseError
+    from joserfc.jws import extract_compact
+
     try:
         return extract_compact(id_token.encode()).protected.get("kid")
     except (JoseError, ValueError) as exc:
@@ -241,6 +262,9 @@ def _kid_of(id_token: str) -> object:
 
 
 def _decode_with_any(id_token: str, keys: KeySet) -> jwt.Token:
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
     for key in keys.keys:
         try:
             return jwt.decode(id_token, key, algorithms=ALGORITHMS)

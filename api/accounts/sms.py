@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from typing import Any, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from api.accounts.models import otp_text
 from core.settings import Settings
 from i18n.text import strip_diacritics
+
+if TYPE_CHECKING:  # imported by the gateway's sender when one is made: the logging sender needs no HTTP
+    import httpx
 
 log = logging.getLogger("motcua.sms")
 
@@ -101,6 +102,8 @@ class EsmsSender:
         self._brandname = brandname
         self._timeout = timeout
         self._otp_minutes = otp_minutes
+        import httpx
+
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout))
 
@@ -118,6 +121,8 @@ class EsmsSender:
             "Sandbox": "0",
             "RequestId": request_id,
         }
+        import httpx
+
         try:
             async with asyncio.timeout(self._timeout):  # httpx's timeout is per read; this bounds the call
                 response = await self._http.post(self._url, json=body)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import ipaddress
 import logging
 import random
@@ -18,11 +19,10 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 import asyncpg
-import httpx
 
 from api.integrations import queries
 from api.integrations.models import CONTENT_TYPE, address_refused
@@ -31,6 +31,9 @@ from api.integrations.signing import signed_headers
 from core.clock import Clock
 from core.db import acquire
 from core.events import ConsumerResult, Event
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("motcua.webhooks")
 
@@ -79,8 +82,7 @@ class WebhookDeliverer:
         self._clock = clock
         self._placer = placer
         self._owns_http = http is None
-        # redirects are not followed: a subscriber's address is checked, where it redirects to is not
-        self._http = http or httpx.AsyncClient(follow_redirects=False, timeout=httpx.Timeout(timeout))
+        self._http = http  # made by the first delivery: a province without subscribers never needs httpx
         self._production = production
         self._timeout = timeout
         self._batch_size = batch_size
@@ -138,8 +140,19 @@ class WebhookDeliverer:
             stopping.cancel()
 
     async def aclose(self) -> None:
-        if self._owns_http:
+        if self._owns_http and self._http is not None:
             await self._http.aclose()
+
+    async def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            # off the event loop: the requests the process answers meanwhile are not held by an import
+            await asyncio.to_thread(importlib.import_module, "httpx")
+            import httpx
+
+            if self._http is None:  # another delivery may have made it while this one waited
+                # redirects are not followed: a subscriber's address is checked, where it redirects to is not
+                self._http = httpx.AsyncClient(follow_redirects=False, timeout=httpx.Timeout(self._timeout))
+        return self._http
 
     async def _send(self, row: asyncpg.Record) -> Attempt:
         async with self._concurrency:
@@ -153,11 +166,14 @@ class WebhookDeliverer:
                 "user-agent": USER_AGENT,
                 **signed_headers(bytes(row["secret"]), str(row["event_id"]), timestamp, body),
             }
+            http = await self._client()
+            import httpx
+
             try:
                 async with (
                     asyncio.timeout(self._timeout),  # httpx's timeout is per read; this bounds the call
                     # only the status counts: the answer's body is never read (nor kept, nor shown)
-                    self._http.stream("POST", url, content=body, headers=headers) as response,
+                    http.stream("POST", url, content=body, headers=headers) as response,
                 ):
                     status = response.status_code
             except TimeoutError:

@@ -5,10 +5,12 @@ later (network, 5xx, rate limits), transient=False is not (a refused recipient o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import msgspec
+
+if TYPE_CHECKING:  # the clients are handed one: a process without a platform configured needs no httpx
+    import httpx
 
 
 class SendFailed(Exception):
@@ -27,6 +29,8 @@ _ZALO_EXPIRED = frozenset({-216})
 
 
 async def _post(client: httpx.AsyncClient, what: str, url: str, **kwargs: Any) -> tuple[int, Any]:
+    import httpx
+
     try:
         response = await client.post(url, **kwargs)
     except httpx.HTTPError as exc:

@@ -58,6 +58,8 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     procedure: str | None = None
     """The slug of the procedure the message names, if one clearly is."""
     procedure_confidence: float = 0.0
+    """The belief that the message names ``procedure``, or, with candidates, one of them (their sum: a
+    name two procedures share splits the belief between them, yet names one of them clearly)."""
     candidates: tuple[str, ...] = ()
     """Slugs to offer when the message names a procedure but not clearly which."""
     intents: tuple[Intent, ...] = ()
@@ -138,7 +140,7 @@ class Understander:
             return best, p1, ()
         together = [(s, p) for s, p in ranked[:MAX_CANDIDATES] if p >= CANDIDATE_SHARE * p1]
         if len(together) > 1 and sum(p for _, p in together) >= max(NAMED, none):
-            return None, p1, tuple(s for s, _ in together)
+            return None, sum(p for _, p in together), tuple(s for s, _ in together)
         return None, 0.0, ()
 
     def ranking(self, message: Normalized, limit: int = 5) -> list[tuple[str, float]]:

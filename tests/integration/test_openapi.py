@@ -19,6 +19,8 @@ async def test_docs_are_served(client: AsyncTestClient[Any]) -> None:
     assert schema.status_code == 200
     operations = [op for path in schema.json()["paths"].values() for op in path.values() if isinstance(op, dict)]
     assert all(op.get("operationId") for op in operations)
+    # completed when first asked, as `motcua openapi` completes it: examples, links, problems and all
+    assert schema.json() == json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
     assert (await client.get("/schema")).status_code == 200
 
 

@@ -1,8 +1,8 @@
 """What the API process imports when it starts: the libraries only some requests need are imported
 by those requests (a paper's PDF and signature, a QR image, a push to Firebase, Vietnamese word
-segmentation), so that a worker that never meets them neither loads nor holds them. The public
-holidays of the years a deadline falls in are read from a table, not computed by a library that
-loads every country's."""
+segmentation, an outgoing HTTP call, a VNeID sign-in's token check), so that a worker that never
+meets them neither loads nor holds them. The public holidays of the years a deadline falls in are
+read from a table, not computed by a library that loads every country's."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ LATER = (
     "requests",
     "underthesea",
     "holidays",
+    "httpx",  # outgoing calls: made by the clients configured, or the first delivery
+    "joserfc",  # VNeID sign-in
 )
 
 

@@ -300,3 +300,12 @@ def test_status_and_courtesy_keep_the_procedure_of_the_talk() -> None:
     assert turn("hồ sơ của tôi đến đâu rồi", state).intent is Intent.DOSSIER_STATUS
     assert turn("cảm ơn", state).intent is Intent.THANKS
     assert turn("lệ phí bao nhiêu", state).procedure == "land-use-certificate"
+
+
+def test_a_shared_name_said_in_a_talk_about_another_procedure_asks_which_of_its_own() -> None:
+    state = DialogueState()
+    turn("phí làm căn cước bao nhiêu", state)
+    for text in ("còn bằng lái xe thì sao", "con gplx thi sao"):
+        asked = DialogueState(procedure=state.procedure, last_intent=state.last_intent)
+        got = turn(text, asked)
+        assert (got.procedure, set(got.candidates)) == (None, {"driving-licence-renewal", "driving-licence-reissue"})
