@@ -20,6 +20,7 @@ import asyncpg
 import msgspec
 from asyncpg import exceptions as pg_errors
 
+from core.db_session import PooledConnection, reset_if_needed
 from core.errors import ServiceUnavailableError
 
 log = logging.getLogger("motcua.db")
@@ -87,6 +88,8 @@ async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asy
         init=_init,
         max_queries=MAX_QUERIES,
         statement_cache_size=STATEMENT_CACHE_SIZE,
+        connection_class=PooledConnection,
+        reset=reset_if_needed,
     )
     assert pool is not None
     return pool

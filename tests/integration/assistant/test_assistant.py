@@ -164,6 +164,22 @@ async def test_sessions_are_minted_by_the_server(client: AsyncTestClient[Any], r
     assert names and all(len(name) < 100 and "messenger" not in name and "zalo" not in name for name in names)
 
 
+async def test_a_conversation_is_kept_for_half_an_hour_after_its_last_message(
+    client: AsyncTestClient[Any], redis_url: str
+) -> None:
+    first = await ask(client, "lam giay khai sinh can gi")
+    redis = Redis.from_url(redis_url)
+    try:
+        name = f"motcua:assistant:app:{first['session_id']}"
+        await redis.expire(name, 5)  # as if the half hour were nearly over
+        await ask(client, "mất mấy ngày", session_id=first["session_id"])
+        assert 30 * 60 - 5 <= await redis.ttl(name) <= 30 * 60
+        kept = await redis.get(name)
+        assert isinstance(kept, bytes) and b'"procedure":"birth-registration"' in kept
+    finally:
+        await redis.aclose()
+
+
 async def test_a_signed_in_conversation_is_the_citizens_alone(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:
