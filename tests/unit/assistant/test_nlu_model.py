@@ -54,6 +54,7 @@ def _names() -> set[str]:
 # Four messages of the sixth writer's set are, word for word, messages the corpus drew before the set
 # existed: a short formula alone or with a procedure's name, as anyone asks. Found when the set was
 # first checked against the corpus, before it was measured; the report gives its figures without them too.
+# Now that the set is dev, they are the only messages of it the corpus may hold.
 _SIXTH_WRITERS_FORMULAS = frozenset(
     {
         "have a nice day bye",
@@ -64,16 +65,14 @@ _SIXTH_WRITERS_FORMULAS = frozenset(
 )
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout4"])
-def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
+def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample]) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
     ("lệ phí bao nhiêu", "cảm ơn nhé") are how everyone asks and may be met anywhere."""
     names = _names()
     trained = {normalize(s.text).folded for s in corpus}
-    heldout = [normalize(c.text).folded for c in load(DATA / f"{name}.jsonl", Case)]
-    met = [t for t in heldout if len(t.split()) >= 5 and t in trained and t not in names]
-    assert [t for t in met if t not in _SIXTH_WRITERS_FORMULAS] == []
+    heldout = [normalize(c.text).folded for c in load(DATA / "nlu_heldout.jsonl", Case)]
+    assert [t for t in heldout if len(t.split()) >= 5 and t in trained and t not in names] == []
 
 
 def _own_words(folded: str, names: list[str]) -> int:
@@ -109,11 +108,14 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         # nào", "CT07" + "làm trên vneid được không"), drawn by chance when the corpus was drawn again
         "tam vang thi lam nhu the nao",
         "ct07 lam tren vneid duoc khong",
+        # a name ending in "bị mất" ("làm lại giấy khai sinh bị mất") before a carrier of the first
+        # material ("{p} bao lâu thì có"), drawn when material was added
+        "mat bao lau thi co",
     ]
 )
 
 
-@pytest.mark.parametrize("name", ["nlu_dev2", "nlu_dev3", "nlu_heldout2", "nlu_heldout3"])
+@pytest.mark.parametrize("name", ["nlu_dev2", "nlu_dev3", "nlu_heldout2", "nlu_heldout3", "nlu_heldout4"])
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """The later dev sets, each by a writer who never saw the training material, stay fair dev
     figures only if none of their messages or dialogue turns is a training message or part of one:
@@ -126,7 +128,7 @@ def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str)
     texts = [c.text for c in load(DATA / f"{name}.jsonl", Case)]
     texts += [t.text for d in load(DATA / f"{name}_dialogues.jsonl", Dialogue) for t in d.turns]
     folded = {normalize(x).folded for x in texts}
-    long = {f" {t} " for t in folded - _FORMULAS_BEFORE_THE_SETS if _own_words(t, names) >= 5}
+    long = {f" {t} " for t in folded - _FORMULAS_BEFORE_THE_SETS - _SIXTH_WRITERS_FORMULAS if _own_words(t, names) >= 5}
     assert not [t.strip() for t in long if any(t in s for s in trained)]
 
 
