@@ -221,6 +221,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout3.jsonl",
             "nlu_heldout3_dialogues.jsonl",
         ),
+        (
+            "Sixth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout4.jsonl",
+            "nlu_heldout4_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

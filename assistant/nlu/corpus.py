@@ -378,6 +378,82 @@ class _Builder:
         self.rng = rng
         self.typist = _Typist(self.data, rng)
 
+    def added_material(self) -> None:
+        """The material written after the corpus was first drawn (``added`` in corpus.json): more
+        names, carriers, bare questions, words about the asker's situation, and situations told
+        with no question ("em vừa mua lại chiếc xe máy cũ": a question about the procedure it
+        implies). Drawn last, with a generator of its own, like :meth:`shared_asks`, so that every
+        earlier message stays as it was."""
+        rng, self.rng = self.rng, random.Random(self._seed + 3)  # noqa: S311 - reproducible, no secret
+        self.typist = _Typist(self.data, self.rng)
+        added = self.data["added"]
+        self._added_names(added["names"])
+        for intent, langs in added["carriers"].items():
+            for lang, texts in langs.items():
+                for carrier in texts:
+                    self._added_carrier(carrier, intent, lang)
+        for intent, langs in added["bare"].items():
+            for lang, texts in langs.items():
+                for text in texts:
+                    for _ in range(4):
+                        self._add(text, intent, [], lang)
+        self._added_contexts(added["contexts"])
+        self._told(added["told"], added["told_tails"])
+        self.rng = rng
+        self.typist = _Typist(self.data, rng)
+
+    def _added_names(self, names_by_slug: dict[str, dict[str, list[str]]]) -> None:
+        """A name alone, then in two carriers of each procedure question (one in English)."""
+        carriers = self.data["carriers"]
+        for slug, langs in names_by_slug.items():
+            for lang, names in langs.items():
+                slot = "{p}" if lang == "vi" else "{n}"
+                for name in names:
+                    self._add(name, "procedure_info", [slug], lang, dress=False, ways=1)
+                    for intent in PROCEDURE_INTENTS:
+                        pool = [c for c in carriers[intent][lang] if slot in c]
+                        for carrier in self.rng.sample(pool, 2 if lang == "vi" else 1):
+                            self._add(carrier.replace(slot, name), intent, [slug], lang)
+
+    def _added_contexts(self, contexts_by_lang: dict[str, list[str]]) -> None:
+        """Each word about the asker's situation before questions about procedures drawn at random."""
+        carriers = self.data["carriers"]
+        for lang, contexts in contexts_by_lang.items():
+            for context in contexts:
+                for _ in range(24):
+                    slug, intent = self.rng.choice(self.slugs), self.rng.choice(PROCEDURE_INTENTS)
+                    text = self._fill(self.rng.choice(carriers[intent][lang]), slug)
+                    if text is not None:
+                        self._add(f"{context}, {text}", intent, [slug], lang)
+
+    def _told(self, told_by_slug: dict[str, Any], tails: dict[str, list[str]]) -> None:
+        """A situation told alone, then with two tails asking what to do."""
+        for slug, situations in told_by_slug.items():
+            if slug.startswith("_"):
+                continue
+            for told in situations:
+                lang = "en" if told.isascii() else "vi"
+                self._add(told, "procedure_info", [slug], lang, dress=False)
+                for tail in self.rng.sample(tails[lang], 2):
+                    self._add(f"{told}, {tail}", "procedure_info", [slug], lang)
+
+    def _added_carrier(self, carrier: str, intent: str, lang: str) -> None:
+        """A carrier of the added material, drawn about as often as one of the first material."""
+        if intent in PROCEDURE_INTENTS:
+            for slug in self.rng.sample(self.slugs, 8):
+                text = self._fill(carrier, slug)
+                if text is not None:
+                    self._add(self._situate(text, lang), intent, [slug], lang)
+        elif any(slot in carrier for slot in ("{p}", "{n}")):
+            for slug in self.rng.sample(self.slugs, _FILLS):
+                text = self._fill(carrier, slug)
+                if text is not None:
+                    self._add(text, intent, [slug], lang)
+        else:
+            social = intent in {"greeting", "thanks", "goodbye"}
+            for turn in range(2 if social else 6):
+                self._add(carrier, intent, [], lang, dress=turn > 0 and not social)
+
     def _code_question(self) -> str:
         rng = self.rng
         code = f"000.00.{rng.randrange(1, 40):02d}.H{rng.randrange(10, 99)}-26{rng.randrange(1, 13):02d}" + (
@@ -405,6 +481,7 @@ def build_corpus(seed: int = 2026) -> list[Sample]:
     builder.other_intents()
     builder.shared_asks()
     builder.courtesy_typed()
+    builder.added_material()
     seen: set[str] = set()
     out: list[Sample] = []
     for sample in builder.samples:
