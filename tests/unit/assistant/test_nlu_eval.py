@@ -66,6 +66,12 @@ DEV5_BY_STYLE = {"accented": 219, "english": 126, "mixed": 97, "teencode": 117, 
 DEV6 = {"intent": 816, "procedure": 526, "joint": 806, "fallback_precision": 55, "fallback_recall": 55}
 DEV6_DIALOGUE_TURNS = 203
 DEV6_BY_STYLE = {"accented": 234, "english": 119, "mixed": 104, "teencode": 124, "typos": 105, "unaccented": 121}
+# The seventh writer's set (nlu_heldout5), held out: measured once, with the model and dialogue of the
+# round on the sixth writer's set frozen, never tuned on and its misses not read. Its bars are what
+# was reached then (assistant/nlu/README.md).
+HELDOUT5 = {"intent": 784, "procedure": 525, "joint": 778, "fallback_precision": 61, "fallback_recall": 61}
+HELDOUT5_DIALOGUE_TURNS = 355
+HELDOUT5_BY_STYLE = {"accented": 130, "english": 136, "mixed": 125, "teencode": 135, "typos": 125, "unaccented": 133}
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -148,6 +154,19 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(
     low |= {f"{s} under 90%": str(r) for s, r in report.by_style.items() if r.value < 0.9}
     assert report.dialogue_turns is not None
     if report.dialogue_turns.right < turns:
+        low["dialogue turns"] = str(report.dialogue_turns)
+    assert not low
+
+
+def test_the_seventh_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
+    cases = load(DATA / "nlu_heldout5.jsonl", Case)
+    dialogues = load(DATA / "nlu_heldout5_dialogues.jsonl", Dialogue)
+    assert len(cases) >= 600 and {c.intent for c in cases} == set(Intent)
+    report = evaluate(cases, UNDERSTANDER, NAMES, dialogues)
+    low = {name: str(getattr(report, name)) for name, bar in HELDOUT5.items() if getattr(report, name).right < bar}
+    low |= {s: str(r) for s, r in report.by_style.items() if r.right < HELDOUT5_BY_STYLE[s]}
+    assert report.dialogue_turns is not None
+    if report.dialogue_turns.right < HELDOUT5_DIALOGUE_TURNS:
         low["dialogue turns"] = str(report.dialogue_turns)
     assert not low
 
