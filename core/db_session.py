@@ -21,11 +21,13 @@ The statements' texts are classified once each: the application sends a few hund
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
+T = TypeVar("T")
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 # what may outlive a statement's transaction, each read on the text without its comments and lower-cased
 _SESSION_STATE = re.compile(
@@ -55,50 +57,30 @@ class PooledConnection(asyncpg.Connection):
         super().__init__(*args, **kwargs)
         self.needs_reset = False
 
-    async def execute(self, query: str, *args: Any, **kwargs: Any) -> str:
+    async def _watched(self, query: str, sending: Awaitable[T]) -> T:
+        """`sending` (the statement `query` on its way), noting what calls for the full reset."""
         if leaves_session_state(query):
             self.needs_reset = True
         try:
-            return await super().execute(query, *args, **kwargs)
+            return await sending
         except BaseException:
             self.needs_reset = True
             raise
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> str:
+        return await self._watched(query, super().execute(query, *args, **kwargs))
 
     async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
-        if leaves_session_state(query):
-            self.needs_reset = True
-        try:
-            return await super().fetch(query, *args, **kwargs)
-        except BaseException:
-            self.needs_reset = True
-            raise
+        return await self._watched(query, super().fetch(query, *args, **kwargs))
 
     async def fetchval(self, query: str, *args: Any, **kwargs: Any) -> Any:
-        if leaves_session_state(query):
-            self.needs_reset = True
-        try:
-            return await super().fetchval(query, *args, **kwargs)
-        except BaseException:
-            self.needs_reset = True
-            raise
+        return await self._watched(query, super().fetchval(query, *args, **kwargs))
 
     async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
-        if leaves_session_state(query):
-            self.needs_reset = True
-        try:
-            return await super().fetchrow(query, *args, **kwargs)
-        except BaseException:
-            self.needs_reset = True
-            raise
+        return await self._watched(query, super().fetchrow(query, *args, **kwargs))
 
     async def executemany(self, command: str, args: Any, **kwargs: Any) -> None:
-        if leaves_session_state(command):
-            self.needs_reset = True
-        try:
-            await super().executemany(command, args, **kwargs)
-        except BaseException:
-            self.needs_reset = True
-            raise
+        await self._watched(command, super().executemany(command, args, **kwargs))
 
     # Every other way of sending a statement counts as leaving state: none is on a busy path.
     async def prepare(self, *args: Any, **kwargs: Any) -> Any:

@@ -65,25 +65,25 @@ def _answers_its_hot_routes(url: str, token: str) -> None:
         assert answer.json()["reply"]
 
 
+async def _served_once(settings: Settings, env: dict[str, str], log: Path) -> str:
+    """`serve` started until ready, its hot routes answered, stopped cleanly: what it logged."""
+    server, url = serve_until_ready(env, log)
+    try:
+        _answers_its_hot_routes(url, await _citizen_token(settings))
+    finally:
+        assert server.stop() == 0
+    return server.output()
+
+
 async def test_serve_prepares_an_empty_database_then_only_checks_it_and_answers_once_ready(
     own_database: Settings, tmp_path: Path
 ) -> None:
     env = environment(own_database, MOTCUA_DATA_KEY=own_database.data_key)
-    server, url = serve_until_ready(env, tmp_path / "first.log")
-    try:
-        _answers_its_hot_routes(url, await _citizen_token(own_database))
-    finally:
-        assert server.stop() == 0
-    first = server.output()
+    first = await _served_once(own_database, env, tmp_path / "first.log")
     assert "migrations applied now: 0" not in first
     assert AS_BEFORE not in first
 
-    server, url = serve_until_ready(env, tmp_path / "second.log")
-    try:
-        _answers_its_hot_routes(url, await _citizen_token(own_database))
-    finally:
-        assert server.stop() == 0
-    second = server.output()
+    second = await _served_once(own_database, env, tmp_path / "second.log")
     assert "migrations applied now: 0" in second
     assert AS_BEFORE in second
     assert "40 procedures" in second  # what the seed counted, as the first start said it
