@@ -7,8 +7,8 @@
   vehicle dossier, ready yet?") makes it the talk's procedure for the questions after it.
 * "Còn tạm vắng thì sao" after a question about papers asks about the papers of the new procedure;
   a follow-up naming none ("what about online?") asks what its own words ask.
-* A name several procedures share ("bằng lái") is asked about, unless the conversation is already
-  about one of them; the answer to that question (the quick reply, or any message naming one of
+* A name several procedures share ("bằng lái") is asked about, unless the conversation is, or was a
+  few questions ago, about one of them; the answer to that question (the quick reply, or any message naming one of
   the candidates) gets the question that was pending.
 * "Chào" opens a conversation and closes one: after a turn that asked something, a greeting in
   those words ("chào bạn nhé", "chào, hẹn lần sau") is a farewell.
@@ -33,6 +33,8 @@ from assistant.nlu.understand import Understanding
 
 __all__ = ("KEEP", "Turn", "follow")
 
+TALKED: Final = 4
+"""How many of the talk's procedures are remembered (a name they share is taken as one of them)."""
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 
@@ -96,8 +98,9 @@ def follow(
             intent = Intent(asked or intent)
         return _about(state, intent, confidence, understood.procedure, understood.intents)
     if understood.candidates:
-        if state.procedure in understood.candidates:  # "bằng lái" in a talk about renewing it
-            return _about(state, intent, confidence, state.procedure, understood.intents)
+        earlier = [slug for slug in reversed(state.talked) if slug in understood.candidates]
+        if earlier:  # "bằng lái" in a talk about renewing it, now or a few questions ago
+            return _about(state, intent, confidence, earlier[0], understood.intents)
         state.candidates = list(understood.candidates)
         state.pending_intent = intent
         return Turn(intent=intent, confidence=min(confidence, 0.5), candidates=understood.candidates)
@@ -133,4 +136,7 @@ def _about(
 ) -> Turn:
     state.procedure = procedure
     state.last_intent = intent
+    if procedure in state.talked:
+        state.talked.remove(procedure)
+    state.talked = [*state.talked, procedure][-TALKED:]
     return Turn(intent=intent, confidence=confidence, procedure=procedure, intents=intents)

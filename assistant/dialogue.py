@@ -27,6 +27,9 @@ class DialogueState(msgspec.Struct, kw_only=True):
     last_intent: str | None = None  # a bare "còn tạm vắng thì sao" asks the last question again
     pending_intent: str | None = None  # asked "which procedure?": the question to answer once told
     candidates: list[str] = msgspec.field(default_factory=list)  # the procedures offered then
+    # the procedures the talk has been about, the latest last: "the allowance" later in a talk that
+    # had been about the social allowance is that one again, not a question of which
+    talked: list[str] = msgspec.field(default_factory=list)
     dossier_code: str | None = None  # the last dossier code the citizen gave: a hand-off goes to its office
     locale: str = "vi"
     turns: int = 0

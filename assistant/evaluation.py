@@ -226,6 +226,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout4.jsonl",
             "nlu_heldout4_dialogues.jsonl",
         ),
+        (
+            "Seventh writer's set, once held out, now dev (measured at three frozen states, then tuned on)",
+            "nlu_heldout5.jsonl",
+            "nlu_heldout5_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

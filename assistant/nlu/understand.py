@@ -43,6 +43,10 @@ MAX_CANDIDATES: Final = 4
 INTENT_RIVAL: Final = 0.75
 """A second question intent believed this share of the best, when the best is unsure, is asked about."""
 INTENT_SURE: Final = 0.6
+OUT_OF_SCOPE_SURE: Final = 0.7
+"""Belief in ``fallback`` under which a procedure named clearly overrules it."""
+NAMED_OVER_FALLBACK: Final = 0.8
+"""Belief in the procedure named that overrules an unsure ``fallback``."""
 FALLBACK_CONFIDENCE: Final = 0.3
 """The highest confidence ever given to ``fallback``: the app reads a low confidence as "not understood"."""
 _RULE_CONFIDENCE: Final = 0.95
@@ -107,11 +111,18 @@ class Understander:
             return Understanding(intent=Intent.FALLBACK, confidence=0.0, out_of_scope=True)
         intents = [(Intent(i), p) for i, p in _ranked(self._intents.probabilities(vector))]
         intent, confidence = intents[0]
+        procedures = self._procedures.probabilities(vector)
+        if intent is Intent.FALLBACK and len(intents) > 1 and confidence < OUT_OF_SCOPE_SURE:
+            # the intent head unsure it is out of scope while the procedure head names one clearly: a
+            # situation told around a procedure ("mới mua nhà, muốn nhập hộ khẩu") is about it
+            named, belief, _ = self._procedure(dict(procedures))
+            if named is not None and belief >= NAMED_OVER_FALLBACK:
+                intent, confidence = intents[1]
         if intent is Intent.FALLBACK:
             return Understanding(
                 intent=intent, confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3), out_of_scope=True
             )
-        procedure, procedure_confidence, candidates = self._procedure(self._procedures.probabilities(vector))
+        procedure, procedure_confidence, candidates = self._procedure(procedures)
         if intent in SOCIAL_INTENTS and (procedure or candidates):  # "chào ad, làm hộ chiếu"
             intent = Intent.PROCEDURE_INFO
         close: tuple[Intent, ...] = ()

@@ -320,3 +320,25 @@ def test_chao_after_a_question_takes_leave_and_before_one_greets() -> None:
         assert turn(text, DialogueState(asked=True)).intent is Intent.GOODBYE
     assert turn("chào nhé", state).intent is Intent.GOODBYE
     assert state.turns == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slug"),
+    [
+        ("bấm biển xe ô tô mấy hôm thì có giấy", Intent.PROCEDURE_DURATION, "vehicle-registration"),
+        ("phí thẩm định an toàn thực phẩm cho lò bánh", Intent.PROCEDURE_FEE, "food-safety-certificate"),
+    ],
+)
+def test_a_procedure_named_clearly_overrules_an_unsure_out_of_scope(text: str, intent: Intent, slug: str) -> None:
+    got = said(text)
+    assert (got.intent, got.procedure, got.out_of_scope) == (intent, slug, False)
+
+
+def test_a_shared_name_is_the_one_the_talk_was_about_a_few_questions_ago() -> None:
+    state = DialogueState()
+    assert turn("bà tôi 85 tuổi, xin trợ cấp xã hội hằng tháng thế nào", state).procedure == "social-allowance"
+    assert turn("công nhận hộ nghèo cần giấy tờ gì", state).procedure == "poor-household-certification"
+    got = turn("trợ cấp thì nộp ở đâu", state)
+    assert (got.intent, got.procedure, got.candidates) == (Intent.PROCEDURE_LOCATION, "social-allowance", ())
+    fresh = turn("trợ cấp thì nộp ở đâu")
+    assert set(fresh.candidates) == {"social-allowance", "unemployment-benefit"}
