@@ -231,6 +231,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout5.jsonl",
             "nlu_heldout5_dialogues.jsonl",
         ),
+        (
+            "Eighth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout6.jsonl",
+            "nlu_heldout6_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

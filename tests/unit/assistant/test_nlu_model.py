@@ -66,6 +66,7 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout5": frozenset(
         {"chung thuc chu ky mat bao lau", "chuyen truong cho con mat may ngay", "cho toi noi chuyen voi nhan vien"}
     ),
+    "nlu_heldout7": frozenset({"cam on ban nhieu lam"}),
     "nlu_heldout6": frozenset(
         {
             "how much is a passport",
@@ -80,11 +81,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth and seventh writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = _FORMULAS_MET_BEFORE_MEASURING["nlu_heldout4"] | _FORMULAS_MET_BEFORE_MEASURING["nlu_heldout5"]
+# The sixth, seventh and eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout6"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout7"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -139,12 +140,19 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "can someone from the office call me",
         "how long does a construction permit take",
         "bao lau thi co the",
+        # the eighth writer's set, checked when it became dev: formulas, and names in carriers of the first
+        # material ("khai sinh cho trẻ sơ sinh" + "có phải đóng thuế không"), drawn before the set existed
+        "ok cam on ban nhe",
+        "cam on ban nhieu lam",
+        "nop online duoc khong admin",
+        "co phai dong thue khong",
+        "moi ban bao nhieu tien",
     ]
 )
 
 
 @pytest.mark.parametrize(
-    "name", ["nlu_dev2", "nlu_dev3", "nlu_heldout2", "nlu_heldout3", "nlu_heldout4", "nlu_heldout5"]
+    "name", ["nlu_dev2", "nlu_dev3", "nlu_heldout2", "nlu_heldout3", "nlu_heldout4", "nlu_heldout5", "nlu_heldout6"]
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """The later dev sets, each by a writer who never saw the training material, stay fair dev
