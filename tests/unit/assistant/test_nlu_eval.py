@@ -81,6 +81,11 @@ DEV7_BY_STYLE = {"accented": 130, "english": 138, "mixed": 126, "teencode": 135,
 DEV8 = {"intent": 834, "procedure": 560, "joint": 812, "fallback_precision": 64, "fallback_recall": 64}
 DEV8_DIALOGUE_TURNS = 288
 DEV8_BY_STYLE = {"accented": 205, "english": 100, "mixed": 103, "teencode": 127, "typos": 124, "unaccented": 166}
+# The ninth writer's set (nlu_heldout7), held out: measured once, at 1bcc505, never tuned on and its misses
+# not read. Its bars are what was reached then (assistant/nlu/README.md).
+HELDOUT7 = {"intent": 772, "procedure": 515, "joint": 747, "fallback_precision": 64, "fallback_recall": 64}
+HELDOUT7_DIALOGUE_TURNS = 382
+HELDOUT7_BY_STYLE = {"accented": 197, "english": 101, "mixed": 102, "teencode": 115, "typos": 109, "unaccented": 148}
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -173,6 +178,21 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(
     low |= {f"{s} under 90%": str(r) for s, r in report.by_style.items() if r.value < 0.9}
     assert report.dialogue_turns is not None
     if report.dialogue_turns.right < turns:
+        low["dialogue turns"] = str(report.dialogue_turns)
+    assert not low
+
+
+def test_the_ninth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
+    cases = load(DATA / "nlu_heldout7.jsonl", Case)
+    dialogues = load(DATA / "nlu_heldout7_dialogues.jsonl", Dialogue)
+    assert len(cases) >= 600 and {c.intent for c in cases} == set(Intent)
+    assert {c.procedure for c in cases} - {None} == {p.slug for p in CATALOG.procedures}
+    report = evaluate(cases, UNDERSTANDER, NAMES, dialogues)
+    low = {name: str(getattr(report, name)) for name, bar in HELDOUT7.items() if getattr(report, name).right < bar}
+    low |= {s: str(r) for s, r in report.by_style.items() if r.right < HELDOUT7_BY_STYLE[s]}
+    low |= {f"{s} under 90%": str(r) for s, r in report.by_style.items() if r.value < 0.9}
+    assert report.dialogue_turns is not None
+    if report.dialogue_turns.right < HELDOUT7_DIALOGUE_TURNS:
         low["dialogue turns"] = str(report.dialogue_turns)
     assert not low
 
