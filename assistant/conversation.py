@@ -63,7 +63,19 @@ def _answered(candidates: Sequence[str], understood: Understanding, message: Nor
         if message.folded in names.get(slug, ()):
             return slug
     within = [s for s in understood.candidates if s in candidates]
-    return within[0] if len(within) == 1 else None
+    if len(within) == 1:
+        return within[0]
+    return _most_believed(understood, candidates)
+
+
+def _most_believed(understood: Understanding, among: Sequence[str]) -> str | None:
+    """The one of ``among`` the message leans to ("bằng em mất rồi": the re-issue), if it clearly does."""
+    believed = [(slug, p) for slug, p in understood.beliefs if slug in among]
+    if not believed:
+        return None
+    if len(believed) > 1 and believed[1][1] * 2 > believed[0][1]:
+        return None
+    return believed[0][0]
 
 
 def follow(
@@ -88,9 +100,19 @@ def follow(
         return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
+    return _question(understood, state, intent, confidence, asked)
+
+
+def _question(understood: Understanding, state: DialogueState, intent: Intent, confidence: float,
+              asked: str | None) -> Turn:  # fmt: skip
+    """A question about a procedure: which one it is about, with what the talk knows."""
     named = understood.procedure is not None or bool(understood.candidates)
     if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
+    if understood.procedure is None and not understood.candidates:  # "quay lại khai sinh, mấy ngày thì có"
+        recalled = _most_believed(understood, [slug for slug in state.talked if slug != state.procedure])
+        if recalled is not None:
+            return _about(state, intent, confidence, recalled, understood.intents)
     if state.procedure is not None and _weakly_elsewhere(understood, state.procedure):
         return _about(state, intent, confidence, state.procedure, understood.intents)
     if understood.procedure is not None:

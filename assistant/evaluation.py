@@ -236,6 +236,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout6.jsonl",
             "nlu_heldout6_dialogues.jsonl",
         ),
+        (
+            "Ninth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout7.jsonl",
+            "nlu_heldout7_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

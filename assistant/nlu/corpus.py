@@ -294,8 +294,13 @@ class _Builder:
                 self._add(name, "procedure_info", [slug], "en", dress=False)
 
     def shared_names(self) -> None:
+        self._shared(self.data["shared"])
+
+    def _shared(self, groups: list[dict[str, Any]]) -> None:
+        """Each name several procedures share, alone and in carriers of every procedure question,
+        labelled with all of them (the model learns to believe them alike: the reply asks)."""
         carriers = self.data["carriers"]
-        for group in self.data["shared"]:
+        for group in groups:
             labels = group["procedures"]
             for name in group["names"]:
                 english = name.isascii() and not any(c in name for c in "ăâđêôơư")
@@ -379,28 +384,36 @@ class _Builder:
         self.typist = _Typist(self.data, rng)
 
     def added_material(self) -> None:
-        """The material written after the corpus was first drawn (``added`` in corpus.json): more
-        names, carriers, bare questions, words about the asker's situation, and situations told
-        with no question ("em vừa mua lại chiếc xe máy cũ": a question about the procedure it
-        implies). Drawn last, with a generator of its own, like :meth:`shared_asks`, so that every
-        earlier message stays as it was."""
-        rng, self.rng = self.rng, random.Random(self._seed + 3)  # noqa: S311 - reproducible, no secret
-        self.typist = _Typist(self.data, self.rng)
-        added = self.data["added"]
-        self._added_names(added["names"])
-        for intent, langs in added["carriers"].items():
+        """The material written after the corpus was first drawn (``added`` in corpus.json, then each
+        block of ``rounds``): more names, carriers, bare questions, words about the asker's
+        situation, and situations told with no question ("em vừa mua lại chiếc xe máy cũ": a question
+        about the procedure it implies). Drawn last, each block with a generator of its own, like
+        :meth:`shared_asks`, so that adding a block leaves every earlier message as it was and what
+        the block changes is what it adds."""
+        rng = self.rng
+        blocks = [(self.data["added"], self._seed + 3)]
+        blocks += [(block, self._seed + 100 + i) for i, block in enumerate(self.data.get("rounds", ()))]
+        for block, seed in blocks:
+            self.rng = random.Random(seed)  # noqa: S311 - reproducible, no secret
+            self.typist = _Typist(self.data, self.rng)
+            self._draw_block(block)
+        self.rng = rng
+        self.typist = _Typist(self.data, rng)
+
+    def _draw_block(self, block: dict[str, Any]) -> None:
+        self._added_names(block.get("names", {}))
+        self._shared(block.get("shared", []))
+        for intent, langs in block.get("carriers", {}).items():
             for lang, texts in langs.items():
                 for carrier in texts:
                     self._added_carrier(carrier, intent, lang)
-        for intent, langs in added["bare"].items():
+        for intent, langs in block.get("bare", {}).items():
             for lang, texts in langs.items():
                 for text in texts:
                     for _ in range(4):
                         self._add(text, intent, [], lang)
-        self._added_contexts(added["contexts"])
-        self._told(added["told"], added["told_tails"])
-        self.rng = rng
-        self.typist = _Typist(self.data, rng)
+        self._added_contexts(block.get("contexts", {}))
+        self._told(block.get("told", {}), block.get("told_tails", self.data["added"]["told_tails"]))
 
     def _added_names(self, names_by_slug: dict[str, dict[str, list[str]]]) -> None:
         """A name alone, then in two carriers of each procedure question (one in English)."""

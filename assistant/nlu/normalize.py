@@ -243,13 +243,40 @@ def _collapse(token: str) -> str:
     return _ELONGATED.sub(r"\1", token)
 
 
+_SYLLABLE: Final = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+"""The shape of a Vietnamese syllable typed without diacritics: an onset, one to three vowels, a final."""
+
+
+_CONTRACTED: Final = frozenset({"m", "s", "t", "re", "ve", "ll"})
+"""What is left of "I'm", "it's", "don't", "we're", "I've", "I'll" once the apostrophe splits the word."""
+
+
+def _english_word(word: str) -> bool:
+    """A common English word, or a word no Vietnamese syllable is shaped like ("student", "hire",
+    "restaurant") that is no chat spelling either ("ko", "dc", "lltp")."""
+    if word in _ENGLISH or word in _CONTRACTED:
+        return True
+    return (
+        len(word) > 1
+        and word.isascii()
+        and word.isalpha()
+        and word not in ABBREVIATIONS
+        and not (
+            _SYLLABLE.fullmatch(_collapse(word))  # "chàooo" is a Vietnamese syllable typed long
+        )
+    )
+
+
 def is_english(folded_words: tuple[str, ...] | list[str]) -> bool:
-    """At least half of the (non-numeric) words are common English words, and two of them unless the
-    message is one word. Vietnamese typed without diacritics shares few words with the list."""
+    """At least half of the (non-numeric) words are English, and two of them unless the message is
+    one word. Vietnamese typed without diacritics shares few words with the list, and its syllables
+    have a shape most English words do not."""
     words = [w for w in folded_words if not w.isdigit()]
     if not words:
         return False
-    hits = sum(1 for w in words if w in _ENGLISH)
+    hits = sum(1 for w in words if _english_word(w))
     return hits * 2 >= len(words) and (hits >= 2 or len(words) == 1)
 
 

@@ -40,6 +40,8 @@ SURE: Final = 0.8
 CANDIDATE_SHARE: Final = 0.3
 """Procedures believed at least this share of the best are offered when asking which is meant."""
 MAX_CANDIDATES: Final = 4
+NOTICED: Final = 0.1
+"""Belief in a procedure worth passing on, though too little to name it."""
 INTENT_RIVAL: Final = 0.75
 """A second question intent believed this share of the best, when the best is unsure, is asked about."""
 INTENT_SURE: Final = 0.6
@@ -71,6 +73,9 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     out_of_scope: bool = False
     follow_up: bool = False
     """The message follows on from the last one ("còn tạm vắng thì sao", "what about a passport")."""
+    beliefs: tuple[tuple[str, float], ...] = ()
+    """The procedures believed at all (``NOTICED`` or more), most first: a word of one ("quay lại khai
+    sinh", "cái bằng") may pick it among those the conversation knows."""
 
 
 def _ranked(probabilities: dict[str, float]) -> list[tuple[str, float]]:
@@ -130,6 +135,11 @@ class Understander:
             second, p2 = intents[1]
             if second in QUESTION_INTENTS and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence:
                 close = (intent, second)
+        beliefs = tuple(
+            (slug, round(p, 3))
+            for slug, p in _ranked(procedures)[:MAX_CANDIDATES]
+            if p >= NOTICED and (self._served is None or slug in self._served)
+        )
         return Understanding(
             intent=intent,
             confidence=round(confidence, 3),
@@ -138,6 +148,7 @@ class Understander:
             candidates=candidates,
             intents=close,
             follow_up=follow_up and intent in PROCEDURE_INTENTS,
+            beliefs=beliefs,
         )
 
     def _procedure(self, probabilities: dict[str, float]) -> tuple[str | None, float, tuple[str, ...]]:

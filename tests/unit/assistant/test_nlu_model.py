@@ -44,6 +44,23 @@ def test_the_corpus_is_the_same_for_a_seed(corpus: list[Sample]) -> None:
     assert build_corpus()[:200] == corpus[:200]
 
 
+def test_a_block_of_material_leaves_every_earlier_message_as_it_was(
+    corpus: list[Sample], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each round's block is drawn with a generator of its own: without the last block the corpus is
+    the same messages, so what a block changes in the model is what it adds."""
+    read = corpus_module._read
+
+    def without_last_block(name: str) -> Any:
+        data = read(name)
+        return {**data, "rounds": data["rounds"][:-1]} if name == "corpus.json" else data
+
+    monkeypatch.setattr(corpus_module, "_read", without_last_block)
+    earlier = build_corpus()
+    assert len(earlier) < len(corpus)
+    assert corpus[: len(earlier)] == earlier
+
+
 def _names() -> set[str]:
     aliases = json.loads((Path(corpus_module.__file__).parent / "data" / "aliases.json").read_text("utf-8"))
     names = {normalize(n).folded for slug, kinds in aliases.items() if not slug.startswith("_")
@@ -67,6 +84,7 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         {"chung thuc chu ky mat bao lau", "chuyen truong cho con mat may ngay", "cho toi noi chuyen voi nhan vien"}
     ),
     "nlu_heldout7": frozenset({"cam on ban nhieu lam"}),
+    "nlu_heldout8": frozenset({"chung thuc hop dong giao dich mat bao lau", "where do i apply for a red book"}),
     "nlu_heldout6": frozenset(
         {
             "how much is a passport",
@@ -75,17 +93,17 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "toi muon noi chuyen voi nguoi",
             "what s the hotline number",
             "ket noi giup toi voi tong dai vien",
-            "is there anh phone number i can cal",
+            "is there a phone number i can call",  # read as English since 1bcc505: "a", "call" kept
             "cong thuc nau pho bo",
             "mua xe may tra gop o dau",
         }
     ),
 }
-# The sixth, seventh and eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6)))
+# The sixth to ninth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6, 7)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout7"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout8"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -147,12 +165,27 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nop online duoc khong admin",
         "co phai dong thue khong",
         "moi ban bao nhieu tien",
+        # the ninth writer's set, checked when it became dev: English formulas of the first material,
+        # met once English messages were no longer read as Vietnamese chat spellings
+        "what do i need to bring",
+        "when will it be ready",
+        "can i do it online",
     ]
 )
 
 
 @pytest.mark.parametrize(
-    "name", ["nlu_dev2", "nlu_dev3", "nlu_heldout2", "nlu_heldout3", "nlu_heldout4", "nlu_heldout5", "nlu_heldout6"]
+    "name",
+    [
+        "nlu_dev2",
+        "nlu_dev3",
+        "nlu_heldout2",
+        "nlu_heldout3",
+        "nlu_heldout4",
+        "nlu_heldout5",
+        "nlu_heldout6",
+        "nlu_heldout7",
+    ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """The later dev sets, each by a writer who never saw the training material, stay fair dev

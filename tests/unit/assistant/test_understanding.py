@@ -342,3 +342,20 @@ def test_a_shared_name_is_the_one_the_talk_was_about_a_few_questions_ago() -> No
     assert (got.intent, got.procedure, got.candidates) == (Intent.PROCEDURE_LOCATION, "social-allowance", ())
     fresh = turn("trợ cấp thì nộp ở đâu")
     assert set(fresh.candidates) == {"social-allowance", "unemployment-benefit"}
+
+
+def test_a_procedure_the_talk_was_about_before_is_picked_up_again_by_a_word_of_it() -> None:
+    state = DialogueState()
+    assert turn("làm giấy khai sinh cho con cần gì", state).procedure == "birth-registration"
+    assert turn("nhập hộ khẩu cho bé cần giấy tờ gì", state).procedure == "permanent-residence-registration"
+    got = turn("quay lại khai sinh, mấy ngày thì có", state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "birth-registration")
+    assert turn("quay lại khai sinh, mấy ngày thì có").procedure is None  # a new talk: nothing to go back to
+
+
+def test_a_word_the_licence_and_the_diploma_share_is_the_licence_in_a_talk_about_it() -> None:
+    state = DialogueState()
+    asked = turn("mình muốn hỏi về bằng lái", state)
+    assert set(asked.candidates) == {"driving-licence-renewal", "driving-licence-reissue"}
+    got = turn("bằng em mất rồi", state)
+    assert got.procedure == "driving-licence-reissue"
