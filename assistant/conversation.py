@@ -7,6 +7,8 @@
   vehicle dossier, ready yet?") makes it the talk's procedure for the questions after it.
 * "Còn tạm vắng thì sao" after a question about papers asks about the papers of the new procedure;
   a follow-up naming none ("what about online?") asks what its own words ask.
+* A procedure's name alone (as a quick reply offers it) after a question asks that question about
+  it, whether or not the assistant had asked which procedure was meant.
 * A name several procedures share ("bằng lái") is asked about, unless the conversation is, or was a
   few questions ago, about one of them; the answer to that question (the quick reply, or any message naming one of
   the candidates) gets the question that was pending.
@@ -100,6 +102,8 @@ def follow(
         return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
+    if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
+        asked = state.last_intent  # a procedure's name alone after a question, as a quick reply: that question
     return _question(understood, state, intent, confidence, asked)
 
 

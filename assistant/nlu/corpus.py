@@ -414,6 +414,8 @@ class _Builder:
                         self._add(text, intent, [], lang)
         self._added_contexts(block.get("contexts", {}))
         self._told(block.get("told", {}), block.get("told_tails", self.data["added"]["told_tails"]))
+        for text, intent, slug in block.get("said", ()):  # a question only its own words make, labelled whole
+            self._add(text, intent, [slug] if slug else [], "en" if text.isascii() else "vi")
 
     def _added_names(self, names_by_slug: dict[str, dict[str, list[str]]]) -> None:
         """A name alone, then in two carriers of each procedure question (one in English)."""

@@ -90,6 +90,13 @@ DEV8_BY_STYLE = {"accented": 205, "english": 100, "mixed": 103, "teencode": 127,
 DEV9 = {"intent": 780, "procedure": 514, "joint": 755, "fallback_precision": 62, "fallback_recall": 62}
 DEV9_DIALOGUE_TURNS = 385
 DEV9_BY_STYLE = {"accented": 195, "english": 101, "mixed": 101, "teencode": 115, "typos": 109, "unaccented": 150}
+# The tenth writer's set (nlu_heldout8), held out until it was measured once, at 32876f6 (intent 806,
+# procedure 545, joint 777, fallback 63/68 and 63/69, dialogue turns 371): now dev, tuned on from the
+# kinds of its misses. Its bars are what the model tuned on it reaches (intent 817, procedure 552,
+# joint 794, fallback 67/74 and 67/69, dialogue turns 378), less a small margin.
+DEV10 = {"intent": 814, "procedure": 549, "joint": 791, "fallback_precision": 65, "fallback_recall": 65}
+DEV10_DIALOGUE_TURNS = 375
+DEV10_BY_STYLE = {"accented": 199, "english": 91, "mixed": 112, "teencode": 130, "typos": 121, "unaccented": 152}
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -98,12 +105,14 @@ DEV9_BY_STYLE = {"accented": 195, "english": 101, "mixed": 101, "teencode": 115,
 # out-of-scope messages (90 → 88).
 # The round on the eighth writer's set loses one intent, two joint answers and two out-of-scope messages
 # here (791 → 790, 776 → 774, 88 → 86), the round on the ninth writer's set three intents, two joint
-# answers and an out-of-scope message more (787, 772, 85).
-DEV4 = {"intent": 787, "procedure": 456, "joint": 772, "fallback_precision": 85, "fallback_recall": 85}
+# answers and an out-of-scope message more (787, 772, 85), the round on the tenth writer's set one intent
+# and an out-of-scope message more (786, 84).
+DEV4 = {"intent": 786, "procedure": 456, "joint": 772, "fallback_precision": 84, "fallback_recall": 84}
 DEV4_DIALOGUE_TURNS = 141
 # The round on the seventh writer's set loses two out-of-scope messages (99 → 97: a situation told
-# around a procedure's words now leans to the procedure) and two dialogue turns (68 → 66) here.
-DEV3 = {"intent": 435, "procedure": 217, "joint": 432, "fallback_precision": 97, "fallback_recall": 97}
+# around a procedure's words now leans to the procedure) and two dialogue turns (68 → 66) here; the round
+# on the tenth writer's set one out-of-scope message more (96).
+DEV3 = {"intent": 435, "procedure": 217, "joint": 432, "fallback_precision": 96, "fallback_recall": 96}
 DEV3_DIALOGUE_TURNS = 66
 # The round on the sixth writer's set loses one intent of the first dev set (314 → 313), a procedure
 # and a fallback message of the second (355 → 354, 59 → 58) and one intent, procedure and joint answer
@@ -168,8 +177,9 @@ def test_every_style_is_understood_nine_times_in_ten(heldout: Report) -> None:
         ("nlu_heldout5", DEV7, DEV7_BY_STYLE, DEV7_DIALOGUE_TURNS),
         ("nlu_heldout6", DEV8, DEV8_BY_STYLE, DEV8_DIALOGUE_TURNS),
         ("nlu_heldout7", DEV9, DEV9_BY_STYLE, DEV9_DIALOGUE_TURNS),
+        ("nlu_heldout8", DEV10, DEV10_BY_STYLE, DEV10_DIALOGUE_TURNS),
     ],
-    ids=["fifth writer", "sixth writer", "seventh writer", "eighth writer", "ninth writer"],
+    ids=["fifth writer", "sixth writer", "seventh writer", "eighth writer", "ninth writer", "tenth writer"],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(
     stem: str, bars: dict[str, int], by_style: dict[str, int], turns: int

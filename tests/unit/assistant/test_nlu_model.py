@@ -85,6 +85,15 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     ),
     "nlu_heldout7": frozenset({"cam on ban nhieu lam"}),
     "nlu_heldout8": frozenset({"chung thuc hop dong giao dich mat bao lau", "where do i apply for a red book"}),
+    "nlu_heldout9": frozenset(
+        {
+            "dang ky may photo mau can giay to gi",
+            "dang ky kinh doanh mat bao nhieu tien",
+            "dang ky kinh doanh mat may ngay",
+            "cho toi noi chuyen voi nhan vien",
+            "what s the hotline number",
+        }
+    ),
     "nlu_heldout6": frozenset(
         {
             "how much is a passport",
@@ -99,11 +108,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to ninth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6, 7)))
+# The sixth to tenth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6, 7, 8)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout8"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout9"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -170,6 +179,11 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "what do i need to bring",
         "when will it be ready",
         "can i do it online",
+        # the tenth writer's set, checked when it became dev: formulas of the first material
+        "how do i pay the food safety certificate fee online",
+        "can giay to gi a",
+        "co phai nop tien khong",
+        "do i need the original",
     ]
 )
 
@@ -185,6 +199,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout5",
         "nlu_heldout6",
         "nlu_heldout7",
+        "nlu_heldout8",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -359,3 +359,12 @@ def test_a_word_the_licence_and_the_diploma_share_is_the_licence_in_a_talk_about
     assert set(asked.candidates) == {"driving-licence-renewal", "driving-licence-reissue"}
     got = turn("bằng em mất rồi", state)
     assert got.procedure == "driving-licence-reissue"
+
+
+def test_a_procedures_name_alone_after_a_question_asks_that_question_about_it() -> None:
+    state = DialogueState()
+    turn("bằng lái xe hết hạn đổi mất bao lâu", state)
+    got = turn("Cấp lại giấy phép lái xe", state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "driving-licence-reissue")
+    fresh = turn("Cấp lại giấy phép lái xe")  # a new talk: the name alone asks about the procedure
+    assert (fresh.intent, fresh.procedure) == (Intent.PROCEDURE_INFO, "driving-licence-reissue")
