@@ -246,6 +246,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout8.jsonl",
             "nlu_heldout8_dialogues.jsonl",
         ),
+        (
+            "Eleventh writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout9.jsonl",
+            "nlu_heldout9_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

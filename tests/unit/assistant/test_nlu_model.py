@@ -85,6 +85,14 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     ),
     "nlu_heldout7": frozenset({"cam on ban nhieu lam"}),
     "nlu_heldout8": frozenset({"chung thuc hop dong giao dich mat bao lau", "where do i apply for a red book"}),
+    "nlu_heldout10": frozenset(
+        {
+            "cho toi hoi ve thu tuc chung thuc",
+            "where do i apply for a red book",
+            "have a nice day bye",
+            "is there a phone number i can call",
+        }
+    ),
     "nlu_heldout9": frozenset(
         {
             "dang ky may photo mau can giay to gi",
@@ -108,11 +116,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to tenth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6, 7, 8)))
+# The sixth to eleventh writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6, 7, 8, 9)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout9"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout10"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -184,6 +192,9 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "can giay to gi a",
         "co phai nop tien khong",
         "do i need the original",
+        # the eleventh writer's set, checked when it became dev: formulas of the first material
+        "has my business registration been approved yet",
+        "how much does it cost",
     ]
 )
 
@@ -200,6 +211,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout6",
         "nlu_heldout7",
         "nlu_heldout8",
+        "nlu_heldout9",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
