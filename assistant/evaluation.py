@@ -251,6 +251,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout9.jsonl",
             "nlu_heldout9_dialogues.jsonl",
         ),
+        (
+            "Twelfth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout10.jsonl",
+            "nlu_heldout10_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

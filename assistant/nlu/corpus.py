@@ -312,10 +312,13 @@ class _Builder:
                         self._add(text, intent, labels, "en" if english else "vi")
 
     def topics_asked(self) -> None:
+        self._topics(self.data["topics"])
+
+    def _topics(self, topics_by_lang: dict[str, list[str]]) -> None:
         """Out-of-scope topics asked like procedures ("học lái xe mất bao lâu"): the question's
         words alone make no procedure question."""
         carriers = self.data["carriers"]
-        for lang, topics in self.data["topics"].items():
+        for lang, topics in topics_by_lang.items():
             for topic in topics:
                 for intent in self.rng.sample(PROCEDURE_INTENTS, 2):
                     pool = [c for c in carriers[intent][lang] if "{p}" in c or "{n}" in c]
@@ -403,6 +406,8 @@ class _Builder:
     def _draw_block(self, block: dict[str, Any]) -> None:
         self._added_names(block.get("names", {}))
         self._shared(block.get("shared", []))
+        for _ in range(3):  # a topic of a block stands for many messages of the first material's kind
+            self._topics(block.get("topics", {}))
         for intent, langs in block.get("carriers", {}).items():
             for lang, texts in langs.items():
                 for carrier in texts:

@@ -85,6 +85,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     ),
     "nlu_heldout7": frozenset({"cam on ban nhieu lam"}),
     "nlu_heldout8": frozenset({"chung thuc hop dong giao dich mat bao lau", "where do i apply for a red book"}),
+    "nlu_heldout11": frozenset(
+        {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
+    ),
     "nlu_heldout10": frozenset(
         {
             "cho toi hoi ve thu tuc chung thuc",
@@ -116,11 +119,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to eleventh writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in (4, 5, 6, 7, 8, 9)))
+# The sixth to twelfth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 11)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout10"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout11"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -195,6 +198,10 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         # the eleventh writer's set, checked when it became dev: formulas of the first material
         "has my business registration been approved yet",
         "how much does it cost",
+        # the twelfth writer's set, checked when it became dev: a name in a carrier, and a formula, of the
+        # first material
+        "le phi cap giay phep lao dong cho nguoi nuoc ngoai la bao nhieu",
+        "co duoc mien thue khong",
     ]
 )
 
@@ -212,6 +219,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout7",
         "nlu_heldout8",
         "nlu_heldout9",
+        "nlu_heldout10",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

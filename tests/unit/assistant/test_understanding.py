@@ -53,7 +53,15 @@ def test_out_of_scope_is_fallback_with_low_confidence(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["khai sinh nhật cho bé", "đi Vũng Tàu mất bao lâu", "học lái xe ô tô mất bao lâu", "giá vàng hôm nay"]
+    "text",
+    [
+        "khai sinh nhật cho bé",
+        "đi Vũng Tàu mất bao lâu",
+        "học lái xe ô tô mất bao lâu",
+        "giá vàng hôm nay",
+        "đóng phạt nguội chỗ nào",
+        "đăng kiểm xe ô tô hết bao nhiêu tiền",
+    ],
 )
 def test_a_topic_beside_a_procedure_or_asked_like_one_is_out_of_scope(text: str) -> None:
     assert turn(text).intent is Intent.FALLBACK
