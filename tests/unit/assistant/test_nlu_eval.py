@@ -114,6 +114,11 @@ DEV11_BY_STYLE = {"accented": 187, "english": 109, "mixed": 98, "teencode": 132,
 DEV12 = {"intent": 851, "procedure": 551, "joint": 829, "fallback_precision": 73, "fallback_recall": 73}
 DEV12_DIALOGUE_TURNS = 369
 DEV12_BY_STYLE = {"accented": 204, "english": 100, "mixed": 114, "teencode": 128, "typos": 129, "unaccented": 167}
+# The thirteenth writer's set (nlu_heldout11), held out: measured once, at 9e3d6bb, never tuned on and its
+# misses not read. Its bars are what was reached then (assistant/nlu/README.md).
+HELDOUT11 = {"intent": 788, "procedure": 515, "joint": 763, "fallback_precision": 69, "fallback_recall": 69}
+HELDOUT11_DIALOGUE_TURNS = 348
+HELDOUT11_BY_STYLE = {"accented": 204, "english": 116, "mixed": 99, "teencode": 125, "typos": 117, "unaccented": 127}
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -223,6 +228,21 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(
     low |= {f"{s} under 90%": str(r) for s, r in report.by_style.items() if r.value < 0.9}
     assert report.dialogue_turns is not None
     if report.dialogue_turns.right < turns:
+        low["dialogue turns"] = str(report.dialogue_turns)
+    assert not low
+
+
+def test_the_thirteenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
+    cases = load(DATA / "nlu_heldout11.jsonl", Case)
+    dialogues = load(DATA / "nlu_heldout11_dialogues.jsonl", Dialogue)
+    assert len(cases) >= 600 and {c.intent for c in cases} == set(Intent)
+    assert {c.procedure for c in cases} - {None} == {p.slug for p in CATALOG.procedures}
+    report = evaluate(cases, UNDERSTANDER, NAMES, dialogues)
+    low = {name: str(getattr(report, name)) for name, bar in HELDOUT11.items() if getattr(report, name).right < bar}
+    low |= {s: str(r) for s, r in report.by_style.items() if r.right < HELDOUT11_BY_STYLE[s]}
+    low |= {f"{s} under 90%": str(r) for s, r in report.by_style.items() if r.value < 0.9}
+    assert report.dialogue_turns is not None
+    if report.dialogue_turns.right < HELDOUT11_DIALOGUE_TURNS:
         low["dialogue turns"] = str(report.dialogue_turns)
     assert not low
 
