@@ -37,6 +37,11 @@ __all__ = ("KEEP", "Turn", "follow")
 
 TALKED: Final = 4
 """How many of the talk's procedures are remembered (a name they share is taken as one of them)."""
+_EXTRACT_COPY: Final = "civil-status-extract-copy"
+_ISSUES_AN_EXTRACT: Final = frozenset({"birth-registration", "death-registration", "marriage-registration"})
+"""Registrations whose result is an extract ("trích lục"): "bao lâu có trích lục" in a talk about one of
+them asks when that registration's extract comes, not about the procedure for copies of extracts."""
+_ABOUT_THE_RESULT: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_FEE})
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 
@@ -104,6 +109,9 @@ def follow(
         return Turn(intent=intent, confidence=confidence)
     if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
         asked = state.last_intent  # a procedure's name alone after a question, as a quick reply: that question
+    if _the_talks_extract(understood, message, state, intent):
+        assert state.procedure is not None
+        return _about(state, intent, confidence, state.procedure, understood.intents)
     return _question(understood, state, intent, confidence, asked)
 
 
@@ -149,6 +157,17 @@ def _counted(intent: Intent, message: Normalized, state: DialogueState) -> Inten
         intent = Intent.GOODBYE
     state.asked = state.asked or intent not in SOCIAL_INTENTS
     return intent
+
+
+def _the_talks_extract(understood: Understanding, message: Normalized, state: DialogueState, intent: Intent) -> bool:
+    """ "Bao lâu có trích lục" in a talk about a registration: when its extract comes, not copies of one."""
+    copies = any(word in message.folded for word in ("ban sao", "copy", "copies"))
+    return (
+        state.procedure in _ISSUES_AN_EXTRACT
+        and understood.procedure == _EXTRACT_COPY
+        and intent in _ABOUT_THE_RESULT
+        and not copies
+    )
 
 
 def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:

@@ -256,6 +256,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout10.jsonl",
             "nlu_heldout10_dialogues.jsonl",
         ),
+        (
+            "Thirteenth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout11.jsonl",
+            "nlu_heldout11_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

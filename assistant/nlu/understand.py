@@ -47,7 +47,7 @@ INTENT_RIVAL: Final = 0.75
 INTENT_SURE: Final = 0.6
 OUT_OF_SCOPE_SURE: Final = 0.7
 """Belief in ``fallback`` under which a procedure named clearly overrules it."""
-NAMED_OVER_FALLBACK: Final = 0.8
+NAMED_OVER_FALLBACK: Final = 0.7
 """Belief in the procedure named that overrules an unsure ``fallback``."""
 FALLBACK_CONFIDENCE: Final = 0.3
 """The highest confidence ever given to ``fallback``: the app reads a low confidence as "not understood"."""

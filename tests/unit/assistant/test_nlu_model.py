@@ -85,6 +85,20 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     ),
     "nlu_heldout7": frozenset({"cam on ban nhieu lam"}),
     "nlu_heldout8": frozenset({"chung thuc hop dong giao dich mat bao lau", "where do i apply for a red book"}),
+    # the last from the writers' brief, which gives "mua bảo hiểm xe máy online" as an out-of-scope topic,
+    # and from material of 051e43a that used the same topic
+    "nlu_heldout12": frozenset(
+        {
+            "lam so do lan dau",
+            "thanh lap cong ty co phan",
+            "lam bao hiem that nghiep",
+            "dang ky may photo mau",
+            "how long to get a tour guide card",
+            "ho so cua toi den dau roi",
+            "hoan tien mat bao lau",
+            "mua bao hiem xe may online o dau",
+        }
+    ),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -119,11 +133,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to twelfth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 11)))
+# The sixth to thirteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 12)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout11"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout12"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -202,6 +216,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         # first material
         "le phi cap giay phep lao dong cho nguoi nuoc ngoai la bao nhieu",
         "co duoc mien thue khong",
+        # the thirteenth writer's set, checked when it became dev: a name in a carrier of the first material
+        "nhan ket qua qua buu dien duoc khong",
     ]
 )
 
@@ -220,6 +236,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout8",
         "nlu_heldout9",
         "nlu_heldout10",
+        "nlu_heldout11",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -376,3 +376,12 @@ def test_a_procedures_name_alone_after_a_question_asks_that_question_about_it() 
     assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "driving-licence-reissue")
     fresh = turn("Cấp lại giấy phép lái xe")  # a new talk: the name alone asks about the procedure
     assert (fresh.intent, fresh.procedure) == (Intent.PROCEDURE_INFO, "driving-licence-reissue")
+
+
+def test_the_extract_in_a_talk_about_a_registration_is_that_registrations_result() -> None:
+    state = DialogueState()
+    assert turn("ông tôi vừa mất, làm khai tử cần gì", state).procedure == "death-registration"
+    got = turn("bao lâu thì có trích lục", state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "death-registration")
+    copies = turn("xin thêm bản sao trích lục thì mỗi bản bao nhiêu", state)
+    assert copies.procedure == "civil-status-extract-copy"  # copies of it are the other procedure
