@@ -102,16 +102,17 @@ def follow(
         intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
         return _about(state, intent, max(confidence, 0.8), picked)
     if intent in {Intent.PAYMENT_HELP, Intent.DOSSIER_STATUS}:
-        state.procedure = understood.procedure or state.procedure
+        if understood.procedure is not None:
+            _remember(state, understood.procedure)
         about = state.procedure if intent is Intent.PAYMENT_HELP else None  # a status reply is about dossiers
         return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
     if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
         asked = state.last_intent  # a procedure's name alone after a question, as a quick reply: that question
-    if _the_talks_extract(understood, message, state, intent):
-        assert state.procedure is not None
-        return _about(state, intent, confidence, state.procedure, understood.intents)
+    extract_of = _the_talks_extract(understood, message, state, intent)
+    if extract_of is not None:
+        return _about(state, intent, confidence, extract_of, understood.intents)
     return _question(understood, state, intent, confidence, asked)
 
 
@@ -159,15 +160,15 @@ def _counted(intent: Intent, message: Normalized, state: DialogueState) -> Inten
     return intent
 
 
-def _the_talks_extract(understood: Understanding, message: Normalized, state: DialogueState, intent: Intent) -> bool:
-    """ "Bao lâu có trích lục" in a talk about a registration: when its extract comes, not copies of one."""
-    copies = any(word in message.folded for word in ("ban sao", "copy", "copies"))
-    return (
-        state.procedure in _ISSUES_AN_EXTRACT
-        and understood.procedure == _EXTRACT_COPY
-        and intent in _ABOUT_THE_RESULT
-        and not copies
-    )
+def _the_talks_extract(
+    understood: Understanding, message: Normalized, state: DialogueState, intent: Intent
+) -> str | None:
+    """The registration whose extract "bao lâu có trích lục" asks about in a talk about it (not copies of one)."""
+    if state.procedure not in _ISSUES_AN_EXTRACT or understood.procedure != _EXTRACT_COPY:
+        return None
+    if intent not in _ABOUT_THE_RESULT or any(word in message.folded for word in ("ban sao", "copy", "copies")):
+        return None
+    return state.procedure
 
 
 def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:
@@ -176,12 +177,15 @@ def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:
     return other and understood.procedure_confidence < KEEP
 
 
+def _remember(state: DialogueState, procedure: str) -> None:
+    """The talk is about ``procedure`` now, and remembers it among the last few it was about."""
+    state.procedure = procedure
+    state.talked = [*(slug for slug in state.talked if slug != procedure), procedure][-TALKED:]
+
+
 def _about(
     state: DialogueState, intent: Intent, confidence: float, procedure: str, intents: tuple[Intent, ...] = ()
 ) -> Turn:
-    state.procedure = procedure
+    _remember(state, procedure)
     state.last_intent = intent
-    if procedure in state.talked:
-        state.talked.remove(procedure)
-    state.talked = [*state.talked, procedure][-TALKED:]
     return Turn(intent=intent, confidence=confidence, procedure=procedure, intents=intents)

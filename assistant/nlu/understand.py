@@ -78,6 +78,12 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     sinh", "cái bằng") may pick it among those the conversation knows."""
 
 
+def _out_of_scope(confidence: float) -> Understanding:
+    return Understanding(
+        intent=Intent.FALLBACK, confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3), out_of_scope=True
+    )
+
+
 def _ranked(probabilities: dict[str, float]) -> list[tuple[str, float]]:
     return sorted(probabilities.items(), key=lambda item: -item[1])
 
@@ -116,18 +122,16 @@ class Understander:
             return Understanding(intent=Intent.FALLBACK, confidence=0.0, out_of_scope=True)
         intents = [(Intent(i), p) for i, p in _ranked(self._intents.probabilities(vector))]
         intent, confidence = intents[0]
-        procedures = self._procedures.probabilities(vector)
-        if intent is Intent.FALLBACK and len(intents) > 1 and confidence < OUT_OF_SCOPE_SURE:
+        if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):
+            return _out_of_scope(confidence)
+        procedures = self._served_ranking(self._procedures.probabilities(vector))
+        procedure, procedure_confidence, candidates = self._procedure(procedures)
+        if intent is Intent.FALLBACK:
             # the intent head unsure it is out of scope while the procedure head names one clearly: a
             # situation told around a procedure ("mới mua nhà, muốn nhập hộ khẩu") is about it
-            named, belief, _ = self._procedure(dict(procedures))
-            if named is not None and belief >= NAMED_OVER_FALLBACK:
-                intent, confidence = intents[1]
-        if intent is Intent.FALLBACK:
-            return Understanding(
-                intent=intent, confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3), out_of_scope=True
-            )
-        procedure, procedure_confidence, candidates = self._procedure(procedures)
+            if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
+                return _out_of_scope(confidence)
+            intent, confidence = intents[1]
         if intent in SOCIAL_INTENTS and (procedure or candidates):  # "chào ad, làm hộ chiếu"
             intent = Intent.PROCEDURE_INFO
         close: tuple[Intent, ...] = ()
@@ -135,11 +139,7 @@ class Understander:
             second, p2 = intents[1]
             if second in QUESTION_INTENTS and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence:
                 close = (intent, second)
-        beliefs = tuple(
-            (slug, round(p, 3))
-            for slug, p in _ranked(procedures)[:MAX_CANDIDATES]
-            if p >= NOTICED and (self._served is None or slug in self._served)
-        )
+        beliefs = tuple((slug, round(p, 3)) for slug, p in procedures[1][:MAX_CANDIDATES] if p >= NOTICED)
         return Understanding(
             intent=intent,
             confidence=round(confidence, 3),
@@ -151,9 +151,17 @@ class Understander:
             beliefs=beliefs,
         )
 
-    def _procedure(self, probabilities: dict[str, float]) -> tuple[str | None, float, tuple[str, ...]]:
-        none = probabilities.pop(NONE, 0.0)
-        ranked = [(s, p) for s, p in _ranked(probabilities) if self._served is None or s in self._served]
+    def _served_ranking(self, probabilities: dict[str, float]) -> tuple[float, list[tuple[str, float]]]:
+        """The belief in no procedure, and the procedures served, most believed first."""
+        ranked = [
+            (s, p) for s, p in _ranked(probabilities) if s != NONE and (self._served is None or s in self._served)
+        ]
+        return probabilities.get(NONE, 0.0), ranked
+
+    def _procedure(
+        self, procedures: tuple[float, list[tuple[str, float]]]
+    ) -> tuple[str | None, float, tuple[str, ...]]:
+        none, ranked = procedures
         if not ranked:
             return None, 0.0, ()
         best, p1 = ranked[0]
@@ -170,7 +178,4 @@ class Understander:
         vector = self._model.vectorize(message.folded)
         if vector.empty:
             return []
-        probabilities = self._procedures.probabilities(vector)
-        probabilities.pop(NONE, None)
-        ranked = [(s, p) for s, p in _ranked(probabilities) if self._served is None or s in self._served]
-        return ranked[:limit]
+        return self._served_ranking(self._procedures.probabilities(vector))[1][:limit]
