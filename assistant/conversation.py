@@ -42,6 +42,8 @@ _ISSUES_AN_EXTRACT: Final = frozenset({"birth-registration", "death-registration
 """Registrations whose result is an extract ("trích lục"): "bao lâu có trích lục" in a talk about one of
 them asks when that registration's extract comes, not about the procedure for copies of extracts."""
 _ABOUT_THE_RESULT: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_FEE})
+_ABOUT_THE_DOSSIER: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_INFO})
+"""What a question naming nothing right after a status question still asks about the dossier ("sao lâu vậy")."""
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 
@@ -93,6 +95,14 @@ def follow(
 ) -> Turn:
     """The turn, and ``state`` brought up to date. ``names``: each procedure's names, folded (what a
     quick reply offering it says)."""
+    turn = _turn(understood, message, state, names)
+    state.previous = turn.intent.value
+    return turn
+
+
+def _turn(
+    understood: Understanding, message: Normalized, state: DialogueState, names: Mapping[str, Sequence[str]]
+) -> Turn:
     intent, confidence = understood.intent, understood.confidence
     intent = _counted(intent, message, state)
     pending, asked = state.candidates, state.pending_intent
@@ -108,6 +118,8 @@ def follow(
         return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
+    if state.previous == Intent.DOSSIER_STATUS and intent in _ABOUT_THE_DOSSIER and not _names_any(understood):
+        return Turn(intent=Intent.DOSSIER_STATUS, confidence=confidence)  # "hồ sơ tới đâu rồi" — "sao lâu vậy"
     if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
         asked = state.last_intent  # a procedure's name alone after a question, as a quick reply: that question
     extract_of = _the_talks_extract(understood, message, state, intent)
@@ -119,7 +131,7 @@ def follow(
 def _question(understood: Understanding, state: DialogueState, intent: Intent, confidence: float,
               asked: str | None) -> Turn:  # fmt: skip
     """A question about a procedure: which one it is about, with what the talk knows."""
-    named = understood.procedure is not None or bool(understood.candidates)
+    named = _names_any(understood)
     if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
     if understood.procedure is None and not understood.candidates:  # "quay lại khai sinh, mấy ngày thì có"
@@ -127,6 +139,8 @@ def _question(understood: Understanding, state: DialogueState, intent: Intent, c
         if recalled is not None:
             return _about(state, intent, confidence, recalled, understood.intents)
     if state.procedure is not None and _weakly_elsewhere(understood, state.procedure):
+        if understood.procedure in state.talked:  # "quay lại căn cước, …" a few questions later: back to it
+            return _about(state, intent, confidence, understood.procedure, understood.intents)
         return _about(state, intent, confidence, state.procedure, understood.intents)
     if understood.procedure is not None:
         if intent is Intent.PROCEDURE_INFO and asked in QUESTION_INTENTS:  # "lệ phí?" "— hộ chiếu"
@@ -169,6 +183,10 @@ def _the_talks_extract(
     if intent not in _ABOUT_THE_RESULT or any(word in message.folded for word in ("ban sao", "copy", "copies")):
         return None
     return state.procedure
+
+
+def _names_any(understood: Understanding) -> bool:
+    return understood.procedure is not None or bool(understood.candidates)
 
 
 def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:

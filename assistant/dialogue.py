@@ -24,6 +24,7 @@ _MINTED = re.compile(r"[0-9a-f]{32}")
 
 class DialogueState(msgspec.Struct, kw_only=True):
     procedure: str | None = None
+    previous: str | None = None  # the last turn's intent: "sao lâu vậy" after a status question is about the dossier
     last_intent: str | None = None  # a bare "còn tạm vắng thì sao" asks the last question again
     pending_intent: str | None = None  # asked "which procedure?": the question to answer once told
     candidates: list[str] = msgspec.field(default_factory=list)  # the procedures offered then

@@ -261,6 +261,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout11.jsonl",
             "nlu_heldout11_dialogues.jsonl",
         ),
+        (
+            "Fourteenth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout12.jsonl",
+            "nlu_heldout12_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

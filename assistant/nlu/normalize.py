@@ -291,6 +291,11 @@ def _plain(token: str) -> bool:
     return _fold_word(token) == token.replace("đ", "d")
 
 
+_ONE_SPELLING: Final = {"ki": "ky", "li": "ly"}
+"""Vietnamese writes these syllables with i or y alike ("đăng kí" and "đăng ký", "lí lịch" and "lý lịch"):
+folded, they are one word, whichever spelling the citizen learned."""
+
+
 def normalize(text: str) -> Normalized:
     nfc = unicodedata.normalize("NFC", text)
     lowered = nfc.lower()
@@ -308,4 +313,6 @@ def normalize(text: str) -> Normalized:
             out.append(expansion if expansion is not None else token)
     expanded = " ".join(out)
     folded = fold(expanded)
+    if not english:
+        folded = " ".join(_ONE_SPELLING.get(word, word) for word in folded.split())
     return Normalized(raw=text, text=expanded, folded=folded, words=tuple(folded.split()), english=english)

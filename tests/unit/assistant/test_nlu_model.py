@@ -62,9 +62,14 @@ def test_a_block_of_material_leaves_every_earlier_message_as_it_was(
 
 
 def _names() -> set[str]:
-    aliases = json.loads((Path(corpus_module.__file__).parent / "data" / "aliases.json").read_text("utf-8"))
-    names = {normalize(n).folded for slug, kinds in aliases.items() if not slug.startswith("_")
-             for ns in kinds.values() for n in ns}  # fmt: skip
+    """Every name of a procedure: the catalog's, the aliases and the names the material's rounds add."""
+    data = Path(corpus_module.__file__).parent / "data"
+    aliases = json.loads((data / "aliases.json").read_text("utf-8"))
+    material = json.loads((data / "corpus.json").read_text("utf-8"))
+    added = [material["added"].get("names", {}), *(block.get("names", {}) for block in material["rounds"])]
+    kinds = [kinds for slug, kinds in aliases.items() if not slug.startswith("_")]
+    kinds += [kinds for names in added for kinds in names.values()]
+    names = {normalize(n).folded for k in kinds for ns in k.values() for n in ns}
     return names | {normalize(n).folded for p in load_catalog_data().procedures for n in (p.names.vi, p.names.en)}
 
 
@@ -97,8 +102,14 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "ho so cua toi den dau roi",
             "hoan tien mat bao lau",
             "mua bao hiem xe may online o dau",
+            # parts of messages the corpus drew before the set existed (9f2c7ab), found when it became dev
+            "giay phep xuat ban tai lieu khong kinh doanh",
+            "how do i pay the passport fee",
+            "can giay kham suc khoe khong",
+            "mat bao nhieu tien admin",
         }
     ),
+    "nlu_heldout13": frozenset({"please connect me to an officer"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -133,11 +144,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to thirteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 12)))
+# The sixth to fourteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 13)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout12"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout13"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -237,6 +248,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout9",
         "nlu_heldout10",
         "nlu_heldout11",
+        "nlu_heldout12",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

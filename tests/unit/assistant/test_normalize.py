@@ -131,3 +131,20 @@ def test_the_uu_of_cuu_is_no_elongation() -> None:
     assert normalize("tra cuu ho so").folded == "tra cuu ho so"
     assert normalize("luu y").folded == "luu y"
     assert normalize("o dauu").folded == "o dau"
+
+
+@pytest.mark.parametrize(
+    ("typed", "same_as"),
+    [
+        ("đăng kí kết hôn", "đăng ký kết hôn"),
+        ("dang ki xe", "dang ky xe"),
+        ("xin lí lịch tư pháp", "xin lý lịch tư pháp"),
+    ],
+)
+def test_the_i_and_y_spellings_of_a_syllable_fold_alike(typed: str, same_as: str) -> None:
+    assert normalize(typed).folded == normalize(same_as).folded
+    assert normalize(typed).words == normalize(same_as).words
+
+
+def test_english_keeps_its_i_and_y() -> None:
+    assert normalize("Hi, Li here").words == ("hi", "li", "here")

@@ -385,3 +385,34 @@ def test_the_extract_in_a_talk_about_a_registration_is_that_registrations_result
     assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "death-registration")
     copies = turn("xin thêm bản sao trích lục thì mỗi bản bao nhiêu", state)
     assert copies.procedure == "civil-status-extract-copy"  # copies of it are the other procedure
+
+
+def test_a_question_naming_nothing_right_after_a_status_question_is_about_the_dossier() -> None:
+    state = DialogueState()
+    assert turn("hồ sơ của tôi tới đâu rồi", state).intent is Intent.DOSSIER_STATUS
+    assert turn("sao lâu vậy", state).intent is Intent.DOSSIER_STATUS
+    why = Understanding(intent=Intent.PROCEDURE_INFO, confidence=0.6)
+    assert follow(why, normalize("sao vẫn chưa xong"), state).intent is Intent.DOSSIER_STATUS
+    named = Understanding(
+        intent=Intent.PROCEDURE_DURATION, confidence=0.9, procedure="passport-issuance", procedure_confidence=0.9
+    )
+    got = follow(named, normalize("làm hộ chiếu mất bao lâu"), state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "passport-issuance")
+    assert turn("sao lâu vậy", DialogueState(procedure="passport-issuance")).intent is Intent.PROCEDURE_DURATION
+
+
+def test_a_procedure_named_weakly_that_the_talk_was_about_before_is_gone_back_to() -> None:
+    state = DialogueState(
+        procedure="passport-issuance",
+        talked=["citizen-identity-card", "passport-issuance"],
+        last_intent="procedure_duration",
+    )
+    earlier = Understanding(
+        intent=Intent.PROCEDURE_FEE, confidence=0.6, procedure="citizen-identity-card", procedure_confidence=0.55
+    )
+    got = follow(earlier, normalize("quay lại căn cước, làm lần đầu cho con có mất tiền không"), state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_FEE, "citizen-identity-card")
+    stranger = Understanding(
+        intent=Intent.PROCEDURE_FEE, confidence=0.6, procedure="death-registration", procedure_confidence=0.55
+    )
+    assert follow(stranger, normalize("có mất tiền không"), state).procedure == "citizen-identity-card"
