@@ -161,6 +161,13 @@ DEV14 = Bars(
     turns=373,
     by_style={"accented": 243, "english": 114, "mixed": 126, "teencode": 136, "typos": 124, "unaccented": 187},
 )
+# The fifteenth writer's set (nlu_heldout13), held out: measured once, at 8ac7fba, never tuned on and its
+# misses not read. Its bars are what was reached then (assistant/nlu/README.md).
+HELDOUT13 = Bars(
+    {"intent": 925, "procedure": 658, "joint": 904, "fallback_precision": 70, "fallback_recall": 70},
+    turns=357,
+    by_style={"accented": 163, "english": 154, "mixed": 144, "teencode": 156, "typos": 153, "unaccented": 155},
+)
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -279,6 +286,10 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
+
+
+def test_the_fifteenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
+    assert not _under("nlu_heldout13", HELDOUT13)
 
 
 def test_the_dev_sets_score_at_least_their_bars() -> None:
