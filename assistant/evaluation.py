@@ -266,6 +266,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout12.jsonl",
             "nlu_heldout12_dialogues.jsonl",
         ),
+        (
+            "Fifteenth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout13.jsonl",
+            "nlu_heldout13_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

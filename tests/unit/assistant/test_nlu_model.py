@@ -109,7 +109,18 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "mat bao nhieu tien admin",
         }
     ),
-    "nlu_heldout13": frozenset({"please connect me to an officer"}),
+    "nlu_heldout13": frozenset(
+        {
+            "please connect me to an officer",
+            # parts of messages the corpus drew before the set existed (797add8), found when it became dev
+            "bao gio co ket qua",
+            "tong dai ho tro so may vay",
+            # the first material's "{p} làm trên vneid được không" with its courtesy "ạ", drawn since 8ac7fba
+            # with a name that round added ("tc thất nghiệp")
+            "lam tren vneid duoc khong a",
+        }
+    ),
+    "nlu_heldout14": frozenset({"gia xang hom nay bao nhieu"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -144,11 +155,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to fourteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 13)))
+# The sixth to fifteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 14)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout13"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout14"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -249,6 +260,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout10",
         "nlu_heldout11",
         "nlu_heldout12",
+        "nlu_heldout13",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
