@@ -172,6 +172,13 @@ DEV15 = Bars(
     turns=363,
     by_style={"accented": 163, "english": 154, "mixed": 146, "teencode": 155, "typos": 154, "unaccented": 156},
 )
+# The sixteenth writer's set (nlu_heldout14), held out: measured once, at c783681, never tuned on and its
+# misses not read. Its bars are what was reached then (assistant/nlu/README.md).
+HELDOUT14 = Bars(
+    {"intent": 928, "procedure": 675, "joint": 904, "fallback_precision": 62, "fallback_recall": 62},
+    turns=350,
+    by_style={"accented": 160, "english": 152, "mixed": 145, "teencode": 155, "typos": 156, "unaccented": 160},
+)
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -292,6 +299,10 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
+
+
+def test_the_sixteenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
+    assert not _under("nlu_heldout14", HELDOUT14)
 
 
 def test_the_dev_sets_score_at_least_their_bars() -> None:
