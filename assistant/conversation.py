@@ -16,7 +16,10 @@
   those words ("chào bạn nhé", "chào, hẹn lần sau") is a farewell.
 * Two questions believed alike (fee or duration?) are asked about once the procedure is known.
 * A question about a procedure that names none, in a conversation about none, asks which one;
-  a bare "tell me about it" with nothing to be about is out of scope.
+  a bare "tell me about it" with nothing to be about is out of scope, but a situation told to open
+  a talk ("vợ em sinh bé được 1 tuần") is about the procedure it clearly leans to.
+* A procedure named weakly that the talk was about a few questions ago ("quay lại căn cước, …") is
+  gone back to; right after a status question, "sao lâu vậy" is still about the dossier.
 
 Pure: the state is read and changed in memory, saving it is the caller's business.
 """
@@ -46,6 +49,9 @@ _ABOUT_THE_DOSSIER: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDU
 """What a question naming nothing right after a status question still asks about the dossier ("sao lâu vậy")."""
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
+LEANS: Final = 0.25
+"""A situation told to open a talk ("we just had a baby") is about the procedure believed this much, twice
+any other, though too little to name it in a question: an answer about it beats "not understood"."""
 
 
 class Turn(msgspec.Struct, frozen=True, kw_only=True):
@@ -155,7 +161,17 @@ def _question(understood: Understanding, state: DialogueState, intent: Intent, c
         return Turn(intent=intent, confidence=min(confidence, 0.5), candidates=understood.candidates)
     if state.procedure is not None:
         return _about(state, intent, confidence, state.procedure, understood.intents)
-    if intent is Intent.PROCEDURE_INFO:  # about nothing named, in a talk about nothing
+    return _in_a_talk_about_nothing(understood, state, intent, confidence)
+
+
+def _in_a_talk_about_nothing(understood: Understanding, state: DialogueState, intent: Intent,
+                             confidence: float) -> Turn:  # fmt: skip
+    """A question naming no procedure, with none talked about: a situation told is about what it leans
+    to ("vợ em sinh bé được 1 tuần"), a bare "tell me about it" is out of scope, any other asks which."""
+    if intent is Intent.PROCEDURE_INFO:
+        told = _leaned_to(understood)
+        if told is not None:
+            return _about(state, intent, min(confidence, 0.5), told, understood.intents)
         return Turn(intent=Intent.FALLBACK, confidence=min(confidence, 0.3))
     state.pending_intent = intent
     return Turn(intent=intent, confidence=min(confidence, 0.5))
@@ -183,6 +199,14 @@ def _the_talks_extract(
     if intent not in _ABOUT_THE_RESULT or any(word in message.folded for word in ("ban sao", "copy", "copies")):
         return None
     return state.procedure
+
+
+def _leaned_to(understood: Understanding) -> str | None:
+    """The procedure a situation told with no question leans to, if it leans clearly enough."""
+    lean = understood.beliefs
+    if not lean or lean[0][1] < LEANS or (len(lean) > 1 and lean[1][1] * 2 >= lean[0][1]):
+        return None
+    return lean[0][0]
 
 
 def _names_any(understood: Understanding) -> bool:

@@ -271,6 +271,11 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
             "nlu_heldout13.jsonl",
             "nlu_heldout13_dialogues.jsonl",
         ),
+        (
+            "Sixteenth writer's set, once held out, now dev (measured once, then tuned on)",
+            "nlu_heldout14.jsonl",
+            "nlu_heldout14_dialogues.jsonl",
+        ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]
     out = [

@@ -172,12 +172,14 @@ DEV15 = Bars(
     turns=363,
     by_style={"accented": 163, "english": 154, "mixed": 146, "teencode": 155, "typos": 154, "unaccented": 156},
 )
-# The sixteenth writer's set (nlu_heldout14), held out: measured once, at c783681, never tuned on and its
-# misses not read. Its bars are what was reached then (assistant/nlu/README.md).
-HELDOUT14 = Bars(
-    {"intent": 928, "procedure": 675, "joint": 904, "fallback_precision": 62, "fallback_recall": 62},
-    turns=350,
-    by_style={"accented": 160, "english": 152, "mixed": 145, "teencode": 155, "typos": 156, "unaccented": 160},
+# The sixteenth writer's set (nlu_heldout14), held out until it was measured once, at c783681 (intent
+# 928, procedure 675, joint 904, fallback 62/66 and 62/66, dialogue turns 350): now dev, tuned on from the
+# kinds of its misses. Its bars are what the state tuned on it reaches (intent 928, procedure 675, joint
+# 904, fallback 62/66 and 62/66, dialogue turns 355), less a small margin.
+DEV16 = Bars(
+    {"intent": 925, "procedure": 672, "joint": 901, "fallback_precision": 60, "fallback_recall": 60},
+    turns=352,
+    by_style={"accented": 158, "english": 150, "mixed": 143, "teencode": 153, "typos": 154, "unaccented": 158},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -282,6 +284,7 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout11", DEV13),
         ("nlu_heldout12", DEV14),
         ("nlu_heldout13", DEV15),
+        ("nlu_heldout14", DEV16),
     ],
     ids=[
         "fifth writer",
@@ -295,14 +298,11 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "thirteenth writer",
         "fourteenth writer",
         "fifteenth writer",
+        "sixteenth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
-
-
-def test_the_sixteenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
-    assert not _under("nlu_heldout14", HELDOUT14)
 
 
 def test_the_dev_sets_score_at_least_their_bars() -> None:

@@ -121,6 +121,14 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
     "nlu_heldout14": frozenset({"gia xang hom nay bao nhieu"}),
+    "nlu_heldout15": frozenset(
+        {
+            "dang ky kinh doanh mat bao nhieu tien",
+            "ho so cua toi den dau roi",
+            "how do i pay the passport fee online",
+            "what s the hotline number",
+        }
+    ),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -155,11 +163,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to fifteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 14)))
+# The sixth to sixteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 15)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout14"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout15"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -261,6 +269,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout11",
         "nlu_heldout12",
         "nlu_heldout13",
+        "nlu_heldout14",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

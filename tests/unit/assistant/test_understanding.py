@@ -416,3 +416,21 @@ def test_a_procedure_named_weakly_that_the_talk_was_about_before_is_gone_back_to
         intent=Intent.PROCEDURE_FEE, confidence=0.6, procedure="death-registration", procedure_confidence=0.55
     )
     assert follow(stranger, normalize("có mất tiền không"), state).procedure == "citizen-identity-card"
+
+
+def test_a_situation_told_to_open_a_talk_is_about_the_procedure_it_leans_to() -> None:
+    told = Understanding(
+        intent=Intent.PROCEDURE_INFO,
+        confidence=0.6,
+        beliefs=(("birth-registration", 0.3), ("health-insurance-card", 0.1)),
+    )
+    got = follow(told, normalize("vợ em sinh bé được một tuần"), DialogueState())
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_INFO, "birth-registration")
+    torn = Understanding(
+        intent=Intent.PROCEDURE_INFO,
+        confidence=0.6,
+        beliefs=(("birth-registration", 0.3), ("health-insurance-card", 0.2)),
+    )
+    assert follow(torn, normalize("nhà có em bé"), DialogueState()).intent is Intent.FALLBACK
+    faint = Understanding(intent=Intent.PROCEDURE_INFO, confidence=0.6, beliefs=(("birth-registration", 0.2),))
+    assert follow(faint, normalize("hôm nay trời đẹp"), DialogueState()).intent is Intent.FALLBACK
