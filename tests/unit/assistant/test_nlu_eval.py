@@ -181,6 +181,13 @@ DEV16 = Bars(
     turns=352,
     by_style={"accented": 158, "english": 150, "mixed": 143, "teencode": 153, "typos": 154, "unaccented": 158},
 )
+# The seventeenth writer's set (nlu_heldout15), held out: measured once, at 83a0346, never tuned on and its
+# misses not read. Its bars are what was reached then (assistant/nlu/README.md).
+HELDOUT15 = Bars(
+    {"intent": 920, "procedure": 638, "joint": 899, "fallback_precision": 71, "fallback_recall": 71},
+    turns=370,
+    by_style={"accented": 164, "english": 149, "mixed": 149, "teencode": 148, "typos": 151, "unaccented": 159},
+)
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -303,6 +310,10 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
+
+
+def test_the_seventeenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
+    assert not _under("nlu_heldout15", HELDOUT15)
 
 
 def test_the_dev_sets_score_at_least_their_bars() -> None:
