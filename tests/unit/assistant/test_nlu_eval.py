@@ -181,12 +181,22 @@ DEV16 = Bars(
     turns=352,
     by_style={"accented": 158, "english": 150, "mixed": 143, "teencode": 153, "typos": 154, "unaccented": 158},
 )
-# The seventeenth writer's set (nlu_heldout15), held out: measured once, at 83a0346, never tuned on and its
-# misses not read. Its bars are what was reached then (assistant/nlu/README.md).
-HELDOUT15 = Bars(
-    {"intent": 920, "procedure": 638, "joint": 899, "fallback_precision": 71, "fallback_recall": 71},
-    turns=370,
-    by_style={"accented": 164, "english": 149, "mixed": 149, "teencode": 148, "typos": 151, "unaccented": 159},
+# The seventeenth writer's set (nlu_heldout15), held out until it was measured once, at 83a0346 (intent
+# 920, procedure 638, joint 899, fallback 71/74 and 71/73, dialogue turns 370): now dev, its misses read.
+# Two conversation rules and a rule on complaints were tried on it and left out (assistant/nlu/README.md);
+# its bars are its figures, less a small margin.
+DEV17 = Bars(
+    {"intent": 917, "procedure": 635, "joint": 896, "fallback_precision": 69, "fallback_recall": 69},
+    turns=367,
+    by_style={"accented": 162, "english": 147, "mixed": 147, "teencode": 146, "typos": 149, "unaccented": 157},
+)
+# The eighteenth writer's set (nlu_heldout16), held out: measured once with the model of 83a0346 (the one
+# the seventeenth writer's set was measured with), never tuned on and its misses not read. Its bars are
+# what was reached then (assistant/nlu/README.md).
+HELDOUT16 = Bars(
+    {"intent": 912, "procedure": 617, "joint": 885, "fallback_precision": 70, "fallback_recall": 70},
+    turns=369,
+    by_style={"accented": 155, "english": 147, "mixed": 155, "teencode": 152, "typos": 155, "unaccented": 148},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -292,6 +302,7 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout12", DEV14),
         ("nlu_heldout13", DEV15),
         ("nlu_heldout14", DEV16),
+        ("nlu_heldout15", DEV17),
     ],
     ids=[
         "fifth writer",
@@ -306,14 +317,15 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "fourteenth writer",
         "fifteenth writer",
         "sixteenth writer",
+        "seventeenth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
 
 
-def test_the_seventeenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
-    assert not _under("nlu_heldout15", HELDOUT15)
+def test_the_eighteenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
+    assert not _under("nlu_heldout16", HELDOUT16)
 
 
 def test_the_dev_sets_score_at_least_their_bars() -> None:

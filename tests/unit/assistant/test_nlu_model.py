@@ -127,8 +127,12 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "ho so cua toi den dau roi",
             "how do i pay the passport fee online",
             "what s the hotline number",
+            # parts of messages the corpus drew before the set existed (f26e2c3), found when it became dev
+            "what papers do i need",
+            "mat bao nhieu tien a",
         }
     ),
+    "nlu_heldout16": frozenset({"mua ve tau tet o dau"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -163,11 +167,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to sixteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 15)))
+# The sixth to seventeenth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 16)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout15"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout16"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -270,6 +274,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout12",
         "nlu_heldout13",
         "nlu_heldout14",
+        "nlu_heldout15",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
