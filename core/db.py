@@ -11,10 +11,10 @@ import errno
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import asyncpg
 import msgspec
@@ -154,10 +154,12 @@ XID_COLUMN = "pg_current_xact_id_if_assigned() AS xid"
 
 @dataclass(slots=True)
 class Written:
-    """What the block of `transaction` may tell it: the transaction's id, read by a statement of the
-    block that wrote (returning XID_COLUMN), which spares asking for it before COMMIT."""
+    """What the block of `transaction` tells it: the transaction's id, read by a statement of the block
+    that wrote (returning XID_COLUMN), which spares asking for it before COMMIT; and the proof of the
+    write, a query (with its arguments) answering whether what the block wrote is in the database."""
 
     xid: int | None = None
+    proof: tuple[str, tuple[Any, ...]] | None = None
 
 
 @asynccontextmanager
@@ -166,10 +168,14 @@ async def transaction(
 ) -> AsyncIterator[Written]:
     """`conn.transaction()`, for a use case whose caller must learn the truth of a write (a creation the
     caller cannot tell apart from a repeat). When the connection is lost during COMMIT, the server may
-    have committed or not; this asks a fresh connection from `pool` once the server answers again
-    (PostgreSQL keeps every transaction's fate: pg_xact_status). Committed: the block succeeds as if the
-    answer had come. Otherwise, or still unknown after `lookup_seconds`: the fault is raised. It costs
-    one more statement before COMMIT, unless the block tells the id (`Written.xid`)."""
+    have committed or not; this asks a fresh connection from `pool` once the server answers again: the
+    transaction's fate (pg_xact_status) while it is still in progress, then the block's proof of its
+    write (`Written.proof`). Committed: the block succeeds as if the answer had come. Otherwise, or
+    still unknown after `lookup_seconds`, or with no proof: the fault is raised.
+
+    The fate alone is not enough: after a crash, an id whose write never reached the WAL on disk is
+    handed out again, and "committed" may then be another transaction's (a 201 for a dossier that does
+    not exist). The id costs one more statement before COMMIT, unless the block tells it (`Written.xid`)."""
     tx = conn.transaction()
     await tx.start()
     try:
@@ -185,9 +191,12 @@ async def transaction(
     try:
         await tx.commit()
     except Exception as exc:
-        if xid is None or not unavailable(exc):
+        if xid is None or written.proof is None or not unavailable(exc):
             raise
+        deadline = time.monotonic() + lookup_seconds
         fate = await transaction_status(pool, xid, lookup_seconds)
+        if fate == "committed":  # ours, or an id given again after a crash: the write itself tells
+            fate = "committed" if await _proven(pool, written.proof, deadline) else "not proven"
         if fate != "committed":
             if fate is None:
                 log.warning("the outcome of transaction %s is unknown: its COMMIT was sent as the database failed", xid)
@@ -195,21 +204,39 @@ async def transaction(
         log.warning("transaction %s committed though its connection was lost (%r)", xid, exc)
 
 
+async def _proven(pool: asyncpg.Pool, proof: tuple[str, tuple[Any, ...]], deadline: float) -> bool:
+    """Whether the proof query answers true, asked until the database answers or `deadline` passes."""
+    query, args = proof
+    return await _asked(pool, deadline, query, *args) is True
+
+
 async def transaction_status(pool: asyncpg.Pool, xid: int, seconds: float) -> str | None:
     """'committed', 'aborted' or 'in progress', asked until the database answers; None if it has not
     answered within `seconds`."""
-    deadline = time.monotonic() + seconds
+    query = "SELECT pg_xact_status($1::xid8)"
+    fate = await _asked(pool, time.monotonic() + seconds, query, xid, settled=lambda fate: fate != "in progress")
+    return None if fate is _UNANSWERED else cast("str | None", fate)
+
+
+_UNANSWERED: Final = object()
+
+
+async def _asked(
+    pool: asyncpg.Pool, deadline: float, query: str, *args: Any, settled: Callable[[Any], bool] = lambda _: True
+) -> Any:
+    """`query`'s answer on a fresh connection, asked again after the database's fault (or an answer not
+    yet `settled`) until `deadline`: `_UNANSWERED` if it gave none in time."""
     while True:
         try:
             async with acquire(pool, within=max(0.1, deadline - time.monotonic())) as conn:
-                fate: str | None = await conn.fetchval("SELECT pg_xact_status($1::xid8)", xid)
-            if fate != "in progress":
-                return fate
+                answer = await conn.fetchval(query, *args)
+            if settled(answer):
+                return answer
         except Exception as exc:
             if not unavailable(exc):
                 raise
         if time.monotonic() >= deadline:
-            return None
+            return _UNANSWERED
         await asyncio.sleep(0.25)
 
 

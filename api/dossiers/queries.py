@@ -57,6 +57,8 @@ FROM dossiers d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE
 """
 
 GET_DOSSIER_BY_CODE = f"SELECT {DOSSIER_COLUMNS} FROM dossiers d WHERE d.code = $1"
+# a creation's proof, asked when the answer to its COMMIT was lost (core.db.transaction)
+DOSSIER_EXISTS = "SELECT EXISTS (SELECT 1 FROM dossiers WHERE id = $1)"
 
 LIST_OWN = f"""
 SELECT {DOSSIER_COLUMNS}, count(*) OVER () AS total FROM dossiers d

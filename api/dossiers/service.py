@@ -160,7 +160,7 @@ async def create_dossier(
             *(audit.params() if audit else ()),
         )
         assert inserted is not None  # an INSERT … RETURNING returns its row
-        written.xid = inserted["xid"]
+        written.xid, written.proof = inserted["xid"], (queries.DOSSIER_EXISTS, (dossier_id,))
         row = row_as(DossierRow, inserted)
         return await view(conn, filing.showing, row, locale, papers=([], []))  # a new draft has no paper yet
 
