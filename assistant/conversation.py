@@ -140,7 +140,7 @@ def _question(understood: Understanding, state: DialogueState, intent: Intent, c
     named = _names_any(understood)
     if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
-    if understood.procedure is None and not understood.candidates:  # "quay lại khai sinh, mấy ngày thì có"
+    if not named:  # "quay lại khai sinh, mấy ngày thì có"
         recalled = _most_believed(understood, [slug for slug in state.talked if slug != state.procedure])
         if recalled is not None:
             return _about(state, intent, confidence, recalled, understood.intents)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import msgspec
 
@@ -202,6 +202,24 @@ def understander_for(names: Mapping[str, Sequence[str]]) -> tuple[Understander, 
     return Understander(folded, exact=quick_reply_intents()), folded
 
 
+_TUNED_ON_AFTER_ONE_MEASURE: Final = (
+    "Eighth",
+    "Ninth",
+    "Tenth",
+    "Eleventh",
+    "Twelfth",
+    "Thirteenth",
+    "Fourteenth",
+    "Fifteenth",
+    "Sixteenth",
+)
+"""The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
+
+
+def _files(n: int) -> tuple[str, str]:
+    return f"nlu_heldout{n}.jsonl", f"nlu_heldout{n}_dialogues.jsonl"
+
+
 def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
     """The Markdown report of ``motcua nlu report``: the held-out set, then the dev sets. A set
     whose file is absent is left out."""
@@ -213,73 +231,27 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
         ("Third dev set, another writer (tuned on)", "nlu_dev3.jsonl", "nlu_dev3_dialogues.jsonl"),
         (
             "Fourth writer's set, once held out, now dev (used to choose between models, tuned on)",
-            "nlu_heldout2.jsonl",
-            "nlu_heldout2_dialogues.jsonl",
+            *_files(2),
         ),
         (
             "Fifth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout3.jsonl",
-            "nlu_heldout3_dialogues.jsonl",
+            *_files(3),
         ),
         (
             "Sixth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout4.jsonl",
-            "nlu_heldout4_dialogues.jsonl",
+            *_files(4),
         ),
         (
             "Seventh writer's set, once held out, now dev (measured at three frozen states, then tuned on)",
-            "nlu_heldout5.jsonl",
-            "nlu_heldout5_dialogues.jsonl",
+            *_files(5),
         ),
-        (
-            "Eighth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout6.jsonl",
-            "nlu_heldout6_dialogues.jsonl",
-        ),
-        (
-            "Ninth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout7.jsonl",
-            "nlu_heldout7_dialogues.jsonl",
-        ),
-        (
-            "Tenth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout8.jsonl",
-            "nlu_heldout8_dialogues.jsonl",
-        ),
-        (
-            "Eleventh writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout9.jsonl",
-            "nlu_heldout9_dialogues.jsonl",
-        ),
-        (
-            "Twelfth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout10.jsonl",
-            "nlu_heldout10_dialogues.jsonl",
-        ),
-        (
-            "Thirteenth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout11.jsonl",
-            "nlu_heldout11_dialogues.jsonl",
-        ),
-        (
-            "Fourteenth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout12.jsonl",
-            "nlu_heldout12_dialogues.jsonl",
-        ),
-        (
-            "Fifteenth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout13.jsonl",
-            "nlu_heldout13_dialogues.jsonl",
-        ),
-        (
-            "Sixteenth writer's set, once held out, now dev (measured once, then tuned on)",
-            "nlu_heldout14.jsonl",
-            "nlu_heldout14_dialogues.jsonl",
+        *(
+            (f"{ordinal} writer's set, once held out, now dev (measured once, then tuned on)", *_files(n))
+            for n, ordinal in enumerate(_TUNED_ON_AFTER_ONE_MEASURE, start=6)
         ),
         (
             "Seventeenth writer's set, once held out, now dev (measured once, its misses read)",
-            "nlu_heldout15.jsonl",
-            "nlu_heldout15_dialogues.jsonl",
+            *_files(15),
         ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]

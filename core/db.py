@@ -195,9 +195,8 @@ async def transaction(
             raise
         deadline = time.monotonic() + lookup_seconds
         fate = await transaction_status(pool, xid, lookup_seconds)
-        if fate == "committed":  # ours, or an id given again after a crash: the write itself tells
-            fate = "committed" if await _proven(pool, written.proof, deadline) else "not proven"
-        if fate != "committed":
+        # "committed" is ours, or another transaction's given the same id after a crash: the write tells
+        if fate != "committed" or not await _proven(pool, written.proof, deadline):
             if fate is None:
                 log.warning("the outcome of transaction %s is unknown: its COMMIT was sent as the database failed", xid)
             raise

@@ -313,6 +313,8 @@ def normalize(text: str) -> Normalized:
             out.append(expansion if expansion is not None else token)
     expanded = " ".join(out)
     folded = fold(expanded)
-    if not english:
-        folded = " ".join(_ONE_SPELLING.get(word, word) for word in folded.split())
-    return Normalized(raw=text, text=expanded, folded=folded, words=tuple(folded.split()), english=english)
+    words = tuple(folded.split())
+    if not english and any(word in _ONE_SPELLING for word in words):
+        words = tuple(_ONE_SPELLING.get(word, word) for word in words)
+        folded = " ".join(words)
+    return Normalized(raw=text, text=expanded, folded=folded, words=words, english=english)

@@ -119,7 +119,7 @@ class Understander:
             return Understanding(intent=Intent.GREETING, confidence=_RULE_CONFIDENCE)
         vector = self._model.vectorize(message.folded)
         if vector.empty:  # nothing the models know: no words, or none ever seen
-            return Understanding(intent=Intent.FALLBACK, confidence=0.0, out_of_scope=True)
+            return _out_of_scope(0.0)
         intents = [(Intent(i), p) for i, p in _ranked(self._intents.probabilities(vector))]
         intent, confidence = intents[0]
         if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,8 @@ def test_a_block_of_material_leaves_every_earlier_message_as_it_was(
     assert corpus[: len(earlier)] == earlier
 
 
-def _names() -> set[str]:
+@cache  # read once for the fifteen sets checked against it
+def _names() -> frozenset[str]:
     """Every name of a procedure: the catalog's, the aliases and the names the material's rounds add."""
     data = Path(corpus_module.__file__).parent / "data"
     aliases = json.loads((data / "aliases.json").read_text("utf-8"))
@@ -70,7 +72,9 @@ def _names() -> set[str]:
     kinds = [kinds for slug, kinds in aliases.items() if not slug.startswith("_")]
     kinds += [kinds for names in added for kinds in names.values()]
     names = {normalize(n).folded for k in kinds for ns in k.values() for n in ns}
-    return names | {normalize(n).folded for p in load_catalog_data().procedures for n in (p.names.vi, p.names.en)}
+    return frozenset(
+        names | {normalize(n).folded for p in load_catalog_data().procedures for n in (p.names.vi, p.names.en)}
+    )
 
 
 # Messages of a later writer's set that are, word for word, messages the corpus drew before the set
