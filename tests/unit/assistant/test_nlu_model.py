@@ -62,7 +62,18 @@ def test_a_block_of_material_leaves_every_earlier_message_as_it_was(
     assert corpus[: len(earlier)] == earlier
 
 
-@cache  # read once for the fifteen sets checked against it
+def test_a_situation_told_then_asked_about_is_labelled_by_what_is_asked(corpus: list[Sample]) -> None:
+    material = json.loads((Path(corpus_module.__file__).parent / "data" / "corpus.json").read_text("utf-8"))
+    told = {t: slug for block in material["rounds"] for slug, ts in block.get("told_asked", {}).items() for t in ts}
+    assert told
+    asked = [(s, t) for s in corpus for t in told if s.text.startswith(f"{t}, ")]
+    assert {s.intent for s, _ in asked} == set(corpus_module.PROCEDURE_INTENTS) - {"procedure_info"}
+    assert all(s.procedures == (told[t],) for s, t in asked)
+    alone = [s for s in corpus if s.text in told]
+    assert alone and all(s.intent == "procedure_info" for s in alone)
+
+
+@cache  # read once for every set checked against it
 def _names() -> frozenset[str]:
     """Every name of a procedure: the catalog's, the aliases and the names the material's rounds add."""
     data = Path(corpus_module.__file__).parent / "data"
@@ -72,6 +83,8 @@ def _names() -> frozenset[str]:
     kinds = [kinds for slug, kinds in aliases.items() if not slug.startswith("_")]
     kinds += [kinds for names in added for kinds in names.values()]
     names = {normalize(n).folded for k in kinds for ns in k.values() for n in ns}
+    groups = [*material["shared"], *(group for block in material["rounds"] for group in block.get("shared", ()))]
+    names |= {normalize(n).folded for group in groups for n in group["names"]}
     return frozenset(
         names | {normalize(n).folded for p in load_catalog_data().procedures for n in (p.names.vi, p.names.en)}
     )
@@ -81,6 +94,9 @@ def _names() -> frozenset[str]:
 # existed: a short formula alone or with a procedure's name, as anyone asks. Found when each set was
 # first checked against the corpus, before it was measured; the report gives its figures without them too.
 _FORMULAS_MET_BEFORE_MEASURING = {
+    # the first held-out set, long measured: a name of the first material in one of its carriers ("giấy
+    # phép in kỷ yếu" + "có mất phí không"), drawn once the round on the eighteenth writer's set changed names
+    "nlu_heldout": frozenset({"giay phep in ky yeu co mat phi khong"}),
     "nlu_heldout4": frozenset(
         {
             "have a nice day bye",
@@ -137,6 +153,12 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
     "nlu_heldout16": frozenset({"mua ve tau tet o dau"}),
+    # carriers of the material of 2026-12-06 (a status question, a payment by wallet, an out-of-scope
+    # request), written word for word by the nineteenth and twentieth writers too
+    "nlu_heldout17": frozenset({"ho so cua toi den dau roi", "thanh toan bang vi dien tu duoc khong"}),
+    "nlu_heldout18": frozenset(
+        {"what does supplement requested mean on my dossier", "cho xin so dien thoai tiem sua xe gan day"}
+    ),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -171,11 +193,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to seventeenth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 16)))
+# The sixth to eighteenth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 17)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout16"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout17", "nlu_heldout18"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -256,6 +278,17 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "co duoc mien thue khong",
         # the thirteenth writer's set, checked when it became dev: a name in a carrier of the first material
         "nhan ket qua qua buu dien duoc khong",
+        # formulas of the first material, and names in its carriers, met once the corpus was drawn again
+        # with the land, licence and business names the round on the eighteenth writer's set changed
+        "mat bao nhieu tien vay",
+        "het bao nhieu tien vay",
+        "ho so gom gi a",
+        "can nhung giay to gi a",
+        "giay to gom nhung gi",
+        "how long does a signature attestation take",
+        "khai sinh lam tren vneid duoc khong",
+        "thu tuc dang ky kinh doanh nhu the nao",
+        "can i pay by card",
     ]
 )
 
@@ -279,6 +312,7 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout13",
         "nlu_heldout14",
         "nlu_heldout15",
+        "nlu_heldout16",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -286,9 +320,7 @@ def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str)
     figures only if none of their messages or dialogue turns is a training message or part of one:
     the material is written from the kinds of misses, never from them. A name with a short formula
     of its own ("bằng lái xe" + "hết bao nhiêu tiền") is how anyone asks and may be met anywhere."""
-    material = json.loads((Path(corpus_module.__file__).parent / "data" / "corpus.json").read_text("utf-8"))
-    shared = {normalize(n).folded for group in material["shared"] for n in group["names"]}
-    names = sorted(_names() | shared, key=lambda n: -len(n))
+    names = sorted(_names(), key=lambda n: -len(n))
     trained = [f" {normalize(s.text).folded} " for s in corpus]
     texts = [c.text for c in load(DATA / f"{name}.jsonl", Case)]
     texts += [t.text for d in load(DATA / f"{name}_dialogues.jsonl", Dialogue) for t in d.turns]
