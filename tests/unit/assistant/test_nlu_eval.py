@@ -217,6 +217,19 @@ DEV18 = Bars(
     turns=377,
     by_style={"accented": 153, "english": 147, "mixed": 153, "teencode": 150, "typos": 154, "unaccented": 144},
 )
+# The nineteenth and twentieth writers' sets (nlu_heldout17, nlu_heldout18), held out: measured once with
+# the model of c7cef2b, never tuned on and their misses not read. Their bars are what was reached then
+# (assistant/nlu/README.md).
+HELDOUT17 = Bars(
+    {"intent": 911, "procedure": 627, "joint": 896, "fallback_precision": 61, "fallback_recall": 61},
+    turns=353,
+    by_style={"accented": 150, "english": 155, "mixed": 147, "teencode": 154, "typos": 152, "unaccented": 153},
+)
+HELDOUT18 = Bars(
+    {"intent": 938, "procedure": 651, "joint": 924, "fallback_precision": 66, "fallback_recall": 66},
+    turns=374,
+    by_style={"accented": 169, "english": 154, "mixed": 148, "teencode": 154, "typos": 151, "unaccented": 162},
+)
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -346,6 +359,15 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
+    assert not _under(stem, bars)
+
+
+@pytest.mark.parametrize(
+    ("stem", "bars"),
+    [("nlu_heldout17", HELDOUT17), ("nlu_heldout18", HELDOUT18)],
+    ids=["nineteenth writer", "twentieth writer"],
+)
+def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
 
 
