@@ -214,6 +214,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Sixteenth",
     "Seventeenth",
     "Eighteenth",
+    "Nineteenth",
+    "Twentieth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

