@@ -159,6 +159,17 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout18": frozenset(
         {"what does supplement requested mean on my dossier", "cho xin so dien thoai tiem sua xe gan day"}
     ),
+    # shared names in carriers of the material ("trợ cấp" + "hồ sơ xin {p} gồm những gì"), and courtesy
+    # and hand-off formulas, drawn before the twenty-first and twenty-second writers wrote them too
+    "nlu_heldout19": frozenset(
+        {
+            "ho so xin tro cap gom nhung gi",
+            "how long does a driving licence take",
+            "cho toi hoi ve thu tuc chung thuc",
+            "cam on bao nhieu nhieu",
+        }
+    ),
+    "nlu_heldout20": frozenset({"cam on da ho tro", "what s the hotline number"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -197,7 +208,7 @@ _FORMULAS_MET_BEFORE_MEASURING = {
 _DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 19)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout17", "nlu_heldout18"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout19", "nlu_heldout20"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
