@@ -235,6 +235,19 @@ DEV20 = Bars(
     turns=375,
     by_style={"accented": 167, "english": 153, "mixed": 146, "teencode": 153, "typos": 152, "unaccented": 160},
 )
+# The twenty-first and twenty-second writers' sets (nlu_heldout19, nlu_heldout20), held out: measured
+# once with the model of 24d8334, never tuned on and their misses not read. Their bars are what was
+# reached then (assistant/nlu/README.md).
+HELDOUT19 = Bars(
+    {"intent": 942, "procedure": 647, "joint": 926, "fallback_precision": 75, "fallback_recall": 75},
+    turns=367,
+    by_style={"accented": 144, "english": 153, "mixed": 154, "teencode": 160, "typos": 166, "unaccented": 165},
+)
+HELDOUT20 = Bars(
+    {"intent": 921, "procedure": 632, "joint": 906, "fallback_precision": 66, "fallback_recall": 66},
+    turns=369,
+    by_style={"accented": 159, "english": 150, "mixed": 152, "teencode": 153, "typos": 153, "unaccented": 154},
+)
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
 # set gains intent 784 → 791, joint 770 → 776 and fallback 88 → 90 here; the round on the sixth writer's
@@ -368,6 +381,15 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
+    assert not _under(stem, bars)
+
+
+@pytest.mark.parametrize(
+    ("stem", "bars"),
+    [("nlu_heldout19", HELDOUT19), ("nlu_heldout20", HELDOUT20)],
+    ids=["twenty-first writer", "twenty-second writer"],
+)
+def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     assert not _under(stem, bars)
 
 
