@@ -18,8 +18,11 @@
 * A question about a procedure that names none, in a conversation about none, asks which one;
   a bare "tell me about it" with nothing to be about is out of scope, but a situation told to open
   a talk ("vợ em sinh bé được 1 tuần") is about the procedure it clearly leans to.
-* A procedure named weakly that the talk was about a few questions ago ("quay lại căn cước, …") is
-  gone back to; right after a status question, "sao lâu vậy" is still about the dossier.
+* A procedure named weakly, or a shared name, that the talk was about a few questions ago ("quay lại
+  căn cước / sổ đỏ, …") is gone back to; right after a status question, "sao lâu vậy" is still about
+  the dossier.
+* Where the asker lives, said in a question about where to file ("không phải chỗ hộ khẩu thì nộp ở
+  đâu"), names a residence procedure without switching the talk to it, unless it names one outright.
 
 Pure: the state is read and changed in memory, saving it is the caller's business.
 """
@@ -124,7 +127,7 @@ def _turn(
         return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
-    if state.previous == Intent.DOSSIER_STATUS and intent in _ABOUT_THE_DOSSIER and not _names_any(understood):
+    if state.previous == Intent.DOSSIER_STATUS and intent in _ABOUT_THE_DOSSIER and not _named(understood):
         return Turn(intent=Intent.DOSSIER_STATUS, confidence=confidence)  # "hồ sơ tới đâu rồi" — "sao lâu vậy"
     if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
         asked = state.last_intent  # a procedure's name alone after a question, as a quick reply: that question
@@ -137,7 +140,7 @@ def _turn(
 def _question(understood: Understanding, state: DialogueState, intent: Intent, confidence: float,
               asked: str | None) -> Turn:  # fmt: skip
     """A question about a procedure: which one it is about, with what the talk knows."""
-    named = _names_any(understood)
+    named = _named(understood)
     if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
     if not named:  # "quay lại khai sinh, mấy ngày thì có"
@@ -221,7 +224,7 @@ nhận cư trú ở đâu"), not where one lives ("nộp ở xã nơi cháu thư
 def _where_one_lives(understood: Understanding, state: DialogueState, intent: Intent) -> bool:
     """A question about where to file, in a talk about another procedure, that names a residence
     procedure only as where the asker lives ("không phải chỗ hộ khẩu", "nơi thường trú")."""
-    named = {understood.procedure, *understood.candidates} - {None}
+    named = _named(understood)
     return (
         intent is Intent.PROCEDURE_LOCATION
         and not understood.follow_up
@@ -235,12 +238,13 @@ def _where_one_lives(understood: Understanding, state: DialogueState, intent: In
 def _talked_of(understood: Understanding, state: DialogueState) -> str | None:
     """The procedure the message names, or one of those its shared name may be, that the talk was
     about lately (the latest of them)."""
-    named = {understood.procedure, *understood.candidates}
+    named = _named(understood)
     return next((slug for slug in reversed(state.talked) if slug in named), None)
 
 
-def _names_any(understood: Understanding) -> bool:
-    return understood.procedure is not None or bool(understood.candidates)
+def _named(understood: Understanding) -> set[str]:
+    """The procedure the message names, or those its shared name may be."""
+    return {understood.procedure} if understood.procedure is not None else set(understood.candidates)
 
 
 def _weakly_elsewhere(understood: Understanding, procedure: str) -> bool:

@@ -194,7 +194,7 @@ async def transaction(
         if xid is None or written.proof is None or not unavailable(exc):
             raise
         deadline = time.monotonic() + lookup_seconds
-        fate = await transaction_status(pool, xid, lookup_seconds)
+        fate = await _fate(pool, xid, deadline)
         # "committed" is ours, or another transaction's given the same id after a crash: the write tells
         if fate != "committed" or not await _proven(pool, written.proof, deadline):
             if fate is None:
@@ -209,11 +209,11 @@ async def _proven(pool: asyncpg.Pool, proof: tuple[str, tuple[Any, ...]], deadli
     return await _asked(pool, deadline, query, *args) is True
 
 
-async def transaction_status(pool: asyncpg.Pool, xid: int, seconds: float) -> str | None:
-    """'committed', 'aborted' or 'in progress', asked until the database answers; None if it has not
-    answered within `seconds`."""
+async def _fate(pool: asyncpg.Pool, xid: int, deadline: float) -> str | None:
+    """'committed' or 'aborted' once the transaction is no longer in progress; None if the database has
+    not told by `deadline`."""
     query = "SELECT pg_xact_status($1::xid8)"
-    fate = await _asked(pool, time.monotonic() + seconds, query, xid, settled=lambda fate: fate != "in progress")
+    fate = await _asked(pool, deadline, query, xid, settled=lambda fate: fate != "in progress")
     return None if fate is _UNANSWERED else cast("str | None", fate)
 
 

@@ -447,29 +447,30 @@ class _Builder:
                     if text is not None:
                         self._add(f"{context}, {text}", intent, [slug], lang)
 
-    def _told(self, told_by_slug: dict[str, Any], tails: dict[str, list[str]]) -> None:
-        """A situation told alone, then with two tails asking what to do."""
+    def _each_told(self, told_by_slug: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+        """Each situation told, added alone as a question about its procedure, then given to the caller
+        (slug, situation, language) to add what follows it."""
         for slug, situations in told_by_slug.items():
             if slug.startswith("_"):
                 continue
             for told in situations:
                 lang = "en" if told.isascii() else "vi"
                 self._add(told, "procedure_info", [slug], lang, dress=False)
-                for tail in self.rng.sample(tails[lang], 2):
-                    self._add(f"{told}, {tail}", "procedure_info", [slug], lang)
+                yield slug, told, lang
+
+    def _told(self, told_by_slug: dict[str, Any], tails: dict[str, list[str]]) -> None:
+        """A situation told alone, then with two tails asking what to do."""
+        for slug, told, lang in self._each_told(told_by_slug):
+            for tail in self.rng.sample(tails[lang], 2):
+                self._add(f"{told}, {tail}", "procedure_info", [slug], lang)
 
     def _told_then_asked(self, told_by_slug: dict[str, list[str]]) -> None:
         """A situation told, then each kind of question about the procedure it implies ("bố em mất
         hôm qua, cần giấy tờ gì"): what is asked, not the telling or its time, is the intent."""
         bare = self.data["bare"]
-        for slug, situations in told_by_slug.items():
-            for told in situations:
-                lang = "en" if told.isascii() else "vi"
-                self._add(told, "procedure_info", [slug], lang, dress=False)
-                for intent in PROCEDURE_INTENTS:
-                    if intent != "procedure_info":
-                        ask = self.rng.choice(bare[intent][lang])
-                        self._add(f"{told}, {ask}", intent, [slug], lang, dress=False)
+        for slug, told, lang in self._each_told(told_by_slug):
+            for intent in (i for i in PROCEDURE_INTENTS if i != "procedure_info"):  # the telling is that one
+                self._add(f"{told}, {self.rng.choice(bare[intent][lang])}", intent, [slug], lang, dress=False)
 
     def _added_carrier(self, carrier: str, intent: str, lang: str) -> None:
         """A carrier of the added material, drawn about as often as one of the first material."""
