@@ -361,6 +361,9 @@ def test_a_procedure_the_talk_was_about_before_is_picked_up_again_by_a_word_of_i
     assert turn("nhập hộ khẩu cho bé cần giấy tờ gì", state).procedure == "permanent-residence-registration"
     got = turn("quay lại khai sinh, mấy ngày thì có", state)
     assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "birth-registration")
+    # a new talk: nothing to go back to, a procedure believed too little to be named is not taken
+    weak = Understanding(intent=Intent.PROCEDURE_DURATION, confidence=0.9, beliefs=(("birth-registration", 0.3),))
+    assert follow(weak, normalize("quay lại khai sinh, mấy ngày thì có"), DialogueState()).procedure is None
 
 
 def test_a_word_the_licence_and_the_diploma_share_is_the_licence_in_a_talk_about_it() -> None:
