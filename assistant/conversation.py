@@ -19,10 +19,12 @@
   a bare "tell me about it" with nothing to be about is out of scope, but a situation told to open
   a talk ("vợ em sinh bé được 1 tuần") is about the procedure it clearly leans to.
 * A procedure named weakly, or a shared name, that the talk was about a few questions ago ("quay lại
-  căn cước / sổ đỏ, …") is gone back to; right after a status question, "sao lâu vậy" is still about
-  the dossier.
+  căn cước / sổ đỏ, …") is gone back to, even right after a status question; otherwise, right after
+  one, "sao lâu vậy" is still about the dossier.
 * Where the asker lives, said in a question about where to file ("không phải chỗ hộ khẩu thì nộp ở
   đâu"), names a residence procedure without switching the talk to it, unless it names one outright.
+  So does the registration a civil status record came from, in a talk about copying or correcting
+  that record ("phải về nơi đã đăng ký kết hôn hả").
 
 Pure: the state is read and changed in memory, saving it is the caller's business.
 """
@@ -47,6 +49,8 @@ _EXTRACT_COPY: Final = "civil-status-extract-copy"
 _ISSUES_AN_EXTRACT: Final = frozenset({"birth-registration", "death-registration", "marriage-registration"})
 """Registrations whose result is an extract ("trích lục"): "bao lâu có trích lục" in a talk about one of
 them asks when that registration's extract comes, not about the procedure for copies of extracts."""
+_ON_THE_RECORD: Final = frozenset({_EXTRACT_COPY, "civil-status-change"})
+"""Procedures on a civil status record a registration made: filed where it was registered, among others."""
 _ABOUT_THE_RESULT: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_FEE})
 _ABOUT_THE_DOSSIER: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_INFO})
 """What a question naming nothing right after a status question still asks about the dossier ("sao lâu vậy")."""
@@ -127,7 +131,12 @@ def _turn(
         return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
-    if state.previous == Intent.DOSSIER_STATUS and intent in _ABOUT_THE_DOSSIER and not _named(understood):
+    if (
+        state.previous == Intent.DOSSIER_STATUS
+        and intent in _ABOUT_THE_DOSSIER
+        and not _named(understood)
+        and _recalled(understood, state) is None
+    ):
         return Turn(intent=Intent.DOSSIER_STATUS, confidence=confidence)  # "hồ sơ tới đâu rồi" — "sao lâu vậy"
     if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
         asked = state.last_intent  # a procedure's name alone after a question, as a quick reply: that question
@@ -144,10 +153,10 @@ def _question(understood: Understanding, state: DialogueState, intent: Intent, c
     if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
     if not named:  # "quay lại khai sinh, mấy ngày thì có"
-        recalled = _most_believed(understood, [slug for slug in state.talked if slug != state.procedure])
+        recalled = _recalled(understood, state)
         if recalled is not None:
             return _about(state, intent, confidence, recalled, understood.intents)
-    if state.procedure is not None and _where_one_lives(understood, state, intent):
+    if state.procedure is not None and _only_a_place(understood, state, intent):
         return _about(state, intent, confidence, state.procedure, understood.intents)
     if state.procedure is not None and _weakly_elsewhere(understood, state.procedure):
         back = _talked_of(understood, state)  # "quay lại căn cước / sổ đỏ, …" a few questions later: back to it
@@ -221,18 +230,22 @@ OUTRIGHT: Final = 0.98
 nhận cư trú ở đâu"), not where one lives ("nộp ở xã nơi cháu thường trú à")."""
 
 
-def _where_one_lives(understood: Understanding, state: DialogueState, intent: Intent) -> bool:
-    """A question about where to file, in a talk about another procedure, that names a residence
-    procedure only as where the asker lives ("không phải chỗ hộ khẩu", "nơi thường trú")."""
+def _only_a_place(understood: Understanding, state: DialogueState, intent: Intent) -> bool:
+    """A question about where to file, in a talk about another procedure, that names a procedure only
+    as a place: a residence procedure as where the asker lives ("không phải chỗ hộ khẩu", "nơi thường
+    trú"), or, in a talk about copying or correcting a civil status record, the registration that made
+    it, as where that was done ("phải về nơi đã đăng ký kết hôn hả"): both may be filed there."""
     named = _named(understood)
-    return (
-        intent is Intent.PROCEDURE_LOCATION
-        and not understood.follow_up
-        and state.procedure not in _RESIDENCE
-        and bool(named)
-        and named <= _RESIDENCE
-        and understood.procedure_confidence < OUTRIGHT
-    )
+    if intent is not Intent.PROCEDURE_LOCATION or understood.follow_up or not named:
+        return False
+    if state.procedure in _ON_THE_RECORD and named <= _ISSUES_AN_EXTRACT:
+        return True
+    return state.procedure not in _RESIDENCE and named <= _RESIDENCE and understood.procedure_confidence < OUTRIGHT
+
+
+def _recalled(understood: Understanding, state: DialogueState) -> str | None:
+    """Another procedure the talk was about that a message naming none leans to ("quay lại khai sinh")."""
+    return _most_believed(understood, [slug for slug in state.talked if slug != state.procedure])
 
 
 def _talked_of(understood: Understanding, state: DialogueState) -> str | None:

@@ -216,6 +216,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Eighteenth",
     "Nineteenth",
     "Twentieth",
+    "Twenty-first",
+    "Twenty-second",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

@@ -170,6 +170,18 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
     "nlu_heldout20": frozenset({"cam on da ho tro", "what s the hotline number"}),
+    # names in carriers of the material, and status and hand-off formulas, drawn before the twenty-third
+    # and twenty-fourth writers wrote them too
+    "nlu_heldout21": frozenset(
+        {
+            "lam bang lai mat bao lau",
+            "dang ky kinh doanh le phi bao nhieu",
+            "noi chuyen voi nguoi that duoc khong",
+            "where do i apply for a land certificate",
+            "ho so cua toi den dau roi",
+        }
+    ),
+    "nlu_heldout22": frozenset({"ho so cua toi den dau roi", "what s the hotline number"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -204,11 +216,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to twentieth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 19)))
+# The sixth to twenty-second writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 21)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout19", "nlu_heldout20"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout21", "nlu_heldout22"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -307,6 +319,15 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "can chuan bi ho so gi",
         "can chuan bi gi a",
         "thi can nhung giay to nao",
+        # the twenty-first and twenty-second writers' sets, checked when they became dev: likewise
+        "bao lau thi xong anh",
+        "hi i have a question",
+        "le phi bao nhieu a",
+        "lam tren vneid duoc khong admin",
+        "how long is the wait",
+        "can giay to gi admin",
+        "co lay trong ngay khong",
+        "can it be done online",
     ]
 )
 
@@ -333,6 +354,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout16",
         "nlu_heldout17",
         "nlu_heldout18",
+        "nlu_heldout19",
+        "nlu_heldout20",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

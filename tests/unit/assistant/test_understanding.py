@@ -454,6 +454,49 @@ def test_where_one_lives_in_a_question_about_where_to_file_keeps_the_talk() -> N
     )
 
 
+def test_the_registration_a_civil_status_record_came_from_is_only_a_place_in_a_talk_about_the_record() -> None:
+    def asked(talk: str, intent: Intent, text: str, procedure: str = "marriage-registration") -> str | None:
+        state = DialogueState(procedure=talk, talked=[talk], last_intent="procedure_info")
+        understood = Understanding(
+            intent=intent,
+            confidence=0.9,
+            procedure=procedure,
+            procedure_confidence=0.99,
+            follow_up=text.startswith("còn"),
+        )
+        return follow(understood, normalize(text), state).procedure
+
+    went_back = "phải về nơi đã đăng ký kết hôn hả"
+    assert asked("civil-status-extract-copy", Intent.PROCEDURE_LOCATION, went_back) == "civil-status-extract-copy"
+    born = "tôi đăng ký khai sinh ở quê, giờ ở Hà Nội thì nộp ở đâu"
+    assert asked("civil-status-change", Intent.PROCEDURE_LOCATION, born, "birth-registration") == "civil-status-change"
+    switched = "còn đăng ký kết hôn thì nộp ở đâu"
+    assert asked("civil-status-extract-copy", Intent.PROCEDURE_LOCATION, switched) == "marriage-registration"
+    fee = "đăng ký kết hôn mất bao nhiêu tiền"
+    assert asked("civil-status-extract-copy", Intent.PROCEDURE_FEE, fee) == "marriage-registration"
+    elsewhere = "phải về nơi đã đăng ký kết hôn hả"
+    assert asked("passport-issuance", Intent.PROCEDURE_LOCATION, elsewhere) == "marriage-registration"
+
+
+def test_going_back_to_an_earlier_procedure_right_after_a_status_question_is_about_that_procedure() -> None:
+    state = DialogueState(
+        procedure="citizen-identity-card",
+        talked=["land-transfer-registration", "citizen-identity-card"],
+        last_intent="procedure_location",
+        previous="dossier_status",
+    )
+    back = Understanding(
+        intent=Intent.PROCEDURE_DURATION, confidence=0.9, beliefs=(("land-transfer-registration", 0.34),)
+    )
+    got = follow(back, normalize("quay lại việc sang tên, bao lâu thì xong"), state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "land-transfer-registration")
+    why = Understanding(intent=Intent.PROCEDURE_DURATION, confidence=0.9)
+    still = DialogueState(
+        procedure="citizen-identity-card", talked=["citizen-identity-card"], previous="dossier_status"
+    )
+    assert follow(why, normalize("sao lâu vậy"), still).intent is Intent.DOSSIER_STATUS
+
+
 def test_a_situation_told_to_open_a_talk_is_about_the_procedure_it_leans_to() -> None:
     told = Understanding(
         intent=Intent.PROCEDURE_INFO,
