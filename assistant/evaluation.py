@@ -218,6 +218,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Twentieth",
     "Twenty-first",
     "Twenty-second",
+    "Twenty-third",
+    "Twenty-fourth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

@@ -182,6 +182,10 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
     "nlu_heldout22": frozenset({"ho so cua toi den dau roi", "what s the hotline number"}),
+    # a status and a hand-off formula of the material, drawn before the twenty-fifth and twenty-sixth
+    # writers wrote them too
+    "nlu_heldout23": frozenset({"ho so cua toi den dau roi"}),
+    "nlu_heldout24": frozenset({"what s the hotline number"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -216,11 +220,11 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to twenty-second writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 21)))
+# The sixth to twenty-fourth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 23)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout21", "nlu_heldout22"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout23", "nlu_heldout24"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -328,6 +332,12 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "can giay to gi admin",
         "co lay trong ngay khong",
         "can it be done online",
+        # the twenty-third and twenty-fourth writers' sets, checked when they became dev: likewise
+        "cam on nhieu nha admin",
+        "cho noi chuyen voi can bo",
+        "admin oi cho em hoi",
+        "co mat phi khong a",
+        "moi ban bao nhieu tien a",
     ]
 )
 
@@ -356,6 +366,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout18",
         "nlu_heldout19",
         "nlu_heldout20",
+        "nlu_heldout21",
+        "nlu_heldout22",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -25,6 +25,9 @@ from assistant.nlu.normalize import ABBREVIATIONS, is_english, normalize
         ("ks cho be dc k ad", "khai sinh cho be được không admin"),
         ("lm hc onl dc ko mn", "làm hộ chiếu online được không mọi người"),
         ("dk ho kd", "đăng ký ho kinh doanh"),
+        ("xin giay atvstp", "xin giay an toàn vệ sinh thực phẩm"),
+        ("gcn lan dau", "giấy chứng nhận lan dau"),
+        ("the hdv", "the hướng dẫn viên"),
     ],
 )
 def test_teencode_is_expanded_with_diacritics(typed: str, text: str) -> None:
