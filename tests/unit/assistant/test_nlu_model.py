@@ -186,6 +186,8 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     # writers wrote them too
     "nlu_heldout23": frozenset({"ho so cua toi den dau roi"}),
     "nlu_heldout24": frozenset({"what s the hotline number"}),
+    # a names-in-carriers formula each, drawn before the twenty-seventh writer wrote them too
+    "nlu_heldout25": frozenset({"what documents do i need for a business licence", "giay phep kinh doanh lam o dau"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -224,7 +226,7 @@ _FORMULAS_MET_BEFORE_MEASURING = {
 _DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 23)))
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout23", "nlu_heldout24"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout23", "nlu_heldout24", "nlu_heldout25", "nlu_heldout26"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
