@@ -50,7 +50,8 @@ _ISSUES_AN_EXTRACT: Final = frozenset({"birth-registration", "death-registration
 """Registrations whose result is an extract ("trích lục"): "bao lâu có trích lục" in a talk about one of
 them asks when that registration's extract comes, not about the procedure for copies of extracts."""
 _ON_THE_RECORD: Final = frozenset({_EXTRACT_COPY, "civil-status-change"})
-"""Procedures on a civil status record a registration made: filed where it was registered, among others."""
+"""Procedures on a civil status record a registration made, which the catalog's filing rules (with their
+legal basis, ``api/catalog/data/filing.json``) let one file where that record was registered."""
 _ABOUT_THE_RESULT: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_FEE})
 _ABOUT_THE_DOSSIER: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_INFO})
 """What a question naming nothing right after a status question still asks about the dossier ("sao lâu vậy")."""
@@ -234,7 +235,8 @@ def _only_a_place(understood: Understanding, state: DialogueState, intent: Inten
     """A question about where to file, in a talk about another procedure, that names a procedure only
     as a place: a residence procedure as where the asker lives ("không phải chỗ hộ khẩu", "nơi thường
     trú"), or, in a talk about copying or correcting a civil status record, the registration that made
-    it, as where that was done ("phải về nơi đã đăng ký kết hôn hả"): both may be filed there."""
+    it, as where that was done ("phải về nơi đã đăng ký kết hôn hả"): the question is about the talk's
+    procedure and where it may be filed, not about registering anew."""
     named = _named(understood)
     if intent is not Intent.PROCEDURE_LOCATION or understood.follow_up or not named:
         return False

@@ -169,13 +169,20 @@ def test_a_name_two_procedures_share_is_asked_about() -> None:
     assert set(turn("sổ đỏ").candidates) == {"land-use-certificate", "land-transfer-registration"}
     # "làm sổ đỏ" is a first certificate or a transfer: every writer since the fourth labels it so
     assert set(turn("làm sổ đỏ").candidates) == {"land-use-certificate", "land-transfer-registration"}
-    # "How do I get a red book?" names the first certificate since the round on the twenty-third and
-    # twenty-fourth writers' sets (0.67 against 0.33, its rival under half): a loss, measured
     assert set(turn("a red book").candidates) == {"land-use-certificate", "land-transfer-registration"}
     assert set(turn("Where do I apply for a red book?").candidates) == {
         "land-use-certificate",
         "land-transfer-registration",
     }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a loss of the round on the twenty-third and twenty-fourth writers' sets, measured: the model of "
+    "d9c2f77 names the first certificate (0.67 against 0.33, its rival under half); passing again means it is won back",
+)
+def test_how_do_i_get_a_red_book_is_asked_about() -> None:
+    assert set(turn("How do I get a red book?").candidates) == {"land-use-certificate", "land-transfer-registration"}
 
 
 def test_paying_for_a_procedure_is_payment_help_about_it() -> None:
