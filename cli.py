@@ -336,12 +336,10 @@ def train(args: tuple[str, ...]) -> None:
 @click.option("--write", is_flag=True, help=f"write {NLU_REPORT_PATH.relative_to(Path(__file__).parent)}")
 def report(write: bool) -> None:
     """Measure the understanding on the held-out and dev sets (tests/data) and print the report."""
-    from api.catalog.service import load_catalog_data
+    from api.catalog.service import load_catalog_data, names_and_papers
     from assistant.evaluation import report_text
 
-    catalog = load_catalog_data()
-    names = {p.slug: (p.names.vi, p.names.en) for p in catalog.procedures}
-    text = report_text(Path(__file__).parent / "tests" / "data", names)
+    text = report_text(Path(__file__).parent / "tests" / "data", *names_and_papers(load_catalog_data()))
     if write:
         NLU_REPORT_PATH.write_text(text, encoding="utf-8")
         click.echo(f"wrote {NLU_REPORT_PATH}", err=True)

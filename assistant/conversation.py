@@ -31,6 +31,7 @@ Pure: the state is read and changed in memory, saving it is the caller's busines
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -55,6 +56,15 @@ legal basis, ``api/catalog/data/filing.json``) let one file where that record wa
 _ABOUT_THE_RESULT: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_FEE})
 _ABOUT_THE_DOSSIER: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_INFO})
 """What a question naming nothing right after a status question still asks about the dossier ("sao lâu vậy")."""
+_ASIDE: Final = re.compile(
+    r"^(?:also|by the way|btw|unrelated|a ma|ma|tien|nhan tien|ngoai ra)\b|\b(?:biet|know|recommend|cho nao)\b"
+)
+"""An aside in a talk ("à mà", "by the way") or a place or person asked about ("bạn biết chỗ nào ..."):
+out of scope as it reads, even when unsure."""
+_IN_GENERAL: Final = re.compile(
+    r"\b(?:thuong thi|binh thuong|thong thuong|theo quy dinh|thuong mat|normally|usually|typically|in general)\b"
+)
+"""A question asked of the procedure in general, not of one's dossier: "thường thì mất bao lâu"."""
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
@@ -130,6 +140,8 @@ def _turn(
             _remember(state, understood.procedure)
         about = state.procedure if intent is Intent.PAYMENT_HELP else None  # a status reply is about dossiers
         return Turn(intent=intent, confidence=confidence, procedure=about)
+    if intent is Intent.FALLBACK and understood.else_asks and state.procedure and not _ASIDE.search(message.folded):
+        intent = understood.else_asks  # "is it done on the spot?" in a talk: asked of the talk's procedure
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
     if (
@@ -137,6 +149,7 @@ def _turn(
         and intent in _ABOUT_THE_DOSSIER
         and not _named(understood)
         and _recalled(understood, state) is None
+        and not (state.procedure is not None and _IN_GENERAL.search(message.folded))
     ):
         return Turn(intent=Intent.DOSSIER_STATUS, confidence=confidence)  # "hồ sơ tới đâu rồi" — "sao lâu vậy"
     if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
@@ -144,6 +157,8 @@ def _turn(
     extract_of = _the_talks_extract(understood, message, state, intent)
     if extract_of is not None:
         return _about(state, intent, confidence, extract_of, understood.intents)
+    if state.procedure is not None and _a_paper_for_the_talk(understood, message, state, intent):
+        return _about(state, intent, confidence, state.procedure, understood.intents)
     return _question(understood, state, intent, confidence, asked)
 
 
@@ -213,6 +228,28 @@ def _the_talks_extract(
     if intent not in _ABOUT_THE_RESULT or any(word in message.folded for word in ("ban sao", "copy", "copies")):
         return None
     return state.procedure
+
+
+_NEEDED: Final = re.compile(r"\b(?:can|need|needs|needed|required|phai co|bat buoc|have to be|has to be|must be)\b")
+_ASKS_ITS_OWN: Final = re.compile(
+    r"\b(?:gi|j|what|which|how|gom|the nao|ntn|sao|quay lai|back|tro lai|xin|get|apply|lam|also|cung can"
+    r"|chung thuc|attest|attested)\b"
+)
+"""What to bring, how to get it, doing it too, going back: a question about the paper's own procedure."""
+
+
+def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state: DialogueState,
+                          intent: Intent) -> bool:  # fmt: skip
+    """Whether a paper that another procedure issues is needed, asked in a talk about one that may ask for
+    it ("có cần giấy xác nhận độc thân không" about a marriage): the talk's papers, not how to get that one.
+    A licence to run a business is no such paper: "có cần giấy attp không" while registering a shop asks
+    whether the shop needs it."""
+    named = _named(understood)
+    if intent is not Intent.PROCEDURE_DOCUMENTS or understood.follow_up or not understood.a_paper:
+        return False
+    if state.procedure in named:
+        return False
+    return _NEEDED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
 
 
 def _leaned_to(understood: Understanding) -> str | None:

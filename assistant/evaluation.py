@@ -193,13 +193,16 @@ def load(path: Path, kind: type[T]) -> list[T]:
     return [msgspec.json.decode(line, type=kind) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def understander_for(names: Mapping[str, Sequence[str]]) -> tuple[Understander, dict[str, list[str]]]:
-    """What a turn of the app uses, for the procedures of ``names`` (slug → names as written): the
-    understander (quick replies understood exactly) and each procedure's names folded."""
+def understander_for(
+    names: Mapping[str, Sequence[str]], papers: Mapping[str, Sequence[str]] | None = None
+) -> tuple[Understander, dict[str, list[str]]]:
+    """What a turn of the app uses, for the procedures of ``names`` (slug → names as written) and the
+    papers their dossiers ask for (slug → the papers' names): the understander (quick replies
+    understood exactly) and each procedure's names folded."""
     from assistant.answers import quick_reply_intents
 
     folded = {slug: [normalize(n).folded for n in ns] for slug, ns in names.items()}
-    return Understander(folded, exact=quick_reply_intents()), folded
+    return Understander(folded, exact=quick_reply_intents(), papers=papers), folded
 
 
 _TUNED_ON_AFTER_ONE_MEASURE: Final = (
@@ -220,6 +223,10 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Twenty-second",
     "Twenty-third",
     "Twenty-fourth",
+    "Twenty-fifth",
+    "Twenty-sixth",
+    "Twenty-seventh",
+    "Twenty-eighth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 
@@ -228,10 +235,10 @@ def _files(n: int) -> tuple[str, str]:
     return f"nlu_heldout{n}.jsonl", f"nlu_heldout{n}_dialogues.jsonl"
 
 
-def report_text(data: Path, names: Mapping[str, Sequence[str]]) -> str:
+def report_text(data: Path, names: Mapping[str, Sequence[str]], papers: Mapping[str, Sequence[str]]) -> str:
     """The Markdown report of ``motcua nlu report``: the held-out set, then the dev sets. A set
     whose file is absent is left out."""
-    understander, folded = understander_for(names)
+    understander, folded = understander_for(names, papers)
     sections = [
         ("Held-out set (never tuned on)", "nlu_heldout.jsonl", "nlu_heldout_dialogues.jsonl"),
         ("Dev set (tuned on)", "nlu_dev.jsonl", "nlu_dev_dialogues.jsonl"),

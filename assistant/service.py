@@ -97,7 +97,8 @@ class Assistant:
         procedures = list(self.catalog.procedures())
         self._by_slug = {p.slug: p for p in procedures}
         self._names = {p.slug: [normalize(n).folded for n in p.names.values()] for p in procedures}
-        self._understander = Understander(self._by_slug, exact=answers.quick_reply_intents())
+        papers = {p.slug: [n for r in p.requirements for n in r.names.values()] for p in procedures}
+        self._understander = Understander(self._by_slug, exact=answers.quick_reply_intents(), papers=papers)
         self._understood = lru_cache(maxsize=UNDERSTOOD_CACHE_SIZE)(self._understand)
 
     def _understand(self, text: str) -> tuple[Normalized, Understanding]:

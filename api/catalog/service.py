@@ -36,6 +36,14 @@ def load_catalog_data() -> CatalogData:
     return msgspec.json.decode(raw, type=CatalogData)
 
 
+def names_and_papers(data: CatalogData) -> tuple[dict[str, tuple[str, str]], dict[str, list[str]]]:
+    """What the assistant's understanding is built from: each procedure's names, and the names of the
+    papers its dossier asks for (slug → names, in Vietnamese and English)."""
+    names = {p.slug: (p.names.vi, p.names.en) for p in data.procedures}
+    papers = {p.slug: [n for r in p.requirements for n in (r.names.vi, r.names.en)] for p in data.procedures}
+    return names, papers
+
+
 class Written(StrEnum):
     """What storing one procedure did."""
 

@@ -18,14 +18,14 @@ used here: :mod:`assistant.conversation` decides with it. Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import msgspec
 
 from .intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
 from .model import Model, load_model
-from .normalize import Normalized
+from .normalize import Normalized, normalize
 from .rules import asks_for_a_person, has_dossier_code, is_bare_greeting
 
 __all__ = ("FALLBACK_CONFIDENCE", "NAMED", "Understander", "Understanding")
@@ -47,10 +47,20 @@ INTENT_RIVAL: Final = 0.75
 INTENT_SURE: Final = 0.6
 OUT_OF_SCOPE_SURE: Final = 0.7
 """Belief in ``fallback`` under which a procedure named clearly overrules it."""
+UNSURE_OUT_OF_SCOPE: Final = 0.6
+"""Belief in ``fallback`` under which the question a message reads as next is kept (``else_asks``)."""
 NAMED_OVER_FALLBACK: Final = 0.7
 """Belief in the procedure named that overrules an unsure ``fallback``."""
 FALLBACK_CONFIDENCE: Final = 0.3
 """The highest confidence ever given to ``fallback``: the app reads a low confidence as "not understood"."""
+ISSUES: Final = 0.5
+"""Belief in another procedure at which a paper a dossier asks for is taken as that procedure's result."""
+_NEED: Final = re.compile(r"\b(?:co can|can|need|needs|phai co|require|required)\b")
+_NOT_A_HOLDER: Final = re.compile(r"\bmat\b|\b(?:toi|em|minh|nen|i|we)$")
+_WHAT: Final = re.compile(
+    r"\b(?:gi|j|nao|what|which|gom|nhung|mang|bring|list|giay to|ho so|nop|ban (?:sao|goc|chinh)|photos?|id)\b"
+)
+"""A question about papers ("cần giấy tờ gì", "có cần nộp ... không"), not whether a licence is needed."""
 _RULE_CONFIDENCE: Final = 0.95
 _FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
@@ -76,11 +86,21 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     beliefs: tuple[tuple[str, float], ...] = ()
     """The procedures believed at all (``NOTICED`` or more), most first: a word of one ("quay lại khai
     sinh", "cái bằng") may pick it among those the conversation knows."""
+    else_asks: Intent | None = None
+    """Of a message believed out of scope, but not surely, the question about a procedure it reads as
+    next: in a talk about one, "Is it done on the spot?" asks that (:mod:`assistant.conversation`)."""
+    a_paper: bool = False
+    """What the message names issues a paper other procedures' dossiers ask for ("giấy xác nhận tình
+    trạng hôn nhân" for a marriage), unlike a licence to run a business ("giấy attp")."""
 
 
-def _out_of_scope(confidence: float) -> Understanding:
+def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = ()) -> Understanding:
+    second = intents[1][0] if len(intents) > 1 and confidence < UNSURE_OUT_OF_SCOPE else None
     return Understanding(
-        intent=Intent.FALLBACK, confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3), out_of_scope=True
+        intent=Intent.FALLBACK,
+        confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3),
+        out_of_scope=True,
+        else_asks=second if second in PROCEDURE_INTENTS else None,
     )
 
 
@@ -98,46 +118,61 @@ class Understander:
         *,
         model: Model | None = None,
         exact: Mapping[str, str] | None = None,
+        papers: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
+        """``papers``: each procedure's papers, by name as the catalog lists them."""
         self._exact = {text: Intent(intent) for text, intent in (exact or {}).items()}
         self._model = model or load_model()
         self._intents = self._model.heads["intent"]
         self._procedures = self._model.heads["procedure"]
         self._served = frozenset(procedures) if procedures is not None else None
+        self.issue_papers = self._issuing(papers or {})
+        """The procedures whose result another procedure's dossier asks for."""
+
+    def _issuing(self, papers: Mapping[str, Iterable[str]]) -> frozenset[str]:
+        """The procedures a paper of another procedure's dossier names: its name read like a message."""
+        issuing = set()
+        for slug, names in papers.items():
+            for name in names:
+                ranked = self.ranking(normalize(name), 1)
+                if ranked and ranked[0][0] != slug and ranked[0][1] >= ISSUES:
+                    issuing.add(ranked[0][0])
+        return frozenset(issuing)
 
     def __call__(self, message: Normalized) -> Understanding:
         follow_up = bool(_FOLLOW_UP.search(message.folded)) or message.raw.lstrip().lower().startswith(
             ("còn ", "thế còn", "vậy còn")
         )
-        if message.folded in self._exact:
-            return Understanding(intent=self._exact[message.folded], confidence=_RULE_CONFIDENCE)
-        if asks_for_a_person(message):
-            return Understanding(intent=Intent.HUMAN_HANDOFF, confidence=_RULE_CONFIDENCE)
-        if has_dossier_code(message):
-            return Understanding(intent=Intent.DOSSIER_STATUS, confidence=_RULE_CONFIDENCE)
-        if is_bare_greeting(message):
-            return Understanding(intent=Intent.GREETING, confidence=_RULE_CONFIDENCE)
+        ruled = self._by_rule(message)
+        if ruled is not None:
+            return Understanding(intent=ruled, confidence=_RULE_CONFIDENCE)
         vector = self._model.vectorize(message.folded)
         if vector.empty:  # nothing the models know: no words, or none ever seen
             return _out_of_scope(0.0)
         intents = [(Intent(i), p) for i, p in _ranked(self._intents.probabilities(vector))]
         intent, confidence = intents[0]
         if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):
-            return _out_of_scope(confidence)
+            return _out_of_scope(confidence, intents)
         procedures = self._served_ranking(self._procedures.probabilities(vector))
         procedure, procedure_confidence, candidates = self._procedure(procedures)
+        a_paper = bool(procedure or candidates) and {procedure, *candidates} - {None} <= self.issue_papers
+        if intent is Intent.PROCEDURE_DOCUMENTS and procedure is not None:
+            intent, named = self._paper_needed(message, procedure)
+            if named is not None:
+                (procedure, procedure_confidence), a_paper = named, False
         if intent is Intent.FALLBACK:
             # the intent head unsure it is out of scope while the procedure head names one clearly: a
             # situation told around a procedure ("mới mua nhà, muốn nhập hộ khẩu") is about it
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
-                return _out_of_scope(confidence)
+                return _out_of_scope(confidence, intents)
             intent, confidence = intents[1]
         if intent in SOCIAL_INTENTS and (procedure or candidates):  # "chào ad, làm hộ chiếu"
             intent = Intent.PROCEDURE_INFO
         close: tuple[Intent, ...] = ()
         if intent in QUESTION_INTENTS and len(intents) > 1:
             second, p2 = intents[1]
-            if second in QUESTION_INTENTS and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence:
+            close_call = second is not intent and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence
+            if second in QUESTION_INTENTS and close_call:
                 close = (intent, second)
         beliefs = tuple((slug, round(p, 3)) for slug, p in procedures[1][:MAX_CANDIDATES] if p >= NOTICED)
         return Understanding(
@@ -149,6 +184,7 @@ class Understander:
             intents=close,
             follow_up=follow_up and intent in PROCEDURE_INTENTS,
             beliefs=beliefs,
+            a_paper=a_paper,
         )
 
     def _served_ranking(self, probabilities: dict[str, float]) -> tuple[float, list[tuple[str, float]]]:
@@ -172,6 +208,53 @@ class Understander:
         if len(together) > 1 and sum(p for _, p in together) >= max(NAMED, none):
             return None, sum(p for _, p in together), tuple(s for s, _ in together)
         return None, 0.0, ()
+
+    def _by_rule(self, message: Normalized) -> Intent | None:
+        """The intent of a message said exactly enough for a rule: a quick reply, a request for a person,
+        a dossier's code, a bare greeting."""
+        if message.folded in self._exact:
+            return self._exact[message.folded]
+        if asks_for_a_person(message):
+            return Intent.HUMAN_HANDOFF
+        if has_dossier_code(message):
+            return Intent.DOSSIER_STATUS
+        return Intent.GREETING if is_bare_greeting(message) else None
+
+    def _paper_needed(self, message: Normalized, procedure: str) -> tuple[Intent, tuple[str, float] | None]:
+        """A papers question saying a paper is needed, read again: the procedure named before a paper of
+        another ("đăng ký kết hôn có cần giấy xác nhận độc thân không": the marriage's papers), or the
+        licence itself ("quán ăn nhỏ có cần giấy attp không": whether one needs it, information)."""
+        if procedure in self.issue_papers:
+            return Intent.PROCEDURE_DOCUMENTS, self._holder(message, procedure)
+        if self._itself_needed(message, procedure):
+            return Intent.PROCEDURE_INFO, None
+        return Intent.PROCEDURE_DOCUMENTS, None
+
+    def _holder(self, message: Normalized, paper: str) -> tuple[str, float] | None:
+        """The procedure named before a paper is said needed ("P ... có cần <paper> không"), if another."""
+        need = _NEED.search(message.folded)
+        head = message.folded[: need.start()].strip() if need else ""
+        if _NOT_A_HOLDER.search(head):  # "mất giấy kết hôn, cần ...", "muốn kết hôn nên cần giấy ...": that paper
+            return None
+        ranked = self.ranking(normalize(head), 2) if head else []
+        if not ranked or ranked[0][0] == paper or ranked[0][1] < ISSUES:
+            return None
+        if len(ranked) > 1 and ranked[1][1] >= RIVAL * ranked[0][1]:
+            return None
+        return ranked[0]
+
+    def _itself_needed(self, message: Normalized, procedure: str) -> bool:
+        """Whether the licence a procedure issues is what is said needed, by what the message tells before
+        ("mở quán ăn có cần giấy attp không"), not a paper for it ("làm bhtn cần sổ bhxh không")."""
+        need = _NEED.search(message.folded)
+        if need is None or _WHAT.search(message.folded):
+            return False
+        head, tail = message.folded[: need.start()].strip(), message.folded[need.end() :].strip()
+        before = self.ranking(normalize(head), 1) if head else []
+        after = self.ranking(normalize(tail), 1) if tail else []
+        if before and before[0][0] == procedure and before[0][1] >= NOTICED:
+            return False
+        return bool(after) and after[0][0] == procedure and after[0][1] >= ISSUES
 
     def ranking(self, message: Normalized, limit: int = 5) -> list[tuple[str, float]]:
         """The procedures the message may be about, most believed first (catalog search)."""

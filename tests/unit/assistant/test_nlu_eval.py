@@ -10,7 +10,7 @@ from typing import NamedTuple
 import msgspec
 import pytest
 
-from api.catalog.service import load_catalog_data
+from api.catalog.service import load_catalog_data, names_and_papers
 from assistant.conversation import follow
 from assistant.dialogue import DialogueState
 from assistant.evaluation import Case, Dialogue, Report, evaluate, load, report_text, understander_for
@@ -18,7 +18,7 @@ from assistant.nlu import Intent, normalize
 
 DATA = Path(__file__).parents[2] / "data"
 CATALOG = load_catalog_data()
-UNDERSTANDER, NAMES = understander_for({p.slug: (p.names.vi, p.names.en) for p in CATALOG.procedures})
+UNDERSTANDER, NAMES = understander_for(*names_and_papers(CATALOG))
 
 # Reached by the model of 2026-12-06 (assistant/nlu/REPORT.md): right answers out of the set's size.
 # The held-out floors were set again once, after the model extended for the second dev set was
@@ -144,11 +144,12 @@ DEV10 = Bars(
 # kinds of its misses. Its bars are what the model tuned on it reaches (intent 800, procedure 519,
 # joint 775, fallback 66/68 and 66/72, dialogue turns 384), less a small margin.
 # The round on the eighteenth writer's set ("làm sổ đỏ" asked about, a corpus drawn again) loses here,
-# measured: teencode 132 → 129.
+# measured: teencode 132 → 129. The round on the twenty-fifth to twenty-eighth writers' sets loses an
+# English message here (109 → 108), measured, not tuned on.
 DEV11 = Bars(
     {"intent": 797, "procedure": 516, "joint": 772, "fallback_precision": 64, "fallback_recall": 64},
     turns=380,  # the round on the thirteenth writer's set loses one
-    by_style={"accented": 187, "english": 109, "mixed": 98, "teencode": 129, "typos": 110, "unaccented": 152},
+    by_style={"accented": 187, "english": 108, "mixed": 98, "teencode": 129, "typos": 110, "unaccented": 152},
 )
 # The twelfth writer's set (nlu_heldout10), held out until it was measured once, at 444720f (intent 842,
 # procedure 553, joint 820, fallback 67/72 and 67/77, dialogue turns 373): now dev, tuned on from the
@@ -277,31 +278,44 @@ DEV24 = Bars(
     turns=366,
     by_style={"accented": 151, "english": 148, "mixed": 153, "teencode": 152, "typos": 156, "unaccented": 156},
 )
-# The twenty-fifth and twenty-sixth writers' sets (nlu_heldout23, nlu_heldout24), from the same brief,
-# held out: measured once with the model of this round, never tuned on and their misses not read. Their
-# bars are what was reached then (assistant/nlu/README.md).
-HELDOUT23 = Bars(
-    {"intent": 902, "procedure": 625, "joint": 883, "fallback_precision": 64, "fallback_recall": 64},
-    turns=378,
-    by_style={"accented": 154, "english": 149, "mixed": 146, "teencode": 149, "typos": 155, "unaccented": 149},
+# The twenty-fifth to twenty-eighth writers' sets (nlu_heldout23 to nlu_heldout26), from the same brief,
+# held out until they were measured once, with the model of d9c2f77 (intent 902, 902, 923 and 912,
+# procedure 625, 649, 638 and 641, fallback 64, 66, 68 and 70 right, dialogue turns 378, 356, 391 and 351):
+# now dev, tuned on from the kinds of their misses. Their bars are what the round tuned on them reaches
+# (intent 914, 919, 929 and 926, procedure 633, 651, 639 and 645, fallback 67, 68, 71 and 72, dialogue
+# turns 393, 361, 393 and 360), less a small margin.
+DEV25 = Bars(
+    {"intent": 911, "procedure": 630, "joint": 898, "fallback_precision": 65, "fallback_recall": 65},
+    turns=389,
+    by_style={"accented": 154, "english": 147, "mixed": 148, "teencode": 148, "typos": 154, "unaccented": 151},
 )
-HELDOUT24 = Bars(
-    {"intent": 902, "procedure": 649, "joint": 890, "fallback_precision": 66, "fallback_recall": 66},
+DEV26 = Bars(
+    {"intent": 916, "procedure": 648, "joint": 905, "fallback_precision": 66, "fallback_recall": 66},
+    turns=357,
+    by_style={"accented": 155, "english": 153, "mixed": 149, "teencode": 148, "typos": 148, "unaccented": 154},
+)
+DEV27 = Bars(
+    {"intent": 926, "procedure": 636, "joint": 911, "fallback_precision": 69, "fallback_recall": 69},
+    turns=389,
+    by_style={"accented": 154, "english": 153, "mixed": 149, "teencode": 150, "typos": 153, "unaccented": 158},
+)
+DEV28 = Bars(
+    {"intent": 923, "procedure": 642, "joint": 907, "fallback_precision": 70, "fallback_recall": 70},
     turns=356,
-    by_style={"accented": 157, "english": 148, "mixed": 148, "teencode": 146, "typos": 148, "unaccented": 155},
+    by_style={"accented": 153, "english": 150, "mixed": 151, "teencode": 150, "typos": 159, "unaccented": 151},
 )
-# The twenty-seventh and twenty-eighth writers' sets (nlu_heldout25, nlu_heldout26), from the same brief,
-# held out: measured once with the same model as the two before them, never tuned on and their misses
-# not read.
-HELDOUT25 = Bars(
-    {"intent": 923, "procedure": 638, "joint": 906, "fallback_precision": 68, "fallback_recall": 68},
-    turns=391,
-    by_style={"accented": 155, "english": 151, "mixed": 150, "teencode": 153, "typos": 155, "unaccented": 159},
+# The twenty-ninth and thirtieth writers' sets (nlu_heldout27, nlu_heldout28), from the same brief, held
+# out: measured once with the model of this round, never tuned on and their misses not read. Their bars
+# are what was reached then (assistant/nlu/README.md).
+HELDOUT27 = Bars(
+    {"intent": 932, "procedure": 658, "joint": 916, "fallback_precision": 66, "fallback_recall": 66},
+    turns=368,
+    by_style={"accented": 160, "english": 153, "mixed": 148, "teencode": 156, "typos": 157, "unaccented": 158},
 )
-HELDOUT26 = Bars(
-    {"intent": 912, "procedure": 641, "joint": 893, "fallback_precision": 70, "fallback_recall": 70},
+HELDOUT28 = Bars(
+    {"intent": 911, "procedure": 633, "joint": 873, "fallback_precision": 64, "fallback_recall": 64},
     turns=351,
-    by_style={"accented": 155, "english": 147, "mixed": 155, "teencode": 150, "typos": 156, "unaccented": 149},
+    by_style={"accented": 155, "english": 148, "mixed": 150, "teencode": 147, "typos": 155, "unaccented": 156},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -425,6 +439,10 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout20", DEV22),
         ("nlu_heldout21", DEV23),
         ("nlu_heldout22", DEV24),
+        ("nlu_heldout23", DEV25),
+        ("nlu_heldout24", DEV26),
+        ("nlu_heldout25", DEV27),
+        ("nlu_heldout26", DEV28),
     ],
     ids=[
         "fifth writer",
@@ -447,6 +465,10 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "twenty-second writer",
         "twenty-third writer",
         "twenty-fourth writer",
+        "twenty-fifth writer",
+        "twenty-sixth writer",
+        "twenty-seventh writer",
+        "twenty-eighth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -456,12 +478,10 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout23", HELDOUT23),
-        ("nlu_heldout24", HELDOUT24),
-        ("nlu_heldout25", HELDOUT25),
-        ("nlu_heldout26", HELDOUT26),
+        ("nlu_heldout27", HELDOUT27),
+        ("nlu_heldout28", HELDOUT28),
     ],
-    ids=["twenty-fifth writer", "twenty-sixth writer", "twenty-seventh writer", "twenty-eighth writer"],
+    ids=["twenty-ninth writer", "thirtieth writer"],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     """Its floors keep what it was measured at; a style it was measured under 90% in is named short of
@@ -518,10 +538,10 @@ def test_the_report_shows_each_set_present_and_skips_an_absent_one(tmp_path: Pat
         (tmp_path / name).write_text(line + "\n", "utf-8")
     talk = msgspec.json.encode({"id": "t", "style": "accented", "turns": [turn]}).decode()
     (tmp_path / "nlu_dev2_dialogues.jsonl").write_text(talk + "\n", "utf-8")
-    names = {p.slug: (p.names.vi, p.names.en) for p in CATALOG.procedures}
+    names = names_and_papers(CATALOG)
     third = "### Third dev set, another writer (tuned on)"
-    without = report_text(tmp_path, names)
+    without = report_text(tmp_path, *names)
     assert "### Second dev set, another writer (tuned on)" in without and third not in without
     assert "| dialogue turns | 100.0% (1/1) |" in without
     (tmp_path / "nlu_dev3.jsonl").write_text(line + "\n", "utf-8")
-    assert third in report_text(tmp_path, names)
+    assert third in report_text(tmp_path, *names)

@@ -188,6 +188,12 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout24": frozenset({"what s the hotline number"}),
     # a names-in-carriers formula each, drawn before the twenty-seventh writer wrote them too
     "nlu_heldout25": frozenset({"what documents do i need for a business licence", "giay phep kinh doanh lam o dau"}),
+    # names in carriers of the material, and status and hand-off formulas, drawn before the twenty-ninth
+    # and thirtieth writers wrote them too (checked before they were measured)
+    "nlu_heldout27": frozenset(
+        {"how long does a land transfer take", "what s the hotline number", "dang ky cu tru mat bao lau"}
+    ),
+    "nlu_heldout28": frozenset({"is there a phone number i can call", "hi i have a question"}),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -222,11 +228,13 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to twenty-fourth writers' sets are dev now: those are the only messages of them the corpus may hold.
-_DEV_FORMULAS = frozenset().union(*(_FORMULAS_MET_BEFORE_MEASURING[f"nlu_heldout{n}"] for n in range(4, 23)))
+# The sixth to twenty-eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
+_DEV_FORMULAS = frozenset().union(
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 27))
+)
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout23", "nlu_heldout24", "nlu_heldout25", "nlu_heldout26"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout27", "nlu_heldout28"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -340,6 +348,10 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "admin oi cho em hoi",
         "co mat phi khong a",
         "moi ban bao nhieu tien a",
+        # the twenty-fifth to twenty-eighth writers' sets, checked when they became dev: likewise
+        "lam online duoc khong admin",
+        "admin oi em hoi ti",
+        "nop o so nao vay",
     ]
 )
 
@@ -370,6 +382,10 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout20",
         "nlu_heldout21",
         "nlu_heldout22",
+        "nlu_heldout23",
+        "nlu_heldout24",
+        "nlu_heldout25",
+        "nlu_heldout26",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

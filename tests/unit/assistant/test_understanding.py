@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.catalog.service import load_catalog_data
+from api.catalog.service import load_catalog_data, names_and_papers
 from assistant.conversation import Turn, follow
 from assistant.dialogue import DialogueState
 from assistant.evaluation import understander_for
@@ -13,7 +13,7 @@ from assistant.nlu import Intent, Understander, Understanding, normalize
 from assistant.nlu.understand import FALLBACK_CONFIDENCE
 
 CATALOG = load_catalog_data()
-UNDERSTANDER, NAMES = understander_for({p.slug: (p.names.vi, p.names.en) for p in CATALOG.procedures})
+UNDERSTANDER, NAMES = understander_for(*names_and_papers(CATALOG))
 
 
 def said(text: str) -> Understanding:
@@ -526,3 +526,118 @@ def test_a_situation_told_to_open_a_talk_is_about_the_procedure_it_leans_to() ->
     assert follow(torn, normalize("nhà có em bé"), DialogueState()).intent is Intent.FALLBACK
     faint = Understanding(intent=Intent.PROCEDURE_INFO, confidence=0.6, beliefs=(("birth-registration", 0.2),))
     assert follow(faint, normalize("hôm nay trời đẹp"), DialogueState()).intent is Intent.FALLBACK
+
+
+def test_a_paper_another_procedure_issues_asked_as_needed_keeps_the_talk() -> None:
+    """ "Có cần giấy xác nhận độc thân không" about a marriage asks about the marriage's papers; how to get
+    that paper, or a licence a business needs ("có cần giấy attp không" about a shop), is its own talk."""
+
+    def asked(talk: str, text: str, named: str, *, a_paper: bool = True) -> str | None:
+        state = DialogueState(procedure=talk, talked=[talk], last_intent="procedure_info")
+        understood = Understanding(
+            intent=Intent.PROCEDURE_DOCUMENTS,
+            confidence=0.9,
+            procedure=named,
+            procedure_confidence=0.99,
+            a_paper=a_paper,
+            follow_up=text.startswith("còn"),
+        )
+        return follow(understood, normalize(text), state).procedure
+
+    single = "marital-status-certificate"
+    assert asked("marriage-registration", "có cần giấy xác nhận độc thân không", single) == "marriage-registration"
+    assert asked("marriage-registration", "Does she need a certificate of single status?", single) == (
+        "marriage-registration"
+    )
+    assert asked("marriage-registration", "xin giấy xác nhận độc thân cần mang gì", single) == single
+    assert asked("marriage-registration", "còn giấy xác nhận độc thân thì sao", single) == single
+    assert asked("marriage-registration", "giấy xác nhận độc thân", single) == single
+    food = "food-safety-certificate"
+    assert asked("household-business-registration", "có cần giấy attp không", food, a_paper=False) == food
+
+
+def test_the_papers_other_dossiers_ask_for_are_read_from_the_catalog() -> None:
+    """A marriage's dossier holds a certificate of marital status, a work permit's a criminal record; no
+    dossier holds a food safety certificate or a publishing licence."""
+    papers = UNDERSTANDER.issue_papers
+    assert {"marital-status-certificate", "judicial-record-certificate", "contract-attestation"} <= papers
+    assert not {"food-safety-certificate", "publishing-licence", "alcohol-retail-licence"} & papers
+    assert Understander(papers={}).issue_papers == frozenset()
+    marriage = UNDERSTANDER(normalize("có cần giấy xác nhận tình trạng hôn nhân không"))
+    assert marriage.procedure == "marital-status-certificate" and marriage.a_paper
+    assert not UNDERSTANDER(normalize("có cần giấy an toàn thực phẩm không")).a_paper
+
+
+def test_a_question_in_general_right_after_a_status_question_is_about_the_procedure() -> None:
+    """ "Thường thì mất bao lâu" after "hồ sơ chuyển trường của con tôi sao rồi" asks the procedure's time
+    limit, not the dossier's state again; "sao lâu vậy" still asks about the dossier."""
+
+    def after_status(text: str) -> Turn:
+        state = DialogueState(procedure="school-transfer", talked=["school-transfer"], previous="dossier_status")
+        return follow(Understanding(intent=Intent.PROCEDURE_DURATION, confidence=0.9), normalize(text), state)
+
+    for text in ("thường thì mất bao lâu vậy", "binh thuong thi bao lau", "How long does it normally take?"):
+        got = after_status(text)
+        assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "school-transfer"), text
+    assert after_status("sao lâu vậy").intent is Intent.DOSSIER_STATUS
+
+
+def test_a_question_read_unsurely_as_out_of_scope_in_a_talk_asks_about_the_talks_procedure() -> None:
+    """ "Is it done on the spot?" in a talk about a signature's attestation asks how long it takes; an
+    aside ("by the way, ...", "bạn biết chỗ nào ...") or a message sure to be out of scope stays out of it,
+    and so does an unsure one with no talk to be about."""
+
+    def said(text: str, talk: str | None = "signature-attestation", *, unsure: bool = True) -> Turn:
+        state = DialogueState(procedure=talk, talked=[talk] if talk else [], last_intent="procedure_info")
+        understood = Understanding(
+            intent=Intent.FALLBACK,
+            confidence=0.3,
+            out_of_scope=True,
+            else_asks=Intent.PROCEDURE_DURATION if unsure else None,
+        )
+        return follow(understood, normalize(text), state)
+
+    got = said("Is it done on the spot?")
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DURATION, "signature-attestation")
+    assert said("By the way, how long is the drive to Hue?").intent is Intent.FALLBACK
+    assert said("bạn biết chỗ nào dịch thuật lấy nhanh không").intent is Intent.FALLBACK
+    assert said("Is it done on the spot?", unsure=False).intent is Intent.FALLBACK
+    assert said("Is it done on the spot?", talk=None).intent is Intent.FALLBACK
+
+
+def test_an_unsure_out_of_scope_reading_keeps_the_question_it_reads_as_next() -> None:
+    unsure = UNDERSTANDER(normalize("Is it done on the spot?"))
+    assert unsure.intent is Intent.FALLBACK and unsure.else_asks is Intent.PROCEDURE_DURATION
+    sure = UNDERSTANDER(normalize("thời tiết hôm nay thế nào"))
+    assert sure.intent is Intent.FALLBACK and sure.else_asks is None
+
+
+def test_a_paper_said_needed_after_a_procedure_is_named_asks_that_procedures_papers() -> None:
+    """ "Đi đăng ký kết hôn thì có cần giấy xác nhận độc thân không" asks the marriage's papers; the paper
+    alone, how to get it, or a paper lost ("mất giấy đăng ký kết hôn, ... xin bản sao") is its own."""
+
+    def read(text: str) -> tuple[Intent, str | None]:
+        understood = UNDERSTANDER(normalize(text))
+        return understood.intent, understood.procedure
+
+    marriage = "đi đăng ký kết hôn thì có cần giấy xác nhận độc thân không"
+    assert read(marriage) == (Intent.PROCEDURE_DOCUMENTS, "marriage-registration")
+    assert not UNDERSTANDER(normalize(marriage)).a_paper
+    single = "xin giấy xác nhận độc thân cần những gì"
+    assert read(single) == (Intent.PROCEDURE_DOCUMENTS, "marital-status-certificate")
+    lost = "tôi làm mất giấy đăng ký kết hôn, cần mang gì để xin bản sao"
+    assert read(lost) == (Intent.PROCEDURE_DOCUMENTS, "civil-status-extract-copy")
+
+
+def test_whether_a_licence_is_needed_at_all_asks_about_the_licence() -> None:
+    """ "Mở quán bún nhỏ có cần giấy attp không" asks whether the shop needs the licence (the procedure
+    itself), not its papers; a paper said needed for a procedure named before it is a papers question."""
+
+    def read(text: str) -> tuple[Intent, str | None]:
+        understood = UNDERSTANDER(normalize(text))
+        return understood.intent, understood.procedure
+
+    assert read("mở quán bún nhỏ có cần giấy attp không") == (Intent.PROCEDURE_INFO, "food-safety-certificate")
+    assert read("tiệm in của tôi có cần giấy phép xuất bản không") == (Intent.PROCEDURE_INFO, "publishing-licence")
+    assert read("làm hưởng bhtn có cần sổ bhxh không") == (Intent.PROCEDURE_DOCUMENTS, "unemployment-benefit")
+    assert read("xin giấy attp cần giấy tờ gì") == (Intent.PROCEDURE_DOCUMENTS, "food-safety-certificate")
