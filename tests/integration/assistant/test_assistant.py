@@ -279,3 +279,13 @@ async def test_a_procedure_named_in_an_everyday_way(client: AsyncTestClient[Any]
     ):
         answer = await ask(client, text)
         assert answer["procedure"]["slug"] == slug, (text, answer)
+
+
+async def test_a_paper_another_procedure_issues_said_needed_keeps_the_talk(client: AsyncTestClient[Any]) -> None:
+    """The service builds its understanding with the catalog's papers: in a talk about a marriage, "có cần
+    giấy xác nhận độc thân không" answers the marriage's papers, not how to get that certificate."""
+    first = await ask(client, "đi đăng ký kết hôn cần giấy tờ gì")
+    assert first["procedure"]["slug"] == "marriage-registration"
+    second = await ask(client, "có cần giấy xác nhận độc thân không", session_id=first["session_id"])
+    assert (second["intent"], second["procedure"]["slug"]) == ("procedure_documents", "marriage-registration")
+    assert "Giấy xác nhận tình trạng hôn nhân" in second["reply"]
