@@ -25,6 +25,13 @@
   đâu"), names a residence procedure without switching the talk to it, unless it names one outright.
   So does the registration a civil status record came from, in a talk about copying or correcting
   that record ("phải về nơi đã đăng ký kết hôn hả").
+* A paper another procedure issues, said needed in a talk ("có cần giấy xác nhận độc thân không"
+  about a marriage), asks about the talk's papers; how to get it ("xin giấy đó cần gì") is its own talk.
+* Right after a status question, a question asked in general ("thường thì mất bao lâu") is about the
+  procedure, not the dossier.
+* In a talk, a message the understanding thinks out of scope, but not surely, asks the question it
+  reads as next about the talk's procedure ("Is it done on the spot?"), unless it is an aside ("by the
+  way, ...") or asks for a place or a person ("bạn biết chỗ nào ...").
 
 Pure: the state is read and changed in memory, saving it is the caller's business.
 """
@@ -40,7 +47,7 @@ import msgspec
 from assistant.dialogue import DialogueState
 from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
 from assistant.nlu.normalize import Normalized
-from assistant.nlu.understand import Understanding
+from assistant.nlu.understand import NEED, Understanding
 
 __all__ = ("KEEP", "Turn", "follow")
 
@@ -230,7 +237,6 @@ def _the_talks_extract(
     return state.procedure
 
 
-_NEEDED: Final = re.compile(r"\b(?:can|need|needs|needed|required|phai co|bat buoc|have to be|has to be|must be)\b")
 _ASKS_ITS_OWN: Final = re.compile(
     r"\b(?:gi|j|what|which|how|gom|the nao|ntn|sao|quay lai|back|tro lai|xin|get|apply|lam|also|cung can"
     r"|chung thuc|attest|attested)\b"
@@ -249,7 +255,7 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
         return False
     if state.procedure in named:
         return False
-    return _NEEDED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
+    return NEED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
 
 
 def _leaned_to(understood: Understanding) -> str | None:

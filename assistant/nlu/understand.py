@@ -9,7 +9,11 @@ is too close to call.
   clearly enough. When two or more are believed alike ("bằng lái" is a renewal or a re-issue), none
   is chosen and they are returned as candidates to ask about.
 * Two procedure questions believed alike (fee or duration?) are returned too, so the reply can ask.
-* An out-of-scope message is ``fallback`` and names no procedure.
+* A papers question saying a paper is needed is read again with the catalog's papers: "đăng ký kết hôn
+  có cần giấy xác nhận độc thân không" is about the marriage, the procedure named before the paper;
+  "quán ăn nhỏ có cần giấy attp không", a licence no dossier asks for, asks whether one needs it.
+* An out-of-scope message is ``fallback`` and names no procedure; when unsure, it keeps the question
+  it reads as next, for the conversation.
 
 What the conversation already knows (the procedure of earlier turns, a question pending) is not
 used here: :mod:`assistant.conversation` decides with it. Pure.
@@ -28,7 +32,7 @@ from .model import Model, load_model
 from .normalize import Normalized, normalize
 from .rules import asks_for_a_person, has_dossier_code, is_bare_greeting
 
-__all__ = ("FALLBACK_CONFIDENCE", "NAMED", "Understander", "Understanding")
+__all__ = ("FALLBACK_CONFIDENCE", "NAMED", "NEED", "Understander", "Understanding")
 
 NONE: Final = "none"
 NAMED: Final = 0.35
@@ -55,10 +59,14 @@ FALLBACK_CONFIDENCE: Final = 0.3
 """The highest confidence ever given to ``fallback``: the app reads a low confidence as "not understood"."""
 ISSUES: Final = 0.5
 """Belief in another procedure at which a paper a dossier asks for is taken as that procedure's result."""
-_NEED: Final = re.compile(r"\b(?:co can|can|need|needs|phai co|require|required)\b")
+NEED: Final = re.compile(
+    r"\b(?:co can|can|need|needs|needed|require|required|phai co|bat buoc|have to be|has to be|must be)\b"
+)
+"""A paper or a licence said needed ("có cần", "phải có", "does it need", "has to be attested")."""
 _NOT_A_HOLDER: Final = re.compile(r"\bmat\b|\b(?:toi|em|minh|nen|i|we)$")
 _WHAT: Final = re.compile(
-    r"\b(?:gi|j|nao|what|which|gom|nhung|mang|bring|list|giay to|ho so|nop|ban (?:sao|goc|chinh)|photos?|id)\b"
+    r"\b(?:gi|j|nao|what|which|gom|nhung|mang|bring|list|giay to|ho so|nop|ban (?:sao|goc|chinh)|photos?|id"
+    r"|documents?|papers|paperwork|docs)\b"
 )
 """A question about papers ("cần giấy tờ gì", "có cần nộp ... không"), not whether a licence is needed."""
 _RULE_CONFIDENCE: Final = 0.95
@@ -232,7 +240,7 @@ class Understander:
 
     def _holder(self, message: Normalized, paper: str) -> tuple[str, float] | None:
         """The procedure named before a paper is said needed ("P ... có cần <paper> không"), if another."""
-        need = _NEED.search(message.folded)
+        need = NEED.search(message.folded)
         head = message.folded[: need.start()].strip() if need else ""
         if _NOT_A_HOLDER.search(head):  # "mất giấy kết hôn, cần ...", "muốn kết hôn nên cần giấy ...": that paper
             return None
@@ -246,7 +254,7 @@ class Understander:
     def _itself_needed(self, message: Normalized, procedure: str) -> bool:
         """Whether the licence a procedure issues is what is said needed, by what the message tells before
         ("mở quán ăn có cần giấy attp không"), not a paper for it ("làm bhtn cần sổ bhxh không")."""
-        need = _NEED.search(message.folded)
+        need = NEED.search(message.folded)
         if need is None or _WHAT.search(message.folded):
             return False
         head, tail = message.folded[: need.start()].strip(), message.folded[need.end() :].strip()
