@@ -143,8 +143,11 @@ def _turn(
         intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
         return _about(state, intent, max(confidence, 0.8), picked)
     if intent in {Intent.PAYMENT_HELP, Intent.DOSSIER_STATUS}:
-        if understood.procedure is not None:
-            _remember(state, understood.procedure)
+        paid_for = understood.procedure
+        if paid_for is None and intent is Intent.PAYMENT_HELP and state.procedure is None:
+            paid_for = _paid_for(understood)  # "lỡ thanh toán hai lần phí lý lịch tư pháp"
+        if paid_for is not None:
+            _remember(state, paid_for)
         about = state.procedure if intent is Intent.PAYMENT_HELP else None  # a status reply is about dossiers
         return Turn(intent=intent, confidence=confidence, procedure=about)
     if intent is Intent.FALLBACK and understood.else_asks and state.procedure and not _ASIDE.search(message.folded):
@@ -256,6 +259,19 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
     if state.procedure in named:
         return False
     return NEED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
+
+
+PAID_FOR: Final = 0.25
+"""Belief in a procedure at which a payment question naming none outright is about it ("đóng lệ phí hộ
+chiếu mà QR báo lỗi"): a payment's words outweigh the procedure's, so its belief is low."""
+
+
+def _paid_for(understood: Understanding) -> str | None:
+    """The procedure a payment question is about, though named too weakly for a question about it."""
+    lean = understood.beliefs
+    if not lean or lean[0][1] < PAID_FOR or (len(lean) > 1 and lean[1][1] * 2 >= lean[0][1]):
+        return None
+    return lean[0][0]
 
 
 def _leaned_to(understood: Understanding) -> str | None:

@@ -227,6 +227,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Twenty-sixth",
     "Twenty-seventh",
     "Twenty-eighth",
+    "Twenty-ninth",
+    "Thirtieth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

@@ -69,6 +69,12 @@ _WHAT: Final = re.compile(
     r"|documents?|papers|paperwork|docs)\b"
 )
 """A question about papers ("cần giấy tờ gì", "có cần nộp ... không"), not whether a licence is needed."""
+GREETS: Final = 0.5
+"""Belief in a greeting at which one that also names a procedure, asking nothing, stays a greeting ("hi, I run
+a small company here"); under it, the procedure it tells of is the question ("hi, we're hiring from India")."""
+_ASKS: Final = re.compile(
+    r"\?|\b(?:không|ko|k|hông|gì|j|sao|nào|đâu|bao|mấy|ntn|hả|ạ|được|đc|how|what|where|when|which|can|do|does|is)\b"
+)
 _RULE_CONFIDENCE: Final = 0.95
 _FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
@@ -174,8 +180,9 @@ class Understander:
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
                 return _out_of_scope(confidence, intents)
             intent, confidence = intents[1]
-        if intent in SOCIAL_INTENTS and (procedure or candidates):  # "chào ad, làm hộ chiếu"
-            intent = Intent.PROCEDURE_INFO
+        greets = intent is Intent.GREETING and confidence >= GREETS and not _ASKS.search(message.raw.lower())
+        if intent in SOCIAL_INTENTS and (procedure or candidates) and not greets:
+            intent = Intent.PROCEDURE_INFO  # "chào ad, làm hộ chiếu thế nào"; "hi, I run a small company": a greeting
         close: tuple[Intent, ...] = ()
         if intent in QUESTION_INTENTS and len(intents) > 1:
             second, p2 = intents[1]

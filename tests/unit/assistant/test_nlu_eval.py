@@ -305,17 +305,33 @@ DEV28 = Bars(
     by_style={"accented": 153, "english": 150, "mixed": 151, "teencode": 150, "typos": 159, "unaccented": 151},
 )
 # The twenty-ninth and thirtieth writers' sets (nlu_heldout27, nlu_heldout28), from the same brief, held
-# out: measured once with the model of this round, never tuned on and their misses not read. Their bars
-# are what was reached then (assistant/nlu/README.md).
-HELDOUT27 = Bars(
-    {"intent": 932, "procedure": 658, "joint": 916, "fallback_precision": 66, "fallback_recall": 66},
-    turns=368,
-    by_style={"accented": 160, "english": 153, "mixed": 148, "teencode": 156, "typos": 157, "unaccented": 158},
+# out until they were measured once, with the model of b843cb9 (intent 932 and 911, procedure 658 and 633,
+# joint 916 and 873, fallback 66 and 64 right, dialogue turns 368 and 351): now dev, tuned on from the
+# kinds of their misses. Their bars are what the round tuned on them reaches (intent 942 and 925,
+# procedure 660 and 643, joint 925 and 895, fallback 68 and 70, dialogue turns 377 and 354), less a small
+# margin.
+DEV29 = Bars(
+    {"intent": 939, "procedure": 657, "joint": 922, "fallback_precision": 66, "fallback_recall": 66},
+    turns=373,
+    by_style={"accented": 160, "english": 153, "mixed": 148, "teencode": 156, "typos": 155, "unaccented": 158},
 )
-HELDOUT28 = Bars(
-    {"intent": 911, "procedure": 633, "joint": 873, "fallback_precision": 64, "fallback_recall": 64},
-    turns=351,
-    by_style={"accented": 155, "english": 148, "mixed": 150, "teencode": 147, "typos": 155, "unaccented": 156},
+DEV30 = Bars(
+    {"intent": 922, "procedure": 640, "joint": 892, "fallback_precision": 68, "fallback_recall": 68},
+    turns=350,
+    by_style={"accented": 155, "english": 151, "mixed": 148, "teencode": 149, "typos": 155, "unaccented": 155},
+)
+# The thirty-first and thirty-second writers' sets (nlu_heldout29, nlu_heldout30), from the same brief,
+# held out: measured once with the model of this round, never tuned on and their misses not read. Their
+# bars are what was reached then (assistant/nlu/README.md).
+HELDOUT29 = Bars(
+    {"intent": 923, "procedure": 638, "joint": 911, "fallback_precision": 74, "fallback_recall": 74},
+    turns=369,
+    by_style={"accented": 151, "english": 154, "mixed": 148, "teencode": 158, "typos": 154, "unaccented": 158},
+)
+HELDOUT30 = Bars(
+    {"intent": 922, "procedure": 650, "joint": 913, "fallback_precision": 65, "fallback_recall": 65},
+    turns=409,
+    by_style={"accented": 158, "english": 147, "mixed": 151, "teencode": 155, "typos": 155, "unaccented": 156},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -443,6 +459,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout24", DEV26),
         ("nlu_heldout25", DEV27),
         ("nlu_heldout26", DEV28),
+        ("nlu_heldout27", DEV29),
+        ("nlu_heldout28", DEV30),
     ],
     ids=[
         "fifth writer",
@@ -469,6 +487,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "twenty-sixth writer",
         "twenty-seventh writer",
         "twenty-eighth writer",
+        "twenty-ninth writer",
+        "thirtieth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -478,10 +498,10 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout27", HELDOUT27),
-        ("nlu_heldout28", HELDOUT28),
+        ("nlu_heldout29", HELDOUT29),
+        ("nlu_heldout30", HELDOUT30),
     ],
-    ids=["twenty-ninth writer", "thirtieth writer"],
+    ids=["thirty-first writer", "thirty-second writer"],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     """Its floors keep what it was measured at; a style it was measured under 90% in is named short of

@@ -194,6 +194,25 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         {"how long does a land transfer take", "what s the hotline number", "dang ky cu tru mat bao lau"}
     ),
     "nlu_heldout28": frozenset({"is there a phone number i can call", "hi i have a question"}),
+    # status, payment and hand-off formulas of the material, and a name in a carrier, drawn before the
+    # thirty-first and thirty-second writers wrote them too (checked before they were measured)
+    "nlu_heldout29": frozenset(
+        {
+            "dang ky cu tru o dau",
+            "ho so cua toi den dau roi",
+            "bi tru tien hai lan",
+            "noi chuyen voi nguoi that duoc khong",
+            "what s the hotline number",
+        }
+    ),
+    "nlu_heldout30": frozenset(
+        {
+            "ho so cua toi den dau roi",
+            "quet ma qr khong duoc",
+            "thanh toan xong co hoa don khong",
+            "what s the hotline number",
+        }
+    ),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -228,13 +247,13 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to twenty-eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to thirtieth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 27))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 29))
 )
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout27", "nlu_heldout28"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout29", "nlu_heldout30"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -352,6 +371,13 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "lam online duoc khong admin",
         "admin oi em hoi ti",
         "nop o so nao vay",
+        # the twenty-ninth and thirtieth writers' sets, checked when they became dev: likewise
+        "lam online duoc khong a",
+        "co phai dong tien khong",
+        "co ship ket qua ve nha khong",
+        "what do i need to apply",
+        "co mat thue khong a",
+        "nop o so nao a",
     ]
 )
 
@@ -386,6 +412,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout24",
         "nlu_heldout25",
         "nlu_heldout26",
+        "nlu_heldout27",
+        "nlu_heldout28",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

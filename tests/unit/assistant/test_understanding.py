@@ -641,3 +641,28 @@ def test_whether_a_licence_is_needed_at_all_asks_about_the_licence() -> None:
     assert read("tiệm in của tôi có cần giấy phép xuất bản không") == (Intent.PROCEDURE_INFO, "publishing-licence")
     assert read("làm hưởng bhtn có cần sổ bhxh không") == (Intent.PROCEDURE_DOCUMENTS, "unemployment-benefit")
     assert read("xin giấy attp cần giấy tờ gì") == (Intent.PROCEDURE_DOCUMENTS, "food-safety-certificate")
+
+
+def test_a_payment_question_leaning_to_a_procedure_is_about_it() -> None:
+    """ "Lỡ thanh toán hai lần phí lý lịch tư pháp": the payment's words outweigh the procedure's, yet the
+    message leans to it clearly, so the payment help is about it; a lean shared by two is no lean."""
+
+    def paid(beliefs: tuple[tuple[str, float], ...], talk: str | None = None) -> str | None:
+        state = DialogueState(procedure=talk, talked=[talk] if talk else [])
+        understood = Understanding(intent=Intent.PAYMENT_HELP, confidence=0.9, beliefs=beliefs)
+        return follow(understood, normalize("lỡ thanh toán hai lần phí lý lịch tư pháp"), state).procedure
+
+    record = "judicial-record-certificate"
+    assert paid(((record, 0.35),)) == record
+    assert paid(((record, 0.12),)) is None
+    assert paid(((record, 0.35), ("passport-issuance", 0.3))) is None
+    assert paid(((record, 0.35),), talk="passport-issuance") == "passport-issuance"
+
+
+def test_a_greeting_that_says_who_is_writing_is_a_greeting() -> None:
+    """ "Chào anh chị, em đang chuẩn bị mở tiệm bánh mì." greets and tells who writes, asking nothing yet;
+    "chào ad, làm hộ chiếu ở đâu" asks."""
+    intro = UNDERSTANDER(normalize("Chào anh chị, em đang chuẩn bị mở tiệm bánh mì."))
+    assert intro.intent is Intent.GREETING
+    asked = UNDERSTANDER(normalize("chào ad, làm hộ chiếu ở đâu"))
+    assert asked.intent is not Intent.GREETING and asked.procedure == "passport-issuance"
