@@ -321,17 +321,19 @@ DEV30 = Bars(
     by_style={"accented": 155, "english": 151, "mixed": 148, "teencode": 149, "typos": 155, "unaccented": 155},
 )
 # The thirty-first and thirty-second writers' sets (nlu_heldout29, nlu_heldout30), from the same brief,
-# held out: measured once with the model of this round, never tuned on and their misses not read. Their
-# bars are what was reached then (assistant/nlu/README.md).
+# held out: measured once with the model of 4868c8d (intent 923 and 922, procedure 638 and 650, joint 911
+# and 913, fallback 74 and 65 right, dialogue turns 369 and 409), then again with the model trained after
+# this suite found "khai sinh nhật" read as a birth registration, never tuned on and their misses not read.
+# Their bars are what the second model reaches (assistant/nlu/README.md).
 HELDOUT29 = Bars(
-    {"intent": 923, "procedure": 638, "joint": 911, "fallback_precision": 74, "fallback_recall": 74},
-    turns=369,
-    by_style={"accented": 151, "english": 154, "mixed": 148, "teencode": 158, "typos": 154, "unaccented": 158},
+    {"intent": 920, "procedure": 638, "joint": 908, "fallback_precision": 73, "fallback_recall": 73},
+    turns=373,
+    by_style={"accented": 151, "english": 153, "mixed": 147, "teencode": 158, "typos": 153, "unaccented": 158},
 )
 HELDOUT30 = Bars(
-    {"intent": 922, "procedure": 650, "joint": 913, "fallback_precision": 65, "fallback_recall": 65},
-    turns=409,
-    by_style={"accented": 158, "english": 147, "mixed": 151, "teencode": 155, "typos": 155, "unaccented": 156},
+    {"intent": 923, "procedure": 649, "joint": 913, "fallback_precision": 65, "fallback_recall": 65},
+    turns=406,
+    by_style={"accented": 158, "english": 147, "mixed": 151, "teencode": 155, "typos": 156, "unaccented": 156},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's

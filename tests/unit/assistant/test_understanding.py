@@ -176,12 +176,9 @@ def test_a_name_two_procedures_share_is_asked_about() -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a loss of the round on the twenty-third and twenty-fourth writers' sets, measured: the model of "
-    "d9c2f77 names the first certificate (0.67 against 0.33, its rival under half); passing again means it is won back",
-)
 def test_how_do_i_get_a_red_book_is_asked_about() -> None:
+    """Lost by the model of d9c2f77 (it named the first certificate), won back by the model of the round on
+    the twenty-ninth and thirtieth writers' sets."""
     assert set(turn("How do I get a red book?").candidates) == {"land-use-certificate", "land-transfer-registration"}
 
 
