@@ -64,7 +64,7 @@ _ABOUT_THE_RESULT: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDUR
 _ABOUT_THE_DOSSIER: Final = frozenset({Intent.PROCEDURE_DURATION, Intent.PROCEDURE_INFO})
 """What a question naming nothing right after a status question still asks about the dossier ("sao lâu vậy")."""
 _ASIDE: Final = re.compile(
-    r"^(?:also|by the way|btw|unrelated|a ma|ma|tien|nhan tien|ngoai ra)\b|\b(?:biet|know|recommend|cho nao)\b"
+    r"^(?:also|by the way|btw|unrelated|a ma|ma|tien hoi|nhan tien|ngoai ra)\b|\b(?:biet|know|recommend|cho nao)\b"
 )
 """An aside in a talk ("à mà", "by the way") or a place or person asked about ("bạn biết chỗ nào ..."):
 out of scope as it reads, even when unsure."""
@@ -75,8 +75,9 @@ _IN_GENERAL: Final = re.compile(
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
-"""A situation told to open a talk ("we just had a baby") is about the procedure believed this much, twice
-any other, though too little to name it in a question: an answer about it beats "not understood"."""
+"""A situation told to open a talk ("we just had a baby"), or a payment question naming no procedure
+outright ("lỡ thanh toán hai lần phí lý lịch tư pháp", where a payment's words outweigh the procedure's),
+is about the procedure believed this much, twice any other, though too little to name it in a question."""
 
 
 class Turn(msgspec.Struct, frozen=True, kw_only=True):
@@ -145,7 +146,7 @@ def _turn(
     if intent in {Intent.PAYMENT_HELP, Intent.DOSSIER_STATUS}:
         paid_for = understood.procedure
         if paid_for is None and intent is Intent.PAYMENT_HELP and state.procedure is None:
-            paid_for = _paid_for(understood)  # "lỡ thanh toán hai lần phí lý lịch tư pháp"
+            paid_for = _leaned_to(understood)  # "lỡ thanh toán hai lần phí lý lịch tư pháp"
         if paid_for is not None:
             _remember(state, paid_for)
         about = state.procedure if intent is Intent.PAYMENT_HELP else None  # a status reply is about dossiers
@@ -253,29 +254,15 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
     it ("có cần giấy xác nhận độc thân không" about a marriage): the talk's papers, not how to get that one.
     A licence to run a business is no such paper: "có cần giấy attp không" while registering a shop asks
     whether the shop needs it."""
-    named = _named(understood)
     if intent is not Intent.PROCEDURE_DOCUMENTS or understood.follow_up or not understood.a_paper:
         return False
-    if state.procedure in named:
+    if state.procedure in _named(understood):
         return False
     return NEED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
 
 
-PAID_FOR: Final = 0.25
-"""Belief in a procedure at which a payment question naming none outright is about it ("đóng lệ phí hộ
-chiếu mà QR báo lỗi"): a payment's words outweigh the procedure's, so its belief is low."""
-
-
-def _paid_for(understood: Understanding) -> str | None:
-    """The procedure a payment question is about, though named too weakly for a question about it."""
-    lean = understood.beliefs
-    if not lean or lean[0][1] < PAID_FOR or (len(lean) > 1 and lean[1][1] * 2 >= lean[0][1]):
-        return None
-    return lean[0][0]
-
-
 def _leaned_to(understood: Understanding) -> str | None:
-    """The procedure a situation told with no question leans to, if it leans clearly enough."""
+    """The procedure a situation told, or a payment, leans to, if it leans clearly enough."""
     lean = understood.beliefs
     if not lean or lean[0][1] < LEANS or (len(lean) > 1 and lean[1][1] * 2 >= lean[0][1]):
         return None

@@ -73,8 +73,9 @@ GREETS: Final = 0.5
 """Belief in a greeting at which one that also names a procedure, asking nothing, stays a greeting ("hi, I run
 a small company here"); under it, the procedure it tells of is the question ("hi, we're hiring from India")."""
 _ASKS: Final = re.compile(
-    r"\?|\b(?:không|ko|k|hông|gì|j|sao|nào|đâu|bao|mấy|ntn|hả|ạ|được|đc|how|what|where|when|which|can|do|does|is)\b"
+    r"\b(?:khong|ko|k|hong|gi|j|sao|nao|dau|bao|may|ntn|ha|duoc|dc|how|what|where|when|which|can|do|does|is)\b"
 )
+"""A question word, typed with or without marks (read on the folded text, which keeps no "?")."""
 _RULE_CONFIDENCE: Final = 0.95
 _FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
@@ -116,6 +117,17 @@ def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = (
         out_of_scope=True,
         else_asks=second if second in PROCEDURE_INTENTS else None,
     )
+
+
+def _holder(head: str, ranked: list[tuple[str, float]], paper: str) -> tuple[str, float] | None:
+    """The procedure ``head`` (what comes before "cần") names clearly, if another than ``paper``'s."""
+    if _NOT_A_HOLDER.search(head.strip()):  # "mất giấy kết hôn, cần ...", "muốn kết hôn nên cần giấy ...": that paper
+        return None
+    if not ranked or ranked[0][0] == paper or ranked[0][1] < ISSUES:
+        return None
+    if len(ranked) > 1 and ranked[1][1] >= RIVAL * ranked[0][1]:
+        return None
+    return ranked[0]
 
 
 def _ranked(probabilities: dict[str, float]) -> list[tuple[str, float]]:
@@ -180,7 +192,8 @@ class Understander:
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
                 return _out_of_scope(confidence, intents)
             intent, confidence = intents[1]
-        greets = intent is Intent.GREETING and confidence >= GREETS and not _ASKS.search(message.raw.lower())
+        asks = "?" in message.raw or _ASKS.search(message.folded) is not None
+        greets = intent is Intent.GREETING and confidence >= GREETS and not asks
         if intent in SOCIAL_INTENTS and (procedure or candidates) and not greets:
             intent = Intent.PROCEDURE_INFO  # "chào ad, làm hộ chiếu thế nào"; "hi, I run a small company": a greeting
         close: tuple[Intent, ...] = ()
@@ -236,40 +249,22 @@ class Understander:
         return Intent.GREETING if is_bare_greeting(message) else None
 
     def _paper_needed(self, message: Normalized, procedure: str) -> tuple[Intent, tuple[str, float] | None]:
-        """A papers question saying a paper is needed, read again: the procedure named before a paper of
-        another ("đăng ký kết hôn có cần giấy xác nhận độc thân không": the marriage's papers), or the
-        licence itself ("quán ăn nhỏ có cần giấy attp không": whether one needs it, information)."""
+        """A papers question saying a paper is needed, read again in its two parts, what comes before
+        "cần" and what after: the procedure named before a paper of another ("đăng ký kết hôn có cần giấy
+        xác nhận độc thân không": the marriage's papers), or the licence itself said needed, asking for
+        no papers ("quán ăn nhỏ có cần giấy attp không": whether one needs it, information)."""
+        need = NEED.search(message.folded)
+        if need is None:
+            return Intent.PROCEDURE_DOCUMENTS, None
+        before = self.ranking(normalize(message.folded[: need.start()]), 2)
         if procedure in self.issue_papers:
-            return Intent.PROCEDURE_DOCUMENTS, self._holder(message, procedure)
-        if self._itself_needed(message, procedure):
-            return Intent.PROCEDURE_INFO, None
-        return Intent.PROCEDURE_DOCUMENTS, None
-
-    def _holder(self, message: Normalized, paper: str) -> tuple[str, float] | None:
-        """The procedure named before a paper is said needed ("P ... có cần <paper> không"), if another."""
-        need = NEED.search(message.folded)
-        head = message.folded[: need.start()].strip() if need else ""
-        if _NOT_A_HOLDER.search(head):  # "mất giấy kết hôn, cần ...", "muốn kết hôn nên cần giấy ...": that paper
-            return None
-        ranked = self.ranking(normalize(head), 2) if head else []
-        if not ranked or ranked[0][0] == paper or ranked[0][1] < ISSUES:
-            return None
-        if len(ranked) > 1 and ranked[1][1] >= RIVAL * ranked[0][1]:
-            return None
-        return ranked[0]
-
-    def _itself_needed(self, message: Normalized, procedure: str) -> bool:
-        """Whether the licence a procedure issues is what is said needed, by what the message tells before
-        ("mở quán ăn có cần giấy attp không"), not a paper for it ("làm bhtn cần sổ bhxh không")."""
-        need = NEED.search(message.folded)
-        if need is None or _WHAT.search(message.folded):
-            return False
-        head, tail = message.folded[: need.start()].strip(), message.folded[need.end() :].strip()
-        before = self.ranking(normalize(head), 1) if head else []
-        after = self.ranking(normalize(tail), 1) if tail else []
-        if before and before[0][0] == procedure and before[0][1] >= NOTICED:
-            return False
-        return bool(after) and after[0][0] == procedure and after[0][1] >= ISSUES
+            return Intent.PROCEDURE_DOCUMENTS, _holder(message.folded[: need.start()], before, procedure)
+        # papers asked for, or a paper for the procedure named first ("làm bhtn cần sổ bhxh không")
+        if _WHAT.search(message.folded) or (before and before[0][0] == procedure and before[0][1] >= NOTICED):
+            return Intent.PROCEDURE_DOCUMENTS, None
+        after = self.ranking(normalize(message.folded[need.end() :]), 1)
+        itself = bool(after) and after[0][0] == procedure and after[0][1] >= ISSUES
+        return (Intent.PROCEDURE_INFO if itself else Intent.PROCEDURE_DOCUMENTS), None
 
     def ranking(self, message: Normalized, limit: int = 5) -> list[tuple[str, float]]:
         """The procedures the message may be about, most believed first (catalog search)."""

@@ -663,3 +663,6 @@ def test_a_greeting_that_says_who_is_writing_is_a_greeting() -> None:
     assert intro.intent is Intent.GREETING
     asked = UNDERSTANDER(normalize("chào ad, làm hộ chiếu ở đâu"))
     assert asked.intent is not Intent.GREETING and asked.procedure == "passport-issuance"
+    for typed in ("chào ad, hộ chiếu được không", "chao ad, ho chieu duoc khong"):  # a question with or without marks
+        unmarked = UNDERSTANDER(normalize(typed))
+        assert unmarked.intent is not Intent.GREETING and unmarked.procedure == "passport-issuance", typed
