@@ -235,6 +235,12 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "co staff nao online khong",
         }
     ),
+    # an out-of-scope question of the material (051e43a) and status and hand-off formulas, drawn before
+    # the thirty-fifth writer wrote them too (checked before the set was measured; the thirty-sixth
+    # writer's set met none)
+    "nlu_heldout33": frozenset(
+        {"ho so cua toi den dau roi", "mua bao hiem xe may online o dau", "co can bo nao dang truc khong"}
+    ),
     "nlu_heldout11": frozenset(
         {"dang ky may photo mau can giay to gi", "thu tuc dang ky cu tru", "ho so cua toi den dau roi"}
     ),
@@ -275,7 +281,7 @@ _DEV_FORMULAS = frozenset().union(
 )
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout31", "nlu_heldout32"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout31", "nlu_heldout32", "nlu_heldout33", "nlu_heldout34"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
