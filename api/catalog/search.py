@@ -4,7 +4,8 @@ names in vi and en, the slug and the colloquial keywords.
 The assistant's procedure model knows how citizens name procedures beyond the catalog's words:
 abbreviations ("lltp", "gplx", "đk xe"), everyday names ("giấy độc thân", "sổ đỏ", "cà vẹt") and
 English ("criminal record"). The procedures it believes the query names lead, most believed
-first; the phrase index adds what is typed partly or misspelt ("khai s", "ho chieu"), as before.
+first, and so does the one a situation typed as a query leans to clearly ("bán đất cho hàng xóm"); the
+phrase index adds what is typed partly or misspelt ("khai s", "ho chieu"), as before.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
 
 LEAD: Final = 0.2
 """The least belief of the procedure model for a procedure to lead the results."""
+LEANS: Final = 0.08
+CLEARLY: Final = 3.0
+"""A query the model believes names no procedure may still lean to one (at least ``LEANS``, ``CLEARLY``
+times any other): a situation typed into a search box ("bán đất cho hàng xóm", "dẫn khách tây đi
+tour") looks for a procedure, which a chat message telling it need not."""
 WHOLE_NAME: Final = 97.0
 """A phrase score only a name or keyword typed in full reaches (weights in `procedure_phrases`): such
 a procedure leads even the model's beliefs, so one an administrator just added is found by its name
@@ -72,13 +78,18 @@ class ProcedureIndex(PhraseIndex):
             if min_coverage is None
             else super().search(query, limit, words=words, min_coverage=min_coverage)
         )
-        believed = [
-            (slug, round(_LEAD_SCORE * (1 + p), 2))
-            for slug, p in self._understander.ranking(normalize(query), limit=5)
-            if p >= LEAD
-        ]
+        ranking = self._understander.ranking(normalize(query), limit=5)
+        believed = [(slug, round(_LEAD_SCORE * (1 + p), 2)) for slug, p in ranking if p >= LEAD]
+        if not believed and ranking and leans_clearly(ranking):
+            believed = [(ranking[0][0], round(_LEAD_SCORE * (1 + ranking[0][1]), 2))]
         named = [(slug, _LEAD_SCORE * 2 + score) for slug, score in phrases if score >= WHOLE_NAME]
         led = {slug for slug, _ in named}
         believed = [(slug, score) for slug, score in believed if slug not in led]
         led |= {slug for slug, _ in believed}
         return [*named, *believed, *((slug, score) for slug, score in phrases if slug not in led)][:limit]
+
+
+def leans_clearly(ranking: Sequence[tuple[str, float]]) -> bool:
+    """Whether the procedures believed, most first, lean clearly to the first."""
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    return ranking[0][1] >= LEANS and ranking[0][1] >= CLEARLY * second

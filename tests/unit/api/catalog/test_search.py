@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from api.catalog.search import ProcedureIndex
+from api.catalog.search import ProcedureIndex, leans_clearly
 from api.catalog.service import load_catalog_data
 
 INDEX = ProcedureIndex(load_catalog_data().procedures)
@@ -79,6 +79,15 @@ def test_a_name_several_procedures_share_finds_them_all() -> None:
     assert {"driving-licence-renewal", "driving-licence-reissue"} <= set(top3("bằng lái"))
 
 
+def test_a_query_leading_clearly_to_one_procedure_finds_it_though_it_names_none() -> None:
+    """A situation typed into a search box looks for a procedure: a belief of 0.08 or more, three times
+    any other, leads; a weaker or shared lean does not."""
+    assert leans_clearly([("land-transfer-registration", 0.17), ("land-use-certificate", 0.02)])
+    assert not leans_clearly([("land-transfer-registration", 0.17), ("land-use-certificate", 0.06)])
+    assert not leans_clearly([("vehicle-registration", 0.05)])
+    assert "land-transfer-registration" in top3("bán đất cho hàng xóm")
+
+
 def test_what_names_no_procedure_finds_nothing() -> None:
     assert INDEX.search("thời tiết hôm nay") == []
 
@@ -136,18 +145,19 @@ def _found(name: str) -> dict[str, tuple[int, int]]:
         # model believes no procedure of, and a few typos and abbreviations ("tạm chú", "bấm bs xe máy")
         (
             "search_dev.jsonl",
-            {"abbreviation": 34, "everyday": 35, "english": 36, "typo": 33, "unaccented": 34, "situation": 14},
+            {"abbreviation": 35, "everyday": 35, "english": 36, "typo": 33, "unaccented": 35, "situation": 16},
         ),
-        # the held-out set, measured once and its misses never read
+        # the held-out set, its misses never read: measured before and after a query leaning clearly to a
+        # procedure led the results (205, then 207 of 216)
         (
             "search_heldout.jsonl",
-            {"abbreviation": 33, "everyday": 38, "english": 37, "typo": 37, "unaccented": 37, "situation": 23},
+            {"abbreviation": 33, "everyday": 38, "english": 37, "typo": 37, "unaccented": 37, "situation": 25},
         ),
     ],
     ids=["dev", "held out"],
 )
 def test_a_blind_writers_queries_are_found_at_least_as_often_as_measured(name: str, floors: dict[str, int]) -> None:
     """Queries written by people who never saw the search: the floors are what was found when each set
-    was first measured (tests/data/README.md), so any loss fails."""
+    was last measured (tests/data/README.md), so any loss fails."""
     found = _found(name)
     assert {kind: right for kind, (right, _) in found.items() if right < floors[kind]} == {}, found
