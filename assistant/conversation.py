@@ -53,7 +53,7 @@ import msgspec
 from assistant.dialogue import DialogueState
 from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
 from assistant.nlu.normalize import Normalized
-from assistant.nlu.understand import NEED, Understanding
+from assistant.nlu.understand import NEED, Understanding, clear_lead
 
 __all__ = ("KEEP", "Turn", "follow")
 
@@ -125,12 +125,7 @@ def _answered(candidates: Sequence[str], understood: Understanding, message: Nor
 
 def _most_believed(understood: Understanding, among: Sequence[str]) -> str | None:
     """The one of ``among`` the message leans to ("bằng em mất rồi": the re-issue), if it clearly does."""
-    believed = [(slug, p) for slug, p in understood.beliefs if slug in among]
-    if not believed:
-        return None
-    if len(believed) > 1 and believed[1][1] * 2 > believed[0][1]:
-        return None
-    return believed[0][0]
+    return clear_lead([(slug, p) for slug, p in understood.beliefs if slug in among])
 
 
 def follow(
@@ -288,10 +283,7 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
 
 def _leaned_to(understood: Understanding) -> str | None:
     """The procedure a situation told, or a payment, leans to, if it leans clearly enough."""
-    lean = understood.beliefs
-    if not lean or lean[0][1] < LEANS or (len(lean) > 1 and lean[1][1] * 2 >= lean[0][1]):
-        return None
-    return lean[0][0]
+    return clear_lead(understood.beliefs, LEANS)
 
 
 _RESIDENCE: Final = frozenset(

@@ -72,6 +72,7 @@ class ProcedureIndex(PhraseIndex):
         self, query: str, limit: int, *, words: Sequence[str] | None, min_coverage: float | None
     ) -> list[tuple[str, float]]:
         from assistant.nlu.normalize import normalize
+        from assistant.nlu.understand import clear_lead
 
         phrases = (
             super().search(query, limit, words=words)
@@ -79,17 +80,12 @@ class ProcedureIndex(PhraseIndex):
             else super().search(query, limit, words=words, min_coverage=min_coverage)
         )
         ranking = self._understander.ranking(normalize(query), limit=5)
-        believed = [(slug, round(_LEAD_SCORE * (1 + p), 2)) for slug, p in ranking if p >= LEAD]
-        if not believed and ranking and leans_clearly(ranking):
-            believed = [(ranking[0][0], round(_LEAD_SCORE * (1 + ranking[0][1]), 2))]
+        leading = [(slug, p) for slug, p in ranking if p >= LEAD]
+        if not leading and clear_lead(ranking, LEANS, CLEARLY) is not None:
+            leading = ranking[:1]  # a situation typed as a query ("bán đất cho hàng xóm") looks for a procedure
+        believed = [(slug, round(_LEAD_SCORE * (1 + p), 2)) for slug, p in leading]
         named = [(slug, _LEAD_SCORE * 2 + score) for slug, score in phrases if score >= WHOLE_NAME]
         led = {slug for slug, _ in named}
         believed = [(slug, score) for slug, score in believed if slug not in led]
         led |= {slug for slug, _ in believed}
         return [*named, *believed, *((slug, score) for slug, score in phrases if slug not in led)][:limit]
-
-
-def leans_clearly(ranking: Sequence[tuple[str, float]]) -> bool:
-    """Whether the procedures believed, most first, lean clearly to the first."""
-    second = ranking[1][1] if len(ranking) > 1 else 0.0
-    return ranking[0][1] >= LEANS and ranking[0][1] >= CLEARLY * second

@@ -32,7 +32,7 @@ from .model import Model, load_model
 from .normalize import Normalized, normalize
 from .rules import asks_for_a_person, has_dossier_code, is_bare_greeting
 
-__all__ = ("FALLBACK_CONFIDENCE", "NAMED", "NEED", "Understander", "Understanding")
+__all__ = ("FALLBACK_CONFIDENCE", "NAMED", "NEED", "Understander", "Understanding", "clear_lead")
 
 NONE: Final = "none"
 NAMED: Final = 0.35
@@ -119,15 +119,21 @@ def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = (
     )
 
 
+def clear_lead(ranked: Sequence[tuple[str, float]], least: float = 0.0, times: float = 2.0) -> str | None:
+    """The first of procedures believed, most first, if believed at least ``least`` and more than ``times``
+    as much as any other: what a message leans to clearly, though perhaps too little to name it."""
+    if not ranked or ranked[0][1] < least:
+        return None
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ranked[0][0] if ranked[0][1] > times * second else None
+
+
 def _holder(head: str, ranked: list[tuple[str, float]], paper: str) -> tuple[str, float] | None:
     """The procedure ``head`` (what comes before "cần") names clearly, if another than ``paper``'s."""
     if _NOT_A_HOLDER.search(head.strip()):  # "mất giấy kết hôn, cần ...", "muốn kết hôn nên cần giấy ...": that paper
         return None
-    if not ranked or ranked[0][0] == paper or ranked[0][1] < ISSUES:
-        return None
-    if len(ranked) > 1 and ranked[1][1] >= RIVAL * ranked[0][1]:
-        return None
-    return ranked[0]
+    lead = clear_lead(ranked, ISSUES, 1 / RIVAL)
+    return ranked[0] if lead is not None and lead != paper else None
 
 
 def _ranked(probabilities: dict[str, float]) -> list[tuple[str, float]]:

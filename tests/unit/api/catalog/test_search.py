@@ -8,8 +8,9 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from api.catalog.search import ProcedureIndex, leans_clearly
+from api.catalog.search import CLEARLY, LEANS, ProcedureIndex
 from api.catalog.service import load_catalog_data
+from assistant.nlu.understand import clear_lead
 
 INDEX = ProcedureIndex(load_catalog_data().procedures)
 DATA = Path(__file__).parents[3] / "data"
@@ -82,9 +83,13 @@ def test_a_name_several_procedures_share_finds_them_all() -> None:
 def test_a_query_leading_clearly_to_one_procedure_finds_it_though_it_names_none() -> None:
     """A situation typed into a search box looks for a procedure: a belief of 0.08 or more, three times
     any other, leads; a weaker or shared lean does not."""
-    assert leans_clearly([("land-transfer-registration", 0.17), ("land-use-certificate", 0.02)])
-    assert not leans_clearly([("land-transfer-registration", 0.17), ("land-use-certificate", 0.06)])
-    assert not leans_clearly([("vehicle-registration", 0.05)])
+
+    def leads(ranking: list[tuple[str, float]]) -> str | None:
+        return clear_lead(ranking, LEANS, CLEARLY)
+
+    assert leads([("land-transfer-registration", 0.17), ("land-use-certificate", 0.02)]) == "land-transfer-registration"
+    assert leads([("land-transfer-registration", 0.17), ("land-use-certificate", 0.06)]) is None
+    assert leads([("vehicle-registration", 0.05)]) is None
     assert "land-transfer-registration" in top3("bán đất cho hàng xóm")
 
 
