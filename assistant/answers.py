@@ -224,6 +224,12 @@ def ask_which_question(intents: Sequence[str], p: ProcedureFacts, locale: str) -
     return Answer(text, labels)
 
 
+def with_others(answer: Answer, others: Sequence[ProcedureFacts], locale: str) -> Answer:
+    """An answer about the likeliest of procedures asked about, the others offered as quick replies first."""
+    text = answer.reply + "\n" + Text("Nếu bạn hỏi thủ tục khác, hãy chọn bên dưới.").pick(locale)
+    return Answer(text, [_name(p, locale) for p in others] + answer.quick_replies)
+
+
 def ask_which_procedure(candidates: Sequence[ProcedureFacts], locale: str, popular: Sequence[ProcedureFacts]) -> Answer:
     if candidates:
         names = [_name(p, locale) for p in candidates]

@@ -11,9 +11,10 @@
   it, whether or not the assistant had asked which procedure was meant.
 * A name several procedures share ("bằng lái") is asked about, unless the conversation is, or was a
   few questions ago, about one of them; the answer to that question (the quick reply, or any message naming one of
-  the candidates) gets the question that was pending.
+  the candidates) gets the question that was pending. A question naming none instead ("cần giấy tờ gì") is
+  about the likeliest candidate, the others offered beside the answer.
 * "Chào" opens a conversation and closes one: after a turn that asked something, a greeting in
-  those words ("chào bạn nhé", "chào, hẹn lần sau") is a farewell.
+  those words ("chào bạn nhé", "chào, hẹn lần sau") is a farewell, and a bare "ok" a thanks.
 * Two questions believed alike (fee or duration?) are asked about once the procedure is known.
 * A question about a procedure that names none, in a conversation about none, asks which one;
   a bare "tell me about it" with nothing to be about is out of scope, but a situation told to open
@@ -27,6 +28,8 @@
   that record ("phải về nơi đã đăng ký kết hôn hả").
 * A paper another procedure issues, said needed in a talk ("có cần giấy xác nhận độc thân không"
   about a marriage), asks about the talk's papers; how to get it ("xin giấy đó cần gì") is its own talk.
+* In a talk, a thing said needed, naming no procedure ("cần hđ thuê trọ không", "does his degree need
+  to be legalised?"), asks about the talk's papers, unless it is a thing to do ("có cần đi cùng không").
 * Right after a status question, a question asked in general ("thường thì mất bao lâu") is about the
   procedure, not the dossier.
 * Another procedure named, even weakly, after words that say a next step or a return ("làm xong khai
@@ -35,6 +38,7 @@
   leans to ("trợ cấp thì nộp ở đâu" after the allowance), or stays.
 * Right after a payment question, the money itself ("bao lâu thì tiền về tài khoản", "ck lúc 9h") is
   still the payment, not the procedure's time or a dossier's status.
+* A place or a firm to recommend ("bạn biết chỗ nào in băng rôn rẻ không") is out of scope, whatever it names.
 * In a talk, a message the understanding thinks out of scope, but not surely, asks the question it
   reads as next about the talk's procedure ("Is it done on the spot?"), unless it is an aside ("by the
   way, ...") or asks for a place or a person ("bạn biết chỗ nào ...").
@@ -53,6 +57,7 @@ import msgspec
 from assistant.dialogue import DialogueState
 from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
 from assistant.nlu.normalize import Normalized
+from assistant.nlu.rules import is_bare_acknowledgement
 from assistant.nlu.understand import NEED, Understanding, clear_lead
 
 __all__ = ("KEEP", "Turn", "follow")
@@ -74,6 +79,11 @@ _ASIDE: Final = re.compile(
 )
 """An aside in a talk ("à mà", "by the way") or a place or person asked about ("bạn biết chỗ nào ..."):
 out of scope as it reads, even when unsure."""
+_A_RECOMMENDATION: Final = re.compile(
+    r"\b(?:biet|know|recommend|gioi thieu)\b.*\b(?:re|uy tin|ngon|tot|good|cheap|best|reliable)\b"
+)
+"""A place or a firm to recommend ("bạn biết chỗ nào in băng rôn rẻ không", "do you know a good school"):
+no procedure's question, whatever it names."""
 _IN_GENERAL: Final = re.compile(
     r"\b(?:thuong thi|binh thuong|thong thuong|theo quy dinh|thuong mat|normally|usually|typically|in general)\b"
 )
@@ -86,6 +96,13 @@ _THE_MONEY: Final = re.compile(
 )
 """The money itself ("tiền về chưa", "ck lúc 9h", "ảnh giao dịch"), not the result paid for: said right
 after a payment question, still about the payment."""
+_A_THING_NEEDED: Final = re.compile(
+    r"^(?:(?:the|vay|co|thi) )*(?:co )?can (?!(?:lam|di|phai|co mat|den|len|ve|xin|dang ky|dk)\b)\w+.*"
+    r"\b(?:khong|ko|k|hong|khom|khog|kg)\w*$"
+    r"|\b(?:need|needs|have|has) to be (?!filed|submitted)\w+(?:ed|en)\b"
+)
+"""A thing said needed, not a thing to do: "cần hđ thuê trọ không", "có cần xét nghiệm ADN không", "does his
+degree need to be legalised" (not "có cần đi cùng không", "does it need to be filed in person")."""
 KEEP: Final = 0.7
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
@@ -103,6 +120,8 @@ class Turn(msgspec.Struct, frozen=True, kw_only=True):
     """Ask which of these procedures is meant (empty with no procedure: ask which procedure at all)."""
     intents: tuple[Intent, ...] = ()
     """Ask which of these questions is meant, about ``procedure``."""
+    others: tuple[str, ...] = ()
+    """Other procedures the turn may be about, offered beside the answer about ``procedure``."""
 
     @property
     def asks_which_procedure(self) -> bool:
@@ -148,10 +167,10 @@ def _turn(
     intent = _counted(intent, message, state)
     pending, asked = state.candidates, state.pending_intent
     state.candidates, state.pending_intent = [], None
-    picked = _answered(pending, understood, message, names) if pending else None
-    if picked is not None and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
-        intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
-        return _about(state, intent, max(confidence, 0.8), picked)
+    if pending:
+        answer = _after_asking(pending, asked, understood, message, state, names, intent)
+        if answer is not None:
+            return answer
     if (
         state.previous == Intent.PAYMENT_HELP
         and intent is not Intent.HUMAN_HANDOFF
@@ -159,13 +178,9 @@ def _turn(
     ):
         intent = Intent.PAYMENT_HELP  # "bao lâu thì tiền về tài khoản" after "làm sao được hoàn lại"
     if intent in {Intent.PAYMENT_HELP, Intent.DOSSIER_STATUS}:
-        paid_for = understood.procedure
-        if paid_for is None and intent is Intent.PAYMENT_HELP and state.procedure is None:
-            paid_for = _leaned_to(understood)  # "lỡ thanh toán hai lần phí lý lịch tư pháp"
-        if paid_for is not None:
-            _remember(state, paid_for)
-        about = state.procedure if intent is Intent.PAYMENT_HELP else None  # a status reply is about dossiers
-        return Turn(intent=intent, confidence=confidence, procedure=about)
+        return _paid_or_status(understood, state, intent)
+    if intent in PROCEDURE_INTENTS and _A_RECOMMENDATION.search(message.folded):
+        return Turn(intent=Intent.FALLBACK, confidence=min(confidence, 0.3))  # "bạn biết chỗ nào in băng rôn rẻ không"
     if intent is Intent.FALLBACK and understood.else_asks and state.procedure and not _ASIDE.search(message.folded):
         intent = understood.else_asks  # "is it done on the spot?" in a talk: asked of the talk's procedure
     if intent not in PROCEDURE_INTENTS:
@@ -183,9 +198,43 @@ def _turn(
     extract_of = _the_talks_extract(understood, message, state, intent)
     if extract_of is not None:
         return _about(state, intent, confidence, extract_of, understood.intents)
-    if state.procedure is not None and _a_paper_for_the_talk(understood, message, state, intent):
-        return _about(state, intent, confidence, state.procedure, understood.intents)
+    if state.procedure is not None and (
+        _a_paper_for_the_talk(understood, message, state, intent) or _a_thing_for_the_talk(understood, message, intent)
+    ):
+        return _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, state.procedure, understood.intents)
     return _question(understood, message, state, intent, confidence, asked)
+
+
+def _paid_or_status(understood: Understanding, state: DialogueState, intent: Intent) -> Turn:
+    """A payment question is about the talk's procedure, or the one it names; a status reply is about dossiers."""
+    paid_for = understood.procedure
+    if paid_for is None and intent is Intent.PAYMENT_HELP and state.procedure is None:
+        paid_for = _leaned_to(understood)  # "lỡ thanh toán hai lần phí lý lịch tư pháp"
+    if paid_for is not None:
+        _remember(state, paid_for)
+    about = state.procedure if intent is Intent.PAYMENT_HELP else None
+    return Turn(intent=intent, confidence=understood.confidence, procedure=about)
+
+
+def _after_asking(pending: Sequence[str], asked: str | None, understood: Understanding, message: Normalized,
+                  state: DialogueState, names: Mapping[str, Sequence[str]], intent: Intent) -> Turn | None:  # fmt: skip
+    """The turn after asking which procedure was meant: the one picked gets the pending question; a question
+    naming none instead is about the likeliest candidate, the others offered beside the answer."""
+    picked = _answered(pending, understood, message, names)
+    confidence = understood.confidence
+    if picked is not None and intent in {*PROCEDURE_INTENTS, Intent.FALLBACK}:
+        intent = Intent(asked) if asked and intent in {Intent.PROCEDURE_INFO, Intent.FALLBACK} else intent
+        return _about(state, intent, max(confidence, 0.8), picked)
+    if picked is None and state.procedure is None and intent in PROCEDURE_INTENTS and not _named(understood):
+        turn = _about(state, intent, min(confidence, 0.5), pending[0], understood.intents)
+        return msgspec.structs.replace(turn, others=tuple(pending[1:]))
+    return None
+
+
+def _a_thing_for_the_talk(understood: Understanding, message: Normalized, intent: Intent) -> bool:
+    """A thing said needed in a talk, naming no procedure ("cần hđ thuê trọ không"): whether its dossier
+    asks for it."""
+    return intent is Intent.PROCEDURE_INFO and not _named(understood) and bool(_A_THING_NEEDED.search(message.folded))
 
 
 def _question(understood: Understanding, message: Normalized, state: DialogueState, intent: Intent,
@@ -241,11 +290,14 @@ _LEAVE_PHRASES: Final = ("tam biet", "hen gap lai", "hen lan sau")
 
 
 def _counted(intent: Intent, message: Normalized, state: DialogueState) -> Intent:
-    """The turn counted; a greeting after something was asked, in words that also take leave, is a farewell."""
+    """The turn counted; after something was asked, a greeting in words that also take leave is a farewell,
+    and a bare "ok" takes the answer as a thanks does."""
     state.turns += 1
     leaves = "chao" in message.words or any(phrase in message.folded for phrase in _LEAVE_PHRASES)
     if intent is Intent.GREETING and state.asked and leaves:
         intent = Intent.GOODBYE
+    if state.asked and is_bare_acknowledgement(message):  # "ok ad" after an answer
+        intent = Intent.THANKS
     state.asked = state.asked or intent not in SOCIAL_INTENTS
     return intent
 

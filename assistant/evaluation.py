@@ -231,6 +231,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Thirtieth",
     "Thirty-first",
     "Thirty-second",
+    "Thirty-third",
+    "Thirty-fourth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

@@ -195,7 +195,11 @@ class Assistant:
         office = None
         if intent is Intent.PROCEDURE_LOCATION and self.offices is not None:
             office = await self.offices.office_for(procedure.agency, asked.user_id)
-        return _Answered(intent, confidence, answers.about_procedure(intent, procedure, locale, office), procedure)
+        answer = answers.about_procedure(intent, procedure, locale, office)
+        others = [self._by_slug[s] for s in asked.turn.others if s in self._by_slug]
+        if others:
+            answer = answers.with_others(answer, others, locale)
+        return _Answered(intent, confidence, answer, procedure)
 
     async def _status_by_code(self, asked: _Asked, code: re.Match[str]) -> answers.Answer:
         text = asked.text

@@ -1,4 +1,5 @@
-"""The few things said exactly enough for a rule: a dossier's code, a bare greeting, a request for a person.
+"""The few things said exactly enough for a rule: a dossier's code, a bare greeting, a bare "ok", a request
+for a person.
 
 Everything else is left to the learned models. Pure.
 """
@@ -10,7 +11,7 @@ from typing import Final
 
 from .normalize import Normalized
 
-__all__ = ("DOSSIER_CODE", "asks_for_a_person", "has_dossier_code", "is_bare_greeting")
+__all__ = ("DOSSIER_CODE", "asks_for_a_person", "has_dossier_code", "is_bare_acknowledgement", "is_bare_greeting")
 
 DOSSIER_CODE: Final = re.compile(r"\b([0-9A-Z]{2,3}(?:\.[0-9A-Z]{2,3}){2,3}-\d{6}-\d{4,7})\b", re.IGNORECASE)
 """A dossier's code as printed on its receipt (``000.00.12.H29-261105-0042``)."""
@@ -25,6 +26,10 @@ _COURTESY: Final = frozenset(
         "evening", "there", "everyone", "all", "you", "ah", "the", "mot", "cua",
     ]
 )  # fmt: skip
+_ACKNOWLEDGING: Final = frozenset(
+    ["ok", "oke", "oki", "okie", "okay", "okela", "oce", "uh", "u", "um", "vang", "noted"]
+)
+_SOFTENING: Final = frozenset(["ad", "admin", "a", "nha", "nhe", "ne", "ban", "em", "anh", "chi", "roi", "nhen", "vay"])
 _PERSON: Final = (
     r"(?:can bo|nhan vien|nguoi that|tong dai vien|chuyen vien|nguoi tu van|nguoi ho tro|admin that|"
     r"nguoi phu trach|lanh dao|nguoi de hoi|mot nguoi|nguoi)"
@@ -50,6 +55,12 @@ def is_bare_greeting(message: Normalized) -> bool:
     words = message.words
     calls = any(w in _GREETING for w in words) or "oi" in words
     return bool(words) and calls and all(w in _GREETING or w in _COURTESY for w in words)
+
+
+def is_bare_acknowledgement(message: Normalized) -> bool:
+    """ "Ok", "oki ad", "vâng ạ" and nothing else: the answer taken, as a thanks is."""
+    words = message.words
+    return bool(words) and words[0] in _ACKNOWLEDGING and all(w in _ACKNOWLEDGING or w in _SOFTENING for w in words)
 
 
 def asks_for_a_person(message: Normalized) -> bool:

@@ -78,6 +78,18 @@ async def test_an_unclear_name_asks_which_procedure_with_the_candidates(client: 
     assert picked["procedure"]["name"] == answer["quick_replies"][0]
 
 
+async def test_a_question_instead_of_a_choice_answers_the_likeliest_and_offers_the_others(
+    client: AsyncTestClient[Any],
+) -> None:
+    asked = await ask(client, "bằng lái")
+    first, second = asked["quick_replies"][:2]
+    answer = await ask(client, "cần giấy tờ gì", session_id=asked["session_id"])
+    assert (answer["intent"], answer["procedure"]["name"]) == ("procedure_documents", first)
+    assert answer["quick_replies"][0] == second and "thủ tục khác" in answer["reply"]
+    tapped = await ask(client, second, session_id=asked["session_id"])
+    assert (tapped["intent"], tapped["procedure"]["name"]) == ("procedure_documents", second)
+
+
 async def test_handoff_reaches_officers_once_per_conversation(
     client: AsyncTestClient[Any], make_token: TokenFactory
 ) -> None:

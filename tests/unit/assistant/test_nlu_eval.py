@@ -336,21 +336,20 @@ DEV32 = Bars(
     turns=417,
     by_style={"accented": 157, "english": 149, "mixed": 150, "teencode": 155, "typos": 154, "unaccented": 155},
 )
-# The thirty-third and thirty-fourth writers' sets (nlu_heldout31, nlu_heldout32), from the same brief,
-# held out: measured once with the first model of this round (intent 921 and 919, procedure 635 and 647,
-# joint 909 and 908, fallback 73 and 71 right, dialogue turns 382 and 378), then again with the model
-# trained after this suite found "trợ cấp" ("the allowance", shared by two procedures) named as the
-# unemployment benefit; never tuned on and their misses not read. Their bars are what the second model
-# reaches (assistant/nlu/README.md).
-HELDOUT31 = Bars(
-    {"intent": 922, "procedure": 636, "joint": 912, "fallback_precision": 72, "fallback_recall": 72},
-    turns=381,
-    by_style={"accented": 150, "english": 155, "mixed": 157, "teencode": 153, "typos": 159, "unaccented": 148},
+# The thirty-third and thirty-fourth writers' sets (nlu_heldout31, nlu_heldout32), from the same brief, held
+# out until they were measured with the first model of 1574b0e and again with its second (intent 922 and 922,
+# procedure 636 and 645, joint 912 and 909, fallback 72 and 72 right, dialogue turns 381 and 378): now dev,
+# tuned on from the kinds of their misses (conversation rules only, the model unchanged). Their bars are what
+# the round tuned on them reaches (dialogue turns 386 and 384, the rest unchanged), less a small margin.
+DEV33 = Bars(
+    {"intent": 920, "procedure": 634, "joint": 910, "fallback_precision": 71, "fallback_recall": 71},
+    turns=384,
+    by_style={"accented": 149, "english": 154, "mixed": 156, "teencode": 152, "typos": 158, "unaccented": 147},
 )
-HELDOUT32 = Bars(
-    {"intent": 922, "procedure": 645, "joint": 909, "fallback_precision": 72, "fallback_recall": 72},
-    turns=378,
-    by_style={"accented": 155, "english": 152, "mixed": 156, "teencode": 152, "typos": 150, "unaccented": 157},
+DEV34 = Bars(
+    {"intent": 920, "procedure": 643, "joint": 907, "fallback_precision": 71, "fallback_recall": 71},
+    turns=382,
+    by_style={"accented": 154, "english": 151, "mixed": 155, "teencode": 151, "typos": 149, "unaccented": 156},
 )
 # The thirty-fifth and thirty-sixth writers' sets (nlu_heldout33, nlu_heldout34), from the same brief, held
 # out: measured once with the same model as the two before them, to know its level better, never tuned on
@@ -495,6 +494,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout28", DEV30),
         ("nlu_heldout29", DEV31),
         ("nlu_heldout30", DEV32),
+        ("nlu_heldout31", DEV33),
+        ("nlu_heldout32", DEV34),
     ],
     ids=[
         "fifth writer",
@@ -525,6 +526,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "thirtieth writer",
         "thirty-first writer",
         "thirty-second writer",
+        "thirty-third writer",
+        "thirty-fourth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -534,12 +537,10 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout31", HELDOUT31),
-        ("nlu_heldout32", HELDOUT32),
         ("nlu_heldout33", HELDOUT33),
         ("nlu_heldout34", HELDOUT34),
     ],
-    ids=["thirty-third writer", "thirty-fourth writer", "thirty-fifth writer", "thirty-sixth writer"],
+    ids=["thirty-fifth writer", "thirty-sixth writer"],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     """Its floors keep what it was measured at; a style it was measured under 90% in is named short of

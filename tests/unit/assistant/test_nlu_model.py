@@ -235,6 +235,18 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "co staff nao online khong",
         }
     ),
+    # a fee formula and an out-of-scope question of the material, and status, hand-off and farewell formulas,
+    # drawn before the thirty-seventh and thirty-eighth writers wrote them too (checked before they were
+    # measured; the material is unchanged since 1574b0e)
+    "nlu_heldout35": frozenset(
+        {
+            "dang ky kinh doanh het bao nhieu tien",
+            "mua ve tau tet o dau",
+            "ho so cua toi den dau roi",
+            "what s the hotline number",
+        }
+    ),
+    "nlu_heldout36": frozenset({"have a nice day bye"}),
     # an out-of-scope question of the material (051e43a) and status and hand-off formulas, drawn before
     # the thirty-fifth writer wrote them too (checked before the set was measured; the thirty-sixth
     # writer's set met none)
@@ -275,13 +287,13 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to thirty-second writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to thirty-fourth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 31))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 33))
 )
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout31", "nlu_heldout32", "nlu_heldout33", "nlu_heldout34"])
+@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout33", "nlu_heldout34", "nlu_heldout35", "nlu_heldout36"])
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
@@ -412,6 +424,14 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "co mat tien khong a",
         "ok thank you so much",
         "lam sao de vay von ngan hang chinh sach",
+        # the thirty-third and thirty-fourth writers' sets, checked when they became dev: likewise
+        "where do i apply for a business licence",
+        "how long does a business licence take",
+        "mat bao lau vay ban",
+        "nop don o dau a",
+        "co mat dong nao khong",
+        "bao lau thi xong vay",
+        "co can giay kham suc khoe khong",
         # a bare question of the round on those two sets ("anh ấy nộp ở đâu") dressed by chance with the
         # courtesy every writer types ("vậy ad"), as the fifteenth writer typed it too
         "nop o dau vay admin",
@@ -453,6 +473,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout28",
         "nlu_heldout29",
         "nlu_heldout30",
+        "nlu_heldout31",
+        "nlu_heldout32",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -300,6 +300,75 @@ def test_the_answer_to_which_procedure_gets_the_pending_question() -> None:
     assert (got.intent, got.procedure) == (Intent.PROCEDURE_LOCATION, "driving-licence-renewal")
 
 
+def test_a_question_instead_of_the_answer_to_which_procedure_is_about_the_likeliest() -> None:
+    """Asked which procedure ("nhận con" or a birth?), the citizen asks on without choosing: "cần giấy tờ
+    gì" is about the likeliest candidate, the others offered beside the answer; naming one picks it."""
+    opener = Understanding(
+        intent=Intent.PROCEDURE_INFO,
+        confidence=0.8,
+        candidates=("parent-child-recognition", "birth-registration"),
+        procedure_confidence=0.6,
+    )
+    papers = Understanding(intent=Intent.PROCEDURE_DOCUMENTS, confidence=0.9)
+    state = DialogueState()
+    assert follow(opener, normalize("giờ muốn làm giấy nhận con"), state).candidates
+    got = follow(papers, normalize("cần giấy tờ gì"), state)
+    assert (got.intent, got.procedure, got.candidates) == (Intent.PROCEDURE_DOCUMENTS, "parent-child-recognition", ())
+    assert got.others == ("birth-registration",)
+    fee = Understanding(intent=Intent.PROCEDURE_FEE, confidence=0.9)
+    assert follow(fee, normalize("lệ phí bao nhiêu"), state).others == ()
+    state = DialogueState()
+    follow(opener, normalize("giờ muốn làm giấy nhận con"), state)
+    named = Understanding(
+        intent=Intent.PROCEDURE_DOCUMENTS, confidence=0.9, procedure="birth-registration", procedure_confidence=0.9
+    )
+    got = follow(named, normalize("khai sinh cần giấy gì"), state)
+    assert (got.procedure, got.others) == ("birth-registration", ())
+
+
+def test_a_thing_said_needed_in_a_talk_asks_about_its_papers() -> None:
+    """ "Cần hđ thuê trọ không" in a talk about temporary residence asks whether its dossier needs the
+    lease; "có cần đi cùng không" asks a thing to do, and with no talk there are no papers to ask about."""
+    info = Understanding(intent=Intent.PROCEDURE_INFO, confidence=0.7)
+
+    def asked(text: str, talk: str | None = "temporary-residence-registration") -> Intent:
+        state = DialogueState(procedure=talk, talked=[talk] if talk else [])
+        return follow(info, normalize(text), state).intent
+
+    for text in ("cần hđ thuê trọ ko", "Có cần xét nghiệm ADN không?", "Does his degree need to be legalised?"):
+        assert asked(text) is Intent.PROCEDURE_DOCUMENTS, text
+    for text in ("có cần đi cùng không", "Does it need to be filed in person?", "thủ tục thế nào"):
+        assert asked(text) is Intent.PROCEDURE_INFO, text
+    assert asked("cần hđ thuê trọ ko", talk=None) is not Intent.PROCEDURE_DOCUMENTS
+
+
+def test_a_place_or_firm_to_recommend_is_out_of_scope_whatever_it_names() -> None:
+    """ "Bạn biết chỗ nào in băng rôn rẻ không" in a talk about advertising asks for a shop, not where to
+    file; "bạn biết nộp ở đâu không" still asks where to file."""
+    where = Understanding(
+        intent=Intent.PROCEDURE_LOCATION, confidence=0.8, procedure="advertising-notice", procedure_confidence=0.6
+    )
+
+    def asked(text: str) -> Intent:
+        state = DialogueState(procedure="advertising-notice", talked=["advertising-notice"])
+        return follow(where, normalize(text), state).intent
+
+    for text in ("bạn biết chỗ nào in băng rôn rẻ không", "Also, can you recommend a reliable contractor?"):
+        assert asked(text) is Intent.FALLBACK, text
+    assert asked("bạn biết nộp ở đâu không") is Intent.PROCEDURE_LOCATION
+
+
+def test_a_bare_ok_after_an_answer_takes_it_as_a_thanks_does() -> None:
+    for text in ("ok", "oki", "ok ad", "Vâng ạ", "okay, noted"):
+        state = DialogueState()
+        turn("lệ phí làm hộ chiếu bao nhiêu", state)
+        assert turn(text, state).intent is Intent.THANKS, text
+    state = DialogueState()
+    turn("lệ phí làm hộ chiếu bao nhiêu", state)
+    assert turn("ok bao lâu thì xong", state).intent is Intent.PROCEDURE_DURATION
+    assert turn("ok").intent is Intent.FALLBACK  # nothing answered yet
+
+
 def test_a_shared_name_in_a_talk_about_one_of_them_is_that_one() -> None:
     state = DialogueState()
     turn("đổi bằng lái xe hết hạn", state)
