@@ -352,17 +352,34 @@ DEV34 = Bars(
     by_style={"accented": 154, "english": 151, "mixed": 155, "teencode": 151, "typos": 149, "unaccented": 156},
 )
 # The thirty-fifth and thirty-sixth writers' sets (nlu_heldout33, nlu_heldout34), from the same brief, held
-# out: measured once with the same model as the two before them, to know its level better, never tuned on
-# and their misses not read. Their bars are what was reached then (assistant/nlu/README.md).
+# out: measured once with the same model as the two before them, to know its level better, then again after
+# the round on the thirty-third and thirty-fourth writers' sets (3e113a6: one turn more here); never tuned on
+# and their misses not read. Their bars are what was reached (assistant/nlu/README.md).
 HELDOUT33 = Bars(
     {"intent": 948, "procedure": 657, "joint": 934, "fallback_precision": 74, "fallback_recall": 74},
-    turns=403,
+    turns=404,
     by_style={"accented": 163, "english": 159, "mixed": 156, "teencode": 157, "typos": 154, "unaccented": 159},
 )
 HELDOUT34 = Bars(
     {"intent": 927, "procedure": 644, "joint": 913, "fallback_precision": 70, "fallback_recall": 70},
     turns=380,
     by_style={"accented": 161, "english": 157, "mixed": 152, "teencode": 157, "typos": 146, "unaccented": 154},
+)
+# The thirty-seventh and thirty-eighth writers' sets (nlu_heldout35, nlu_heldout36), from the same brief, held
+# out: committed before anything was measured on them (8d91a00), measured once with the state before the
+# round of 3e113a6 and once after it (dialogue turns 393 → 394 and 369 → 370, nothing else moved); never
+# tuned on and their misses not read. Their bars are what the round reaches. The thirty-eighth writer's
+# procedure (94.6%) and out-of-scope precision (85.4%) are under the targets: figures of the report, not
+# cases to tune on.
+HELDOUT35 = Bars(
+    {"intent": 951, "procedure": 666, "joint": 940, "fallback_precision": 73, "fallback_recall": 73},
+    turns=394,
+    by_style={"accented": 159, "english": 154, "mixed": 161, "teencode": 158, "typos": 157, "unaccented": 162},
+)
+HELDOUT36 = Bars(
+    {"intent": 910, "procedure": 631, "joint": 886, "fallback_precision": 70, "fallback_recall": 70},
+    turns=370,
+    by_style={"accented": 152, "english": 155, "mixed": 151, "teencode": 150, "typos": 147, "unaccented": 155},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -539,8 +556,10 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
     [
         ("nlu_heldout33", HELDOUT33),
         ("nlu_heldout34", HELDOUT34),
+        ("nlu_heldout35", HELDOUT35),
+        ("nlu_heldout36", HELDOUT36),
     ],
-    ids=["thirty-fifth writer", "thirty-sixth writer"],
+    ids=["thirty-fifth writer", "thirty-sixth writer", "thirty-seventh writer", "thirty-eighth writer"],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:
     """Its floors keep what it was measured at; a style it was measured under 90% in is named short of

@@ -158,8 +158,14 @@ def _found(name: str) -> dict[str, tuple[int, int]]:
             "search_heldout.jsonl",
             {"abbreviation": 33, "everyday": 38, "english": 37, "typo": 37, "unaccented": 37, "situation": 25},
         ),
+        # a third writer's set, held out, its misses never read: measured once, with the search of 106c39f
+        # unchanged (197 of 207)
+        (
+            "search_heldout2.jsonl",
+            {"abbreviation": 34, "everyday": 34, "english": 36, "typo": 35, "unaccented": 36, "situation": 22},
+        ),
     ],
-    ids=["dev", "held out"],
+    ids=["dev", "held out", "held out, third writer"],
 )
 def test_a_blind_writers_queries_are_found_at_least_as_often_as_measured(name: str, floors: dict[str, int]) -> None:
     """Queries written by people who never saw the search: the floors are what was found when each set
