@@ -103,7 +103,7 @@ _A_THING_NEEDED: Final = re.compile(
 )
 """A thing said needed, not a thing to do: "cần hđ thuê trọ không", "có cần xét nghiệm ADN không", "does his
 degree need to be legalised" (not "có cần đi cùng không", "does it need to be filed in person")."""
-KEEP: Final = 0.7
+KEEP: Final = 0.8
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
 """A situation told to open a talk ("we just had a baby"), or a payment question naming no procedure

@@ -257,6 +257,24 @@ def test_another_procedure_named_weakly_does_not_switch_the_talk() -> None:
     assert follow(clear, normalize("làm khai tử thế nào"), state).procedure == "death-registration"
 
 
+def test_a_detail_of_the_talk_believed_three_quarters_another_procedure_keeps_the_talk() -> None:
+    """ "Có phải đóng tiền sử dụng đất không?" in a talk about a first land certificate: the land transfer
+    believed 0.75 is a detail of the talk, not a switch; believed 0.85 or more, it is one."""
+
+    def about(belief: float) -> str | None:
+        state = DialogueState(procedure="land-use-certificate", talked=["land-use-certificate"])
+        fee = Understanding(
+            intent=Intent.PROCEDURE_FEE,
+            confidence=0.8,
+            procedure="land-transfer-registration",
+            procedure_confidence=belief,
+        )
+        return follow(fee, normalize("Có phải đóng tiền sử dụng đất không?"), state).procedure
+
+    assert about(0.75) == "land-use-certificate"
+    assert about(0.85) == "land-transfer-registration"
+
+
 def test_a_follow_up_naming_another_procedure_weakly_keeps_the_talk() -> None:
     state = DialogueState(procedure="judicial-record-certificate", last_intent="procedure_duration")
     vague = Understanding(
