@@ -247,6 +247,24 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
     "nlu_heldout36": frozenset({"have a nice day bye"}),
+    # papers, place, status, hand-off and courtesy formulas and out-of-scope questions of the material,
+    # drawn before the thirty-ninth and fortieth writers wrote them too (checked before they were measured;
+    # the material is unchanged since 1574b0e)
+    "nlu_heldout37": frozenset(
+        {
+            "what documents do i need for a business licence",
+            "chung thuc lay ngay duoc khong",
+            "dang ky cu tru o dau",
+            "ho so cua toi den dau roi",
+            "co ai truc khong a",
+            "what s the hotline number",
+            "hi i have a question",
+            "gia xang hom nay bao nhieu",
+            "ket qua bong da toi qua",
+            "where can i buy travel insurance",
+        }
+    ),
+    "nlu_heldout38": frozenset({"dong tien nuoc o dau", "what s the hotline number", "cam on da ho tro"}),
     # an out-of-scope question of the material (051e43a) and status and hand-off formulas, drawn before
     # the thirty-fifth writer wrote them too (checked before the set was measured; the thirty-sixth
     # writer's set met none)
@@ -293,7 +311,18 @@ _DEV_FORMULAS = frozenset().union(
 )
 
 
-@pytest.mark.parametrize("name", ["nlu_heldout", "nlu_heldout33", "nlu_heldout34", "nlu_heldout35", "nlu_heldout36"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nlu_heldout",
+        "nlu_heldout33",
+        "nlu_heldout34",
+        "nlu_heldout35",
+        "nlu_heldout36",
+        "nlu_heldout37",
+        "nlu_heldout38",
+    ],
+)
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
     """A held-out sentence (five words or more) met in training would measure memory, not
     understanding. Procedure names are the exception: knowing them is the point. Short formulas
