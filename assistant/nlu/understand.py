@@ -9,6 +9,7 @@ is too close to call.
   clearly enough. When two or more are believed alike ("bằng lái" is a renewal or a re-issue), none
   is chosen and they are returned as candidates to ask about.
 * Two procedure questions believed alike (fee or duration?) are returned too, so the reply can ask.
+* "Where do I start?" asks the way to go about a procedure, not where to file it.
 * A papers question saying a paper is needed is read again with the catalog's papers: "đăng ký kết hôn
   có cần giấy xác nhận độc thân không" is about the marriage, the procedure named before the paper;
   "quán ăn nhỏ có cần giấy attp không", a licence no dossier asks for, asks whether one needs it.
@@ -76,6 +77,10 @@ _ASKS: Final = re.compile(
     r"\b(?:khong|ko|k|hong|gi|j|sao|nao|dau|bao|may|ntn|ha|duoc|dc|how|what|where|when|which|can|do|does|is)\b"
 )
 """A question word, typed with or without marks (read on the folded text, which keeps no "?")."""
+_WHERE_TO_START: Final = re.compile(
+    r"\bwhere (?:do|should|can|would) (?:i|we) (?:even |actually )?(?:start|begin)\b|\bbat dau (?:tu|o) dau\b"
+)
+""""Where do I start?", "bắt đầu từ đâu": the way to go about it, not a place to file."""
 _RULE_CONFIDENCE: Final = 0.95
 _FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
@@ -198,6 +203,8 @@ class Understander:
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
                 return _out_of_scope(confidence, intents)
             intent, confidence = intents[1]
+        if intent is Intent.PROCEDURE_LOCATION and _WHERE_TO_START.search(message.folded):
+            intent = Intent.PROCEDURE_INFO
         asks = "?" in message.raw or _ASKS.search(message.folded) is not None
         greets = intent is Intent.GREETING and confidence >= GREETS and not asks
         if intent in SOCIAL_INTENTS and (procedure or candidates) and not greets:

@@ -353,7 +353,8 @@ DEV34 = Bars(
 )
 # The thirty-fifth and thirty-sixth writers' sets (nlu_heldout33, nlu_heldout34), from the same brief, held
 # out: measured once with the same model as the two before them, to know its level better, then again after
-# the round on the thirty-third and thirty-fourth writers' sets (3e113a6: one turn more here); never tuned on
+# the round on the thirty-third and thirty-fourth writers' sets (3e113a6: one turn more on the first) and
+# after "where do I start?" was read as information (one turn more on the second); never tuned on
 # and their misses not read. Their bars are what was reached (assistant/nlu/README.md).
 HELDOUT33 = Bars(
     {"intent": 948, "procedure": 657, "joint": 934, "fallback_precision": 74, "fallback_recall": 74},
@@ -362,14 +363,15 @@ HELDOUT33 = Bars(
 )
 HELDOUT34 = Bars(
     {"intent": 927, "procedure": 644, "joint": 913, "fallback_precision": 70, "fallback_recall": 70},
-    turns=380,
+    turns=381,
     by_style={"accented": 161, "english": 157, "mixed": 152, "teencode": 157, "typos": 146, "unaccented": 154},
 )
 # The thirty-seventh and thirty-eighth writers' sets (nlu_heldout35, nlu_heldout36), from the same brief, held
 # out: committed before anything was measured on them (8d91a00), measured once with the state before the
 # round of 3e113a6 and once after it (dialogue turns 393 → 394 and 369 → 370, nothing else moved), and
 # again after the switching bar was raised (f36cadc: no change); never tuned on and their misses not read.
-# Their bars are what the round reaches. The thirty-eighth writer's procedure (94.6%) and out-of-scope
+# Their bars are what the round reaches, and "where do I start?" read as information (one more intent on
+# the thirty-eighth writer's set). The thirty-eighth writer's procedure (94.6%) and out-of-scope
 # precision (85.4%) are under the targets: figures of the report, not cases to tune on.
 HELDOUT35 = Bars(
     {"intent": 951, "procedure": 666, "joint": 940, "fallback_precision": 73, "fallback_recall": 73},
@@ -377,7 +379,7 @@ HELDOUT35 = Bars(
     by_style={"accented": 159, "english": 154, "mixed": 161, "teencode": 158, "typos": 157, "unaccented": 162},
 )
 HELDOUT36 = Bars(
-    {"intent": 910, "procedure": 631, "joint": 886, "fallback_precision": 70, "fallback_recall": 70},
+    {"intent": 911, "procedure": 631, "joint": 887, "fallback_precision": 70, "fallback_recall": 70},
     turns=370,
     by_style={"accented": 152, "english": 155, "mixed": 151, "teencode": 150, "typos": 147, "unaccented": 155},
 )

@@ -387,6 +387,15 @@ def test_a_bare_ok_after_an_answer_takes_it_as_a_thanks_does() -> None:
     assert turn("ok").intent is Intent.FALLBACK  # nothing answered yet
 
 
+def test_where_to_start_asks_the_way_not_the_place() -> None:
+    for text in (
+        "My husband is Vietnamese and we want to get married here. Where do we start?",
+        "We'd like to register a small trading company. Where should I even begin?",
+    ):
+        assert UNDERSTANDER(normalize(text)).intent is Intent.PROCEDURE_INFO, text
+    assert UNDERSTANDER(normalize("Where do I file the marriage registration?")).intent is Intent.PROCEDURE_LOCATION
+
+
 def test_a_shared_name_in_a_talk_about_one_of_them_is_that_one() -> None:
     state = DialogueState()
     turn("đổi bằng lái xe hết hạn", state)
