@@ -9,7 +9,8 @@ is too close to call.
   clearly enough. When two or more are believed alike ("bằng lái" is a renewal or a re-issue), none
   is chosen and they are returned as candidates to ask about.
 * Two procedure questions believed alike (fee or duration?) are returned too, so the reply can ask.
-* "Where do I start?" asks the way to go about a procedure, not where to file it.
+* "Where do I start?" asks the way to go about a procedure, not where to file it; "can it be mailed to
+  me?" asks where and how the result is had.
 * A papers question saying a paper is needed is read again with the catalog's papers: "đăng ký kết hôn
   có cần giấy xác nhận độc thân không" is about the marriage, the procedure named before the paper;
   "quán ăn nhỏ có cần giấy attp không", a licence no dossier asks for, asks whether one needs it.
@@ -81,6 +82,15 @@ _WHERE_TO_START: Final = re.compile(
     r"\bwhere (?:do|should|can|would) (?:i|we) (?:even |actually )?(?:start|begin)\b|\bbat dau (?:tu|o) dau\b"
 )
 """"Where do I start?", "bắt đầu từ đâu": the way to go about it, not a place to file."""
+_BY_POST: Final = re.compile(
+    r"\b(?:can|could|will|would)\b.*\bbe (?:mailed|posted|sent|delivered)\b"
+    r"|\bnhan (?:ket qua |kq )?qua (?:buu dien|duong buu dien|chuyen phat)\b"
+)
+"""A result asked to come by post ("can it be mailed to me?", "nhận kết quả qua bưu điện không"): a
+question about where and how the result is had, unless it asks when or how much."""
+_WHEN_OR_HOW_MUCH: Final = re.compile(
+    r"\b(?:how long|when|bao lau|bao gio|khi nao|may ngay|how much|fee|cost|phi|tien|bao nhieu)\b"
+)
 _RULE_CONFIDENCE: Final = 0.95
 _FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
@@ -122,6 +132,15 @@ def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = (
         out_of_scope=True,
         else_asks=second if second in PROCEDURE_INTENTS else None,
     )
+
+
+def _asked_as(intent: Intent, message: Normalized) -> Intent:
+    """A procedure question read again where its words say outright what it asks: "where do I start?" the
+    way, not a place; "can it be mailed to me?" where and how the result is had."""
+    if intent is Intent.PROCEDURE_LOCATION and _WHERE_TO_START.search(message.folded):
+        return Intent.PROCEDURE_INFO
+    by_post = _BY_POST.search(message.folded) and not _WHEN_OR_HOW_MUCH.search(message.folded)
+    return Intent.PROCEDURE_LOCATION if intent in PROCEDURE_INTENTS and by_post else intent
 
 
 def clear_lead(ranked: Sequence[tuple[str, float]], least: float = 0.0, times: float = 2.0) -> str | None:
@@ -203,8 +222,7 @@ class Understander:
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
                 return _out_of_scope(confidence, intents)
             intent, confidence = intents[1]
-        if intent is Intent.PROCEDURE_LOCATION and _WHERE_TO_START.search(message.folded):
-            intent = Intent.PROCEDURE_INFO
+        intent = _asked_as(intent, message)
         asks = "?" in message.raw or _ASKS.search(message.folded) is not None
         greets = intent is Intent.GREETING and confidence >= GREETS and not asks
         if intent in SOCIAL_INTENTS and (procedure or candidates) and not greets:

@@ -396,6 +396,18 @@ def test_where_to_start_asks_the_way_not_the_place() -> None:
     assert UNDERSTANDER(normalize("Where do I file the marriage registration?")).intent is Intent.PROCEDURE_LOCATION
 
 
+def test_a_result_asked_by_post_is_where_it_is_had() -> None:
+    """The brief's and the answer's "where": whether the result can come by post. Asking when it comes,
+    or what the post costs, stays that question."""
+    for text in (
+        "Could my new passport be posted to my address in Da Nang?",
+        "Can the birth extract be mailed to my parents?",
+        "hộ chiếu có nhận qua bưu điện được không",
+    ):
+        assert UNDERSTANDER(normalize(text)).intent is Intent.PROCEDURE_LOCATION, text
+    assert UNDERSTANDER(normalize("When will the passport be posted to me?")).intent is not Intent.PROCEDURE_LOCATION
+
+
 def test_a_shared_name_in_a_talk_about_one_of_them_is_that_one() -> None:
     state = DialogueState()
     turn("đổi bằng lái xe hết hạn", state)
