@@ -29,7 +29,8 @@ _COURTESY: Final = frozenset(
 _ACKNOWLEDGING: Final = frozenset(
     ["ok", "oke", "oki", "okie", "okay", "okela", "oce", "uh", "u", "um", "vang", "noted"]
 )
-_SOFTENING: Final = frozenset(["ad", "admin", "a", "nha", "nhe", "ne", "ban", "em", "anh", "chi", "roi", "nhen", "vay"])
+_SOFTENING: Final = _COURTESY | {"nhe", "ne", "roi", "nhen", "vay"}
+"""Said around an "ok": the courtesy a greeting carries, and the particles that soften a reply."""
 _PERSON: Final = (
     r"(?:can bo|nhan vien|nguoi that|tong dai vien|chuyen vien|nguoi tu van|nguoi ho tro|admin that|"
     r"nguoi phu trach|lanh dao|nguoi de hoi|mot nguoi|nguoi)"

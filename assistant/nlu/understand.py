@@ -139,8 +139,9 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
     way, not a place; "can it be mailed to me?" where and how the result is had."""
     if intent is Intent.PROCEDURE_LOCATION and _WHERE_TO_START.search(message.folded):
         return Intent.PROCEDURE_INFO
-    by_post = _BY_POST.search(message.folded) and not _WHEN_OR_HOW_MUCH.search(message.folded)
-    return Intent.PROCEDURE_LOCATION if intent in PROCEDURE_INTENTS and by_post else intent
+    if intent not in PROCEDURE_INTENTS or not _BY_POST.search(message.folded):
+        return intent
+    return intent if _WHEN_OR_HOW_MUCH.search(message.folded) else Intent.PROCEDURE_LOCATION
 
 
 def clear_lead(ranked: Sequence[tuple[str, float]], least: float = 0.0, times: float = 2.0) -> str | None:
