@@ -6,7 +6,8 @@
   not: the talk's procedure is the likelier reading. A status question naming a procedure ("my
   vehicle dossier, ready yet?") makes it the talk's procedure for the questions after it.
 * "Còn tạm vắng thì sao" after a question about papers asks about the papers of the new procedure;
-  a follow-up naming none ("what about online?") asks what its own words ask.
+  one with a question of its own ("còn cccd thì làm lại ntn", "còn bán bánh có cần giấy attp không")
+  asks that, and a follow-up naming none ("what about online?") asks what its own words ask.
 * A procedure's name alone (as a quick reply offers it) after a question asks that question about
   it, whether or not the assistant had asked which procedure was meant.
 * A name several procedures share ("bằng lái") is asked about, unless the conversation is, or was a
@@ -41,7 +42,9 @@
 * A place or a firm to recommend ("bạn biết chỗ nào in băng rôn rẻ không") is out of scope, whatever it names.
 * In a talk, a message the understanding thinks out of scope, but not surely, asks the question it
   reads as next about the talk's procedure ("Is it done on the spot?"), unless it is an aside ("by the
-  way, ...") or asks for a place or a person ("bạn biết chỗ nào ...").
+  way, ...") or asks for a place or a person ("bạn biết chỗ nào ..."). One asking what to bring, or
+  whether a paper is needed ("có cần bản án ly hôn không"), asks about the talk's papers even when read
+  as surely out of scope, unless it goes on to another thing ("còn bán thuốc lá thì cần giấy gì").
 
 Pure: the state is read and changed in memory, saving it is the caller's business.
 """
@@ -58,7 +61,7 @@ from assistant.dialogue import DialogueState
 from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
 from assistant.nlu.normalize import Normalized
 from assistant.nlu.rules import is_bare_acknowledgement
-from assistant.nlu.understand import NEED, Understanding, clear_lead
+from assistant.nlu.understand import FOLLOW_UP, NEED, Understanding, clear_lead
 
 __all__ = ("KEEP", "Turn", "follow")
 
@@ -103,6 +106,18 @@ _A_THING_NEEDED: Final = re.compile(
 )
 """A thing said needed, not a thing to do: "cần hđ thuê trọ không", "có cần xét nghiệm ADN không", "does his
 degree need to be legalised" (not "có cần đi cùng không", "does it need to be filed in person")."""
+_ITS_OWN_QUESTION: Final = re.compile(
+    r"\b(?:the nao|ntn|lam sao|lm sao|kieu gi|lai sao|thu tuc|how)\b"
+    r"|\b(?:co|phai)\b.*\b(?:khong|ko|k|hong|kg|khg)\b"
+    r"|\b(?:do|does|is|are|should|must)\b (?:i|we|you|he|she|they|it|the|my|our|her|his|this|that)\b"
+)
+"""A question of its own after "còn X": how it is done ("còn cccd thì làm lại ntn"), or whether it is needed
+or allowed ("còn bán thêm bánh kẹo có cần giấy attp không", "and does the bakery need one?"), not the
+question before asked again of X ("còn hộ chiếu thì sao")."""
+_PAPERS_ASKED: Final = re.compile(
+    r"\bcan (?:\w+ ){0,5}?(?:gi|j)\b|\bwhat (?:do|does|should|must) (?:i|we|he|she|they|you) (?:need|bring|prepare)\b"
+)
+"""What to bring asked ("cần mang thêm gì", "what do I need?")."""
 KEEP: Final = 0.8
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
@@ -181,8 +196,8 @@ def _turn(
         return _paid_or_status(understood, state, intent)
     if intent in PROCEDURE_INTENTS and _A_RECOMMENDATION.search(message.folded):
         return Turn(intent=Intent.FALLBACK, confidence=min(confidence, 0.3))  # "bạn biết chỗ nào in băng rôn rẻ không"
-    if intent is Intent.FALLBACK and understood.else_asks and state.procedure and not _ASIDE.search(message.folded):
-        intent = understood.else_asks  # "is it done on the spot?" in a talk: asked of the talk's procedure
+    if intent is Intent.FALLBACK and state.procedure and not _ASIDE.search(message.folded):
+        intent = _asked_of_the_talk(understood, message)
     if intent not in PROCEDURE_INTENTS:
         return Turn(intent=intent, confidence=confidence)
     if (
@@ -231,6 +246,18 @@ def _after_asking(pending: Sequence[str], asked: str | None, understood: Underst
     return None
 
 
+def _asked_of_the_talk(understood: Understanding, message: Normalized) -> Intent:
+    """A message read as out of scope in a talk, not an aside: the question it reads as next, if unsure ("is
+    it done on the spot?"), or its papers, asked for ("có cần bản án ly hôn không"), unless it goes on to
+    another thing ("còn bán thuốc lá thì cần giấy gì")."""
+    if understood.else_asks:
+        return understood.else_asks
+    folded = message.folded
+    if not FOLLOW_UP.search(folded) and (_PAPERS_ASKED.search(folded) or _A_THING_NEEDED.search(folded)):
+        return Intent.PROCEDURE_DOCUMENTS
+    return Intent.FALLBACK
+
+
 def _a_thing_for_the_talk(understood: Understanding, message: Normalized, intent: Intent) -> bool:
     """A thing said needed in a talk, naming no procedure ("cần hđ thuê trọ không"): whether its dossier
     asks for it."""
@@ -241,7 +268,13 @@ def _question(understood: Understanding, message: Normalized, state: DialogueSta
               confidence: float, asked: str | None) -> Turn:  # fmt: skip
     """A question about a procedure: which one it is about, with what the talk knows."""
     named = _named(understood)
-    if understood.follow_up and named and intent is Intent.PROCEDURE_INFO and state.last_intent in QUESTION_INTENTS:
+    if (
+        understood.follow_up
+        and named
+        and intent is Intent.PROCEDURE_INFO
+        and state.last_intent in QUESTION_INTENTS
+        and not _ITS_OWN_QUESTION.search(message.folded)
+    ):
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
     if not named:  # "quay lại khai sinh, mấy ngày thì có"
         recalled = _recalled(understood, state)

@@ -233,6 +233,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Thirty-second",
     "Thirty-third",
     "Thirty-fourth",
+    "Thirty-fifth",
+    "Thirty-sixth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

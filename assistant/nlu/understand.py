@@ -16,6 +16,9 @@ is too close to call.
   "quán ăn nhỏ có cần giấy attp không", a licence no dossier asks for, asks whether one needs it.
 * An out-of-scope message is ``fallback`` and names no procedure; when unsure, it keeps the question
   it reads as next, for the conversation.
+* A hand-off the model is unsure of, in a message naming a procedure clearly, is a question about it:
+  the people of a situation told ("tôi và hai người bạn muốn góp vốn thành lập công ty"), not a person
+  asked for (the rules hear that).
 
 What the conversation already knows (the procedure of earlier turns, a question pending) is not
 used here: :mod:`assistant.conversation` decides with it. Pure.
@@ -34,7 +37,7 @@ from .model import Model, load_model
 from .normalize import Normalized, normalize
 from .rules import asks_for_a_person, has_dossier_code, is_bare_greeting
 
-__all__ = ("FALLBACK_CONFIDENCE", "NAMED", "NEED", "Understander", "Understanding", "clear_lead")
+__all__ = ("FALLBACK_CONFIDENCE", "FOLLOW_UP", "NAMED", "NEED", "Understander", "Understanding", "clear_lead")
 
 NONE: Final = "none"
 NAMED: Final = 0.35
@@ -57,6 +60,10 @@ UNSURE_OUT_OF_SCOPE: Final = 0.6
 """Belief in ``fallback`` under which the question a message reads as next is kept (``else_asks``)."""
 NAMED_OVER_FALLBACK: Final = 0.7
 """Belief in the procedure named that overrules an unsure ``fallback``."""
+UNSURE_HANDOFF: Final = 0.5
+"""Belief in a hand-off under which a procedure named clearly makes the message a question about it: what
+the model reads as a person asked for ("tôi và hai người bạn muốn góp vốn thành lập công ty") is the people of
+a situation told, unless a rule heard a person asked for outright."""
 FALLBACK_CONFIDENCE: Final = 0.3
 """The highest confidence ever given to ``fallback``: the app reads a low confidence as "not understood"."""
 ISSUES: Final = 0.5
@@ -92,9 +99,10 @@ _WHEN_OR_HOW_MUCH: Final = re.compile(
     r"\b(?:how long|when|bao lau|bao gio|khi nao|may ngay|how much|fee|cost|phi|tien|bao nhieu)\b"
 )
 _RULE_CONFIDENCE: Final = 0.95
-_FOLLOW_UP: Final = re.compile(
+FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
 )
+"""A message that goes on to another thing ("còn tạm vắng thì sao", "and the ID card?")."""
 
 
 class Understanding(msgspec.Struct, frozen=True, kw_only=True):
@@ -197,7 +205,7 @@ class Understander:
         return frozenset(issuing)
 
     def __call__(self, message: Normalized) -> Understanding:
-        follow_up = bool(_FOLLOW_UP.search(message.folded)) or message.raw.lstrip().lower().startswith(
+        follow_up = bool(FOLLOW_UP.search(message.folded)) or message.raw.lstrip().lower().startswith(
             ("còn ", "thế còn", "vậy còn")
         )
         ruled = self._by_rule(message)
@@ -223,6 +231,9 @@ class Understander:
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
                 return _out_of_scope(confidence, intents)
             intent, confidence = intents[1]
+        unsure_handoff = intent is Intent.HUMAN_HANDOFF and confidence < UNSURE_HANDOFF
+        if unsure_handoff and procedure is not None and procedure_confidence >= NAMED_OVER_FALLBACK:
+            intent = Intent.PROCEDURE_INFO  # "tôi và hai người bạn muốn góp vốn thành lập công ty"
         intent = _asked_as(intent, message)
         asks = "?" in message.raw or _ASKS.search(message.folded) is not None
         greets = intent is Intent.GREETING and confidence >= GREETS and not asks

@@ -352,51 +352,69 @@ DEV34 = Bars(
     by_style={"accented": 154, "english": 151, "mixed": 155, "teencode": 151, "typos": 149, "unaccented": 156},
 )
 # The thirty-fifth and thirty-sixth writers' sets (nlu_heldout33, nlu_heldout34), from the same brief, held
-# out: measured once with the same model as the two before them, to know its level better, then again after
-# the round on the thirty-third and thirty-fourth writers' sets (3e113a6: one turn more on the first) and
-# after "where do I start?" was read as information (one turn more on the second); never tuned on
-# and their misses not read. Their bars are what was reached (assistant/nlu/README.md).
-HELDOUT33 = Bars(
-    {"intent": 948, "procedure": 657, "joint": 934, "fallback_precision": 74, "fallback_recall": 74},
-    turns=404,
-    by_style={"accented": 163, "english": 159, "mixed": 156, "teencode": 157, "typos": 154, "unaccented": 159},
+# out until they had been measured with each state from 1574b0e to 7961241 (intent 948 and 927, procedure 657
+# and 644, joint 934 and 913, fallback 74 and 70 right, dialogue turns 404 and 381 at the last): now dev,
+# tuned on from the kinds of their misses (conversation rules and one re-reading of the understanding, the
+# model unchanged). Their bars are what the round tuned on them reaches (dialogue turns 413 and 384, the rest
+# unchanged), less a small margin.
+DEV35 = Bars(
+    {"intent": 946, "procedure": 655, "joint": 932, "fallback_precision": 73, "fallback_recall": 73},
+    turns=411,
+    by_style={"accented": 162, "english": 158, "mixed": 155, "teencode": 156, "typos": 153, "unaccented": 158},
 )
-HELDOUT34 = Bars(
-    {"intent": 927, "procedure": 644, "joint": 913, "fallback_precision": 70, "fallback_recall": 70},
-    turns=381,
-    by_style={"accented": 161, "english": 157, "mixed": 152, "teencode": 157, "typos": 146, "unaccented": 154},
+DEV36 = Bars(
+    {"intent": 925, "procedure": 642, "joint": 911, "fallback_precision": 69, "fallback_recall": 69},
+    turns=382,
+    by_style={"accented": 160, "english": 156, "mixed": 151, "teencode": 156, "typos": 145, "unaccented": 153},
 )
 # The thirty-seventh and thirty-eighth writers' sets (nlu_heldout35, nlu_heldout36), from the same brief, held
 # out: committed before anything was measured on them (8d91a00), measured once with the state before the
-# round of 3e113a6 and once after it (dialogue turns 393 → 394 and 369 → 370, nothing else moved), and
-# again after the switching bar was raised (f36cadc: no change); never tuned on and their misses not read.
-# Their bars are what the round reaches, and "where do I start?" read as information (one more intent on
-# the thirty-eighth writer's set). The thirty-eighth writer's procedure (94.6%) and out-of-scope
-# precision (85.4%) are under the targets: figures of the report, not cases to tune on.
+# round of 3e113a6 and once after it (dialogue turns 393 → 394 and 369 → 370, nothing else moved), again
+# after the switching bar was raised (f36cadc: no change), and after the round on the thirty-fifth and
+# thirty-sixth writers' sets (396 and 371); never tuned on and their misses not read. Their bars are what
+# that round reaches, and "where do I start?" read as information (one more intent on the thirty-eighth
+# writer's set). The thirty-eighth writer's procedure (94.6%) and out-of-scope precision (85.4%) are under
+# the targets: figures of the report, not cases to tune on.
 HELDOUT35 = Bars(
     {"intent": 951, "procedure": 666, "joint": 940, "fallback_precision": 73, "fallback_recall": 73},
-    turns=394,
+    turns=396,
     by_style={"accented": 159, "english": 154, "mixed": 161, "teencode": 158, "typos": 157, "unaccented": 162},
 )
 HELDOUT36 = Bars(
     {"intent": 911, "procedure": 631, "joint": 887, "fallback_precision": 70, "fallback_recall": 70},
-    turns=370,
+    turns=371,
     by_style={"accented": 152, "english": 155, "mixed": 151, "teencode": 150, "typos": 147, "unaccented": 155},
 )
 # The thirty-ninth and fortieth writers' sets (nlu_heldout37, nlu_heldout38), from the same brief, held out:
-# committed before anything was measured on them (2ea9b70), measured once with each of three states, the
+# committed before anything was measured on them (2ea9b70), measured once with each of four states, the
 # model of 1574b0e throughout: before the round of 3e113a6 (dialogue turns 367 and 378), after it (369 and
-# 379) and after a talk's switching bar was raised to 0.8 (f36cadc: 372 and 379); single messages the same
-# at all three. Never tuned on, their misses not read. Their bars are what f36cadc reaches.
+# 379), after a talk's switching bar was raised to 0.8 (f36cadc: 372 and 379) and after the round on the
+# thirty-fifth and thirty-sixth writers' sets (375 and 379); single messages the same at all four. Never tuned
+# on, their misses not read. Their bars are what the last state reaches.
 HELDOUT37 = Bars(
     {"intent": 926, "procedure": 648, "joint": 916, "fallback_precision": 74, "fallback_recall": 74},
-    turns=372,
+    turns=375,
     by_style={"accented": 161, "english": 152, "mixed": 150, "teencode": 153, "typos": 155, "unaccented": 155},
 )
 HELDOUT38 = Bars(
     {"intent": 933, "procedure": 645, "joint": 926, "fallback_precision": 74, "fallback_recall": 74},
     turns=379,
     by_style={"accented": 160, "english": 150, "mixed": 152, "teencode": 159, "typos": 154, "unaccented": 158},
+)
+# The forty-first and forty-second writers' sets (nlu_heldout39, nlu_heldout40), from the same brief, held out:
+# committed before anything was measured on them (3acb35b), measured once with the state before the round on
+# the thirty-fifth and thirty-sixth writers' sets (7961241: dialogue turns 371 and 408) and once after it (371
+# and 411; single messages the same), the model of 1574b0e. Never tuned on, their misses not read. Their bars
+# are what the round reaches.
+HELDOUT39 = Bars(
+    {"intent": 923, "procedure": 648, "joint": 915, "fallback_precision": 72, "fallback_recall": 72},
+    turns=371,
+    by_style={"accented": 158, "english": 152, "mixed": 152, "teencode": 151, "typos": 152, "unaccented": 158},
+)
+HELDOUT40 = Bars(
+    {"intent": 948, "procedure": 653, "joint": 935, "fallback_precision": 75, "fallback_recall": 75},
+    turns=411,
+    by_style={"accented": 157, "english": 160, "mixed": 158, "teencode": 159, "typos": 155, "unaccented": 159},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -530,6 +548,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout30", DEV32),
         ("nlu_heldout31", DEV33),
         ("nlu_heldout32", DEV34),
+        ("nlu_heldout33", DEV35),
+        ("nlu_heldout34", DEV36),
     ],
     ids=[
         "fifth writer",
@@ -562,6 +582,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "thirty-second writer",
         "thirty-third writer",
         "thirty-fourth writer",
+        "thirty-fifth writer",
+        "thirty-sixth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -571,20 +593,20 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout33", HELDOUT33),
-        ("nlu_heldout34", HELDOUT34),
         ("nlu_heldout35", HELDOUT35),
         ("nlu_heldout36", HELDOUT36),
         ("nlu_heldout37", HELDOUT37),
         ("nlu_heldout38", HELDOUT38),
+        ("nlu_heldout39", HELDOUT39),
+        ("nlu_heldout40", HELDOUT40),
     ],
     ids=[
-        "thirty-fifth writer",
-        "thirty-sixth writer",
         "thirty-seventh writer",
         "thirty-eighth writer",
         "thirty-ninth writer",
         "fortieth writer",
+        "forty-first writer",
+        "forty-second writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

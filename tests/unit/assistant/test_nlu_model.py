@@ -265,6 +265,10 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
     "nlu_heldout38": frozenset({"dong tien nuoc o dau", "what s the hotline number", "cam on da ho tro"}),
+    # status, hand-off and greeting formulas of the material, drawn before the forty-first and forty-second
+    # writers wrote them too (checked before they were measured; the material is unchanged since 1574b0e)
+    "nlu_heldout39": frozenset({"ho so cua toi den dau roi", "hi i have a question"}),
+    "nlu_heldout40": frozenset({"what s the hotline number", "hi i have a question"}),
     # an out-of-scope question of the material (051e43a) and status and hand-off formulas, drawn before
     # the thirty-fifth writer wrote them too (checked before the set was measured; the thirty-sixth
     # writer's set met none)
@@ -305,9 +309,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to thirty-fourth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to thirty-sixth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 33))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 35))
 )
 
 
@@ -315,12 +319,12 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout33",
-        "nlu_heldout34",
         "nlu_heldout35",
         "nlu_heldout36",
         "nlu_heldout37",
         "nlu_heldout38",
+        "nlu_heldout39",
+        "nlu_heldout40",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -464,6 +468,13 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         # a bare question of the round on those two sets ("anh ấy nộp ở đâu") dressed by chance with the
         # courtesy every writer types ("vậy ad"), as the fifteenth writer typed it too
         "nop o dau vay admin",
+        # the thirty-fifth and thirty-sixth writers' sets, checked when they became dev: a name with a
+        # formula of its own, and an out-of-scope question of the material
+        "thuong tru lam tren vneid duoc khong",
+        "cho em hoi lam giay phep lai xe can giay to gi",
+        "bang lai giay cu co bat buoc doi sang the nhua khong",
+        "ket hon co phai nop tien khong",
+        "cho hoi thu tuc ly hon thuan tinh",
     ]
 )
 
@@ -504,6 +515,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout30",
         "nlu_heldout31",
         "nlu_heldout32",
+        "nlu_heldout33",
+        "nlu_heldout34",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -236,6 +236,31 @@ def test_what_about_another_procedure_asks_the_same_question() -> None:
     assert (got.intent, got.procedure) == (Intent.PROCEDURE_DOCUMENTS, "temporary-absence-declaration")
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "procedure"),
+    [
+        (
+            "đăng ký hộ kinh doanh mất bao lâu",
+            "còn treo băng rôn khai trương thì có phải xin phép ko",
+            "advertising-notice",
+        ),
+        ("làm hộ chiếu mất bao lâu", "còn cccd bị mất thì làm lại ntn", "citizen-identity-card"),
+        (
+            "Where do I apply for a passport?",
+            "And does the bakery need a food safety certificate?",
+            "food-safety-certificate",
+        ),
+    ],
+)
+def test_what_about_another_procedure_with_a_question_of_its_own_asks_that(
+    first: str, then: str, procedure: str
+) -> None:
+    state = DialogueState()
+    turn(first, state)
+    got = turn(then, state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_INFO, procedure)
+
+
 def test_another_procedure_named_weakly_does_not_switch_the_talk() -> None:
     state = DialogueState(procedure="temporary-residence-registration", last_intent="procedure_documents")
     weak = Understanding(
@@ -836,3 +861,48 @@ def test_a_procedure_named_weakly_goes_back_to_the_one_of_the_talk_it_leans_to()
         beliefs=(("unemployment-benefit", 0.69), ("social-allowance", 0.31)),
     )
     assert follow(weak, normalize("trợ cấp thì nộp ở đâu"), state).procedure == "social-allowance"
+
+
+@pytest.mark.parametrize(
+    ("handoff", "text", "expected"),
+    [
+        (0.4, "tôi với hai người bạn góp vốn thành lập công ty cổ phần", Intent.PROCEDURE_INFO),
+        (0.4, "tôi muốn nói chuyện với hai người", Intent.HUMAN_HANDOFF),
+        (0.6, "tôi với hai người bạn góp vốn thành lập công ty cổ phần", Intent.HUMAN_HANDOFF),
+    ],
+)
+def test_an_unsure_hand_off_naming_a_procedure_clearly_is_a_question_about_it(
+    monkeypatch: pytest.MonkeyPatch, handoff: float, text: str, expected: Intent
+) -> None:
+    """The model may read the people of a situation told ("với hai người bạn") as a person asked for."""
+    rest = (1.0 - handoff) / (len(Intent) - 1)
+    beliefs = {i.value: (handoff if i is Intent.HUMAN_HANDOFF else rest) for i in Intent}
+    monkeypatch.setattr(UNDERSTANDER._intents, "probabilities", lambda _vector: beliefs)
+    assert said(text).intent is expected
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        (
+            "đăng ký kết hôn cần giấy tờ gì",
+            "tôi từng ly hôn rồi thì cần mang thêm gì?",
+            (Intent.PROCEDURE_DOCUMENTS, "marriage-registration"),
+        ),
+        (
+            "xin giấy xác nhận tình trạng hôn nhân ở đâu",
+            "có cần quyết định ly hôn không",
+            (Intent.PROCEDURE_DOCUMENTS, "marital-status-certificate"),
+        ),
+        ("làm giấy phép bán rượu cần gì", "còn bán thuốc lá thì có cần giấy gì không", (Intent.FALLBACK, None)),
+    ],
+)
+def test_papers_asked_in_a_talk_are_its_papers_though_they_read_out_of_scope(
+    first: str, then: str, expected: tuple[Intent, str | None]
+) -> None:
+    """What to bring, or a paper said needed, asked in a talk is about its papers; "còn ..." goes on to
+    another thing, which is out of scope as it reads."""
+    state = DialogueState()
+    turn(first, state)
+    got = turn(then, state)
+    assert (got.intent, got.procedure) == expected
