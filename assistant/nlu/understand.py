@@ -10,7 +10,8 @@ is too close to call.
   is chosen and they are returned as candidates to ask about.
 * Two procedure questions believed alike (fee or duration?) are returned too, so the reply can ask.
 * "Where do I start?" asks the way to go about a procedure, not where to file it; "can it be mailed to
-  me?" asks where and how the result is had.
+  me?" asks where and how the result is had; "can I swap my UK licence for a Vietnamese one?" asks
+  whether one may, unless it names a place or a way ("can I do it online?").
 * A papers question saying a paper is needed is read again with the catalog's papers: "đăng ký kết hôn
   có cần giấy xác nhận độc thân không" is about the marriage, the procedure named before the paper;
   "quán ăn nhỏ có cần giấy attp không", a licence no dossier asks for, asks whether one needs it.
@@ -95,6 +96,13 @@ _BY_POST: Final = re.compile(
 )
 """A result asked to come by post ("can it be mailed to me?", "nhận kết quả qua bưu điện không"): a
 question about where and how the result is had, unless it asks when or how much."""
+_CAN_I: Final = re.compile(r"^(?:\w+ ){0,12}?(?:can|could|may) (?:i|we)\b")
+_A_PLACE_OR_WAY: Final = re.compile(
+    r"\b(?:where|online|vneid|portal|app|website|here|there|at|in|ward|commune|office|post|mail|mailed|posted"
+    r"|sent|send|home|abroad|embassy|back|person|police|province|city|district|town)\b"
+)
+"""Whether one may do a thing ("can I swap my UK licence for a Vietnamese one?") asks whether, unless it
+names a place, a channel or a way of having it ("can I apply in Saigon?", "can I do it online?")."""
 _WHEN_OR_HOW_MUCH: Final = re.compile(
     r"\b(?:how long|when|bao lau|bao gio|khi nao|may ngay|how much|fee|cost|phi|tien|bao nhieu)\b"
 )
@@ -144,9 +152,12 @@ def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = (
 
 def _asked_as(intent: Intent, message: Normalized) -> Intent:
     """A procedure question read again where its words say outright what it asks: "where do I start?" the
-    way, not a place; "can it be mailed to me?" where and how the result is had."""
+    way, not a place; "can I swap my licence?" whether, if it names no place; "can it be mailed to me?"
+    where and how the result is had."""
     if intent is Intent.PROCEDURE_LOCATION and _WHERE_TO_START.search(message.folded):
         return Intent.PROCEDURE_INFO
+    if intent is Intent.PROCEDURE_LOCATION and _CAN_I.search(message.folded):
+        return intent if _A_PLACE_OR_WAY.search(message.folded) else Intent.PROCEDURE_INFO
     if intent not in PROCEDURE_INTENTS or not _BY_POST.search(message.folded):
         return intent
     return intent if _WHEN_OR_HOW_MUCH.search(message.folded) else Intent.PROCEDURE_LOCATION

@@ -372,24 +372,26 @@ DEV36 = Bars(
 # round of 3e113a6 and once after it (dialogue turns 393 → 394 and 369 → 370, nothing else moved), again
 # after the switching bar was raised (f36cadc: no change), and after the round on the thirty-fifth and
 # thirty-sixth writers' sets (396 and 371); never tuned on and their misses not read. Their bars are what
-# that round reaches, and "where do I start?" read as information (one more intent on the thirty-eighth
-# writer's set). The thirty-eighth writer's procedure (94.6%) and out-of-scope precision (85.4%) are under
-# the targets: figures of the report, not cases to tune on.
+# that round reaches, with "where do I start?" read as information (one more intent on the thirty-eighth
+# writer's set) and "can I swap my licence?" as whether one may (one more intent on each). The
+# thirty-eighth writer's procedure (94.6%) and out-of-scope precision (85.4%) are under the targets:
+# figures of the report, not cases to tune on.
 HELDOUT35 = Bars(
-    {"intent": 951, "procedure": 666, "joint": 940, "fallback_precision": 73, "fallback_recall": 73},
+    {"intent": 952, "procedure": 666, "joint": 941, "fallback_precision": 73, "fallback_recall": 73},
     turns=396,
-    by_style={"accented": 159, "english": 154, "mixed": 161, "teencode": 158, "typos": 157, "unaccented": 162},
+    by_style={"accented": 159, "english": 155, "mixed": 161, "teencode": 158, "typos": 157, "unaccented": 162},
 )
 HELDOUT36 = Bars(
-    {"intent": 911, "procedure": 631, "joint": 887, "fallback_precision": 70, "fallback_recall": 70},
+    {"intent": 912, "procedure": 631, "joint": 888, "fallback_precision": 70, "fallback_recall": 70},
     turns=371,
-    by_style={"accented": 152, "english": 155, "mixed": 151, "teencode": 150, "typos": 147, "unaccented": 155},
+    by_style={"accented": 152, "english": 157, "mixed": 151, "teencode": 150, "typos": 147, "unaccented": 155},
 )
 # The thirty-ninth and fortieth writers' sets (nlu_heldout37, nlu_heldout38), from the same brief, held out:
 # committed before anything was measured on them (2ea9b70), measured once with each of four states, the
 # model of 1574b0e throughout: before the round of 3e113a6 (dialogue turns 367 and 378), after it (369 and
 # 379), after a talk's switching bar was raised to 0.8 (f36cadc: 372 and 379) and after the round on the
-# thirty-fifth and thirty-sixth writers' sets (375 and 379); single messages the same at all four. Never tuned
+# thirty-fifth and thirty-sixth writers' sets (375 and 379); single messages the same at all four, then one
+# intent more on the fortieth writer's set with "can I swap my licence?" read as whether one may. Never tuned
 # on, their misses not read. Their bars are what the last state reaches.
 HELDOUT37 = Bars(
     {"intent": 926, "procedure": 648, "joint": 916, "fallback_precision": 74, "fallback_recall": 74},
@@ -397,19 +399,20 @@ HELDOUT37 = Bars(
     by_style={"accented": 161, "english": 152, "mixed": 150, "teencode": 153, "typos": 155, "unaccented": 155},
 )
 HELDOUT38 = Bars(
-    {"intent": 933, "procedure": 645, "joint": 926, "fallback_precision": 74, "fallback_recall": 74},
+    {"intent": 934, "procedure": 645, "joint": 927, "fallback_precision": 74, "fallback_recall": 74},
     turns=379,
-    by_style={"accented": 160, "english": 150, "mixed": 152, "teencode": 159, "typos": 154, "unaccented": 158},
+    by_style={"accented": 160, "english": 151, "mixed": 152, "teencode": 159, "typos": 154, "unaccented": 158},
 )
 # The forty-first and forty-second writers' sets (nlu_heldout39, nlu_heldout40), from the same brief, held out:
 # committed before anything was measured on them (3acb35b), measured once with the state before the round on
 # the thirty-fifth and thirty-sixth writers' sets (7961241: dialogue turns 371 and 408) and once after it (371
-# and 411; single messages the same), the model of 1574b0e. Never tuned on, their misses not read. Their bars
-# are what the round reaches.
+# and 411; single messages the same), the model of 1574b0e, then after "can I swap my licence?" was read as
+# whether one may (one intent more on the forty-first writer's set). Never tuned on, their misses not read.
+# Their bars are what was reached.
 HELDOUT39 = Bars(
-    {"intent": 923, "procedure": 648, "joint": 915, "fallback_precision": 72, "fallback_recall": 72},
+    {"intent": 924, "procedure": 648, "joint": 916, "fallback_precision": 72, "fallback_recall": 72},
     turns=371,
-    by_style={"accented": 158, "english": 152, "mixed": 152, "teencode": 151, "typos": 152, "unaccented": 158},
+    by_style={"accented": 158, "english": 153, "mixed": 152, "teencode": 151, "typos": 152, "unaccented": 158},
 )
 HELDOUT40 = Bars(
     {"intent": 948, "procedure": 653, "joint": 935, "fallback_precision": 75, "fallback_recall": 75},

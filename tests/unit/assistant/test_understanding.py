@@ -421,6 +421,12 @@ def test_where_to_start_asks_the_way_not_the_place() -> None:
     assert UNDERSTANDER(normalize("Where do I file the marriage registration?")).intent is Intent.PROCEDURE_LOCATION
 
 
+def test_whether_one_may_do_a_thing_asks_whether_unless_it_names_a_place_or_way() -> None:
+    assert said("Can I swap my Korean driving licence for a Vietnamese one?").intent is Intent.PROCEDURE_INFO
+    for text in ("Can I file it online?", "Can I apply at the ward office where I rent?"):
+        assert said(text).intent is Intent.PROCEDURE_LOCATION, text
+
+
 def test_a_result_asked_by_post_is_where_it_is_had() -> None:
     """The brief's and the answer's "where": whether the result can come by post. Asking when it comes,
     or what the post costs, stays that question."""
