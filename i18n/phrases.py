@@ -21,6 +21,17 @@ _TYPO_MIN = 74.0  # "sihn" for "sinh" is 75
 _MIN_QUERY_COVERAGE = 0.6
 _MIN_SCORE = 65.0
 _REMEMBERED_WORDS = 4096  # query words whose matches are kept (cleared whole when full)
+_SOUNDS_ALIKE = 0.85
+# Initials many Vietnamese speakers pronounce alike and so misspell ("tạm chú" for "tạm trú", "xổ đỏ", "dấy
+# tờ", "nàm"): folded to one, a short word typed with the other still matches.
+_ALIKE_INITIALS = (("tr", "ch"), ("gi", "d"), ("r", "d"), ("x", "s"), ("l", "n"))
+
+
+def _sound(word: str) -> str:
+    for initial, alike in _ALIKE_INITIALS:
+        if word.startswith(initial):
+            return alike + word[len(initial) :]
+    return word
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,9 @@ class PhraseIndex:
         self._vocabulary = sorted({w for ph in phrases for w in ph.words})
         self._known = frozenset(self._vocabulary)
         self._typo_candidates = [w for w in self._vocabulary if len(w) >= 4]
+        self._alike: dict[str, list[str]] = {}
+        for w in self._vocabulary:
+            self._alike.setdefault(_sound(w), []).append(w)
         self._joined = [ph.joined for ph in phrases]
         holding: dict[str, list[int]] = {}
         for i, ph in enumerate(phrases):
@@ -82,6 +96,8 @@ class PhraseIndex:
                 if not candidate.startswith(word):
                     break
                 found[candidate] = 0.85
+        for candidate in self._alike.get(_sound(word), ()):
+            found[candidate] = max(found.get(candidate, 0.0), _SOUNDS_ALIKE)
         if word in self._known:
             found[word] = 1.0
         return found

@@ -30,6 +30,22 @@ WHOLE_NAME: Final = 97.0
 """A phrase score only a name or keyword typed in full reaches (weights in `procedure_phrases`): such
 a procedure leads even the model's beliefs, so one an administrator just added is found by its name
 before the model has ever seen it."""
+_SHORTHANDS: Final[dict[str, tuple[str, ...]]] = {
+    "tt": ("tạm trú", "thường trú"),
+    "ct": ("chứng thực", "công ty"),
+    "ck": ("chữ ký",),
+    "kt": ("khai tử",),
+    "hd": ("hợp đồng",),
+    "hđ": ("hợp đồng",),
+    "tn": ("thất nghiệp", "tốt nghiệp"),
+    "btxh": ("bảo trợ xã hội",),
+}
+"""Shorthands typed in a search box that the assistant's list leaves out, since each stands for two things
+("tt" is tạm trú, thường trú, thủ tục, thanh toán): a search can try each meaning that names a procedure
+and show what any of them finds, which a chat reply, answering one question, cannot. The meanings that name
+none (thủ tục, thanh toán, chuyển khoản, kiểm tra, hướng dẫn) are left out."""
+_MEANINGS: Final = 4
+"""At most this many readings of a query are tried (each shorthand's meanings, combined)."""
 _LEAD_SCORE: Final = 100.0
 _REMEMBERED: Final = 2048  # queries whose results are kept (a list of a few slugs each); the oldest go first
 
@@ -62,7 +78,11 @@ class ProcedureIndex(PhraseIndex):
         key = (query, limit, tuple(words) if words is not None else None, min_coverage)
         found = self._answered.get(key)
         if found is None:
-            found = self._search(query, limit, words=words, min_coverage=min_coverage)
+            best: dict[str, float] = {}
+            for reading in _readings(query) if words is None else [query]:
+                for slug, score in self._search(reading, limit, words=words, min_coverage=min_coverage):
+                    best[slug] = max(best.get(slug, 0.0), score)
+            found = sorted(best.items(), key=lambda item: -item[1])[:limit]
             if len(self._answered) >= _REMEMBERED:
                 del self._answered[next(iter(self._answered))]
             self._answered[key] = found
@@ -89,3 +109,15 @@ class ProcedureIndex(PhraseIndex):
         believed = [(slug, score) for slug, score in believed if slug not in led]
         led |= {slug for slug, _ in believed}
         return [*named, *believed, *((slug, score) for slug, score in phrases if slug not in led)][:limit]
+
+
+def _readings(query: str) -> list[str]:
+    """The query as typed, then with each shorthand it holds read each way it may be meant ("đk tt": "đk tạm
+    trú", "đk thường trú"), at most ``_MEANINGS`` readings in all."""
+    readings = [query.split()]
+    for i, word in enumerate(readings[0]):
+        meanings = _SHORTHANDS.get(word.lower())
+        if meanings:
+            readings = [[*r[:i], meaning, *r[i + 1 :]] for r in readings for meaning in meanings]
+    texts = [query] if readings == [query.split()] else [query, *(" ".join(r) for r in readings)]
+    return texts[: _MEANINGS + 1]

@@ -119,6 +119,25 @@ def test_without_diacritics_misspelt_or_abbreviated_the_procedure_comes_first(qu
     assert top3(query)[0] == slug, top3(query)
 
 
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("tạm chú", "temporary-residence-registration"),  # ch for tr, as many pronounce them alike
+        ("dấy khai sinh", "birth-registration"),  # d for gi
+        ("trợ cấp btxh", "social-allowance"),  # bảo trợ xã hội
+        ("ct bản sao", "certified-copy"),  # chứng thực, not công ty, here
+        ("work license", "work-permit-foreigner"),
+    ],
+)
+def test_initials_said_alike_shorthands_and_a_plain_english_name_find_the_procedure(query: str, slug: str) -> None:
+    assert top3(query)[0] == slug, top3(query)
+
+
+def test_a_shorthand_that_stands_for_two_procedures_finds_both() -> None:
+    assert {"temporary-residence-registration", "permanent-residence-registration"} <= set(top3("đk tt"))
+    assert "enterprise-registration" in top3("đk ct")
+
+
 def test_a_query_asked_again_has_the_same_answer_and_the_caller_cannot_change_it() -> None:
     first = INDEX.search("ho chieu")
     first.clear()
@@ -150,22 +169,29 @@ def _found(name: str) -> dict[str, tuple[int, int]]:
         # model believes no procedure of, and a few typos and abbreviations ("tạm chú", "bấm bs xe máy")
         (
             "search_dev.jsonl",
-            {"abbreviation": 35, "everyday": 35, "english": 36, "typo": 33, "unaccented": 35, "situation": 16},
+            {"abbreviation": 35, "everyday": 35, "english": 36, "typo": 34, "unaccented": 35, "situation": 16},
         ),
-        # the held-out set, its misses never read: measured before and after a query leaning clearly to a
-        # procedure led the results (205, then 207 of 216)
+        # the second writer's set, held out until measured before and after a query leaning clearly to a
+        # procedure led the results (205, then 207 of 216): now dev, its misses read (ambiguous
+        # shorthands, an initial said alike, a plain English name), 211 of 216 after
         (
             "search_heldout.jsonl",
-            {"abbreviation": 33, "everyday": 38, "english": 37, "typo": 37, "unaccented": 37, "situation": 25},
+            {"abbreviation": 35, "everyday": 38, "english": 38, "typo": 38, "unaccented": 37, "situation": 25},
         ),
-        # a third writer's set, held out, its misses never read: measured once, with the search of 106c39f
-        # unchanged (197 of 207)
+        # a third writer's set, held out, its misses never read: measured with the search of 106c39f (197 of
+        # 207), then after the round on the second writer's misses (199)
         (
             "search_heldout2.jsonl",
-            {"abbreviation": 34, "everyday": 34, "english": 36, "typo": 35, "unaccented": 36, "situation": 22},
+            {"abbreviation": 35, "everyday": 34, "english": 36, "typo": 36, "unaccented": 36, "situation": 22},
+        ),
+        # a fourth writer's set, held out, its misses never read: measured before that round (195 of 206) and
+        # after it (197)
+        (
+            "search_heldout3.jsonl",
+            {"abbreviation": 35, "everyday": 36, "english": 36, "typo": 36, "unaccented": 36, "situation": 18},
         ),
     ],
-    ids=["dev", "held out", "held out, third writer"],
+    ids=["dev", "second writer, now dev", "held out, third writer", "held out, fourth writer"],
 )
 def test_a_blind_writers_queries_are_found_at_least_as_often_as_measured(name: str, floors: dict[str, int]) -> None:
     """Queries written by people who never saw the search: the floors are what was found when each set
