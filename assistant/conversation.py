@@ -26,7 +26,9 @@
 * Where the asker lives, said in a question about where to file ("không phải chỗ hộ khẩu thì nộp ở
   đâu"), names a residence procedure without switching the talk to it, unless it names one outright.
   So does the registration a civil status record came from, in a talk about copying or correcting
-  that record ("phải về nơi đã đăng ký kết hôn hả").
+  that record ("phải về nơi đã đăng ký kết hôn hả"). A home's ownership told in a talk about registering
+  residence ("nhà do tôi đứng tên, cần giấy gì", "the landlord has the red book") is that talk's, not
+  a land procedure's, unless land is dealt in ("sang tên", "làm sổ").
 * A paper another procedure issues, said needed in a talk ("có cần giấy xác nhận độc thân không"
   about a marriage), asks about the talk's papers; how to get it ("xin giấy đó cần gì") is its own talk.
 * In a talk, a thing said needed, naming no procedure ("cần hđ thuê trọ không", "does his degree need
@@ -280,7 +282,9 @@ def _question(understood: Understanding, message: Normalized, state: DialogueSta
         recalled = _recalled(understood, state)
         if recalled is not None:
             return _about(state, intent, confidence, recalled, understood.intents)
-    if state.procedure is not None and _only_a_place(understood, state, intent):
+    if state.procedure is not None and (
+        _only_a_place(understood, state, intent) or _a_home_owned(understood, message, state)
+    ):
         return _about(state, intent, confidence, state.procedure, understood.intents)
     if (
         state.procedure is not None
@@ -391,6 +395,22 @@ def _only_a_place(understood: Understanding, state: DialogueState, intent: Inten
     if state.procedure in _ON_THE_RECORD and named <= _ISSUES_AN_EXTRACT:
         return True
     return state.procedure not in _RESIDENCE and named <= _RESIDENCE and understood.procedure_confidence < OUTRIGHT
+
+
+_LAND: Final = frozenset({"land-use-certificate", "land-transfer-registration"})
+_DEALS_IN_LAND: Final = re.compile(
+    r"\b(?:sang ten|tach thua|cap so|lam so|mua ban|tang cho|thua ke|chuyen nhuong|transfer|inherit|buy|sell)\w*"
+)
+"""Land dealt in ("sang tên", "làm sổ", "mua bán", "transfer"): a land procedure asked about, not a home's proof."""
+
+
+def _a_home_owned(understood: Understanding, message: Normalized, state: DialogueState) -> bool:
+    """A home's ownership told in a talk about registering residence there ("nhà do tôi đứng tên, cần giấy
+    gì", "nhà chồng có sổ đỏ", "the landlord has the red book"): the residence's question, not land's."""
+    named = _named(understood)
+    return (
+        state.procedure in _RESIDENCE and bool(named) and named <= _LAND and not _DEALS_IN_LAND.search(message.folded)
+    )
 
 
 def _recalled(understood: Understanding, state: DialogueState) -> str | None:

@@ -235,6 +235,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Thirty-fourth",
     "Thirty-fifth",
     "Thirty-sixth",
+    "Thirty-seventh",
+    "Thirty-eighth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
 

@@ -1,8 +1,8 @@
 """One message understood: its intent and the procedure it names, each with a confidence, and what
 is too close to call.
 
-* Exact rules first (:mod:`.rules`): a dossier's code is a status question, a request for a person
-  a hand-off, a bare greeting a greeting.
+* Exact rules first (:mod:`.rules`): a dossier's code is a status question (with the procedure it
+  names beside the code, for the talk), a request for a person a hand-off, a bare greeting a greeting.
 * Otherwise the learned models (:mod:`.model`) read the message: the intent head picks one of the
   twelve intents, the procedure head one of the procedures or none.
 * A procedure is named when the procedure head believes it more than any other and than "none",
@@ -219,9 +219,9 @@ class Understander:
         follow_up = bool(FOLLOW_UP.search(message.folded)) or message.raw.lstrip().lower().startswith(
             ("còn ", "thế còn", "vậy còn")
         )
-        ruled = self._by_rule(message)
+        ruled = self._ruled(message)
         if ruled is not None:
-            return Understanding(intent=ruled, confidence=_RULE_CONFIDENCE)
+            return ruled
         vector = self._model.vectorize(message.folded)
         if vector.empty:  # nothing the models know: no words, or none ever seen
             return _out_of_scope(0.0)
@@ -267,6 +267,28 @@ class Understander:
             follow_up=follow_up and intent in PROCEDURE_INTENTS,
             beliefs=beliefs,
             a_paper=a_paper,
+        )
+
+    def _ruled(self, message: Normalized) -> Understanding | None:
+        ruled = self._by_rule(message)
+        if ruled is Intent.DOSSIER_STATUS:
+            return self._status_of(message)
+        return Understanding(intent=ruled, confidence=_RULE_CONFIDENCE) if ruled is not None else None
+
+    def _status_of(self, message: Normalized) -> Understanding:
+        """A dossier's code makes a status question; the procedure it names beside the code ("hồ sơ đăng ký
+        hộ kinh doanh, mã 240915-0033") is what the talk is about after it (a payment asked next)."""
+        vector = self._model.vectorize(message.folded)
+        if vector.empty:
+            return Understanding(intent=Intent.DOSSIER_STATUS, confidence=_RULE_CONFIDENCE)
+        procedure, procedure_confidence, _ = self._procedure(
+            self._served_ranking(self._procedures.probabilities(vector))
+        )
+        return Understanding(
+            intent=Intent.DOSSIER_STATUS,
+            confidence=_RULE_CONFIDENCE,
+            procedure=procedure,
+            procedure_confidence=round(procedure_confidence, 3) if procedure else 0.0,
         )
 
     def _served_ranking(self, probabilities: dict[str, float]) -> tuple[float, list[tuple[str, float]]]:

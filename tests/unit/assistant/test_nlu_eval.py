@@ -368,31 +368,28 @@ DEV36 = Bars(
     by_style={"accented": 160, "english": 156, "mixed": 151, "teencode": 156, "typos": 145, "unaccented": 153},
 )
 # The thirty-seventh and thirty-eighth writers' sets (nlu_heldout35, nlu_heldout36), from the same brief, held
-# out: committed before anything was measured on them (8d91a00), measured once with the state before the
-# round of 3e113a6 and once after it (dialogue turns 393 → 394 and 369 → 370, nothing else moved), again
-# after the switching bar was raised (f36cadc: no change), and after the round on the thirty-fifth and
-# thirty-sixth writers' sets (396 and 371); never tuned on and their misses not read. Their bars are what
-# that round reaches, with "where do I start?" read as information (one more intent on the thirty-eighth
-# writer's set) and "can I swap my licence?" as whether one may (one more intent on each). The
-# thirty-eighth writer's procedure (94.6%) and out-of-scope precision (85.4%) are under the targets:
-# figures of the report, not cases to tune on.
-HELDOUT35 = Bars(
-    {"intent": 952, "procedure": 666, "joint": 941, "fallback_precision": 73, "fallback_recall": 73},
+# out until they had been measured with every state from 3e113a6 to 74e01ba (intent 952 and 912, procedure
+# 666 and 631, joint 941 and 888, fallback 73 and 70 right, dialogue turns 396 and 371 at the last): now
+# dev, tuned on from the kinds of their misses (the model unchanged). Their bars are what the round tuned on
+# them reaches (dialogue turns 398 and 374, the rest unchanged), less a small margin.
+DEV37 = Bars(
+    {"intent": 950, "procedure": 664, "joint": 939, "fallback_precision": 72, "fallback_recall": 72},
     turns=396,
-    by_style={"accented": 159, "english": 155, "mixed": 161, "teencode": 158, "typos": 157, "unaccented": 162},
+    by_style={"accented": 158, "english": 154, "mixed": 160, "teencode": 157, "typos": 156, "unaccented": 161},
 )
-HELDOUT36 = Bars(
-    {"intent": 912, "procedure": 631, "joint": 888, "fallback_precision": 70, "fallback_recall": 70},
-    turns=371,
-    by_style={"accented": 152, "english": 157, "mixed": 151, "teencode": 150, "typos": 147, "unaccented": 155},
+DEV38 = Bars(
+    {"intent": 910, "procedure": 629, "joint": 886, "fallback_precision": 69, "fallback_recall": 69},
+    turns=372,
+    by_style={"accented": 151, "english": 156, "mixed": 150, "teencode": 149, "typos": 146, "unaccented": 154},
 )
 # The thirty-ninth and fortieth writers' sets (nlu_heldout37, nlu_heldout38), from the same brief, held out:
 # committed before anything was measured on them (2ea9b70), measured once with each of four states, the
 # model of 1574b0e throughout: before the round of 3e113a6 (dialogue turns 367 and 378), after it (369 and
 # 379), after a talk's switching bar was raised to 0.8 (f36cadc: 372 and 379) and after the round on the
 # thirty-fifth and thirty-sixth writers' sets (375 and 379); single messages the same at all four, then one
-# intent more on the fortieth writer's set with "can I swap my licence?" read as whether one may. Never tuned
-# on, their misses not read. Their bars are what the last state reaches.
+# intent more on the fortieth writer's set with "can I swap my licence?" read as whether one may, and no
+# change after the round on the thirty-seventh and thirty-eighth writers' sets. Never tuned on, their misses
+# not read. Their bars are what the last state reaches.
 HELDOUT37 = Bars(
     {"intent": 926, "procedure": 648, "joint": 916, "fallback_precision": 74, "fallback_recall": 74},
     turns=375,
@@ -407,8 +404,9 @@ HELDOUT38 = Bars(
 # committed before anything was measured on them (3acb35b), measured once with the state before the round on
 # the thirty-fifth and thirty-sixth writers' sets (7961241: dialogue turns 371 and 408) and once after it (371
 # and 411; single messages the same), the model of 1574b0e, then after "can I swap my licence?" was read as
-# whether one may (one intent more on the forty-first writer's set). Never tuned on, their misses not read.
-# Their bars are what was reached.
+# whether one may (one intent more on the forty-first writer's set), and after the round on the
+# thirty-seventh and thirty-eighth writers' sets (one dialogue turn more on the forty-second writer's set,
+# 412). Never tuned on, their misses not read. Their bars are what was reached.
 HELDOUT39 = Bars(
     {"intent": 924, "procedure": 648, "joint": 916, "fallback_precision": 72, "fallback_recall": 72},
     turns=371,
@@ -416,8 +414,24 @@ HELDOUT39 = Bars(
 )
 HELDOUT40 = Bars(
     {"intent": 948, "procedure": 653, "joint": 935, "fallback_precision": 75, "fallback_recall": 75},
-    turns=411,
+    turns=412,
     by_style={"accented": 157, "english": 160, "mixed": 158, "teencode": 159, "typos": 155, "unaccented": 159},
+)
+# The forty-third and forty-fourth writers' sets (nlu_heldout41, nlu_heldout42), from the same brief, held
+# out: committed before anything was measured on them (25a1e35), measured once with the state before the
+# round on the thirty-seventh and thirty-eighth writers' sets (74e01ba) and once after it, the same figures
+# at both. Never tuned on, their misses not read. The forty-third writer's intent (94.8%) and procedure
+# (94.4%) and the forty-fourth writer's out-of-scope precision (89.9%) are under the targets: figures of
+# the report, not cases to tune on.
+HELDOUT41 = Bars(
+    {"intent": 903, "procedure": 620, "joint": 874, "fallback_precision": 71, "fallback_recall": 71},
+    turns=396,
+    by_style={"accented": 149, "english": 149, "mixed": 150, "teencode": 156, "typos": 148, "unaccented": 151},
+)
+HELDOUT42 = Bars(
+    {"intent": 921, "procedure": 635, "joint": 905, "fallback_precision": 71, "fallback_recall": 71},
+    turns=391,
+    by_style={"accented": 158, "english": 153, "mixed": 149, "teencode": 154, "typos": 151, "unaccented": 156},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -553,6 +567,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout32", DEV34),
         ("nlu_heldout33", DEV35),
         ("nlu_heldout34", DEV36),
+        ("nlu_heldout35", DEV37),
+        ("nlu_heldout36", DEV38),
     ],
     ids=[
         "fifth writer",
@@ -587,6 +603,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "thirty-fourth writer",
         "thirty-fifth writer",
         "thirty-sixth writer",
+        "thirty-seventh writer",
+        "thirty-eighth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -596,20 +614,20 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout35", HELDOUT35),
-        ("nlu_heldout36", HELDOUT36),
         ("nlu_heldout37", HELDOUT37),
         ("nlu_heldout38", HELDOUT38),
         ("nlu_heldout39", HELDOUT39),
         ("nlu_heldout40", HELDOUT40),
+        ("nlu_heldout41", HELDOUT41),
+        ("nlu_heldout42", HELDOUT42),
     ],
     ids=[
-        "thirty-seventh writer",
-        "thirty-eighth writer",
         "thirty-ninth writer",
         "fortieth writer",
         "forty-first writer",
         "forty-second writer",
+        "forty-third writer",
+        "forty-fourth writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

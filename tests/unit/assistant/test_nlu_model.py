@@ -269,6 +269,18 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     # writers wrote them too (checked before they were measured; the material is unchanged since 1574b0e)
     "nlu_heldout39": frozenset({"ho so cua toi den dau roi", "hi i have a question"}),
     "nlu_heldout40": frozenset({"what s the hotline number", "hi i have a question"}),
+    # a shared name asked about, papers, status, hand-off and payment formulas of the material, drawn before
+    # the forty-third and forty-fourth writers wrote them too (checked before they were measured; the
+    # material is unchanged since 1574b0e)
+    "nlu_heldout41": frozenset({"cho toi hoi ve so do", "ho so cua toi den dau roi"}),
+    "nlu_heldout42": frozenset(
+        {
+            "is there a phone number i can call",
+            "what documents do i need for a business licence",
+            "co ai truc khong a",
+            "quet ma qr khong duoc",
+        }
+    ),
     # an out-of-scope question of the material (051e43a) and status and hand-off formulas, drawn before
     # the thirty-fifth writer wrote them too (checked before the set was measured; the thirty-sixth
     # writer's set met none)
@@ -309,9 +321,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to thirty-sixth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to thirty-eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 35))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 37))
 )
 
 
@@ -319,12 +331,12 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout35",
-        "nlu_heldout36",
         "nlu_heldout37",
         "nlu_heldout38",
         "nlu_heldout39",
         "nlu_heldout40",
+        "nlu_heldout41",
+        "nlu_heldout42",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -475,6 +487,14 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "bang lai giay cu co bat buoc doi sang the nhua khong",
         "ket hon co phai nop tien khong",
         "cho hoi thu tuc ly hon thuan tinh",
+        # the thirty-seventh and thirty-eighth writers' sets, checked when they became dev: fee, duration,
+        # papers, payment, hand-off and thanks formulas of the material
+        "mua ban dat thi can nhung giay to gi",
+        "payment failed but money left my account",
+        "het bao nhieu tien a",
+        "bao lau thi xong a",
+        "thank you for your patience",
+        "gap nhan vien tu van",
     ]
 )
 
@@ -517,6 +537,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout32",
         "nlu_heldout33",
         "nlu_heldout34",
+        "nlu_heldout35",
+        "nlu_heldout36",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

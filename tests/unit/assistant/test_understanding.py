@@ -912,3 +912,21 @@ def test_papers_asked_in_a_talk_are_its_papers_though_they_read_out_of_scope(
     turn(first, state)
     got = turn(then, state)
     assert (got.intent, got.procedure) == expected
+
+
+def test_a_home_owned_told_in_a_residence_talk_keeps_the_talk() -> None:
+    """ "Nhà do bố tôi đứng tên" is the proof of the home the residence is registered in; land dealt in
+    ("sang tên sổ đỏ") is a land procedure."""
+    state = DialogueState()
+    turn("đăng ký thường trú cần giấy tờ gì", state)
+    got = turn("căn nhà do bố tôi đứng tên, cần thêm gì", state)
+    assert (got.intent, got.procedure) == (Intent.PROCEDURE_DOCUMENTS, "permanent-residence-registration")
+    assert turn("còn sang tên sổ đỏ thì làm sao", state).procedure == "land-transfer-registration"
+
+
+def test_a_status_question_with_a_code_and_a_procedure_makes_it_the_talks() -> None:
+    state = DialogueState()
+    status = turn("hồ sơ đăng ký kết hôn của tôi, mã 261105-0042, tới đâu rồi", state)
+    assert (status.intent, status.procedure) == (Intent.DOSSIER_STATUS, None)  # the reply is about the dossier
+    got = turn("tôi chuyển khoản lệ phí rồi mà app vẫn báo chưa thanh toán", state)
+    assert (got.intent, got.procedure) == (Intent.PAYMENT_HELP, "marriage-registration")
