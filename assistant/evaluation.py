@@ -205,7 +205,7 @@ def understander_for(
     return Understander(folded, exact=quick_reply_intents(), papers=papers), folded
 
 
-_TUNED_ON_AFTER_ONE_MEASURE: Final = (
+_TUNED_ON_AFTER_MEASURING: Final = (
     "Eighth",
     "Ninth",
     "Tenth",
@@ -238,7 +238,8 @@ _TUNED_ON_AFTER_ONE_MEASURE: Final = (
     "Thirty-seventh",
     "Thirty-eighth",
 )
-"""The writers of nlu_heldout6 onwards, whose sets were measured once, then demoted to dev and tuned on."""
+"""The writers of nlu_heldout6 onwards, whose sets were measured (once, or from the thirty-third writer on
+at several states), then demoted to dev and tuned on."""
 
 
 def _files(n: int) -> tuple[str, str]:
@@ -271,8 +272,8 @@ def report_text(data: Path, names: Mapping[str, Sequence[str]], papers: Mapping[
             *_files(5),
         ),
         *(
-            (f"{ordinal} writer's set, once held out, now dev (measured once, then tuned on)", *_files(n))
-            for n, ordinal in enumerate(_TUNED_ON_AFTER_ONE_MEASURE, start=6)
+            (f"{ordinal} writer's set, once held out, now dev (measured, then tuned on)", *_files(n))
+            for n, ordinal in enumerate(_TUNED_ON_AFTER_MEASURING, start=6)
         ),
         ("The earlier evaluation set (dev)", "assistant_eval.jsonl", None),
     ]

@@ -45,7 +45,7 @@ _SHORTHANDS: Final[dict[str, tuple[str, ...]]] = {
 and show what any of them finds, which a chat reply, answering one question, cannot. The meanings that name
 none (thủ tục, thanh toán, chuyển khoản, kiểm tra, hướng dẫn) are left out."""
 _MEANINGS: Final = 4
-"""At most this many readings of a query are tried (each shorthand's meanings, combined)."""
+"""At most this many readings of a query are tried beside it as typed (each shorthand's meanings, combined)."""
 _LEAD_SCORE: Final = 100.0
 _REMEMBERED: Final = 2048  # queries whose results are kept (a list of a few slugs each); the oldest go first
 
@@ -113,11 +113,10 @@ class ProcedureIndex(PhraseIndex):
 
 def _readings(query: str) -> list[str]:
     """The query as typed, then with each shorthand it holds read each way it may be meant ("đk tt": "đk tạm
-    trú", "đk thường trú"), at most ``_MEANINGS`` readings in all."""
-    readings = [query.split()]
-    for i, word in enumerate(readings[0]):
-        meanings = _SHORTHANDS.get(word.lower())
-        if meanings:
-            readings = [[*r[:i], meaning, *r[i + 1 :]] for r in readings for meaning in meanings]
-    texts = [query] if readings == [query.split()] else [query, *(" ".join(r) for r in readings)]
-    return texts[: _MEANINGS + 1]
+    trú", "đk thường trú"), at most ``_MEANINGS`` of those."""
+    words = query.split()
+    readings = [words]
+    for i, word in enumerate(words):
+        meanings = _SHORTHANDS.get(word.lower(), (word,))
+        readings = [[*r[:i], meaning, *r[i + 1 :]] for r in readings for meaning in meanings][:_MEANINGS]
+    return [query, *(" ".join(r) for r in readings if r != words)]

@@ -34,7 +34,7 @@ from typing import Final
 import msgspec
 
 from .intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
-from .model import Model, load_model
+from .model import Model, Vector, load_model
 from .normalize import Normalized, normalize
 from .rules import asks_for_a_person, has_dossier_code, is_bare_greeting
 
@@ -96,7 +96,7 @@ _BY_POST: Final = re.compile(
 )
 """A result asked to come by post ("can it be mailed to me?", "nhận kết quả qua bưu điện không"): a
 question about where and how the result is had, unless it asks when or how much."""
-_CAN_I: Final = re.compile(r"^(?:\w+ ){0,12}?(?:can|could|may) (?:i|we)\b")
+_CAN_I: Final = re.compile(r"\b(?:can|could|may) (?:i|we)\b")
 _A_PLACE_OR_WAY: Final = re.compile(
     r"\b(?:where|online|vneid|portal|app|website|here|there|at|in|ward|commune|office|post|mail|mailed|posted"
     r"|sent|send|home|abroad|embassy|back|person|police|province|city|district|town)\b"
@@ -154,13 +154,14 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
     """A procedure question read again where its words say outright what it asks: "where do I start?" the
     way, not a place; "can I swap my licence?" whether, if it names no place; "can it be mailed to me?"
     where and how the result is had."""
-    if intent is Intent.PROCEDURE_LOCATION and _WHERE_TO_START.search(message.folded):
+    folded = message.folded
+    if intent is Intent.PROCEDURE_LOCATION and (
+        _WHERE_TO_START.search(folded) or (_CAN_I.search(folded) and not _A_PLACE_OR_WAY.search(folded))
+    ):
         return Intent.PROCEDURE_INFO
-    if intent is Intent.PROCEDURE_LOCATION and _CAN_I.search(message.folded):
-        return intent if _A_PLACE_OR_WAY.search(message.folded) else Intent.PROCEDURE_INFO
-    if intent not in PROCEDURE_INTENTS or not _BY_POST.search(message.folded):
+    if intent not in PROCEDURE_INTENTS or not _BY_POST.search(folded):
         return intent
-    return intent if _WHEN_OR_HOW_MUCH.search(message.folded) else Intent.PROCEDURE_LOCATION
+    return intent if _WHEN_OR_HOW_MUCH.search(folded) else Intent.PROCEDURE_LOCATION
 
 
 def clear_lead(ranked: Sequence[tuple[str, float]], least: float = 0.0, times: float = 2.0) -> str | None:
@@ -229,7 +230,7 @@ class Understander:
         intent, confidence = intents[0]
         if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):
             return _out_of_scope(confidence, intents)
-        procedures = self._served_ranking(self._procedures.probabilities(vector))
+        procedures = self._procedure_beliefs(vector)
         procedure, procedure_confidence, candidates = self._procedure(procedures)
         a_paper = bool(procedure or candidates) and {procedure, *candidates} - {None} <= self.issue_papers
         if intent is Intent.PROCEDURE_DOCUMENTS and procedure is not None:
@@ -281,9 +282,7 @@ class Understander:
         vector = self._model.vectorize(message.folded)
         if vector.empty:
             return Understanding(intent=Intent.DOSSIER_STATUS, confidence=_RULE_CONFIDENCE)
-        procedure, procedure_confidence, _ = self._procedure(
-            self._served_ranking(self._procedures.probabilities(vector))
-        )
+        procedure, procedure_confidence, _ = self._procedure(self._procedure_beliefs(vector))
         return Understanding(
             intent=Intent.DOSSIER_STATUS,
             confidence=_RULE_CONFIDENCE,
@@ -291,8 +290,9 @@ class Understander:
             procedure_confidence=round(procedure_confidence, 3) if procedure else 0.0,
         )
 
-    def _served_ranking(self, probabilities: dict[str, float]) -> tuple[float, list[tuple[str, float]]]:
+    def _procedure_beliefs(self, vector: Vector) -> tuple[float, list[tuple[str, float]]]:
         """The belief in no procedure, and the procedures served, most believed first."""
+        probabilities = self._procedures.probabilities(vector)
         ranked = [
             (s, p) for s, p in _ranked(probabilities) if s != NONE and (self._served is None or s in self._served)
         ]
@@ -347,4 +347,4 @@ class Understander:
         vector = self._model.vectorize(message.folded)
         if vector.empty:
             return []
-        return self._served_ranking(self._procedures.probabilities(vector))[1][:limit]
+        return self._procedure_beliefs(vector)[1][:limit]

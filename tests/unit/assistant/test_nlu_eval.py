@@ -388,12 +388,13 @@ DEV38 = Bars(
 # 379), after a talk's switching bar was raised to 0.8 (f36cadc: 372 and 379) and after the round on the
 # thirty-fifth and thirty-sixth writers' sets (375 and 379); single messages the same at all four, then one
 # intent more on the fortieth writer's set with "can I swap my licence?" read as whether one may, and no
-# change after the round on the thirty-seventh and thirty-eighth writers' sets. Never tuned on, their misses
-# not read. Their bars are what the last state reaches.
+# change after the round on the thirty-seventh and thirty-eighth writers' sets; the read-through's simpler "can
+# I" pattern (any place in the message, not the first thirteen words) one intent more on the thirty-ninth
+# writer's. Never tuned on, their misses not read. Their bars are what the last state reaches.
 HELDOUT37 = Bars(
-    {"intent": 926, "procedure": 648, "joint": 916, "fallback_precision": 74, "fallback_recall": 74},
+    {"intent": 927, "procedure": 648, "joint": 917, "fallback_precision": 74, "fallback_recall": 74},
     turns=375,
-    by_style={"accented": 161, "english": 152, "mixed": 150, "teencode": 153, "typos": 155, "unaccented": 155},
+    by_style={"accented": 161, "english": 153, "mixed": 150, "teencode": 153, "typos": 155, "unaccented": 155},
 )
 HELDOUT38 = Bars(
     {"intent": 934, "procedure": 645, "joint": 927, "fallback_precision": 74, "fallback_recall": 74},
