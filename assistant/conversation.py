@@ -30,15 +30,17 @@
   residence ("nhà do tôi đứng tên, cần giấy gì", "the landlord has the red book") is that talk's, not
   a land procedure's, unless land is dealt in ("sang tên", "làm sổ").
 * A paper another procedure issues, said needed in a talk ("có cần giấy xác nhận độc thân không"
-  about a marriage), asks about the talk's papers; how to get it ("xin giấy đó cần gì") is its own talk.
+  about a marriage), asks about the talk's papers; how to get it ("xin giấy đó cần gì") is its own talk,
+  and so is "giấy đó xin ở đâu" right after, or the paper named again even weakly a few questions later.
 * In a talk, a thing said needed, naming no procedure ("cần hđ thuê trọ không", "does his degree need
   to be legalised?"), asks about the talk's papers, unless it is a thing to do ("có cần đi cùng không").
 * Right after a status question, a question asked in general ("thường thì mất bao lâu") is about the
   procedure, not the dossier.
-* Another procedure named, even weakly, after words that say a next step or a return ("làm xong khai
-  sinh thì làm hộ chiếu luôn", "bán thêm rượu", "quay lại vụ passport", "we'll also ...") is what the
-  message is about; named weakly without them, the talk goes back to one it knows that the message
-  leans to ("trợ cấp thì nộp ở đâu" after the allowance), or stays.
+* Another procedure named, even weakly, after words that say a next step, a return or an alternative
+  ("làm xong khai sinh thì làm hộ chiếu luôn", "bán thêm rượu", "quay lại vụ passport", "we'll also
+  ...", "or would a company be better?") is what the message is about; named weakly without them, the
+  talk goes back to one it knows that the message leans to ("trợ cấp thì nộp ở đâu" after the allowance),
+  or stays.
 * Right after a payment question, the money itself ("bao lâu thì tiền về tài khoản", "ck lúc 9h") is
   still the payment, not the procedure's time or a dossier's status.
 * A place or a firm to recommend ("bạn biết chỗ nào in băng rôn rẻ không") is out of scope, whatever it names.
@@ -93,9 +95,12 @@ _IN_GENERAL: Final = re.compile(
     r"\b(?:thuong thi|binh thuong|thong thuong|theo quy dinh|thuong mat|normally|usually|typically|in general)\b"
 )
 """A question asked of the procedure in general, not of one's dossier: "thường thì mất bao lâu"."""
-_MOVES_ON: Final = re.compile(r"\b(?:quay lai|tro lai|back to|also|after that|sau do|xong|them|luon)\b")
-"""A next step or a return said outright ("làm xong khai sinh thì ...", "bán thêm rượu", "quay lại vụ
-passport", "we'll also ..."): another procedure it names, even weakly, is what the message is about."""
+_MOVES_ON: Final = re.compile(
+    r"\b(?:quay lai|tro lai|back to|also|after that|sau do|xong|them|luon|instead|thay vi)\b|^(?:or|hay la|hoac la)\b"
+)
+"""A next step, a return or an alternative said outright ("làm xong khai sinh thì ...", "bán thêm rượu",
+"quay lại vụ passport", "we'll also ...", "or would a company be better?"; not "the ward or the province"):
+another procedure it names, even weakly, is what the message is about."""
 _THE_MONEY: Final = re.compile(
     r"\b(?:tien|ck|chuyen|bi tru|hoan|refund|money|giao dich|transaction|transfer(?:red)?)\b"
 )
@@ -120,6 +125,8 @@ _PAPERS_ASKED: Final = re.compile(
     r"\bcan (?:\w+ ){0,5}?(?:gi|j)\b|\bwhat (?:do|does|should|must) (?:i|we|he|she|they|you) (?:need|bring|prepare)\b"
 )
 """What to bring asked ("cần mang thêm gì", "what do I need?")."""
+_THAT_PAPER: Final = re.compile(r"\b(?:giay|cai|to) (?:do|nay|kia|ay)\b|\bthat (?:paper|certificate|document|one)\b")
+"""The paper just spoken of ("xin giấy đó ở đâu", "cái đó mất bao lâu", "where do I get that certificate")."""
 KEEP: Final = 0.8
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
@@ -182,8 +189,8 @@ def _turn(
 ) -> Turn:
     intent, confidence = understood.intent, understood.confidence
     intent = _counted(intent, message, state)
-    pending, asked = state.candidates, state.pending_intent
-    state.candidates, state.pending_intent = [], None
+    pending, asked, weighed = state.candidates, state.pending_intent, state.weighed
+    state.candidates, state.pending_intent, state.weighed = [], None, None
     if pending:
         answer = _after_asking(pending, asked, understood, message, state, names, intent)
         if answer is not None:
@@ -215,11 +222,33 @@ def _turn(
     extract_of = _the_talks_extract(understood, message, state, intent)
     if extract_of is not None:
         return _about(state, intent, confidence, extract_of, understood.intents)
-    if state.procedure is not None and (
-        _a_paper_for_the_talk(understood, message, state, intent) or _a_thing_for_the_talk(understood, message, intent)
-    ):
-        return _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, state.procedure, understood.intents)
+    papers = _papers_weighed(understood, message, state, intent, weighed)
+    if papers is not None:
+        return papers
     return _question(understood, message, state, intent, confidence, asked)
+
+
+def _papers_weighed(understood: Understanding, message: Normalized, state: DialogueState, intent: Intent,
+                    weighed: str | None) -> Turn | None:  # fmt: skip
+    """A paper another procedure issues, said needed in a talk: the talk's papers, that paper remembered
+    among the talk's, and asked about itself right after ("giấy đó xin ở đâu"); or a thing said needed."""
+    talk, confidence = state.procedure, understood.confidence
+    if talk is not None and _a_thing_for_the_talk(understood, message, intent):
+        return _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, talk, understood.intents)
+    if talk is not None and _a_paper_for_the_talk(understood, message, state, intent):
+        paper = understood.procedure if understood.procedure_confidence >= KEEP else None
+        if paper is not None and paper != talk:
+            _remember(state, paper)
+        turn = _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, talk, understood.intents)
+        state.weighed = paper if paper != talk else None
+        return turn
+    if (
+        weighed is not None
+        and _THAT_PAPER.search(message.folded)
+        and (not _named(understood) - {weighed} or _only_a_place(understood, state, intent))
+    ):
+        return _about(state, intent, confidence, weighed, understood.intents)
+    return None
 
 
 def _paid_or_status(understood: Understanding, state: DialogueState, intent: Intent) -> Turn:
@@ -362,7 +391,10 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
     """Whether a paper that another procedure issues is needed, asked in a talk about one that may ask for
     it ("có cần giấy xác nhận độc thân không" about a marriage): the talk's papers, not how to get that one.
     A licence to run a business is no such paper: "có cần giấy attp không" while registering a shop asks
-    whether the shop needs it."""
+    whether the shop needs it. That paper said needed with nothing named that needs it is the talk's, even
+    the talk's own result ("có cần giấy báo tử không" about a death)."""
+    if understood.paper_needed:
+        return True
     if intent is not Intent.PROCEDURE_DOCUMENTS or understood.follow_up or not understood.a_paper:
         return False
     if state.procedure in _named(understood):

@@ -31,6 +31,9 @@ class DialogueState(msgspec.Struct, kw_only=True):
     # the procedures the talk has been about, the latest last: "the allowance" later in a talk that
     # had been about the social allowance is that one again, not a question of which
     talked: list[str] = msgspec.field(default_factory=list)
+    # a paper another procedure issues that the last turn asked whether the talk needs: "xin giấy đó ở
+    # đâu" next is about getting that paper
+    weighed: str | None = None
     dossier_code: str | None = None  # the last dossier code the citizen gave: a hand-off goes to its office
     locale: str = "vi"
     turns: int = 0

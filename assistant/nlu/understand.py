@@ -76,7 +76,7 @@ NEED: Final = re.compile(
 _NOT_A_HOLDER: Final = re.compile(r"\bmat\b|\b(?:toi|em|minh|nen|i|we)$")
 _WHAT: Final = re.compile(
     r"\b(?:gi|j|nao|what|which|gom|nhung|mang|bring|list|giay to|ho so|nop|ban (?:sao|goc|chinh)|photos?|id"
-    r"|documents?|papers|paperwork|docs)\b"
+    r"|documents?|papers|paperwork|docs|originals?)\b"
 )
 """A question about papers ("cần giấy tờ gì", "có cần nộp ... không"), not whether a licence is needed."""
 GREETS: Final = 0.5
@@ -138,6 +138,9 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     a_paper: bool = False
     """What the message names issues a paper other procedures' dossiers ask for ("giấy xác nhận tình
     trạng hôn nhân" for a marriage), unlike a licence to run a business ("giấy attp")."""
+    paper_needed: bool = False
+    """That paper itself said needed, with nothing named that needs it ("có cần giấy xác nhận độc thân
+    không", "I need a police check for my visa"): how to get it, out of a talk; in a talk, the talk's papers."""
 
 
 def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = ()) -> Understanding:
@@ -233,10 +236,12 @@ class Understander:
         procedures = self._procedure_beliefs(vector)
         procedure, procedure_confidence, candidates = self._procedure(procedures)
         a_paper = bool(procedure or candidates) and {procedure, *candidates} - {None} <= self.issue_papers
+        paper_needed = False
         if intent is Intent.PROCEDURE_DOCUMENTS and procedure is not None:
             intent, named = self._paper_needed(message, procedure)
             if named is not None:
                 (procedure, procedure_confidence), a_paper = named, False
+            paper_needed = a_paper and intent is Intent.PROCEDURE_INFO
         if intent is Intent.FALLBACK:
             # the intent head unsure it is out of scope while the procedure head names one clearly: a
             # situation told around a procedure ("mới mua nhà, muốn nhập hộ khẩu") is about it
@@ -268,6 +273,7 @@ class Understander:
             follow_up=follow_up and intent in PROCEDURE_INTENTS,
             beliefs=beliefs,
             a_paper=a_paper,
+            paper_needed=paper_needed,
         )
 
     def _ruled(self, message: Normalized) -> Understanding | None:
@@ -334,7 +340,12 @@ class Understander:
             return Intent.PROCEDURE_DOCUMENTS, None
         before = self.ranking(normalize(message.folded[: need.start()]), 2)
         if procedure in self.issue_papers:
-            return Intent.PROCEDURE_DOCUMENTS, _holder(message.folded[: need.start()], before, procedure)
+            holder = _holder(message.folded[: need.start()], before, procedure)
+            if holder is None and not (before and before[0][1] >= NOTICED) and not _WHAT.search(message.folded):
+                after = self.ranking(normalize(message.folded[need.end() :]), 1)
+                if after and after[0][0] == procedure and after[0][1] >= ISSUES:
+                    return Intent.PROCEDURE_INFO, None
+            return Intent.PROCEDURE_DOCUMENTS, holder
         # papers asked for, or a paper for the procedure named first ("làm bhtn cần sổ bhxh không")
         if _WHAT.search(message.folded) or (before and before[0][0] == procedure and before[0][1] >= NOTICED):
             return Intent.PROCEDURE_DOCUMENTS, None

@@ -382,32 +382,30 @@ DEV38 = Bars(
     turns=372,
     by_style={"accented": 151, "english": 156, "mixed": 150, "teencode": 149, "typos": 146, "unaccented": 154},
 )
-# The thirty-ninth and fortieth writers' sets (nlu_heldout37, nlu_heldout38), from the same brief, held out:
-# committed before anything was measured on them (2ea9b70), measured once with each of four states, the
-# model of 1574b0e throughout: before the round of 3e113a6 (dialogue turns 367 and 378), after it (369 and
-# 379), after a talk's switching bar was raised to 0.8 (f36cadc: 372 and 379) and after the round on the
-# thirty-fifth and thirty-sixth writers' sets (375 and 379); single messages the same at all four, then one
-# intent more on the fortieth writer's set with "can I swap my licence?" read as whether one may, and no
-# change after the round on the thirty-seventh and thirty-eighth writers' sets; the read-through's simpler "can
-# I" pattern (any place in the message, not the first thirteen words) one intent more on the thirty-ninth
-# writer's. Never tuned on, their misses not read. Their bars are what the last state reaches.
-HELDOUT37 = Bars(
-    {"intent": 927, "procedure": 648, "joint": 917, "fallback_precision": 74, "fallback_recall": 74},
-    turns=375,
-    by_style={"accented": 161, "english": 153, "mixed": 150, "teencode": 153, "typos": 155, "unaccented": 155},
+# The thirty-ninth and fortieth writers' sets (nlu_heldout37, nlu_heldout38), from the same brief, held out
+# until they had been measured with every state from 2ea9b70 to ed2727b, the model of 1574b0e throughout
+# (intent 927 and 934, procedure 648 and 645, joint 917 and 927, fallback 74 and 74 right, dialogue turns 375
+# and 379 at the last): now dev, tuned on from the kinds of their misses (the model unchanged). Their bars
+# are what the round tuned on them reaches (intent 927 and 935, joint 917 and 928, dialogue turns 379 and
+# 382, the rest unchanged), less a small margin.
+DEV39 = Bars(
+    {"intent": 925, "procedure": 646, "joint": 915, "fallback_precision": 73, "fallback_recall": 73},
+    turns=377,
+    by_style={"accented": 160, "english": 152, "mixed": 149, "teencode": 152, "typos": 154, "unaccented": 154},
 )
-HELDOUT38 = Bars(
-    {"intent": 934, "procedure": 645, "joint": 927, "fallback_precision": 74, "fallback_recall": 74},
-    turns=379,
-    by_style={"accented": 160, "english": 151, "mixed": 152, "teencode": 159, "typos": 154, "unaccented": 158},
+DEV40 = Bars(
+    {"intent": 933, "procedure": 643, "joint": 926, "fallback_precision": 73, "fallback_recall": 73},
+    turns=380,
+    by_style={"accented": 159, "english": 151, "mixed": 151, "teencode": 158, "typos": 153, "unaccented": 157},
 )
 # The forty-first and forty-second writers' sets (nlu_heldout39, nlu_heldout40), from the same brief, held out:
 # committed before anything was measured on them (3acb35b), measured once with the state before the round on
 # the thirty-fifth and thirty-sixth writers' sets (7961241: dialogue turns 371 and 408) and once after it (371
 # and 411; single messages the same), the model of 1574b0e, then after "can I swap my licence?" was read as
-# whether one may (one intent more on the forty-first writer's set), and after the round on the
-# thirty-seventh and thirty-eighth writers' sets (one dialogue turn more on the forty-second writer's set,
-# 412). Never tuned on, their misses not read. Their bars are what was reached.
+# whether one may (one intent more on the forty-first writer's set), after the round on the thirty-seventh
+# and thirty-eighth writers' sets (one dialogue turn more on the forty-second writer's set, 412) and after
+# the round on the thirty-ninth and fortieth writers' sets (two more on the forty-second writer's, 414).
+# Never tuned on, their misses not read. Their bars are what was reached.
 HELDOUT39 = Bars(
     {"intent": 924, "procedure": 648, "joint": 916, "fallback_precision": 72, "fallback_recall": 72},
     turns=371,
@@ -415,24 +413,40 @@ HELDOUT39 = Bars(
 )
 HELDOUT40 = Bars(
     {"intent": 948, "procedure": 653, "joint": 935, "fallback_precision": 75, "fallback_recall": 75},
-    turns=412,
+    turns=414,
     by_style={"accented": 157, "english": 160, "mixed": 158, "teencode": 159, "typos": 155, "unaccented": 159},
 )
 # The forty-third and forty-fourth writers' sets (nlu_heldout41, nlu_heldout42), from the same brief, held
 # out: committed before anything was measured on them (25a1e35), measured once with the state before the
 # round on the thirty-seventh and thirty-eighth writers' sets (74e01ba) and once after it, the same figures
-# at both. Never tuned on, their misses not read. The forty-third writer's intent (94.8%) and procedure
-# (94.4%) and the forty-fourth writer's out-of-scope precision (89.9%) are under the targets: figures of
-# the report, not cases to tune on.
+# at both, then after the round on the thirty-ninth and fortieth writers' sets (one dialogue turn more on the
+# forty-third writer's set, 397; one intent more on the forty-fourth writer's, English). Never tuned on,
+# their misses not read. The forty-third writer's intent (94.8%) and procedure (94.4%) and the forty-fourth
+# writer's out-of-scope precision (89.9%) are under the targets: figures of the report, not cases to tune on.
 HELDOUT41 = Bars(
     {"intent": 903, "procedure": 620, "joint": 874, "fallback_precision": 71, "fallback_recall": 71},
-    turns=396,
+    turns=397,
     by_style={"accented": 149, "english": 149, "mixed": 150, "teencode": 156, "typos": 148, "unaccented": 151},
 )
 HELDOUT42 = Bars(
-    {"intent": 921, "procedure": 635, "joint": 905, "fallback_precision": 71, "fallback_recall": 71},
+    {"intent": 922, "procedure": 635, "joint": 906, "fallback_precision": 71, "fallback_recall": 71},
     turns=391,
-    by_style={"accented": 158, "english": 153, "mixed": 149, "teencode": 154, "typos": 151, "unaccented": 156},
+    by_style={"accented": 158, "english": 154, "mixed": 149, "teencode": 154, "typos": 151, "unaccented": 156},
+)
+# The forty-fifth and forty-sixth writers' sets (nlu_heldout43, nlu_heldout44), from the same brief, held
+# out: committed before anything was measured on them (dd5d7ca), measured once with the state before the
+# round on the thirty-ninth and fortieth writers' sets (ed2727b: dialogue turns 386 and 379) and once after
+# it (387 and 380; single messages the same). Never tuned on, their misses not read. The forty-fifth
+# writer's out-of-scope recall (89.6%) is under the target: a figure of the report, not a case to tune on.
+HELDOUT43 = Bars(
+    {"intent": 941, "procedure": 654, "joint": 928, "fallback_precision": 69, "fallback_recall": 69},
+    turns=387,
+    by_style={"accented": 160, "english": 157, "mixed": 154, "teencode": 155, "typos": 160, "unaccented": 155},
+)
+HELDOUT44 = Bars(
+    {"intent": 924, "procedure": 642, "joint": 917, "fallback_precision": 73, "fallback_recall": 73},
+    turns=380,
+    by_style={"accented": 154, "english": 157, "mixed": 148, "teencode": 156, "typos": 152, "unaccented": 157},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -570,6 +584,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout34", DEV36),
         ("nlu_heldout35", DEV37),
         ("nlu_heldout36", DEV38),
+        ("nlu_heldout37", DEV39),
+        ("nlu_heldout38", DEV40),
     ],
     ids=[
         "fifth writer",
@@ -606,6 +622,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "thirty-sixth writer",
         "thirty-seventh writer",
         "thirty-eighth writer",
+        "thirty-ninth writer",
+        "fortieth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -615,20 +633,20 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout37", HELDOUT37),
-        ("nlu_heldout38", HELDOUT38),
         ("nlu_heldout39", HELDOUT39),
         ("nlu_heldout40", HELDOUT40),
         ("nlu_heldout41", HELDOUT41),
         ("nlu_heldout42", HELDOUT42),
+        ("nlu_heldout43", HELDOUT43),
+        ("nlu_heldout44", HELDOUT44),
     ],
     ids=[
-        "thirty-ninth writer",
-        "fortieth writer",
         "forty-first writer",
         "forty-second writer",
         "forty-third writer",
         "forty-fourth writer",
+        "forty-fifth writer",
+        "forty-sixth writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

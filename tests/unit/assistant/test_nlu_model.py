@@ -281,6 +281,15 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "quet ma qr khong duoc",
         }
     ),
+    # status, hand-off, fee, time and out-of-scope formulas of the material, drawn before the forty-fifth and
+    # forty-sixth writers wrote them too (checked before they were measured; the material is unchanged
+    # since 1574b0e)
+    "nlu_heldout43": frozenset(
+        {"ho so cua toi den dau roi", "toi muon noi chuyen voi nguoi", "dang ky khai sinh le phi"}
+    ),
+    "nlu_heldout44": frozenset(
+        {"gia xang hom nay bao nhieu", "how long does a red book take", "what s the hotline number"}
+    ),
     # an out-of-scope question of the material (051e43a) and status and hand-off formulas, drawn before
     # the thirty-fifth writer wrote them too (checked before the set was measured; the thirty-sixth
     # writer's set met none)
@@ -321,9 +330,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to thirty-eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to fortieth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 37))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 39))
 )
 
 
@@ -331,12 +340,12 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout37",
-        "nlu_heldout38",
         "nlu_heldout39",
         "nlu_heldout40",
         "nlu_heldout41",
         "nlu_heldout42",
+        "nlu_heldout43",
+        "nlu_heldout44",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -495,6 +504,9 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "bao lau thi xong a",
         "thank you for your patience",
         "gap nhan vien tu van",
+        # the thirty-ninth and fortieth writers' sets, checked when they became dev: a formula of the first
+        # material with a courtesy word
+        "lam tren vneid duoc khong anh",
     ]
 )
 
@@ -539,6 +551,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout34",
         "nlu_heldout35",
         "nlu_heldout36",
+        "nlu_heldout37",
+        "nlu_heldout38",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -813,10 +813,11 @@ def test_a_greeting_that_says_who_is_writing_is_a_greeting() -> None:
         assert unmarked.intent is not Intent.GREETING and unmarked.procedure == "passport-issuance", typed
 
 
-def test_a_next_step_said_outright_goes_to_the_procedure_it_names_even_weakly() -> None:
-    """ "Làm xong khai sinh thì làm hộ chiếu cho bé luôn được không", "we'll also put up banners": another
-    procedure named, though believed under the bar at which a talk switches, is the next step; without
-    such words ("chủ trọ làm giúp được không") the talk keeps its own."""
+def test_a_next_step_or_an_alternative_said_outright_goes_to_the_procedure_it_names_even_weakly() -> None:
+    """ "Làm xong khai sinh thì làm hộ chiếu cho bé luôn được không", "we'll also put up banners", "or would a
+    passport be better?": another procedure named, though believed under the bar at which a talk switches,
+    is the next step or the alternative; without such words ("chủ trọ làm giúp được không", an "or" inside
+    a question) the talk keeps its own."""
     weak = Understanding(
         intent=Intent.PROCEDURE_INFO, confidence=0.8, procedure="passport-issuance", procedure_confidence=0.6
     )
@@ -831,9 +832,13 @@ def test_a_next_step_said_outright_goes_to_the_procedure_it_names_even_weakly() 
         "We'll also need a passport for her",
         "quay lại vụ hộ chiếu, bao lâu có",
         "sau đó làm hộ chiếu cho bé thế nào",
+        "Or would a passport be better for her?",
+        "hay là làm hộ chiếu cho bé thì hơn",
+        "what if we get her a passport instead",
     ):
         assert about(text) == "passport-issuance", text
     assert about("hộ chiếu của bố mẹ có cần mang theo không") == "birth-registration"
+    assert about("do we file at the ward or the province?") == "birth-registration"
 
 
 def test_the_money_said_right_after_a_payment_question_is_still_the_payment() -> None:
@@ -930,3 +935,54 @@ def test_a_status_question_with_a_code_and_a_procedure_makes_it_the_talks() -> N
     assert (status.intent, status.procedure) == (Intent.DOSSIER_STATUS, None)  # the reply is about the dossier
     got = turn("tôi chuyển khoản lệ phí rồi mà app vẫn báo chưa thanh toán", state)
     assert (got.intent, got.procedure) == (Intent.PAYMENT_HELP, "marriage-registration")
+
+
+def _talk(*texts: str) -> list[Turn]:
+    state = DialogueState()
+    return [turn(text, state) for text in texts]
+
+
+def test_the_paper_a_talk_just_weighed_is_what_that_paper_asks_about_next() -> None:
+    """ "Có cần giấy xác nhận độc thân không" in a talk about a marriage asks the marriage's papers; "giấy đó
+    xin ở đâu" right after asks where to get that paper, and so does naming it weakly; "giấy đó" with no
+    paper weighed just before is the talk's."""
+    single, marriage = "marital-status-certificate", "marriage-registration"
+    weighed = _talk(
+        "đăng ký kết hôn thì làm sao", "có cần giấy xác nhận độc thân không", "giấy đó xin ở đâu", "mất mấy ngày"
+    )
+    assert [t.procedure for t in weighed] == [marriage, marriage, single, single]
+    assert weighed[2].intent is Intent.PROCEDURE_LOCATION
+    where_i_live = _talk(
+        "thủ tục đăng ký kết hôn thế nào",
+        "có cần giấy xác nhận độc thân không",
+        "hộ khẩu em ở Nghệ An mà em đang làm ở Hà Nội, xin giấy đó ở đâu",
+    )
+    assert where_i_live[-1].procedure == single
+    unweighed = _talk("đăng ký kết hôn thì làm sao", "cần mang những gì", "giấy đó xin ở đâu")
+    assert unweighed[-1].procedure == marriage
+
+
+def test_a_paper_said_needed_with_nothing_that_needs_it_asks_how_to_get_it() -> None:
+    """ "Tôi cần phiếu lý lịch tư pháp để đi du học", "Do I need my lease attested?": the paper itself, not its
+    papers, out of a talk; in a talk, a paper said needed is still the talk's papers ("có cần hợp đồng thuê
+    nhà không" about temporary residence, "có cần giấy báo tử không" about a death)."""
+
+    def read(text: str) -> tuple[Intent, str | None]:
+        understood = UNDERSTANDER(normalize(text))
+        return understood.intent, understood.procedure
+
+    record, lease = "judicial-record-certificate", "contract-attestation"
+    assert read("tôi cần phiếu lý lịch tư pháp để đi du học Hàn") == (Intent.PROCEDURE_INFO, record)
+    assert read("Do I need a police check to teach here?") == (Intent.PROCEDURE_INFO, record)
+    assert read("Do I need to get my lease attested?") == (Intent.PROCEDURE_INFO, lease)
+    copier = "color-copier-registration"
+    assert read("Do I need to register the colour copier in my office?") == (Intent.PROCEDURE_INFO, copier)
+    assert read("Do I need the original to get a certified copy?")[0] is Intent.PROCEDURE_DOCUMENTS
+    assert read("xin lý lịch tư pháp cần những gì") == (Intent.PROCEDURE_DOCUMENTS, record)
+    residence = _talk("đăng ký tạm trú thế nào", "có cần hợp đồng thuê nhà không")
+    assert (residence[-1].intent, residence[-1].procedure) == (
+        Intent.PROCEDURE_DOCUMENTS,
+        "temporary-residence-registration",
+    )
+    death = _talk("bố em mất ở nhà, làm khai tử thế nào", "có cần giấy báo tử không")
+    assert (death[-1].intent, death[-1].procedure) == (Intent.PROCEDURE_DOCUMENTS, "death-registration")
