@@ -10,6 +10,7 @@ phrase index adds what is typed partly or misspelt ("khai s", "ho chieu"), as be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -44,6 +45,7 @@ _SHORTHANDS: Final[dict[str, tuple[str, ...]]] = {
 ("tt" is tạm trú, thường trú, thủ tục, thanh toán): a search can try each meaning that names a procedure
 and show what any of them finds, which a chat reply, answering one question, cannot. The meanings that name
 none (thủ tục, thanh toán, chuyển khoản, kiểm tra, hướng dẫn) are left out."""
+_GLUED: Final = re.compile(r"([đd]k)([a-zđ]{2,3})")
 _MEANINGS: Final = 4
 """At most this many readings of a query are tried beside it as typed (each shorthand's meanings, combined)."""
 _LEAD_SCORE: Final = 100.0
@@ -111,12 +113,23 @@ class ProcedureIndex(PhraseIndex):
         return [*named, *believed, *((slug, score) for slug, score in phrases if slug not in led)][:limit]
 
 
+def _unglued(word: str) -> list[str]:
+    """ "đk" typed glued to the shorthand of what is registered ("đkdn", "đktt") as two words, unless the
+    whole is a shorthand the assistant knows ("đkkd", "đkkh")."""
+    from assistant.nlu.normalize import ABBREVIATIONS
+
+    glued = _GLUED.fullmatch(word.lower())
+    if glued is None or word.lower().replace("đ", "d") in ABBREVIATIONS:
+        return [word]
+    return [glued[1], glued[2]]
+
+
 def _readings(query: str) -> list[str]:
     """The query as typed, then with each shorthand it holds read each way it may be meant ("đk tt": "đk tạm
-    trú", "đk thường trú"), at most ``_MEANINGS`` of those."""
-    words = query.split()
+    trú", "đk thường trú"; "đkdn": "đk dn"), at most ``_MEANINGS`` of those."""
+    words = [part for word in query.split() for part in _unglued(word)]
     readings = [words]
     for i, word in enumerate(words):
         meanings = _SHORTHANDS.get(word.lower(), (word,))
         readings = [[*r[:i], meaning, *r[i + 1 :]] for r in readings for meaning in meanings][:_MEANINGS]
-    return [query, *(" ".join(r) for r in readings if r != words)]
+    return [query, *(" ".join(r) for r in readings if r != query.split())]

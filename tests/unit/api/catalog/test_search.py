@@ -127,14 +127,19 @@ def test_without_diacritics_misspelt_or_abbreviated_the_procedure_comes_first(qu
         ("trợ cấp btxh", "social-allowance"),  # bảo trợ xã hội
         ("ct bản sao", "certified-copy"),  # chứng thực, not công ty, here
         ("work license", "work-permit-foreigner"),
+        ("đkdn", "enterprise-registration"),  # "đk" glued to the shorthand of what is registered
+        ("đkxe", "vehicle-registration"),
+        ("đi vắng dài ngày", "temporary-absence-declaration"),  # everyday names
+        ("đăng ký người đỡ đầu", "guardianship-registration"),
     ],
 )
-def test_initials_said_alike_shorthands_and_a_plain_english_name_find_the_procedure(query: str, slug: str) -> None:
+def test_initials_said_alike_shorthands_and_plain_names_find_the_procedure(query: str, slug: str) -> None:
     assert top3(query)[0] == slug, top3(query)
 
 
 def test_a_shorthand_that_stands_for_two_procedures_finds_both() -> None:
     assert {"temporary-residence-registration", "permanent-residence-registration"} <= set(top3("đk tt"))
+    assert {"temporary-residence-registration", "permanent-residence-registration"} <= set(top3("đktt"))
     assert "enterprise-registration" in top3("đk ct")
 
 
@@ -178,20 +183,34 @@ def _found(name: str) -> dict[str, tuple[int, int]]:
             "search_heldout.jsonl",
             {"abbreviation": 35, "everyday": 38, "english": 38, "typo": 38, "unaccented": 37, "situation": 25},
         ),
-        # a third writer's set, held out, its misses never read: measured with the search of 106c39f (197 of
-        # 207), then after the round on the second writer's misses (199)
+        # the third writer's set, held out until measured with the search of 106c39f (197 of 207) and after
+        # the round on the second writer's misses (199): now dev, its misses read ("đk" glued to a shorthand,
+        # "đkdn"; everyday names the keywords lacked, "báo đi vắng", "người đỡ đầu"; situations the model
+        # believes nothing of, "thuê nhà trọ", left as they are), 202 of 207 after
         (
             "search_heldout2.jsonl",
-            {"abbreviation": 35, "everyday": 34, "english": 36, "typo": 36, "unaccented": 36, "situation": 22},
+            {"abbreviation": 36, "everyday": 36, "english": 36, "typo": 36, "unaccented": 36, "situation": 22},
         ),
-        # a fourth writer's set, held out, its misses never read: measured before that round (195 of 206) and
-        # after it (197)
+        # a fourth writer's set, held out, its misses never read: measured before the round on the second
+        # writer's set (195 of 206), after it (197) and after the round on the third writer's (197)
         (
             "search_heldout3.jsonl",
             {"abbreviation": 35, "everyday": 36, "english": 36, "typo": 36, "unaccented": 36, "situation": 18},
         ),
+        # a fifth writer's set, held out, its misses never read: measured before the round on the third
+        # writer's set (191 of 201) and after it (192)
+        (
+            "search_heldout4.jsonl",
+            {"abbreviation": 35, "everyday": 34, "english": 35, "typo": 35, "unaccented": 35, "situation": 18},
+        ),
     ],
-    ids=["dev", "second writer, now dev", "held out, third writer", "held out, fourth writer"],
+    ids=[
+        "dev",
+        "second writer, now dev",
+        "third writer, now dev",
+        "held out, fourth writer",
+        "held out, fifth writer",
+    ],
 )
 def test_a_blind_writers_queries_are_found_at_least_as_often_as_measured(name: str, floors: dict[str, int]) -> None:
     """Queries written by people who never saw the search: the floors are what was found when each set
