@@ -34,8 +34,10 @@
   and so is "giấy đó xin ở đâu" right after, or the paper named again even weakly a few questions later.
 * In a talk, a thing said needed, naming no procedure ("cần hđ thuê trọ không", "does his degree need
   to be legalised?"), asks about the talk's papers, unless it is a thing to do ("có cần đi cùng không").
-* Right after a status question, a question asked in general ("thường thì mất bao lâu") is about the
-  procedure, not the dossier.
+* Right after a status question, a question asked in general ("thường thì mất bao lâu", "bt thì mấy
+  ngày"), or whether both must come, is about the procedure, not the dossier.
+* A greeting that tells a situation ("em chào anh chị, em muốn mở quán cà phê nhỏ") stays a greeting, but
+  the talk is about the procedure it leans to clearly from then on.
 * Another procedure named, even weakly, after words that say a next step, a return or an alternative
   ("làm xong khai sinh thì làm hộ chiếu luôn", "bán thêm rượu", "quay lại vụ passport", "we'll also
   ...", "or would a company be better?") is what the message is about; named weakly without them, the
@@ -65,7 +67,7 @@ from assistant.dialogue import DialogueState
 from assistant.nlu.intents import PROCEDURE_INTENTS, QUESTION_INTENTS, SOCIAL_INTENTS, Intent
 from assistant.nlu.normalize import Normalized
 from assistant.nlu.rules import is_bare_acknowledgement
-from assistant.nlu.understand import FOLLOW_UP, NEED, Understanding, clear_lead
+from assistant.nlu.understand import FOLLOW_UP, NEED, Understanding, asks_whether_both_come, clear_lead
 
 __all__ = ("KEEP", "Turn", "follow")
 
@@ -92,7 +94,7 @@ _A_RECOMMENDATION: Final = re.compile(
 """A place or a firm to recommend ("bạn biết chỗ nào in băng rôn rẻ không", "do you know a good school"):
 no procedure's question, whatever it names."""
 _IN_GENERAL: Final = re.compile(
-    r"\b(?:thuong thi|binh thuong|thong thuong|theo quy dinh|thuong mat|normally|usually|typically|in general)\b"
+    r"\b(?:thuong thi|binh thuong|bt thi|thong thuong|theo quy dinh|thuong mat|normally|usually|typically|in general)\b"
 )
 """A question asked of the procedure in general, not of one's dossier: "thường thì mất bao lâu"."""
 _MOVES_ON: Final = re.compile(
@@ -122,9 +124,11 @@ _ITS_OWN_QUESTION: Final = re.compile(
 or allowed ("còn bán thêm bánh kẹo có cần giấy attp không", "and does the bakery need one?"), not the
 question before asked again of X ("còn hộ chiếu thì sao")."""
 _PAPERS_ASKED: Final = re.compile(
-    r"\bcan (?:\w+ ){0,5}?(?:gi|j)\b|\bwhat (?:do|does|should|must) (?:i|we|he|she|they|you) (?:need|bring|prepare)\b"
+    r"\b(?:can|mang|nop|chuan bi) (?:\w+ ){0,5}?(?:gi|j)\b|\bwhat (?:do|does|should|must) (?:i|we|he|she|they|you) "
+    r"(?:need|bring|prepare)\b|\bphai nop (?:them )?(?:\w+ ){1,6}?(?:khong|ko|k|hong|kg|khg)\b"
 )
-"""What to bring asked ("cần mang thêm gì", "what do I need?")."""
+"""What to bring asked ("cần mang thêm gì", "mang bản gốc vs j nữa", "có phải nộp thêm quyết định của tòa
+không", "what do I need?")."""
 _THAT_PAPER: Final = re.compile(r"\b(?:giay|cai|to) (?:do|nay|kia|ay)\b|\bthat (?:paper|certificate|document|one)\b")
 """The paper just spoken of ("xin giấy đó ở đâu", "cái đó mất bao lâu", "where do I get that certificate")."""
 KEEP: Final = 0.8
@@ -208,13 +212,16 @@ def _turn(
     if intent is Intent.FALLBACK and state.procedure and not _ASIDE.search(message.folded):
         intent = _asked_of_the_talk(understood, message)
     if intent not in PROCEDURE_INTENTS:
+        _greeted_with_a_situation(understood, state, intent)
         return Turn(intent=intent, confidence=confidence)
     if (
         state.previous == Intent.DOSSIER_STATUS
         and intent in _ABOUT_THE_DOSSIER
         and not _named(understood)
         and _recalled(understood, state) is None
-        and not (state.procedure is not None and _IN_GENERAL.search(message.folded))
+        and not (
+            state.procedure is not None and (_IN_GENERAL.search(message.folded) or asks_whether_both_come(message))
+        )
     ):
         return Turn(intent=Intent.DOSSIER_STATUS, confidence=confidence)  # "hồ sơ tới đâu rồi" — "sao lâu vậy"
     if asked is None and state.last_intent in QUESTION_INTENTS and any(message.folded in n for n in names.values()):
@@ -251,6 +258,15 @@ def _papers_weighed(understood: Understanding, message: Normalized, state: Dialo
     return None
 
 
+def _greeted_with_a_situation(understood: Understanding, state: DialogueState, intent: Intent) -> None:
+    """A greeting that tells a situation leaning clearly to a procedure ("em chào anh chị, em muốn mở quán
+    cà phê nhỏ"), in a talk about none, stays a greeting, but "nộp ở đâu" next is about that procedure."""
+    if intent is Intent.GREETING and state.procedure is None:
+        told = _leaned_to(understood)
+        if told is not None:
+            _remember(state, told)
+
+
 def _paid_or_status(understood: Understanding, state: DialogueState, intent: Intent) -> Turn:
     """A payment question is about the talk's procedure, or the one it names; a status reply is about dossiers."""
     paid_for = understood.procedure
@@ -278,9 +294,12 @@ def _after_asking(pending: Sequence[str], asked: str | None, understood: Underst
 
 
 def _asked_of_the_talk(understood: Understanding, message: Normalized) -> Intent:
-    """A message read as out of scope in a talk, not an aside: the question it reads as next, if unsure ("is
-    it done on the spot?"), or its papers, asked for ("có cần bản án ly hôn không"), unless it goes on to
-    another thing ("còn bán thuốc lá thì cần giấy gì")."""
+    """A message read as out of scope in a talk, not an aside: whether both must come ("hai vợ chồng có phải
+    cùng có mặt không"), the question it reads as next, if unsure ("is it done on the spot?"), or its papers,
+    asked for ("có cần bản án ly hôn không", "mang bản gốc với gì nữa"), unless it goes on to another thing
+    ("còn bán thuốc lá thì cần giấy gì")."""
+    if asks_whether_both_come(message):
+        return Intent.PROCEDURE_INFO  # "hai vợ chồng có phải cùng có mặt khi nhận không"
     if understood.else_asks:
         return understood.else_asks
     folded = message.folded

@@ -239,6 +239,8 @@ _TUNED_ON_AFTER_MEASURING: Final = (
     "Thirty-eighth",
     "Thirty-ninth",
     "Fortieth",
+    "Forty-first",
+    "Forty-second",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured (once, or from the thirty-third writer on
 at several states), then demoted to dev and tuned on."""

@@ -96,6 +96,55 @@ _BY_POST: Final = re.compile(
 )
 """A result asked to come by post ("can it be mailed to me?", "nhận kết quả qua bưu điện không"): a
 question about where and how the result is had, unless it asks when or how much."""
+_AT_ALL: Final = re.compile(
+    r"\b(?:can(?! (?:ngheo|cuoc|ho|nha)\b)|phai|bat buoc)\b (?:(?!giay|ban|noi)\w+ ){0,2}?"
+    r"(?:dang ky|dk|xin phep|thong bao|bao cao|register)\b"
+    r".*\b(?:khong|ko|k|hong|khom|khg|kg)\b"
+    r"|\b(?:do|does|must|should)\b (?:\w+ ){1,3}?(?:need|have) to "
+    r"(?:register|apply for|notify|get (?:a )?(?:permit|licen[cs]e|permission))\b"
+)
+_NOT_AT_ALL: Final = re.compile(
+    r"\b(?:gi|j|nao|what|which|nhung|mang|giay to|ho so|documents?|papers|o dau|where|tai dau|cho nao|duoc khong"
+    r"|dc khong|duoc ko|dc ko|bao lau|how long|when|bao nhieu|how much|how many|may ngay|days?|advance|phi|fee"
+    r"|noi)\b"
+)
+"""Whether one must do the procedure at all ("bán online có phải đăng ký hộ kinh doanh không", "do I need to
+register temporary residence?"): what it is and who must, not its papers or place, unless those are asked."""
+_WHAT_TO_BRING: Final = re.compile(
+    r"^(?:so |and |ok )?what (?:do|does|will|would|should) (?:i|we|you|he|she|they|my \w+|our \w+) "
+    r"(?:need|have|bring)\b(?! to (?:do|know|qualify)\b)"
+)
+_WHAT_TO_DO: Final = re.compile(r"\bwhat (?:do|does|should) (?:\w+ ){1,2}need to (?:do|know)\b|\bneed to qualify\b")
+""""What do we need to register the birth?" asks for papers; "what do I need to do / to know / to qualify"
+asks how, or who may."""
+_BOTH_PRESENT: Final = re.compile(
+    r"\b(?:ca hai|ca 2|hai vo chong|2 vo chong|hai dua|2 dua|ca hai ben|ca 2 ben|hai ben|2 ben|both(?: of us)?)\b"
+    r".*\b(?:phai|can|co mat|cung di|cung len|present|come|in person|attend|be there|sign)\b"
+)
+_ASKED_BESIDE: Final = re.compile(
+    r"\b(?:online|o dau|where|mang|gi|j|nhung|bring|documents?|giay to|ho so|khi nao|bao lau|how long)\b"
+)
+
+
+_GIVEN_FREE: Final = re.compile(r"\bduoc (?:cap|huong|nhan|lam) (?:\w+ ){1,6}?mien phi\b|\bget (?:a |the )?free\b")
+""""Có được cấp thẻ bảo hiểm y tế miễn phí không", "does she get a free card?": whether one is entitled to
+it, not what its procedure costs ("đăng ký kết hôn có được miễn phí không")."""
+
+
+_HOW_TO_PAY: Final = re.compile(
+    r"\b(?:dong|nop|tra|thanh toan|chuyen khoan|ck) (?:le )?(?:phi|tien)\b.*"
+    r"\b(?:the nao|ntn|nhu the nao|o dau|bang gi|sao|cach nao|qua dau)\b|\bhow (?:do|can|should) (?:i|we) pay\b"
+)
+"""How to pay, asked right after telling a dossier filed ("vừa nộp hồ sơ trên app, giờ đóng phí thế nào"):
+the payment, not the dossier's status."""
+
+
+def asks_whether_both_come(message: Normalized) -> bool:
+    """Whether both must come ("hai vợ chồng có phải cùng có mặt khi nhận không", "do both of us have to be
+    there?"): who must file, not a place, a fee or a paper, unless one is asked for too."""
+    return bool(_BOTH_PRESENT.search(message.folded)) and not _ASKED_BESIDE.search(message.folded)
+
+
 _CAN_I: Final = re.compile(r"\b(?:can|could|may) (?:i|we)\b")
 _A_PLACE_OR_WAY: Final = re.compile(
     r"\b(?:where|online|vneid|portal|app|website|here|there|at|in|ward|commune|office|post|mail|mailed|posted"
@@ -154,10 +203,28 @@ def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = (
 
 
 def _asked_as(intent: Intent, message: Normalized) -> Intent:
-    """A procedure question read again where its words say outright what it asks: "where do I start?" the
-    way, not a place; "can I swap my licence?" whether, if it names no place; "can it be mailed to me?"
-    where and how the result is had."""
+    """A question read again where its words say outright what it asks: "where do I start?" the way, not a
+    place; "can I swap my licence?" whether, if it names no place; "can it be mailed to me?" where and how
+    the result is had; "có phải đăng ký hộ kinh doanh không" and "do both of us have to come?" whether one
+    must, and who; "what do we need to register the birth?" the papers; "có được cấp thẻ bhyt miễn phí
+    không" whether one is entitled; "vừa nộp hồ sơ, giờ đóng phí thế nào" the payment."""
     folded = message.folded
+    if (
+        intent in {Intent.PROCEDURE_DOCUMENTS, Intent.PROCEDURE_LOCATION, Intent.PROCEDURE_DURATION}
+        and _AT_ALL.search(folded)
+        and not _NOT_AT_ALL.search(folded)
+    ):
+        return Intent.PROCEDURE_INFO
+    if intent in PROCEDURE_INTENTS and asks_whether_both_come(message):
+        return Intent.PROCEDURE_INFO
+    if intent is Intent.DOSSIER_STATUS and _HOW_TO_PAY.search(folded):
+        return Intent.PAYMENT_HELP
+    if intent is Intent.PROCEDURE_FEE and _GIVEN_FREE.search(folded):
+        return Intent.PROCEDURE_INFO
+    if intent is Intent.PROCEDURE_INFO and _WHAT_TO_BRING.search(folded):
+        return Intent.PROCEDURE_DOCUMENTS
+    if intent is Intent.PROCEDURE_DOCUMENTS and _WHAT_TO_DO.search(folded):
+        return Intent.PROCEDURE_INFO
     if intent is Intent.PROCEDURE_LOCATION and (
         _WHERE_TO_START.search(folded) or (_CAN_I.search(folded) and not _A_PLACE_OR_WAY.search(folded))
     ):

@@ -398,46 +398,48 @@ DEV40 = Bars(
     turns=380,
     by_style={"accented": 159, "english": 151, "mixed": 151, "teencode": 158, "typos": 153, "unaccented": 157},
 )
-# The forty-first and forty-second writers' sets (nlu_heldout39, nlu_heldout40), from the same brief, held out:
-# committed before anything was measured on them (3acb35b), measured once with the state before the round on
-# the thirty-fifth and thirty-sixth writers' sets (7961241: dialogue turns 371 and 408) and once after it (371
-# and 411; single messages the same), the model of 1574b0e, then after "can I swap my licence?" was read as
-# whether one may (one intent more on the forty-first writer's set), after the round on the thirty-seventh
-# and thirty-eighth writers' sets (one dialogue turn more on the forty-second writer's set, 412) and after
-# the round on the thirty-ninth and fortieth writers' sets (two more on the forty-second writer's, 414).
-# Never tuned on, their misses not read. Their bars are what was reached.
-HELDOUT39 = Bars(
-    {"intent": 924, "procedure": 648, "joint": 916, "fallback_precision": 72, "fallback_recall": 72},
-    turns=371,
-    by_style={"accented": 158, "english": 153, "mixed": 152, "teencode": 151, "typos": 152, "unaccented": 158},
+# The forty-first and forty-second writers' sets (nlu_heldout39, nlu_heldout40), from the same brief, held
+# out until they had been measured with every state from 7961241 to ba7f313, the model of 1574b0e throughout
+# (intent 924 and 948, procedure 648 and 653, joint 916 and 935, fallback 72 and 75 right, dialogue turns 371
+# and 414 at the last): now dev, tuned on from the kinds of their misses (the model unchanged). Their bars
+# are what the round tuned on them reaches (intent 926 and 949, joint 918 and 936, dialogue turns 379 and
+# 421, the rest unchanged), less a small margin.
+DEV41 = Bars(
+    {"intent": 924, "procedure": 646, "joint": 916, "fallback_precision": 71, "fallback_recall": 71},
+    turns=377,
+    by_style={"accented": 157, "english": 153, "mixed": 152, "teencode": 150, "typos": 151, "unaccented": 157},
 )
-HELDOUT40 = Bars(
-    {"intent": 948, "procedure": 653, "joint": 935, "fallback_precision": 75, "fallback_recall": 75},
-    turns=414,
-    by_style={"accented": 157, "english": 160, "mixed": 158, "teencode": 159, "typos": 155, "unaccented": 159},
+DEV42 = Bars(
+    {"intent": 947, "procedure": 651, "joint": 934, "fallback_precision": 74, "fallback_recall": 74},
+    turns=419,
+    by_style={"accented": 157, "english": 159, "mixed": 157, "teencode": 158, "typos": 154, "unaccented": 158},
 )
 # The forty-third and forty-fourth writers' sets (nlu_heldout41, nlu_heldout42), from the same brief, held
 # out: committed before anything was measured on them (25a1e35), measured once with the state before the
 # round on the thirty-seventh and thirty-eighth writers' sets (74e01ba) and once after it, the same figures
 # at both, then after the round on the thirty-ninth and fortieth writers' sets (one dialogue turn more on the
-# forty-third writer's set, 397; one intent more on the forty-fourth writer's, English). Never tuned on,
-# their misses not read. The forty-third writer's intent (94.8%) and procedure (94.4%) and the forty-fourth
-# writer's out-of-scope precision (89.9%) are under the targets: figures of the report, not cases to tune on.
+# forty-third writer's set, 397; one intent more on the forty-fourth writer's, English) and after the round
+# on the forty-first and forty-second writers' sets (dialogue turns 400 and 394; on the forty-third writer's
+# set one unaccented intent lost and one English gained, on the forty-fourth writer's one intent lost,
+# typed with typos, 921). Never tuned on, their misses not read. The forty-third writer's intent (94.8%) and
+# procedure (94.4%) and the forty-fourth writer's out-of-scope precision (89.9%) are under the targets:
+# figures of the report, not cases to tune on.
 HELDOUT41 = Bars(
     {"intent": 903, "procedure": 620, "joint": 874, "fallback_precision": 71, "fallback_recall": 71},
-    turns=397,
-    by_style={"accented": 149, "english": 149, "mixed": 150, "teencode": 156, "typos": 148, "unaccented": 151},
+    turns=400,
+    by_style={"accented": 149, "english": 150, "mixed": 150, "teencode": 156, "typos": 148, "unaccented": 150},
 )
 HELDOUT42 = Bars(
-    {"intent": 922, "procedure": 635, "joint": 906, "fallback_precision": 71, "fallback_recall": 71},
-    turns=391,
-    by_style={"accented": 158, "english": 154, "mixed": 149, "teencode": 154, "typos": 151, "unaccented": 156},
+    {"intent": 921, "procedure": 635, "joint": 905, "fallback_precision": 71, "fallback_recall": 71},
+    turns=394,
+    by_style={"accented": 158, "english": 154, "mixed": 149, "teencode": 154, "typos": 150, "unaccented": 156},
 )
 # The forty-fifth and forty-sixth writers' sets (nlu_heldout43, nlu_heldout44), from the same brief, held
 # out: committed before anything was measured on them (dd5d7ca), measured once with the state before the
-# round on the thirty-ninth and fortieth writers' sets (ed2727b: dialogue turns 386 and 379) and once after
-# it (387 and 380; single messages the same). Never tuned on, their misses not read. The forty-fifth
-# writer's out-of-scope recall (89.6%) is under the target: a figure of the report, not a case to tune on.
+# round on the thirty-ninth and fortieth writers' sets (ed2727b: dialogue turns 386 and 379), once after it
+# (387 and 380; single messages the same) and once after the round on the forty-first and forty-second
+# writers' sets (387 and 382). Never tuned on, their misses not read. The forty-fifth writer's out-of-scope
+# recall (89.6%) is under the target: a figure of the report, not a case to tune on.
 HELDOUT43 = Bars(
     {"intent": 941, "procedure": 654, "joint": 928, "fallback_precision": 69, "fallback_recall": 69},
     turns=387,
@@ -445,8 +447,23 @@ HELDOUT43 = Bars(
 )
 HELDOUT44 = Bars(
     {"intent": 924, "procedure": 642, "joint": 917, "fallback_precision": 73, "fallback_recall": 73},
-    turns=380,
+    turns=382,
     by_style={"accented": 154, "english": 157, "mixed": 148, "teencode": 156, "typos": 152, "unaccented": 157},
+)
+# The forty-seventh and forty-eighth writers' sets (nlu_heldout45, nlu_heldout46), from the same brief, held
+# out: committed before anything was measured on them (69a1fff), measured once with the state before the
+# round on the forty-first and forty-second writers' sets (ba7f313: intent 933 and 938, dialogue turns 384
+# and 383) and once after it (intent 934 and 940, dialogue turns 384 and 382). Never tuned on, their misses
+# not read.
+HELDOUT45 = Bars(
+    {"intent": 934, "procedure": 660, "joint": 925, "fallback_precision": 68, "fallback_recall": 68},
+    turns=384,
+    by_style={"accented": 170, "english": 147, "mixed": 145, "teencode": 166, "typos": 159, "unaccented": 147},
+)
+HELDOUT46 = Bars(
+    {"intent": 940, "procedure": 664, "joint": 931, "fallback_precision": 73, "fallback_recall": 73},
+    turns=382,
+    by_style={"accented": 159, "english": 157, "mixed": 154, "teencode": 161, "typos": 152, "unaccented": 157},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -586,6 +603,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout36", DEV38),
         ("nlu_heldout37", DEV39),
         ("nlu_heldout38", DEV40),
+        ("nlu_heldout39", DEV41),
+        ("nlu_heldout40", DEV42),
     ],
     ids=[
         "fifth writer",
@@ -624,6 +643,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "thirty-eighth writer",
         "thirty-ninth writer",
         "fortieth writer",
+        "forty-first writer",
+        "forty-second writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -633,20 +654,20 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout39", HELDOUT39),
-        ("nlu_heldout40", HELDOUT40),
         ("nlu_heldout41", HELDOUT41),
         ("nlu_heldout42", HELDOUT42),
         ("nlu_heldout43", HELDOUT43),
         ("nlu_heldout44", HELDOUT44),
+        ("nlu_heldout45", HELDOUT45),
+        ("nlu_heldout46", HELDOUT46),
     ],
     ids=[
-        "forty-first writer",
-        "forty-second writer",
         "forty-third writer",
         "forty-fourth writer",
         "forty-fifth writer",
         "forty-sixth writer",
+        "forty-seventh writer",
+        "forty-eighth writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

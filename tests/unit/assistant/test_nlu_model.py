@@ -290,6 +290,13 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout44": frozenset(
         {"gia xang hom nay bao nhieu", "how long does a red book take", "what s the hotline number"}
     ),
+    # a name with a time formula, out-of-scope, a name asked about and hand-off formulas of the material,
+    # drawn before the forty-seventh and forty-eighth writers wrote them too (checked before they were
+    # measured; the material is unchanged since 1574b0e)
+    "nlu_heldout45": frozenset({"ly lich tu phap so 1 bao nhieu ngay", "ban ten la gi vay"}),
+    "nlu_heldout46": frozenset(
+        {"cho toi hoi ve thu tuc chung thuc", "gia xang hom nay bao nhieu", "what s the hotline number"}
+    ),
     # an out-of-scope question of the material (051e43a) and status and hand-off formulas, drawn before
     # the thirty-fifth writer wrote them too (checked before the set was measured; the thirty-sixth
     # writer's set met none)
@@ -330,9 +337,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to fortieth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to forty-second writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 39))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 41))
 )
 
 
@@ -340,12 +347,12 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout39",
-        "nlu_heldout40",
         "nlu_heldout41",
         "nlu_heldout42",
         "nlu_heldout43",
         "nlu_heldout44",
+        "nlu_heldout45",
+        "nlu_heldout46",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -507,6 +514,9 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         # the thirty-ninth and fortieth writers' sets, checked when they became dev: a formula of the first
         # material with a courtesy word
         "lam tren vneid duoc khong anh",
+        # the forty-first and forty-second writers' sets, checked when they became dev: part of a duration
+        # carrier of the material
+        "how many days before the event",
     ]
 )
 
@@ -553,6 +563,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout36",
         "nlu_heldout37",
         "nlu_heldout38",
+        "nlu_heldout39",
+        "nlu_heldout40",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

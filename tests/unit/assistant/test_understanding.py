@@ -101,6 +101,21 @@ def test_a_procedure_named_alone_is_asked_about(text: str, slug: str) -> None:
         ("cam on ban nhieu", Intent.THANKS),  # "ban nhieu" is not "bao nhieu"
         ("làm khai sinh online được không", Intent.PROCEDURE_LOCATION),
         ("lam ho chieu tren vneid dc ko", Intent.PROCEDURE_LOCATION),
+        # whether one must do it at all: what it is and who must, unless its papers, place or time are asked
+        ("em bán mỹ phẩm online trên zalo có phải đăng ký hộ kinh doanh không", Intent.PROCEDURE_INFO),
+        ("tổ chức họp báo ở khách sạn có cần xin phép trước không", Intent.PROCEDURE_INFO),
+        ("How many days before the event do we need to notify about the banners?", Intent.PROCEDURE_DURATION),
+        # what to bring asked as what one needs, and what to do asked the same way
+        ("What do we need to register our daughter's birth?", Intent.PROCEDURE_DOCUMENTS),
+        ("What do I need to do to get a construction permit?", Intent.PROCEDURE_INFO),
+        # whether both must come, unless a place or a channel is asked too
+        ("đăng ký kết hôn thì hai vợ chồng có phải cùng lên không", Intent.PROCEDURE_INFO),
+        ("đăng ký kết hôn làm online được không hay hai đứa phải có mặt", Intent.PROCEDURE_LOCATION),
+        # entitled to a free card, or what the procedure costs
+        ("ông tôi 85 tuổi có được cấp thẻ bảo hiểm y tế miễn phí không", Intent.PROCEDURE_INFO),
+        ("đăng ký kết hôn có được miễn phí không", Intent.PROCEDURE_FEE),
+        # how to pay, right after telling a dossier filed
+        ("em vừa nộp hồ sơ làm lý lịch tư pháp trên app, giờ đóng phí thế nào", Intent.PAYMENT_HELP),
     ],
 )
 def test_a_message_is_understood_as_its_intent(text: str, intent: Intent) -> None:
@@ -986,3 +1001,27 @@ def test_a_paper_said_needed_with_nothing_that_needs_it_asks_how_to_get_it() -> 
     )
     death = _talk("bố em mất ở nhà, làm khai tử thế nào", "có cần giấy báo tử không")
     assert (death[-1].intent, death[-1].procedure) == (Intent.PROCEDURE_DOCUMENTS, "death-registration")
+
+
+def test_in_a_talk_papers_asked_and_the_procedure_asked_in_general_after_a_status_question() -> None:
+    """ "Mang bản gốc với gì nữa", "có phải nộp thêm quyết định ly hôn không" ask the talk's papers though read
+    out of scope; right after a status question, "bt thì mấy ngày" and whether both must come ask about the
+    procedure; a greeting telling a situation stays a greeting, yet "nộp ở đâu" next is about what it told."""
+    papers = _talk("chứng thực bản sao từ bản chính", "mang bản gốc với gì nữa ạ")
+    assert (papers[-1].intent, papers[-1].procedure) == (Intent.PROCEDURE_DOCUMENTS, "certified-copy")
+    divorced = _talk("xin giấy xác nhận độc thân", "chị ly hôn rồi thì có phải nộp thêm quyết định của tòa không")
+    assert (divorced[-1].intent, divorced[-1].procedure) == (
+        Intent.PROCEDURE_DOCUMENTS,
+        "marital-status-certificate",
+    )
+    status = "hồ sơ đăng ký kết hôn của em nộp 3 hôm rồi sao chưa có gì"
+    usual = _talk(status, "bt thì mấy ngày có ạ")
+    assert (usual[-1].intent, usual[-1].procedure) == (Intent.PROCEDURE_DURATION, "marriage-registration")
+    both = _talk(status, "hôm nhận hai đứa có phải cùng có mặt không")
+    assert (both[-1].intent, both[-1].procedure) == (Intent.PROCEDURE_INFO, "marriage-registration")
+    greeted = _talk("Dạ em chào anh chị, em muốn mở một quán cà phê nhỏ trước nhà ạ.", "Đăng ký thì nộp ở đâu ạ?")
+    assert greeted[0].intent is Intent.GREETING
+    assert (greeted[1].intent, greeted[1].procedure) == (
+        Intent.PROCEDURE_LOCATION,
+        "household-business-registration",
+    )
