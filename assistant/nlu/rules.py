@@ -26,6 +26,8 @@ _COURTESY: Final = frozenset(
         "evening", "there", "everyone", "all", "you", "ah", "the", "mot", "cua",
     ]
 )  # fmt: skip
+_LEAVE_TO_ASK: Final = frozenset(["cho", "hoi", "chut", "ti", "xiu", "ty", "phep", "voi", "nhe", "1", "thu"])
+"""Asking leave to ask ("cho em hỏi chút", "xin phép hỏi tí"), said before the question itself."""
 _ACKNOWLEDGING: Final = frozenset(
     ["ok", "oke", "oki", "okie", "okay", "okela", "oce", "uh", "u", "um", "vang", "noted"]
 )
@@ -51,11 +53,14 @@ def has_dossier_code(message: Normalized) -> bool:
 
 
 def is_bare_greeting(message: Normalized) -> bool:
-    """Only greeting and courtesy words ("chào ad", "xin chào mọi người", "hello there"), or a call
-    and nothing else ("ad ơi", "chị ơi"): the asker is still to say what about."""
+    """Only greeting and courtesy words ("chào ad", "xin chào mọi người", "hello there"), a call and
+    nothing else ("ad ơi", "chị ơi"), or leave to ask alone ("dạ cho em hỏi chút ạ"): the asker is still to
+    say what about."""
     words = message.words
     calls = any(w in _GREETING for w in words) or "oi" in words
-    return bool(words) and calls and all(w in _GREETING or w in _COURTESY for w in words)
+    if bool(words) and calls and all(w in _GREETING or w in _COURTESY for w in words):
+        return True
+    return "hoi" in words and all(w in _GREETING or w in _COURTESY or w in _LEAVE_TO_ASK for w in words)
 
 
 def is_bare_acknowledgement(message: Normalized) -> bool:

@@ -98,7 +98,7 @@ _BY_POST: Final = re.compile(
 question about where and how the result is had, unless it asks when or how much."""
 _AT_ALL: Final = re.compile(
     r"\b(?:can(?! (?:ngheo|cuoc|ho|nha)\b)|phai|bat buoc)\b (?:(?!giay|ban|noi)\w+ ){0,2}?"
-    r"(?:dang ky|dk|xin phep|thong bao|bao cao|register)\b"
+    r"(?:dang ky|dk|xin phep|thong bao|tb|bao cao|register)\b"
     r".*\b(?:khong|ko|k|hong|khom|khg|kg)\b"
     r"|\b(?:do|does|must|should)\b (?:\w+ ){1,3}?(?:need|have) to "
     r"(?:register|apply for|notify|get (?:a )?(?:permit|licen[cs]e|permission))\b"
@@ -139,6 +139,48 @@ _HOW_TO_PAY: Final = re.compile(
 the payment, not the dossier's status."""
 
 
+_GREETING_FIRST: Final = re.compile(r"^(?:da |a )?(?:hi|hello|hey|chao|xin chao|good (?:morning|afternoon|evening))\b")
+
+
+def _greets_and_tells(message: Normalized) -> bool:
+    """A greeting, then who writes, asking nothing yet ("Hi, I'm an Australian teacher working here.",
+    "chào bạn, tôi làm bánh kem tại nhà để bán online"): the question is still to come."""
+    if not _GREETING_FIRST.search(message.folded) or "?" in message.raw:
+        return False
+    return message.english or not _ASKS.search(message.folded)
+
+
+_VALID_FOR: Final = re.compile(
+    r"\b(?:co thoi han|thoi han (?:su dung|bao lau|bn|bao nhieu|may)|co gia tri|gia tri (?:su dung|trong|bao lau)"
+    r"|han su dung|valid|validity|dung duoc bao lau)\b"
+)
+_TIME_TO_DECIDE: Final = re.compile(r"\b(?:giai quyet|xu ly|processing|tra ket qua|to process)\b")
+""""Giấy xác nhận độc thân có thời hạn bao lâu", "how long is it valid for?": how long the result stays good,
+which is what it is, not how long it takes ("thời hạn giải quyết")."""
+
+
+def _greeted(intent: Intent, confidence: float, message: Normalized, names: bool) -> Intent:
+    """A greeting with a question about a procedure is the question ("chào ad, làm hộ chiếu thế nào"); one
+    that tells who writes, asking nothing, is a greeting ("hi, I run a small company", "Hi, my daughter is 6
+    and has dual nationality.")."""
+    asks = "?" in message.raw or _ASKS.search(message.folded) is not None
+    greets = intent is Intent.GREETING and confidence >= GREETS and not asks
+    if intent in SOCIAL_INTENTS and names and not greets:
+        return Intent.PROCEDURE_INFO
+    if intent is Intent.PROCEDURE_INFO and not names and _greets_and_tells(message):
+        return Intent.GREETING
+    return intent
+
+
+def _close(intent: Intent, confidence: float, intents: Sequence[tuple[Intent, float]]) -> tuple[Intent, ...]:
+    """Two procedure questions believed alike (fee or duration?): the reply may ask which is meant."""
+    if intent not in QUESTION_INTENTS or len(intents) < 2:
+        return ()
+    second, p2 = intents[1]
+    close_call = second is not intent and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence
+    return (intent, second) if second in QUESTION_INTENTS and close_call else ()
+
+
 def asks_whether_both_come(message: Normalized) -> bool:
     """Whether both must come ("hai vợ chồng có phải cùng có mặt khi nhận không", "do both of us have to be
     there?"): who must file, not a place, a fee or a paper, unless one is asked for too."""
@@ -156,6 +198,10 @@ _WHEN_OR_HOW_MUCH: Final = re.compile(
     r"\b(?:how long|when|bao lau|bao gio|khi nao|may ngay|how much|fee|cost|phi|tien|bao nhieu)\b"
 )
 _RULE_CONFIDENCE: Final = 0.95
+_SENTENCES: Final = re.compile(r"(?<=[.!?])\s+")
+_TOPIC: Final = re.compile(
+    r"^(?:(?:the|vay|a|o|ok|u|da|roi) )?con (?:(?:viec|vu|chuyen|thu tuc|ve|lam) )*(.+?) (?:thi|the)\b"
+)
 FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
 )
@@ -192,8 +238,12 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
     không", "I need a police check for my visa"): how to get it, out of a talk; in a talk, the talk's papers."""
 
 
-def _out_of_scope(confidence: float, intents: Sequence[tuple[Intent, float]] = ()) -> Understanding:
+def _out_of_scope(
+    confidence: float, intents: Sequence[tuple[Intent, float]] = (), message: Normalized | None = None
+) -> Understanding:
     second = intents[1][0] if len(intents) > 1 and confidence < UNSURE_OUT_OF_SCOPE else None
+    if second in PROCEDURE_INTENTS and message is not None:
+        second = _asked_as(second, message)  # "Can I, as a foreigner, be the owner?" asks whether, not where
     return Understanding(
         intent=Intent.FALLBACK,
         confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3),
@@ -207,7 +257,8 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
     place; "can I swap my licence?" whether, if it names no place; "can it be mailed to me?" where and how
     the result is had; "có phải đăng ký hộ kinh doanh không" and "do both of us have to come?" whether one
     must, and who; "what do we need to register the birth?" the papers; "có được cấp thẻ bhyt miễn phí
-    không" whether one is entitled; "vừa nộp hồ sơ, giờ đóng phí thế nào" the payment."""
+    không" whether one is entitled; "vừa nộp hồ sơ, giờ đóng phí thế nào" the payment; "có thời hạn bao
+    lâu" how long the result stays valid, what it is, not how long it takes."""
     folded = message.folded
     if (
         intent in {Intent.PROCEDURE_DOCUMENTS, Intent.PROCEDURE_LOCATION, Intent.PROCEDURE_DURATION}
@@ -219,6 +270,8 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
         return Intent.PROCEDURE_INFO
     if intent is Intent.DOSSIER_STATUS and _HOW_TO_PAY.search(folded):
         return Intent.PAYMENT_HELP
+    if intent is Intent.PROCEDURE_DURATION and _VALID_FOR.search(folded) and not _TIME_TO_DECIDE.search(folded):
+        return Intent.PROCEDURE_INFO
     if intent is Intent.PROCEDURE_FEE and _GIVEN_FREE.search(folded):
         return Intent.PROCEDURE_INFO
     if intent is Intent.PROCEDURE_INFO and _WHAT_TO_BRING.search(folded):
@@ -298,10 +351,12 @@ class Understander:
             return _out_of_scope(0.0)
         intents = [(Intent(i), p) for i, p in _ranked(self._intents.probabilities(vector))]
         intent, confidence = intents[0]
+        if intent is Intent.FALLBACK and _greets_and_tells(message):
+            return Understanding(intent=Intent.GREETING, confidence=GREETS)  # "Hi, I'm a teacher from Australia."
         if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):
-            return _out_of_scope(confidence, intents)
+            return _out_of_scope(confidence, intents, message)
         procedures = self._procedure_beliefs(vector)
-        procedure, procedure_confidence, candidates = self._procedure(procedures)
+        procedure, procedure_confidence, candidates = self._named(message, procedures, follow_up)
         a_paper = bool(procedure or candidates) and {procedure, *candidates} - {None} <= self.issue_papers
         paper_needed = False
         if intent is Intent.PROCEDURE_DOCUMENTS and procedure is not None:
@@ -313,22 +368,12 @@ class Understander:
             # the intent head unsure it is out of scope while the procedure head names one clearly: a
             # situation told around a procedure ("mới mua nhà, muốn nhập hộ khẩu") is about it
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
-                return _out_of_scope(confidence, intents)
+                return _out_of_scope(confidence, intents, message)
             intent, confidence = intents[1]
         unsure_handoff = intent is Intent.HUMAN_HANDOFF and confidence < UNSURE_HANDOFF
         if unsure_handoff and procedure is not None and procedure_confidence >= NAMED_OVER_FALLBACK:
             intent = Intent.PROCEDURE_INFO  # "tôi và hai người bạn muốn góp vốn thành lập công ty"
-        intent = _asked_as(intent, message)
-        asks = "?" in message.raw or _ASKS.search(message.folded) is not None
-        greets = intent is Intent.GREETING and confidence >= GREETS and not asks
-        if intent in SOCIAL_INTENTS and (procedure or candidates) and not greets:
-            intent = Intent.PROCEDURE_INFO  # "chào ad, làm hộ chiếu thế nào"; "hi, I run a small company": a greeting
-        close: tuple[Intent, ...] = ()
-        if intent in QUESTION_INTENTS and len(intents) > 1:
-            second, p2 = intents[1]
-            close_call = second is not intent and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence
-            if second in QUESTION_INTENTS and close_call:
-                close = (intent, second)
+        intent = _greeted(_asked_as(intent, message), confidence, message, bool(procedure or candidates))
         beliefs = tuple((slug, round(p, 3)) for slug, p in procedures[1][:MAX_CANDIDATES] if p >= NOTICED)
         return Understanding(
             intent=intent,
@@ -336,7 +381,7 @@ class Understander:
             procedure=procedure,
             procedure_confidence=round(procedure_confidence, 3),
             candidates=candidates,
-            intents=close,
+            intents=_close(intent, confidence, intents),
             follow_up=follow_up and intent in PROCEDURE_INTENTS,
             beliefs=beliefs,
             a_paper=a_paper,
@@ -396,6 +441,42 @@ class Understander:
         if has_dossier_code(message):
             return Intent.DOSSIER_STATUS
         return Intent.GREETING if is_bare_greeting(message) else None
+
+    def _named(
+        self, message: Normalized, procedures: tuple[float, list[tuple[str, float]]], follow_up: bool
+    ) -> tuple[str | None, float, tuple[str, ...]]:
+        """The procedure the message names, or those it names alike; of those, the one its last sentence asks
+        about; with none, the topic of a follow-up."""
+        procedure, procedure_confidence, candidates = self._procedure(procedures)
+        if candidates:
+            asked = self._asked_last(message, candidates)
+            return (*asked, ()) if asked is not None else (procedure, procedure_confidence, candidates)
+        if procedure is None and follow_up:
+            topic = self._topic(message)
+            if topic is not None:
+                return (*topic, ())
+        return procedure, procedure_confidence, candidates
+
+    def _topic(self, message: Normalized) -> tuple[str, float] | None:
+        """The procedure a follow-up names as its topic, between "còn" and "thì" ("còn việc cải chính thì bao
+        lâu xong"), though the question's own words drown it in the whole message."""
+        topic = _TOPIC.search(message.folded)
+        if topic is None:
+            return None
+        ranked = self.ranking(normalize(topic[1]), 2)
+        lead = clear_lead(ranked, NAMED)
+        return ranked[0] if lead is not None else None
+
+    def _asked_last(self, message: Normalized, candidates: Sequence[str]) -> tuple[str, float] | None:
+        """Of procedures a message names alike, the one its last sentence asks about, where sentences before
+        it tell ("Công ty yêu cầu lý lịch tư pháp và bản sao có chứng thực. Lý lịch tư pháp thì xin ở đâu?")."""
+        sentences = [s for s in _SENTENCES.split(message.raw) if s.strip()]
+        last = normalize(sentences[-1])
+        if len(sentences) < 2 or ("?" not in last.raw and not _ASKS.search(last.folded)):
+            return None
+        ranked = self.ranking(last, 2)
+        lead = clear_lead(ranked, NAMED)
+        return ranked[0] if lead is not None and lead in candidates else None
 
     def _paper_needed(self, message: Normalized, procedure: str) -> tuple[Intent, tuple[str, float] | None]:
         """A papers question saying a paper is needed, read again in its two parts, what comes before

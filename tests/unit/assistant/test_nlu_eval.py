@@ -415,31 +415,29 @@ DEV42 = Bars(
     by_style={"accented": 157, "english": 159, "mixed": 157, "teencode": 158, "typos": 154, "unaccented": 158},
 )
 # The forty-third and forty-fourth writers' sets (nlu_heldout41, nlu_heldout42), from the same brief, held
-# out: committed before anything was measured on them (25a1e35), measured once with the state before the
-# round on the thirty-seventh and thirty-eighth writers' sets (74e01ba) and once after it, the same figures
-# at both, then after the round on the thirty-ninth and fortieth writers' sets (one dialogue turn more on the
-# forty-third writer's set, 397; one intent more on the forty-fourth writer's, English) and after the round
-# on the forty-first and forty-second writers' sets (dialogue turns 400 and 394; on the forty-third writer's
-# set one unaccented intent lost and one English gained, on the forty-fourth writer's one intent lost,
-# typed with typos, 921). Never tuned on, their misses not read. The forty-third writer's intent (94.8%) and
-# procedure (94.4%) and the forty-fourth writer's out-of-scope precision (89.9%) are under the targets:
-# figures of the report, not cases to tune on.
-HELDOUT41 = Bars(
-    {"intent": 903, "procedure": 620, "joint": 874, "fallback_precision": 71, "fallback_recall": 71},
-    turns=400,
-    by_style={"accented": 149, "english": 150, "mixed": 150, "teencode": 156, "typos": 148, "unaccented": 150},
+# out until they had been measured with every state from 74e01ba to 868f715, the model of 1574b0e throughout
+# (intent 903 and 921, procedure 620 and 635, joint 874 and 905, fallback 71 and 71 right, dialogue turns 400
+# and 394 at the last): now dev, tuned on from the kinds of their misses (the model unchanged). Their bars
+# are what the round tuned on them reaches (intent 905 and 921, joint 876 and 905, dialogue turns 404 and
+# 402, the rest unchanged), less a small margin. The forty-third writer's intent (95.0%) and procedure
+# (94.4%) stay its own figures.
+DEV43 = Bars(
+    {"intent": 903, "procedure": 618, "joint": 874, "fallback_precision": 70, "fallback_recall": 70},
+    turns=402,
+    by_style={"accented": 148, "english": 149, "mixed": 149, "teencode": 157, "typos": 147, "unaccented": 149},
 )
-HELDOUT42 = Bars(
-    {"intent": 921, "procedure": 635, "joint": 905, "fallback_precision": 71, "fallback_recall": 71},
-    turns=394,
-    by_style={"accented": 158, "english": 154, "mixed": 149, "teencode": 154, "typos": 150, "unaccented": 156},
+DEV44 = Bars(
+    {"intent": 919, "procedure": 633, "joint": 903, "fallback_precision": 70, "fallback_recall": 70},
+    turns=400,
+    by_style={"accented": 157, "english": 153, "mixed": 148, "teencode": 153, "typos": 149, "unaccented": 155},
 )
 # The forty-fifth and forty-sixth writers' sets (nlu_heldout43, nlu_heldout44), from the same brief, held
 # out: committed before anything was measured on them (dd5d7ca), measured once with the state before the
 # round on the thirty-ninth and fortieth writers' sets (ed2727b: dialogue turns 386 and 379), once after it
-# (387 and 380; single messages the same) and once after the round on the forty-first and forty-second
-# writers' sets (387 and 382). Never tuned on, their misses not read. The forty-fifth writer's out-of-scope
-# recall (89.6%) is under the target: a figure of the report, not a case to tune on.
+# (387 and 380; single messages the same), once after the round on the forty-first and forty-second writers'
+# sets (387 and 382) and once after the round on the forty-third and forty-fourth writers' sets (the same).
+# Never tuned on, their misses not read. The forty-fifth writer's out-of-scope recall (89.6%) is under the
+# target: a figure of the report, not a case to tune on.
 HELDOUT43 = Bars(
     {"intent": 941, "procedure": 654, "joint": 928, "fallback_precision": 69, "fallback_recall": 69},
     turns=387,
@@ -453,8 +451,9 @@ HELDOUT44 = Bars(
 # The forty-seventh and forty-eighth writers' sets (nlu_heldout45, nlu_heldout46), from the same brief, held
 # out: committed before anything was measured on them (69a1fff), measured once with the state before the
 # round on the forty-first and forty-second writers' sets (ba7f313: intent 933 and 938, dialogue turns 384
-# and 383) and once after it (intent 934 and 940, dialogue turns 384 and 382). Never tuned on, their misses
-# not read.
+# and 383), once after it (intent 934 and 940, dialogue turns 384 and 382) and once after the round on the
+# forty-third and forty-fourth writers' sets (one dialogue turn more on the forty-eighth writer's set, 383).
+# Never tuned on, their misses not read.
 HELDOUT45 = Bars(
     {"intent": 934, "procedure": 660, "joint": 925, "fallback_precision": 68, "fallback_recall": 68},
     turns=384,
@@ -462,8 +461,23 @@ HELDOUT45 = Bars(
 )
 HELDOUT46 = Bars(
     {"intent": 940, "procedure": 664, "joint": 931, "fallback_precision": 73, "fallback_recall": 73},
-    turns=382,
+    turns=383,
     by_style={"accented": 159, "english": 157, "mixed": 154, "teencode": 161, "typos": 152, "unaccented": 157},
+)
+# The forty-ninth and fiftieth writers' sets (nlu_heldout47, nlu_heldout48), from the same brief, held out:
+# committed before anything was measured on them (faa75c9), measured once with the state before the round
+# on the forty-third and forty-fourth writers' sets (868f715: intent 918 and 947, dialogue turns 382 and
+# 391) and once after it (three intents more on the forty-ninth writer's set, 921; the rest the same).
+# Never tuned on, their misses not read.
+HELDOUT47 = Bars(
+    {"intent": 921, "procedure": 638, "joint": 897, "fallback_precision": 68, "fallback_recall": 68},
+    turns=382,
+    by_style={"accented": 152, "english": 152, "mixed": 156, "teencode": 153, "typos": 151, "unaccented": 157},
+)
+HELDOUT48 = Bars(
+    {"intent": 947, "procedure": 670, "joint": 935, "fallback_precision": 70, "fallback_recall": 70},
+    turns=391,
+    by_style={"accented": 172, "english": 152, "mixed": 150, "teencode": 160, "typos": 153, "unaccented": 160},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -605,6 +619,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout38", DEV40),
         ("nlu_heldout39", DEV41),
         ("nlu_heldout40", DEV42),
+        ("nlu_heldout41", DEV43),
+        ("nlu_heldout42", DEV44),
     ],
     ids=[
         "fifth writer",
@@ -645,6 +661,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "fortieth writer",
         "forty-first writer",
         "forty-second writer",
+        "forty-third writer",
+        "forty-fourth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -654,20 +672,20 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout41", HELDOUT41),
-        ("nlu_heldout42", HELDOUT42),
         ("nlu_heldout43", HELDOUT43),
         ("nlu_heldout44", HELDOUT44),
         ("nlu_heldout45", HELDOUT45),
         ("nlu_heldout46", HELDOUT46),
+        ("nlu_heldout47", HELDOUT47),
+        ("nlu_heldout48", HELDOUT48),
     ],
     ids=[
-        "forty-third writer",
-        "forty-fourth writer",
         "forty-fifth writer",
         "forty-sixth writer",
         "forty-seventh writer",
         "forty-eighth writer",
+        "forty-ninth writer",
+        "fiftieth writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

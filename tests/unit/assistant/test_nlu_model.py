@@ -290,6 +290,20 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout44": frozenset(
         {"gia xang hom nay bao nhieu", "how long does a red book take", "what s the hotline number"}
     ),
+    # names with time formulas, and status, payment, hand-off and out-of-scope formulas of the material,
+    # drawn before the forty-ninth and fiftieth writers wrote them too (checked before they were measured;
+    # the material is unchanged since 1574b0e)
+    "nlu_heldout47": frozenset({"giay phep xay dung bao lau thi co", "xin ban sao mat may ngay"}),
+    "nlu_heldout48": frozenset(
+        {
+            "ho so cua toi den dau roi",
+            "quet ma qr khong duoc",
+            "cho toi noi chuyen voi nhan vien",
+            "noi chuyen voi nguoi that duoc khong",
+            "what s the hotline number",
+            "mua ve tau tet o dau",
+        }
+    ),
     # a name with a time formula, out-of-scope, a name asked about and hand-off formulas of the material,
     # drawn before the forty-seventh and forty-eighth writers wrote them too (checked before they were
     # measured; the material is unchanged since 1574b0e)
@@ -337,9 +351,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to forty-second writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to forty-fourth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 41))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 43))
 )
 
 
@@ -347,12 +361,12 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout41",
-        "nlu_heldout42",
         "nlu_heldout43",
         "nlu_heldout44",
         "nlu_heldout45",
         "nlu_heldout46",
+        "nlu_heldout47",
+        "nlu_heldout48",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -517,6 +531,15 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         # the forty-first and forty-second writers' sets, checked when they became dev: part of a duration
         # carrier of the material
         "how many days before the event",
+        # the forty-third and forty-fourth writers' sets, checked when they became dev: fee, time, papers,
+        # courtesy and information formulas of the material, and part of one of its situations told
+        "giay khai sinh cua toi ghi sai nam sinh",
+        "co mat tien khong anh",
+        "how long until i get the plate",
+        "is a dna test required",
+        "co phai thi lai khong",
+        "thanks have a nice day",
+        "bao gio co the a",
     ]
 )
 
@@ -565,6 +588,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout38",
         "nlu_heldout39",
         "nlu_heldout40",
+        "nlu_heldout41",
+        "nlu_heldout42",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

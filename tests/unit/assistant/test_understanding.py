@@ -116,6 +116,11 @@ def test_a_procedure_named_alone_is_asked_about(text: str, slug: str) -> None:
         ("đăng ký kết hôn có được miễn phí không", Intent.PROCEDURE_FEE),
         # how to pay, right after telling a dossier filed
         ("em vừa nộp hồ sơ làm lý lịch tư pháp trên app, giờ đóng phí thế nào", Intent.PAYMENT_HELP),
+        # how long a result stays valid is what it is, not how long it takes
+        ("giấy phép bán lẻ rượu có thời hạn không, hết hạn thì sao", Intent.PROCEDURE_INFO),
+        ("How long is the marital status certificate valid for?", Intent.PROCEDURE_INFO),
+        ("thời hạn giải quyết hồ sơ cấp sổ đỏ là bao lâu", Intent.PROCEDURE_DURATION),
+        ("đổi bằng lái hết hạn mất mấy ngày", Intent.PROCEDURE_DURATION),
     ],
 )
 def test_a_message_is_understood_as_its_intent(text: str, intent: Intent) -> None:
@@ -1025,3 +1030,38 @@ def test_in_a_talk_papers_asked_and_the_procedure_asked_in_general_after_a_statu
         Intent.PROCEDURE_LOCATION,
         "household-business-registration",
     )
+
+
+def test_a_message_that_tells_then_asks_is_about_what_its_last_sentence_asks() -> None:
+    """Procedures named alike in a message are asked about, unless its last sentence asks of one: the
+    sentences before it tell the situation."""
+    told = said(
+        "Công ty yêu cầu em nộp lý lịch tư pháp và bản sao bằng đại học có chứng thực. Lý lịch tư pháp thì xin ở đâu ạ?"
+    )
+    assert (told.procedure, told.candidates) == ("judicial-record-certificate", ())
+    bike = said("I'm a foreigner with a temporary residence card. Can I register a motorbike in my own name?")
+    assert bike.procedure == "vehicle-registration"
+
+
+@pytest.mark.parametrize(
+    "text", ["Dạ cho em hỏi chút ạ", "cho mình hỏi tí nhé", "Hello, I'm an Australian teacher working in Vietnam."]
+)
+def test_leave_to_ask_or_a_greeting_telling_who_writes_is_a_greeting(text: str) -> None:
+    """The question is still to come: greet, do not say "not understood"; one asked with the greeting is
+    answered."""
+    assert said(text).intent is Intent.GREETING
+    assert said("chào bạn, làm hộ chiếu ở đâu").intent is Intent.PROCEDURE_LOCATION
+
+
+def test_the_topic_of_a_follow_up_is_what_it_names_before_thi() -> None:
+    """ "Còn việc cải chính thì bao lâu xong": the question's own words drown "cải chính" in the whole
+    message, but the topic between "còn" and "thì" names it."""
+    talk = _talk("xin bản sao trích lục khai sinh", "Còn việc cải chính thì bao lâu xong?")
+    assert (talk[-1].intent, talk[-1].procedure) == (Intent.PROCEDURE_DURATION, "civil-status-change")
+
+
+def test_whether_one_may_read_unsurely_as_out_of_scope_in_a_talk_asks_whether() -> None:
+    """ "Can I, as a foreigner, be the owner?" in a talk about a household business: whether one may, not
+    where to file, though the model reads it as out of scope, place next."""
+    talk = _talk("mở hộ kinh doanh", "Can I, as a foreigner, be the owner?")
+    assert (talk[-1].intent, talk[-1].procedure) == (Intent.PROCEDURE_INFO, "household-business-registration")
