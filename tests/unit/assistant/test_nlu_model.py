@@ -290,6 +290,23 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout44": frozenset(
         {"gia xang hom nay bao nhieu", "how long does a red book take", "what s the hotline number"}
     ),
+    # papers, time, status, hand-off and courtesy formulas of the material (a name in two of them), drawn
+    # before the fifty-first and fifty-second writers wrote them too (checked before they were measured; the
+    # material is unchanged since 1574b0e)
+    "nlu_heldout49": frozenset(
+        {"cho gap nhan vien tu van", "ho so cua toi den dau roi", "what s the hotline number", "have a nice day bye"}
+    ),
+    "nlu_heldout50": frozenset(
+        {
+            "dang ky may photo mau can giay to gi",
+            "ho so cua toi den dau roi",
+            "giay phep xay dung bao lau thi co",
+            "cho toi gap can bo",
+            "what s the hotline number",
+            "hi i have a question",
+            "have a nice day bye",
+        }
+    ),
     # names with time formulas, and status, payment, hand-off and out-of-scope formulas of the material,
     # drawn before the forty-ninth and fiftieth writers wrote them too (checked before they were measured;
     # the material is unchanged since 1574b0e)
@@ -367,6 +384,8 @@ _DEV_FORMULAS = frozenset().union(
         "nlu_heldout46",
         "nlu_heldout47",
         "nlu_heldout48",
+        "nlu_heldout49",
+        "nlu_heldout50",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
