@@ -229,25 +229,28 @@ def _turn(
     extract_of = _the_talks_extract(understood, message, state, intent)
     if extract_of is not None:
         return _about(state, intent, confidence, extract_of, understood.intents)
-    papers = _papers_weighed(understood, message, state, intent, weighed)
+    papers = _the_talks_papers(understood, message, state, intent, weighed)
     if papers is not None:
         return papers
     return _question(understood, message, state, intent, confidence, asked)
 
 
-def _papers_weighed(understood: Understanding, message: Normalized, state: DialogueState, intent: Intent,
-                    weighed: str | None) -> Turn | None:  # fmt: skip
-    """A paper another procedure issues, said needed in a talk: the talk's papers, that paper remembered
-    among the talk's, and asked about itself right after ("giấy đó xin ở đâu"); or a thing said needed."""
+def _the_talks_papers(understood: Understanding, message: Normalized, state: DialogueState, intent: Intent,
+                      weighed: str | None) -> Turn | None:  # fmt: skip
+    """In a talk, a thing or a paper another procedure issues said needed is the talk's papers; that paper
+    is remembered among the talk's procedures and as the one just weighed, so "giấy đó xin ở đâu" next asks
+    about getting it."""
     talk, confidence = state.procedure, understood.confidence
     if talk is not None and _a_thing_for_the_talk(understood, message, intent):
         return _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, talk, understood.intents)
     if talk is not None and _a_paper_for_the_talk(understood, message, state, intent):
         paper = understood.procedure if understood.procedure_confidence >= KEEP else None
-        if paper is not None and paper != talk:
+        if paper == talk:
+            paper = None  # "có cần giấy báo tử không" about a death: its own result
+        if paper is not None:
             _remember(state, paper)
         turn = _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, talk, understood.intents)
-        state.weighed = paper if paper != talk else None
+        state.weighed = paper
         return turn
     if (
         weighed is not None

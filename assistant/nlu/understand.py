@@ -7,14 +7,21 @@ is too close to call.
   twelve intents, the procedure head one of the procedures or none.
 * A procedure is named when the procedure head believes it more than any other and than "none",
   clearly enough. When two or more are believed alike ("bằng lái" is a renewal or a re-issue), none
-  is chosen and they are returned as candidates to ask about.
+  is chosen and they are returned as candidates to ask about, unless the last sentence, a question, names
+  one of them ("… Lý lịch tư pháp thì xin ở đâu?"). A follow-up naming none as a whole names its topic
+  between "còn" and "thì" ("còn việc cải chính thì bao lâu xong").
 * Two procedure questions believed alike (fee or duration?) are returned too, so the reply can ask.
 * "Where do I start?" asks the way to go about a procedure, not where to file it; "can it be mailed to
   me?" asks where and how the result is had; "can I swap my UK licence for a Vietnamese one?" asks
-  whether one may, unless it names a place or a way ("can I do it online?").
+  whether one may, unless it names a place or a way ("can I do it online?"); whether one must do it at
+  all, or both come, is information; "what do we need to register the birth?" asks for papers; how long
+  a result stays valid is what it is, not how long it takes.
+* A greeting that tells who writes and asks nothing ("Hi, I'm a teacher working here.") is a greeting.
 * A papers question saying a paper is needed is read again with the catalog's papers: "đăng ký kết hôn
   có cần giấy xác nhận độc thân không" is about the marriage, the procedure named before the paper;
-  "quán ăn nhỏ có cần giấy attp không", a licence no dossier asks for, asks whether one needs it.
+  "quán ăn nhỏ có cần giấy attp không", a licence no dossier asks for, asks whether one needs it, and so
+  does a paper dossiers ask for said needed with nothing before it that needs it ("tôi cần phiếu lý lịch
+  tư pháp để đi du học").
 * An out-of-scope message is ``fallback`` and names no procedure; when unsure, it keeps the question
   it reads as next, for the conversation.
 * A hand-off the model is unsure of, in a message naming a procedure clearly, is a question about it:
@@ -38,7 +45,16 @@ from .model import Model, Vector, load_model
 from .normalize import Normalized, normalize
 from .rules import asks_for_a_person, has_dossier_code, is_bare_greeting
 
-__all__ = ("FALLBACK_CONFIDENCE", "FOLLOW_UP", "NAMED", "NEED", "Understander", "Understanding", "clear_lead")
+__all__ = (
+    "FALLBACK_CONFIDENCE",
+    "FOLLOW_UP",
+    "NAMED",
+    "NEED",
+    "Understander",
+    "Understanding",
+    "asks_whether_both_come",
+    "clear_lead",
+)
 
 NONE: Final = "none"
 NAMED: Final = 0.35
@@ -124,30 +140,19 @@ _BOTH_PRESENT: Final = re.compile(
 _ASKED_BESIDE: Final = re.compile(
     r"\b(?:online|o dau|where|mang|gi|j|nhung|bring|documents?|giay to|ho so|khi nao|bao lau|how long)\b"
 )
-
-
+"""Whether both must come ("hai vợ chồng có phải cùng có mặt khi nhận không", "do both of us have to be
+there?"), unless a place, a channel, papers or a time are asked too."""
 _GIVEN_FREE: Final = re.compile(r"\bduoc (?:cap|huong|nhan|lam) (?:\w+ ){1,6}?mien phi\b|\bget (?:a |the )?free\b")
 """"Có được cấp thẻ bảo hiểm y tế miễn phí không", "does she get a free card?": whether one is entitled to
 it, not what its procedure costs ("đăng ký kết hôn có được miễn phí không")."""
-
-
 _HOW_TO_PAY: Final = re.compile(
     r"\b(?:dong|nop|tra|thanh toan|chuyen khoan|ck) (?:le )?(?:phi|tien)\b.*"
     r"\b(?:the nao|ntn|nhu the nao|o dau|bang gi|sao|cach nao|qua dau)\b|\bhow (?:do|can|should) (?:i|we) pay\b"
 )
 """How to pay, asked right after telling a dossier filed ("vừa nộp hồ sơ trên app, giờ đóng phí thế nào"):
 the payment, not the dossier's status."""
-
-
 _GREETING_FIRST: Final = re.compile(r"^(?:da |a )?(?:hi|hello|hey|chao|xin chao|good (?:morning|afternoon|evening))\b")
-
-
-def _greets_and_tells(message: Normalized) -> bool:
-    """A greeting, then who writes, asking nothing yet ("Hi, I'm an Australian teacher working here.",
-    "chào bạn, tôi làm bánh kem tại nhà để bán online"): the question is still to come."""
-    if not _GREETING_FIRST.search(message.folded) or "?" in message.raw:
-        return False
-    return message.english or not _ASKS.search(message.folded)
+"""A message that opens with a greeting (then perhaps tells who writes)."""
 
 
 _VALID_FOR: Final = re.compile(
@@ -157,34 +162,6 @@ _VALID_FOR: Final = re.compile(
 _TIME_TO_DECIDE: Final = re.compile(r"\b(?:giai quyet|xu ly|processing|tra ket qua|to process)\b")
 """"Giấy xác nhận độc thân có thời hạn bao lâu", "how long is it valid for?": how long the result stays good,
 which is what it is, not how long it takes ("thời hạn giải quyết")."""
-
-
-def _greeted(intent: Intent, confidence: float, message: Normalized, names: bool) -> Intent:
-    """A greeting with a question about a procedure is the question ("chào ad, làm hộ chiếu thế nào"); one
-    that tells who writes, asking nothing, is a greeting ("hi, I run a small company", "Hi, my daughter is 6
-    and has dual nationality.")."""
-    asks = "?" in message.raw or _ASKS.search(message.folded) is not None
-    greets = intent is Intent.GREETING and confidence >= GREETS and not asks
-    if intent in SOCIAL_INTENTS and names and not greets:
-        return Intent.PROCEDURE_INFO
-    if intent is Intent.PROCEDURE_INFO and not names and _greets_and_tells(message):
-        return Intent.GREETING
-    return intent
-
-
-def _close(intent: Intent, confidence: float, intents: Sequence[tuple[Intent, float]]) -> tuple[Intent, ...]:
-    """Two procedure questions believed alike (fee or duration?): the reply may ask which is meant."""
-    if intent not in QUESTION_INTENTS or len(intents) < 2:
-        return ()
-    second, p2 = intents[1]
-    close_call = second is not intent and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence
-    return (intent, second) if second in QUESTION_INTENTS and close_call else ()
-
-
-def asks_whether_both_come(message: Normalized) -> bool:
-    """Whether both must come ("hai vợ chồng có phải cùng có mặt khi nhận không", "do both of us have to be
-    there?"): who must file, not a place, a fee or a paper, unless one is asked for too."""
-    return bool(_BOTH_PRESENT.search(message.folded)) and not _ASKED_BESIDE.search(message.folded)
 
 
 _CAN_I: Final = re.compile(r"\b(?:can|could|may) (?:i|we)\b")
@@ -199,9 +176,12 @@ _WHEN_OR_HOW_MUCH: Final = re.compile(
 )
 _RULE_CONFIDENCE: Final = 0.95
 _SENTENCES: Final = re.compile(r"(?<=[.!?])\s+")
+"""Where one sentence of a message ends and the next begins (on the raw text, which keeps its marks)."""
 _TOPIC: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi) )?con (?:(?:viec|vu|chuyen|thu tuc|ve|lam) )*(.+?) (?:thi|the)\b"
 )
+"""The topic of a follow-up, between "còn" and "thì" ("còn việc cải chính thì bao lâu xong"); "việc", "vụ"
+before it are not part of it, "cái" is (folded, it is also "cải")."""
 FOLLOW_UP: Final = re.compile(
     r"^(?:(?:the|vay|a|o|ok|u|da|roi|the thi) )?con\b|^(?:and|what about|how about)\b|^(?:the|vay) con\b"
 )
@@ -285,6 +265,42 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
     if intent not in PROCEDURE_INTENTS or not _BY_POST.search(folded):
         return intent
     return intent if _WHEN_OR_HOW_MUCH.search(folded) else Intent.PROCEDURE_LOCATION
+
+
+def _greets_and_tells(message: Normalized) -> bool:
+    """A greeting, then who writes, asking nothing yet ("Hi, I'm an Australian teacher working here.",
+    "chào bạn, tôi làm bánh kem tại nhà để bán online"): the question is still to come."""
+    if not _GREETING_FIRST.search(message.folded) or "?" in message.raw:
+        return False
+    return message.english or not _ASKS.search(message.folded)
+
+
+def _greeted(intent: Intent, confidence: float, message: Normalized, names: bool) -> Intent:
+    """A greeting with a question about a procedure is the question ("chào ad, làm hộ chiếu thế nào"); one
+    that tells who writes, asking nothing, is a greeting ("hi, I run a small company", "Hi, my daughter is 6
+    and has dual nationality.")."""
+    asks = "?" in message.raw or _ASKS.search(message.folded) is not None
+    greets = intent is Intent.GREETING and confidence >= GREETS and not asks
+    if intent in SOCIAL_INTENTS and names and not greets:
+        return Intent.PROCEDURE_INFO
+    if intent is Intent.PROCEDURE_INFO and not names and _greets_and_tells(message):
+        return Intent.GREETING
+    return intent
+
+
+def _close(intent: Intent, confidence: float, intents: Sequence[tuple[Intent, float]]) -> tuple[Intent, ...]:
+    """Two procedure questions believed alike (fee or duration?): the reply may ask which is meant."""
+    if intent not in QUESTION_INTENTS or len(intents) < 2:
+        return ()
+    second, p2 = intents[1]
+    close_call = second is not intent and confidence < INTENT_SURE and p2 >= INTENT_RIVAL * confidence
+    return (intent, second) if second in QUESTION_INTENTS and close_call else ()
+
+
+def asks_whether_both_come(message: Normalized) -> bool:
+    """Whether both must come ("hai vợ chồng có phải cùng có mặt khi nhận không", "do both of us have to be
+    there?"): who must file, not a place, a fee or a paper, unless one is asked for too."""
+    return bool(_BOTH_PRESENT.search(message.folded)) and not _ASKED_BESIDE.search(message.folded)
 
 
 def clear_lead(ranked: Sequence[tuple[str, float]], least: float = 0.0, times: float = 2.0) -> str | None:
@@ -471,8 +487,10 @@ class Understander:
         """Of procedures a message names alike, the one its last sentence asks about, where sentences before
         it tell ("Công ty yêu cầu lý lịch tư pháp và bản sao có chứng thực. Lý lịch tư pháp thì xin ở đâu?")."""
         sentences = [s for s in _SENTENCES.split(message.raw) if s.strip()]
+        if len(sentences) < 2:
+            return None
         last = normalize(sentences[-1])
-        if len(sentences) < 2 or ("?" not in last.raw and not _ASKS.search(last.folded)):
+        if "?" not in last.raw and not _ASKS.search(last.folded):
             return None
         ranked = self.ranking(last, 2)
         lead = clear_lead(ranked, NAMED)
@@ -486,16 +504,17 @@ class Understander:
         need = NEED.search(message.folded)
         if need is None:
             return Intent.PROCEDURE_DOCUMENTS, None
-        before = self.ranking(normalize(message.folded[: need.start()]), 2)
+        head = message.folded[: need.start()]
+        before = self.ranking(normalize(head), 2)
+        papers_asked = _WHAT.search(message.folded) is not None
         if procedure in self.issue_papers:
-            holder = _holder(message.folded[: need.start()], before, procedure)
-            if holder is None and not (before and before[0][1] >= NOTICED) and not _WHAT.search(message.folded):
-                after = self.ranking(normalize(message.folded[need.end() :]), 1)
-                if after and after[0][0] == procedure and after[0][1] >= ISSUES:
-                    return Intent.PROCEDURE_INFO, None
-            return Intent.PROCEDURE_DOCUMENTS, holder
+            # the paper itself said needed only with nothing before "cần" that needs it ("tôi cần phiếu lý
+            # lịch tư pháp để đi du học"); else the papers of what needs it, or of the talk
+            holder = _holder(head, before, procedure)
+            if holder is not None or papers_asked or (before and before[0][1] >= NOTICED):
+                return Intent.PROCEDURE_DOCUMENTS, holder
         # papers asked for, or a paper for the procedure named first ("làm bhtn cần sổ bhxh không")
-        if _WHAT.search(message.folded) or (before and before[0][0] == procedure and before[0][1] >= NOTICED):
+        elif papers_asked or (before and before[0][0] == procedure and before[0][1] >= NOTICED):
             return Intent.PROCEDURE_DOCUMENTS, None
         after = self.ranking(normalize(message.folded[need.end() :]), 1)
         itself = bool(after) and after[0][0] == procedure and after[0][1] >= ISSUES
