@@ -131,6 +131,8 @@ _PAPERS_ASKED: Final = re.compile(
 không", "what do I need?")."""
 _THAT_PAPER: Final = re.compile(r"\b(?:giay|cai|to) (?:do|nay|kia|ay)\b|\bthat (?:paper|certificate|document|one)\b")
 """The paper just spoken of ("xin giấy đó ở đâu", "cái đó mất bao lâu", "where do I get that certificate")."""
+_GETTING_IT: Final = re.compile(r"\b(?:get|gets|obtain|xin|lay)\b")
+"""Getting a paper ("where does she get it?", "xin ở phường được không"): right after it was weighed, that paper."""
 KEEP: Final = 0.8
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
@@ -239,7 +241,8 @@ def _the_talks_papers(understood: Understanding, message: Normalized, state: Dia
                       weighed: str | None) -> Turn | None:  # fmt: skip
     """In a talk, a thing or a paper another procedure issues said needed is the talk's papers; that paper
     is remembered among the talk's procedures and as the one just weighed, so "giấy đó xin ở đâu" next asks
-    about getting it."""
+    about getting it. Such a paper asked about as needed in a question about itself is answered, and weighed,
+    but the talk stays on its procedure."""
     talk, confidence = state.procedure, understood.confidence
     if talk is not None and _a_thing_for_the_talk(understood, message, intent):
         return _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, talk, understood.intents)
@@ -252,9 +255,15 @@ def _the_talks_papers(understood: Understanding, message: Normalized, state: Dia
         turn = _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, talk, understood.intents)
         state.weighed = paper
         return turn
+    paper = _a_paper_weighed(understood, message, talk, intent)
+    if talk is not None and paper is not None:
+        turn = _about(state, intent, confidence, paper, understood.intents)
+        _remember(state, talk)
+        state.weighed = paper
+        return turn
     if (
         weighed is not None
-        and _THAT_PAPER.search(message.folded)
+        and (_THAT_PAPER.search(message.folded) or _GETTING_IT.search(message.folded))
         and (not _named(understood) - {weighed} or _only_a_place(understood, state, intent))
     ):
         return _about(state, intent, confidence, weighed, understood.intents)
@@ -422,6 +431,25 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
     if state.procedure in _named(understood):
         return False
     return NEED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
+
+
+def _a_paper_weighed(understood: Understanding, message: Normalized, talk: str | None, intent: Intent) -> str | None:
+    """The paper another procedure issues, clearly named, that a talk about another one asks about as needed
+    ("Does she need a single status certificate too?" while registering a marriage): answered about that
+    paper, while the talk's next questions ("Where do we file?") are still about the talk."""
+    paper = understood.procedure
+    weighed = (
+        talk is not None
+        and paper is not None
+        and paper != talk
+        and understood.a_paper
+        and understood.procedure_confidence >= KEEP
+        and intent is Intent.PROCEDURE_INFO
+        and NEED.search(message.folded) is not None
+        and _ASKS_ITS_OWN.search(message.folded) is None
+        and _MOVES_ON.search(message.folded) is None
+    )
+    return paper if weighed else None
 
 
 def _leaned_to(understood: Understanding) -> str | None:

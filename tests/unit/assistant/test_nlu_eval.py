@@ -432,28 +432,28 @@ DEV44 = Bars(
     by_style={"accented": 157, "english": 153, "mixed": 148, "teencode": 153, "typos": 149, "unaccented": 155},
 )
 # The forty-fifth and forty-sixth writers' sets (nlu_heldout43, nlu_heldout44), from the same brief, held
-# out: committed before anything was measured on them (dd5d7ca), measured once with the state before the
-# round on the thirty-ninth and fortieth writers' sets (ed2727b: dialogue turns 386 and 379), once after it
-# (387 and 380; single messages the same), once after the round on the forty-first and forty-second writers'
-# sets (387 and 382) and once after the round on the forty-third and forty-fourth writers' sets (the same).
-# Never tuned on, their misses not read. The forty-fifth writer's out-of-scope recall (89.6%) is under the
-# target: a figure of the report, not a case to tune on.
-HELDOUT43 = Bars(
-    {"intent": 941, "procedure": 654, "joint": 928, "fallback_precision": 69, "fallback_recall": 69},
+# out until they had been measured with every state from ed2727b to f92bbed, the model of 1574b0e throughout
+# (intent 941 and 924, procedure 654 and 642, joint 928 and 917, fallback 69 and 73 right, dialogue turns 387
+# and 382 at the last): now dev, tuned on from the kinds of their misses (the model unchanged). Their bars are
+# what the round tuned on them reaches (dialogue turns 389 and 384, the rest unchanged), less a small margin.
+# The forty-fifth writer's out-of-scope recall (89.6%) stays its own figure.
+DEV45 = Bars(
+    {"intent": 939, "procedure": 652, "joint": 926, "fallback_precision": 68, "fallback_recall": 68},
     turns=387,
-    by_style={"accented": 160, "english": 157, "mixed": 154, "teencode": 155, "typos": 160, "unaccented": 155},
+    by_style={"accented": 159, "english": 156, "mixed": 153, "teencode": 154, "typos": 159, "unaccented": 154},
 )
-HELDOUT44 = Bars(
-    {"intent": 924, "procedure": 642, "joint": 917, "fallback_precision": 73, "fallback_recall": 73},
+DEV46 = Bars(
+    {"intent": 922, "procedure": 640, "joint": 915, "fallback_precision": 72, "fallback_recall": 72},
     turns=382,
-    by_style={"accented": 154, "english": 157, "mixed": 148, "teencode": 156, "typos": 152, "unaccented": 157},
+    by_style={"accented": 153, "english": 156, "mixed": 147, "teencode": 155, "typos": 151, "unaccented": 156},
 )
 # The forty-seventh and forty-eighth writers' sets (nlu_heldout45, nlu_heldout46), from the same brief, held
 # out: committed before anything was measured on them (69a1fff), measured once with the state before the
 # round on the forty-first and forty-second writers' sets (ba7f313: intent 933 and 938, dialogue turns 384
 # and 383), once after it (intent 934 and 940, dialogue turns 384 and 382) and once after the round on the
-# forty-third and forty-fourth writers' sets (one dialogue turn more on the forty-eighth writer's set, 383).
-# Never tuned on, their misses not read.
+# forty-third and forty-fourth writers' sets (one dialogue turn more on the forty-eighth writer's set, 383)
+# and once after the round on the forty-fifth and forty-sixth writers' sets (two dialogue turns more on the
+# forty-eighth writer's set, 385; the rest the same). Never tuned on, their misses not read.
 HELDOUT45 = Bars(
     {"intent": 934, "procedure": 660, "joint": 925, "fallback_precision": 68, "fallback_recall": 68},
     turns=384,
@@ -461,14 +461,15 @@ HELDOUT45 = Bars(
 )
 HELDOUT46 = Bars(
     {"intent": 940, "procedure": 664, "joint": 931, "fallback_precision": 73, "fallback_recall": 73},
-    turns=383,
+    turns=385,
     by_style={"accented": 159, "english": 157, "mixed": 154, "teencode": 161, "typos": 152, "unaccented": 157},
 )
 # The forty-ninth and fiftieth writers' sets (nlu_heldout47, nlu_heldout48), from the same brief, held out:
 # committed before anything was measured on them (faa75c9), measured once with the state before the round
 # on the forty-third and forty-fourth writers' sets (868f715: intent 918 and 947, dialogue turns 382 and
-# 391) and once after it (three intents more on the forty-ninth writer's set, 921; the rest the same).
-# Never tuned on, their misses not read.
+# 391), once after it (three intents more on the forty-ninth writer's set, 921; the rest the same) and once
+# after the round on the forty-fifth and forty-sixth writers' sets (the same). Never tuned on, their misses
+# not read.
 HELDOUT47 = Bars(
     {"intent": 921, "procedure": 638, "joint": 897, "fallback_precision": 68, "fallback_recall": 68},
     turns=382,
@@ -481,7 +482,8 @@ HELDOUT48 = Bars(
 )
 # The fifty-first and fifty-second writers' sets (nlu_heldout49, nlu_heldout50), from the same brief, held
 # out: committed before anything was measured on them (ab2d9fd), measured once with the state after the
-# round on the forty-third and forty-fourth writers' sets (d57b200). Never tuned on, their misses not read.
+# round on the forty-third and forty-fourth writers' sets (d57b200) and once after the round on the
+# forty-fifth and forty-sixth writers' sets (the same). Never tuned on, their misses not read.
 HELDOUT49 = Bars(
     {"intent": 925, "procedure": 640, "joint": 913, "fallback_precision": 74, "fallback_recall": 74},
     turns=410,
@@ -491,6 +493,20 @@ HELDOUT50 = Bars(
     {"intent": 960, "procedure": 661, "joint": 944, "fallback_precision": 68, "fallback_recall": 68},
     turns=379,
     by_style={"accented": 160, "english": 159, "mixed": 159, "teencode": 162, "typos": 159, "unaccented": 161},
+)
+# The fifty-third and fifty-fourth writers' sets (nlu_heldout51, nlu_heldout52), from the same brief, held
+# out: committed before anything was measured on them (80a7dd6), measured once with the state before the
+# round on the forty-fifth and forty-sixth writers' sets (f92bbed's) and once after it (the same). Never
+# tuned on, their misses not read.
+HELDOUT51 = Bars(
+    {"intent": 925, "procedure": 637, "joint": 906, "fallback_precision": 70, "fallback_recall": 70},
+    turns=389,
+    by_style={"accented": 167, "english": 151, "mixed": 151, "teencode": 147, "typos": 151, "unaccented": 158},
+)
+HELDOUT52 = Bars(
+    {"intent": 924, "procedure": 644, "joint": 915, "fallback_precision": 71, "fallback_recall": 71},
+    turns=382,
+    by_style={"accented": 159, "english": 152, "mixed": 154, "teencode": 155, "typos": 148, "unaccented": 156},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -634,6 +650,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout40", DEV42),
         ("nlu_heldout41", DEV43),
         ("nlu_heldout42", DEV44),
+        ("nlu_heldout43", DEV45),
+        ("nlu_heldout44", DEV46),
     ],
     ids=[
         "fifth writer",
@@ -676,6 +694,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "forty-second writer",
         "forty-third writer",
         "forty-fourth writer",
+        "forty-fifth writer",
+        "forty-sixth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -685,24 +705,24 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout43", HELDOUT43),
-        ("nlu_heldout44", HELDOUT44),
         ("nlu_heldout45", HELDOUT45),
         ("nlu_heldout46", HELDOUT46),
         ("nlu_heldout47", HELDOUT47),
         ("nlu_heldout48", HELDOUT48),
         ("nlu_heldout49", HELDOUT49),
         ("nlu_heldout50", HELDOUT50),
+        ("nlu_heldout51", HELDOUT51),
+        ("nlu_heldout52", HELDOUT52),
     ],
     ids=[
-        "forty-fifth writer",
-        "forty-sixth writer",
         "forty-seventh writer",
         "forty-eighth writer",
         "forty-ninth writer",
         "fiftieth writer",
         "fifty-first writer",
         "fifty-second writer",
+        "fifty-third writer",
+        "fifty-fourth writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

@@ -290,6 +290,18 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout44": frozenset(
         {"gia xang hom nay bao nhieu", "how long does a red book take", "what s the hotline number"}
     ),
+    # status, hand-off and out-of-scope formulas of the material, drawn before the fifty-third and fifty-fourth
+    # writers wrote them too (checked before they were measured; the material is unchanged since 1574b0e)
+    "nlu_heldout51": frozenset(
+        {
+            "ho so cua toi den dau roi",
+            "is there a phone number i can call",
+            "cho toi noi chuyen voi nhan vien",
+            "thoi tiet hom nay the nao",
+            "gia xang hom nay bao nhieu",
+        }
+    ),
+    "nlu_heldout52": frozenset({"tra diem thi vao lop 10 o dau", "ho so cua toi den dau roi"}),
     # papers, time, status, hand-off and courtesy formulas of the material (a name in two of them), drawn
     # before the fifty-first and fifty-second writers wrote them too (checked before they were measured; the
     # material is unchanged since 1574b0e)
@@ -368,9 +380,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to forty-fourth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to forty-sixth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 43))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 45))
 )
 
 
@@ -378,14 +390,14 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout43",
-        "nlu_heldout44",
         "nlu_heldout45",
         "nlu_heldout46",
         "nlu_heldout47",
         "nlu_heldout48",
         "nlu_heldout49",
         "nlu_heldout50",
+        "nlu_heldout51",
+        "nlu_heldout52",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -559,6 +571,12 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "co phai thi lai khong",
         "thanks have a nice day",
         "bao gio co the a",
+        # the forty-fifth and forty-sixth writers' sets, checked when they became dev: a duration question of
+        # the material ("how long is the wait for a {n}") and location formulas in a chat spelling or with a
+        # courtesy word, drawn before the sets existed
+        "how long is the wait for a red book",
+        "lam tren vneid duoc hong",
+        "dang ky o dau admin",
     ]
 )
 
@@ -609,6 +627,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout40",
         "nlu_heldout41",
         "nlu_heldout42",
+        "nlu_heldout43",
+        "nlu_heldout44",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

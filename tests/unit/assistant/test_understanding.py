@@ -1065,3 +1065,30 @@ def test_whether_one_may_read_unsurely_as_out_of_scope_in_a_talk_asks_whether() 
     where to file, though the model reads it as out of scope, place next."""
     talk = _talk("mở hộ kinh doanh", "Can I, as a foreigner, be the owner?")
     assert (talk[-1].intent, talk[-1].procedure) == (Intent.PROCEDURE_INFO, "household-business-registration")
+
+
+def test_a_paper_asked_about_as_needed_is_answered_while_the_talk_stays_on_its_procedure() -> None:
+    """ "Does she need a single status certificate too?" while registering a marriage is answered about that
+    certificate, yet "where do we file?" and "how long?" next are still about the marriage; getting the paper
+    ("where does she get it?") right after is about the paper, and so is one asked how to get ("xin thế nào")
+    or moved on to ("after that")."""
+    single, marriage = "marital-status-certificate", "marriage-registration"
+    kept = _talk(
+        "I'm Dutch and my partner is Vietnamese, we'd like to register our marriage",
+        "Is a certificate of single status needed for her as well?",
+        "Where do we file?",
+        "How long does it take?",
+    )
+    assert [t.procedure for t in kept] == [marriage, single, marriage, marriage]
+    assert kept[1].intent is Intent.PROCEDURE_INFO
+    assert [t.intent for t in kept[2:]] == [Intent.PROCEDURE_LOCATION, Intent.PROCEDURE_DURATION]
+    gotten = _talk(
+        "I'm Dutch and my partner is Vietnamese, we'd like to register our marriage",
+        "Is a certificate of single status needed for her as well?",
+        "Where does she get it?",
+    )
+    assert gotten[2].procedure == single
+    asked_how = _talk(
+        "đăng ký kết hôn với người nước ngoài thế nào", "em cần giấy xác nhận độc thân thì xin thế nào", "mất mấy ngày"
+    )
+    assert [t.procedure for t in asked_how[1:]] == [single, single]
