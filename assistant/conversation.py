@@ -255,12 +255,13 @@ def _the_talks_papers(understood: Understanding, message: Normalized, state: Dia
         turn = _about(state, Intent.PROCEDURE_DOCUMENTS, confidence, talk, understood.intents)
         state.weighed = paper
         return turn
-    paper = _a_paper_weighed(understood, message, talk, intent)
-    if talk is not None and paper is not None:
-        turn = _about(state, intent, confidence, paper, understood.intents)
-        _remember(state, talk)
-        state.weighed = paper
-        return turn
+    if talk is not None:
+        paper = _a_paper_weighed(understood, message, talk, intent)
+        if paper is not None:
+            turn = _about(state, intent, confidence, paper, understood.intents)
+            _remember(state, talk)
+            state.weighed = paper
+            return turn
     if (
         weighed is not None
         and (_THAT_PAPER.search(message.folded) or _GETTING_IT.search(message.folded))
@@ -433,14 +434,13 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
     return NEED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
 
 
-def _a_paper_weighed(understood: Understanding, message: Normalized, talk: str | None, intent: Intent) -> str | None:
+def _a_paper_weighed(understood: Understanding, message: Normalized, talk: str, intent: Intent) -> str | None:
     """The paper another procedure issues, clearly named, that a talk about another one asks about as needed
     ("Does she need a single status certificate too?" while registering a marriage): answered about that
     paper, while the talk's next questions ("Where do we file?") are still about the talk."""
     paper = understood.procedure
     weighed = (
-        talk is not None
-        and paper is not None
+        paper is not None
         and paper != talk
         and understood.a_paper
         and understood.procedure_confidence >= KEEP

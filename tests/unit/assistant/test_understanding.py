@@ -1092,3 +1092,9 @@ def test_a_paper_asked_about_as_needed_is_answered_while_the_talk_stays_on_its_p
         "đăng ký kết hôn với người nước ngoài thế nào", "em cần giấy xác nhận độc thân thì xin thế nào", "mất mấy ngày"
     )
     assert [t.procedure for t in asked_how[1:]] == [single, single]
+    moved_on = _talk(
+        "I'm Dutch and my partner is Vietnamese, we'd like to register our marriage",
+        "After that, does she need a certificate of single status too?",
+        "How long does it take?",
+    )
+    assert [t.procedure for t in moved_on[1:]] == [single, single]
