@@ -98,11 +98,12 @@ _IN_GENERAL: Final = re.compile(
 )
 """A question asked of the procedure in general, not of one's dossier: "thường thì mất bao lâu"."""
 _MOVES_ON: Final = re.compile(
-    r"\b(?:quay lai|tro lai|back to|also|after that|sau do|xong|them|luon|instead|thay vi)\b|^(?:or|hay la|hoac la)\b"
+    r"\b(?:quay lai|tro lai|back to|also|after that|sau do|xong|them|nua|luon|instead|thay vi)\b"
+    r"|^(?:or|hay la|hoac la)\b"
 )
 """A next step, a return or an alternative said outright ("làm xong khai sinh thì ...", "bán thêm rượu",
-"quay lại vụ passport", "we'll also ...", "or would a company be better?"; not "the ward or the province"):
-another procedure it names, even weakly, is what the message is about."""
+"cần lltp nữa", "quay lại vụ passport", "we'll also ...", "or would a company be better?"; not "the ward or
+the province"): another procedure it names, even weakly, is what the message is about."""
 _THE_MONEY: Final = re.compile(
     r"\b(?:tien|ck|chuyen|bi tru|hoan|refund|money|giao dich|transaction|transfer(?:red)?)\b"
 )
@@ -132,7 +133,8 @@ không", "what do I need?")."""
 _THAT_PAPER: Final = re.compile(r"\b(?:giay|cai|to) (?:do|nay|kia|ay)\b|\bthat (?:paper|certificate|document|one)\b")
 """The paper just spoken of ("xin giấy đó ở đâu", "cái đó mất bao lâu", "where do I get that certificate")."""
 _GETTING_IT: Final = re.compile(r"\b(?:get|gets|obtain|xin|lay)\b")
-"""Getting a paper ("where does she get it?", "xin ở phường được không"): right after it was weighed, that paper."""
+"""Getting a paper ("where does she get it?", "xin ở phường được không"): right after it was weighed, that paper,
+as is "giấy đó" even with another procedure named weakly ("giấy đó lấy mất bao lâu")."""
 KEEP: Final = 0.8
 """In a conversation about a procedure, another one named with less belief than this does not switch it."""
 LEANS: Final = 0.25
@@ -262,10 +264,15 @@ def _the_talks_papers(understood: Understanding, message: Normalized, state: Dia
             _remember(state, talk)
             state.weighed = paper
             return turn
+    that = _THAT_PAPER.search(message.folded)
     if (
         weighed is not None
-        and (_THAT_PAPER.search(message.folded) or _GETTING_IT.search(message.folded))
-        and (not _named(understood) - {weighed} or _only_a_place(understood, state, intent))
+        and (that or _GETTING_IT.search(message.folded))
+        and (
+            not _named(understood) - {weighed}
+            or (that and understood.procedure_confidence < KEEP)
+            or _only_a_place(understood, state, intent)
+        )
     ):
         return _about(state, intent, confidence, weighed, understood.intents)
     return None

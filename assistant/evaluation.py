@@ -245,6 +245,8 @@ _TUNED_ON_AFTER_MEASURING: Final = (
     "Forty-fourth",
     "Forty-fifth",
     "Forty-sixth",
+    "Forty-seventh",
+    "Forty-eighth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured (once, or from the thirty-third writer on
 at several states), then demoted to dev and tuned on."""

@@ -164,6 +164,40 @@ _TIME_TO_DECIDE: Final = re.compile(r"\b(?:giai quyet|xu ly|processing|tra ket q
 which is what it is, not how long it takes ("thời hạn giải quyết")."""
 
 
+_OFFICE: Final = (
+    r"(?:xa|phuong|huyen|tinh|quan|truong|ubnd|uy ban(?: \w+)?|cong an(?: \w+)?|(?:van phong )?cong chung"
+    r"|ward|commune|district|province|notary|(?:\w+ )?office|embassy"
+    r"|(?:noi|cho) (?:\w+ )?(?:o|song|thuong tru|tam tru))"
+)
+_OFFICES_WEIGHED: Final = re.compile(
+    rf"\b(?:o|tai|len|ra|den|at|to|the) (?:\w+ ){{0,2}}?{_OFFICE}\b (?:\w+ ){{0,3}}?(?:hay|hoac|or)\b"
+    rf" (?:\w+ ){{0,4}}?(?:{_OFFICE}|o dau|cho nao|somewhere else|elsewhere|another)\b"
+)
+"""Two offices weighed ("có làm ở ủy ban xã được không hay phải ra văn phòng công chứng", "at the ward office or
+do I need a notary?"): where to file, though the words around ask whether."""
+_HOW_LONG: Final = re.compile(
+    r"\bmat (?:may|bao nhieu|bn|vai) (?:ngay|tuan|thang|nam|hom|bua)\b"
+    r"|\b(?:may|bao nhieu|bn) (?:tuan|thang) (?:moi|thi|la) (?:co|cap|xong|duoc|nhan)\b|\btimeline\b"
+)
+""""Sổ đỏ cấp lần đầu mất mấy tháng", "mấy tuần mới cấp", "timeline for …": how long it takes, though "mất" is
+also what is lost."""
+_PAID_WRONG: Final = re.compile(
+    r"\b(?:tru|thanh toan|dong|nop|ck|chuyen khoan|chuyen|charged|paid|pay) (?:\w+ ){0,4}?(?:2|hai|two) (?:lan|times)\b"
+    r"|\bcharged twice\b|\bhoan (?:lai )?(?:tien|phi)\b|\brefund(?:ed)?\b"
+    r"|\b(?:ck|chuyen khoan|chuyen tien|nop|dong) (?:nham|thua|du|sai)\b"
+)
+"""Money paid twice, too much or wrongly, or asked back ("bị trừ tiền hai lần phí làm căn cước", "nộp thừa
+thì hoàn lại thế nào"): the payment, not what the fee is."""
+_READ_AGAIN: Final = (
+    (Intent.DOSSIER_STATUS, _HOW_TO_PAY, Intent.PAYMENT_HELP),
+    (Intent.PROCEDURE_FEE, _GIVEN_FREE, Intent.PROCEDURE_INFO),
+    (Intent.PROCEDURE_INFO, _WHAT_TO_BRING, Intent.PROCEDURE_DOCUMENTS),
+    (Intent.PROCEDURE_DOCUMENTS, _WHAT_TO_DO, Intent.PROCEDURE_INFO),
+    (Intent.PROCEDURE_INFO, _OFFICES_WEIGHED, Intent.PROCEDURE_LOCATION),
+    (Intent.PROCEDURE_INFO, _HOW_LONG, Intent.PROCEDURE_DURATION),
+    (Intent.PROCEDURE_FEE, _PAID_WRONG, Intent.PAYMENT_HELP),
+)
+"""Read as the first, its words say the last: the re-readings of :func:`_asked_as` that need nothing else."""
 _CAN_I: Final = re.compile(r"\b(?:can|could|may) (?:i|we)\b")
 _A_PLACE_OR_WAY: Final = re.compile(
     r"\b(?:where|online|vneid|portal|app|website|here|there|at|in|ward|commune|office|post|mail|mailed|posted"
@@ -238,7 +272,8 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
     the result is had; "có phải đăng ký hộ kinh doanh không" and "do both of us have to come?" whether one
     must, and who; "what do we need to register the birth?" the papers; "có được cấp thẻ bhyt miễn phí
     không" whether one is entitled; "vừa nộp hồ sơ, giờ đóng phí thế nào" the payment; "có thời hạn bao
-    lâu" how long the result stays valid, what it is, not how long it takes."""
+    lâu" how long the result stays valid, what it is, not how long it takes; two offices weighed ("ở ủy ban
+    xã được không hay phải ra công chứng") where; "mất mấy tháng" how long; "bị trừ tiền hai lần" the payment."""
     folded = message.folded
     if (
         intent in {Intent.PROCEDURE_DOCUMENTS, Intent.PROCEDURE_LOCATION, Intent.PROCEDURE_DURATION}
@@ -248,16 +283,11 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
         return Intent.PROCEDURE_INFO
     if intent in PROCEDURE_INTENTS and asks_whether_both_come(message):
         return Intent.PROCEDURE_INFO
-    if intent is Intent.DOSSIER_STATUS and _HOW_TO_PAY.search(folded):
-        return Intent.PAYMENT_HELP
     if intent is Intent.PROCEDURE_DURATION and _VALID_FOR.search(folded) and not _TIME_TO_DECIDE.search(folded):
         return Intent.PROCEDURE_INFO
-    if intent is Intent.PROCEDURE_FEE and _GIVEN_FREE.search(folded):
-        return Intent.PROCEDURE_INFO
-    if intent is Intent.PROCEDURE_INFO and _WHAT_TO_BRING.search(folded):
-        return Intent.PROCEDURE_DOCUMENTS
-    if intent is Intent.PROCEDURE_DOCUMENTS and _WHAT_TO_DO.search(folded):
-        return Intent.PROCEDURE_INFO
+    for read, words, asked in _READ_AGAIN:
+        if intent is read and words.search(folded):
+            return asked
     if intent is Intent.PROCEDURE_LOCATION and (
         _WHERE_TO_START.search(folded) or (_CAN_I.search(folded) and not _A_PLACE_OR_WAY.search(folded))
     ):

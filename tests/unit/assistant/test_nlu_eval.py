@@ -448,28 +448,28 @@ DEV46 = Bars(
     by_style={"accented": 153, "english": 156, "mixed": 147, "teencode": 155, "typos": 151, "unaccented": 156},
 )
 # The forty-seventh and forty-eighth writers' sets (nlu_heldout45, nlu_heldout46), from the same brief, held
-# out: committed before anything was measured on them (69a1fff), measured once with the state before the
-# round on the forty-first and forty-second writers' sets (ba7f313: intent 933 and 938, dialogue turns 384
-# and 383), once after it (intent 934 and 940, dialogue turns 384 and 382) and once after the round on the
-# forty-third and forty-fourth writers' sets (one dialogue turn more on the forty-eighth writer's set, 383)
-# and once after the round on the forty-fifth and forty-sixth writers' sets (two dialogue turns more on the
-# forty-eighth writer's set, 385; the rest the same). Never tuned on, their misses not read.
-HELDOUT45 = Bars(
-    {"intent": 934, "procedure": 660, "joint": 925, "fallback_precision": 68, "fallback_recall": 68},
-    turns=384,
-    by_style={"accented": 170, "english": 147, "mixed": 145, "teencode": 166, "typos": 159, "unaccented": 147},
-)
-HELDOUT46 = Bars(
-    {"intent": 940, "procedure": 664, "joint": 931, "fallback_precision": 73, "fallback_recall": 73},
+# out until they had been measured with every state from ba7f313 to 82cb3af, the model of 1574b0e throughout
+# (intent 934 and 940, procedure 660 and 664, joint 925 and 931, fallback 68 and 73 right, dialogue turns 384
+# and 385 at the last): now dev, tuned on from the kinds of their misses (the model unchanged). Their bars are
+# what the round tuned on them reaches (intent 936 and 946, joint 927 and 937, dialogue turns 387 and 386, the
+# rest unchanged), less a small margin.
+DEV47 = Bars(
+    {"intent": 934, "procedure": 658, "joint": 925, "fallback_precision": 67, "fallback_recall": 67},
     turns=385,
-    by_style={"accented": 159, "english": 157, "mixed": 154, "teencode": 161, "typos": 152, "unaccented": 157},
+    by_style={"accented": 169, "english": 147, "mixed": 144, "teencode": 165, "typos": 159, "unaccented": 146},
+)
+DEV48 = Bars(
+    {"intent": 944, "procedure": 662, "joint": 935, "fallback_precision": 72, "fallback_recall": 72},
+    turns=384,
+    by_style={"accented": 159, "english": 158, "mixed": 153, "teencode": 160, "typos": 153, "unaccented": 157},
 )
 # The forty-ninth and fiftieth writers' sets (nlu_heldout47, nlu_heldout48), from the same brief, held out:
 # committed before anything was measured on them (faa75c9), measured once with the state before the round
 # on the forty-third and forty-fourth writers' sets (868f715: intent 918 and 947, dialogue turns 382 and
 # 391), once after it (three intents more on the forty-ninth writer's set, 921; the rest the same) and once
-# after the round on the forty-fifth and forty-sixth writers' sets (the same). Never tuned on, their misses
-# not read.
+# after the round on the forty-fifth and forty-sixth writers' sets (the same) and once after the round on the
+# forty-seventh and forty-eighth writers' sets (one dialogue turn more on the fiftieth writer's set, 380; the
+# rest the same). Never tuned on, their misses not read.
 HELDOUT47 = Bars(
     {"intent": 921, "procedure": 638, "joint": 897, "fallback_precision": 68, "fallback_recall": 68},
     turns=382,
@@ -482,8 +482,9 @@ HELDOUT48 = Bars(
 )
 # The fifty-first and fifty-second writers' sets (nlu_heldout49, nlu_heldout50), from the same brief, held
 # out: committed before anything was measured on them (ab2d9fd), measured once with the state after the
-# round on the forty-third and forty-fourth writers' sets (d57b200) and once after the round on the
-# forty-fifth and forty-sixth writers' sets (the same). Never tuned on, their misses not read.
+# round on the forty-third and forty-fourth writers' sets (d57b200), once after the round on the forty-fifth
+# and forty-sixth writers' sets and once after the round on the forty-seventh and forty-eighth writers' sets
+# (the same both times). Never tuned on, their misses not read.
 HELDOUT49 = Bars(
     {"intent": 925, "procedure": 640, "joint": 913, "fallback_precision": 74, "fallback_recall": 74},
     turns=410,
@@ -491,13 +492,13 @@ HELDOUT49 = Bars(
 )
 HELDOUT50 = Bars(
     {"intent": 960, "procedure": 661, "joint": 944, "fallback_precision": 68, "fallback_recall": 68},
-    turns=379,
+    turns=380,
     by_style={"accented": 160, "english": 159, "mixed": 159, "teencode": 162, "typos": 159, "unaccented": 161},
 )
 # The fifty-third and fifty-fourth writers' sets (nlu_heldout51, nlu_heldout52), from the same brief, held
 # out: committed before anything was measured on them (80a7dd6), measured once with the state before the
-# round on the forty-fifth and forty-sixth writers' sets (f92bbed's) and once after it (the same). Never
-# tuned on, their misses not read.
+# round on the forty-fifth and forty-sixth writers' sets (f92bbed's), once after it and once after the round on
+# the forty-seventh and forty-eighth writers' sets (the same both times). Never tuned on, their misses not read.
 HELDOUT51 = Bars(
     {"intent": 925, "procedure": 637, "joint": 906, "fallback_precision": 70, "fallback_recall": 70},
     turns=389,
@@ -507,6 +508,22 @@ HELDOUT52 = Bars(
     {"intent": 924, "procedure": 644, "joint": 915, "fallback_precision": 71, "fallback_recall": 71},
     turns=382,
     by_style={"accented": 159, "english": 152, "mixed": 154, "teencode": 155, "typos": 148, "unaccented": 156},
+)
+# The fifty-fifth and fifty-sixth writers' sets (nlu_heldout53, nlu_heldout54), from the same brief, held out:
+# committed before anything was measured on them (4c03608), measured once with the state before the round on
+# the forty-seventh and forty-eighth writers' sets (82cb3af: dialogue turns 399 and 411, intent 941 and 948)
+# and once after it (400 turns of the fifty-fifth writer's; 949 intents of the fifty-sixth writer's). Never
+# tuned on, their misses not read. The fifty-sixth writer's out-of-scope recall (88.3%, 68/77) is under the
+# target: a figure of the report, not a case to tune on.
+HELDOUT53 = Bars(
+    {"intent": 941, "procedure": 640, "joint": 928, "fallback_precision": 76, "fallback_recall": 76},
+    turns=400,
+    by_style={"accented": 164, "english": 155, "mixed": 154, "teencode": 154, "typos": 157, "unaccented": 157},
+)
+HELDOUT54 = Bars(
+    {"intent": 949, "procedure": 659, "joint": 933, "fallback_precision": 68, "fallback_recall": 68},
+    turns=411,
+    by_style={"accented": 161, "english": 159, "mixed": 160, "teencode": 156, "typos": 155, "unaccented": 158},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -652,6 +669,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout42", DEV44),
         ("nlu_heldout43", DEV45),
         ("nlu_heldout44", DEV46),
+        ("nlu_heldout45", DEV47),
+        ("nlu_heldout46", DEV48),
     ],
     ids=[
         "fifth writer",
@@ -696,6 +715,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "forty-fourth writer",
         "forty-fifth writer",
         "forty-sixth writer",
+        "forty-seventh writer",
+        "forty-eighth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -705,24 +726,24 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout45", HELDOUT45),
-        ("nlu_heldout46", HELDOUT46),
         ("nlu_heldout47", HELDOUT47),
         ("nlu_heldout48", HELDOUT48),
         ("nlu_heldout49", HELDOUT49),
         ("nlu_heldout50", HELDOUT50),
         ("nlu_heldout51", HELDOUT51),
         ("nlu_heldout52", HELDOUT52),
+        ("nlu_heldout53", HELDOUT53),
+        ("nlu_heldout54", HELDOUT54),
     ],
     ids=[
-        "forty-seventh writer",
-        "forty-eighth writer",
         "forty-ninth writer",
         "fiftieth writer",
         "fifty-first writer",
         "fifty-second writer",
         "fifty-third writer",
         "fifty-fourth writer",
+        "fifty-fifth writer",
+        "fifty-sixth writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

@@ -290,6 +290,26 @@ _FORMULAS_MET_BEFORE_MEASURING = {
     "nlu_heldout44": frozenset(
         {"gia xang hom nay bao nhieu", "how long does a red book take", "what s the hotline number"}
     ),
+    # status, courtesy, hand-off, a refund's time and out-of-scope formulas of the material and a shared name
+    # asked about, drawn before the fifty-fifth and fifty-sixth writers wrote them too (checked before they were
+    # measured; the material is unchanged since 1574b0e)
+    "nlu_heldout53": frozenset(
+        {
+            "ho so cua toi den dau roi",
+            "hoan tien mat bao lau",
+            "hoc lai xe o dau",
+            "dang ky cu tru o dau",
+            "tell me about the allowance",
+        }
+    ),
+    "nlu_heldout54": frozenset(
+        {
+            "cho toi hoi ve thu tuc chung thuc",
+            "gia xang hom nay bao nhieu",
+            "noi chuyen voi nguoi that duoc khong",
+            "what s the hotline number",
+        }
+    ),
     # status, hand-off and out-of-scope formulas of the material, drawn before the fifty-third and fifty-fourth
     # writers wrote them too (checked before they were measured; the material is unchanged since 1574b0e)
     "nlu_heldout51": frozenset(
@@ -380,9 +400,9 @@ _FORMULAS_MET_BEFORE_MEASURING = {
         }
     ),
 }
-# The sixth to forty-sixth writers' sets are dev now: those are the only messages of them the corpus may hold.
+# The sixth to forty-eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 45))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 47))
 )
 
 
@@ -390,14 +410,14 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout45",
-        "nlu_heldout46",
         "nlu_heldout47",
         "nlu_heldout48",
         "nlu_heldout49",
         "nlu_heldout50",
         "nlu_heldout51",
         "nlu_heldout52",
+        "nlu_heldout53",
+        "nlu_heldout54",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -577,6 +597,10 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "how long is the wait for a red book",
         "lam tren vneid duoc hong",
         "dang ky o dau admin",
+        # the forty-seventh and forty-eighth writers' sets, checked when they became dev: a location carrier and a
+        # duration carrier of the material ("how long does a {n} take"), drawn before the sets existed
+        "nop o huyen hay xa",
+        "how long does a food safety certificate take",
     ]
 )
 
@@ -629,6 +653,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout42",
         "nlu_heldout43",
         "nlu_heldout44",
+        "nlu_heldout45",
+        "nlu_heldout46",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

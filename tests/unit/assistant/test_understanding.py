@@ -1098,3 +1098,38 @@ def test_a_paper_asked_about_as_needed_is_answered_while_the_talk_stays_on_its_p
         "How long does it take?",
     )
     assert [t.procedure for t in moved_on[1:]] == [single, single]
+
+
+def test_a_question_read_again_where_its_words_say_where_how_long_or_the_payment() -> None:
+    """Two offices weighed ask where ("ở ủy ban xã được không hay phải ra công chứng", "at the ward or a
+    notary?"), not whether; "mất mấy tháng", "mấy tuần mới có" and "timeline" ask how long, though "mất" is also
+    what is lost; money taken twice is the payment, not what the fee is. Two numbers weighed are no offices."""
+
+    def intent(text: str) -> Intent:
+        return UNDERSTANDER(normalize(text)).intent
+
+    assert intent("Can a sales contract be attested at the commune office or do we need a notary?") is (
+        Intent.PROCEDURE_LOCATION
+    )
+    assert intent("hợp đồng tặng cho chứng thực ở ủy ban phường được không hay phải đến phòng công chứng") is (
+        Intent.PROCEDURE_LOCATION
+    )
+    assert intent("xin phiếu lý lịch tư pháp số 1 hay số 2") is not Intent.PROCEDURE_LOCATION
+    assert intent("làm sổ đỏ lần đầu cho đất ông bà để lại mất mấy tháng") is Intent.PROCEDURE_DURATION
+    assert intent("giấy chứng nhận an toàn thực phẩm cho quán mấy tuần mới có") is Intent.PROCEDURE_DURATION
+    assert intent("what's the timeline for a first land use certificate") is Intent.PROCEDURE_DURATION
+    assert intent("mình bị trừ tiền 2 lần lệ phí làm hộ chiếu") is Intent.PAYMENT_HELP
+
+
+def test_a_procedure_needed_too_or_the_paper_just_weighed_is_what_the_talk_goes_on_to() -> None:
+    """ "Cần lltp nữa" in a talk about a temporary absence goes on to the criminal record, though it is named
+    under the belief that switches a talk; "giấy đó lấy mất bao lâu" right after a single status certificate was
+    weighed is about that certificate, even if other procedures are named weakly."""
+    absence = _talk(
+        "sắp đi làm ở Nhật 2 năm có phải khai báo tạm vắng không", "đơn vị môi giới bảo cần lltp nữa, lm ntn"
+    )
+    assert absence[-1].procedure == "judicial-record-certificate"
+    single = _talk(
+        "bọn mình muốn đăng ký kết hôn", "bạn gái mình có cần giấy xác nhận độc thân k", "giấy đó lấy mất bao lâu"
+    )
+    assert (single[-1].intent, single[-1].procedure) == (Intent.PROCEDURE_DURATION, "marital-status-certificate")
