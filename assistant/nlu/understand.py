@@ -165,7 +165,7 @@ which is what it is, not how long it takes ("thời hạn giải quyết")."""
 
 
 _OFFICE: Final = (
-    r"(?:xa|phuong|huyen|tinh|quan|truong|ubnd|uy ban(?: \w+)?|cong an(?: \w+)?|(?:van phong )?cong chung"
+    r"(?:xa|phuong|huyen|tinh|truong|co quan(?: \w+)?|ubnd|uy ban(?: \w+)?|cong an(?: \w+)?|(?:van phong )?cong chung"
     r"|ward|commune|district|province|notary|(?:\w+ )?office|embassy"
     r"|(?:noi|cho) (?:\w+ )?(?:o|song|thuong tru|tam tru))"
 )

@@ -466,10 +466,9 @@ DEV48 = Bars(
 # The forty-ninth and fiftieth writers' sets (nlu_heldout47, nlu_heldout48), from the same brief, held out:
 # committed before anything was measured on them (faa75c9), measured once with the state before the round
 # on the forty-third and forty-fourth writers' sets (868f715: intent 918 and 947, dialogue turns 382 and
-# 391), once after it (three intents more on the forty-ninth writer's set, 921; the rest the same) and once
-# after the round on the forty-fifth and forty-sixth writers' sets (the same) and once after the round on the
-# forty-seventh and forty-eighth writers' sets (one dialogue turn more on the fiftieth writer's set, 380; the
-# rest the same). Never tuned on, their misses not read.
+# 391), once after it (three intents more on the forty-ninth writer's set, 921; the rest the same), once after
+# the round on the forty-fifth and forty-sixth writers' sets and once after the round on the forty-seventh and
+# forty-eighth writers' sets (the same both times). Never tuned on, their misses not read.
 HELDOUT47 = Bars(
     {"intent": 921, "procedure": 638, "joint": 897, "fallback_precision": 68, "fallback_recall": 68},
     turns=382,
@@ -483,8 +482,9 @@ HELDOUT48 = Bars(
 # The fifty-first and fifty-second writers' sets (nlu_heldout49, nlu_heldout50), from the same brief, held
 # out: committed before anything was measured on them (ab2d9fd), measured once with the state after the
 # round on the forty-third and forty-fourth writers' sets (d57b200), once after the round on the forty-fifth
-# and forty-sixth writers' sets and once after the round on the forty-seventh and forty-eighth writers' sets
-# (the same both times). Never tuned on, their misses not read.
+# and forty-sixth writers' sets (the same) and once after the round on the forty-seventh and forty-eighth
+# writers' sets (one dialogue turn more on the fifty-second writer's set, 380; the rest the same). Never tuned
+# on, their misses not read.
 HELDOUT49 = Bars(
     {"intent": 925, "procedure": 640, "joint": 913, "fallback_precision": 74, "fallback_recall": 74},
     turns=410,
