@@ -507,11 +507,7 @@ class Understander:
         """The procedure a follow-up names as its topic, between "còn" and "thì" ("còn việc cải chính thì bao
         lâu xong"), though the question's own words drown it in the whole message."""
         topic = _TOPIC.search(message.folded)
-        if topic is None:
-            return None
-        ranked = self.ranking(normalize(topic[1]), 2)
-        lead = clear_lead(ranked, NAMED)
-        return ranked[0] if lead is not None else None
+        return self._clearly_named(normalize(topic[1])) if topic is not None else None
 
     def _asked_last(self, message: Normalized, candidates: Sequence[str]) -> tuple[str, float] | None:
         """Of procedures a message names alike, the one its last sentence asks about, where sentences before
@@ -522,9 +518,13 @@ class Understander:
         last = normalize(sentences[-1])
         if "?" not in last.raw and not _ASKS.search(last.folded):
             return None
-        ranked = self.ranking(last, 2)
-        lead = clear_lead(ranked, NAMED)
-        return ranked[0] if lead is not None and lead in candidates else None
+        named = self._clearly_named(last)
+        return named if named is not None and named[0] in candidates else None
+
+    def _clearly_named(self, part: Normalized) -> tuple[str, float] | None:
+        """The procedure a part of a message names, if it names one clearly, with the belief in it."""
+        ranked = self.ranking(part, 2)
+        return ranked[0] if clear_lead(ranked, NAMED) is not None else None
 
     def _paper_needed(self, message: Normalized, procedure: str) -> tuple[Intent, tuple[str, float] | None]:
         """A papers question saying a paper is needed, read again in its two parts, what comes before
