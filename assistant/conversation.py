@@ -22,7 +22,8 @@
   a talk ("vợ em sinh bé được 1 tuần") is about the procedure it clearly leans to.
 * A procedure named weakly, or a shared name, that the talk was about a few questions ago ("quay lại
   căn cước / sổ đỏ, …") is gone back to, even right after a status question; otherwise, right after
-  one, "sao lâu vậy" is still about the dossier.
+  one, "sao lâu vậy" is still about the dossier. Going back in words that name nothing the talk knows
+  ("quay lại vụ đất, …") is going back to the procedure before the present one.
 * Where the asker lives, said in a question about where to file ("không phải chỗ hộ khẩu thì nộp ở
   đâu"), names a residence procedure without switching the talk to it, unless it names one outright.
   So does the registration a civil status record came from, in a talk about copying or correcting
@@ -30,8 +31,11 @@
   residence ("nhà do tôi đứng tên, cần giấy gì", "the landlord has the red book") is that talk's, not
   a land procedure's, unless land is dealt in ("sang tên", "làm sổ").
 * A paper another procedure issues, said needed in a talk ("có cần giấy xác nhận độc thân không"
-  about a marriage), asks about the talk's papers; how to get it ("xin giấy đó cần gì") is its own talk,
-  and so is "giấy đó xin ở đâu" right after, or the paper named again even weakly a few questions later.
+  about a marriage, "hồ sơ cần gì, có cần lý lịch tư pháp không" about a work permit), asks about the
+  talk's papers; asked about as needed too or to be obtained at all ("Does she also need a single status
+  certificate?", "có phải xin giấy xác nhận độc thân không"), it is answered while the talk stays; how to get
+  it ("xin giấy đó cần gì") is its own talk, and so is "giấy đó xin ở đâu" right after, or the paper named
+  again even weakly a few questions later.
 * In a talk, a thing said needed, naming no procedure ("cần hđ thuê trọ không", "does his degree need
   to be legalised?"), asks about the talk's papers, unless it is a thing to do ("có cần đi cùng không").
 * Right after a status question, a question asked in general ("thường thì mất bao lâu", "bt thì mấy
@@ -39,10 +43,10 @@
 * A greeting that tells a situation ("em chào anh chị, em muốn mở quán cà phê nhỏ") stays a greeting, but
   the talk is about the procedure it leans to clearly from then on.
 * Another procedure named, even weakly, after words that say a next step, a return or an alternative
-  ("làm xong khai sinh thì làm hộ chiếu luôn", "bán thêm rượu", "quay lại vụ passport", "we'll also
-  ...", "or would a company be better?") is what the message is about; named weakly without them, the
-  talk goes back to one it knows that the message leans to ("trợ cấp thì nộp ở đâu" after the allowance),
-  or stays.
+  ("làm xong khai sinh thì làm hộ chiếu luôn", "sau khi nhận cha thì đổi họ cho bé", "bán thêm rượu",
+  "quay lại vụ passport", "we'll also ...", "or would a company be better?") is what the message is about;
+  named weakly without them, the talk goes back to one it knows that the message leans to ("trợ cấp thì
+  nộp ở đâu" after the allowance), or stays.
 * Right after a payment question, the money itself ("bao lâu thì tiền về tài khoản", "ck lúc 9h") is
   still the payment, not the procedure's time or a dossier's status.
 * A place or a firm to recommend ("bạn biết chỗ nào in băng rôn rẻ không") is out of scope, whatever it names.
@@ -98,12 +102,12 @@ _IN_GENERAL: Final = re.compile(
 )
 """A question asked of the procedure in general, not of one's dossier: "thường thì mất bao lâu"."""
 _MOVES_ON: Final = re.compile(
-    r"\b(?:quay lai|tro lai|back to|also|after that|sau do|xong|them|nua|luon|instead|thay vi)\b"
+    r"\b(?:quay lai|tro lai|back to|also|after that|sau do|sau khi|xong|them|nua|luon|instead|thay vi)\b"
     r"|^(?:or|hay la|hoac la)\b"
 )
-"""A next step, a return or an alternative said outright ("làm xong khai sinh thì ...", "bán thêm rượu",
-"cần lltp nữa", "quay lại vụ passport", "we'll also ...", "or would a company be better?"; not "the ward or
-the province"): another procedure it names, even weakly, is what the message is about."""
+"""A next step, a return or an alternative said outright ("làm xong khai sinh thì ...", "sau khi nhận cha thì
+...", "bán thêm rượu", "cần lltp nữa", "quay lại vụ passport", "we'll also ...", "or would a company be better?";
+not "the ward or the province"): another procedure it names, even weakly, is what the message is about."""
 _THE_MONEY: Final = re.compile(
     r"\b(?:tien|ck|chuyen|bi tru|hoan|refund|money|giao dich|transaction|transfer(?:red)?)\b"
 )
@@ -113,6 +117,7 @@ _A_THING_NEEDED: Final = re.compile(
     r"^(?:(?:the|vay|co|thi) )*(?:co )?can (?!(?:lam|di|phai|co mat|den|len|ve|xin|dang ky|dk)\b)\w+.*"
     r"\b(?:khong|ko|k|hong|khom|khog|kg)\w*$"
     r"|\b(?:need|needs|have|has) to be (?!filed|submitted)\w+(?:ed|en)\b"
+    r"|(?<!what )\b(?:do|does|will) (?:i|we|you|he|she|they|it) (?:also )?need (?:a|an|the|any|my|his|her|our|their)\b"
 )
 """A thing said needed, not a thing to do: "cần hđ thuê trọ không", "có cần xét nghiệm ADN không", "does his
 degree need to be legalised" (not "có cần đi cùng không", "does it need to be filed in person")."""
@@ -347,7 +352,7 @@ def _question(understood: Understanding, message: Normalized, state: DialogueSta
     ):
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
     if not named:  # "quay lại khai sinh, mấy ngày thì có"
-        recalled = _recalled(understood, state)
+        recalled = _recalled(understood, state) or _gone_back_to(message, state)
         if recalled is not None:
             return _about(state, intent, confidence, recalled, understood.intents)
     if state.procedure is not None and (
@@ -425,6 +430,13 @@ _ASKS_ITS_OWN: Final = re.compile(
 """What to bring, how to get it, doing it too, going back: a question about the paper's own procedure."""
 
 
+_THE_DOSSIER_ASKED: Final = re.compile(
+    r"\b(?:ho so|giay to|documents?|papers?) (?:can|gom|need|needed|include)\w* (?:co )?(?:nhung )?(?:gi|j|what)\b"
+)
+"""The talk's papers asked in general beside a paper weighed ("hồ sơ cần gì ạ, có cần criminal record bên Nhật
+không"): not a question about that paper's own procedure."""
+
+
 def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state: DialogueState,
                           intent: Intent) -> bool:  # fmt: skip
     """Whether a paper that another procedure issues is needed, asked in a talk about one that may ask for
@@ -438,7 +450,15 @@ def _a_paper_for_the_talk(understood: Understanding, message: Normalized, state:
         return False
     if state.procedure in _named(understood):
         return False
-    return NEED.search(message.folded) is not None and _ASKS_ITS_OWN.search(message.folded) is None
+    folded = _THE_DOSSIER_ASKED.sub("", message.folded)
+    return NEED.search(folded) is not None and _ASKS_ITS_OWN.search(folded) is None
+
+
+_NEEDED_TOO: Final = re.compile(r"\b(?:also|cung) (?=need|needs|can\b)")
+"""Needed too ("Does she also need …", "cũng cần"): a paper said needed, not another thing done too."""
+_TO_OBTAIN: Final = re.compile(r"\b(?:co )?phai xin\b")
+"""Whether a paper must be obtained at all ("có phải xin giấy xác nhận độc thân không"): said needed, not asked
+how to get."""
 
 
 def _a_paper_weighed(understood: Understanding, message: Normalized, talk: str, intent: Intent) -> str | None:
@@ -446,15 +466,16 @@ def _a_paper_weighed(understood: Understanding, message: Normalized, talk: str, 
     ("Does she need a single status certificate too?" while registering a marriage): answered about that
     paper, while the talk's next questions ("Where do we file?") are still about the talk."""
     paper = understood.procedure
+    folded = _TO_OBTAIN.sub("can", _NEEDED_TOO.sub("", message.folded))
     weighed = (
         paper is not None
         and paper != talk
         and understood.a_paper
         and understood.procedure_confidence >= KEEP
         and intent is Intent.PROCEDURE_INFO
-        and NEED.search(message.folded) is not None
-        and _ASKS_ITS_OWN.search(message.folded) is None
-        and _MOVES_ON.search(message.folded) is None
+        and NEED.search(folded) is not None
+        and _ASKS_ITS_OWN.search(folded) is None
+        and _MOVES_ON.search(folded) is None
     )
     return paper if weighed else None
 
@@ -505,6 +526,17 @@ def _a_home_owned(understood: Understanding, message: Normalized, state: Dialogu
 def _recalled(understood: Understanding, state: DialogueState) -> str | None:
     """Another procedure the talk was about that a message naming none leans to ("quay lại khai sinh")."""
     return _most_believed(understood, [slug for slug in state.talked if slug != state.procedure])
+
+
+_GOES_BACK: Final = re.compile(r"^(?:(?:thoi|a|ok|u|vay) )?(?:quay lai|tro lai|back to|going back to)\b")
+
+
+def _gone_back_to(message: Normalized, state: DialogueState) -> str | None:
+    """The procedure the talk was about before its present one, gone back to in words that name neither
+    ("quay lại vụ đất, hồ sơ cần những gì" after a death was asked about in a talk about land)."""
+    if not _GOES_BACK.search(message.folded) or len(state.talked) < 2 or state.talked[-1] != state.procedure:
+        return None
+    return state.talked[-2]
 
 
 def _talked_of(understood: Understanding, state: DialogueState) -> str | None:

@@ -247,6 +247,8 @@ _TUNED_ON_AFTER_MEASURING: Final = (
     "Forty-sixth",
     "Forty-seventh",
     "Forty-eighth",
+    "Forty-ninth",
+    "Fiftieth",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured (once, or from the thirty-third writer on
 at several states), then demoted to dev and tuned on."""

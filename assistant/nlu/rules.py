@@ -45,6 +45,8 @@ _ASK_PERSON: Final = re.compile(
     r"|\b(?:connect|transfer|put) me (?:to|through to|with) (?:a |an |the )?(?:real |live )?"
     r"(?:human|person|officer|agent|someone|staff)"
     r"|\bkhong (?:muon|thich) (?:noi chuyen|chat) voi (?:bot|may)"
+    r"|\b(?:phan anh|khieu nai|feedback|gop y|complain) (?:\w+ ){0,2}?(?:voi|len|toi|den) (?:cap tren|lanh dao)\b"
+    r"|\bescalate\b"
 )
 
 
@@ -70,5 +72,6 @@ def is_bare_acknowledgement(message: Normalized) -> bool:
 
 
 def asks_for_a_person(message: Normalized) -> bool:
-    """An explicit request for an officer or a person ("cho tôi gặp cán bộ", "talk to a human")."""
+    """An explicit request for an officer or a person ("cho tôi gặp cán bộ", "talk to a human"), or to take a
+    matter to those in charge ("muốn phản ánh với lãnh đạo", "I want to escalate this")."""
     return _ASK_PERSON.search(message.folded) is not None

@@ -188,6 +188,27 @@ _PAID_WRONG: Final = re.compile(
 )
 """Money paid twice, too much or wrongly, or asked back ("bị trừ tiền hai lần phí làm căn cước", "nộp thừa
 thì hoàn lại thế nào"): the payment, not what the fee is."""
+_A_STEP_AFTER: Final = re.compile(
+    r"^(?!.*\b(?:lau|bao gio|khi nao|ngay|hom|bua|tuan|thang|nam|nhanh|som|kip|gap|han|tre|when|how|soon|long)\b)"
+    r".*\bsau khi\b"
+)
+"""A step after another asked, with no time in it ("sau khi nhận cha thì đổi họ cho bé được không", "sang tên sau
+khi ký hợp đồng thì next step là gì"): what is done then, not how long it takes."""
+_THE_STEP_AFTER: Final = re.compile(r"\bsau khi\b.+?\b(?:thi|roi)\b (.+)")
+"""The step after another ("sau khi nhận cha thì đổi họ cho bé theo bố"), named after "thì"."""
+_PAID_NOT_SEEN: Final = re.compile(
+    r"^(?!.*\b(?:lua dao|scam|xung la|gia danh)\b).*"
+    r"\b(?:ck|chuyen khoan|chuyen tien|pay|paid|thanh toan|tt|nop tien|dong tien|dong phi|nop phi|dong le phi"
+    r"|nop le phi|tra tien)\b.*\b(?:cap nhat|update|updated|confirm|confirmed|xac nhan|chua tt|chua thanh toan"
+    r"|cho thanh toan|unpaid|awaiting payment)\b"
+)
+"""Money sent and not yet seen, or asked when it will be ("ck r mà hs vẫn báo chưa tt", "chuyển khoản bao lâu thì
+được xác nhận", "I paid but it still says unpaid"): the payment, whatever else the words read as, unless a scam
+is told."""
+_WHEN_THE_MONEY: Final = re.compile(
+    r"\b(?:bao lau|bao nhieu lau|how long|how soon)\b.*\b(?:co|nhan|ve|linh|get|receive) (?:duoc )?(?:tien|money)\b"
+)
+"""When the money comes ("bn lâu có tiền", "trợ cấp bao lâu thì có tiền"): how long it takes, not what it costs."""
 _READ_AGAIN: Final = (
     (Intent.DOSSIER_STATUS, _HOW_TO_PAY, Intent.PAYMENT_HELP),
     (Intent.PROCEDURE_FEE, _GIVEN_FREE, Intent.PROCEDURE_INFO),
@@ -196,6 +217,8 @@ _READ_AGAIN: Final = (
     (Intent.PROCEDURE_INFO, _OFFICES_WEIGHED, Intent.PROCEDURE_LOCATION),
     (Intent.PROCEDURE_INFO, _HOW_LONG, Intent.PROCEDURE_DURATION),
     (Intent.PROCEDURE_FEE, _PAID_WRONG, Intent.PAYMENT_HELP),
+    (Intent.PROCEDURE_DURATION, _A_STEP_AFTER, Intent.PROCEDURE_INFO),
+    (Intent.PROCEDURE_FEE, _WHEN_THE_MONEY, Intent.PROCEDURE_DURATION),
 )
 """Read as the first, its words say the last: the re-readings of :func:`_asked_as` that need nothing else."""
 _CAN_I: Final = re.compile(r"\b(?:can|could|may) (?:i|we)\b")
@@ -253,7 +276,10 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _out_of_scope(
-    confidence: float, intents: Sequence[tuple[Intent, float]] = (), message: Normalized | None = None
+    confidence: float,
+    intents: Sequence[tuple[Intent, float]] = (),
+    message: Normalized | None = None,
+    beliefs: tuple[tuple[str, float], ...] = (),
 ) -> Understanding:
     second = intents[1][0] if len(intents) > 1 and confidence < UNSURE_OUT_OF_SCOPE else None
     if second in PROCEDURE_INTENTS and message is not None:
@@ -263,6 +289,7 @@ def _out_of_scope(
         confidence=round(min(confidence, FALLBACK_CONFIDENCE), 3),
         out_of_scope=True,
         else_asks=second if second in PROCEDURE_INTENTS else None,
+        beliefs=beliefs,
     )
 
 
@@ -273,7 +300,8 @@ def _asked_as(intent: Intent, message: Normalized) -> Intent:
     must, and who; "what do we need to register the birth?" the papers; "có được cấp thẻ bhyt miễn phí
     không" whether one is entitled; "vừa nộp hồ sơ, giờ đóng phí thế nào" the payment; "có thời hạn bao
     lâu" how long the result stays valid, what it is, not how long it takes; two offices weighed ("ở ủy ban
-    xã được không hay phải ra công chứng") where; "mất mấy tháng" how long; "bị trừ tiền hai lần" the payment."""
+    xã được không hay phải ra công chứng") where; "mất mấy tháng" how long; "bị trừ tiền hai lần" the payment;
+    "sau khi nhận cha thì đổi họ cho bé được không" the step after, not how long; "bn lâu có tiền" how long."""
     folded = message.folded
     if (
         intent in {Intent.PROCEDURE_DOCUMENTS, Intent.PROCEDURE_LOCATION, Intent.PROCEDURE_DURATION}
@@ -397,11 +425,14 @@ class Understander:
             return _out_of_scope(0.0)
         intents = [(Intent(i), p) for i, p in _ranked(self._intents.probabilities(vector))]
         intent, confidence = intents[0]
+        if intent is not Intent.HUMAN_HANDOFF and _PAID_NOT_SEEN.search(message.folded):
+            intent = Intent.PAYMENT_HELP  # "ck r mà hs vẫn báo chưa tt", "bao lâu sau khi chuyển khoản thì xác nhận"
         if intent is Intent.FALLBACK and _greets_and_tells(message):
             return Understanding(intent=Intent.GREETING, confidence=GREETS)  # "Hi, I'm a teacher from Australia."
-        if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):
-            return _out_of_scope(confidence, intents, message)
         procedures = self._procedure_beliefs(vector)
+        beliefs = tuple((slug, round(p, 3)) for slug, p in procedures[1][:MAX_CANDIDATES] if p >= NOTICED)
+        if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):
+            return _out_of_scope(confidence, intents, message, beliefs)
         procedure, procedure_confidence, candidates = self._named(message, procedures, follow_up)
         a_paper = bool(procedure or candidates) and {procedure, *candidates} - {None} <= self.issue_papers
         paper_needed = False
@@ -414,13 +445,12 @@ class Understander:
             # the intent head unsure it is out of scope while the procedure head names one clearly: a
             # situation told around a procedure ("mới mua nhà, muốn nhập hộ khẩu") is about it
             if procedure is None or procedure_confidence < NAMED_OVER_FALLBACK:
-                return _out_of_scope(confidence, intents, message)
+                return _out_of_scope(confidence, intents, message, beliefs)
             intent, confidence = intents[1]
         unsure_handoff = intent is Intent.HUMAN_HANDOFF and confidence < UNSURE_HANDOFF
         if unsure_handoff and procedure is not None and procedure_confidence >= NAMED_OVER_FALLBACK:
             intent = Intent.PROCEDURE_INFO  # "tôi và hai người bạn muốn góp vốn thành lập công ty"
         intent = _greeted(_asked_as(intent, message), confidence, message, bool(procedure or candidates))
-        beliefs = tuple((slug, round(p, 3)) for slug, p in procedures[1][:MAX_CANDIDATES] if p >= NOTICED)
         return Understanding(
             intent=intent,
             confidence=round(confidence, 3),
@@ -493,6 +523,9 @@ class Understander:
     ) -> tuple[str | None, float, tuple[str, ...]]:
         """The procedure the message names, or those it names alike; of those, the one its last sentence asks
         about; with none, the topic of a follow-up."""
+        then = self._the_step_after(message, procedures)
+        if then is not None:
+            return (*then, ())
         procedure, procedure_confidence, candidates = self._procedure(procedures)
         if candidates:
             asked = self._asked_last(message, candidates)
@@ -502,6 +535,17 @@ class Understander:
             if topic is not None:
                 return (*topic, ())
         return procedure, procedure_confidence, candidates
+
+    def _the_step_after(
+        self, message: Normalized, procedures: tuple[float, list[tuple[str, float]]]
+    ) -> tuple[str, float] | None:
+        """The procedure of the step after another ("sau khi nhận cha thì đổi họ cho bé theo bố"): named clearly
+        after "thì", and believed of the whole message too."""
+        step = _THE_STEP_AFTER.search(message.folded)
+        then = self._clearly_named(normalize(step[1])) if step is not None else None
+        if then is None or then[0] not in {slug for slug, p in procedures[1] if p >= NOTICED}:
+            return None
+        return then
 
     def _topic(self, message: Normalized) -> tuple[str, float] | None:
         """The procedure a follow-up names as its topic, between "còn" and "thì" ("còn việc cải chính thì bao

@@ -463,28 +463,28 @@ DEV48 = Bars(
     turns=384,
     by_style={"accented": 159, "english": 158, "mixed": 153, "teencode": 160, "typos": 153, "unaccented": 157},
 )
-# The forty-ninth and fiftieth writers' sets (nlu_heldout47, nlu_heldout48), from the same brief, held out:
-# committed before anything was measured on them (faa75c9), measured once with the state before the round
-# on the forty-third and forty-fourth writers' sets (868f715: intent 918 and 947, dialogue turns 382 and
-# 391), once after it (three intents more on the forty-ninth writer's set, 921; the rest the same), once after
-# the round on the forty-fifth and forty-sixth writers' sets and once after the round on the forty-seventh and
-# forty-eighth writers' sets (the same both times). Never tuned on, their misses not read.
-HELDOUT47 = Bars(
-    {"intent": 921, "procedure": 638, "joint": 897, "fallback_precision": 68, "fallback_recall": 68},
-    turns=382,
-    by_style={"accented": 152, "english": 152, "mixed": 156, "teencode": 153, "typos": 151, "unaccented": 157},
+# The forty-ninth and fiftieth writers' sets (nlu_heldout47, nlu_heldout48), from the same brief, held out
+# until they had been measured with every state from 868f715 to 39fcc3b, the model of 1574b0e throughout
+# (intent 921 and 947, procedure 638 and 670, joint 897 and 935, fallback 68 and 70 right, dialogue turns 382
+# and 391 at the last): now dev, tuned on from the kinds of their misses (the model unchanged). Their bars are
+# what the round tuned on them reaches (intent 922 and 952, joint 898 and 940, dialogue turns 392 and 395, the
+# rest unchanged), less a small margin.
+DEV49 = Bars(
+    {"intent": 920, "procedure": 636, "joint": 896, "fallback_precision": 67, "fallback_recall": 67},
+    turns=390,
+    by_style={"accented": 151, "english": 151, "mixed": 155, "teencode": 153, "typos": 150, "unaccented": 156},
 )
-HELDOUT48 = Bars(
-    {"intent": 947, "procedure": 670, "joint": 935, "fallback_precision": 70, "fallback_recall": 70},
-    turns=391,
-    by_style={"accented": 172, "english": 152, "mixed": 150, "teencode": 160, "typos": 153, "unaccented": 160},
+DEV50 = Bars(
+    {"intent": 950, "procedure": 668, "joint": 938, "fallback_precision": 69, "fallback_recall": 69},
+    turns=393,
+    by_style={"accented": 172, "english": 152, "mixed": 151, "teencode": 160, "typos": 152, "unaccented": 159},
 )
 # The fifty-first and fifty-second writers' sets (nlu_heldout49, nlu_heldout50), from the same brief, held
 # out: committed before anything was measured on them (ab2d9fd), measured once with the state after the
 # round on the forty-third and forty-fourth writers' sets (d57b200), once after the round on the forty-fifth
 # and forty-sixth writers' sets (the same) and once after the round on the forty-seventh and forty-eighth
-# writers' sets (one dialogue turn more on the fifty-second writer's set, 380; the rest the same). Never tuned
-# on, their misses not read.
+# writers' sets (one dialogue turn more on the fifty-second writer's set, 380; the rest the same) and once after
+# the round on the forty-ninth and fiftieth writers' sets (the same). Never tuned on, their misses not read.
 HELDOUT49 = Bars(
     {"intent": 925, "procedure": 640, "joint": 913, "fallback_precision": 74, "fallback_recall": 74},
     turns=410,
@@ -497,8 +497,9 @@ HELDOUT50 = Bars(
 )
 # The fifty-third and fifty-fourth writers' sets (nlu_heldout51, nlu_heldout52), from the same brief, held
 # out: committed before anything was measured on them (80a7dd6), measured once with the state before the
-# round on the forty-fifth and forty-sixth writers' sets (f92bbed's), once after it and once after the round on
-# the forty-seventh and forty-eighth writers' sets (the same both times). Never tuned on, their misses not read.
+# round on the forty-fifth and forty-sixth writers' sets (f92bbed's), once after it, once after the round on
+# the forty-seventh and forty-eighth writers' sets and once after the round on the forty-ninth and fiftieth
+# writers' sets (the same each time). Never tuned on, their misses not read.
 HELDOUT51 = Bars(
     {"intent": 925, "procedure": 637, "joint": 906, "fallback_precision": 70, "fallback_recall": 70},
     turns=389,
@@ -512,18 +513,35 @@ HELDOUT52 = Bars(
 # The fifty-fifth and fifty-sixth writers' sets (nlu_heldout53, nlu_heldout54), from the same brief, held out:
 # committed before anything was measured on them (4c03608), measured once with the state before the round on
 # the forty-seventh and forty-eighth writers' sets (82cb3af: dialogue turns 399 and 411, intent 941 and 948)
-# and once after it (400 turns of the fifty-fifth writer's; 949 intents of the fifty-sixth writer's). Never
-# tuned on, their misses not read. The fifty-sixth writer's out-of-scope recall (88.3%, 68/77) is under the
-# target: a figure of the report, not a case to tune on.
+# and once after it (400 turns of the fifty-fifth writer's; 949 intents of the fifty-sixth writer's), and once
+# after the round on the forty-ninth and fiftieth writers' sets (dialogue turns 401 and 413). Never tuned on,
+# their misses not read. The fifty-sixth writer's out-of-scope recall (88.3%, 68/77) is under the target: a
+# figure of the report, not a case to tune on.
 HELDOUT53 = Bars(
     {"intent": 941, "procedure": 640, "joint": 928, "fallback_precision": 76, "fallback_recall": 76},
-    turns=400,
+    turns=401,
     by_style={"accented": 164, "english": 155, "mixed": 154, "teencode": 154, "typos": 157, "unaccented": 157},
 )
 HELDOUT54 = Bars(
     {"intent": 949, "procedure": 659, "joint": 933, "fallback_precision": 68, "fallback_recall": 68},
-    turns=411,
+    turns=413,
     by_style={"accented": 161, "english": 159, "mixed": 160, "teencode": 156, "typos": 155, "unaccented": 158},
+)
+# The fifty-seventh and fifty-eighth writers' sets (nlu_heldout55, nlu_heldout56), from the same brief, held
+# out: committed before anything was measured on them (732bfb5), measured once with the state before the
+# round on the forty-ninth and fiftieth writers' sets (39fcc3b's: intent 917 and 924, joint 899 and 909,
+# dialogue turns 373 and 369) and once after it (one turn fewer on the fifty-seventh writer's set, 372; two
+# intents and a joint answer more on the fifty-eighth writer's, 926 and 910). Never tuned on, their misses
+# not read.
+HELDOUT55 = Bars(
+    {"intent": 917, "procedure": 637, "joint": 899, "fallback_precision": 68, "fallback_recall": 68},
+    turns=372,
+    by_style={"accented": 156, "english": 152, "mixed": 150, "teencode": 157, "typos": 155, "unaccented": 147},
+)
+HELDOUT56 = Bars(
+    {"intent": 926, "procedure": 641, "joint": 910, "fallback_precision": 71, "fallback_recall": 71},
+    turns=369,
+    by_style={"accented": 152, "english": 151, "mixed": 150, "teencode": 155, "typos": 158, "unaccented": 160},
 )
 # The fourth writer's set (nlu_heldout2), held out until it was used to choose between models: now
 # dev, tuned on from the kinds of its misses like the third dev set. The round on the fifth writer's
@@ -671,6 +689,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         ("nlu_heldout44", DEV46),
         ("nlu_heldout45", DEV47),
         ("nlu_heldout46", DEV48),
+        ("nlu_heldout47", DEV49),
+        ("nlu_heldout48", DEV50),
     ],
     ids=[
         "fifth writer",
@@ -717,6 +737,8 @@ def _under(stem: str, bars: Bars) -> dict[str, str]:
         "forty-sixth writer",
         "forty-seventh writer",
         "forty-eighth writer",
+        "forty-ninth writer",
+        "fiftieth writer",
     ],
 )
 def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars) -> None:
@@ -726,24 +748,24 @@ def test_a_once_held_out_set_scores_at_least_its_dev_bars(stem: str, bars: Bars)
 @pytest.mark.parametrize(
     ("stem", "bars"),
     [
-        ("nlu_heldout47", HELDOUT47),
-        ("nlu_heldout48", HELDOUT48),
         ("nlu_heldout49", HELDOUT49),
         ("nlu_heldout50", HELDOUT50),
         ("nlu_heldout51", HELDOUT51),
         ("nlu_heldout52", HELDOUT52),
         ("nlu_heldout53", HELDOUT53),
         ("nlu_heldout54", HELDOUT54),
+        ("nlu_heldout55", HELDOUT55),
+        ("nlu_heldout56", HELDOUT56),
     ],
     ids=[
-        "forty-ninth writer",
-        "fiftieth writer",
         "fifty-first writer",
         "fifty-second writer",
         "fifty-third writer",
         "fifty-fourth writer",
         "fifty-fifth writer",
         "fifty-sixth writer",
+        "fifty-seventh writer",
+        "fifty-eighth writer",
     ],
 )
 def test_a_held_out_set_scores_at_least_what_it_was_measured_at(stem: str, bars: Bars) -> None:

@@ -310,6 +310,22 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "what s the hotline number",
         }
     ),
+    # formulas of the material (an out-of-scope topic, residence, copier and licence names with a short question,
+    # thanks, farewell, hand-off and hotline), drawn before the fifty-seventh and fifty-eighth writers wrote them
+    # too (checked before they were measured; the material is unchanged since 1574b0e)
+    "nlu_heldout55": frozenset({"quyet toan thue thu nhap ca nhan lam o dau"}),
+    "nlu_heldout56": frozenset(
+        {
+            "cam on da ho tro",
+            "dang ky cu tru mat bao lau",
+            "dang ky cu tru o dau",
+            "dang ky may photo mau can giay to gi",
+            "giay phep kinh doanh lam o dau",
+            "have a nice day bye",
+            "noi chuyen voi nguoi that duoc khong",
+            "what s the hotline number",
+        }
+    ),
     # status, hand-off and out-of-scope formulas of the material, drawn before the fifty-third and fifty-fourth
     # writers wrote them too (checked before they were measured; the material is unchanged since 1574b0e)
     "nlu_heldout51": frozenset(
@@ -402,7 +418,7 @@ _FORMULAS_MET_BEFORE_MEASURING = {
 }
 # The sixth to forty-eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 47))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 49))
 )
 
 
@@ -410,14 +426,14 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout47",
-        "nlu_heldout48",
         "nlu_heldout49",
         "nlu_heldout50",
         "nlu_heldout51",
         "nlu_heldout52",
         "nlu_heldout53",
         "nlu_heldout54",
+        "nlu_heldout55",
+        "nlu_heldout56",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -601,6 +617,14 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         # duration carrier of the material ("how long does a {n} take"), drawn before the sets existed
         "nop o huyen hay xa",
         "how long does a food safety certificate take",
+        # the forty-ninth and fiftieth writers' sets, checked when they became dev: status, fee, time and
+        # location formulas of the material and an out-of-scope topic in part of one of its messages, drawn
+        # before the sets existed
+        "tinh trang ho so cua toi",
+        "thu tuc vay von ngan hang chinh sach",
+        "bao lau co giay vay admin",
+        "how much does a licence cost",
+        "lam o uy ban xa duoc khong",
     ]
 )
 
@@ -655,6 +679,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout44",
         "nlu_heldout45",
         "nlu_heldout46",
+        "nlu_heldout47",
+        "nlu_heldout48",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -1133,3 +1133,109 @@ def test_a_procedure_needed_too_or_the_paper_just_weighed_is_what_the_talk_goes_
         "bọn mình muốn đăng ký kết hôn", "bạn gái mình có cần giấy xác nhận độc thân k", "giấy đó lấy mất bao lâu"
     )
     assert (single[-1].intent, single[-1].procedure) == (Intent.PROCEDURE_DURATION, "marital-status-certificate")
+
+
+def test_a_paper_needed_too_or_to_be_obtained_at_all_is_weighed_while_the_talk_stays() -> None:
+    """ "Does he also need a certificate of single status?" and "có phải xin giấy xác nhận độc thân không" in a
+    talk about a marriage ask whether that paper is needed: answered about it, while "where do we file?" and
+    "bao lâu có giấy" next are still the marriage's."""
+    single, marriage = "marital-status-certificate", "marriage-registration"
+    also = _talk(
+        "My fiancée is Vietnamese and I'm German, we want to register our marriage here",
+        "Does he also need a certificate of single status from his ward?",
+        "Where do we file it?",
+    )
+    assert [t.procedure for t in also] == [marriage, single, marriage]
+    obtained = _talk(
+        "anh chi oi em voi ban trai muon dang ky ket hon",
+        "ban trai em co phai xin giay xac nhan tinh trang hon nhan khong",
+        "bao lau co giay",
+    )
+    assert [t.procedure for t in obtained] == [marriage, single, marriage]
+    assert obtained[-1].intent is Intent.PROCEDURE_DURATION
+
+
+def test_the_talks_papers_asked_beside_a_paper_weighed_are_the_talks() -> None:
+    """ "Hồ sơ gồm những gì, có cần lý lịch tư pháp không" in a talk about a work permit asks the permit's
+    papers, and the questions after it are still the permit's, not the criminal record's."""
+    permit = "work-permit-foreigner"
+    talk = _talk(
+        "công ty mình muốn xin giấy phép lao động cho một kỹ sư người Hàn",
+        "ho so can nhung gi, co can ly lich tu phap ben Han khong",
+        "mất bao lâu",
+    )
+    assert [t.procedure for t in talk] == [permit, permit, permit]
+    assert talk[1].intent is Intent.PROCEDURE_DOCUMENTS
+
+
+def test_going_back_in_words_that_name_nothing_is_the_talk_before() -> None:
+    """ "Quay lại vụ nhà, cần giấy tờ gì" after a question about another procedure goes back to the one the talk
+    was about before it, though "vụ nhà" names neither."""
+    talk = _talk(
+        "em muốn đăng ký thường trú vào nhà chồng",
+        "à mà con em mới sinh, làm khai sinh ở đâu ạ",
+        "quay lại vụ nhà, cần giấy tờ gì",
+    )
+    assert [t.procedure for t in talk] == [
+        "permanent-residence-registration",
+        "birth-registration",
+        "permanent-residence-registration",
+    ]
+    assert talk[-1].intent is Intent.PROCEDURE_DOCUMENTS
+
+
+def test_the_step_after_another_is_asked_about_not_how_long_it_takes() -> None:
+    """ "Sau khi nhận con thì đổi họ cho cháu được không": what is done after recognising a child, the change of
+    the child's name, not how long recognition takes; in a talk about recognition it goes on to that."""
+    alone = said("sau khi nhan con xong thi doi ho cho chau theo ho cha duoc khong")
+    assert (alone.intent, alone.procedure) == (Intent.PROCEDURE_INFO, "civil-status-change")
+    talk = _talk("con em 2 tuổi, giờ bố cháu muốn nhận con", "sau khi nhận cha thì có đổi họ cho bé theo bố đc ko")
+    assert (talk[-1].intent, talk[-1].procedure) == (Intent.PROCEDURE_INFO, "civil-status-change")
+    assert said("sau khi nộp hồ sơ thì bao lâu có kết quả").intent is Intent.PROCEDURE_DURATION
+
+
+@pytest.mark.parametrize(
+    "text", ["hồ sơ chậm cả tháng rồi, em muốn phản ánh lên lãnh đạo", "I'd like to escalate my case to a manager."]
+)
+def test_taking_a_matter_to_those_in_charge_is_a_hand_off(text: str) -> None:
+    assert said(text).intent is Intent.HUMAN_HANDOFF
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tt r mà hồ sơ vẫn báo chưa tt",
+        "ck xong bao lâu thì hệ thống cập nhật ạ",
+        "thanh toan xong bao lau thi he thong xac nhan",
+    ],
+)
+def test_money_sent_and_not_yet_seen_is_the_payment(text: str) -> None:
+    assert said(text).intent is Intent.PAYMENT_HELP
+
+
+def test_a_scam_told_with_money_and_an_update_is_no_payment() -> None:
+    said_ = said("có người gọi bảo chuyển tiền để cập nhật căn cước, có phải lừa đảo không")
+    assert said_.intent is not Intent.PAYMENT_HELP
+
+
+def test_a_thing_asked_needed_in_english_in_a_talk_is_its_papers() -> None:
+    """ "Do I need a police report?" after telling a lost ID card asks whether its dossier needs one."""
+    talk = _talk("I lost my ID card and need a new one", "It was stolen on the train. Do I need a police report?")
+    assert (talk[-1].intent, talk[-1].procedure) == (Intent.PROCEDURE_DOCUMENTS, "citizen-identity-card")
+
+
+def test_when_the_money_comes_is_how_long_it_takes() -> None:
+    """ "Bn lâu có tiền" about the unemployment benefit: how long, not what it costs."""
+    talk = _talk("em mới nghỉ việc, muốn làm hồ sơ hưởng thất nghiệp", "cần mang gì ạ", "bn lâu có tiền")
+    assert (talk[-1].intent, talk[-1].procedure) == (Intent.PROCEDURE_DURATION, "unemployment-benefit")
+
+
+def test_an_answer_read_as_out_of_scope_still_picks_the_candidate_it_leans_to() -> None:
+    """Asked which procedure a death told means, "không có giấy báo tử, vậy thì sao?" is read as out of scope,
+    yet it leans to registering the death: that is the one picked, not "not understood"."""
+    talk = _talk(
+        "Cha tôi mất sáng nay ở nhà, tôi là con cả, phải báo với ai và làm giấy gì?",
+        "Cha không nằm viện nên không có giấy báo tử, vậy thì sao?",
+    )
+    assert talk[0].candidates
+    assert (talk[1].intent, talk[1].procedure) == (Intent.PROCEDURE_INFO, "death-registration")

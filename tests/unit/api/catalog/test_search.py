@@ -209,6 +209,12 @@ def _found(name: str) -> dict[str, tuple[int, int]]:
             "search_heldout5.jsonl",
             {"abbreviation": 35, "everyday": 36, "english": 36, "typo": 36, "unaccented": 36, "situation": 18},
         ),
+        # a seventh writer's set, held out, its misses never read: measured once, with the search of 266429e
+        # (200 of 208), the search unchanged since
+        (
+            "search_heldout6.jsonl",
+            {"abbreviation": 36, "everyday": 34, "english": 36, "typo": 36, "unaccented": 36, "situation": 22},
+        ),
     ],
     ids=[
         "dev",
@@ -217,6 +223,7 @@ def _found(name: str) -> dict[str, tuple[int, int]]:
         "held out, fourth writer",
         "held out, fifth writer",
         "held out, sixth writer",
+        "held out, seventh writer",
     ],
 )
 def test_a_blind_writers_queries_are_found_at_least_as_often_as_measured(name: str, floors: dict[str, int]) -> None:
