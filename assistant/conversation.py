@@ -11,7 +11,8 @@
 * A procedure's name alone (as a quick reply offers it) after a question asks that question about
   it, whether or not the assistant had asked which procedure was meant.
 * A name several procedures share ("bằng lái") is asked about, unless the conversation is, or was a
-  few questions ago, about one of them; the answer to that question (the quick reply, or any message naming one of
+  few questions ago, about one of them, or its procedure is believed of the name too ("xin phép" in a talk
+  about a construction permit); the answer to that question (the quick reply, or any message naming one of
   the candidates) gets the question that was pending. A question naming none instead ("cần giấy tờ gì") is
   about the likeliest candidate, the others offered beside the answer.
 * "Chào" opens a conversation and closes one: after a turn that asked something, a greeting in
@@ -44,9 +45,10 @@
   the talk is about the procedure it leans to clearly from then on.
 * Another procedure named, even weakly, after words that say a next step, a return or an alternative
   ("làm xong khai sinh thì làm hộ chiếu luôn", "sau khi nhận cha thì đổi họ cho bé", "bán thêm rượu",
-  "quay lại vụ passport", "we'll also ...", "or would a company be better?") is what the message is about;
-  named weakly without them, the talk goes back to one it knows that the message leans to ("trợ cấp thì
-  nộp ở đâu" after the allowance), or stays.
+  "quay lại vụ passport", "we'll also ...", "or would a company be better?") is what the message is about,
+  and so is one a message naming none leans to clearly after words of another thing done besides ("nếu
+  bán thêm rượu vang thì sao"); named weakly without them, the talk goes back to one it knows that the
+  message leans to ("trợ cấp thì nộp ở đâu" after the allowance), or stays.
 * Right after a payment question, the money itself ("bao lâu thì tiền về tài khoản", "ck lúc 9h") is
   still the payment, not the procedure's time or a dossier's status.
 * A place or a firm to recommend ("bạn biết chỗ nào in băng rôn rẻ không") is out of scope, whatever it names.
@@ -353,6 +355,7 @@ def _question(understood: Understanding, message: Normalized, state: DialogueSta
         intent = Intent(state.last_intent or intent)  # "còn tạm vắng thì sao" asks the same again
     if not named:  # "quay lại khai sinh, mấy ngày thì có"
         recalled = _recalled(understood, state) or _gone_back_to(message, state)
+        recalled = recalled or _gone_on_to(understood, message, state)
         if recalled is not None:
             return _about(state, intent, confidence, recalled, understood.intents)
     if state.procedure is not None and (
@@ -372,7 +375,7 @@ def _question(understood: Understanding, message: Normalized, state: DialogueSta
             intent = Intent(asked or intent)
         return _about(state, intent, confidence, understood.procedure, understood.intents)
     if understood.candidates:
-        earlier = _talked_of(understood, state)
+        earlier = _talked_of(understood, state) or _believed_of_the_talk(understood, state)
         if earlier is not None:  # "bằng lái" in a talk about renewing it, now or a few questions ago
             return _about(state, intent, confidence, earlier, understood.intents)
         state.candidates = list(understood.candidates)
@@ -524,8 +527,13 @@ def _a_home_owned(understood: Understanding, message: Normalized, state: Dialogu
 
 
 def _recalled(understood: Understanding, state: DialogueState) -> str | None:
-    """Another procedure the talk was about that a message naming none leans to ("quay lại khai sinh")."""
-    return _most_believed(understood, [slug for slug in state.talked if slug != state.procedure])
+    """Another procedure the talk was about that a message naming none leans to ("quay lại khai sinh"); in a
+    talk about land, not the other land procedure ("bao lâu có sổ mới" while transferring land: its new
+    certificate, though the words lean to the first one's)."""
+    land = state.procedure in _LAND
+    return _most_believed(
+        understood, [slug for slug in state.talked if slug != state.procedure and not (land and slug in _LAND)]
+    )
 
 
 _GOES_BACK: Final = re.compile(r"^(?:(?:thoi|a|ok|u|vay) )?(?:quay lai|tro lai|back to|going back to)\b")
@@ -537,6 +545,25 @@ def _gone_back_to(message: Normalized, state: DialogueState) -> str | None:
     if not _GOES_BACK.search(message.folded) or len(state.talked) < 2 or state.talked[-1] != state.procedure:
         return None
     return state.talked[-2]
+
+
+_ANOTHER_THING: Final = re.compile(r"(?<!nop )(?<!can )(?<!mang )\b(?:them|nua)\b|\b(?:also|instead|thay vi)\b")
+"""Another thing done besides ("bán thêm rượu vang", "we also want to hang a banner"), not more papers ("cần nộp
+thêm gì")."""
+
+
+def _gone_on_to(understood: Understanding, message: Normalized, state: DialogueState) -> str | None:
+    """In a talk, another thing done besides, naming no procedure but leaning clearly to one ("nếu bán thêm
+    rượu vang cho khách thì sao", "We also want to hang a banner"): that one."""
+    if state.procedure is None or not _ANOTHER_THING.search(message.folded):
+        return None
+    return _leaned_to(understood)
+
+
+def _believed_of_the_talk(understood: Understanding, state: DialogueState) -> str | None:
+    """The talk's procedure, when a name several procedures share is believed of it too, though less than of
+    those offered ("xin phép mất bao lâu" in a talk about a construction permit)."""
+    return state.procedure if state.procedure in dict(understood.beliefs) else None
 
 
 def _talked_of(understood: Understanding, state: DialogueState) -> str | None:

@@ -249,6 +249,8 @@ _TUNED_ON_AFTER_MEASURING: Final = (
     "Forty-eighth",
     "Forty-ninth",
     "Fiftieth",
+    "Fifty-first",
+    "Fifty-second",
 )
 """The writers of nlu_heldout6 onwards, whose sets were measured (once, or from the thirty-third writer on
 at several states), then demoted to dev and tuned on."""

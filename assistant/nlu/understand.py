@@ -209,6 +209,11 @@ _WHEN_THE_MONEY: Final = re.compile(
     r"\b(?:bao lau|bao nhieu lau|how long|how soon)\b.*\b(?:co|nhan|ve|linh|get|receive) (?:duoc )?(?:tien|money)\b"
 )
 """When the money comes ("bn lâu có tiền", "trợ cấp bao lâu thì có tiền"): how long it takes, not what it costs."""
+_GRANTED: Final = re.compile(r"\bduoc cap (?:lai |moi )?(\w+(?: \w+)+)")
+"""A paper asked to be granted, named after "được cấp" ("người hưởng trợ cấp có được cấp thẻ bhyt không")."""
+_HELP_WITH: Final = re.compile(r"\b(?:some |a little )?(?:help|information|info) (?:with|about|on|regarding)\b")
+""""I need help with my driving licence": a topic opened, as "a question about" it is, not a loss or a trouble
+told; a name several procedures share is asked about."""
 _READ_AGAIN: Final = (
     (Intent.DOSSIER_STATUS, _HOW_TO_PAY, Intent.PAYMENT_HELP),
     (Intent.PROCEDURE_FEE, _GIVEN_FREE, Intent.PROCEDURE_INFO),
@@ -429,7 +434,8 @@ class Understander:
             intent = Intent.PAYMENT_HELP  # "ck r mà hs vẫn báo chưa tt", "bao lâu sau khi chuyển khoản thì xác nhận"
         if intent is Intent.FALLBACK and _greets_and_tells(message):
             return Understanding(intent=Intent.GREETING, confidence=GREETS)  # "Hi, I'm a teacher from Australia."
-        procedures = self._procedure_beliefs(vector)
+        about = _HELP_WITH.sub("a question about", message.folded)
+        procedures = self._procedure_beliefs(vector if about == message.folded else self._model.vectorize(about))
         beliefs = tuple((slug, round(p, 3)) for slug, p in procedures[1][:MAX_CANDIDATES] if p >= NOTICED)
         if intent is Intent.FALLBACK and (len(intents) == 1 or confidence >= OUT_OF_SCOPE_SURE):
             return _out_of_scope(confidence, intents, message, beliefs)
@@ -522,8 +528,9 @@ class Understander:
         self, message: Normalized, procedures: tuple[float, list[tuple[str, float]]], follow_up: bool
     ) -> tuple[str | None, float, tuple[str, ...]]:
         """The procedure the message names, or those it names alike; of those, the one its last sentence asks
-        about; with none, the topic of a follow-up."""
-        then = self._the_step_after(message, procedures)
+        about; with none, the topic of a follow-up. The step after another ("sau khi nhận cha thì đổi họ") and
+        a paper asked to be granted ("có được cấp thẻ bhyt không") name the procedure asked about."""
+        then = self._the_step_after(message, procedures) or self._granted(message)
         if then is not None:
             return (*then, ())
         procedure, procedure_confidence, candidates = self._procedure(procedures)
@@ -546,6 +553,13 @@ class Understander:
         if then is None or then[0] not in {slug for slug, p in procedures[1] if p >= NOTICED}:
             return None
         return then
+
+    def _granted(self, message: Normalized) -> tuple[str, float] | None:
+        """The paper asked to be granted ("người hưởng trợ cấp có được cấp thẻ bảo hiểm y tế không"), named
+        surely after "được cấp", whatever the asker is told to be before it."""
+        granted = _GRANTED.search(message.folded)
+        ranked = self.ranking(normalize(granted[1]), 2) if granted is not None else []
+        return ranked[0] if clear_lead(ranked, SURE) is not None else None
 
     def _topic(self, message: Normalized) -> tuple[str, float] | None:
         """The procedure a follow-up names as its topic, between "còn" and "thì" ("còn việc cải chính thì bao

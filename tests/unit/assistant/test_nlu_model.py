@@ -310,6 +310,19 @@ _FORMULAS_MET_BEFORE_MEASURING = {
             "what s the hotline number",
         }
     ),
+    # formulas of the material (a licence name with a location question; status, thanks, land time and fee
+    # questions and the hotline), drawn before the fifty-ninth and sixtieth writers wrote them too (checked before
+    # they were measured; the material is unchanged since 1574b0e)
+    "nlu_heldout57": frozenset({"giay phep kinh doanh lam o dau"}),
+    "nlu_heldout58": frozenset(
+        {
+            "ho so cua toi den dau roi",
+            "ok cam on ban nhe",
+            "sang ten dat mat bao lau",
+            "so do fee bao nhieu",
+            "what s the hotline number",
+        }
+    ),
     # formulas of the material (an out-of-scope topic, residence, copier and licence names with a short question,
     # thanks, farewell, hand-off and hotline), drawn before the fifty-seventh and fifty-eighth writers wrote them
     # too (checked before they were measured; the material is unchanged since 1574b0e)
@@ -418,7 +431,7 @@ _FORMULAS_MET_BEFORE_MEASURING = {
 }
 # The sixth to forty-eighth writers' sets are dev now: those are the only messages of them the corpus may hold.
 _DEV_FORMULAS = frozenset().union(
-    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 49))
+    *(_FORMULAS_MET_BEFORE_MEASURING.get(f"nlu_heldout{n}", frozenset()) for n in range(4, 51))
 )
 
 
@@ -426,14 +439,14 @@ _DEV_FORMULAS = frozenset().union(
     "name",
     [
         "nlu_heldout",
-        "nlu_heldout49",
-        "nlu_heldout50",
         "nlu_heldout51",
         "nlu_heldout52",
         "nlu_heldout53",
         "nlu_heldout54",
         "nlu_heldout55",
         "nlu_heldout56",
+        "nlu_heldout57",
+        "nlu_heldout58",
     ],
 )
 def test_no_heldout_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:
@@ -625,6 +638,14 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "bao lau co giay vay admin",
         "how much does a licence cost",
         "lam o uy ban xa duoc khong",
+        # the fifty-first and fifty-second writers' sets, checked when they became dev: time, location, fee and
+        # papers formulas of the material and courtesy of its carriers, drawn before the sets existed
+        "how long until it s approved",
+        "cam on de toi chuan bi",
+        "lam qua vneid duoc khong",
+        "chao ban hen dip khac",
+        "bao nhieu tien vay admin",
+        "lam lai can mang gi",
     ]
 )
 
@@ -681,6 +702,8 @@ _FORMULAS_BEFORE_THE_SETS = frozenset(
         "nlu_heldout46",
         "nlu_heldout47",
         "nlu_heldout48",
+        "nlu_heldout49",
+        "nlu_heldout50",
     ],
 )
 def test_no_later_dev_sentence_is_in_the_corpus(corpus: list[Sample], name: str) -> None:

@@ -1239,3 +1239,58 @@ def test_an_answer_read_as_out_of_scope_still_picks_the_candidate_it_leans_to() 
     )
     assert talk[0].candidates
     assert (talk[1].intent, talk[1].procedure) == (Intent.PROCEDURE_INFO, "death-registration")
+
+
+def test_another_thing_done_besides_goes_on_to_the_procedure_it_leans_to() -> None:
+    """ "Nếu bán thêm bia rượu cho khách thì sao" in a talk about a shop names no procedure outright, yet leans
+    clearly to the alcohol licence: "thêm" says another thing, so the talk goes on to it."""
+    talk = _talk(
+        "mình định mở quán ăn nhỏ, có cần đăng ký hộ kinh doanh không",
+        "còn giấy an toàn thực phẩm thì sao",
+        "nếu bán thêm rượu vang cho khách thì sao",
+        "mất bao lâu",
+    )
+    assert [t.procedure for t in talk[2:]] == ["alcohol-retail-licence", "alcohol-retail-licence"]
+
+
+def test_a_new_certificate_in_a_talk_about_transferring_land_is_the_transfers() -> None:
+    """ "Bao lâu có sổ mới" while transferring land that a red book was first asked about: the transfer's new
+    certificate, not the first issue the words lean to."""
+    talk = _talk(
+        "so do lam o dau vay",
+        "Đăng ký biến động quyền sử dụng đất (chuyển nhượng, tặng cho, thừa kế)",
+        "thue phi het bao nhieu",
+        "bao lau co so moi",
+    )
+    assert talk[-1].procedure == "land-transfer-registration"
+
+
+def test_a_name_shared_by_several_is_the_talks_when_believed_of_it_too() -> None:
+    """ "Xin phép mất bao lâu" in a talk about a construction permit: "xin phép" is several permits' word, but
+    the talk's is among them, so it is not asked which."""
+    talk = _talk("nhà tôi muốn xây thêm một tầng, có phải xin phép không", "xin phép mất bao lâuu")
+    assert (talk[-1].intent, talk[-1].procedure, talk[-1].candidates) == (
+        Intent.PROCEDURE_DURATION,
+        "construction-permit",
+        (),
+    )
+
+
+def test_a_paper_asked_to_be_granted_is_what_is_asked_about() -> None:
+    """ "Người hưởng trợ cấp có được cấp thẻ bảo hiểm y tế không" names who asks by the allowance, but asks
+    about the health insurance card, alone or in a talk about the allowance."""
+    card = "health-insurance-card"
+    assert said("Người hưởng trợ cấp thất nghiệp có được cấp thẻ bảo hiểm y tế không?").procedure == card
+    talk = _talk("mẹ tôi 82 tuổi, không có lương hưu, có được trợ cấp không", "vậy có được cấp thẻ bhyt không")
+    assert talk[-1].procedure == card
+
+
+@pytest.mark.parametrize(
+    "text", ["I need some help with my driving licence.", "I need a little help with my driving licence"]
+)
+def test_help_with_a_name_several_procedures_share_asks_which(text: str) -> None:
+    """ "Help with my driving licence" opens a topic as "a question about" it does: renewing or replacing it is
+    asked, not guessed."""
+    got = said(text)
+    assert got.procedure is None
+    assert set(got.candidates) == {"driving-licence-renewal", "driving-licence-reissue"}
