@@ -103,8 +103,9 @@ _IN_GENERAL: Final = re.compile(
     r"\b(?:thuong thi|binh thuong|bt thi|thong thuong|theo quy dinh|thuong mat|normally|usually|typically|in general)\b"
 )
 """A question asked of the procedure in general, not of one's dossier: "thường thì mất bao lâu"."""
+_GOING_BACK: Final = r"quay lai|tro lai|back to"
 _MOVES_ON: Final = re.compile(
-    r"\b(?:quay lai|tro lai|back to|also|after that|sau do|sau khi|xong|them|nua|luon|instead|thay vi)\b"
+    rf"\b(?:{_GOING_BACK}|also|after that|sau do|sau khi|xong|them|nua|luon|instead|thay vi)\b"
     r"|^(?:or|hay la|hoac la)\b"
 )
 """A next step, a return or an alternative said outright ("làm xong khai sinh thì ...", "sau khi nhận cha thì
@@ -536,7 +537,8 @@ def _recalled(understood: Understanding, state: DialogueState) -> str | None:
     )
 
 
-_GOES_BACK: Final = re.compile(r"^(?:(?:thoi|a|ok|u|vay) )?(?:quay lai|tro lai|back to|going back to)\b")
+_GOES_BACK: Final = re.compile(rf"^(?:(?:thoi|a|ok|u|vay|going) )?(?:{_GOING_BACK})\b")
+"""Going back, said first ("quay lại vụ đất, …", "thôi quay lại, …", "going back to ...")."""
 
 
 def _gone_back_to(message: Normalized, state: DialogueState) -> str | None:
