@@ -558,8 +558,7 @@ class Understander:
         """The paper asked to be granted ("người hưởng trợ cấp có được cấp thẻ bảo hiểm y tế không"), named
         surely after "được cấp", whatever the asker is told to be before it."""
         granted = _GRANTED.search(message.folded)
-        ranked = self.ranking(normalize(granted[1]), 2) if granted is not None else []
-        return ranked[0] if clear_lead(ranked, SURE) is not None else None
+        return self._clearly_named(normalize(granted[1]), SURE) if granted is not None else None
 
     def _topic(self, message: Normalized) -> tuple[str, float] | None:
         """The procedure a follow-up names as its topic, between "còn" and "thì" ("còn việc cải chính thì bao
@@ -579,10 +578,11 @@ class Understander:
         named = self._clearly_named(last)
         return named if named is not None and named[0] in candidates else None
 
-    def _clearly_named(self, part: Normalized) -> tuple[str, float] | None:
-        """The procedure a part of a message names, if it names one clearly, with the belief in it."""
+    def _clearly_named(self, part: Normalized, least: float = NAMED) -> tuple[str, float] | None:
+        """The procedure a part of a message names, if it names one clearly (believed ``least`` or more, twice
+        any other), with the belief in it."""
         ranked = self.ranking(part, 2)
-        return ranked[0] if clear_lead(ranked, NAMED) is not None else None
+        return ranked[0] if clear_lead(ranked, least) is not None else None
 
     def _paper_needed(self, message: Normalized, procedure: str) -> tuple[Intent, tuple[str, float] | None]:
         """A papers question saying a paper is needed, read again in its two parts, what comes before
